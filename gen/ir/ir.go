@@ -1,0 +1,691 @@
+// Package ir is the Go-shaped model of a set of XSD schemas: one Package per
+// target namespace, with every Go name, type, field and clash decided here,
+// once, so that the emitter only prints.
+package ir
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/protoxmpp/protoxmpp/gen/xsd"
+)
+
+// Package is the Go package generated for one XML namespace.
+type Package struct {
+	Namespace string
+	Name      string // Go package name
+	Path      string // import path
+	Dir       string // output folder, relative to the output root
+	Files     []string
+	Doc       string
+	Structs   []*Struct // sorted by Go name
+	Enums     []*Enum   // sorted by Go name
+
+	names map[string]bool
+}
+
+// Struct is a generated struct type: for a global element, a named complex
+// type used by local elements, or the anonymous type of a local element.
+type Struct struct {
+	Pkg  *Package
+	Name string
+	Doc  string
+	Pos  xsd.Pos
+
+	// Element is set for global elements: the type implements
+	// stanza.Element and is registered.
+	Element *xsd.QName
+	// Empty marks the empty-element idiom: no attributes, no content.
+	Empty bool
+
+	Attrs  []*AttrField
+	Fields []*Field // child elements and the wildcard, in schema order
+	Text   *TextField
+
+	// AnyAttrsName is the field keeping attributes the schema does not
+	// describe ("" for Empty structs).
+	AnyAttrsName string
+	// OrderName is the field recording child order when it differs from
+	// the schema's ("" when the type has fewer than two child slots).
+	OrderName string
+
+	built bool
+	xtype *xsd.ComplexType
+}
+
+// ScalarKind is the Go shape of a simple type.
+type ScalarKind int
+
+// Scalar kinds.
+const (
+	KString ScalarKind = iota
+	KBool
+	KInt
+	KUint
+	KFloat
+	KBase64
+	KHex
+	KDateTime // stanza.DateTime, kept lexically
+	KList
+	KEnum
+)
+
+// Scalar is the Go type of a simple type.
+type Scalar struct {
+	Kind ScalarKind
+	Bits int   // for KInt, KUint, KFloat
+	Elem *Scalar // for KList
+	Enum *Enum   // for KEnum
+	XSD  string  // the XSD built-in it derives from
+}
+
+// IsStringLike reports whether the zero value "" can stand for absent.
+func (s *Scalar) IsStringLike() bool {
+	switch s.Kind {
+	case KString, KDateTime, KBase64, KHex, KList:
+		return true
+	case KEnum:
+		return s.Enum.Base.IsStringLike()
+	}
+	return false
+}
+
+// Enum is a named Go type with constants for an enumerated simple type.
+type Enum struct {
+	Pkg    *Package
+	Name   string
+	Doc    string
+	Base   *Scalar
+	Values []EnumValue
+}
+
+// EnumValue is one constant.
+type EnumValue struct {
+	GoName string
+	Value  string
+	Doc    string
+}
+
+// AttrField is a struct field for an attribute.
+type AttrField struct {
+	GoName   string
+	Doc      string
+	Name     xsd.QName
+	Type     *Scalar
+	Required bool
+	Pointer  bool // optional non-string scalar: nil when absent
+	Default  *string
+	Fixed    *string
+}
+
+// FieldKind says how a child element is held.
+type FieldKind int
+
+// Field kinds.
+const (
+	FlagField   FieldKind = iota // empty element: bool
+	ScalarField                  // simple-typed element: its Go scalar
+	StructField                  // complex element: a struct
+	RawField                     // anyType element: *stanza.RawElement
+	AnyField                     // wildcard: []stanza.Element
+)
+
+// Field is a struct field for a child element or the wildcard.
+type Field struct {
+	GoName   string
+	Doc      string
+	Kind     FieldKind
+	Name     xsd.QName // element name (not for AnyField)
+	Scalar   *Scalar
+	Struct   *Struct
+	Repeated bool
+	Pointer  bool // optional struct, or optional non-string scalar
+	Slot     int  // position among the struct's child slots
+}
+
+// TextField holds simple content or mixed text.
+type TextField struct {
+	GoName string
+	Type   *Scalar
+	Mixed  bool
+}
+
+// Options configure Build.
+type Options struct {
+	// Packages maps a namespace to its Go package folder/name.
+	Packages map[string]string
+	// Module is the import path of the output root folder.
+	Module string
+}
+
+// Builder turns a loaded schema set into packages.
+type builder struct {
+	set      *xsd.Set
+	opts     Options
+	pkgs     map[string]*Package
+	order    []*Package
+	elemType map[*xsd.Element]*Struct
+	ctype    map[*xsd.ComplexType]*Struct
+	enums    map[*xsd.SimpleType]*Enum
+	warnings []string
+	errs     []error
+}
+
+// Build returns the packages for every namespace in set, sorted by path.
+func Build(set *xsd.Set, opts Options) ([]*Package, []string, error) {
+	b := &builder{set: set, opts: opts, pkgs: map[string]*Package{},
+		elemType: map[*xsd.Element]*Struct{}, ctype: map[*xsd.ComplexType]*Struct{}, enums: map[*xsd.SimpleType]*Enum{}}
+	for _, s := range set.Schemas {
+		if s.TargetNamespace == xsd.XMLNamespace {
+			continue
+		}
+		p, err := b.pkg(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p.Doc == "" {
+			p.Doc = s.Doc
+		}
+	}
+	// Declare the struct for every global element first, so that refs
+	// resolve whatever the order.
+	for _, s := range set.Schemas {
+		if s.TargetNamespace == xsd.XMLNamespace {
+			continue
+		}
+		p := b.pkgs[s.TargetNamespace]
+		for _, e := range s.Elements {
+			if _, ok := e.Type.(*xsd.ComplexType); ok {
+				st := &Struct{Pkg: p, Doc: e.Doc, Pos: e.Pos, Element: &xsd.QName{Space: e.Name.Space, Local: e.Name.Local}}
+				st.xtype = e.Type.(*xsd.ComplexType)
+				b.elemType[e] = st
+			} else {
+				// Simple-typed global element: a struct with a Value.
+				st := &Struct{Pkg: p, Doc: e.Doc, Pos: e.Pos, Element: &xsd.QName{Space: e.Name.Space, Local: e.Name.Local}}
+				b.elemType[e] = st
+			}
+		}
+	}
+	// Name them in document order, so that names are stable.
+	for _, s := range set.Schemas {
+		for _, e := range s.Elements {
+			st := b.elemType[e]
+			if st == nil {
+				continue
+			}
+			st.Name = st.Pkg.reserve(GoName(e.Name.Local), "Element")
+		}
+	}
+	for _, s := range set.Schemas {
+		for _, e := range s.Elements {
+			if st := b.elemType[e]; st != nil {
+				b.fill(st, e)
+			}
+		}
+	}
+	if len(b.errs) > 0 {
+		return nil, b.warnings, joinErrs(b.errs)
+	}
+	for _, p := range b.order {
+		sort.Slice(p.Structs, func(i, j int) bool { return p.Structs[i].Name < p.Structs[j].Name })
+		sort.Slice(p.Enums, func(i, j int) bool { return p.Enums[i].Name < p.Enums[j].Name })
+	}
+	out := append([]*Package(nil), b.order...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, b.warnings, nil
+}
+
+func joinErrs(errs []error) error {
+	var msgs []string
+	for _, e := range errs {
+		msgs = append(msgs, e.Error())
+	}
+	return fmt.Errorf("%s", strings.Join(msgs, "\n"))
+}
+
+func (b *builder) pkg(s *xsd.Schema) (*Package, error) {
+	if p := b.pkgs[s.TargetNamespace]; p != nil {
+		p.Files = append(p.Files, s.File)
+		return p, nil
+	}
+	dir := b.opts.Packages[s.TargetNamespace]
+	if dir == "" {
+		dir = PackageNameFromFile(s.File)
+		b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: namespace %q has no entry in the package map; using package %q", s.Pos, s.TargetNamespace, dir))
+	}
+	name := dir
+	if i := strings.LastIndexByte(dir, '/'); i >= 0 {
+		name = dir[i+1:]
+	}
+	p := &Package{Namespace: s.TargetNamespace, Name: name, Dir: dir, Files: []string{s.File}, names: map[string]bool{}}
+	p.Path = strings.TrimSuffix(b.opts.Module, "/") + "/" + dir
+	for _, r := range []string{"NS"} {
+		p.names[r] = true
+	}
+	b.pkgs[s.TargetNamespace] = p
+	b.order = append(b.order, p)
+	return p, nil
+}
+
+// PackageNameFromFile derives a package name from a schema file name, for
+// namespaces the package map does not name: "xep-0030-disco-info.xsd"
+// becomes "xep0030discoinfo".
+func PackageNameFromFile(file string) string {
+	base := file
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	base = strings.TrimSuffix(base, ".xsd")
+	var sb strings.Builder
+	for _, r := range strings.ToLower(base) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			sb.WriteRune(r)
+		}
+	}
+	n := sb.String()
+	if n == "" || (n[0] >= '0' && n[0] <= '9') {
+		n = "x" + n
+	}
+	return n
+}
+
+// reserve returns a package-level name not used yet, adding suffix (then
+// numbers) on a clash.
+func (p *Package) reserve(name, suffix string) string {
+	if !p.names[name] {
+		p.names[name] = true
+		return name
+	}
+	if !p.names[name+suffix] {
+		p.names[name+suffix] = true
+		return name + suffix
+	}
+	for i := 2; ; i++ {
+		n := fmt.Sprintf("%s%s%d", name, suffix, i)
+		if !p.names[n] {
+			p.names[n] = true
+			return n
+		}
+	}
+}
+
+func (b *builder) errorf(pos xsd.Pos, format string, args ...any) {
+	b.errs = append(b.errs, fmt.Errorf("%s: %s", pos, fmt.Sprintf(format, args...)))
+}
+
+// fill builds the fields of a global element's struct.
+func (b *builder) fill(st *Struct, e *xsd.Element) {
+	if st.built {
+		return
+	}
+	st.built = true
+	st.Pkg.Structs = append(st.Pkg.Structs, st)
+	switch t := e.Type.(type) {
+	case *xsd.ComplexType:
+		b.fillComplex(st, t)
+	case *xsd.SimpleType:
+		st.Text = &TextField{GoName: "Value", Type: b.scalar(t, st.Pkg, st.Name+"Value", e.Pos)}
+		st.AnyAttrsName = "AnyAttrs"
+	}
+}
+
+// member names a struct's fields and keeps them unique.
+type members map[string]bool
+
+var reservedMembers = []string{"DecodeXMPP", "EncodeXMPP", "EncodeElement", "ElementName", "MarshalXML", "UnmarshalXML"}
+
+func newMembers() members {
+	m := members{}
+	for _, r := range reservedMembers {
+		m[r] = true
+	}
+	return m
+}
+
+func (m members) add(name, suffix string) string {
+	if !m[name] {
+		m[name] = true
+		return name
+	}
+	if !m[name+suffix] {
+		m[name+suffix] = true
+		return name + suffix
+	}
+	for i := 2; ; i++ {
+		n := fmt.Sprintf("%s%s%d", name, suffix, i)
+		if !m[n] {
+			m[n] = true
+			return n
+		}
+	}
+}
+
+func isEmptyType(t *xsd.ComplexType) bool {
+	return t != nil && !t.AnyType && !t.Mixed && t.Content == nil && t.SimpleContent == nil &&
+		len(t.Attributes) == 0 && t.AnyAttribute == nil
+}
+
+func (b *builder) fillComplex(st *Struct, t *xsd.ComplexType) {
+	if isEmptyType(t) {
+		st.Empty = true
+		return
+	}
+	m := newMembers()
+	if t.AnyType {
+		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: "Any holds the element's children."})
+		st.Text = &TextField{GoName: m.add("Text", "Value"), Type: &Scalar{Kind: KString, XSD: "string"}, Mixed: true}
+		st.AnyAttrsName = m.add("AnyAttrs", "Field")
+		return
+	}
+	for _, a := range t.Attributes {
+		if a.Prohibited {
+			continue
+		}
+		af := &AttrField{Doc: a.Doc, Name: a.Name, Required: a.Required, Default: a.Default, Fixed: a.Fixed}
+		if a.Ref != nil && a.Doc == "" {
+			af.Doc = a.Ref.Doc
+		}
+		base := GoName(a.Name.Local)
+		if a.Name.Space == xsd.XMLNamespace && a.Name.Local == "lang" {
+			base = "Lang"
+		}
+		af.GoName = m.add(base, "Attr")
+		af.Type = b.scalar(a.Type, st.Pkg, st.Name+GoName(a.Name.Local), a.Pos)
+		if !af.Required && !af.Type.IsStringLike() {
+			af.Pointer = true
+		}
+		st.Attrs = append(st.Attrs, af)
+	}
+	if t.SimpleContent != nil {
+		st.Text = &TextField{GoName: m.add("Value", "Text"), Type: b.scalar(t.SimpleContent, st.Pkg, st.Name+"Value", t.Pos)}
+	}
+	if t.Content != nil {
+		b.particles(st, m, t.Content, false, false)
+	}
+	if t.Mixed && st.Text == nil {
+		st.Text = &TextField{GoName: m.add("Text", "Value"), Type: &Scalar{Kind: KString, XSD: "string"}, Mixed: true}
+	}
+	st.AnyAttrsName = m.add("AnyAttrs", "Field")
+	if len(st.Fields) >= 2 {
+		st.OrderName = m.add("XMLOrder", "Field")
+	}
+	for i, f := range st.Fields {
+		f.Slot = i
+	}
+}
+
+// particles adds fields for a particle tree. optional and repeated carry the
+// bounds of enclosing particles.
+func (b *builder) particles(st *Struct, m members, p *xsd.Particle, optional, repeated bool) {
+	if p == nil {
+		return
+	}
+	opt := optional || p.MinOccurs == 0
+	rep := repeated || p.MaxOccurs == xsd.Unbounded || p.MaxOccurs > 1
+	switch p.Kind {
+	case xsd.SequenceParticle, xsd.AllParticle:
+		for _, c := range p.Children {
+			b.particles(st, m, c, opt, rep)
+		}
+	case xsd.ChoiceParticle:
+		for _, c := range p.Children {
+			b.particles(st, m, c, true, rep)
+		}
+	case xsd.AnyParticle:
+		for _, f := range st.Fields {
+			if f.Kind == AnyField {
+				return
+			}
+		}
+		doc := "Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise."
+		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: doc})
+	case xsd.ElementParticle:
+		b.elementField(st, m, p.Element, opt, rep)
+	}
+}
+
+func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, repeated bool) {
+	target := e
+	if e.Ref != nil {
+		target = e.Ref
+	}
+	// The same element twice in a content model: one repeated field.
+	for _, f := range st.Fields {
+		if f.Kind != AnyField && f.Name == target.Name {
+			f.Repeated = true
+			f.Pointer = false
+			return
+		}
+	}
+	f := &Field{Name: target.Name, Doc: e.Doc, Repeated: repeated}
+	if f.Doc == "" {
+		f.Doc = target.Doc
+	}
+	name := GoName(target.Name.Local)
+	switch t := target.Type.(type) {
+	case *xsd.SimpleType:
+		f.Kind = ScalarField
+		hint := st.Name + name
+		if target.Global {
+			hint = name
+		}
+		f.Scalar = b.scalar(t, b.pkgFor(target.Name.Space, st.Pkg), hint, target.Pos)
+		f.Pointer = optional && !repeated && !f.Scalar.IsStringLike()
+	case *xsd.ComplexType:
+		switch {
+		case isEmptyType(t) && !repeated:
+			f.Kind = FlagField
+		case t.AnyType:
+			f.Kind = RawField
+			f.Pointer = !repeated
+		default:
+			f.Kind = StructField
+			f.Struct = b.structFor(st, target, t)
+			f.Pointer = !repeated && optional
+		}
+	default:
+		b.errorf(e.Pos, "element %s has no type", target.Name.Local)
+		return
+	}
+	f.GoName = m.add(name, "Elem")
+	st.Fields = append(st.Fields, f)
+}
+
+func (b *builder) pkgFor(ns string, def *Package) *Package {
+	if p := b.pkgs[ns]; p != nil {
+		return p
+	}
+	return def
+}
+
+// structFor returns the struct for a child element's complex type.
+func (b *builder) structFor(parent *Struct, e *xsd.Element, t *xsd.ComplexType) *Struct {
+	if e.Global {
+		st := b.elemType[e]
+		if st != nil {
+			b.fill(st, e)
+			return st
+		}
+	}
+	if t.Name.Local != "" {
+		if st := b.ctype[t]; st != nil {
+			return st
+		}
+		p := b.pkgFor(t.Name.Space, parent.Pkg)
+		st := &Struct{Pkg: p, Doc: t.Doc, Pos: t.Pos, xtype: t}
+		st.Name = p.reserve(GoName(t.Name.Local), "Type")
+		b.ctype[t] = st
+		st.built = true
+		p.Structs = append(p.Structs, st)
+		b.fillComplex(st, t)
+		return st
+	}
+	if st := b.ctype[t]; st != nil {
+		return st
+	}
+	p := parent.Pkg
+	st := &Struct{Pkg: p, Doc: e.Doc, Pos: e.Pos, xtype: t}
+	st.Name = p.reserve(parent.Name+GoName(e.Name.Local), "Type")
+	b.ctype[t] = st
+	st.built = true
+	p.Structs = append(p.Structs, st)
+	b.fillComplex(st, t)
+	return st
+}
+
+// scalar maps a simple type to its Go shape; hint names an anonymous
+// enumeration.
+func (b *builder) scalar(t *xsd.SimpleType, p *Package, hint string, pos xsd.Pos) *Scalar {
+	if t == nil {
+		return &Scalar{Kind: KString, XSD: "string"}
+	}
+	if en := enumValues(t); len(en) > 0 {
+		if e := b.enums[t]; e != nil {
+			return &Scalar{Kind: KEnum, Enum: e, XSD: e.Base.XSD}
+		}
+		owner := p
+		name := hint
+		if t.Name.Local != "" {
+			owner = b.pkgFor(t.Name.Space, p)
+			name = GoName(t.Name.Local)
+		}
+		base := b.scalar(restrictionBase(t), owner, name, pos)
+		if base.Kind == KEnum {
+			base = base.Enum.Base
+		}
+		e := &Enum{Pkg: owner, Doc: t.Doc, Base: base}
+		e.Name = owner.reserve(name, "Type")
+		b.enums[t] = e
+		seen := map[string]bool{}
+		for _, v := range en {
+			cn := e.Name + GoName(v.Value)
+			if v.Value == "" {
+				cn = e.Name + "Empty"
+			}
+			for seen[cn] || owner.names[cn] {
+				cn += "_"
+			}
+			seen[cn] = true
+			owner.names[cn] = true
+			e.Values = append(e.Values, EnumValue{GoName: cn, Value: v.Value, Doc: v.Doc})
+		}
+		owner.Enums = append(owner.Enums, e)
+		return &Scalar{Kind: KEnum, Enum: e, XSD: base.XSD}
+	}
+	if t.List != nil {
+		return &Scalar{Kind: KList, Elem: b.scalar(t.List, p, hint+"Item", pos), XSD: "list"}
+	}
+	if len(t.Union) > 0 {
+		return &Scalar{Kind: KString, XSD: "string"}
+	}
+	// Walk up to a built-in.
+	for u := t; u != nil; u = u.Base {
+		if u.List != nil {
+			return &Scalar{Kind: KList, Elem: b.scalar(u.List, p, hint+"Item", pos), XSD: "list"}
+		}
+		if len(u.Union) > 0 {
+			return &Scalar{Kind: KString, XSD: "string"}
+		}
+		if u.Builtin != "" {
+			return builtinScalar(u.Builtin)
+		}
+	}
+	return &Scalar{Kind: KString, XSD: "string"}
+}
+
+func restrictionBase(t *xsd.SimpleType) *xsd.SimpleType {
+	if t.Base != nil {
+		return t.Base
+	}
+	return nil
+}
+
+// enumValues returns the enumeration of t or of the nearest restriction
+// ancestor that has one.
+func enumValues(t *xsd.SimpleType) []xsd.Enum {
+	for u := t; u != nil; u = u.Base {
+		if len(u.Enumerations) > 0 {
+			return u.Enumerations
+		}
+		if u.Builtin != "" || u.List != nil || len(u.Union) > 0 {
+			return nil
+		}
+	}
+	return nil
+}
+
+func builtinScalar(name string) *Scalar {
+	s := &Scalar{XSD: name}
+	switch name {
+	case "boolean":
+		s.Kind = KBool
+	case "byte":
+		s.Kind, s.Bits = KInt, 8
+	case "short":
+		s.Kind, s.Bits = KInt, 16
+	case "int":
+		s.Kind, s.Bits = KInt, 32
+	case "long", "integer", "negativeInteger", "nonPositiveInteger":
+		s.Kind, s.Bits = KInt, 64
+	case "unsignedByte":
+		s.Kind, s.Bits = KUint, 8
+	case "unsignedShort":
+		s.Kind, s.Bits = KUint, 16
+	case "unsignedInt":
+		s.Kind, s.Bits = KUint, 32
+	case "unsignedLong", "nonNegativeInteger", "positiveInteger":
+		s.Kind, s.Bits = KUint, 64
+	case "float":
+		s.Kind, s.Bits = KFloat, 32
+	case "double":
+		s.Kind, s.Bits = KFloat, 64
+	case "base64Binary":
+		s.Kind = KBase64
+	case "hexBinary":
+		s.Kind = KHex
+	case "dateTime", "date", "time":
+		s.Kind = KDateTime
+	case "NMTOKENS", "IDREFS", "ENTITIES":
+		s.Kind, s.Elem = KList, &Scalar{Kind: KString, XSD: "string"}
+	default:
+		s.Kind = KString
+	}
+	return s
+}
+
+// Imports returns the other generated packages p's code refers to, sorted
+// by path.
+func (p *Package) Imports() []*Package {
+	seen := map[*Package]bool{}
+	var add func(s *Scalar)
+	add = func(s *Scalar) {
+		if s == nil {
+			return
+		}
+		if s.Kind == KEnum && s.Enum.Pkg != p {
+			seen[s.Enum.Pkg] = true
+		}
+		add(s.Elem)
+	}
+	for _, st := range p.Structs {
+		for _, a := range st.Attrs {
+			add(a.Type)
+		}
+		for _, f := range st.Fields {
+			add(f.Scalar)
+			if f.Struct != nil && f.Struct.Pkg != p {
+				seen[f.Struct.Pkg] = true
+			}
+		}
+		if st.Text != nil {
+			add(st.Text.Type)
+		}
+	}
+	var out []*Package
+	for q := range seen {
+		out = append(out, q)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}

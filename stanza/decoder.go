@@ -1,0 +1,992 @@
+package stanza
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Kind is the kind of token the Decoder stopped at.
+type Kind uint8
+
+// Token kinds returned by Decoder.Next.
+const (
+	// None: no token; the input is exhausted (Err is nil) or an error
+	// occurred (Err is not nil).
+	None Kind = iota
+	// StartElement: Name and Attrs describe the start tag.
+	StartElement
+	// EndElement: Name describes the end tag. An empty-element tag <a/>
+	// yields a StartElement and then an EndElement.
+	EndElement
+	// CharData: Text holds the unescaped character data (text and CDATA
+	// sections up to the next tag, merged).
+	CharData
+)
+
+func (k Kind) String() string {
+	switch k {
+	case StartElement:
+		return "StartElement"
+	case EndElement:
+		return "EndElement"
+	case CharData:
+		return "CharData"
+	}
+	return "None"
+}
+
+type binding struct {
+	prefix string
+	space  string
+	depth  int // element depth that declared it; 0 for the scope given to Reset
+}
+
+type openElem struct {
+	qname  string // the prefixed name exactly as written, to match the end tag
+	nbind  int    // len(bindings) before this element's declarations
+	prefix string // the prefix of the element name, "" if none
+}
+
+type rawAttr struct {
+	qname  string
+	prefix string
+	local  string
+	value  string
+	off    int
+}
+
+// Decoder is a pull tokenizer for XMPP's restricted XML (RFC 6120 section
+// 11) over one complete input: a stanza cut from a stream by the Framer, or
+// a whole document. The input is held as a string, so names, attribute
+// values and text are substrings of it and cost no allocation; a value is
+// copied only when it holds an entity or character reference, a CDATA
+// section or a carriage return.
+//
+// The legal call order: Reset (or NewDecoder), then Next until it returns
+// None. After Next returns StartElement, Name and Attrs describe the tag, and
+// one of Skip, ReadText, ReadRaw or a generated DecodeXMPP method may consume
+// the element through its end tag. After CharData, Text holds the text.
+// Errors are sticky: once Next returns None with a non-nil Err, it always does.
+type Decoder struct {
+	s    string
+	pos  int
+	base int64 // offset of s in the enclosing document, for errors
+
+	kind       Kind
+	name       Name
+	qname      string
+	text       string
+	attrs      []Attr
+	raw        []rawAttr
+	pendingEnd bool
+	tokStart   int
+
+	stack    []openElem
+	bindings []binding
+	scope    int // len(bindings) given by Reset's scope
+
+	limits Limits
+	err    error
+
+	// raw capture: bindings from outside the captured element that it uses
+	capturing bool
+	capDepth  int
+	capUsed   []NSBinding
+}
+
+// NewDecoder returns a Decoder reading b, which is converted to a string
+// once.
+func NewDecoder(b []byte) *Decoder {
+	d := &Decoder{}
+	d.Reset(string(b), 0, nil)
+	return d
+}
+
+// NewDecoderString returns a Decoder reading s.
+func NewDecoderString(s string) *Decoder {
+	d := &Decoder{}
+	d.Reset(s, 0, nil)
+	return d
+}
+
+// Reset makes d read s, as if s stood at byte offset base of a document
+// whose enclosing elements declared the namespace bindings in scope (for a
+// stanza from a stream: xmlns='jabber:client' and the stream prefix). It
+// keeps its buffers, so a reused Decoder does not allocate.
+func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
+	d.s = s
+	d.pos = 0
+	d.base = base
+	d.kind = None
+	d.name = Name{}
+	d.qname = ""
+	d.text = ""
+	d.attrs = d.attrs[:0]
+	d.raw = d.raw[:0]
+	d.pendingEnd = false
+	d.stack = d.stack[:0]
+	d.bindings = append(d.bindings[:0], binding{prefix: "xml", space: NSXML}, binding{})
+	for _, b := range scope {
+		d.bindings = append(d.bindings, binding{prefix: b.Prefix, space: b.Space})
+	}
+	d.scope = len(d.bindings)
+	if d.limits.MaxDepth == 0 {
+		d.limits = Limits{}.WithDefaults()
+	}
+	d.err = nil
+	d.capturing = false
+	d.capUsed = d.capUsed[:0]
+}
+
+// SetLimits sets the depth, attribute and name limits the Decoder enforces.
+func (d *Decoder) SetLimits(l Limits) { d.limits = l.WithDefaults() }
+
+// Err returns the first error, or nil at a clean end of input.
+func (d *Decoder) Err() error { return d.err }
+
+// Kind returns the kind of the current token.
+func (d *Decoder) Kind() Kind { return d.kind }
+
+// Name returns the expanded name of the current start or end tag.
+func (d *Decoder) Name() Name { return d.name }
+
+// Attrs returns the attributes of the current start tag, namespace
+// declarations excluded. The slice is reused by the next call to Next.
+func (d *Decoder) Attrs() []Attr { return d.attrs }
+
+// Text returns the current character data.
+func (d *Decoder) Text() string { return d.text }
+
+// Depth returns the number of elements open around the current position
+// (after a StartElement, the element itself counts).
+func (d *Decoder) Depth() int { return len(d.stack) }
+
+// Offset returns the document offset of the start of the current token.
+func (d *Decoder) Offset() int64 { return d.base + int64(d.tokStart) }
+
+// InputOffset returns the document offset of the first byte not yet read.
+func (d *Decoder) InputOffset() int64 { return d.base + int64(d.pos) }
+
+// Scope returns the namespace bindings in effect at the current position,
+// innermost last (the xml prefix is left out).
+func (d *Decoder) Scope() []NSBinding {
+	out := make([]NSBinding, 0, len(d.bindings))
+	for _, b := range d.bindings[1:] {
+		out = append(out, NSBinding{Prefix: b.prefix, Space: b.space})
+	}
+	return out
+}
+
+func (d *Decoder) fail(off int, kind error, msg string) Kind {
+	if d.err == nil {
+		d.err = newSyntaxError(d.s, d.base, off, kind, msg)
+	}
+	d.kind = None
+	return None
+}
+
+// Next advances to the next token and returns its kind.
+func (d *Decoder) Next() Kind {
+	if d.err != nil {
+		return None
+	}
+	if d.pendingEnd {
+		d.pendingEnd = false
+		d.kind = EndElement
+		d.popElement()
+		return EndElement
+	}
+	s := d.s
+	if d.pos >= len(s) {
+		if len(d.stack) > 0 {
+			return d.fail(d.pos, ErrNotWellFormed, "unexpected end of input inside <"+d.stack[len(d.stack)-1].qname+">")
+		}
+		d.kind = None
+		return None
+	}
+	d.tokStart = d.pos
+	if s[d.pos] != '<' || strings.HasPrefix(s[d.pos:], "<![CDATA[") {
+		return d.charData()
+	}
+	if d.pos+1 >= len(s) {
+		return d.fail(d.pos, ErrNotWellFormed, "unexpected end of input after '<'")
+	}
+	switch s[d.pos+1] {
+	case '/':
+		return d.endTag()
+	case '!':
+		if strings.HasPrefix(s[d.pos:], "<!--") {
+			return d.fail(d.pos, ErrRestrictedXML, "comments are not allowed")
+		}
+		return d.fail(d.pos, ErrRestrictedXML, "DTDs and declarations are not allowed")
+	case '?':
+		if d.pos == 0 && d.base == 0 && isXMLDecl(s) {
+			return d.xmlDecl()
+		}
+		return d.fail(d.pos, ErrRestrictedXML, "processing instructions are not allowed")
+	}
+	return d.startTag()
+}
+
+func isXMLDecl(s string) bool {
+	return len(s) > 6 && s[:5] == "<?xml" && isSpace(s[5])
+}
+
+// xmlDecl skips an XML declaration at the very start of a document.
+func (d *Decoder) xmlDecl() Kind {
+	end := strings.Index(d.s, "?>")
+	if end < 0 {
+		return d.fail(0, ErrNotWellFormed, "unterminated XML declaration")
+	}
+	decl := d.s[5:end]
+	if !strings.Contains(decl, "version") {
+		return d.fail(0, ErrNotWellFormed, "XML declaration without version")
+	}
+	for i := 0; i < len(decl); i++ {
+		if decl[i] == '<' || decl[i] >= utf8.RuneSelf {
+			return d.fail(5+i, ErrNotWellFormed, "bad character in XML declaration")
+		}
+	}
+	d.pos = end + 2
+	return d.Next()
+}
+
+func (d *Decoder) popElement() {
+	top := d.stack[len(d.stack)-1]
+	d.stack = d.stack[:len(d.stack)-1]
+	d.bindings = d.bindings[:top.nbind]
+}
+
+// lookup resolves a prefix ("" for the default namespace).
+func (d *Decoder) lookup(prefix string) (string, bool) {
+	for i := len(d.bindings) - 1; i >= 0; i-- {
+		b := &d.bindings[i]
+		if b.prefix == prefix {
+			if d.capturing && b.depth < d.capDepth {
+				d.markUsed(b.prefix, b.space)
+			}
+			return b.space, true
+		}
+	}
+	if prefix == "" {
+		return "", true
+	}
+	return "", false
+}
+
+func (d *Decoder) markUsed(prefix, space string) {
+	if prefix == "xml" {
+		return
+	}
+	for _, u := range d.capUsed {
+		if u.Prefix == prefix {
+			return
+		}
+	}
+	d.capUsed = append(d.capUsed, NSBinding{Prefix: prefix, Space: space})
+}
+
+// scanName reads an XML Name at d.pos and returns it with the position of
+// its colon (-1 if none).
+func (d *Decoder) scanName() (string, int, bool) {
+	s := d.s
+	start := d.pos
+	i := d.pos
+	colon := -1
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if nameByte[c] == 0 {
+				break
+			}
+			if c == ':' {
+				if colon >= 0 {
+					d.fail(i, ErrNotWellFormed, "more than one colon in a name")
+					return "", -1, false
+				}
+				colon = i - start
+			} else if i == start || i == start+colon+1 {
+				if nameByte[c] != 2 {
+					d.fail(i, ErrNotWellFormed, "name starts with '"+string(c)+"'")
+					return "", -1, false
+				}
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			d.fail(i, ErrInvalidUTF8, "invalid UTF-8 in name")
+			return "", -1, false
+		}
+		first := i == start || i == start+colon+1
+		if !isNameRune(r, first) {
+			break
+		}
+		i += n
+	}
+	if i == start {
+		if i >= len(s) {
+			d.fail(i, ErrNotWellFormed, "unexpected end of input, expected a name")
+		} else {
+			d.fail(i, ErrNotWellFormed, "expected a name")
+		}
+		return "", -1, false
+	}
+	if colon == 0 || colon == i-start-1 {
+		d.fail(start, ErrNotWellFormed, "empty prefix or local name")
+		return "", -1, false
+	}
+	if i-start > d.limits.MaxNameBytes {
+		d.fail(start, ErrLimitName, "name longer than the limit")
+		return "", -1, false
+	}
+	d.pos = i
+	return s[start:i], colon, true
+}
+
+func (d *Decoder) skipSpace() bool {
+	s := d.s
+	i := d.pos
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	moved := i > d.pos
+	d.pos = i
+	return moved
+}
+
+func (d *Decoder) startTag() Kind {
+	s := d.s
+	start := d.pos
+	d.pos++
+	qname, colon, ok := d.scanName()
+	if !ok {
+		return None
+	}
+	if len(d.stack)+1 > d.limits.MaxDepth {
+		return d.fail(start, ErrLimitDepth, "elements nested deeper than the limit")
+	}
+	d.raw = d.raw[:0]
+	nbind := len(d.bindings)
+	depth := len(d.stack) + 1
+	empty := false
+	for {
+		sp := d.skipSpace()
+		if d.pos >= len(s) {
+			return d.fail(d.pos, ErrNotWellFormed, "unexpected end of input in start tag <"+qname+">")
+		}
+		c := s[d.pos]
+		if c == '>' {
+			d.pos++
+			break
+		}
+		if c == '/' {
+			if d.pos+1 < len(s) && s[d.pos+1] == '>' {
+				d.pos += 2
+				empty = true
+				break
+			}
+			return d.fail(d.pos, ErrNotWellFormed, "expected '/>'")
+		}
+		if !sp {
+			return d.fail(d.pos, ErrNotWellFormed, "expected whitespace before attribute in <"+qname+">")
+		}
+		aoff := d.pos
+		aname, acolon, ok := d.scanName()
+		if !ok {
+			return None
+		}
+		d.skipSpace()
+		if d.pos >= len(s) || s[d.pos] != '=' {
+			return d.fail(d.pos, ErrNotWellFormed, "expected '=' after attribute "+aname)
+		}
+		d.pos++
+		d.skipSpace()
+		val, ok := d.attrValue()
+		if !ok {
+			return None
+		}
+		if len(d.raw) >= d.limits.MaxAttrs {
+			return d.fail(aoff, ErrLimitAttrs, "more attributes than the limit on <"+qname+">")
+		}
+		for _, r := range d.raw {
+			if r.qname == aname {
+				return d.fail(aoff, ErrNotWellFormed, "duplicate attribute "+aname)
+			}
+		}
+		ra := rawAttr{qname: aname, value: val, off: aoff, local: aname}
+		if acolon >= 0 {
+			ra.prefix = aname[:acolon]
+			ra.local = aname[acolon+1:]
+		}
+		// Namespace declarations.
+		if ra.prefix == "" && ra.local == "xmlns" {
+			if val == NSXML || val == NSXMLNS {
+				return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound as default")
+			}
+			d.bindings = append(d.bindings, binding{prefix: "", space: val, depth: depth})
+			continue
+		}
+		if ra.prefix == "xmlns" {
+			switch {
+			case ra.local == "xmlns":
+				return d.fail(aoff, ErrNotWellFormed, "the xmlns prefix cannot be declared")
+			case ra.local == "xml":
+				if val != NSXML {
+					return d.fail(aoff, ErrNotWellFormed, "the xml prefix cannot be rebound")
+				}
+				continue
+			case val == "":
+				return d.fail(aoff, ErrNotWellFormed, "prefix "+ra.local+" bound to an empty namespace")
+			case val == NSXML || val == NSXMLNS:
+				return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound to prefix "+ra.local)
+			}
+			d.bindings = append(d.bindings, binding{prefix: ra.local, space: val, depth: depth})
+			continue
+		}
+		d.raw = append(d.raw, ra)
+	}
+	// Resolve the element name.
+	prefix, local := "", qname
+	if colon >= 0 {
+		prefix, local = qname[:colon], qname[colon+1:]
+	}
+	d.stack = append(d.stack, openElem{qname: qname, nbind: nbind, prefix: prefix})
+	space, ok := d.lookup(prefix)
+	if !ok {
+		return d.fail(start+1, ErrUnboundPrefix, "unbound prefix "+prefix+" on <"+qname+">")
+	}
+	d.name = Name{Space: space, Local: local}
+	d.qname = qname
+	// Resolve attributes.
+	d.attrs = d.attrs[:0]
+	for _, r := range d.raw {
+		a := Attr{Name: Name{Local: r.local}, Value: r.value}
+		if r.prefix != "" {
+			sp, ok := d.lookup(r.prefix)
+			if !ok {
+				return d.fail(r.off, ErrUnboundPrefix, "unbound prefix "+r.prefix+" on attribute "+r.qname)
+			}
+			a.Name.Space = sp
+			for _, o := range d.attrs {
+				if o.Name == a.Name {
+					return d.fail(r.off, ErrNotWellFormed, "duplicate attribute {"+sp+"}"+r.local)
+				}
+			}
+		}
+		d.attrs = append(d.attrs, a)
+	}
+	d.pendingEnd = empty
+	d.kind = StartElement
+	return StartElement
+}
+
+// attrValue reads a quoted attribute value at d.pos, unescaping and
+// normalizing it.
+func (d *Decoder) attrValue() (string, bool) {
+	s := d.s
+	if d.pos >= len(s) {
+		d.fail(d.pos, ErrNotWellFormed, "unexpected end of input, expected a quoted value")
+		return "", false
+	}
+	q := s[d.pos]
+	if q != '\'' && q != '"' {
+		d.fail(d.pos, ErrNotWellFormed, "attribute value not quoted")
+		return "", false
+	}
+	start := d.pos + 1
+	i := start
+	plain := true
+	for i < len(s) {
+		c := s[i]
+		if c == q {
+			break
+		}
+		if c < utf8.RuneSelf {
+			switch textByte[c] {
+			case 0:
+				i++
+				continue
+			case tbLT:
+				d.fail(i, ErrNotWellFormed, "'<' in attribute value")
+				return "", false
+			case tbBad:
+				d.fail(i, ErrInvalidUTF8, "character not allowed in XML")
+				return "", false
+			case tbAmp, tbCR, tbWS:
+				plain = false
+			}
+			i++
+			continue
+		}
+		n, ok := d.checkRune(i)
+		if !ok {
+			return "", false
+		}
+		i += n
+	}
+	if i >= len(s) {
+		d.fail(d.pos, ErrNotWellFormed, "unterminated attribute value")
+		return "", false
+	}
+	d.pos = i + 1
+	if plain {
+		return s[start:i], true
+	}
+	return d.unescape(s[start:i], start, true)
+}
+
+// checkRune validates the multi-byte character at s[i].
+func (d *Decoder) checkRune(i int) (int, bool) {
+	r, n := utf8.DecodeRuneInString(d.s[i:])
+	if r == utf8.RuneError && n <= 1 {
+		d.fail(i, ErrInvalidUTF8, "invalid UTF-8")
+		return 0, false
+	}
+	if r == 0xFFFE || r == 0xFFFF {
+		d.fail(i, ErrInvalidUTF8, "character not allowed in XML")
+		return 0, false
+	}
+	return n, true
+}
+
+// unescape resolves references in v (which starts at offset off of the
+// input) and normalizes line ends; in attribute values also whitespace.
+func (d *Decoder) unescape(v string, off int, attr bool) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(v))
+	for i := 0; i < len(v); {
+		c := v[i]
+		switch {
+		case c == '\r':
+			if attr {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte('\n')
+			}
+			i++
+			if i < len(v) && v[i] == '\n' {
+				i++
+			}
+		case attr && (c == '\n' || c == '\t'):
+			b.WriteByte(' ')
+			i++
+		case c == '&':
+			semi := strings.IndexByte(v[i:], ';')
+			if semi < 0 {
+				d.fail(off+i, ErrNotWellFormed, "'&' without ';'")
+				return "", false
+			}
+			ref := v[i+1 : i+semi]
+			r, ok, restricted := resolveRef(ref)
+			if !ok {
+				if restricted {
+					d.fail(off+i, ErrRestrictedXML, "entity reference &"+ref+"; is not allowed")
+				} else {
+					d.fail(off+i, ErrNotWellFormed, "malformed reference &"+ref+";")
+				}
+				return "", false
+			}
+			b.WriteRune(r)
+			i += semi + 1
+		default:
+			j := i + 1
+			for j < len(v) && v[j] != '&' && v[j] != '\r' && !(attr && (v[j] == '\n' || v[j] == '\t')) {
+				j++
+			}
+			b.WriteString(v[i:j])
+			i = j
+		}
+	}
+	return b.String(), true
+}
+
+// resolveRef resolves the body of a reference (between '&' and ';').
+// restricted reports a syntactically valid entity name that XMPP forbids.
+func resolveRef(ref string) (r rune, ok, restricted bool) {
+	switch ref {
+	case "lt":
+		return '<', true, false
+	case "gt":
+		return '>', true, false
+	case "amp":
+		return '&', true, false
+	case "apos":
+		return '\'', true, false
+	case "quot":
+		return '"', true, false
+	}
+	if len(ref) >= 2 && ref[0] == '#' {
+		var n uint32
+		digits := ref[1:]
+		base := uint32(10)
+		if digits[0] == 'x' {
+			base = 16
+			digits = digits[1:]
+		}
+		if digits == "" {
+			return 0, false, false
+		}
+		for i := 0; i < len(digits); i++ {
+			c := digits[i]
+			var v uint32
+			switch {
+			case c >= '0' && c <= '9':
+				v = uint32(c - '0')
+			case base == 16 && c >= 'a' && c <= 'f':
+				v = uint32(c-'a') + 10
+			case base == 16 && c >= 'A' && c <= 'F':
+				v = uint32(c-'A') + 10
+			default:
+				return 0, false, false
+			}
+			n = n*base + v
+			if n > utf8.MaxRune {
+				return 0, false, false
+			}
+		}
+		r := rune(n)
+		if !isXMLChar(r) {
+			return 0, false, false
+		}
+		return r, true, false
+	}
+	if isNCName(ref) {
+		return 0, false, true
+	}
+	return 0, false, false
+}
+
+func isNCName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == ':' || !isNameRune(r, i == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// charData reads text and CDATA sections up to the next tag.
+func (d *Decoder) charData() Kind {
+	s := d.s
+	start := d.pos
+	i := d.pos
+	plain := true
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch textByte[c] {
+			case 0, tbWS:
+				i++
+				continue
+			case tbLT:
+				if strings.HasPrefix(s[i:], "<![CDATA[") {
+					if len(d.stack) == 0 {
+						return d.fail(i, ErrNotWellFormed, "CDATA section outside the root element")
+					}
+					end := strings.Index(s[i+9:], "]]>")
+					if end < 0 {
+						return d.fail(i, ErrNotWellFormed, "unterminated CDATA section")
+					}
+					if !d.checkText(i+9, i+9+end) {
+						return None
+					}
+					plain = false
+					i += 9 + end + 3
+					continue
+				}
+			case tbAmp, tbCR:
+				plain = false
+				i++
+				continue
+			case tbGT:
+				if i >= 2 && s[i-1] == ']' && s[i-2] == ']' && i-2 >= start {
+					return d.fail(i-2, ErrNotWellFormed, "']]>' in text")
+				}
+				i++
+				continue
+			case tbBad:
+				return d.fail(i, ErrInvalidUTF8, "character not allowed in XML")
+			}
+			break
+		}
+		n, ok := d.checkRune(i)
+		if !ok {
+			return None
+		}
+		i += n
+	}
+	d.pos = i
+	raw := s[start:i]
+	if len(d.stack) == 0 {
+		for k := 0; k < len(raw); k++ {
+			if !isSpace(raw[k]) {
+				return d.fail(start+k, ErrNotWellFormed, "text outside the root element")
+			}
+		}
+	}
+	d.kind = CharData
+	if plain {
+		d.text = raw
+		return CharData
+	}
+	txt, ok := d.textValue(raw, start)
+	if !ok {
+		return None
+	}
+	d.text = txt
+	return CharData
+}
+
+// checkText validates the characters of a CDATA section s[i:j].
+func (d *Decoder) checkText(i, j int) bool {
+	s := d.s
+	for i < j {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if textByte[c] == tbBad {
+				d.fail(i, ErrInvalidUTF8, "character not allowed in XML")
+				return false
+			}
+			i++
+			continue
+		}
+		n, ok := d.checkRune(i)
+		if !ok {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// textValue builds the value of a text run holding references, carriage
+// returns or CDATA sections.
+func (d *Decoder) textValue(raw string, off int) (string, bool) {
+	if !strings.Contains(raw, "<![CDATA[") {
+		return d.unescape(raw, off, false)
+	}
+	var b strings.Builder
+	for len(raw) > 0 {
+		k := strings.Index(raw, "<![CDATA[")
+		if k < 0 {
+			k = len(raw)
+		}
+		if k > 0 {
+			v, ok := d.unescape(raw[:k], off, false)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(v)
+		}
+		if k == len(raw) {
+			break
+		}
+		end := strings.Index(raw[k+9:], "]]>")
+		cdata := raw[k+9 : k+9+end]
+		if strings.IndexByte(cdata, '\r') >= 0 {
+			cdata = strings.ReplaceAll(strings.ReplaceAll(cdata, "\r\n", "\n"), "\r", "\n")
+		}
+		b.WriteString(cdata)
+		adv := k + 9 + end + 3
+		raw = raw[adv:]
+		off += adv
+	}
+	return b.String(), true
+}
+
+func (d *Decoder) endTag() Kind {
+	s := d.s
+	start := d.pos
+	d.pos += 2
+	qname, _, ok := d.scanName()
+	if !ok {
+		return None
+	}
+	d.skipSpace()
+	if d.pos >= len(s) || s[d.pos] != '>' {
+		return d.fail(d.pos, ErrNotWellFormed, "expected '>' in end tag </"+qname+">")
+	}
+	d.pos++
+	if len(d.stack) == 0 {
+		return d.fail(start, ErrNotWellFormed, "end tag </"+qname+"> without a start tag")
+	}
+	top := d.stack[len(d.stack)-1]
+	if top.qname != qname {
+		return d.fail(start, ErrNotWellFormed, "end tag </"+qname+"> does not match <"+top.qname+">")
+	}
+	space, _ := d.lookup(top.prefix)
+	local := qname
+	if top.prefix != "" {
+		local = qname[len(top.prefix)+1:]
+	}
+	d.name = Name{Space: space, Local: local}
+	d.popElement()
+	d.kind = EndElement
+	return EndElement
+}
+
+// Skip consumes the rest of the current element, through its end tag. Call
+// it right after Next returned StartElement.
+func (d *Decoder) Skip() error {
+	depth := len(d.stack)
+	for {
+		switch d.Next() {
+		case EndElement:
+			if len(d.stack) < depth {
+				return nil
+			}
+		case None:
+			return d.errOrEOF()
+		}
+	}
+}
+
+func (d *Decoder) errOrEOF() error {
+	if d.err != nil {
+		return d.err
+	}
+	return newSyntaxError(d.s, d.base, d.pos, ErrNotWellFormed, "unexpected end of input")
+}
+
+// ReadText consumes the rest of the current element, which must hold only
+// character data, and returns the text. Call it right after Next returned
+// StartElement.
+func (d *Decoder) ReadText() (string, error) {
+	if d.pendingEnd {
+		d.Next()
+		return "", nil
+	}
+	var text string
+	var b *strings.Builder
+	for {
+		switch d.Next() {
+		case CharData:
+			if b != nil {
+				b.WriteString(d.text)
+			} else if text == "" {
+				text = d.text
+			} else {
+				b = &strings.Builder{}
+				b.WriteString(text)
+				b.WriteString(d.text)
+			}
+		case EndElement:
+			if b != nil {
+				return b.String(), nil
+			}
+			return text, nil
+		case StartElement:
+			n := d.name
+			err := d.Skip()
+			if err != nil {
+				return "", err
+			}
+			return "", WrapElement(&DecodeError{Err: ErrUnexpected}, n.Local).(*DecodeError).withMsg("child element in text-only content")
+		default:
+			return "", d.errOrEOF()
+		}
+	}
+}
+
+func (e *DecodeError) withMsg(msg string) error {
+	e.Err = &msgError{kind: e.Err, msg: msg}
+	return e
+}
+
+type msgError struct {
+	kind error
+	msg  string
+}
+
+func (e *msgError) Error() string { return e.msg }
+func (e *msgError) Unwrap() error { return e.kind }
+
+// Errorf returns an error of the given sentinel kind with a message, for
+// generated code: errors.Is(err, kind) holds.
+func Errorf(kind error, msg string) error { return &msgError{kind: kind, msg: msg} }
+
+// rewind returns to the start tag of the element whose StartElement was
+// just returned (at depth, with the start tag at offset tok), dropping every
+// token read since, and reads the start tag again.
+func (d *Decoder) rewind(depth, tok int) Kind {
+	d.pos = tok
+	d.bindings = d.bindings[:d.stack[depth-1].nbind]
+	d.stack = d.stack[:depth-1]
+	d.pendingEnd = false
+	d.err = nil
+	return d.Next()
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// Character classes for ASCII bytes in text and attribute values.
+const (
+	tbOK  = 0
+	tbBad = iota
+	tbLT
+	tbAmp
+	tbCR
+	tbWS // tab and newline: fine in text, normalized in attribute values
+	tbGT
+)
+
+var textByte = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = tbBad
+	}
+	t['\t'] = tbWS
+	t['\n'] = tbWS
+	t['\r'] = tbCR
+	t['<'] = tbLT
+	t['&'] = tbAmp
+	t['>'] = tbGT
+	return t
+}()
+
+// nameByte: 0 not a name byte, 1 a name byte, 2 a name start byte.
+var nameByte = func() (t [utf8.RuneSelf]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = 2
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 2
+	}
+	t['_'] = 2
+	t[':'] = 2
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	t['-'] = 1
+	t['.'] = 1
+	return t
+}()
+
+// isNameRune reports whether r may appear in an XML Name (XML 1.0 fifth
+// edition productions 4 and 4a), at the start when first is true.
+func isNameRune(r rune, first bool) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return nameByte[r] == 2 || (!first && nameByte[r] == 1)
+	case r >= 0xC0 && r <= 0xD6, r >= 0xD8 && r <= 0xF6, r >= 0xF8 && r <= 0x2FF,
+		r >= 0x370 && r <= 0x37D, r >= 0x37F && r <= 0x1FFF, r >= 0x200C && r <= 0x200D,
+		r >= 0x2070 && r <= 0x218F, r >= 0x2C00 && r <= 0x2FEF, r >= 0x3001 && r <= 0xD7FF,
+		r >= 0xF900 && r <= 0xFDCF, r >= 0xFDF0 && r <= 0xFFFD, r >= 0x10000 && r <= 0xEFFFF:
+		return true
+	case first:
+		return false
+	case r == 0xB7, r >= 0x300 && r <= 0x36F, r >= 0x203F && r <= 0x2040:
+		return true
+	}
+	return false
+}
+
+// isXMLChar reports whether r is a Char of XML 1.0.
+func isXMLChar(r rune) bool {
+	return r == 0x9 || r == 0xA || r == 0xD || (r >= 0x20 && r <= 0xD7FF) ||
+		(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}

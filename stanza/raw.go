@@ -1,0 +1,226 @@
+package stanza
+
+import (
+	"errors"
+	"strings"
+)
+
+// Element is implemented by every generated type for a global element, and
+// by RawElement.
+type Element interface {
+	// ElementName returns the element's expanded name.
+	ElementName() Name
+	// DecodeXMPP decodes the element from d, which has just returned its
+	// StartElement; it consumes the element through its end tag.
+	DecodeXMPP(d *Decoder) error
+	// EncodeXMPP appends the element to e. Errors are sticky in e.
+	EncodeXMPP(e *Encoder)
+}
+
+// RawElement is an element no imported schema describes (or one whose typed
+// decoding failed), kept exactly as received so that it re-encodes unchanged.
+type RawElement struct {
+	// Name is the element's expanded name.
+	Name Name
+	// XML is the element exactly as it was received, from its '<' to the
+	// end of its end tag.
+	XML string
+	// Scope lists the namespace bindings from enclosing elements that XML
+	// relies on without declaring them. Encoding adds them to the start tag
+	// where the output does not already have them in effect.
+	Scope []NSBinding
+	// Err is the error of the typed decoder registered for Name, when the
+	// element was kept raw because that decoder refused it.
+	Err error
+}
+
+// ElementName returns r.Name.
+func (r *RawElement) ElementName() Name { return r.Name }
+
+// DecodeXMPP captures the current element of d.
+func (r *RawElement) DecodeXMPP(d *Decoder) error {
+	x, err := d.ReadRaw()
+	if err != nil {
+		return err
+	}
+	*r = *x
+	return nil
+}
+
+// EncodeXMPP writes r.XML unchanged, with namespace declarations added to its
+// start tag for the bindings of Scope not in effect at e.
+func (r *RawElement) EncodeXMPP(e *Encoder) {
+	var missing []NSBinding
+	for _, b := range r.Scope {
+		var have string
+		var ok bool
+		if b.Prefix == "" {
+			have, ok = e.DefaultNS(), true
+		} else {
+			have, ok = e.LookupPrefix(b.Prefix)
+		}
+		if !ok || have != b.Space {
+			missing = append(missing, b)
+		}
+	}
+	if len(missing) == 0 {
+		e.WriteRaw(r.XML)
+		return
+	}
+	// Insert the declarations after the element name.
+	end := 1
+	for end < len(r.XML) && !isSpace(r.XML[end]) && r.XML[end] != '/' && r.XML[end] != '>' {
+		end++
+	}
+	var b strings.Builder
+	b.Grow(len(r.XML) + 32*len(missing))
+	b.WriteString(r.XML[:end])
+	for _, m := range missing {
+		if m.Prefix == "" {
+			b.WriteString(" xmlns='")
+		} else {
+			b.WriteString(" xmlns:")
+			b.WriteString(m.Prefix)
+			b.WriteString("='")
+		}
+		b.WriteString(escapeAttrString(m.Space))
+		b.WriteByte('\'')
+	}
+	b.WriteString(r.XML[end:])
+	e.WriteRaw(b.String())
+}
+
+func escapeAttrString(s string) string {
+	if !strings.ContainsAny(s, "&<>'\"\t\n\r") {
+		return s
+	}
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&apos;", "\"", "&quot;",
+		"\t", "&#x9;", "\n", "&#xA;", "\r", "&#xD;")
+	return r.Replace(s)
+}
+
+// ReadRaw consumes the current element through its end tag and returns it as
+// a RawElement. Call it right after Next returned StartElement.
+func (d *Decoder) ReadRaw() (*RawElement, error) {
+	if d.kind != StartElement {
+		return nil, errors.New("stanza: ReadRaw called when not at a start tag")
+	}
+	start := d.tokStart
+	depth := len(d.stack)
+	name := d.name
+	d.capturing = true
+	d.capDepth = depth
+	d.capUsed = d.capUsed[:0]
+	// The start tag was resolved before the capture began: account for it.
+	d.lookup(d.stack[depth-1].prefix)
+	for _, r := range d.raw {
+		if r.prefix != "" {
+			d.lookup(r.prefix)
+		}
+	}
+	err := d.Skip()
+	d.capturing = false
+	if err != nil {
+		return nil, err
+	}
+	r := &RawElement{Name: name, XML: d.s[start:d.pos]}
+	if len(d.capUsed) > 0 {
+		r.Scope = append([]NSBinding(nil), d.capUsed...)
+	}
+	return r, nil
+}
+
+// DecodeFunc decodes one element whose StartElement the Decoder has just
+// returned.
+type DecodeFunc func(d *Decoder) (Element, error)
+
+var registry = map[Name]DecodeFunc{}
+
+// Register makes DecodeElement decode elements named n with f. Generated
+// packages call it from init for each of their global elements; it is not
+// safe to call concurrently with decoding.
+func Register(n Name, f DecodeFunc) { registry[n] = f }
+
+// Lookup returns the decoder registered for n, or nil.
+func Lookup(n Name) DecodeFunc { return registry[n] }
+
+// DecodeElement decodes the element whose StartElement d has just returned
+// into its registered typed value, or into a *RawElement when no package
+// registered its name. When the typed decoder rejects the content (a bad
+// value, a missing attribute) the element is kept as a *RawElement with Err
+// set, so that one bad extension payload does not cost the whole stanza;
+// syntax errors are returned.
+func DecodeElement(d *Decoder) (Element, error) {
+	f := registry[d.name]
+	if f == nil {
+		return d.ReadRaw()
+	}
+	depth, tok := len(d.stack), d.tokStart
+	v, err := f(d)
+	if err == nil {
+		return v, nil
+	}
+	var se *SyntaxError
+	if errors.As(err, &se) {
+		return nil, err
+	}
+	if d.rewind(depth, tok) != StartElement {
+		return nil, d.errOrEOF()
+	}
+	r, rerr := d.ReadRaw()
+	if rerr != nil {
+		return nil, rerr
+	}
+	r.Err = err
+	return r, nil
+}
+
+// Unmarshal decodes data, which holds one element, into v.
+func Unmarshal(data []byte, v Element) error {
+	return UnmarshalString(string(data), v)
+}
+
+// UnmarshalString decodes s, which holds one element, into v.
+func UnmarshalString(s string, v Element) error {
+	var d Decoder
+	d.Reset(s, 0, nil)
+	return d.DecodeOne(v)
+}
+
+// DecodeOne reads the next element of d into v; the element must have v's
+// name. Whitespace around it is skipped, anything else is an error.
+func (d *Decoder) DecodeOne(v Element) error {
+	for {
+		switch d.Next() {
+		case CharData:
+			continue
+		case StartElement:
+			want := v.ElementName()
+			if d.name != want {
+				return &DecodeError{Path: []string{d.name.Local}, Err: Errorf(ErrUnexpected, "expected <"+want.Local+" xmlns='"+want.Space+"'>, got xmlns='"+d.name.Space+"'")}
+			}
+			if err := v.DecodeXMPP(d); err != nil {
+				return WrapElement(err, want.Local)
+			}
+			return nil
+		default:
+			if d.err != nil {
+				return d.err
+			}
+			return Errorf(ErrUnexpected, "stanza: no element in input")
+		}
+	}
+}
+
+// Marshal encodes v.
+func Marshal(v Element) ([]byte, error) { return AppendMarshal(nil, v) }
+
+// AppendMarshal appends the encoding of v to dst.
+func AppendMarshal(dst []byte, v Element) ([]byte, error) {
+	e := NewEncoder(dst)
+	v.EncodeXMPP(e)
+	if err := e.Err(); err != nil {
+		return dst, err
+	}
+	return e.Bytes(), nil
+}
