@@ -3,7 +3,7 @@ module github.com/protoxmpp/protoxmpp
 go 1.26.8
 
 require (
-	github.com/dave/jennifer v1.7.1 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
-	golang.org/x/tools v0.52.0 // indirect
+	github.com/dave/jennifer v1.7.1
+	github.com/google/go-cmp v0.7.0
+	golang.org/x/tools v0.52.0
 )

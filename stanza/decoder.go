@@ -87,6 +87,7 @@ type Decoder struct {
 
 	limits Limits
 	err    error
+	inRoot bool // the input is text inside an element (a Tokenizer text frame)
 
 	// raw capture: bindings from outside the captured element that it uses
 	capturing bool
@@ -134,6 +135,7 @@ func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
 		d.limits = Limits{}.WithDefaults()
 	}
 	d.err = nil
+	d.inRoot = false
 	d.capturing = false
 	d.capUsed = d.capUsed[:0]
 }
@@ -685,7 +687,7 @@ func (d *Decoder) charData() Kind {
 				continue
 			case tbLT:
 				if strings.HasPrefix(s[i:], "<![CDATA[") {
-					if len(d.stack) == 0 {
+					if len(d.stack) == 0 && !d.inRoot {
 						return d.fail(i, ErrNotWellFormed, "CDATA section outside the root element")
 					}
 					end := strings.Index(s[i+9:], "]]>")
@@ -722,7 +724,7 @@ func (d *Decoder) charData() Kind {
 	}
 	d.pos = i
 	raw := s[start:i]
-	if len(d.stack) == 0 {
+	if len(d.stack) == 0 && !d.inRoot {
 		for k := 0; k < len(raw); k++ {
 			if !isSpace(raw[k]) {
 				return d.fail(start+k, ErrNotWellFormed, "text outside the root element")

@@ -252,7 +252,9 @@ func (b *builder) pkg(s *xsd.Schema) (*Package, error) {
 	dir := b.opts.Packages[s.TargetNamespace]
 	if dir == "" {
 		dir = PackageNameFromFile(s.File)
-		b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: namespace %q has no entry in the package map; using package %q", s.Pos, s.TargetNamespace, dir))
+		if len(b.opts.Packages) > 0 {
+			b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: namespace %q has no entry in the package map; using package %q", s.Pos, s.TargetNamespace, dir))
+		}
 	}
 	name := dir
 	if i := strings.LastIndexByte(dir, '/'); i >= 0 {
@@ -471,7 +473,9 @@ func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, 
 			hint = name
 		}
 		f.Scalar = b.scalar(t, b.pkgFor(target.Name.Space, st.Pkg), hint, target.Pos)
-		f.Pointer = optional && !repeated && !f.Scalar.IsStringLike()
+		// Optional single values are pointers, so that an element present
+		// with empty content (<gone/>) differs from an absent one.
+		f.Pointer = optional && !repeated
 	case *xsd.ComplexType:
 		switch {
 		case isEmptyType(t) && !repeated:

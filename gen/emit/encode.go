@@ -1,0 +1,263 @@
+package emit
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/protoxmpp/protoxmpp/gen/ir"
+)
+
+func (g *gen) encoders(f *jen.File) {
+	var globals []*ir.Struct
+	for _, st := range g.p.Structs {
+		if st.Element != nil && st.Pkg == g.p {
+			globals = append(globals, st)
+		}
+	}
+	if len(globals) > 0 {
+		f.Func().Id("init").Params().BlockFunc(func(b *jen.Group) {
+			for _, st := range globals {
+				b.Add(rt(rtRegister)).Call(
+					rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("NS"), jen.Id("Local"): jen.Lit(st.Element.Local)}),
+					jen.Func().Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Params(rt(rtElement), jen.Error()).Block(
+						jen.Id("v").Op(":=").New(jen.Id(st.Name)),
+						jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")),
+						jen.Return(jen.Id("v"), jen.Id("err")),
+					),
+				)
+			}
+		})
+	}
+	for _, st := range g.p.Structs {
+		if st.Element != nil {
+			g.globalMethods(f, st)
+		}
+		f.Line()
+		f.Comment("EncodeElement appends v to e as an element named {space}local.")
+		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeElement").Params(
+			jen.Id("e").Op("*").Add(rt(rtEncoder)), jen.List(jen.Id("space"), jen.Id("local")).String(),
+		).BlockFunc(func(b *jen.Group) {
+			g.encodeBody(b, st)
+		})
+	}
+}
+
+func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
+	name := rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("NS"), jen.Id("Local"): jen.Lit(st.Element.Local)})
+	f.Line()
+	f.Comment(fmt.Sprintf("ElementName returns the name of the <%s/> element.", st.Element.Local))
+	f.Func().Params(jen.Op("*").Id(st.Name)).Id("ElementName").Params().Add(rt(rtName)).Block(jen.Return(name))
+	f.Line()
+	f.Comment("EncodeXMPP appends v to e.")
+	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
+		jen.Id("v").Dot("EncodeElement").Call(jen.Id("e"), jen.Id("NS"), jen.Lit(st.Element.Local)),
+	)
+	f.Line()
+	f.Comment("MarshalXML implements encoding/xml.Marshaler.")
+	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("MarshalXML").Params(
+		jen.Id("e").Op("*").Qual(xmlPath, "Encoder"), jen.Id("_").Qual(xmlPath, "StartElement"),
+	).Error().Block(jen.Return(rt(rtMarshalXML).Call(jen.Id("e"), jen.Id("v"))))
+	f.Line()
+	f.Comment("UnmarshalXML implements encoding/xml.Unmarshaler.")
+	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("UnmarshalXML").Params(
+		jen.Id("d").Op("*").Qual(xmlPath, "Decoder"), jen.Id("start").Qual(xmlPath, "StartElement"),
+	).Error().Block(jen.Return(rt(rtUnmarshXML).Call(jen.Id("d"), jen.Id("start"), jen.Id("v"))))
+}
+
+// formatAttr returns the statement writing attribute a with value val.
+func (g *gen) writeAttr(a *ir.AttrField, val jen.Code) jen.Code {
+	local := jen.Lit(a.Name.Local)
+	if a.Name.Space != "" {
+		return jen.Id("e").Dot("AttrNS").Call(g.spaceExpr(a.Name.Space, g.p), local, g.stringOf(a.Type, val))
+	}
+	switch a.Type.Kind {
+	case ir.KBool:
+		return jen.Id("e").Dot("AttrBool").Call(local, val)
+	case ir.KInt:
+		return jen.Id("e").Dot("AttrInt").Call(local, jen.Int64().Call(val))
+	case ir.KUint:
+		return jen.Id("e").Dot("AttrUint").Call(local, jen.Uint64().Call(val))
+	}
+	return jen.Id("e").Dot("Attr").Call(local, g.stringOf(a.Type, val))
+}
+
+// stringOf converts a scalar value to its lexical string.
+func (g *gen) stringOf(s *ir.Scalar, val jen.Code) jen.Code {
+	switch s.Kind {
+	case ir.KString:
+		return val
+	case ir.KDateTime:
+		return jen.String().Call(val)
+	case ir.KBool:
+		return rt(rtFormatBool).Call(val)
+	case ir.KInt:
+		return rt(rtFormatInt).Call(jen.Int64().Call(val))
+	case ir.KUint:
+		return rt(rtFormatUint).Call(jen.Uint64().Call(val))
+	case ir.KFloat:
+		return rt(rtFormatFloat).Call(jen.Float64().Call(val), jen.Lit(s.Bits))
+	case ir.KBase64:
+		return rt(rtFormatB64).Call(val)
+	case ir.KHex:
+		return rt(rtFormatHex).Call(val)
+	case ir.KEnum:
+		return g.stringOf(s.Enum.Base, g.scalarType(s.Enum.Base).Call(val))
+	case ir.KList:
+		return rt(rtJoinList).Call(val, jen.Func().Params(jen.Id("x").Add(g.scalarType(s.Elem))).String().Block(
+			jen.Return(g.stringOf(s.Elem, jen.Id("x"))),
+		))
+	}
+	return val
+}
+
+// writeText returns the statement writing a scalar as text.
+func (g *gen) writeText(s *ir.Scalar, val jen.Code) jen.Code {
+	switch s.Kind {
+	case ir.KInt:
+		return jen.Id("e").Dot("TextInt").Call(jen.Int64().Call(val))
+	case ir.KUint:
+		return jen.Id("e").Dot("TextUint").Call(jen.Uint64().Call(val))
+	case ir.KBool:
+		return jen.Id("e").Dot("TextBool").Call(val)
+	}
+	return jen.Id("e").Dot("Text").Call(g.stringOf(s, val))
+}
+
+// present returns the condition under which an optional scalar is written.
+func present(s *ir.Scalar, val jen.Code) jen.Code {
+	switch s.Kind {
+	case ir.KBase64, ir.KHex, ir.KList:
+		return jen.Len(val).Op(">").Lit(0)
+	}
+	if s.Kind == ir.KEnum {
+		return present(s.Enum.Base, val)
+	}
+	return jen.Add(val).Op("!=").Lit("")
+}
+
+func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
+	b.Id("e").Dot("Start").Call(jen.Id("space"), jen.Id("local"))
+	if st.Empty {
+		b.Id("e").Dot("End").Call()
+		return
+	}
+	for _, a := range st.Attrs {
+		v := jen.Id("v").Dot(a.GoName)
+		switch {
+		case a.Pointer:
+			b.If(v.Clone().Op("!=").Nil()).Block(g.writeAttr(a, jen.Op("*").Add(v.Clone())))
+		case a.Required:
+			b.Add(g.writeAttr(a, v.Clone()))
+		default:
+			b.If(present(a.Type, v.Clone())).Block(g.writeAttr(a, v.Clone()))
+		}
+	}
+	b.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("v").Dot(st.AnyAttrsName)).Block(
+		jen.Id("e").Dot("AttrNS").Call(jen.Id("a").Dot("Name").Dot("Space"), jen.Id("a").Dot("Name").Dot("Local"), jen.Id("a").Dot("Value")),
+	)
+	if st.Text != nil {
+		if st.Text.Mixed {
+			b.If(jen.Id("v").Dot(st.Text.GoName).Op("!=").Lit("")).Block(jen.Id("e").Dot("Text").Call(jen.Id("v").Dot(st.Text.GoName)))
+		} else {
+			b.Add(g.writeText(st.Text.Type, jen.Id("v").Dot(st.Text.GoName)))
+		}
+	}
+	if st.OrderName == "" {
+		for _, fl := range st.Fields {
+			b.Add(g.encodeField(st, fl))
+		}
+		b.Id("e").Dot("End").Call()
+		return
+	}
+	n := len(st.Fields)
+	b.If(jen.Len(jen.Id("v").Dot(st.OrderName)).Op("==").Lit(0)).BlockFunc(func(c *jen.Group) {
+		for _, fl := range st.Fields {
+			c.Add(g.encodeField(st, fl))
+		}
+		c.Id("e").Dot("End").Call()
+		c.Return()
+	})
+	// Follow the recorded order, then write what it does not cover.
+	b.Var().Id("n").Index(jen.Lit(n)).Int()
+	b.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("v").Dot(st.OrderName)).Block(
+		jen.If(jen.Int().Call(jen.Id("r").Dot("Slot")).Op(">=").Lit(n)).Block(jen.Continue()),
+		jen.For(jen.Id("k").Op(":=").Lit(0), jen.Id("k").Op("<").Int().Call(jen.Id("r").Dot("N")), jen.Id("k").Op("++")).Block(
+			jen.Switch(jen.Id("r").Dot("Slot")).BlockFunc(func(sw *jen.Group) {
+				for _, fl := range st.Fields {
+					sw.Case(jen.Lit(fl.Slot)).Block(g.encodeOne(st, fl, jen.Id("n").Index(jen.Id("r").Dot("Slot"))))
+				}
+			}),
+			jen.Id("n").Index(jen.Id("r").Dot("Slot")).Op("++"),
+		),
+	)
+	for _, fl := range st.Fields {
+		if fl.Repeated || fl.Kind == ir.AnyField {
+			b.For(jen.Id("i").Op(":=").Id("n").Index(jen.Lit(fl.Slot)), jen.Id("i").Op("<").Len(jen.Id("v").Dot(fl.GoName)), jen.Id("i").Op("++")).Block(
+				g.encodeOne(st, fl, jen.Id("i")),
+			)
+		} else {
+			b.If(jen.Id("n").Index(jen.Lit(fl.Slot)).Op("==").Lit(0)).Block(g.encodeOne(st, fl, jen.Lit(0)))
+		}
+	}
+	b.Id("e").Dot("End").Call()
+}
+
+// encodeField writes every value of a field, in canonical order.
+func (g *gen) encodeField(st *ir.Struct, fl *ir.Field) jen.Code {
+	if fl.Repeated || fl.Kind == ir.AnyField {
+		return jen.For(jen.Id("i").Op(":=").Range().Id("v").Dot(fl.GoName)).Block(g.encodeOne(st, fl, jen.Id("i")))
+	}
+	return g.encodeOne(st, fl, jen.Lit(0))
+}
+
+// encodeOne writes the i-th value of a repeated field (i < len), or the
+// single value of a field when present.
+func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code) jen.Code {
+	v := jen.Id("v").Dot(fl.GoName)
+	if fl.Repeated || fl.Kind == ir.AnyField {
+		guard := jen.Add(i).Op("<").Len(v.Clone())
+		elem := v.Clone().Index(i)
+		switch fl.Kind {
+		case ir.AnyField, ir.RawField:
+			return jen.If(jen.Add(guard).Op("&&").Add(elem.Clone()).Op("!=").Nil()).Block(elem.Clone().Dot("EncodeXMPP").Call(jen.Id("e")))
+		case ir.StructField:
+			return jen.If(guard).Block(elem.Clone().Dot("EncodeElement").Call(jen.Id("e"), g.spaceExpr(fl.Name.Space, st.Pkg), jen.Lit(fl.Name.Local)))
+		case ir.ScalarField:
+			return jen.If(guard).Block(
+				jen.Id("e").Dot("Start").Call(g.spaceExpr(fl.Name.Space, st.Pkg), jen.Lit(fl.Name.Local)),
+				g.writeText(fl.Scalar, elem.Clone()),
+				jen.Id("e").Dot("End").Call(),
+			)
+		}
+	}
+	space := g.spaceExpr(fl.Name.Space, st.Pkg)
+	switch fl.Kind {
+	case ir.FlagField:
+		return jen.If(v.Clone()).Block(jen.Id("e").Dot("Start").Call(space, jen.Lit(fl.Name.Local)), jen.Id("e").Dot("End").Call())
+	case ir.RawField:
+		return jen.If(v.Clone().Op("!=").Nil()).Block(v.Clone().Dot("EncodeXMPP").Call(jen.Id("e")))
+	case ir.StructField:
+		call := v.Clone().Dot("EncodeElement").Call(jen.Id("e"), space, jen.Lit(fl.Name.Local))
+		if fl.Pointer {
+			return jen.If(v.Clone().Op("!=").Nil()).Block(call)
+		}
+		return call
+	case ir.ScalarField:
+		write := func(val jen.Code) []jen.Code {
+			return []jen.Code{
+				jen.Id("e").Dot("Start").Call(space, jen.Lit(fl.Name.Local)),
+				g.writeText(fl.Scalar, val),
+				jen.Id("e").Dot("End").Call(),
+			}
+		}
+		if fl.Pointer {
+			return jen.If(v.Clone().Op("!=").Nil()).Block(write(jen.Op("*").Add(v.Clone()))...)
+		}
+		if fl.Scalar.IsStringLike() {
+			return jen.If(present(fl.Scalar, v.Clone())).Block(write(v.Clone())...)
+		}
+		return jen.Block(write(v.Clone())...)
+	}
+	return jen.Null()
+}

@@ -1,0 +1,675 @@
+package xsd
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// document is one parsed schema file: a schema's main file or an included
+// one.
+type document struct {
+	file      string // as used in positions
+	root      *node
+	tns       string // effective target namespace (the includer's for a chameleon include)
+	chameleon bool   // no targetNamespace of its own, included into one that has one
+	elemQual  bool
+	attrQual  bool
+	schema    *schemaInfo
+}
+
+// schemaInfo is the loader's view of a Schema.
+type schemaInfo struct {
+	s         *Schema
+	included  map[string]bool        // absolute paths of the documents in this schema
+	imports   map[string]*importInfo // by namespace
+	xmlWarned bool
+}
+
+// importInfo is one xs:import.
+type importInfo struct {
+	ns, loc  string
+	pos      Pos
+	doc      *document
+	found    bool
+	missing  bool   // searched for and not found
+	searched string // what was tried, for messages
+	used     bool   // a reference into the namespace was seen
+}
+
+// src is the source of a component: its node and document.
+type src struct {
+	n *node
+	d *document
+}
+
+// Resolution states of components.
+const (
+	unresolved = iota
+	resolving
+	resolved
+)
+
+type loader struct {
+	opts Options
+	set  *Set
+
+	errs  []*Error
+	warns []Warning
+
+	schemas []*schemaInfo
+	byPath  map[string]*schemaInfo // absolute path of a main file -> schema
+	byNS    map[string]*schemaInfo // first schema loaded for a namespace
+	imports []*importInfo          // in the order met, resolved breadth first
+
+	src     map[any]src
+	state   map[any]int
+	pending []any // anonymous types whose bodies are still to build
+
+	firstPos map[any]Pos // where each global was declared, for duplicate errors
+
+	anyType       *ComplexType
+	anySimpleType *SimpleType
+
+	tnsCache   map[string]tnsInfo // absolute path -> peeked targetNamespace
+	parseCache map[string]parsed  // absolute path -> parse result
+	dirCache   map[string][]string
+}
+
+type tnsInfo struct {
+	tns string
+	ok  bool
+}
+
+type parsed struct {
+	root *node
+	err  *Error
+}
+
+// Load reads the schema files, the files they include and import, and
+// resolves every reference. Relative schemaLocations are taken relative to
+// the file that names them, then looked up in opts.SearchDirs.
+//
+// The returned Set is never nil. On failure the error is a *Error or an
+// errors.Join of several, sorted by position; the Set is then only partially
+// resolved: read its Warnings, but do not generate code from it. Load never
+// panics.
+func Load(files []string, opts Options) (set *Set, err error) {
+	l := &loader{
+		opts: opts,
+		set: &Set{
+			elements:        map[QName]*Element{},
+			types:           map[QName]Type{},
+			groups:          map[QName]*Group{},
+			attributeGroups: map[QName]*AttributeGroup{},
+			attributes:      map[QName]*Attribute{},
+		},
+		byPath:     map[string]*schemaInfo{},
+		byNS:       map[string]*schemaInfo{},
+		src:        map[any]src{},
+		state:      map[any]int{},
+		firstPos:   map[any]Pos{},
+		tnsCache:   map[string]tnsInfo{},
+		parseCache: map[string]parsed{},
+		dirCache:   map[string][]string{},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			// A bug in the loader, not in the schema: report it as an
+			// error rather than crash the generator.
+			var p Pos
+			if len(files) > 0 {
+				p.File = files[0]
+			}
+			l.errs = append(l.errs, &Error{Pos: p, Msg: fmt.Sprintf("xsd: internal error: %v", r)})
+			set, err = l.finish()
+		}
+	}()
+	l.addBuiltins()
+	if len(files) == 0 {
+		return l.set, &Error{Msg: "xsd: no schema files given"}
+	}
+	for _, f := range files {
+		l.loadSchema(f)
+	}
+	for i := 0; i < len(l.imports); i++ {
+		l.resolveImport(l.imports[i])
+	}
+	l.resolveAll()
+	for _, imp := range l.imports {
+		if imp.missing && !imp.used {
+			l.warnf(imp.pos, "cannot find a schema for imported namespace %s%s; none of its components is referenced", imp.ns, imp.searched)
+		}
+	}
+	return l.finish()
+}
+
+// finish sorts and deduplicates the diagnostics.
+func (l *loader) finish() (*Set, error) {
+	rank := map[string]int{}
+	for _, si := range l.schemas {
+		if _, ok := rank[si.s.File]; !ok {
+			rank[si.s.File] = len(rank)
+		}
+	}
+	cmpPos := func(a, b Pos) int {
+		ra, oka := rank[a.File]
+		rb, okb := rank[b.File]
+		switch {
+		case oka && okb && ra != rb:
+			return cmp.Compare(ra, rb)
+		case oka != okb:
+			if oka {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	}
+	slices.SortStableFunc(l.warns, func(a, b Warning) int { return cmpPos(a.Pos, b.Pos) })
+	l.set.Warnings = slices.Compact(l.warns)
+	slices.SortStableFunc(l.errs, func(a, b *Error) int { return cmpPos(a.Pos, b.Pos) })
+	l.errs = slices.CompactFunc(l.errs, func(a, b *Error) bool { return *a == *b })
+	switch len(l.errs) {
+	case 0:
+		return l.set, nil
+	case 1:
+		return l.set, l.errs[0]
+	}
+	errs := make([]error, len(l.errs))
+	for i, e := range l.errs {
+		errs[i] = e
+	}
+	return l.set, errors.Join(errs...)
+}
+
+func (l *loader) errorf(p Pos, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *loader) warnf(p Pos, format string, args ...any) {
+	l.warns = append(l.warns, Warning{Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+func absPath(file string) string {
+	if a, err := filepath.Abs(file); err == nil {
+		return a
+	}
+	return filepath.Clean(file)
+}
+
+// parseFile reads and parses file, once per absolute path.
+func (l *loader) parseFile(file string) (*node, *Error) {
+	key := absPath(file)
+	if p, ok := l.parseCache[key]; ok {
+		if p.err != nil {
+			// Report the error with the file name of this use.
+			e := *p.err
+			e.Pos.File = file
+			return nil, &e
+		}
+		return p.root, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		e := &Error{Pos: Pos{File: file}, Msg: "cannot read schema: " + unwrapPathError(err)}
+		l.parseCache[key] = parsed{err: e}
+		return nil, e
+	}
+	root, perr := parseXML(file, data)
+	if perr == nil && (root.name.Space != XSDNamespace || root.name.Local != "schema") {
+		perr = &Error{Pos: root.pos, Msg: fmt.Sprintf("not an XML Schema: the root element is %s, want xs:schema (%s)", QName{root.name.Space, root.name.Local}, XSDNamespace)}
+		root = nil
+	}
+	l.parseCache[key] = parsed{root: root, err: perr}
+	return root, perr
+}
+
+func unwrapPathError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// loadSchema loads file as a schema of its own (a file named in Load, or
+// one found for an import). It returns nil if the file could not be parsed.
+func (l *loader) loadSchema(file string) *schemaInfo {
+	key := absPath(file)
+	if si, ok := l.byPath[key]; ok {
+		return si
+	}
+	root, perr := l.parseFile(file)
+	if perr != nil {
+		l.errs = append(l.errs, perr)
+		l.byPath[key] = nil
+		return nil
+	}
+	si := &schemaInfo{
+		s:        &Schema{Pos: root.pos, File: file},
+		included: map[string]bool{key: true},
+		imports:  map[string]*importInfo{},
+	}
+	l.byPath[key] = si
+	l.schemas = append(l.schemas, si)
+	l.set.Schemas = append(l.set.Schemas, si.s)
+	d := l.newDocument(file, root, si, nil)
+	si.s.TargetNamespace = d.tns
+	si.s.ElementFormQualified = d.elemQual
+	si.s.AttributeFormQualified = d.attrQual
+	si.s.Doc = docOf(root)
+	if _, ok := l.byNS[d.tns]; !ok {
+		l.byNS[d.tns] = si
+	}
+	l.readDocument(d)
+	return si
+}
+
+// newDocument sets up a document for root; includer is the including
+// document for an include.
+func (l *loader) newDocument(file string, root *node, si *schemaInfo, includer *document) *document {
+	d := &document{file: file, root: root, schema: si}
+	l.check(root, "schema")
+	d.tns, _ = root.attr("targetNamespace")
+	if includer != nil && d.tns == "" && includer.tns != "" {
+		d.tns = includer.tns
+		d.chameleon = true
+	}
+	d.elemQual = l.formDefault(root, "elementFormDefault")
+	d.attrQual = l.formDefault(root, "attributeFormDefault")
+	return d
+}
+
+func (l *loader) formDefault(n *node, attr string) bool {
+	v, ok := n.attr(attr)
+	if !ok {
+		return false
+	}
+	switch strings.TrimSpace(v) {
+	case "qualified":
+		return true
+	case "unqualified":
+		return false
+	}
+	l.errorf(n.pos, "%s=%q: want qualified or unqualified", attr, v)
+	return false
+}
+
+// readDocument walks the top level of d: includes are read in place,
+// imports recorded, global components declared.
+func (l *loader) readDocument(d *document) {
+	si := d.schema
+	for _, k := range d.root.elems() {
+		if k.name.Space != XSDNamespace {
+			l.errorf(k.pos, "element %s (%s) is not allowed in xs:schema", k.name.Local, k.name.Space)
+			continue
+		}
+		switch k.name.Local {
+		case "annotation":
+			l.check(k, "annotation")
+		case "include":
+			l.check(k, "include")
+			l.include(d, k)
+		case "import":
+			l.check(k, "import")
+			l.recordImport(d, k)
+		case "redefine":
+			l.warnf(k.pos, "xs:redefine is not supported; ignored")
+		case "notation":
+			// Notations have no bearing on generated code.
+		case "element":
+			e := &Element{Pos: k.pos, Doc: docOf(k), Global: true, MinOccurs: 1, MaxOccurs: 1}
+			if name, ok := l.globalName(k, d); ok {
+				e.Name = name
+				if l.declare(k.pos, "element", name, e, l.set.elements) {
+					si.s.Elements = append(si.s.Elements, e)
+					l.src[e] = src{k, d}
+				}
+			}
+		case "complexType":
+			ct := &ComplexType{Pos: k.pos, Doc: docOf(k)}
+			if name, ok := l.globalName(k, d); ok {
+				ct.Name = name
+				if l.declareType(k.pos, name, ct) {
+					si.s.ComplexTypes = append(si.s.ComplexTypes, ct)
+					l.src[ct] = src{k, d}
+				}
+			}
+		case "simpleType":
+			st := &SimpleType{Pos: k.pos, Doc: docOf(k)}
+			if name, ok := l.globalName(k, d); ok {
+				st.Name = name
+				if l.declareType(k.pos, name, st) {
+					si.s.SimpleTypes = append(si.s.SimpleTypes, st)
+					l.src[st] = src{k, d}
+				}
+			}
+		case "group":
+			g := &Group{Pos: k.pos, Doc: docOf(k)}
+			if name, ok := l.globalName(k, d); ok {
+				g.Name = name
+				if l.declare(k.pos, "group", name, g, l.set.groups) {
+					si.s.Groups = append(si.s.Groups, g)
+					l.src[g] = src{k, d}
+				}
+			}
+		case "attributeGroup":
+			ag := &AttributeGroup{Pos: k.pos}
+			if name, ok := l.globalName(k, d); ok {
+				ag.Name = name
+				if l.declare(k.pos, "attribute group", name, ag, l.set.attributeGroups) {
+					si.s.AttributeGroups = append(si.s.AttributeGroups, ag)
+					l.src[ag] = src{k, d}
+				}
+			}
+		case "attribute":
+			a := &Attribute{Pos: k.pos, Doc: docOf(k)}
+			if name, ok := l.globalName(k, d); ok {
+				a.Name = name
+				if l.declare(k.pos, "attribute", name, a, l.set.attributes) {
+					si.s.Attributes = append(si.s.Attributes, a)
+					l.src[a] = src{k, d}
+				}
+			}
+		default:
+			l.errorf(k.pos, "%s is not allowed in xs:schema", xsName(k))
+		}
+	}
+}
+
+// globalName returns the expanded name of a global declaration.
+func (l *loader) globalName(n *node, d *document) (QName, bool) {
+	name, ok := n.attr("name")
+	name = strings.TrimSpace(name)
+	if !ok || !isNCName(name) {
+		if !ok {
+			l.errorf(n.pos, "global %s has no name", xsName(n))
+		} else {
+			l.errorf(n.pos, "%s: invalid name %q", xsName(n), name)
+		}
+		return QName{}, false
+	}
+	return QName{d.tns, name}, true
+}
+
+// declare registers a global component in table, reporting duplicates.
+func declareIn[T comparable](l *loader, p Pos, what string, q QName, v T, table map[QName]T) bool {
+	var zero T
+	if old, ok := table[q]; ok && old != zero {
+		l.errorf(p, "duplicate %s %s (first declared at %s)", what, q, l.firstPos[old])
+		return false
+	}
+	table[q] = v
+	l.firstPos[v] = p
+	return true
+}
+
+func (l *loader) declare(p Pos, what string, q QName, v any, table any) bool {
+	switch t := table.(type) {
+	case map[QName]*Element:
+		return declareIn(l, p, what, q, v.(*Element), t)
+	case map[QName]*Group:
+		return declareIn(l, p, what, q, v.(*Group), t)
+	case map[QName]*AttributeGroup:
+		return declareIn(l, p, what, q, v.(*AttributeGroup), t)
+	case map[QName]*Attribute:
+		return declareIn(l, p, what, q, v.(*Attribute), t)
+	}
+	return false
+}
+
+func (l *loader) declareType(p Pos, q QName, t Type) bool {
+	if old, ok := l.set.types[q]; ok {
+		if q.Space == XSDNamespace {
+			l.errorf(p, "type %s redefines an XSD built-in type", q)
+		} else {
+			l.errorf(p, "duplicate type %s (first declared at %s)", q, l.firstPos[old])
+		}
+		return false
+	}
+	l.set.types[q] = t
+	l.firstPos[t] = p
+	return true
+}
+
+// isURL reports whether a schemaLocation is a URL (or a template) rather
+// than a file path.
+func isURL(loc string) bool {
+	return strings.Contains(loc, "://") || strings.HasPrefix(loc, "${")
+}
+
+// baseName returns the file name at the end of a schemaLocation.
+func baseName(loc string) string {
+	loc = strings.TrimSpace(loc)
+	if i := strings.IndexAny(loc, "?#"); i >= 0 && isURL(loc) {
+		loc = loc[:i]
+	}
+	b := path.Base(filepath.ToSlash(loc))
+	if b == "." || b == "/" {
+		return ""
+	}
+	return b
+}
+
+// candidates returns the files a schemaLocation may name, in the order to
+// try: relative to the referring file, then by base name in the search dirs.
+func (l *loader) candidates(from, loc string) []string {
+	loc = strings.TrimSpace(loc)
+	var out []string
+	if loc != "" && !isURL(loc) {
+		p := loc
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(from), filepath.FromSlash(loc))
+		}
+		out = append(out, p)
+	}
+	if b := baseName(loc); b != "" {
+		for _, dir := range l.opts.SearchDirs {
+			out = append(out, filepath.Join(dir, b))
+		}
+	}
+	return out
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// include reads the document named by an xs:include into d's schema.
+func (l *loader) include(d *document, n *node) {
+	loc, ok := n.attr("schemaLocation")
+	if !ok || strings.TrimSpace(loc) == "" {
+		l.errorf(n.pos, "xs:include has no schemaLocation")
+		return
+	}
+	var file string
+	for _, c := range l.candidates(d.file, loc) {
+		if fileExists(c) {
+			file = c
+			break
+		}
+	}
+	if file == "" {
+		l.errorf(n.pos, "xs:include: cannot find %q%s", loc, l.searchedDirs())
+		return
+	}
+	key := absPath(file)
+	si := d.schema
+	if si.included[key] {
+		return // included already (or an include cycle): nothing new
+	}
+	si.included[key] = true
+	root, perr := l.parseFile(file)
+	if perr != nil {
+		l.errs = append(l.errs, perr)
+		return
+	}
+	tns, _ := root.attr("targetNamespace")
+	if tns != "" && tns != d.tns {
+		l.errorf(n.pos, "xs:include of %s: its targetNamespace %q differs from %q", file, tns, d.tns)
+		return
+	}
+	inc := l.newDocument(file, root, si, d)
+	l.readDocument(inc)
+}
+
+func (l *loader) searchedDirs() string {
+	if len(l.opts.SearchDirs) == 0 {
+		return " (no search dirs)"
+	}
+	return " (search dirs: " + strings.Join(l.opts.SearchDirs, ", ") + ")"
+}
+
+// recordImport notes an xs:import of d.
+func (l *loader) recordImport(d *document, n *node) {
+	ns, hasNS := n.attr("namespace")
+	loc, _ := n.attr("schemaLocation")
+	si := d.schema
+	if hasNS && ns == d.tns || !hasNS && d.tns == "" {
+		l.errorf(n.pos, "xs:import of the schema's own target namespace %q", d.tns)
+		return
+	}
+	if old, ok := si.imports[ns]; ok {
+		if old.loc == "" && loc != "" && !old.found {
+			old.loc = loc
+		}
+		return
+	}
+	imp := &importInfo{ns: ns, loc: loc, pos: n.pos, doc: d}
+	si.imports[ns] = imp
+	si.s.Imports = append(si.s.Imports, ns)
+	switch ns {
+	case XMLNamespace, XSDNamespace:
+		imp.found = true // built in: no file needed
+		return
+	}
+	l.imports = append(l.imports, imp)
+}
+
+// resolveImport finds and loads the schema for an import, unless its
+// namespace is loaded already.
+func (l *loader) resolveImport(imp *importInfo) {
+	if _, ok := l.byNS[imp.ns]; ok {
+		imp.found = true
+		return
+	}
+	var tried []string
+	for _, c := range l.candidates(imp.doc.file, imp.loc) {
+		if !fileExists(c) {
+			continue
+		}
+		tns, ok := l.peekTNS(c)
+		if ok && tns == imp.ns {
+			if l.loadSchema(c) != nil {
+				imp.found = true
+			}
+			return
+		}
+		tried = append(tried, fmt.Sprintf("%s has targetNamespace %q", c, tns))
+	}
+	// Scan the search dirs for the namespace.
+	var found []string
+	for _, dir := range l.opts.SearchDirs {
+		for _, f := range l.xsdFiles(dir) {
+			if tns, ok := l.peekTNS(f); ok && tns == imp.ns {
+				found = append(found, f)
+			}
+		}
+	}
+	if len(found) > 0 {
+		best := l.rankCandidates(found, imp.loc)
+		if len(found) > 1 {
+			l.warnf(imp.pos, "namespace %s is the targetNamespace of %d files (%s); using %s", imp.ns, len(found), strings.Join(found, ", "), best)
+		}
+		if l.loadSchema(best) != nil {
+			imp.found = true
+		}
+		return
+	}
+	imp.missing = true
+	var b strings.Builder
+	if imp.loc != "" {
+		fmt.Fprintf(&b, " (schemaLocation %q", imp.loc)
+	} else {
+		b.WriteString(" (no schemaLocation")
+	}
+	for _, t := range tried {
+		b.WriteString("; " + t)
+	}
+	b.WriteString("; " + strings.TrimPrefix(l.searchedDirs(), " ("))
+	imp.searched = b.String()
+}
+
+// rankCandidates picks among files with the wanted targetNamespace: those
+// that parse first, then those whose name matches the schemaLocation's base
+// name, then the first by name.
+func (l *loader) rankCandidates(files []string, loc string) string {
+	want := strings.TrimSuffix(baseName(loc), ".xsd")
+	score := func(f string) int {
+		s := 0
+		if root, err := l.parseFile(f); err == nil && root != nil {
+			s += 2
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".xsd")
+		if want != "" && (name == want || strings.HasSuffix(name, "-"+want)) {
+			s++
+		}
+		return s
+	}
+	best, bestScore := "", -1
+	for _, f := range files {
+		if s := score(f); s > bestScore {
+			best, bestScore = f, s
+		}
+	}
+	return best
+}
+
+func (l *loader) xsdFiles(dir string) []string {
+	if fs, ok := l.dirCache[dir]; ok {
+		return fs
+	}
+	var out []string
+	entries, err := os.ReadDir(dir)
+	if err == nil {
+		for _, e := range entries {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".xsd") {
+				out = append(out, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	sort.Strings(out)
+	l.dirCache[dir] = out
+	return out
+}
+
+func (l *loader) peekTNS(file string) (string, bool) {
+	key := absPath(file)
+	if t, ok := l.tnsCache[key]; ok {
+		return t.tns, t.ok
+	}
+	var t tnsInfo
+	if data, err := os.ReadFile(file); err == nil {
+		t.tns, t.ok = peekTargetNamespace(data)
+	}
+	l.tnsCache[key] = t
+	return t.tns, t.ok
+}
+
+// isNCName reports whether s is a plausible NCName: non-empty, no colon, no
+// space, not starting with a digit, '-' or '.'.
+func isNCName(s string) bool {
+	if s == "" || strings.ContainsAny(s, ": \t\r\n") {
+		return false
+	}
+	c := s[0]
+	return !(c >= '0' && c <= '9' || c == '-' || c == '.')
+}

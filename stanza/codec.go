@@ -1,0 +1,359 @@
+package stanza
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file holds the helpers generated code calls, so that they are written
+// once here rather than in every generated package.
+
+// DateTime is an XSD date, time or dateTime value (XEP-0082 profiles), kept
+// as written so that it re-encodes unchanged. Time parses it.
+type DateTime string
+
+// NewDateTime formats t as an XEP-0082 DateTime in UTC.
+func NewDateTime(t time.Time) DateTime {
+	return DateTime(t.UTC().Format("2006-01-02T15:04:05.999999999Z07:00"))
+}
+
+// Time parses the value as an XEP-0082 DateTime, Date or Time.
+func (v DateTime) Time() (time.Time, error) {
+	s := strings.TrimSpace(string(v))
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02", "15:04:05.999999999Z07:00", "15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, Errorf(ErrInvalidValue, "stanza: not an XEP-0082 date or time: "+strconv.Quote(s))
+}
+
+// Run is one entry of an Order: N consecutive children held by the field
+// at position Slot among the struct's child fields.
+type Run struct {
+	Slot uint16
+	N    uint16
+}
+
+// Order records the order of an element's children when it differs from the
+// order the schema gives, so that encoding reproduces what was decoded.
+type Order []Run
+
+// OrderRecorder builds an Order while a generated decoder reads children. It
+// allocates only when the order differs from the schema's and there are more
+// than eight runs.
+type OrderRecorder struct {
+	runs     [8]Run
+	n        int
+	more     []Run
+	last     uint16
+	unsorted bool
+}
+
+// Add records one child held by the field at slot.
+func (o *OrderRecorder) Add(slot int) {
+	s := uint16(slot)
+	if o.n > 0 && s < o.last {
+		o.unsorted = true
+	}
+	o.last = s
+	if o.n > 0 {
+		if o.n <= len(o.runs) {
+			if r := &o.runs[o.n-1]; r.Slot == s && r.N < 0xFFFF {
+				r.N++
+				return
+			}
+		} else if r := &o.more[len(o.more)-1]; r.Slot == s && r.N < 0xFFFF {
+			r.N++
+			return
+		}
+	}
+	if o.n < len(o.runs) {
+		o.runs[o.n] = Run{Slot: s, N: 1}
+	} else {
+		if o.n == len(o.runs) {
+			o.more = append(o.more, o.runs[:]...)
+		}
+		o.more = append(o.more, Run{Slot: s, N: 1})
+	}
+	o.n++
+}
+
+// Result returns the recorded order, reusing buf, or nil when the children
+// came in the schema's order.
+func (o *OrderRecorder) Result(buf Order) Order {
+	if !o.unsorted {
+		return nil
+	}
+	if o.n > len(o.runs) {
+		return append(buf[:0], o.more...)
+	}
+	return append(buf[:0], o.runs[:o.n]...)
+}
+
+// Extend returns s with one more element at the end, reusing the capacity
+// (and so the memory of an element decoded before) when there is some.
+func Extend[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s[:len(s)+1]
+	}
+	var zero T
+	return append(s, zero)
+}
+
+// IsSpace reports whether s holds only XML whitespace.
+func IsSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// DecodeEmpty consumes an element that must have no attributes and no
+// content but whitespace.
+func DecodeEmpty(d *Decoder) error {
+	if len(d.attrs) > 0 {
+		a := d.attrs[0].Name
+		return &DecodeError{Attr: a.Local, Err: Errorf(ErrUnexpected, "unexpected attribute on an empty element")}
+	}
+	for {
+		switch d.Next() {
+		case EndElement:
+			return nil
+		case CharData:
+			if !IsSpace(d.text) {
+				return UnexpectedText(d)
+			}
+		case StartElement:
+			return UnexpectedElement(d)
+		default:
+			return d.Failure()
+		}
+	}
+}
+
+// ReadSimple is ReadText for an element of a simple type: attributes are an
+// error, since nothing could keep them.
+func (d *Decoder) ReadSimple() (string, error) {
+	if len(d.attrs) > 0 {
+		return "", &DecodeError{Attr: d.attrs[0].Name.Local, Err: Errorf(ErrUnexpected, "unexpected attribute on an element of simple type")}
+	}
+	return d.ReadText()
+}
+
+// Failure returns the error that stopped Next, or a not-well-formed error
+// when the input ended inside an element.
+func (d *Decoder) Failure() error { return d.errOrEOF() }
+
+// MissingAttr reports a required attribute that is absent.
+func MissingAttr(d *Decoder, attr string) error {
+	return &DecodeError{Attr: attr, Err: Errorf(ErrInvalidValue, "required attribute missing")}
+}
+
+// Duplicate reports a second occurrence of a child that may appear once.
+func Duplicate(d *Decoder) error {
+	return &DecodeError{Path: []string{d.name.Local}, Err: Errorf(ErrUnexpected, "element may appear only once")}
+}
+
+// UnexpectedElement reports a child element the schema does not allow.
+func UnexpectedElement(d *Decoder) error {
+	n := d.name
+	return &DecodeError{Path: []string{n.Local}, Err: Errorf(ErrUnexpected, "unexpected element {"+n.Space+"}"+n.Local)}
+}
+
+// UnexpectedText reports text in element-only content.
+func UnexpectedText(d *Decoder) error {
+	t := d.text
+	if len(t) > 20 {
+		t = t[:20] + "..."
+	}
+	return &DecodeError{Err: Errorf(ErrUnexpected, "unexpected text "+strconv.Quote(strings.TrimSpace(t)))}
+}
+
+func valueError(kind, s string) error {
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return Errorf(ErrInvalidValue, "invalid "+kind+" "+strconv.Quote(s))
+}
+
+// ParseBool parses an xs:boolean: true, false, 1 or 0.
+func ParseBool(s string) (bool, error) {
+	switch strings.TrimSpace(s) {
+	case "true", "1":
+		return true, nil
+	case "false", "0":
+		return false, nil
+	}
+	return false, valueError("boolean", s)
+}
+
+// ParseInt parses an XSD integer type of the given bit size.
+func ParseInt(s string, bits int) (int64, error) {
+	t := strings.TrimSpace(s)
+	if len(t) > 1 && t[0] == '+' {
+		t = t[1:]
+	}
+	v, err := strconv.ParseInt(t, 10, bits)
+	if err != nil {
+		return 0, valueError("integer", s)
+	}
+	return v, nil
+}
+
+// ParseUint parses an XSD unsigned integer type of the given bit size.
+func ParseUint(s string, bits int) (uint64, error) {
+	t := strings.TrimSpace(s)
+	if len(t) > 1 && t[0] == '+' {
+		t = t[1:]
+	}
+	v, err := strconv.ParseUint(t, 10, bits)
+	if err != nil {
+		return 0, valueError("unsigned integer", s)
+	}
+	return v, nil
+}
+
+// ParseFloat parses an xs:float or xs:double (INF, -INF and NaN included).
+func ParseFloat(s string, bits int) (float64, error) {
+	t := strings.TrimSpace(s)
+	switch t {
+	case "INF":
+		t = "+Inf"
+	case "-INF":
+		t = "-Inf"
+	}
+	v, err := strconv.ParseFloat(t, bits)
+	if err != nil {
+		return 0, valueError("number", s)
+	}
+	return v, nil
+}
+
+// ParseBase64 decodes xs:base64Binary, ignoring whitespace.
+func ParseBase64(s string) ([]byte, error) {
+	if strings.ContainsAny(s, " \t\r\n") {
+		s = strings.Join(strings.Fields(s), "")
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, valueError("base64", s)
+	}
+	return b, nil
+}
+
+// ParseHex decodes xs:hexBinary.
+func ParseHex(s string) ([]byte, error) {
+	b, err := hex.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		return nil, valueError("hexBinary", s)
+	}
+	return b, nil
+}
+
+// SplitList splits an xs:list value on whitespace.
+func SplitList(s string) []string { return strings.Fields(s) }
+
+// JoinList formats an xs:list value.
+func JoinList[T any](v []T, format func(T) string) string {
+	var b strings.Builder
+	for i, x := range v {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(format(x))
+	}
+	return b.String()
+}
+
+// FormatBool formats an xs:boolean.
+func FormatBool(v bool) string {
+	if v {
+		return "true"
+	}
+	return "false"
+}
+
+// FormatInt formats an XSD integer.
+func FormatInt(v int64) string { return strconv.FormatInt(v, 10) }
+
+// FormatUint formats an XSD unsigned integer.
+func FormatUint(v uint64) string { return strconv.FormatUint(v, 10) }
+
+// FormatFloat formats an xs:float or xs:double.
+func FormatFloat(v float64, bits int) string {
+	switch {
+	case v != v:
+		return "NaN"
+	case v > 0 && v*2 == v:
+		return "INF"
+	case v < 0 && v*2 == v:
+		return "-INF"
+	}
+	return strconv.FormatFloat(v, 'g', -1, bits)
+}
+
+// FormatBase64 formats xs:base64Binary.
+func FormatBase64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// FormatHex formats xs:hexBinary.
+func FormatHex(b []byte) string { return hex.EncodeToString(b) }
+
+// AttrBool adds an xs:boolean attribute.
+func (e *Encoder) AttrBool(local string, v bool) { e.Attr(local, FormatBool(v)) }
+
+// AttrInt adds an integer attribute without allocating.
+func (e *Encoder) AttrInt(local string, v int64) {
+	var buf [24]byte
+	e.attrDigits(local, strconv.AppendInt(buf[:0], v, 10))
+}
+
+// AttrUint adds an unsigned integer attribute without allocating.
+func (e *Encoder) AttrUint(local string, v uint64) {
+	var buf [24]byte
+	e.attrDigits(local, strconv.AppendUint(buf[:0], v, 10))
+}
+
+// TextInt writes an integer as text without allocating.
+func (e *Encoder) TextInt(v int64) {
+	var buf [24]byte
+	e.textDigits(strconv.AppendInt(buf[:0], v, 10))
+}
+
+// TextUint writes an unsigned integer as text without allocating.
+func (e *Encoder) TextUint(v uint64) {
+	var buf [24]byte
+	e.textDigits(strconv.AppendUint(buf[:0], v, 10))
+}
+
+// TextBool writes an xs:boolean as text.
+func (e *Encoder) TextBool(v bool) { e.Text(FormatBool(v)) }
+
+// attrDigits adds an attribute whose value is ASCII digits (and a sign),
+// which need no escaping.
+func (e *Encoder) attrDigits(local string, digits []byte) {
+	e.Attr(local, "")
+	if e.err != nil {
+		return
+	}
+	e.buf = append(e.buf[:len(e.buf)-1], digits...)
+	e.buf = append(e.buf, '\'')
+}
+
+// textDigits writes ASCII digits as text.
+func (e *Encoder) textDigits(digits []byte) {
+	if e.err != nil {
+		return
+	}
+	if e.open {
+		e.buf = append(e.buf, '>')
+		e.open = false
+		e.attrs = e.attrs[:0]
+	}
+	e.buf = append(e.buf, digits...)
+}

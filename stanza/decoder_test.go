@@ -1,0 +1,322 @@
+package stanza
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// dumpDecoder lists the tokens of a Decoder, one string each, and the error.
+func dumpDecoder(d *Decoder) ([]string, error) {
+	var out []string
+	for {
+		k := d.Next()
+		if k == None {
+			return out, d.Err()
+		}
+		out = append(out, describe(k, d.Name(), d.Attrs(), d.Text()))
+	}
+}
+
+func describe(k Kind, n Name, attrs []Attr, text string) string {
+	switch k {
+	case StartElement:
+		var b strings.Builder
+		fmt.Fprintf(&b, "S {%s}%s", n.Space, n.Local)
+		for _, a := range attrs {
+			fmt.Fprintf(&b, " {%s}%s=%q", a.Name.Space, a.Name.Local, a.Value)
+		}
+		return b.String()
+	case EndElement:
+		return fmt.Sprintf("E {%s}%s", n.Space, n.Local)
+	case CharData:
+		return fmt.Sprintf("T %q", text)
+	}
+	return "?"
+}
+
+func TestDecoderTokens(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"empty element", `<a/>`, []string{"S {}a", "E {}a"}},
+		{"default namespace", `<message xmlns='jabber:client' to='a@b'><body>hi</body></message>`,
+			[]string{"S {jabber:client}message {}to=\"a@b\"", "S {jabber:client}body", "T \"hi\"", "E {jabber:client}body", "E {jabber:client}message"}},
+		{"prefixes", `<s:x xmlns:s='urn:s' xmlns:t='urn:t' t:a='1'><t:y/></s:x>`,
+			[]string{"S {urn:s}x {urn:t}a=\"1\"", "S {urn:t}y", "E {urn:t}y", "E {urn:s}x"}},
+		{"xml:lang", `<a xml:lang='en'/>`, []string{"S {}a {" + NSXML + "}lang=\"en\"", "E {}a"}},
+		{"entities", `<a v='&lt;&amp;&#65;&#x42;&quot;&apos;&gt;'>&lt;b&gt; &amp; &#x263a;</a>`,
+			[]string{"S {}a {}v=\"<&AB\\\"'>\"", "T \"<b> & ☺\"", "E {}a"}},
+		{"cdata merged", `<a>x<![CDATA[<y>&]]>z</a>`, []string{"S {}a", "T \"x<y>&z\"", "E {}a"}},
+		{"line ends", "<a v='1\r\n2\t3'>x\r\ny\rz</a>", []string{"S {}a {}v=\"1 2 3\"", "T \"x\\ny\\nz\"", "E {}a"}},
+		{"undeclared default resets", `<a xmlns='urn:a'><b xmlns=''/></a>`, []string{"S {urn:a}a", "S {}b", "E {}b", "E {urn:a}a"}},
+		{"xml declaration", `<?xml version='1.0'?><a/>`, []string{"S {}a", "E {}a"}},
+		{"whitespace around", " <a/>\n", []string{"T \" \"", "S {}a", "E {}a", "T \"\\n\""}},
+		{"utf8 names", `<ñ é='ü'/>`, []string{"S {}ñ {}é=\"ü\"", "E {}ñ"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := dumpDecoder(NewDecoderString(tc.in))
+			if err != nil {
+				t.Fatalf("error: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("tokens (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecoderErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		kind   error
+		offset int64
+	}{
+		{"comment", `<a><!-- x --></a>`, ErrRestrictedXML, 3},
+		{"pi", `<a><?foo bar?></a>`, ErrRestrictedXML, 3},
+		{"doctype", `<!DOCTYPE a><a/>`, ErrRestrictedXML, 0},
+		{"entity", `<a>&nbsp;</a>`, ErrRestrictedXML, 3},
+		{"entity in attr", `<a b='&foo;'/>`, ErrRestrictedXML, 6},
+		{"mismatched end", `<a></b>`, ErrNotWellFormed, 3},
+		{"unclosed", `<a><b></b>`, ErrNotWellFormed, 10},
+		{"unquoted attr", `<a b=c/>`, ErrNotWellFormed, 5},
+		{"duplicate attr", `<a b='1' b='2'/>`, ErrNotWellFormed, 9},
+		{"duplicate expanded attr", `<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>`, ErrNotWellFormed, 35},
+		{"lt in attr", `<a b='<'/>`, ErrNotWellFormed, 6},
+		{"unbound prefix", `<p:a/>`, ErrUnboundPrefix, 1},
+		{"bad utf8", "<a>\xff</a>", ErrInvalidUTF8, 3},
+		{"control char", "<a>\x01</a>", ErrInvalidUTF8, 3},
+		{"bad char ref", `<a>&#0;</a>`, ErrNotWellFormed, 3},
+		{"cdata end in text", `<a>]]></a>`, ErrNotWellFormed, 3},
+		{"text outside root", `x<a/>`, ErrNotWellFormed, 0},
+		{"xml prefix rebound", `<a xmlns:xml='urn:x'/>`, ErrNotWellFormed, 3},
+		{"empty prefixed binding", `<a xmlns:p=''/>`, ErrNotWellFormed, 3},
+		{"late xml decl", `<a/><?xml version='1.0'?>`, ErrRestrictedXML, 4},
+		{"two colons", `<a:b:c/>`, ErrNotWellFormed, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := dumpDecoder(NewDecoderString(tc.in))
+			if !errors.Is(err, tc.kind) {
+				t.Fatalf("error %v, want %v", err, tc.kind)
+			}
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %T is not a *SyntaxError", err)
+			}
+			if se.Offset != tc.offset {
+				t.Errorf("offset %d, want %d (%v)", se.Offset, tc.offset, err)
+			}
+		})
+	}
+}
+
+func TestDecoderLimits(t *testing.T) {
+	d := NewDecoderString(strings.Repeat("<a>", 10) + strings.Repeat("</a>", 10))
+	d.SetLimits(Limits{MaxDepth: 5})
+	if _, err := dumpDecoder(d); !errors.Is(err, ErrLimitDepth) {
+		t.Errorf("depth: %v", err)
+	}
+	d = NewDecoderString(`<a b='1' c='2' d='3'/>`)
+	d.SetLimits(Limits{MaxAttrs: 2})
+	if _, err := dumpDecoder(d); !errors.Is(err, ErrLimitAttrs) {
+		t.Errorf("attrs: %v", err)
+	}
+	d = NewDecoderString(`<` + strings.Repeat("n", 100) + `/>`)
+	d.SetLimits(Limits{MaxNameBytes: 50})
+	if _, err := dumpDecoder(d); !errors.Is(err, ErrLimitName) {
+		t.Errorf("name: %v", err)
+	}
+}
+
+func TestReadRawScope(t *testing.T) {
+	in := `<message xmlns='jabber:client' xmlns:p='urn:p'><x xmlns='urn:x' p:a='1'><y/></x><foo><p:bar/></foo><z xmlns='urn:z'/></message>`
+	d := NewDecoderString(in)
+	if d.Next() != StartElement {
+		t.Fatal(d.Err())
+	}
+	var raws []*RawElement
+	for d.Next() == StartElement {
+		r, err := d.ReadRaw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, r)
+	}
+	want := []*RawElement{
+		{Name: Name{"urn:x", "x"}, XML: `<x xmlns='urn:x' p:a='1'><y/></x>`, Scope: []NSBinding{{"p", "urn:p"}}},
+		{Name: Name{"jabber:client", "foo"}, XML: `<foo><p:bar/></foo>`, Scope: []NSBinding{{"", "jabber:client"}, {"p", "urn:p"}}},
+		{Name: Name{"urn:z", "z"}, XML: `<z xmlns='urn:z'/>`},
+	}
+	if diff := cmp.Diff(want, raws); diff != "" {
+		t.Errorf("raw elements (-want +got):\n%s", diff)
+	}
+	// Re-encoded outside any scope, each declares what it needs and parses
+	// to the same tokens as in place.
+	for _, r := range raws {
+		e := NewEncoder(nil)
+		r.EncodeXMPP(e)
+		got, err := dumpDecoder(NewDecoderString(string(e.Bytes())))
+		if err != nil {
+			t.Fatalf("%s: %v", e.Bytes(), err)
+		}
+		sub := NewDecoderString(in)
+		sub.Next()
+		var want []string
+		for sub.Next() == StartElement {
+			if sub.Name() != r.Name {
+				sub.Skip()
+				continue
+			}
+			depth := sub.Depth()
+			want = append(want, describe(StartElement, sub.Name(), sub.Attrs(), ""))
+			for sub.Depth() >= depth {
+				k := sub.Next()
+				want = append(want, describe(k, sub.Name(), sub.Attrs(), sub.Text()))
+			}
+			break
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s re-encoded as %s (-want +got):\n%s", r.XML, e.Bytes(), diff)
+		}
+	}
+	// Inside the same scope, nothing is added: the bytes are unchanged.
+	e := NewEncoder(nil)
+	e.SetScope([]NSBinding{{"", "jabber:client"}, {"p", "urn:p"}})
+	raws[1].EncodeXMPP(e)
+	if got := string(e.Bytes()); got != raws[1].XML {
+		t.Errorf("in scope: %s, want %s", got, raws[1].XML)
+	}
+}
+
+// tokenizerDump feeds chunks to a Tokenizer and lists its tokens.
+func tokenizerDump(chunks [][]byte) ([]string, error) {
+	tk := NewTokenizer(Limits{})
+	var out []string
+	for _, c := range chunks {
+		tk.Feed(c)
+		for {
+			k := tk.Next()
+			if k == None {
+				break
+			}
+			out = append(out, describe(k, tk.Name(), tk.Attrs(), tk.Text()))
+		}
+		if tk.Err() != nil {
+			return out, tk.Err()
+		}
+	}
+	return out, nil
+}
+
+var streamInputs = []string{
+	`<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>` +
+		`<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features> ` +
+		`<message to='a@b' type='chat'><body>h&amp;i ☺</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>` +
+		"\n<iq type='get' id='1'><query xmlns='jabber:iq:roster'/></iq></stream:stream>",
+	`<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'><presence/><![CDATA[x]]><iq type='result' id='x'/>`,
+}
+
+func TestTokenizerChunking(t *testing.T) {
+	for i, in := range streamInputs {
+		whole, err := tokenizerDump([][]byte{[]byte(in)})
+		if err != nil {
+			t.Fatalf("input %d: %v", i, err)
+		}
+		if len(whole) < 4 {
+			t.Fatalf("input %d: only %d tokens", i, len(whole))
+		}
+		for cut := 1; cut < len(in); cut++ {
+			got, err := tokenizerDump([][]byte{[]byte(in[:cut]), []byte(in[cut:])})
+			if err != nil {
+				t.Fatalf("input %d cut at %d: %v", i, cut, err)
+			}
+			if diff := cmp.Diff(whole, got); diff != "" {
+				t.Fatalf("input %d cut at %d (-whole +chunked):\n%s", i, cut, diff)
+			}
+		}
+		var bytewise [][]byte
+		for k := 0; k < len(in); k++ {
+			bytewise = append(bytewise, []byte{in[k]})
+		}
+		got, err := tokenizerDump(bytewise)
+		if err != nil {
+			t.Fatalf("input %d byte by byte: %v", i, err)
+		}
+		if diff := cmp.Diff(whole, got); diff != "" {
+			t.Fatalf("input %d byte by byte (-whole +chunked):\n%s", i, diff)
+		}
+	}
+}
+
+// stdWellFormed reports whether encoding/xml accepts s, and whether s uses
+// constructs encoding/xml does not check that the restricted tokenizer does
+// (namespaces, duplicate attributes, characters), which excuse a difference.
+func stdWellFormed(s string) error {
+	d := xml.NewDecoder(strings.NewReader(s))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func FuzzDecoder(f *testing.F) {
+	for _, in := range streamInputs {
+		f.Add([]byte(in), 7)
+	}
+	f.Add([]byte(`<a xmlns='u' b='&lt;'><b>t<![CDATA[x]]></b></a>`), 3)
+	f.Add([]byte(`<a><!-- c --></a>`), 1)
+	f.Add([]byte("<a>\r\n&#x10FFFF;</a>"), 2)
+	f.Fuzz(func(t *testing.T, data []byte, cut int) {
+		s := string(data)
+		// Never panics; errors are typed.
+		d := NewDecoderString(s)
+		toks, err := dumpDecoder(d)
+		if err != nil {
+			var se *SyntaxError
+			var de *DecodeError
+			if !errors.As(err, &se) && !errors.As(err, &de) {
+				t.Fatalf("untyped error %T: %v", err, err)
+			}
+		}
+		// Agreement with encoding/xml on restricted XML: what encoding/xml
+		// refuses, we refuse too. (We refuse more: namespaces, duplicate
+		// expanded attributes, forbidden characters, restricted constructs.)
+		if err == nil && len(toks) > 0 && !bytes.Contains(data, []byte("<?xml")) {
+			if serr := stdWellFormed(s); serr != nil {
+				t.Fatalf("accepted %q, encoding/xml says %v", s, serr)
+			}
+		}
+		// Same tokens whatever the chunk boundary, through the Tokenizer,
+		// for input that is a stream (a root that stays open).
+		if err == nil && strings.HasPrefix(s, "<stream") {
+			if cut < 0 {
+				cut = -cut
+			}
+			cut = cut % (len(data) + 1)
+			whole, werr := tokenizerDump([][]byte{data})
+			got, gerr := tokenizerDump([][]byte{data[:cut], data[cut:]})
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("cut %d: error %v vs %v", cut, werr, gerr)
+			}
+			if diff := cmp.Diff(whole, got); diff != "" {
+				t.Fatalf("cut %d (-whole +chunked):\n%s", cut, diff)
+			}
+		}
+	})
+}
