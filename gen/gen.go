@@ -109,7 +109,7 @@ func expand(names []string) ([]string, error) {
 }
 
 // ReadPkgMap reads a package map: one "NAMESPACE PACKAGE" pair per line,
-// '#' starting a comment. PACKAGE is a folder below the output root (its last
+// '#' at the start of a line or after whitespace starting a comment. PACKAGE is a folder below the output root (its last
 // element is the package name).
 func ReadPkgMap(path string) (map[string]string, error) {
 	data, err := os.ReadFile(path)
@@ -120,7 +120,15 @@ func ReadPkgMap(path string) (map[string]string, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
+		// A comment starts with '#' at the start of a line or after
+		// whitespace: namespaces such as disco#info hold '#' too.
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		if i := strings.Index(line, " #"); i >= 0 {
+			line = line[:i]
+		}
+		if i := strings.Index(line, "\t#"); i >= 0 {
 			line = line[:i]
 		}
 		f := strings.Fields(line)

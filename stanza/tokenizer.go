@@ -11,14 +11,14 @@ package stanza
 // the root's end tag as an EndElement. Next returns None when it needs more
 // input (Err is nil) or after an error (Err is not nil, sticky).
 type Tokenizer struct {
-	f     *Framer
-	d     Decoder
-	scope []NSBinding // bindings in effect inside the root
-	root  Name
-	rootQ string
+	f       *Framer
+	d       Decoder
+	scope   []NSBinding // bindings in effect inside the root
+	root    Name
+	rootQ   string
 	inFrame bool
-	kind  Kind
-	err   error
+	kind    Kind
+	err     error
 }
 
 // NewTokenizer returns a Tokenizer enforcing l (zero fields: defaults).

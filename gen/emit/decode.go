@@ -219,6 +219,11 @@ func (g *gen) decodeAttrs(b *jen.Group, st *ir.Struct) {
 						jen.Switch(jen.Id("a").Dot("Name").Dot("Local")).BlockFunc(func(ls *jen.Group) {
 							for _, a := range bySpace[sp] {
 								ls.Case(jen.Lit(a.Name.Local)).BlockFunc(func(cb *jen.Group) {
+									if keepsEmpty(a) {
+										// Present but empty: kept with the unknown
+										// attributes, so that it re-encodes.
+										cb.If(jen.Id("a").Dot("Value").Op("==").Lit("")).Block(jen.Break())
+									}
 									label := attrLabel(a)
 									for _, c := range g.valueFrom(a.Type, jen.Id("a").Dot("Value"), func(val jen.Code) []jen.Code {
 										if a.Pointer {
@@ -317,4 +322,11 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 	if ordered {
 		cb.Id("ord").Dot("Add").Call(jen.Lit(fl.Slot))
 	}
+}
+
+// keepsEmpty reports an optional attribute whose empty value cannot be told
+// from absence in its field: an empty value on the wire is kept in the
+// AnyAttrs field instead, so that it survives a round trip (roster ver='').
+func keepsEmpty(a *ir.AttrField) bool {
+	return !a.Required && !a.Pointer && a.Type.IsStringLike()
 }

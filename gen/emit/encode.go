@@ -153,9 +153,25 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 			b.If(present(a.Type, v.Clone())).Block(g.writeAttr(a, v.Clone()))
 		}
 	}
-	b.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("v").Dot(st.AnyAttrsName)).Block(
-		jen.Id("e").Dot("AttrNS").Call(jen.Id("a").Dot("Name").Dot("Space"), jen.Id("a").Dot("Name").Dot("Local"), jen.Id("a").Dot("Value")),
-	)
+	// An empty value kept for a known attribute gives way to the field.
+	var shadow []jen.Code
+	for _, a := range st.Attrs {
+		if keepsEmpty(a) {
+			shadow = append(shadow, jen.Parens(jen.Id("a").Dot("Name").Op("==").Add(rt(rtName)).Values(jen.Dict{
+				jen.Id("Space"): g.spaceExpr(a.Name.Space, g.p), jen.Id("Local"): jen.Lit(a.Name.Local),
+			}).Op("&&").Add(present(a.Type, jen.Id("v").Dot(a.GoName)))))
+		}
+	}
+	b.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("v").Dot(st.AnyAttrsName)).BlockFunc(func(lb *jen.Group) {
+		if len(shadow) > 0 {
+			cond := jen.Add(shadow[0])
+			for _, c := range shadow[1:] {
+				cond = cond.Op("||").Add(c)
+			}
+			lb.If(jen.Id("a").Dot("Value").Op("==").Lit("").Op("&&").Parens(cond)).Block(jen.Continue())
+		}
+		lb.Id("e").Dot("AttrNS").Call(jen.Id("a").Dot("Name").Dot("Space"), jen.Id("a").Dot("Name").Dot("Local"), jen.Id("a").Dot("Value"))
+	})
 	if st.Text != nil {
 		if st.Text.Mixed {
 			b.If(jen.Id("v").Dot(st.Text.GoName).Op("!=").Lit("")).Block(jen.Id("e").Dot("Text").Call(jen.Id("v").Dot(st.Text.GoName)))

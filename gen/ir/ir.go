@@ -74,7 +74,7 @@ const (
 // Scalar is the Go type of a simple type.
 type Scalar struct {
 	Kind ScalarKind
-	Bits int   // for KInt, KUint, KFloat
+	Bits int     // for KInt, KUint, KFloat
 	Elem *Scalar // for KList
 	Enum *Enum   // for KEnum
 	XSD  string  // the XSD built-in it derives from
