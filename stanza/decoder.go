@@ -42,6 +42,7 @@ type binding struct {
 }
 
 type openElem struct {
+	name   Name   // the expanded name
 	qname  string // the prefixed name exactly as written, to match the end tag
 	nbind  int    // len(bindings) before this element's declarations
 	prefix string // the prefix of the element name, "" if none
@@ -295,6 +296,33 @@ func (d *Decoder) scanName() (string, int, bool) {
 	start := d.pos
 	i := d.pos
 	colon := -1
+	// Fast path: ASCII names, the common case.
+	if i < len(s) && s[i] < utf8.RuneSelf && nameByte[s[i]] == 2 && s[i] != ':' {
+		i++
+		for i < len(s) {
+			c := s[i]
+			if c >= utf8.RuneSelf || nameByte[c] == 0 {
+				break
+			}
+			if c == ':' {
+				if colon >= 0 {
+					d.fail(i, ErrNotWellFormed, "more than one colon in a name")
+					return "", -1, false
+				}
+				colon = i - start
+				if i+1 >= len(s) || (s[i+1] < utf8.RuneSelf && nameByte[s[i+1]] != 2) {
+					break
+				}
+			}
+			i++
+		}
+		if i >= len(s) || s[i] < utf8.RuneSelf {
+			return d.endName(start, i, colon)
+		}
+	}
+	// General path: non-ASCII characters.
+	i = start
+	colon = -1
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -327,6 +355,11 @@ func (d *Decoder) scanName() (string, int, bool) {
 		}
 		i += n
 	}
+	return d.endName(start, i, colon)
+}
+
+func (d *Decoder) endName(start, i, colon int) (string, int, bool) {
+	s := d.s
 	if i == start {
 		if i >= len(s) {
 			d.fail(i, ErrNotWellFormed, "unexpected end of input, expected a name")
@@ -460,6 +493,7 @@ func (d *Decoder) startTag() Kind {
 		return d.fail(start+1, ErrUnboundPrefix, "unbound prefix "+prefix+" on <"+qname+">")
 	}
 	d.name = Name{Space: space, Local: local}
+	d.stack[len(d.stack)-1].name = d.name
 	d.qname = qname
 	// Resolve attributes.
 	d.attrs = d.attrs[:0]
@@ -804,29 +838,35 @@ func (d *Decoder) textValue(raw string, off int) (string, bool) {
 func (d *Decoder) endTag() Kind {
 	s := d.s
 	start := d.pos
-	d.pos += 2
-	qname, _, ok := d.scanName()
-	if !ok {
-		return None
+	if len(d.stack) == 0 {
+		d.pos += 2
+		qname, _, ok := d.scanName()
+		if !ok {
+			return None
+		}
+		return d.fail(start, ErrNotWellFormed, "end tag </"+qname+"> without a start tag")
+	}
+	top := &d.stack[len(d.stack)-1]
+	// Fast path: the end tag names the open element (the name was checked
+	// at the start tag).
+	if p := start + 2 + len(top.qname); p < len(s) && s[start+2:p] == top.qname && (s[p] == '>' || isSpace(s[p])) {
+		d.pos = p
+	} else {
+		d.pos += 2
+		qname, _, ok := d.scanName()
+		if !ok {
+			return None
+		}
+		if top.qname != qname {
+			return d.fail(start, ErrNotWellFormed, "end tag </"+qname+"> does not match <"+top.qname+">")
+		}
 	}
 	d.skipSpace()
 	if d.pos >= len(s) || s[d.pos] != '>' {
-		return d.fail(d.pos, ErrNotWellFormed, "expected '>' in end tag </"+qname+">")
+		return d.fail(d.pos, ErrNotWellFormed, "expected '>' in end tag </"+top.qname+">")
 	}
 	d.pos++
-	if len(d.stack) == 0 {
-		return d.fail(start, ErrNotWellFormed, "end tag </"+qname+"> without a start tag")
-	}
-	top := d.stack[len(d.stack)-1]
-	if top.qname != qname {
-		return d.fail(start, ErrNotWellFormed, "end tag </"+qname+"> does not match <"+top.qname+">")
-	}
-	space, _ := d.lookup(top.prefix)
-	local := qname
-	if top.prefix != "" {
-		local = qname[len(top.prefix)+1:]
-	}
-	d.name = Name{Space: space, Local: local}
+	d.name = top.name
 	d.popElement()
 	d.kind = EndElement
 	return EndElement

@@ -150,13 +150,22 @@ func Lookup(n Name) DecodeFunc { return registry[n] }
 // value, a missing attribute) the element is kept as a *RawElement with Err
 // set, so that one bad extension payload does not cost the whole stanza;
 // syntax errors are returned.
-func DecodeElement(d *Decoder) (Element, error) {
-	f := registry[d.name]
-	if f == nil {
+func DecodeElement(d *Decoder) (Element, error) { return DecodeElementReuse(d, nil) }
+
+// DecodeElementReuse is DecodeElement that decodes into old, reusing its
+// memory, when old is a typed value of the same element (generated decoders
+// pass the value that stood at the same position of a reused slice).
+func DecodeElementReuse(d *Decoder, old Element) (Element, error) {
+	depth, tok := len(d.stack), d.tokStart
+	var v Element
+	var err error
+	if _, raw := old.(*RawElement); old != nil && !raw && old.ElementName() == d.name {
+		v, err = old, old.DecodeXMPP(d)
+	} else if f := registry[d.name]; f != nil {
+		v, err = f(d)
+	} else {
 		return d.ReadRaw()
 	}
-	depth, tok := len(d.stack), d.tokStart
-	v, err := f(d)
 	if err == nil {
 		return v, nil
 	}

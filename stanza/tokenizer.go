@@ -128,7 +128,7 @@ func (t *Tokenizer) Next() Kind {
 			d := &t.d
 			d.Reset(string(frame), off, t.scope)
 			// Read the end tag against a stand-in for the root.
-			d.stack = append(d.stack, openElem{qname: t.rootQ, nbind: len(d.bindings), prefix: prefixOf(t.rootQ)})
+			d.stack = append(d.stack, openElem{name: t.root, qname: t.rootQ, nbind: len(d.bindings), prefix: prefixOf(t.rootQ)})
 			if d.Next() != EndElement {
 				t.err = d.Err()
 				if t.err == nil {

@@ -159,7 +159,12 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 					})
 				}
 				if anyField != nil {
-					c.List(jen.Id("x"), jen.Id("err")).Op(":=").Add(rt(rtDecodeElem)).Call(jen.Id("d"))
+					// Reuse the value left at this position by an earlier decode.
+					c.Var().Id("old").Add(rt(rtElement))
+					c.If(jen.Id("k").Op(":=").Len(jen.Id("v").Dot(anyField.GoName)), jen.Id("k").Op("<").Cap(jen.Id("v").Dot(anyField.GoName))).Block(
+						jen.Id("old").Op("=").Id("v").Dot(anyField.GoName).Index(jen.Empty(), jen.Id("k").Op("+").Lit(1)).Index(jen.Id("k")),
+					)
+					c.List(jen.Id("x"), jen.Id("err")).Op(":=").Add(rt(rtDecodeElem+"Reuse")).Call(jen.Id("d"), jen.Id("old"))
 					c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
 					c.Id("v").Dot(anyField.GoName).Op("=").Append(jen.Id("v").Dot(anyField.GoName), jen.Id("x"))
 					if ordered {
@@ -326,7 +331,7 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 
 // keepsEmpty reports an optional attribute whose empty value cannot be told
 // from absence in its field: an empty value on the wire is kept in the
-// AnyAttrs field instead, so that it survives a round trip (roster ver='').
+// AnyAttrs field instead, so that it survives a round trip (roster ver=”).
 func keepsEmpty(a *ir.AttrField) bool {
 	return !a.Required && !a.Pointer && a.Type.IsStringLike()
 }

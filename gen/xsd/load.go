@@ -41,6 +41,16 @@ type importInfo struct {
 	missing  bool   // searched for and not found
 	searched string // what was tried, for messages
 	used     bool   // a reference into the namespace was seen
+	// repairs are the references into a missing namespace that were
+	// repaired, in the order first met (see repairMissing).
+	repairs    []repairNote
+	repairSeen map[repairNote]bool
+}
+
+// repairNote is one component of a missing namespace that was referred to.
+type repairNote struct {
+	k    refKind
+	name string
 }
 
 // src is the source of a component: its node and document.
@@ -80,6 +90,23 @@ type loader struct {
 	tnsCache   map[string]tnsInfo // absolute path -> peeked targetNamespace
 	parseCache map[string]parsed  // absolute path -> parse result
 	dirCache   map[string][]string
+
+	// Stand-ins for the components of imported namespaces whose schema
+	// cannot be found, one per name (see repairMissing).
+	missingElems  map[QName]*Element
+	missingAttrs  map[QName]*Attribute
+	missingGroups map[QName]*Group
+	missingAGs    map[QName]*AttributeGroup
+	placeholders  map[any]bool // the missingGroups and missingAGs values
+
+	// scanned maps the absolute path of every document of a schema that
+	// was found for an import only by scanning the search dirs for its
+	// namespace to the absolute path of that schema's main file.
+	scanned map[string]string
+	// rejected holds the schemas found by scanning that failed to load in
+	// an earlier round (absolute path -> their first error): they are not
+	// used for their namespace.
+	rejected map[string]string
 }
 
 type tnsInfo struct {
@@ -96,11 +123,35 @@ type parsed struct {
 // resolves every reference. Relative schemaLocations are taken relative to
 // the file that names them, then looked up in opts.SearchDirs.
 //
+// An import whose schema cannot be found is repaired when the importing
+// schema refers to its namespace: elements become untyped (xs:anyType)
+// content, types xs:anyType (xs:anySimpleType where a simple type is
+// needed), attributes strings, group references lax wildcards, and
+// attribute group references are dropped, with one warning per import. A
+// schema found for an import only by scanning the search dirs for its
+// namespace that turns out to have errors is not used: the import is then
+// treated as one whose schema cannot be found.
+//
 // The returned Set is never nil. On failure the error is a *Error or an
 // errors.Join of several, sorted by position; the Set is then only partially
 // resolved: read its Warnings, but do not generate code from it. Load never
 // panics.
-func Load(files []string, opts Options) (set *Set, err error) {
+func Load(files []string, opts Options) (*Set, error) {
+	rejected := map[string]string{}
+	var prev *loader
+	for {
+		l := newLoader(opts, rejected, prev)
+		set, err := l.load(files)
+		if err == nil || !l.rejectBrokenScans() {
+			return set, err
+		}
+		prev = l
+	}
+}
+
+// newLoader returns a loader for one round of Load; the file caches of the
+// previous round, if any, are reused.
+func newLoader(opts Options, rejected map[string]string, prev *loader) *loader {
 	l := &loader{
 		opts: opts,
 		set: &Set{
@@ -110,15 +161,30 @@ func Load(files []string, opts Options) (set *Set, err error) {
 			attributeGroups: map[QName]*AttributeGroup{},
 			attributes:      map[QName]*Attribute{},
 		},
-		byPath:     map[string]*schemaInfo{},
-		byNS:       map[string]*schemaInfo{},
-		src:        map[any]src{},
-		state:      map[any]int{},
-		firstPos:   map[any]Pos{},
-		tnsCache:   map[string]tnsInfo{},
-		parseCache: map[string]parsed{},
-		dirCache:   map[string][]string{},
+		byPath:        map[string]*schemaInfo{},
+		byNS:          map[string]*schemaInfo{},
+		src:           map[any]src{},
+		state:         map[any]int{},
+		firstPos:      map[any]Pos{},
+		tnsCache:      map[string]tnsInfo{},
+		parseCache:    map[string]parsed{},
+		dirCache:      map[string][]string{},
+		missingElems:  map[QName]*Element{},
+		missingAttrs:  map[QName]*Attribute{},
+		missingGroups: map[QName]*Group{},
+		missingAGs:    map[QName]*AttributeGroup{},
+		placeholders:  map[any]bool{},
+		scanned:       map[string]string{},
+		rejected:      rejected,
 	}
+	if prev != nil {
+		l.tnsCache, l.parseCache, l.dirCache = prev.tnsCache, prev.parseCache, prev.dirCache
+	}
+	return l
+}
+
+// load is one round of Load.
+func (l *loader) load(files []string) (set *Set, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug in the loader, not in the schema: report it as an
@@ -143,11 +209,36 @@ func Load(files []string, opts Options) (set *Set, err error) {
 	}
 	l.resolveAll()
 	for _, imp := range l.imports {
-		if imp.missing && !imp.used {
+		switch {
+		case len(imp.repairs) > 0:
+			l.warnf(imp.pos, "cannot find a schema for imported namespace %s%s; its elements are kept as untyped content: %s", imp.ns, imp.searched, repairList(imp.repairs))
+		case imp.missing && !imp.used:
 			l.warnf(imp.pos, "cannot find a schema for imported namespace %s%s; none of its components is referenced", imp.ns, imp.searched)
 		}
 	}
 	return l.finish()
+}
+
+// rejectBrokenScans adds to l.rejected the schemas found by scanning the
+// search dirs for a namespace that have errors (after finish has sorted
+// them, so the first error of each is kept). It reports whether it added
+// any, that is whether another round may load without them.
+func (l *loader) rejectBrokenScans() bool {
+	added := false
+	for _, e := range l.errs {
+		if e.Pos.File == "" {
+			continue
+		}
+		main, ok := l.scanned[absPath(e.Pos.File)]
+		if !ok {
+			continue
+		}
+		if _, done := l.rejected[main]; !done {
+			l.rejected[main] = e.Error()
+			added = true
+		}
+	}
+	return added
 }
 
 // finish sorts and deduplicates the diagnostics.
@@ -575,11 +666,16 @@ func (l *loader) resolveImport(imp *importInfo) {
 		}
 		tried = append(tried, fmt.Sprintf("%s has targetNamespace %q", c, tns))
 	}
-	// Scan the search dirs for the namespace.
-	var found []string
+	// Scan the search dirs for the namespace, leaving out the files that
+	// failed to load in an earlier round.
+	var found, skipped []string
 	for _, dir := range l.opts.SearchDirs {
 		for _, f := range l.xsdFiles(dir) {
 			if tns, ok := l.peekTNS(f); ok && tns == imp.ns {
+				if why, bad := l.rejected[absPath(f)]; bad {
+					skipped = append(skipped, fmt.Sprintf("%s has that targetNamespace but does not load: %s", f, why))
+					continue
+				}
 				found = append(found, f)
 			}
 		}
@@ -589,12 +685,27 @@ func (l *loader) resolveImport(imp *importInfo) {
 		if len(found) > 1 {
 			l.warnf(imp.pos, "namespace %s is the targetNamespace of %d files (%s); using %s", imp.ns, len(found), strings.Join(found, ", "), best)
 		}
-		if l.loadSchema(best) != nil {
+		for _, sk := range skipped {
+			l.warnf(imp.pos, "namespace %s: %s; using %s", imp.ns, sk, best)
+		}
+		_, seen := l.byPath[absPath(best)]
+		si := l.loadSchema(best)
+		if si != nil {
 			imp.found = true
+		}
+		if !seen {
+			main := absPath(best)
+			l.scanned[main] = main
+			if si != nil {
+				for doc := range si.included {
+					l.scanned[doc] = main
+				}
+			}
 		}
 		return
 	}
 	imp.missing = true
+	tried = append(tried, skipped...)
 	var b strings.Builder
 	if imp.loc != "" {
 		fmt.Fprintf(&b, " (schemaLocation %q", imp.loc)

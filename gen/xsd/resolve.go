@@ -127,7 +127,7 @@ func (l *loader) lookup(n *node, d *document, what string, q QName, k refKind) a
 		if _, loaded := l.byNS[q.Space]; !loaded {
 			switch {
 			case imp != nil && imp.missing:
-				l.errorf(n.pos, "%s: cannot find a schema for namespace %s, imported at %s%s", what, q.Space, imp.pos, imp.searched)
+				return l.repairMissing(n, q, k, imp)
 			case imp != nil:
 				// The imported file failed to load; that error is reported.
 			case q.Space == "":
@@ -179,6 +179,87 @@ func (l *loader) lookup(n *node, d *document, what string, q QName, k refKind) a
 		}
 	}
 	return v
+}
+
+// repairMissing returns the stand-in for component q of kind k, referred
+// to from n, whose namespace is imported by imp but has no schema: an
+// untyped (xs:anyType) global element, one per name and not listed in any
+// Schema; xs:anyType for a type; xs:anySimpleType for a simple type; a
+// global attribute of type xs:string, one per name; for a group or an
+// attribute group, a placeholder (in l.placeholders) that groupRef turns
+// into a lax wildcard and attributeUses drops. The repair is noted on imp,
+// for the warning Load emits at the import.
+func (l *loader) repairMissing(n *node, q QName, k refKind, imp *importInfo) any {
+	note := repairNote{k, q.Local}
+	if !imp.repairSeen[note] {
+		if imp.repairSeen == nil {
+			imp.repairSeen = map[repairNote]bool{}
+		}
+		imp.repairSeen[note] = true
+		imp.repairs = append(imp.repairs, note)
+	}
+	switch k {
+	case refElement:
+		e := l.missingElems[q]
+		if e == nil {
+			e = &Element{Pos: n.pos, Name: q, Global: true, Type: l.anyType, MinOccurs: 1, MaxOccurs: 1}
+			l.missingElems[q] = e
+		}
+		return e
+	case refType:
+		return l.anyType
+	case refSimpleType:
+		return l.anySimpleType
+	case refAttribute:
+		a := l.missingAttrs[q]
+		if a == nil {
+			a = &Attribute{Pos: n.pos, Name: q, Type: l.set.SimpleType(QName{XSDNamespace, "string"})}
+			l.missingAttrs[q] = a
+		}
+		return a
+	case refGroup:
+		g := l.missingGroups[q]
+		if g == nil {
+			g = &Group{Pos: n.pos, Name: q}
+			l.missingGroups[q] = g
+			l.placeholders[g] = true
+		}
+		return g
+	case refAttributeGroup:
+		ag := l.missingAGs[q]
+		if ag == nil {
+			ag = &AttributeGroup{Pos: n.pos, Name: q}
+			l.missingAGs[q] = ag
+			l.placeholders[ag] = true
+		}
+		return ag
+	}
+	return nil
+}
+
+// repairList describes the repairs of one missing namespace for the
+// warning: "element a as xs:anyType, group g as a lax wildcard, ...".
+func repairList(notes []repairNote) string {
+	var parts []string
+	for _, r := range notes {
+		var as string
+		switch r.k {
+		case refElement:
+			as = "as xs:anyType"
+		case refType:
+			as = "as xs:anyType"
+		case refSimpleType:
+			as = "as xs:anySimpleType"
+		case refAttribute:
+			as = "as xs:string"
+		case refGroup:
+			as = "as a lax wildcard"
+		case refAttributeGroup:
+			as = "dropped"
+		}
+		parts = append(parts, refKindNames[r.k]+" "+r.name+" "+as)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (l *loader) boolAttr(n *node, attr string) bool {
@@ -450,6 +531,12 @@ func (l *loader) groupRef(n *node, d *document) *Particle {
 		return nil
 	}
 	g := v.(*Group)
+	if l.placeholders[g] {
+		// A group of an imported namespace without a schema: its content
+		// is unknown, so anything goes.
+		w := &Wildcard{Pos: n.pos, Namespace: "##any", ProcessContents: "lax", TargetNamespace: d.tns}
+		return &Particle{Pos: n.pos, Kind: AnyParticle, MinOccurs: lo, MaxOccurs: hi, Wildcard: w}
+	}
 	if !l.ensureGroup(g) {
 		l.errorf(n.pos, "circular group: %s contains itself", g.Name)
 		return nil
@@ -742,6 +829,9 @@ func (l *loader) attributeUses(n *node, d *document) (uses []*AttributeUse, wild
 				continue
 			}
 			ag := v.(*AttributeGroup)
+			if l.placeholders[ag] {
+				continue // of an imported namespace without a schema: dropped
+			}
 			if !l.ensureAG(ag) {
 				l.errorf(k.pos, "circular attribute group: %s contains itself", ag.Name)
 				continue

@@ -777,14 +777,6 @@ func TestErrors(t *testing.T) {
 			want: []string{`a.xsd:3:3: type="b:t": namespace urn:b is not imported`},
 		},
 		{
-			name: "missing import referenced",
-			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns:b='urn:b'>
-  <xs:import namespace='urn:b' schemaLocation='http://example.org/b.xsd'/>
-  <xs:element name='e' type='b:t'/>
-</xs:schema>`},
-			want: []string{`a.xsd:4:3: type="b:t": cannot find a schema for namespace urn:b, imported at a.xsd:3:3 (schemaLocation "http://example.org/b.xsd"; search dirs: .)`},
-		},
-		{
 			name: "duplicates",
 			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a'>
   <xs:element name='e' type='xs:string'/>

@@ -43,7 +43,11 @@ func (v *Forwarded) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				}
 			}
-			x, err := stanza.DecodeElement(d)
+			var old stanza.Element
+			if k := len(v.Any); k < cap(v.Any) {
+				old = v.Any[:k+1][k]
+			}
+			x, err := stanza.DecodeElementReuse(d, old)
 			if err != nil {
 				return err
 			}

@@ -341,7 +341,11 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				}
 			}
-			x, err := stanza.DecodeElement(d)
+			var old stanza.Element
+			if k := len(v.Any); k < cap(v.Any) {
+				old = v.Any[:k+1][k]
+			}
+			x, err := stanza.DecodeElementReuse(d, old)
 			if err != nil {
 				return err
 			}
@@ -437,7 +441,11 @@ func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				}
 			}
-			x, err := stanza.DecodeElement(d)
+			var old stanza.Element
+			if k := len(v.Any); k < cap(v.Any) {
+				old = v.Any[:k+1][k]
+			}
+			x, err := stanza.DecodeElementReuse(d, old)
 			if err != nil {
 				return err
 			}
@@ -561,7 +569,11 @@ func (v *Message) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				}
 			}
-			x, err := stanza.DecodeElement(d)
+			var old stanza.Element
+			if k := len(v.Any); k < cap(v.Any) {
+				old = v.Any[:k+1][k]
+			}
+			x, err := stanza.DecodeElementReuse(d, old)
 			if err != nil {
 				return err
 			}
@@ -700,7 +712,11 @@ func (v *Presence) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				}
 			}
-			x, err := stanza.DecodeElement(d)
+			var old stanza.Element
+			if k := len(v.Any); k < cap(v.Any) {
+				old = v.Any[:k+1][k]
+			}
+			x, err := stanza.DecodeElementReuse(d, old)
 			if err != nil {
 				return err
 			}

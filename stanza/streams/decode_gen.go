@@ -324,7 +324,11 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				}
 			}
-			x, err := stanza.DecodeElement(d)
+			var old stanza.Element
+			if k := len(v.Any); k < cap(v.Any) {
+				old = v.Any[:k+1][k]
+			}
+			x, err := stanza.DecodeElementReuse(d, old)
 			if err != nil {
 				return err
 			}
@@ -355,7 +359,11 @@ func (v *Features) DecodeXMPP(d *stanza.Decoder) error {
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			x, err := stanza.DecodeElement(d)
+			var old stanza.Element
+			if k := len(v.Any); k < cap(v.Any) {
+				old = v.Any[:k+1][k]
+			}
+			x, err := stanza.DecodeElementReuse(d, old)
 			if err != nil {
 				return err
 			}
@@ -461,7 +469,11 @@ func (v *Stream) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				}
 			}
-			x, err := stanza.DecodeElement(d)
+			var old stanza.Element
+			if k := len(v.Any); k < cap(v.Any) {
+				old = v.Any[:k+1][k]
+			}
+			x, err := stanza.DecodeElementReuse(d, old)
 			if err != nil {
 				return err
 			}
