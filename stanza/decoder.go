@@ -48,12 +48,14 @@ type openElem struct {
 	prefix string // the prefix of the element name, "" if none
 }
 
+// rawAttr is a prefixed attribute of the current start tag, resolved once
+// the tag's declarations are all read.
 type rawAttr struct {
 	qname  string
 	prefix string
 	local  string
-	value  string
 	off    int
+	idx    int // index in Decoder.attrs
 }
 
 // Decoder is a pull tokenizer for XMPP's restricted XML (RFC 6120 section
@@ -79,6 +81,7 @@ type Decoder struct {
 	text       string
 	attrs      []Attr
 	raw        []rawAttr
+	qn         []string // qualified names of the current tag's attributes
 	pendingEnd bool
 	tokStart   int
 
@@ -403,6 +406,8 @@ func (d *Decoder) startTag() Kind {
 		return d.fail(start, ErrLimitDepth, "elements nested deeper than the limit")
 	}
 	d.raw = d.raw[:0]
+	d.qn = d.qn[:0]
+	d.attrs = d.attrs[:0]
 	nbind := len(d.bindings)
 	depth := len(d.stack) + 1
 	empty := false
@@ -432,55 +437,60 @@ func (d *Decoder) startTag() Kind {
 		if !ok {
 			return None
 		}
-		d.skipSpace()
-		if d.pos >= len(s) || s[d.pos] != '=' {
-			return d.fail(d.pos, ErrNotWellFormed, "expected '=' after attribute "+aname)
+		if d.pos < len(s) && s[d.pos] == '=' {
+			d.pos++
+		} else {
+			d.skipSpace()
+			if d.pos >= len(s) || s[d.pos] != '=' {
+				return d.fail(d.pos, ErrNotWellFormed, "expected '=' after attribute "+aname)
+			}
+			d.pos++
+			d.skipSpace()
 		}
-		d.pos++
-		d.skipSpace()
 		val, ok := d.attrValue()
 		if !ok {
 			return None
 		}
-		if len(d.raw) >= d.limits.MaxAttrs {
+		if len(d.qn) >= d.limits.MaxAttrs {
 			return d.fail(aoff, ErrLimitAttrs, "more attributes than the limit on <"+qname+">")
 		}
-		for _, r := range d.raw {
-			if r.qname == aname {
+		for _, q := range d.qn {
+			if q == aname {
 				return d.fail(aoff, ErrNotWellFormed, "duplicate attribute "+aname)
 			}
 		}
-		ra := rawAttr{qname: aname, value: val, off: aoff, local: aname}
-		if acolon >= 0 {
-			ra.prefix = aname[:acolon]
-			ra.local = aname[acolon+1:]
-		}
-		// Namespace declarations.
-		if ra.prefix == "" && ra.local == "xmlns" {
-			if val == NSXML || val == NSXMLNS {
-				return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound as default")
+		d.qn = append(d.qn, aname)
+		if acolon < 0 {
+			if aname == "xmlns" {
+				if val == NSXML || val == NSXMLNS {
+					return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound as default")
+				}
+				d.bindings = append(d.bindings, binding{prefix: "", space: val, depth: depth})
+				continue
 			}
-			d.bindings = append(d.bindings, binding{prefix: "", space: val, depth: depth})
+			d.attrs = append(d.attrs, Attr{Name: Name{Local: aname}, Value: val})
 			continue
 		}
-		if ra.prefix == "xmlns" {
+		prefix, local := aname[:acolon], aname[acolon+1:]
+		if prefix == "xmlns" {
 			switch {
-			case ra.local == "xmlns":
+			case local == "xmlns":
 				return d.fail(aoff, ErrNotWellFormed, "the xmlns prefix cannot be declared")
-			case ra.local == "xml":
+			case local == "xml":
 				if val != NSXML {
 					return d.fail(aoff, ErrNotWellFormed, "the xml prefix cannot be rebound")
 				}
 				continue
 			case val == "":
-				return d.fail(aoff, ErrNotWellFormed, "prefix "+ra.local+" bound to an empty namespace")
+				return d.fail(aoff, ErrNotWellFormed, "prefix "+local+" bound to an empty namespace")
 			case val == NSXML || val == NSXMLNS:
-				return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound to prefix "+ra.local)
+				return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound to prefix "+local)
 			}
-			d.bindings = append(d.bindings, binding{prefix: ra.local, space: val, depth: depth})
+			d.bindings = append(d.bindings, binding{prefix: local, space: val, depth: depth})
 			continue
 		}
-		d.raw = append(d.raw, ra)
+		d.raw = append(d.raw, rawAttr{qname: aname, prefix: prefix, local: local, off: aoff, idx: len(d.attrs)})
+		d.attrs = append(d.attrs, Attr{Name: Name{Local: local}, Value: val})
 	}
 	// Resolve the element name.
 	prefix, local := "", qname
@@ -495,23 +505,18 @@ func (d *Decoder) startTag() Kind {
 	d.name = Name{Space: space, Local: local}
 	d.stack[len(d.stack)-1].name = d.name
 	d.qname = qname
-	// Resolve attributes.
-	d.attrs = d.attrs[:0]
+	// Resolve prefixed attributes.
 	for _, r := range d.raw {
-		a := Attr{Name: Name{Local: r.local}, Value: r.value}
-		if r.prefix != "" {
-			sp, ok := d.lookup(r.prefix)
-			if !ok {
-				return d.fail(r.off, ErrUnboundPrefix, "unbound prefix "+r.prefix+" on attribute "+r.qname)
-			}
-			a.Name.Space = sp
-			for _, o := range d.attrs {
-				if o.Name == a.Name {
-					return d.fail(r.off, ErrNotWellFormed, "duplicate attribute {"+sp+"}"+r.local)
-				}
+		sp, ok := d.lookup(r.prefix)
+		if !ok {
+			return d.fail(r.off, ErrUnboundPrefix, "unbound prefix "+r.prefix+" on attribute "+r.qname)
+		}
+		d.attrs[r.idx].Name.Space = sp
+		for i, o := range d.attrs {
+			if i != r.idx && o.Name == d.attrs[r.idx].Name {
+				return d.fail(r.off, ErrNotWellFormed, "duplicate attribute {"+sp+"}"+r.local)
 			}
 		}
-		d.attrs = append(d.attrs, a)
 	}
 	d.pendingEnd = empty
 	d.kind = StartElement

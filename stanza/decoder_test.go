@@ -102,6 +102,7 @@ func TestDecoderErrors(t *testing.T) {
 		{"xml prefix rebound", `<a xmlns:xml='urn:x'/>`, ErrNotWellFormed, 3},
 		{"empty prefixed binding", `<a xmlns:p=''/>`, ErrNotWellFormed, 3},
 		{"late xml decl", `<a/><?xml version='1.0'?>`, ErrRestrictedXML, 4},
+		{"duplicate declaration", `<a xmlns:p='u' xmlns:p='v'/>`, ErrNotWellFormed, 15},
 		{"two colons", `<a:b:c/>`, ErrNotWellFormed, 4},
 	}
 	for _, tc := range tests {

@@ -17,9 +17,22 @@
 //
 // Load reports schema errors as *Error values carrying a position, joined
 // with errors.Join when there are several; problems it can repair (a
-// reference to xml:lang without importing the XML namespace, an unused
-// import whose schema cannot be found, attributes that XSD does not allow
-// where they are written) become Warnings. Identity constraints
+// reference to xml:lang without importing the XML namespace, an import
+// whose schema cannot be found, attributes that XSD does not allow where
+// they are written) become Warnings.
+//
+// References into a namespace that the referring schema imports but whose
+// schema cannot be found are repaired, with one warning at the xs:import:
+// an element ref resolves to a stand-in global element of that name with
+// type xs:anyType (one per name, listed in no Schema's Elements), a type to
+// xs:anyType (xs:anySimpleType where a simple type is required), an
+// attribute ref to an attribute of type xs:string, a group ref to a lax
+// xs:any wildcard with the ref's bounds; an attribute group ref is dropped.
+// A schema found for an import only by scanning the search dirs for its
+// namespace is not used if it does not load without errors (the next
+// candidate is tried, else the import counts as not found). References into
+// namespaces that are not imported, and undefined names in namespaces that
+// are loaded, stay errors. Identity constraints
 // (xs:key, xs:keyref, xs:unique), notations and xs:appinfo are ignored;
 // xs:redefine is ignored with a warning.
 //

@@ -12,7 +12,7 @@ import (
 // schema cannot be found are repaired, with one warning at the import.
 func TestMissingImportRepair(t *testing.T) {
 	files := map[string]string{
-		"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a' xmlns:b='urn:b' elementFormDefault='qualified'>
+		"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a' xmlns:b='urn:b' xmlns:c='urn:c' elementFormDefault='qualified'>
   <xs:import namespace='urn:b' schemaLocation='missing.xsd'/>
   <xs:element name='top'>
     <xs:complexType>
@@ -20,6 +20,7 @@ func TestMissingImportRepair(t *testing.T) {
         <xs:element ref='b:elem' minOccurs='0' maxOccurs='unbounded'/>
         <xs:element name='typed' type='b:t'/>
         <xs:group ref='b:g' minOccurs='0'/>
+        <xs:element ref='c:found'/>
       </xs:sequence>
       <xs:attribute ref='b:attr' use='required'/>
       <xs:attribute name='plain' type='b:st'/>
@@ -32,7 +33,10 @@ func TestMissingImportRepair(t *testing.T) {
   <xs:complexType name='ext'>
     <xs:simpleContent><xs:extension base='b:st'/></xs:simpleContent>
   </xs:complexType>
+  <xs:import namespace='urn:c' schemaLocation='c.xsd'/>
 </xs:schema>`,
+		// The second file: an import that is found is not affected.
+		"c.xsd": xsHead + ` targetNamespace='urn:c'><xs:element name='found' type='xs:int'/></xs:schema>`,
 	}
 	set, dir := mustLoad(t, files, "a.xsd")
 	want := []string{`a.xsd:3:3: warning: cannot find a schema for imported namespace urn:b (schemaLocation "missing.xsd"; search dirs: .); ` +
@@ -47,7 +51,7 @@ func TestMissingImportRepair(t *testing.T) {
 	}
 
 	top := set.Element(QName{"urn:a", "top"}).Type.(*ComplexType)
-	if got, want := dump(top.Content), "sequence(ref {urn:b}elem{0,unbounded}:xs:anyType {urn:a}typed:xs:anyType any(##any,lax){0,1})"; got != want {
+	if got, want := dump(top.Content), "sequence(ref {urn:b}elem{0,unbounded}:xs:anyType {urn:a}typed:xs:anyType any(##any,lax){0,1} ref {urn:c}found:xs:int)"; got != want {
 		t.Errorf("content %s, want %s", got, want)
 	}
 	ref := top.Content.Children[0].Element
@@ -72,8 +76,11 @@ func TestMissingImportRepair(t *testing.T) {
 			}
 		}
 	}
-	if len(set.Schemas) != 1 {
-		t.Errorf("got %d schemas, want 1", len(set.Schemas))
+	if len(set.Schemas) != 2 {
+		t.Errorf("got %d schemas, want 2", len(set.Schemas))
+	}
+	if found := top.Content.Children[3].Element.Ref; found == nil || found != set.Element(QName{"urn:c", "found"}) {
+		t.Errorf("ref into the found import not resolved to its declaration")
 	}
 
 	if got, want := dumpAttrs(top.Attributes), []string{"{urn:b}attr:xs:string!", "plain:xs:anySimpleType"}; !cmp.Equal(got, want) {
