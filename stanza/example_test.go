@@ -1,0 +1,52 @@
+package stanza_test
+
+import (
+	"fmt"
+
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/delay"
+	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+)
+
+// Decode a message into its typed value, with a typed delay payload and an
+// unknown payload kept raw, and encode it back.
+func Example() {
+	in := `<message xmlns='jabber:client' to='juliet@example.com' type='chat'>` +
+		`<body>Wherefore art thou?</body>` +
+		`<delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/>` +
+		`<x xmlns='urn:example:unknown' a='1'>kept</x></message>`
+	var m jabberclient.Message
+	if err := stanza.UnmarshalString(in, &m); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(m.To, m.Type, m.Body[0].Value)
+	for _, p := range m.Any {
+		switch p := p.(type) {
+		case *delay.Delay:
+			t, _ := p.Stamp.Time()
+			fmt.Println("delayed since", t.Year())
+		case *stanza.RawElement:
+			fmt.Println("raw:", p.XML)
+		}
+	}
+	out, _ := stanza.Marshal(&m)
+	fmt.Println(string(out) == in)
+	// Output:
+	// juliet@example.com chat Wherefore art thou?
+	// delayed since 2002
+	// raw: <x xmlns='urn:example:unknown' a='1'>kept</x>
+	// true
+}
+
+// A bad value in an extension payload is an error for that payload only.
+func ExampleDecodeElement() {
+	d := stanza.NewDecoderString(`<delay xmlns='urn:xmpp:delay'/>`)
+	d.Next()
+	v, err := stanza.DecodeElement(d)
+	fmt.Println(err)
+	fmt.Printf("%T: %v\n", v, v.(*stanza.RawElement).Err)
+	// Output:
+	// <nil>
+	// *stanza.RawElement: stanza: decode attr stamp: required attribute missing
+}
