@@ -1,5 +1,49 @@
-// Package stream will hold the sans-IO XMPP stream engine for both roles:
-// bytes in through Feed, typed events out, no goroutines, no I/O, no clocks
-// (see the stream issue). It is not written yet; today the runtime's
-// stanza.Tokenizer and stanza.Framer are the pieces it will be built on.
+// Package stream is the sans-IO XMPP stream engine (RFC 6120 sections 4 to
+// 7) for both roles: bytes received go in through Feed, typed events come
+// out of Next, and bytes to send pile up in a buffer drained with Output.
+// It owns no connection, starts no goroutines and reads no clock, so the
+// caller decides how bytes move and when to give up (package client does
+// that over a net.Conn).
+//
+// # Events
+//
+// A Stream frames its input with a stanza.Framer (so limits are enforced
+// before anything is built) and decodes each top-level element with a
+// stanza.Decoder in the scope of the peer's stream header. Next returns,
+// in order: EventOpen (the peer's header), EventFeatures, EventElement for
+// each stanza as its typed value (*jabberclient.Message, ...; registered
+// payloads typed, others *stanza.RawElement), EventNegotiated and
+// EventStepFailed for the negotiation steps, and finally EventClose,
+// EventStreamError (the peer's *Error) or EventError (bad input: this side
+// has already written the matching stream error and its closing tag).
+// EventNone means "feed more". Whitespace keepalives are skipped.
+//
+// # Negotiation
+//
+// The caller drives the steps; the Stream writes and reads their elements.
+// The initiating entity calls Open, then, as features allow, StartTLS (on
+// EventNegotiated StepTLS: check Buffered is empty, switch the connection
+// to TLS, call Restart), Authenticate with a Mechanism (on success call
+// Restart), Bind, and optionally Session. The receiving entity answers
+// EventOpen with Open and SendFeatures; STARTTLS, SASL (through
+// Config.Verify), binding (Config.Bind) and session requests are answered
+// by the Stream and reported with the same events.
+//
+// Stream errors are *Error values carrying a Condition; SASL failures are
+// *SASLError with a SASLCondition; binding errors *BindError. All match
+// their condition with errors.Is.
+//
+// # Example
+//
+//	s := stream.New(stream.Config{})
+//	s.Open(stream.Header{To: "example.com", Lang: "en"})
+//	conn.Write(s.Output())
+//	for {
+//		n, _ := conn.Read(buf)
+//		s.Feed(buf[:n])
+//		for ev := s.Next(); ev.Kind != stream.EventNone; ev = s.Next() {
+//			// react: StartTLS, Authenticate, Bind, Send ...
+//		}
+//		conn.Write(s.Output())
+//	}
 package stream

@@ -1,0 +1,92 @@
+package stream_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"testing"
+
+	"github.com/protoxmpp/protoxmpp/stream"
+)
+
+// benchStanzas are stanzas Prosody 0.12 sent in ../shared/transcripts.
+var benchStanzas = []string{
+	`<presence from='alice@localhost/peercheck' xml:lang='en' id='6d6afc8938b74c4ca0f9c9c7c12e9971'><status>peer_check</status><x xmlns='vcard-temp:x:update'><photo/></x></presence>`,
+	`<iq type='set' id='77IbgkXDPl5g'><query xmlns='jabber:iq:roster' ver='1'><item name='Bob' jid='bob@localhost' subscription='none'><group>Friends</group></item></query></iq>`,
+	`<message type='chat' to='alice@localhost/peercheck' from='bob@localhost/bot' id='ab12'><body>echo: hello bob &amp; friends</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>`,
+	`<iq type='result' id='ba4d630c8d6d42e18f1301cdff70357d' from='localhost' to='alice@localhost/peercheck'><query xmlns='jabber:iq:version'><name>Prosody</name><version>0.12.3</version><os>Linux</os></query></iq>`,
+	`<iq type='result' id='e3425af80cee4b209537569e84fd0739' from='localhost' to='alice@localhost/peercheck'/>`,
+}
+
+// benchStream is a ~10 MB server-to-client stream of mixed stanzas.
+func benchStream() ([]byte, int) {
+	var b bytes.Buffer
+	b.WriteString(serverHeader)
+	n := 0
+	for b.Len() < 10<<20 {
+		b.WriteString(benchStanzas[n%len(benchStanzas)])
+		n++
+	}
+	b.WriteString("</stream:stream>")
+	return b.Bytes(), n
+}
+
+// BenchmarkStream feeds the stream in 4 KiB chunks to a client Stream
+// (typed values for every stanza) and, in the same run, tokenizes it with
+// encoding/xml token by token.
+func BenchmarkStream(b *testing.B) {
+	data, n := benchStream()
+	b.Run("protoxmpp", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			s := stream.New(stream.Config{})
+			s.Open(stream.Header{To: "localhost"})
+			got := 0
+			for p := data; len(p) > 0; {
+				k := min(4096, len(p))
+				s.Feed(p[:k])
+				p = p[k:]
+				for ev := s.Next(); ev.Kind != stream.EventNone; ev = s.Next() {
+					if ev.Kind == stream.EventElement {
+						got++
+					}
+				}
+			}
+			if got != n || s.Err() != nil {
+				b.Fatalf("got %d stanzas of %d, err %v", got, n, s.Err())
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stanzas/s")
+	})
+	b.Run("encoding-xml-tokens", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			d := xml.NewDecoder(bytes.NewReader(data))
+			got, depth := 0, 0
+			for {
+				tok, err := d.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				switch tok.(type) {
+				case xml.StartElement:
+					depth++
+				case xml.EndElement:
+					depth--
+					if depth == 1 {
+						got++
+					}
+				}
+			}
+			if got != n {
+				b.Fatalf("got %d stanzas of %d", got, n)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stanzas/s")
+	})
+}
