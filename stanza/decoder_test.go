@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -276,6 +277,44 @@ func stdWellFormed(s string) error {
 	}
 }
 
+// fifthEditionName reports whether err is encoding/xml refusing a name
+// that XML 1.0 fifth edition allows: encoding/xml checks names with the
+// character classes of the fourth edition (so it refuses the name ϴ, U+03F4),
+// the Decoder with productions 4 and 4a of the fifth. The productions are
+// transcribed here independently of the Decoder's tables.
+func fifthEditionName(err error) bool {
+	const marker = "invalid XML name: "
+	msg := err.Error()
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return false
+	}
+	name := msg[i+len(marker):]
+	if !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool { return r >= utf8.RuneSelf }) < 0 {
+		return false
+	}
+	for _, part := range strings.Split(name, ":") {
+		if part == "" {
+			return false
+		}
+		for j, r := range part {
+			start := r == '_' || 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' ||
+				0xC0 <= r && r <= 0xD6 || 0xD8 <= r && r <= 0xF6 || 0xF8 <= r && r <= 0x2FF ||
+				0x370 <= r && r <= 0x37D || 0x37F <= r && r <= 0x1FFF || 0x200C <= r && r <= 0x200D ||
+				0x2070 <= r && r <= 0x218F || 0x2C00 <= r && r <= 0x2FEF || 0x3001 <= r && r <= 0xD7FF ||
+				0xF900 <= r && r <= 0xFDCF || 0xFDF0 <= r && r <= 0xFFFD || 0x10000 <= r && r <= 0xEFFFF
+			if start {
+				continue
+			}
+			if j == 0 || !(r == '-' || r == '.' || '0' <= r && r <= '9' || r == 0xB7 ||
+				0x300 <= r && r <= 0x36F || 0x203F <= r && r <= 0x2040) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func FuzzDecoder(f *testing.F) {
 	for _, in := range streamInputs {
 		f.Add([]byte(in), 7)
@@ -299,7 +338,7 @@ func FuzzDecoder(f *testing.F) {
 		// refuses, we refuse too. (We refuse more: namespaces, duplicate
 		// expanded attributes, forbidden characters, restricted constructs.)
 		if err == nil && len(toks) > 0 && !bytes.Contains(data, []byte("<?xml")) {
-			if serr := stdWellFormed(s); serr != nil {
+			if serr := stdWellFormed(s); serr != nil && !fifthEditionName(serr) {
 				t.Fatalf("accepted %q, encoding/xml says %v", s, serr)
 			}
 		}

@@ -17,8 +17,10 @@ type Tokenizer struct {
 	root    Name
 	rootQ   string
 	inFrame bool
-	kind    Kind
-	err     error
+	// rootOpen: the root start tag has been returned and its end tag not.
+	rootOpen bool
+	kind     Kind
+	err      error
 }
 
 // NewTokenizer returns a Tokenizer enforcing l (zero fields: defaults).
@@ -38,6 +40,7 @@ func (t *Tokenizer) Reset() {
 	t.root = Name{}
 	t.rootQ = ""
 	t.inFrame = false
+	t.rootOpen = false
 	t.err = nil
 	t.kind = None
 }
@@ -54,12 +57,18 @@ func (t *Tokenizer) Attrs() []Attr { return t.d.Attrs() }
 // Text returns the current character data.
 func (t *Tokenizer) Text() string { return t.d.Text() }
 
-// Depth returns the element depth, counting the root.
+// Depth returns the number of elements open around the current token,
+// counting the root, as for Decoder.Depth: 1 at the root's StartElement, 2
+// at a stanza's StartElement, 1 at its EndElement and 0 at the root's
+// EndElement.
 func (t *Tokenizer) Depth() int {
-	if t.root == (Name{}) {
-		return t.d.Depth()
+	if t.inFrame && t.rootOpen {
+		// The Decoder holds the frame alone; the root is open around it.
+		return 1 + t.d.Depth()
 	}
-	return 1 + t.d.Depth()
+	// The root's start or end tag, or text before or after the root: the
+	// Decoder saw the root tag itself.
+	return t.d.Depth()
 }
 
 // Scope returns the namespace bindings the root start tag put in effect.
@@ -115,6 +124,7 @@ func (t *Tokenizer) Next() Kind {
 			for _, b := range t.d.bindings[2:] {
 				t.scope = append(t.scope, NSBinding{Prefix: b.prefix, Space: b.space})
 			}
+			t.rootOpen = true
 			t.kind = StartElement
 			return StartElement
 		case FrameElement:
@@ -126,6 +136,16 @@ func (t *Tokenizer) Next() Kind {
 			t.inFrame = true
 		case FrameClose:
 			d := &t.d
+			if len(frame) == 0 {
+				// An empty root element <stream:stream/>: the Framer
+				// returned all of it as FrameOpen, and the Decoder read
+				// it as a StartElement with its end pending.
+				d.Reset("", off, nil)
+				d.name, d.kind = t.root, EndElement
+				t.rootOpen = false
+				t.kind = EndElement
+				return EndElement
+			}
 			d.Reset(string(frame), off, t.scope)
 			// Read the end tag against a stand-in for the root.
 			d.stack = append(d.stack, openElem{name: t.root, qname: t.rootQ, nbind: len(d.bindings), prefix: prefixOf(t.rootQ)})
@@ -136,6 +156,7 @@ func (t *Tokenizer) Next() Kind {
 				}
 				return None
 			}
+			t.rootOpen = false
 			t.kind = EndElement
 			return EndElement
 		}

@@ -5,6 +5,8 @@ package emit
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -84,13 +86,19 @@ func docLines(s string) []string {
 	return out
 }
 
+// commentLine returns line as a // comment. Jennifer writes a comment that
+// starts with "//" or "/*" as is, and wraps a multi-line one in /* */: schema
+// text ("/* ...", "... */") must get neither treatment.
+func commentLine(line string) string {
+	if line == "" {
+		return "//"
+	}
+	return "// " + line
+}
+
 func comment(f *jen.Group, lines ...string) {
 	for _, l := range lines {
-		if l == "" {
-			f.Comment("")
-			continue
-		}
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 }
 
@@ -101,7 +109,9 @@ func (g *gen) types(f *jen.File) {
 		doc += "\n\n" + strings.Join(d, "\n")
 	}
 	doc += "\n\nImporting the package registers its elements with the stanza runtime, so that stanza.DecodeElement decodes them into these typed values."
-	f.PackageComment(doc)
+	for _, l := range strings.Split(doc, "\n") {
+		f.PackageComment(commentLine(l))
+	}
 	f.Comment("NS is the XML namespace of this package.")
 	f.Const().Id("NS").Op("=").Lit(p.Namespace)
 	for _, e := range p.Enums {
@@ -119,7 +129,7 @@ func (g *gen) enum(f *jen.File, e *ir.Enum) {
 		lines = append(append(lines, ""), d...)
 	}
 	for _, l := range lines {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 	f.Type().Id(e.Name).Add(g.scalarType(e.Base))
 	f.Line()
@@ -142,8 +152,26 @@ func enumLit(base *ir.Scalar, v string) jen.Code {
 	if base.IsStringLike() {
 		return jen.Lit(v)
 	}
-	// Numeric enumerations: the literal as written.
-	return jen.Id(strings.TrimSpace(v))
+	// Numeric enumerations: the value in Go syntax, since the XSD lexical
+	// form may not be one ("012" is 12, not octal; "+3"; boolean "1").
+	v = strings.TrimSpace(v)
+	switch base.Kind {
+	case ir.KInt:
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return jen.Id(strconv.FormatInt(n, 10))
+		}
+	case ir.KUint:
+		if n, err := strconv.ParseUint(strings.TrimPrefix(v, "+"), 10, 64); err == nil {
+			return jen.Id(strconv.FormatUint(n, 10))
+		}
+	case ir.KFloat:
+		if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsInf(f, 0) {
+			return jen.Id(strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	case ir.KBool:
+		return jen.Lit(v == "true" || v == "1")
+	}
+	return jen.Id(v)
 }
 
 func (g *gen) scalarType(s *ir.Scalar) *jen.Statement {
@@ -212,7 +240,7 @@ func (g *gen) structType(f *jen.File, st *ir.Struct) {
 		lines = append(lines, "", "The element has no attributes and no content: the type is an empty struct.")
 	}
 	for _, l := range lines {
-		f.Comment(l)
+		f.Comment(commentLine(l))
 	}
 	f.Type().Id(st.Name).StructFunc(func(s *jen.Group) {
 		if st.Empty {

@@ -270,9 +270,8 @@ func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code) jen.Code {
 		if fl.Pointer {
 			return jen.If(v.Clone().Op("!=").Nil()).Block(write(jen.Op("*").Add(v.Clone()))...)
 		}
-		if fl.Scalar.IsStringLike() {
-			return jen.If(present(fl.Scalar, v.Clone())).Block(write(v.Clone())...)
-		}
+		// A required element: written even when empty, as required
+		// struct elements are, so that <value/> survives a round trip.
 		return jen.Block(write(v.Clone())...)
 	}
 	return jen.Null()

@@ -282,7 +282,7 @@ func (v *Option) EncodeElement(e *stanza.Encoder, space, local string) {
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	if v.Value != "" {
+	{
 		e.Start(NS, "value")
 		e.Text(v.Value)
 		e.End()

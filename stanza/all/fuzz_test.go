@@ -1,0 +1,416 @@
+package all_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/protoxmpp/protoxmpp/internal/xmltest"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
+
+// decodeFirst decodes the first element of in with every generated package
+// registered. It returns the element's bytes as read (from its '<' to the
+// end of its end tag), or a nil element when in holds none or the decoder
+// refused it.
+func decodeFirst(in []byte) (stanza.Element, []byte, error) {
+	d := stanza.NewDecoder(in)
+	for {
+		switch d.Next() {
+		case stanza.CharData:
+			continue
+		case stanza.StartElement:
+			start := d.Offset()
+			v, err := stanza.DecodeElement(d)
+			if err != nil {
+				return nil, nil, err
+			}
+			return v, in[start:d.InputOffset()], nil
+		default:
+			return nil, nil, d.Err()
+		}
+	}
+}
+
+// noScope is the scope of a document on its own: nothing but the xml prefix
+// bound, and unprefixed names in no namespace. (xmltest.Canonical with a nil
+// scope refuses an unprefixed name where no default namespace is declared,
+// instead of putting it in no namespace; {"": ""} says what nil should.)
+var noScope = map[string]string{"": ""}
+
+// FuzzGenerated feeds arbitrary bytes to the generated decoders through
+// DecodeElement (which picks the registered type for the first element, or
+// keeps it raw) and checks, for every input they accept:
+//
+//   - decoding never panics;
+//   - the value encodes: everything in it came from XML, so XML can carry it;
+//   - the encoding decodes again, and decode-encode is a fixed point (the
+//     second encoding is byte for byte the first);
+//   - the encoding is the input element as canonical XML.
+//
+// Seeds: every corpus sample and the benchmark stanzas.
+func FuzzGenerated(f *testing.F) {
+	for _, s := range xmltest.Corpus(f, filepath.Join(root, "testdata", "corpus")) {
+		f.Add(s.XML)
+	}
+	for _, name := range []string{"discoinfo.xml", "message.xml", "presence.xml", "roster.xml"} {
+		data, err := os.ReadFile(filepath.Join(root, "testdata", "bench", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	// One input per exclusion below, so that each is exercised on every
+	// run and not only when the fuzzer happens on it.
+	for _, s := range []string{
+		"<presence xmlns='jabber:client'><priority> +05 </priority></presence>",
+		"<query xmlns='jabber:iq:roster'><item jid='a@b' approved='1'/></query>",
+		"<message xmlns='jabber:client'> </message>",
+		"<message xmlns='jabber:client' id='a\tb\r\nc'/>",
+		"<message xmlns='jabber:client' \u03f4='x'/>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		v, elem, err := decodeFirst(in)
+		if err != nil || v == nil {
+			return
+		}
+		out, err := stanza.Marshal(v)
+		if err != nil {
+			t.Fatalf("decoded %q into %#v, which does not encode: %v", elem, v, err)
+		}
+		v2, _, err := decodeFirst(out)
+		if err != nil || v2 == nil {
+			t.Fatalf("own output does not decode: %v\n input: %q\noutput: %q", err, elem, out)
+		}
+		out2, err := stanza.Marshal(v2)
+		if err != nil {
+			t.Fatalf("second encoding failed: %v\n input: %q\noutput: %q", err, elem, out)
+		}
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("decode-encode is not a fixed point:\n input: %q\n first: %q\nsecond: %q", elem, out, out2)
+		}
+		want, got, err := canonicalPair(elem, out)
+		if err != nil {
+			t.Fatalf("%v\n input: %q\noutput: %q", err, elem, out)
+		}
+		if want == got {
+			return
+		}
+		invented := false
+		if !sameModuloNormalization(parseCanonical(want), parseCanonical(got), &invented) {
+			t.Fatalf("output differs from input as canonical XML (-input +output):\n input: %q\noutput: %q\n%s", elem, out, cmp.Diff(want, got))
+		}
+		if invented {
+			// Generator bug, reported: a decoder tracks which single
+			// children it has seen (to refuse duplicates) but does not
+			// refuse the end tag when a required one (minOccurs 1) is
+			// missing, so <received xmlns='urn:xmpp:carbons:2'/> decodes
+			// into a zero forward.Forwarded field that encodes as an
+			// invented <forwarded/>. Once decoders refuse such input, it
+			// is kept raw, this case no longer arises, and the kept
+			// inputs under testdata/fuzz pass instead of skipping.
+			t.Skipf("known generator bug: missing required child accepted, and invented on encoding\n input: %q\noutput: %q", elem, out)
+		}
+	})
+}
+
+// canonicalPair returns the canonical forms of the input element and of the
+// output, after attribute-value normalization (see normalizeAttrs).
+//
+// encoding/xml, under xmltest.Canonical, checks names with the character
+// classes of XML 1.0 fourth edition, and the Decoder with the wider ones of
+// the fifth edition (productions 4 and 4a). When the reference refuses a
+// name part that is a fifth-edition NCName holding a non-ASCII character,
+// that part is replaced by the same ASCII stand-in in both inputs and the
+// comparison made again; any other refusal is an error.
+func canonicalPair(elem, out []byte) (want, got string, err error) {
+	for i := 0; ; i++ {
+		want, err = xmltest.Canonical(normalizeAttrs(elem), noScope)
+		if err != nil {
+			part, ok := fifthEditionOnly(err)
+			if !ok || i == 8 {
+				return "", "", fmt.Errorf("decoder accepted what the reference refuses: %w", err)
+			}
+			stand := []byte("ZzName" + strconv.Itoa(i))
+			elem = bytes.ReplaceAll(elem, []byte(part), stand)
+			out = bytes.ReplaceAll(out, []byte(part), stand)
+			continue
+		}
+		got, err = xmltest.Canonical(normalizeAttrs(out), noScope)
+		if err != nil {
+			return "", "", fmt.Errorf("output is not namespace-well-formed: %w", err)
+		}
+		return want, got, nil
+	}
+}
+
+// fifthEditionOnly returns the part of the name encoding/xml refused in err
+// (a prefix or local name) when it is one the fifth edition allows and that
+// holds a non-ASCII character.
+func fifthEditionOnly(err error) (string, bool) {
+	const marker = "invalid XML name: "
+	msg := err.Error()
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return "", false
+	}
+	for _, part := range strings.Split(msg[i+len(marker):], ":") {
+		if isNCName5(part) && strings.IndexFunc(part, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+			return part, true
+		}
+	}
+	return "", false
+}
+
+// isNCName5 reports whether s is an NCName by XML 1.0 fifth edition
+// productions 4 and 4a (transcribed from the specification, independently of
+// the Decoder's tables).
+func isNCName5(s string) bool {
+	if s == "" || !utf8.ValidString(s) {
+		return false
+	}
+	for i, r := range s {
+		start := r == '_' || 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' ||
+			0xC0 <= r && r <= 0xD6 || 0xD8 <= r && r <= 0xF6 || 0xF8 <= r && r <= 0x2FF ||
+			0x370 <= r && r <= 0x37D || 0x37F <= r && r <= 0x1FFF || 0x200C <= r && r <= 0x200D ||
+			0x2070 <= r && r <= 0x218F || 0x2C00 <= r && r <= 0x2FEF || 0x3001 <= r && r <= 0xD7FF ||
+			0xF900 <= r && r <= 0xFDCF || 0xFDF0 <= r && r <= 0xFFFD || 0x10000 <= r && r <= 0xEFFFF
+		if start {
+			continue
+		}
+		if i == 0 {
+			return false
+		}
+		if !(r == '-' || r == '.' || '0' <= r && r <= '9' || r == 0xB7 ||
+			0x300 <= r && r <= 0x36F || 0x203F <= r && r <= 0x2040) {
+			return false
+		}
+	}
+	return true
+}
+
+// cnode is one line of a canonical form (an element, an attribute or a
+// text), with the lines indented under it.
+type cnode struct {
+	line string
+	kids []*cnode
+}
+
+// parseCanonical rebuilds the tree of an xmltest.Canonical form from its
+// indentation.
+func parseCanonical(s string) []*cnode {
+	var roots, stack []*cnode
+	for _, l := range strings.Split(s, "\n") {
+		if l == "" {
+			continue
+		}
+		line := strings.TrimLeft(l, " ")
+		depth := (len(l) - len(line)) / 2
+		n := &cnode{line: line}
+		stack = stack[:min(depth, len(stack))]
+		if len(stack) == 0 {
+			roots = append(roots, n)
+		} else {
+			p := stack[len(stack)-1]
+			p.kids = append(p.kids, n)
+		}
+		stack = append(stack, n)
+	}
+	return roots
+}
+
+// sameModuloNormalization reports whether the canonical trees want (from
+// the input) and got (from the output) differ only by what decoding into
+// typed values is documented to normalize, and nothing else:
+//
+//   - whitespace-only text in an element whose output holds no text: the
+//     schema gives it empty or element-only content (<message> </message>),
+//     where whitespace is not data and is not kept. xmltest.Canonical drops
+//     such whitespace between child elements, but cannot tell, for an
+//     element with no children, whether its content is element-only.
+//   - the lexical form of an xs:boolean or integer value, in an attribute or
+//     as an element's text: surrounding whitespace (their whiteSpace facet is
+//     collapse), '1' and '0' for 'true' and 'false', a '+' sign and leading
+//     zeros ('+05' is written '5'). The value must come out as the canonical
+//     form of the same boolean or number.
+//
+// The schemas generate no xs:base64Binary, xs:hexBinary, xs:list or float
+// field, so their normalizations (whitespace inside base64, list
+// separators, float forms) need no exclusion.
+//
+// It also accepts empty elements present in got only, and sets *invented
+// when it does: the known generator bug described in FuzzGenerated.
+func sameModuloNormalization(want, got []*cnode, invented *bool) bool {
+	if !hasText(got) {
+		want = dropBlankText(want)
+	}
+	i := 0
+	for _, g := range got {
+		if i < len(want) && sameLine(want[i].line, g.line) && sameModuloNormalization(want[i].kids, g.kids, invented) {
+			i++
+			continue
+		}
+		if !isEmptyElement(g) {
+			return false
+		}
+		*invented = true
+	}
+	return i == len(want)
+}
+
+func hasText(kids []*cnode) bool {
+	for _, k := range kids {
+		if strings.HasPrefix(k.line, `"`) {
+			return true
+		}
+	}
+	return false
+}
+
+func dropBlankText(kids []*cnode) []*cnode {
+	var out []*cnode
+	for _, k := range kids {
+		if !isBlankText(k.line) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// isEmptyElement reports whether n is an element with no attributes, no
+// text and nothing but such elements inside.
+func isEmptyElement(n *cnode) bool {
+	if !strings.HasPrefix(n.line, "{") {
+		return false
+	}
+	for _, k := range n.kids {
+		if !isEmptyElement(k) {
+			return false
+		}
+	}
+	return true
+}
+
+func isBlankText(line string) bool {
+	if !strings.HasPrefix(line, `"`) {
+		return false
+	}
+	s, err := strconv.Unquote(line)
+	return err == nil && strings.Trim(s, " \t\r\n") == ""
+}
+
+// sameLine reports whether two canonical lines are equal, or are the same
+// attribute or text with want's value in a non-canonical lexical form of the
+// boolean or integer that got's value is the canonical form of.
+func sameLine(want, got string) bool {
+	if want == got {
+		return true
+	}
+	wk, wv, ok1 := splitValue(want)
+	gk, gv, ok2 := splitValue(got)
+	if !ok1 || !ok2 || wk != gk {
+		return false
+	}
+	t := strings.Trim(wv, " \t\r\n")
+	switch t {
+	case "1", "true":
+		return gv == "true" || gv == "1" && t == "1"
+	case "0", "false":
+		return gv == "false" || gv == "0" && t == "0"
+	}
+	return canonicalInteger(t) == gv && gv != ""
+}
+
+// splitValue splits an attribute line @name="v" or a text line "v" into its
+// key (the name, or "" for text) and unquoted value.
+func splitValue(line string) (key, value string, ok bool) {
+	q := line
+	if strings.HasPrefix(line, "@") {
+		i := strings.Index(line, "=\"")
+		if i < 0 {
+			return "", "", false
+		}
+		key, q = line[:i], line[i+1:]
+	}
+	v, err := strconv.Unquote(q)
+	return key, v, err == nil
+}
+
+// canonicalInteger returns the canonical form of the xs:integer lexical
+// form s ('+005' -> '5', '-0' -> '0'), or "" if s is not one.
+func canonicalInteger(s string) string {
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return ""
+	}
+	s = strings.TrimLeft(s, "0")
+	if s == "" {
+		return "0"
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// normalizeAttrs applies XML attribute-value normalization (XML 1.0 section
+// 3.3.3) to the well-formed element in: each literal tab, line feed,
+// carriage return or CR LF pair inside a quoted attribute value becomes one
+// space, as a conforming parser reports it (a character reference such as
+// &#9; stays a tab). encoding/xml, and so xmltest.Canonical, skips this
+// step, so without it the reference would disagree with every conforming
+// parser about a value holding a literal line break.
+func normalizeAttrs(in []byte) []byte {
+	out := make([]byte, 0, len(in))
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		if c != '<' {
+			out = append(out, c)
+			continue
+		}
+		if bytes.HasPrefix(in[i:], []byte("<![CDATA[")) {
+			end := bytes.Index(in[i:], []byte("]]>"))
+			if end < 0 {
+				return append(out, in[i:]...)
+			}
+			out = append(out, in[i:i+end+3]...)
+			i += end + 2
+			continue
+		}
+		// A tag: copy it, normalizing inside quotes, through its '>'.
+		var quote byte
+		for ; i < len(in); i++ {
+			c := in[i]
+			switch {
+			case quote == 0 && (c == '\'' || c == '"'):
+				quote = c
+			case quote == 0 && c == '>':
+				out = append(out, c)
+				goto next
+			case quote != 0 && c == quote:
+				quote = 0
+			case quote != 0 && c == '\r' && i+1 < len(in) && in[i+1] == '\n':
+				i++
+				c = ' '
+			case quote != 0 && (c == '\t' || c == '\n' || c == '\r'):
+				c = ' '
+			}
+			out = append(out, c)
+		}
+	next:
+	}
+	return out
+}
