@@ -177,7 +177,7 @@ func (d *Decoder) InputOffset() int64 { return d.base + int64(d.pos) }
 // innermost last (the xml prefix is left out).
 func (d *Decoder) Scope() []NSBinding {
 	out := make([]NSBinding, 0, len(d.bindings))
-	for _, b := range d.bindings[1:] {
+	for _, b := range d.bindings[2:] {
 		out = append(out, NSBinding{Prefix: b.prefix, Space: b.space})
 	}
 	return out
@@ -960,9 +960,9 @@ func Errorf(kind error, msg string) error { return &msgError{kind: kind, msg: ms
 // rewind returns to the start tag of the element whose StartElement was
 // just returned (at depth, with the start tag at offset tok), dropping every
 // token read since, and reads the start tag again.
-func (d *Decoder) rewind(depth, tok int) Kind {
+func (d *Decoder) rewind(depth, tok, nbind int) Kind {
 	d.pos = tok
-	d.bindings = d.bindings[:d.stack[depth-1].nbind]
+	d.bindings = d.bindings[:nbind]
 	d.stack = d.stack[:depth-1]
 	d.pendingEnd = false
 	d.err = nil

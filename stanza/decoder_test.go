@@ -360,3 +360,17 @@ func FuzzDecoder(f *testing.F) {
 		}
 	})
 }
+
+func TestDecoderScope(t *testing.T) {
+	var d Decoder
+	d.Reset(`<a xmlns='urn:a' xmlns:p='urn:p'><p:b xmlns='urn:c'/></a>`, 0, nil)
+	if len(d.Scope()) != 0 {
+		t.Errorf("scope before any element: %v", d.Scope())
+	}
+	d.Next()
+	d.Next()
+	want := []NSBinding{{Prefix: "", Space: "urn:a"}, {Prefix: "p", Space: "urn:p"}, {Prefix: "", Space: "urn:c"}}
+	if diff := cmp.Diff(want, d.Scope()); diff != "" {
+		t.Errorf("scope in <p:b> (-want +got):\n%s", diff)
+	}
+}

@@ -156,7 +156,13 @@ func DecodeElement(d *Decoder) (Element, error) { return DecodeElementReuse(d, n
 // memory, when old is a typed value of the same element (generated decoders
 // pass the value that stood at the same position of a reused slice).
 func DecodeElementReuse(d *Decoder, old Element) (Element, error) {
+	// Where the element starts, to read it again as raw after a typed
+	// decoder gave up (possibly at the end tag, with the frame popped).
 	depth, tok := len(d.stack), d.tokStart
+	nbind := 0
+	if depth > 0 {
+		nbind = d.stack[depth-1].nbind
+	}
 	var v Element
 	var err error
 	if _, raw := old.(*RawElement); old != nil && !raw && old.ElementName() == d.name {
@@ -173,7 +179,7 @@ func DecodeElementReuse(d *Decoder, old Element) (Element, error) {
 	if errors.As(err, &se) {
 		return nil, err
 	}
-	if d.rewind(depth, tok) != StartElement {
+	if depth == 0 || d.rewind(depth, tok, nbind) != StartElement {
 		return nil, d.errOrEOF()
 	}
 	r, rerr := d.ReadRaw()

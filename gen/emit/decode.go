@@ -184,6 +184,7 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 				}
 			})
 			sw.Case(rt(rtEndElem)).BlockFunc(func(c *jen.Group) {
+				g.requiredChildren(c, st)
 				if ordered {
 					c.Id("v").Dot(st.OrderName).Op("=").Id("ord").Dot("Result").Call(jen.Id("v").Dot(st.OrderName))
 				}
@@ -334,4 +335,29 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 // AnyAttrs field instead, so that it survives a round trip (roster ver=”).
 func keepsEmpty(a *ir.AttrField) bool {
 	return !a.Required && !a.Pointer && a.Type.IsStringLike()
+}
+
+// requiredChildren checks, at the end tag, that every child element the
+// content model requires was seen: one mask test on the common path, then
+// the name of the first missing one.
+func (g *gen) requiredChildren(c *jen.Group, st *ir.Struct) {
+	var mask uint64
+	var req []*ir.Field
+	for _, fl := range st.Fields {
+		if fl.Required && fl.Slot < 64 {
+			mask |= uint64(1) << uint(fl.Slot)
+			req = append(req, fl)
+		}
+	}
+	if len(req) == 0 {
+		return
+	}
+	c.If(jen.Id("seen").Op("&").Lit(mask).Op("!=").Lit(mask)).BlockFunc(func(m *jen.Group) {
+		for _, fl := range req[:len(req)-1] {
+			m.If(jen.Id("seen").Op("&").Lit(uint64(1) << uint(fl.Slot)).Op("==").Lit(0)).Block(
+				jen.Return(rt(rtMissingElem).Call(jen.Id("d"), jen.Lit(fl.Name.Local))),
+			)
+		}
+		m.Return(rt(rtMissingElem).Call(jen.Id("d"), jen.Lit(req[len(req)-1].Name.Local)))
+	})
 }

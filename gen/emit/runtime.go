@@ -25,6 +25,7 @@ const (
 	rtWrapElement = "WrapElement"
 	rtAttrError   = "AttrError"
 	rtMissingAttr = "MissingAttr"
+	rtMissingElem = "MissingElement"
 	rtDuplicate   = "Duplicate"
 	rtUnexpElem   = "UnexpectedElement"
 	rtUnexpText   = "UnexpectedText"

@@ -141,6 +141,7 @@ type Field struct {
 	Struct   *Struct
 	Repeated bool
 	Pointer  bool // optional struct, or optional non-string scalar
+	Required bool // a single element the content model requires
 	Slot     int  // position among the struct's child slots
 }
 
@@ -457,10 +458,11 @@ func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, 
 		if f.Kind != AnyField && f.Name == target.Name {
 			f.Repeated = true
 			f.Pointer = false
+			f.Required = false
 			return
 		}
 	}
-	f := &Field{Name: target.Name, Doc: e.Doc, Repeated: repeated}
+	f := &Field{Name: target.Name, Doc: e.Doc, Repeated: repeated, Required: !optional && !repeated}
 	if f.Doc == "" {
 		f.Doc = target.Doc
 	}

@@ -50,6 +50,9 @@ func (v *Received) DecodeXMPP(d *stanza.Decoder) error {
 				return stanza.UnexpectedText(d)
 			}
 		case stanza.EndElement:
+			if seen&uint64(0x1) != uint64(0x1) {
+				return stanza.MissingElement(d, "forwarded")
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -88,6 +91,9 @@ func (v *Sent) DecodeXMPP(d *stanza.Decoder) error {
 				return stanza.UnexpectedText(d)
 			}
 		case stanza.EndElement:
+			if seen&uint64(0x1) != uint64(0x1) {
+				return stanza.MissingElement(d, "forwarded")
+			}
 			return nil
 		default:
 			return d.Failure()

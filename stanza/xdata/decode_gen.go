@@ -197,6 +197,9 @@ func (v *Option) DecodeXMPP(d *stanza.Decoder) error {
 				return stanza.UnexpectedText(d)
 			}
 		case stanza.EndElement:
+			if seen&uint64(0x1) != uint64(0x1) {
+				return stanza.MissingElement(d, "value")
+			}
 			return nil
 		default:
 			return d.Failure()
