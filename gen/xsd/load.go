@@ -201,8 +201,11 @@ func (l *loader) load(files []string) (set *Set, err error) {
 	if len(files) == 0 {
 		return l.set, &Error{Msg: "xsd: no schema files given"}
 	}
+	skip := l.includedByOthers(files)
 	for _, f := range files {
-		l.loadSchema(f)
+		if !skip[absPath(f)] {
+			l.loadSchema(f)
+		}
 	}
 	for i := 0; i < len(l.imports); i++ {
 		l.resolveImport(l.imports[i])
@@ -217,6 +220,53 @@ func (l *loader) load(files []string) (set *Set, err error) {
 		}
 	}
 	return l.finish()
+}
+
+// includedByOthers returns the files given (as absolute paths) that another
+// file given includes, directly or through further includes: they are read
+// once, as part of the including schema, rather than a second time as
+// schemas of their own (which would declare every component twice). A file
+// already found included is not followed, so files including each other
+// leave the first given as the schema.
+func (l *loader) includedByOthers(files []string) map[string]bool {
+	given := map[string]bool{}
+	for _, f := range files {
+		given[absPath(f)] = true
+	}
+	out := map[string]bool{}
+	for _, f := range files {
+		root := absPath(f)
+		if out[root] {
+			continue
+		}
+		seen := map[string]bool{root: true}
+		for queue := []string{f}; len(queue) > 0; queue = queue[1:] {
+			n, err := l.parseFile(queue[0])
+			if err != nil {
+				continue
+			}
+			for _, k := range n.elems() {
+				if k.name.Space != XSDNamespace || k.name.Local != "include" {
+					continue
+				}
+				loc, _ := k.attr("schemaLocation")
+				for _, c := range l.candidates(queue[0], loc) {
+					if !fileExists(c) {
+						continue
+					}
+					if key := absPath(c); !seen[key] {
+						seen[key] = true
+						queue = append(queue, c)
+						if given[key] {
+							out[key] = true
+						}
+					}
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 // rejectBrokenScans adds to l.rejected the schemas found by scanning the

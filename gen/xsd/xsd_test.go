@@ -905,3 +905,28 @@ func TestLoadMissingFile(t *testing.T) {
 		t.Errorf("no file in %v", e)
 	}
 }
+
+// A file given on the command line that another file given includes (as
+// `xmppgen -I schemas schemas` passes every file of a folder) is read once,
+// as part of its includer, whichever order the files come in.
+func TestIncludedFileAlsoGiven(t *testing.T) {
+	files := map[string]string{
+		"main.xsd": xsHead + ` targetNamespace='urn:m' xmlns='urn:m'>
+  <xs:include schemaLocation='part.xsd'/>
+  <xs:element name='main' type='partType'/>
+</xs:schema>`,
+		"part.xsd": xsHead + ` targetNamespace='urn:m' xmlns='urn:m'>
+  <xs:complexType name='partType'><xs:attribute name='a' type='xs:string'/></xs:complexType>
+</xs:schema>`,
+	}
+	for _, order := range [][]string{{"main.xsd", "part.xsd"}, {"part.xsd", "main.xsd"}} {
+		set, _ := mustLoad(t, files, order...)
+		if len(set.Schemas) != 1 {
+			t.Errorf("%v: %d schemas, want 1", order, len(set.Schemas))
+			continue
+		}
+		if set.ComplexType(QName{"urn:m", "partType"}) == nil || len(set.Schemas[0].Elements) != 1 {
+			t.Errorf("%v: partType or main missing", order)
+		}
+	}
+}
