@@ -27,7 +27,11 @@
 // Restart), Bind, and optionally Session. The receiving entity answers
 // EventOpen with Open and SendFeatures; STARTTLS, SASL (through
 // Config.Verify), binding (Config.Bind) and session requests are answered
-// by the Stream and reported with the same events.
+// by the Stream and reported with the same events. The receiving entity
+// enforces RFC 6120's rules for its side: a stanza on a jabber:client
+// stream before SASL success ends the stream with not-authorized, a header
+// naming a domain Config.Hosts refuses ends it with host-unknown, and with
+// Config.RequireTLS an <auth/> before STARTTLS gets encryption-required.
 //
 // Stream errors are *Error values carrying a Condition; SASL failures are
 // *SASLError with a SASLCondition; binding errors *BindError. All match

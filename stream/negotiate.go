@@ -342,6 +342,17 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 	if !s.sent { // elements before our header: answer it first
 		s.writeHeader(s.replyHeader())
 	}
+	if !s.authed && s.ns == NSClient {
+		switch el.(type) {
+		case *jabberclient.Message, *jabberclient.Presence:
+			// RFC 6120 section 4.9.3.12: not processed, the stream ends.
+			return s.fail(NotAuthorized, errors.New("stream: stanza before authentication")), true
+		case *jabberclient.IQ:
+			if x := el.(*jabberclient.IQ); !(x.Type == jabberclient.IQTypeSet && len(x.Any) == 1 && isNegotiation(x.Any[0])) {
+				return s.fail(NotAuthorized, errors.New("stream: stanza before authentication")), true
+			}
+		}
+	}
 	switch x := el.(type) {
 	case *starttls.Starttls:
 		if !s.offered.tls {
@@ -352,6 +363,7 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 			return Event{Kind: EventStepFailed, Step: StepTLS, Err: ErrTLSNotOffered}, true
 		}
 		s.offered = offer{}
+		s.secure = true
 		s.send(&starttls.Proceed{})
 		return Event{Kind: EventNegotiated, Step: StepTLS}, true
 	case *sasl.Auth:
@@ -407,10 +419,24 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 	return Event{Kind: EventElement, Element: el}, true
 }
 
+// isNegotiation reports a payload of a negotiation IQ (bind, session),
+// which the receiving entity handles itself or refuses with a stanza error
+// rather than a stream error.
+func isNegotiation(el stanza.Element) bool {
+	switch el.(type) {
+	case *bind.Bind, *session.Session:
+		return true
+	}
+	return false
+}
+
 // auth starts a SASL exchange on the receiving side.
 func (s *Stream) auth(a *sasl.Auth) (Event, bool) {
 	if s.authed || s.verifier != nil {
 		return s.saslFail(SASLMalformedRequest)
+	}
+	if s.cfg.RequireTLS && !s.secure {
+		return s.saslFail(SASLEncryptionRequired)
 	}
 	var v Verifier
 	if s.offered.sasl && slices.Contains(s.offered.mechs, a.Mechanism) && s.cfg.Verify != nil {

@@ -57,6 +57,19 @@ type Config struct {
 	// or *BindError picks the condition; anything else is not-allowed).
 	// When Bind is nil, bind requests are delivered as elements.
 	Bind func(resource *string) (jid string, err error)
+	// Hosts, for the receiving entity, reports whether it serves the
+	// domain in the 'to' of the initiating entity's header; a header
+	// naming another domain, or none, ends the stream with host-unknown
+	// (RFC 6120 sections 4.7.2 and 4.9.3.6). When Hosts is nil any 'to' is
+	// accepted.
+	Hosts func(domain string) bool
+	// RequireTLS, for the receiving entity, makes TLS mandatory to
+	// negotiate (RFC 6120 section 5.3.1): <auth/> before STARTTLS gets the
+	// encryption-required SASL failure. Set Secure when the connection is
+	// encrypted already (direct TLS, XEP-0368).
+	RequireTLS bool
+	// Secure says the connection was encrypted before the stream began.
+	Secure bool
 }
 
 // Header is a stream header (RFC 6120 section 4.7): the attributes of the
@@ -194,6 +207,7 @@ type Stream struct {
 	mechErr  error
 	verifier Verifier // receiving: SASL in progress
 	authed   bool
+	secure   bool // TLS is up: Config.Secure, or STARTTLS done
 	bindID   string
 	sessID   string
 	nextID   int
@@ -207,7 +221,7 @@ type offer struct {
 
 // New returns a Stream configured by cfg, before any header.
 func New(cfg Config) *Stream {
-	s := &Stream{cfg: cfg, ns: cfg.NS, fr: stanza.NewFramer(cfg.Limits)}
+	s := &Stream{cfg: cfg, ns: cfg.NS, fr: stanza.NewFramer(cfg.Limits), secure: cfg.Secure}
 	if s.ns == "" {
 		s.ns = NSClient
 	}
@@ -584,6 +598,9 @@ func (s *Stream) open(frame []byte, off int64) Event {
 	}
 	if major, ok := versionMajor(h.Version); !ok || major < 1 {
 		return s.fail(UnsupportedVersion, errors.New("stream: version "+strconv.Quote(h.Version)+" is not supported"))
+	}
+	if s.cfg.Role == Receiving && s.cfg.Hosts != nil && (h.To == "" || !s.cfg.Hosts(h.To)) {
+		return s.fail(HostUnknown, errors.New("stream: host "+strconv.Quote(h.To)+" is not served here"))
 	}
 	if frame[len(frame)-2] == '/' { // <stream:stream/>: closed at once
 		s.rootQ = ""

@@ -363,11 +363,32 @@ func TestServerScripts(t *testing.T) {
 			`<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><invalid-mechanism/></failure><failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><incorrect-encoding/></failure>` +
 			`<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>=</challenge><failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><aborted/></failure>`,
 	}, {
-		name:  "keepalives and stanzas",
-		cfg:   serverConfig(),
-		steps: []step{{in: clientHeader}, {do: serverOpen}, {in: "  \n<presence/> \r\n\t<message to='x@y'><body>b</body></message>"}, {do: (*stream.Stream).SendKeepalive}, {in: "</stream:stream>"}},
-		want:  []string{opened, `element *jabberclient.Presence <presence xmlns='jabber:client'/>`, `element *jabberclient.Message <message xmlns='jabber:client' to='x@y'><body>b</body></message>`, "EventClose"},
-		out:   myServerOut + " </stream:stream>",
+		name: "keepalives and stanzas",
+		cfg:  serverConfig(),
+		steps: []step{{in: clientHeader}, {do: serverOpen}, {do: sendFeatures(mechs)}, {in: `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldAByMG0zMA==</auth>`},
+			{do: (*stream.Stream).Restart}, {in: clientHeader}, {do: serverOpen},
+			{in: "  \n<presence/> \r\n\t<message to='x@y'><body>b</body></message>"}, {do: (*stream.Stream).SendKeepalive}, {in: "</stream:stream>"}},
+		want: []string{opened, "negotiated sasl PLAIN", opened, `element *jabberclient.Presence <presence xmlns='jabber:client'/>`, `element *jabberclient.Message <message xmlns='jabber:client' to='x@y'><body>b</body></message>`, "EventClose"},
+		out: myServerOut + `<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism><mechanism>X-ECHO</mechanism></mechanisms></stream:features>` +
+			`<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>` + myServerOut + " </stream:stream>",
+	}, {
+		name: "tls required before sasl",
+		cfg:  func() stream.Config { c := serverConfig(); c.RequireTLS = true; return c }(),
+		steps: []step{{in: clientHeader}, {do: serverOpen}, {do: sendFeatures(&starttls.Starttls{Required: true}, mechs)},
+			{in: `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldAByMG0zMA==</auth>`},
+			{in: `<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>`}, {do: (*stream.Stream).Restart}, {in: clientHeader}, {do: serverOpen}, {do: sendFeatures(mechs)},
+			{in: `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldAByMG0zMA==</auth>`}},
+		want: []string{opened, "failed sasl: sasl encryption-required", "negotiated tls ", opened, "negotiated sasl PLAIN"},
+		out: myServerOut + `<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism><mechanism>X-ECHO</mechanism></mechanisms></stream:features>` +
+			`<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><encryption-required/></failure><proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>` +
+			myServerOut + `<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism><mechanism>X-ECHO</mechanism></mechanisms></stream:features><success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>`,
+	}, {
+		name:  "tls required, direct tls",
+		cfg:   func() stream.Config { c := serverConfig(); c.RequireTLS, c.Secure = true, true; return c }(),
+		steps: []step{{in: clientHeader}, {do: serverOpen}, {do: sendFeatures(mechs)}, {in: `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldAByMG0zMA==</auth>`}},
+		want:  []string{opened, "negotiated sasl PLAIN"},
+		out: myServerOut + `<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism><mechanism>X-ECHO</mechanism></mechanisms></stream:features>` +
+			`<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>`,
 	}, {
 		name: "host-unknown sent by caller",
 		cfg:  serverConfig(),
@@ -419,6 +440,13 @@ func TestBadInput(t *testing.T) {
 		{"name too long", hdr("version='1.0'") + "<" + strings.Repeat("m", 100) + "/>", "policy-violation", true, stanza.ErrLimitName, small},
 		{"text between stanzas", hdr("version='1.0'") + "hello<presence/>", "bad-format", true, nil, stream.Config{}},
 		{"wrong end tag", hdr("version='1.0'") + "</stream:streams>", "not-well-formed", true, stanza.ErrNotWellFormed, stream.Config{}},
+		{"message before authentication", hdr("version='1.0'") + "<message to='x@y'><body>b</body></message>", "not-authorized", true, stream.NotAuthorized, stream.Config{}},
+		{"iq before authentication", hdr("version='1.0'") + "<iq type='get' id='1'><ping xmlns='urn:xmpp:ping'/></iq>", "not-authorized", true, nil, stream.Config{}},
+		{"host not served", hdr("version='1.0'"), "host-unknown", false, stream.HostUnknown, func() stream.Config {
+			c := serverConfig()
+			c.Hosts = func(d string) bool { return d == "example.org" }
+			return c
+		}()},
 	}
 	var scripts []script
 	for _, c := range cases {
