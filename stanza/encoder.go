@@ -167,6 +167,19 @@ func (e *Encoder) Start(space, local string) {
 		e.nameError("element name", local)
 		return
 	}
+	e.startIn(space, local)
+}
+
+// StartTrusted is Start for a local name known to be an NCName, such as a
+// name generated code takes from its schema: the name is not checked again.
+func (e *Encoder) StartTrusted(space, local string) {
+	if e.err != nil {
+		return
+	}
+	e.startIn(space, local)
+}
+
+func (e *Encoder) startIn(space, local string) {
 	switch {
 	case space == e.def:
 		e.start("", space, local, false)
@@ -327,6 +340,25 @@ func (e *Encoder) Attr(local, value string) {
 			return
 		}
 	}
+	e.attr(local, value)
+}
+
+// AttrTrusted is Attr for a local name known to be an NCName other than
+// xmlns that no attribute written before on this start tag has: generated
+// code calls it with its schema's attribute names, before any attribute
+// kept from the input. Only the value is checked.
+func (e *Encoder) AttrTrusted(local, value string) {
+	if e.err != nil {
+		return
+	}
+	if !e.open {
+		e.fail("attribute "+local, "no start tag is open")
+		return
+	}
+	e.attr(local, value)
+}
+
+func (e *Encoder) attr(local, value string) {
 	buf := append(e.buf, ' ')
 	e.attrs = append(e.attrs, encAttr{off: len(buf), n: len(local)})
 	buf = append(buf, local...)
@@ -580,6 +612,26 @@ func (e *Encoder) Element(space, local, text string) {
 		e.nameError("element name", local)
 		return
 	}
+	e.element(local, text)
+}
+
+// ElementTrusted is Element for a local name known to be an NCName, such
+// as a name generated code takes from its schema.
+func (e *Encoder) ElementTrusted(space, local, text string) {
+	if e.err != nil {
+		return
+	}
+	if space != e.def {
+		e.StartTrusted(space, local)
+		e.Text(text)
+		e.End()
+		return
+	}
+	e.element(local, text)
+}
+
+// element writes <local>text</local> in the default namespace.
+func (e *Encoder) element(local, text string) {
 	buf := e.buf
 	if e.open {
 		buf = append(buf, '>')

@@ -1346,3 +1346,41 @@ func TestEncoderAllocs(t *testing.T) {
 		t.Errorf("AllocsPerRun = %v, want 0", n)
 	}
 }
+
+// The Trusted methods skip only the name checks: their output is the same as
+// the checked methods', and bad values are still refused.
+func TestEncoderTrusted(t *testing.T) {
+	var a, b stanza.Encoder
+	a.Start("jabber:client", "message")
+	a.Attr("to", "juliet@example.com")
+	a.Element("jabber:client", "body", "a < b")
+	a.Element("urn:x", "x", "")
+	a.End()
+	b.StartTrusted("jabber:client", "message")
+	b.AttrTrusted("to", "juliet@example.com")
+	b.ElementTrusted("jabber:client", "body", "a < b")
+	b.ElementTrusted("urn:x", "x", "")
+	b.End()
+	if a.Err() != nil || b.Err() != nil {
+		t.Fatal(a.Err(), b.Err())
+	}
+	if string(a.Bytes()) != string(b.Bytes()) {
+		t.Errorf("checked %s\ntrusted %s", a.Bytes(), b.Bytes())
+	}
+	var c stanza.Encoder
+	c.StartTrusted("", "a")
+	c.AttrTrusted("v", "bad\x00")
+	if !errors.Is(c.Err(), stanza.ErrEncode) {
+		t.Errorf("bad attribute value: %v", c.Err())
+	}
+	var d stanza.Encoder
+	d.AttrTrusted("v", "x")
+	if !errors.Is(d.Err(), stanza.ErrEncode) {
+		t.Errorf("attribute outside a start tag: %v", d.Err())
+	}
+	var f stanza.Encoder
+	f.ElementTrusted("", "a", "\xff")
+	if !errors.Is(f.Err(), stanza.ErrInvalidUTF8) {
+		t.Errorf("bad text: %v", f.Err())
+	}
+}

@@ -79,7 +79,7 @@ func (g *gen) writeAttr(a *ir.AttrField, val jen.Code) jen.Code {
 	case ir.KUint:
 		return jen.Id("e").Dot("AttrUint").Call(local, jen.Uint64().Call(val))
 	}
-	return jen.Id("e").Dot("Attr").Call(local, g.stringOf(a.Type, val))
+	return jen.Id("e").Dot("AttrTrusted").Call(local, g.stringOf(a.Type, val))
 }
 
 // stringOf converts a scalar value to its lexical string.
@@ -122,6 +122,21 @@ func (g *gen) writeText(s *ir.Scalar, val jen.Code) jen.Code {
 		return jen.Id("e").Dot("TextBool").Call(val)
 	}
 	return jen.Id("e").Dot("Text").Call(g.stringOf(s, val))
+}
+
+// writeElement returns the statements writing a simple-typed child element
+// with the value val: one Element call for text, Start, the value and End
+// for numbers written without allocating.
+func (g *gen) writeElement(fl *ir.Field, space, val jen.Code) []jen.Code {
+	switch fl.Scalar.Kind {
+	case ir.KInt, ir.KUint, ir.KBool:
+		return []jen.Code{
+			jen.Id("e").Dot("StartTrusted").Call(space, jen.Lit(fl.Name.Local)),
+			g.writeText(fl.Scalar, val),
+			jen.Id("e").Dot("End").Call(),
+		}
+	}
+	return []jen.Code{jen.Id("e").Dot("ElementTrusted").Call(space, jen.Lit(fl.Name.Local), g.stringOf(fl.Scalar, val))}
 }
 
 // present returns the condition under which an optional scalar is written.
@@ -240,17 +255,13 @@ func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code) jen.Code {
 		case ir.StructField:
 			return jen.If(guard).Block(elem.Clone().Dot("EncodeElement").Call(jen.Id("e"), g.spaceExpr(fl.Name.Space, st.Pkg), jen.Lit(fl.Name.Local)))
 		case ir.ScalarField:
-			return jen.If(guard).Block(
-				jen.Id("e").Dot("Start").Call(g.spaceExpr(fl.Name.Space, st.Pkg), jen.Lit(fl.Name.Local)),
-				g.writeText(fl.Scalar, elem.Clone()),
-				jen.Id("e").Dot("End").Call(),
-			)
+			return jen.If(guard).Block(g.writeElement(fl, g.spaceExpr(fl.Name.Space, st.Pkg), elem.Clone())...)
 		}
 	}
 	space := g.spaceExpr(fl.Name.Space, st.Pkg)
 	switch fl.Kind {
 	case ir.FlagField:
-		return jen.If(v.Clone()).Block(jen.Id("e").Dot("Start").Call(space, jen.Lit(fl.Name.Local)), jen.Id("e").Dot("End").Call())
+		return jen.If(v.Clone()).Block(jen.Id("e").Dot("StartTrusted").Call(space, jen.Lit(fl.Name.Local)), jen.Id("e").Dot("End").Call())
 	case ir.RawField:
 		return jen.If(v.Clone().Op("!=").Nil()).Block(v.Clone().Dot("EncodeXMPP").Call(jen.Id("e")))
 	case ir.StructField:
@@ -260,13 +271,7 @@ func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code) jen.Code {
 		}
 		return call
 	case ir.ScalarField:
-		write := func(val jen.Code) []jen.Code {
-			return []jen.Code{
-				jen.Id("e").Dot("Start").Call(space, jen.Lit(fl.Name.Local)),
-				g.writeText(fl.Scalar, val),
-				jen.Id("e").Dot("End").Call(),
-			}
-		}
+		write := func(val jen.Code) []jen.Code { return g.writeElement(fl, space, val) }
 		if fl.Pointer {
 			return jen.If(v.Clone().Op("!=").Nil()).Block(write(jen.Op("*").Add(v.Clone()))...)
 		}

@@ -49,18 +49,14 @@ func (v *Bind) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Required {
-			e.Start(NS, "required")
+			e.StartTrusted(NS, "required")
 			e.End()
 		}
 		if v.Resource != nil {
-			e.Start(NS, "resource")
-			e.Text(*v.Resource)
-			e.End()
+			e.ElementTrusted(NS, "resource", *v.Resource)
 		}
 		if v.JID != nil {
-			e.Start(NS, "jid")
-			e.Text(*v.JID)
-			e.End()
+			e.ElementTrusted(NS, "jid", *v.JID)
 		}
 		e.End()
 		return
@@ -74,20 +70,16 @@ func (v *Bind) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.Required {
-					e.Start(NS, "required")
+					e.StartTrusted(NS, "required")
 					e.End()
 				}
 			case 1:
 				if v.Resource != nil {
-					e.Start(NS, "resource")
-					e.Text(*v.Resource)
-					e.End()
+					e.ElementTrusted(NS, "resource", *v.Resource)
 				}
 			case 2:
 				if v.JID != nil {
-					e.Start(NS, "jid")
-					e.Text(*v.JID)
-					e.End()
+					e.ElementTrusted(NS, "jid", *v.JID)
 				}
 			}
 			n[r.Slot]++
@@ -95,22 +87,18 @@ func (v *Bind) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.Required {
-			e.Start(NS, "required")
+			e.StartTrusted(NS, "required")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Resource != nil {
-			e.Start(NS, "resource")
-			e.Text(*v.Resource)
-			e.End()
+			e.ElementTrusted(NS, "resource", *v.Resource)
 		}
 	}
 	if n[2] == 0 {
 		if v.JID != nil {
-			e.Start(NS, "jid")
-			e.Text(*v.JID)
-			e.End()
+			e.ElementTrusted(NS, "jid", *v.JID)
 		}
 	}
 	e.End()

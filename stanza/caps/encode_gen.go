@@ -44,11 +44,11 @@ func (v *C) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *C) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("hash", v.Hash)
-	e.Attr("node", v.Node)
-	e.Attr("ver", v.Ver)
+	e.AttrTrusted("hash", v.Hash)
+	e.AttrTrusted("node", v.Node)
+	e.AttrTrusted("ver", v.Ver)
 	if v.Ext != "" {
-		e.Attr("ext", v.Ext)
+		e.AttrTrusted("ext", v.Ext)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{

@@ -45,9 +45,9 @@ func (v *Delay) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Delay) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.From != "" {
-		e.Attr("from", v.From)
+		e.AttrTrusted("from", v.From)
 	}
-	e.Attr("stamp", string(v.Stamp))
+	e.AttrTrusted("stamp", string(v.Stamp))
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{
 			Local: "from",

@@ -60,7 +60,7 @@ func (v *Feature) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Feature) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("var", v.Var)
+	e.AttrTrusted("var", v.Var)
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -93,10 +93,10 @@ func (v *Identity) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Identity) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("category", v.Category)
-	e.Attr("type", v.Type)
+	e.AttrTrusted("category", v.Category)
+	e.AttrTrusted("type", v.Type)
 	if v.Name != "" {
-		e.Attr("name", v.Name)
+		e.AttrTrusted("name", v.Name)
 	}
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
@@ -143,7 +143,7 @@ func (v *Query) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.Node != "" {
-		e.Attr("node", v.Node)
+		e.AttrTrusted("node", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{

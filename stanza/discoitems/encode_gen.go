@@ -52,12 +52,12 @@ func (v *Item) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("jid", v.JID)
+	e.AttrTrusted("jid", v.JID)
 	if v.Node != "" {
-		e.Attr("node", v.Node)
+		e.AttrTrusted("node", v.Node)
 	}
 	if v.Name != "" {
-		e.Attr("name", v.Name)
+		e.AttrTrusted("name", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && ((a.Name == stanza.Name{
@@ -101,7 +101,7 @@ func (v *Query) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.Node != "" {
-		e.Attr("node", v.Node)
+		e.AttrTrusted("node", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{

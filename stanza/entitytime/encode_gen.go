@@ -49,14 +49,10 @@ func (v *Time) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.TZO != nil {
-			e.Start(NS, "tzo")
-			e.Text(*v.TZO)
-			e.End()
+			e.ElementTrusted(NS, "tzo", *v.TZO)
 		}
 		if v.UTC != nil {
-			e.Start(NS, "utc")
-			e.Text(string(*v.UTC))
-			e.End()
+			e.ElementTrusted(NS, "utc", string(*v.UTC))
 		}
 		e.End()
 		return
@@ -70,15 +66,11 @@ func (v *Time) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.TZO != nil {
-					e.Start(NS, "tzo")
-					e.Text(*v.TZO)
-					e.End()
+					e.ElementTrusted(NS, "tzo", *v.TZO)
 				}
 			case 1:
 				if v.UTC != nil {
-					e.Start(NS, "utc")
-					e.Text(string(*v.UTC))
-					e.End()
+					e.ElementTrusted(NS, "utc", string(*v.UTC))
 				}
 			}
 			n[r.Slot]++
@@ -86,16 +78,12 @@ func (v *Time) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.TZO != nil {
-			e.Start(NS, "tzo")
-			e.Text(*v.TZO)
-			e.End()
+			e.ElementTrusted(NS, "tzo", *v.TZO)
 		}
 	}
 	if n[1] == 0 {
 		if v.UTC != nil {
-			e.Start(NS, "utc")
-			e.Text(string(*v.UTC))
-			e.End()
+			e.ElementTrusted(NS, "utc", string(*v.UTC))
 		}
 	}
 	e.End()

@@ -158,9 +158,9 @@ func (v *Error) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("type", string(v.Type))
+	e.AttrTrusted("type", string(v.Type))
 	if v.By != "" {
-		e.Attr("by", v.By)
+		e.AttrTrusted("by", v.By)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{
@@ -173,93 +173,89 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.BadRequest {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
 			e.End()
 		}
 		if v.Conflict {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
 			e.End()
 		}
 		if v.FeatureNotImplemented {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
 			e.End()
 		}
 		if v.Forbidden {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
 			e.End()
 		}
 		if v.Gone != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "gone")
-			e.Text(*v.Gone)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
 		}
 		if v.InternalServerError {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
 			e.End()
 		}
 		if v.ItemNotFound {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
 			e.End()
 		}
 		if v.JIDMalformed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
 			e.End()
 		}
 		if v.NotAcceptable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
 			e.End()
 		}
 		if v.NotAllowed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
 			e.End()
 		}
 		if v.NotAuthorized {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
 			e.End()
 		}
 		if v.PolicyViolation {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
 			e.End()
 		}
 		if v.RecipientUnavailable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
 			e.End()
 		}
 		if v.Redirect != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect")
-			e.Text(*v.Redirect)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
 		}
 		if v.RegistrationRequired {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
 			e.End()
 		}
 		if v.RemoteServerNotFound {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
 			e.End()
 		}
 		if v.RemoteServerTimeout {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
 			e.End()
 		}
 		if v.ResourceConstraint {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
 			e.End()
 		}
 		if v.ServiceUnavailable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
 			e.End()
 		}
 		if v.SubscriptionRequired {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
 			e.End()
 		}
 		if v.UndefinedCondition {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
 			e.End()
 		}
 		if v.UnexpectedRequest {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
 			e.End()
 		}
 		if v.Text != nil {
@@ -282,114 +278,110 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.BadRequest {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
 					e.End()
 				}
 			case 1:
 				if v.Conflict {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
 					e.End()
 				}
 			case 2:
 				if v.FeatureNotImplemented {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
 					e.End()
 				}
 			case 3:
 				if v.Forbidden {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
 					e.End()
 				}
 			case 4:
 				if v.Gone != nil {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "gone")
-					e.Text(*v.Gone)
-					e.End()
+					e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
 				}
 			case 5:
 				if v.InternalServerError {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
 					e.End()
 				}
 			case 6:
 				if v.ItemNotFound {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
 					e.End()
 				}
 			case 7:
 				if v.JIDMalformed {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
 					e.End()
 				}
 			case 8:
 				if v.NotAcceptable {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
 					e.End()
 				}
 			case 9:
 				if v.NotAllowed {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
 					e.End()
 				}
 			case 10:
 				if v.NotAuthorized {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
 					e.End()
 				}
 			case 11:
 				if v.PolicyViolation {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
 					e.End()
 				}
 			case 12:
 				if v.RecipientUnavailable {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
 					e.End()
 				}
 			case 13:
 				if v.Redirect != nil {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect")
-					e.Text(*v.Redirect)
-					e.End()
+					e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
 				}
 			case 14:
 				if v.RegistrationRequired {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
 					e.End()
 				}
 			case 15:
 				if v.RemoteServerNotFound {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
 					e.End()
 				}
 			case 16:
 				if v.RemoteServerTimeout {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
 					e.End()
 				}
 			case 17:
 				if v.ResourceConstraint {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
 					e.End()
 				}
 			case 18:
 				if v.ServiceUnavailable {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
 					e.End()
 				}
 			case 19:
 				if v.SubscriptionRequired {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
 					e.End()
 				}
 			case 20:
 				if v.UndefinedCondition {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
 					e.End()
 				}
 			case 21:
 				if v.UnexpectedRequest {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
 					e.End()
 				}
 			case 22:
@@ -406,135 +398,131 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.BadRequest {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Conflict {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.FeatureNotImplemented {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.Forbidden {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.Gone != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "gone")
-			e.Text(*v.Gone)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
 		}
 	}
 	if n[5] == 0 {
 		if v.InternalServerError {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
 			e.End()
 		}
 	}
 	if n[6] == 0 {
 		if v.ItemNotFound {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
 			e.End()
 		}
 	}
 	if n[7] == 0 {
 		if v.JIDMalformed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
 			e.End()
 		}
 	}
 	if n[8] == 0 {
 		if v.NotAcceptable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
 			e.End()
 		}
 	}
 	if n[9] == 0 {
 		if v.NotAllowed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
 			e.End()
 		}
 	}
 	if n[10] == 0 {
 		if v.NotAuthorized {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
 			e.End()
 		}
 	}
 	if n[11] == 0 {
 		if v.PolicyViolation {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
 			e.End()
 		}
 	}
 	if n[12] == 0 {
 		if v.RecipientUnavailable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
 			e.End()
 		}
 	}
 	if n[13] == 0 {
 		if v.Redirect != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect")
-			e.Text(*v.Redirect)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
 		}
 	}
 	if n[14] == 0 {
 		if v.RegistrationRequired {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
 			e.End()
 		}
 	}
 	if n[15] == 0 {
 		if v.RemoteServerNotFound {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
 			e.End()
 		}
 	}
 	if n[16] == 0 {
 		if v.RemoteServerTimeout {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
 			e.End()
 		}
 	}
 	if n[17] == 0 {
 		if v.ResourceConstraint {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
 			e.End()
 		}
 	}
 	if n[18] == 0 {
 		if v.ServiceUnavailable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
 			e.End()
 		}
 	}
 	if n[19] == 0 {
 		if v.SubscriptionRequired {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
 			e.End()
 		}
 	}
 	if n[20] == 0 {
 		if v.UndefinedCondition {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
 			e.End()
 		}
 	}
 	if n[21] == 0 {
 		if v.UnexpectedRequest {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
 			e.End()
 		}
 	}
@@ -577,10 +565,10 @@ func (v *IQ) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *IQ) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("from", v.From)
-	e.Attr("to", v.To)
-	e.Attr("id", v.ID)
-	e.Attr("type", string(v.Type))
+	e.AttrTrusted("from", v.From)
+	e.AttrTrusted("to", v.To)
+	e.AttrTrusted("id", v.ID)
+	e.AttrTrusted("type", string(v.Type))
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
 	}
@@ -663,13 +651,13 @@ func (v *Message) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("from", v.From)
-	e.Attr("to", v.To)
+	e.AttrTrusted("from", v.From)
+	e.AttrTrusted("to", v.To)
 	if v.ID != "" {
-		e.Attr("id", v.ID)
+		e.AttrTrusted("id", v.ID)
 	}
 	if v.Type != "" {
-		e.Attr("type", string(v.Type))
+		e.AttrTrusted("type", string(v.Type))
 	}
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
@@ -799,13 +787,13 @@ func (v *Presence) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("from", v.From)
-	e.Attr("to", v.To)
+	e.AttrTrusted("from", v.From)
+	e.AttrTrusted("to", v.To)
 	if v.ID != "" {
-		e.Attr("id", v.ID)
+		e.AttrTrusted("id", v.ID)
 	}
 	if v.Type != "" {
-		e.Attr("type", string(v.Type))
+		e.AttrTrusted("type", string(v.Type))
 	}
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
@@ -827,9 +815,7 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Show != nil {
-			e.Start(NS, "show")
-			e.Text(string(*v.Show))
-			e.End()
+			e.ElementTrusted(NS, "show", string(*v.Show))
 		}
 		for i := range v.Status {
 			if i < len(v.Status) {
@@ -837,7 +823,7 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 			}
 		}
 		if v.Priority != nil {
-			e.Start(NS, "priority")
+			e.StartTrusted(NS, "priority")
 			e.TextInt(int64(*v.Priority))
 			e.End()
 		}
@@ -861,9 +847,7 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.Show != nil {
-					e.Start(NS, "show")
-					e.Text(string(*v.Show))
-					e.End()
+					e.ElementTrusted(NS, "show", string(*v.Show))
 				}
 			case 1:
 				if n[r.Slot] < len(v.Status) {
@@ -871,7 +855,7 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 2:
 				if v.Priority != nil {
-					e.Start(NS, "priority")
+					e.StartTrusted(NS, "priority")
 					e.TextInt(int64(*v.Priority))
 					e.End()
 				}
@@ -889,9 +873,7 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.Show != nil {
-			e.Start(NS, "show")
-			e.Text(string(*v.Show))
-			e.End()
+			e.ElementTrusted(NS, "show", string(*v.Show))
 		}
 	}
 	for i := n[1]; i < len(v.Status); i++ {
@@ -901,7 +883,7 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[2] == 0 {
 		if v.Priority != nil {
-			e.Start(NS, "priority")
+			e.StartTrusted(NS, "priority")
 			e.TextInt(int64(*v.Priority))
 			e.End()
 		}
@@ -1096,7 +1078,7 @@ func (v *Thread) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Thread) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.Parent != "" {
-		e.Attr("parent", v.Parent)
+		e.AttrTrusted("parent", v.Parent)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{

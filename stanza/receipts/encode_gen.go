@@ -53,7 +53,7 @@ func (v *Received) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Received) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.ID != "" {
-		e.Attr("id", v.ID)
+		e.AttrTrusted("id", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{

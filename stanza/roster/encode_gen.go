@@ -93,15 +93,15 @@ func (v *Item) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("jid", v.JID)
+	e.AttrTrusted("jid", v.JID)
 	if v.Name != "" {
-		e.Attr("name", v.Name)
+		e.AttrTrusted("name", v.Name)
 	}
 	if v.Subscription != "" {
-		e.Attr("subscription", string(v.Subscription))
+		e.AttrTrusted("subscription", string(v.Subscription))
 	}
 	if v.Ask != "" {
-		e.Attr("ask", string(v.Ask))
+		e.AttrTrusted("ask", string(v.Ask))
 	}
 	if v.Approved != nil {
 		e.AttrBool("approved", *v.Approved)
@@ -123,9 +123,7 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := range v.Group {
 		if i < len(v.Group) {
-			e.Start(NS, "group")
-			e.Text(v.Group[i])
-			e.End()
+			e.ElementTrusted(NS, "group", v.Group[i])
 		}
 	}
 	e.End()
@@ -158,7 +156,7 @@ func (v *Query) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.Ver != "" {
-		e.Attr("ver", v.Ver)
+		e.AttrTrusted("ver", v.Ver)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{

@@ -275,7 +275,7 @@ func (v *Auth) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Auth) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("mechanism", v.Mechanism)
+	e.AttrTrusted("mechanism", v.Mechanism)
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -405,47 +405,47 @@ func (v *Failure) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Aborted {
-			e.Start(NS, "aborted")
+			e.StartTrusted(NS, "aborted")
 			e.End()
 		}
 		if v.AccountDisabled {
-			e.Start(NS, "account-disabled")
+			e.StartTrusted(NS, "account-disabled")
 			e.End()
 		}
 		if v.CredentialsExpired {
-			e.Start(NS, "credentials-expired")
+			e.StartTrusted(NS, "credentials-expired")
 			e.End()
 		}
 		if v.EncryptionRequired {
-			e.Start(NS, "encryption-required")
+			e.StartTrusted(NS, "encryption-required")
 			e.End()
 		}
 		if v.IncorrectEncoding {
-			e.Start(NS, "incorrect-encoding")
+			e.StartTrusted(NS, "incorrect-encoding")
 			e.End()
 		}
 		if v.InvalidAuthzid {
-			e.Start(NS, "invalid-authzid")
+			e.StartTrusted(NS, "invalid-authzid")
 			e.End()
 		}
 		if v.InvalidMechanism {
-			e.Start(NS, "invalid-mechanism")
+			e.StartTrusted(NS, "invalid-mechanism")
 			e.End()
 		}
 		if v.MalformedRequest {
-			e.Start(NS, "malformed-request")
+			e.StartTrusted(NS, "malformed-request")
 			e.End()
 		}
 		if v.MechanismTooWeak {
-			e.Start(NS, "mechanism-too-weak")
+			e.StartTrusted(NS, "mechanism-too-weak")
 			e.End()
 		}
 		if v.NotAuthorized {
-			e.Start(NS, "not-authorized")
+			e.StartTrusted(NS, "not-authorized")
 			e.End()
 		}
 		if v.TemporaryAuthFailure {
-			e.Start(NS, "temporary-auth-failure")
+			e.StartTrusted(NS, "temporary-auth-failure")
 			e.End()
 		}
 		if v.Text != nil {
@@ -463,57 +463,57 @@ func (v *Failure) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.Aborted {
-					e.Start(NS, "aborted")
+					e.StartTrusted(NS, "aborted")
 					e.End()
 				}
 			case 1:
 				if v.AccountDisabled {
-					e.Start(NS, "account-disabled")
+					e.StartTrusted(NS, "account-disabled")
 					e.End()
 				}
 			case 2:
 				if v.CredentialsExpired {
-					e.Start(NS, "credentials-expired")
+					e.StartTrusted(NS, "credentials-expired")
 					e.End()
 				}
 			case 3:
 				if v.EncryptionRequired {
-					e.Start(NS, "encryption-required")
+					e.StartTrusted(NS, "encryption-required")
 					e.End()
 				}
 			case 4:
 				if v.IncorrectEncoding {
-					e.Start(NS, "incorrect-encoding")
+					e.StartTrusted(NS, "incorrect-encoding")
 					e.End()
 				}
 			case 5:
 				if v.InvalidAuthzid {
-					e.Start(NS, "invalid-authzid")
+					e.StartTrusted(NS, "invalid-authzid")
 					e.End()
 				}
 			case 6:
 				if v.InvalidMechanism {
-					e.Start(NS, "invalid-mechanism")
+					e.StartTrusted(NS, "invalid-mechanism")
 					e.End()
 				}
 			case 7:
 				if v.MalformedRequest {
-					e.Start(NS, "malformed-request")
+					e.StartTrusted(NS, "malformed-request")
 					e.End()
 				}
 			case 8:
 				if v.MechanismTooWeak {
-					e.Start(NS, "mechanism-too-weak")
+					e.StartTrusted(NS, "mechanism-too-weak")
 					e.End()
 				}
 			case 9:
 				if v.NotAuthorized {
-					e.Start(NS, "not-authorized")
+					e.StartTrusted(NS, "not-authorized")
 					e.End()
 				}
 			case 10:
 				if v.TemporaryAuthFailure {
-					e.Start(NS, "temporary-auth-failure")
+					e.StartTrusted(NS, "temporary-auth-failure")
 					e.End()
 				}
 			case 11:
@@ -526,67 +526,67 @@ func (v *Failure) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.Aborted {
-			e.Start(NS, "aborted")
+			e.StartTrusted(NS, "aborted")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.AccountDisabled {
-			e.Start(NS, "account-disabled")
+			e.StartTrusted(NS, "account-disabled")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.CredentialsExpired {
-			e.Start(NS, "credentials-expired")
+			e.StartTrusted(NS, "credentials-expired")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.EncryptionRequired {
-			e.Start(NS, "encryption-required")
+			e.StartTrusted(NS, "encryption-required")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.IncorrectEncoding {
-			e.Start(NS, "incorrect-encoding")
+			e.StartTrusted(NS, "incorrect-encoding")
 			e.End()
 		}
 	}
 	if n[5] == 0 {
 		if v.InvalidAuthzid {
-			e.Start(NS, "invalid-authzid")
+			e.StartTrusted(NS, "invalid-authzid")
 			e.End()
 		}
 	}
 	if n[6] == 0 {
 		if v.InvalidMechanism {
-			e.Start(NS, "invalid-mechanism")
+			e.StartTrusted(NS, "invalid-mechanism")
 			e.End()
 		}
 	}
 	if n[7] == 0 {
 		if v.MalformedRequest {
-			e.Start(NS, "malformed-request")
+			e.StartTrusted(NS, "malformed-request")
 			e.End()
 		}
 	}
 	if n[8] == 0 {
 		if v.MechanismTooWeak {
-			e.Start(NS, "mechanism-too-weak")
+			e.StartTrusted(NS, "mechanism-too-weak")
 			e.End()
 		}
 	}
 	if n[9] == 0 {
 		if v.NotAuthorized {
-			e.Start(NS, "not-authorized")
+			e.StartTrusted(NS, "not-authorized")
 			e.End()
 		}
 	}
 	if n[10] == 0 {
 		if v.TemporaryAuthFailure {
-			e.Start(NS, "temporary-auth-failure")
+			e.StartTrusted(NS, "temporary-auth-failure")
 			e.End()
 		}
 	}
@@ -775,9 +775,7 @@ func (v *Mechanisms) EncodeElement(e *stanza.Encoder, space, local string) {
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Mechanism {
 			if i < len(v.Mechanism) {
-				e.Start(NS, "mechanism")
-				e.Text(v.Mechanism[i])
-				e.End()
+				e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
 			}
 		}
 		for i := range v.Any {
@@ -797,9 +795,7 @@ func (v *Mechanisms) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Mechanism) {
-					e.Start(NS, "mechanism")
-					e.Text(v.Mechanism[n[r.Slot]])
-					e.End()
+					e.ElementTrusted(NS, "mechanism", v.Mechanism[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -811,9 +807,7 @@ func (v *Mechanisms) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := n[0]; i < len(v.Mechanism); i++ {
 		if i < len(v.Mechanism) {
-			e.Start(NS, "mechanism")
-			e.Text(v.Mechanism[i])
-			e.End()
+			e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
 		}
 	}
 	for i := n[1]; i < len(v.Any); i++ {

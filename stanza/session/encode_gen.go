@@ -48,7 +48,7 @@ func (v *Session) EncodeElement(e *stanza.Encoder, space, local string) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	if v.Optional {
-		e.Start(NS, "optional")
+		e.StartTrusted(NS, "optional")
 		e.End()
 	}
 	e.End()

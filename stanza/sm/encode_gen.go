@@ -180,10 +180,10 @@ func (v *Enabled) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Enabled) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.ID != "" {
-		e.Attr("id", v.ID)
+		e.AttrTrusted("id", v.ID)
 	}
 	if v.Location != "" {
-		e.Attr("location", v.Location)
+		e.AttrTrusted("location", v.Location)
 	}
 	if v.Max != nil {
 		e.AttrUint("max", uint64(*v.Max))
@@ -240,93 +240,89 @@ func (v *Failed) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.BadRequest {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
 			e.End()
 		}
 		if v.Conflict {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
 			e.End()
 		}
 		if v.FeatureNotImplemented {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
 			e.End()
 		}
 		if v.Forbidden {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
 			e.End()
 		}
 		if v.Gone != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "gone")
-			e.Text(*v.Gone)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
 		}
 		if v.InternalServerError {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
 			e.End()
 		}
 		if v.ItemNotFound {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
 			e.End()
 		}
 		if v.JIDMalformed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
 			e.End()
 		}
 		if v.NotAcceptable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
 			e.End()
 		}
 		if v.NotAllowed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
 			e.End()
 		}
 		if v.NotAuthorized {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
 			e.End()
 		}
 		if v.PolicyViolation {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
 			e.End()
 		}
 		if v.RecipientUnavailable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
 			e.End()
 		}
 		if v.Redirect != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect")
-			e.Text(*v.Redirect)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
 		}
 		if v.RegistrationRequired {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
 			e.End()
 		}
 		if v.RemoteServerNotFound {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
 			e.End()
 		}
 		if v.RemoteServerTimeout {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
 			e.End()
 		}
 		if v.ResourceConstraint {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
 			e.End()
 		}
 		if v.ServiceUnavailable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
 			e.End()
 		}
 		if v.SubscriptionRequired {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
 			e.End()
 		}
 		if v.UndefinedCondition {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
 			e.End()
 		}
 		if v.UnexpectedRequest {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
 			e.End()
 		}
 		if v.Text != nil {
@@ -344,114 +340,110 @@ func (v *Failed) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.BadRequest {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
 					e.End()
 				}
 			case 1:
 				if v.Conflict {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
 					e.End()
 				}
 			case 2:
 				if v.FeatureNotImplemented {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
 					e.End()
 				}
 			case 3:
 				if v.Forbidden {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
 					e.End()
 				}
 			case 4:
 				if v.Gone != nil {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "gone")
-					e.Text(*v.Gone)
-					e.End()
+					e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
 				}
 			case 5:
 				if v.InternalServerError {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
 					e.End()
 				}
 			case 6:
 				if v.ItemNotFound {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
 					e.End()
 				}
 			case 7:
 				if v.JIDMalformed {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
 					e.End()
 				}
 			case 8:
 				if v.NotAcceptable {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
 					e.End()
 				}
 			case 9:
 				if v.NotAllowed {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
 					e.End()
 				}
 			case 10:
 				if v.NotAuthorized {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
 					e.End()
 				}
 			case 11:
 				if v.PolicyViolation {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
 					e.End()
 				}
 			case 12:
 				if v.RecipientUnavailable {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
 					e.End()
 				}
 			case 13:
 				if v.Redirect != nil {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect")
-					e.Text(*v.Redirect)
-					e.End()
+					e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
 				}
 			case 14:
 				if v.RegistrationRequired {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
 					e.End()
 				}
 			case 15:
 				if v.RemoteServerNotFound {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
 					e.End()
 				}
 			case 16:
 				if v.RemoteServerTimeout {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
 					e.End()
 				}
 			case 17:
 				if v.ResourceConstraint {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
 					e.End()
 				}
 			case 18:
 				if v.ServiceUnavailable {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
 					e.End()
 				}
 			case 19:
 				if v.SubscriptionRequired {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
 					e.End()
 				}
 			case 20:
 				if v.UndefinedCondition {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
 					e.End()
 				}
 			case 21:
 				if v.UnexpectedRequest {
-					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
 					e.End()
 				}
 			case 22:
@@ -464,135 +456,131 @@ func (v *Failed) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.BadRequest {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Conflict {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.FeatureNotImplemented {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.Forbidden {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.Gone != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "gone")
-			e.Text(*v.Gone)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
 		}
 	}
 	if n[5] == 0 {
 		if v.InternalServerError {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
 			e.End()
 		}
 	}
 	if n[6] == 0 {
 		if v.ItemNotFound {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
 			e.End()
 		}
 	}
 	if n[7] == 0 {
 		if v.JIDMalformed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
 			e.End()
 		}
 	}
 	if n[8] == 0 {
 		if v.NotAcceptable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
 			e.End()
 		}
 	}
 	if n[9] == 0 {
 		if v.NotAllowed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
 			e.End()
 		}
 	}
 	if n[10] == 0 {
 		if v.NotAuthorized {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
 			e.End()
 		}
 	}
 	if n[11] == 0 {
 		if v.PolicyViolation {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
 			e.End()
 		}
 	}
 	if n[12] == 0 {
 		if v.RecipientUnavailable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
 			e.End()
 		}
 	}
 	if n[13] == 0 {
 		if v.Redirect != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect")
-			e.Text(*v.Redirect)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
 		}
 	}
 	if n[14] == 0 {
 		if v.RegistrationRequired {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
 			e.End()
 		}
 	}
 	if n[15] == 0 {
 		if v.RemoteServerNotFound {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
 			e.End()
 		}
 	}
 	if n[16] == 0 {
 		if v.RemoteServerTimeout {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
 			e.End()
 		}
 	}
 	if n[17] == 0 {
 		if v.ResourceConstraint {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
 			e.End()
 		}
 	}
 	if n[18] == 0 {
 		if v.ServiceUnavailable {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
 			e.End()
 		}
 	}
 	if n[19] == 0 {
 		if v.SubscriptionRequired {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
 			e.End()
 		}
 	}
 	if n[20] == 0 {
 		if v.UndefinedCondition {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
 			e.End()
 		}
 	}
 	if n[21] == 0 {
 		if v.UnexpectedRequest {
-			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
 			e.End()
 		}
 	}
@@ -698,7 +686,7 @@ func (v *Resume) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Resume) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	e.AttrUint("h", uint64(v.H))
-	e.Attr("previd", v.Previd)
+	e.AttrTrusted("previd", v.Previd)
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -732,7 +720,7 @@ func (v *Resumed) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Resumed) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	e.AttrUint("h", uint64(v.H))
-	e.Attr("previd", v.Previd)
+	e.AttrTrusted("previd", v.Previd)
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -770,11 +758,11 @@ func (v *SM) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Required {
-			e.Start(NS, "required")
+			e.StartTrusted(NS, "required")
 			e.End()
 		}
 		if v.Optional {
-			e.Start(NS, "optional")
+			e.StartTrusted(NS, "optional")
 			e.End()
 		}
 		e.End()
@@ -789,12 +777,12 @@ func (v *SM) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.Required {
-					e.Start(NS, "required")
+					e.StartTrusted(NS, "required")
 					e.End()
 				}
 			case 1:
 				if v.Optional {
-					e.Start(NS, "optional")
+					e.StartTrusted(NS, "optional")
 					e.End()
 				}
 			}
@@ -803,13 +791,13 @@ func (v *SM) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.Required {
-			e.Start(NS, "required")
+			e.StartTrusted(NS, "required")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Optional {
-			e.Start(NS, "optional")
+			e.StartTrusted(NS, "optional")
 			e.End()
 		}
 	}

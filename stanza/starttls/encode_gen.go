@@ -122,7 +122,7 @@ func (v *Starttls) EncodeElement(e *stanza.Encoder, space, local string) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	if v.Required {
-		e.Start(NS, "required")
+		e.StartTrusted(NS, "required")
 		e.End()
 	}
 	e.End()

@@ -65,104 +65,102 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.BadFormat {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
 			e.End()
 		}
 		if v.BadNamespacePrefix {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
 			e.End()
 		}
 		if v.Conflict {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
 			e.End()
 		}
 		if v.ConnectionTimeout {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
 			e.End()
 		}
 		if v.HostGone {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
 			e.End()
 		}
 		if v.HostUnknown {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
 			e.End()
 		}
 		if v.ImproperAddressing {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
 			e.End()
 		}
 		if v.InternalServerError {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
 			e.End()
 		}
 		if v.InvalidFrom {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
 			e.End()
 		}
 		if v.InvalidNamespace {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
 			e.End()
 		}
 		if v.InvalidXML {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
 			e.End()
 		}
 		if v.NotAuthorized {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
 			e.End()
 		}
 		if v.NotWellFormed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
 			e.End()
 		}
 		if v.PolicyViolation {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
 			e.End()
 		}
 		if v.RemoteConnectionFailed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
 			e.End()
 		}
 		if v.Reset {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "reset")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "reset")
 			e.End()
 		}
 		if v.ResourceConstraint {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
 			e.End()
 		}
 		if v.RestrictedXML {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
 			e.End()
 		}
 		if v.SeeOtherHost != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host")
-			e.Text(*v.SeeOtherHost)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host", *v.SeeOtherHost)
 		}
 		if v.SystemShutdown {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
 			e.End()
 		}
 		if v.UndefinedCondition {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
 			e.End()
 		}
 		if v.UnsupportedEncoding {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
 			e.End()
 		}
 		if v.UnsupportedFeature {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
 			e.End()
 		}
 		if v.UnsupportedStanzaType {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
 			e.End()
 		}
 		if v.UnsupportedVersion {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
 			e.End()
 		}
 		if v.Text != nil {
@@ -185,128 +183,126 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.BadFormat {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
 					e.End()
 				}
 			case 1:
 				if v.BadNamespacePrefix {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
 					e.End()
 				}
 			case 2:
 				if v.Conflict {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
 					e.End()
 				}
 			case 3:
 				if v.ConnectionTimeout {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
 					e.End()
 				}
 			case 4:
 				if v.HostGone {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
 					e.End()
 				}
 			case 5:
 				if v.HostUnknown {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
 					e.End()
 				}
 			case 6:
 				if v.ImproperAddressing {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
 					e.End()
 				}
 			case 7:
 				if v.InternalServerError {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
 					e.End()
 				}
 			case 8:
 				if v.InvalidFrom {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
 					e.End()
 				}
 			case 9:
 				if v.InvalidNamespace {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
 					e.End()
 				}
 			case 10:
 				if v.InvalidXML {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
 					e.End()
 				}
 			case 11:
 				if v.NotAuthorized {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
 					e.End()
 				}
 			case 12:
 				if v.NotWellFormed {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
 					e.End()
 				}
 			case 13:
 				if v.PolicyViolation {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
 					e.End()
 				}
 			case 14:
 				if v.RemoteConnectionFailed {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
 					e.End()
 				}
 			case 15:
 				if v.Reset {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "reset")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "reset")
 					e.End()
 				}
 			case 16:
 				if v.ResourceConstraint {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
 					e.End()
 				}
 			case 17:
 				if v.RestrictedXML {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
 					e.End()
 				}
 			case 18:
 				if v.SeeOtherHost != nil {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host")
-					e.Text(*v.SeeOtherHost)
-					e.End()
+					e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host", *v.SeeOtherHost)
 				}
 			case 19:
 				if v.SystemShutdown {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
 					e.End()
 				}
 			case 20:
 				if v.UndefinedCondition {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
 					e.End()
 				}
 			case 21:
 				if v.UnsupportedEncoding {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
 					e.End()
 				}
 			case 22:
 				if v.UnsupportedFeature {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
 					e.End()
 				}
 			case 23:
 				if v.UnsupportedStanzaType {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
 					e.End()
 				}
 			case 24:
 				if v.UnsupportedVersion {
-					e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
+					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
 					e.End()
 				}
 			case 25:
@@ -323,152 +319,150 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.BadFormat {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.BadNamespacePrefix {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.Conflict {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.ConnectionTimeout {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.HostGone {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
 			e.End()
 		}
 	}
 	if n[5] == 0 {
 		if v.HostUnknown {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
 			e.End()
 		}
 	}
 	if n[6] == 0 {
 		if v.ImproperAddressing {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
 			e.End()
 		}
 	}
 	if n[7] == 0 {
 		if v.InternalServerError {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
 			e.End()
 		}
 	}
 	if n[8] == 0 {
 		if v.InvalidFrom {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
 			e.End()
 		}
 	}
 	if n[9] == 0 {
 		if v.InvalidNamespace {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
 			e.End()
 		}
 	}
 	if n[10] == 0 {
 		if v.InvalidXML {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
 			e.End()
 		}
 	}
 	if n[11] == 0 {
 		if v.NotAuthorized {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
 			e.End()
 		}
 	}
 	if n[12] == 0 {
 		if v.NotWellFormed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
 			e.End()
 		}
 	}
 	if n[13] == 0 {
 		if v.PolicyViolation {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
 			e.End()
 		}
 	}
 	if n[14] == 0 {
 		if v.RemoteConnectionFailed {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
 			e.End()
 		}
 	}
 	if n[15] == 0 {
 		if v.Reset {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "reset")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "reset")
 			e.End()
 		}
 	}
 	if n[16] == 0 {
 		if v.ResourceConstraint {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
 			e.End()
 		}
 	}
 	if n[17] == 0 {
 		if v.RestrictedXML {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
 			e.End()
 		}
 	}
 	if n[18] == 0 {
 		if v.SeeOtherHost != nil {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host")
-			e.Text(*v.SeeOtherHost)
-			e.End()
+			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host", *v.SeeOtherHost)
 		}
 	}
 	if n[19] == 0 {
 		if v.SystemShutdown {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
 			e.End()
 		}
 	}
 	if n[20] == 0 {
 		if v.UndefinedCondition {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
 			e.End()
 		}
 	}
 	if n[21] == 0 {
 		if v.UnsupportedEncoding {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
 			e.End()
 		}
 	}
 	if n[22] == 0 {
 		if v.UnsupportedFeature {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
 			e.End()
 		}
 	}
 	if n[23] == 0 {
 		if v.UnsupportedStanzaType {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
 			e.End()
 		}
 	}
 	if n[24] == 0 {
 		if v.UnsupportedVersion {
-			e.Start("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
+			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
 			e.End()
 		}
 	}
@@ -549,16 +543,16 @@ func (v *Stream) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.From != "" {
-		e.Attr("from", v.From)
+		e.AttrTrusted("from", v.From)
 	}
 	if v.To != "" {
-		e.Attr("to", v.To)
+		e.AttrTrusted("to", v.To)
 	}
 	if v.ID != "" {
-		e.Attr("id", v.ID)
+		e.AttrTrusted("id", v.ID)
 	}
 	if v.Version != "" {
-		e.Attr("version", v.Version)
+		e.AttrTrusted("version", v.Version)
 	}
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)

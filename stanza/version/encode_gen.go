@@ -49,19 +49,13 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Name != nil {
-			e.Start(NS, "name")
-			e.Text(*v.Name)
-			e.End()
+			e.ElementTrusted(NS, "name", *v.Name)
 		}
 		if v.Version != nil {
-			e.Start(NS, "version")
-			e.Text(*v.Version)
-			e.End()
+			e.ElementTrusted(NS, "version", *v.Version)
 		}
 		if v.OS != nil {
-			e.Start(NS, "os")
-			e.Text(*v.OS)
-			e.End()
+			e.ElementTrusted(NS, "os", *v.OS)
 		}
 		e.End()
 		return
@@ -75,21 +69,15 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.Name != nil {
-					e.Start(NS, "name")
-					e.Text(*v.Name)
-					e.End()
+					e.ElementTrusted(NS, "name", *v.Name)
 				}
 			case 1:
 				if v.Version != nil {
-					e.Start(NS, "version")
-					e.Text(*v.Version)
-					e.End()
+					e.ElementTrusted(NS, "version", *v.Version)
 				}
 			case 2:
 				if v.OS != nil {
-					e.Start(NS, "os")
-					e.Text(*v.OS)
-					e.End()
+					e.ElementTrusted(NS, "os", *v.OS)
 				}
 			}
 			n[r.Slot]++
@@ -97,23 +85,17 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.Name != nil {
-			e.Start(NS, "name")
-			e.Text(*v.Name)
-			e.End()
+			e.ElementTrusted(NS, "name", *v.Name)
 		}
 	}
 	if n[1] == 0 {
 		if v.Version != nil {
-			e.Start(NS, "version")
-			e.Text(*v.Version)
-			e.End()
+			e.ElementTrusted(NS, "version", *v.Version)
 		}
 	}
 	if n[2] == 0 {
 		if v.OS != nil {
-			e.Start(NS, "os")
-			e.Text(*v.OS)
-			e.End()
+			e.ElementTrusted(NS, "os", *v.OS)
 		}
 	}
 	e.End()

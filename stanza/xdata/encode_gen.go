@@ -85,13 +85,13 @@ func (v *Field) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.Var != "" {
-		e.Attr("var", v.Var)
+		e.AttrTrusted("var", v.Var)
 	}
 	if v.Label != "" {
-		e.Attr("label", v.Label)
+		e.AttrTrusted("label", v.Label)
 	}
 	if v.Type != "" {
-		e.Attr("type", string(v.Type))
+		e.AttrTrusted("type", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && ((a.Name == stanza.Name{
@@ -110,19 +110,15 @@ func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Desc != nil {
-			e.Start(NS, "desc")
-			e.Text(*v.Desc)
-			e.End()
+			e.ElementTrusted(NS, "desc", *v.Desc)
 		}
 		if v.Required {
-			e.Start(NS, "required")
+			e.StartTrusted(NS, "required")
 			e.End()
 		}
 		for i := range v.Value {
 			if i < len(v.Value) {
-				e.Start(NS, "value")
-				e.Text(v.Value[i])
-				e.End()
+				e.ElementTrusted(NS, "value", v.Value[i])
 			}
 		}
 		for i := range v.Option {
@@ -147,20 +143,16 @@ func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.Desc != nil {
-					e.Start(NS, "desc")
-					e.Text(*v.Desc)
-					e.End()
+					e.ElementTrusted(NS, "desc", *v.Desc)
 				}
 			case 1:
 				if v.Required {
-					e.Start(NS, "required")
+					e.StartTrusted(NS, "required")
 					e.End()
 				}
 			case 2:
 				if n[r.Slot] < len(v.Value) {
-					e.Start(NS, "value")
-					e.Text(v.Value[n[r.Slot]])
-					e.End()
+					e.ElementTrusted(NS, "value", v.Value[n[r.Slot]])
 				}
 			case 3:
 				if n[r.Slot] < len(v.Option) {
@@ -176,22 +168,18 @@ func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.Desc != nil {
-			e.Start(NS, "desc")
-			e.Text(*v.Desc)
-			e.End()
+			e.ElementTrusted(NS, "desc", *v.Desc)
 		}
 	}
 	if n[1] == 0 {
 		if v.Required {
-			e.Start(NS, "required")
+			e.StartTrusted(NS, "required")
 			e.End()
 		}
 	}
 	for i := n[2]; i < len(v.Value); i++ {
 		if i < len(v.Value) {
-			e.Start(NS, "value")
-			e.Text(v.Value[i])
-			e.End()
+			e.ElementTrusted(NS, "value", v.Value[i])
 		}
 	}
 	for i := n[3]; i < len(v.Option); i++ {
@@ -271,7 +259,7 @@ func (v *Option) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 func (v *Option) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	if v.Label != "" {
-		e.Attr("label", v.Label)
+		e.AttrTrusted("label", v.Label)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{
@@ -283,9 +271,7 @@ func (v *Option) EncodeElement(e *stanza.Encoder, space, local string) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	{
-		e.Start(NS, "value")
-		e.Text(v.Value)
-		e.End()
+		e.ElementTrusted(NS, "value", v.Value)
 	}
 	e.End()
 }
@@ -386,21 +372,17 @@ func (v *X) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
-	e.Attr("type", string(v.Type))
+	e.AttrTrusted("type", string(v.Type))
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Title != nil {
-			e.Start(NS, "title")
-			e.Text(*v.Title)
-			e.End()
+			e.ElementTrusted(NS, "title", *v.Title)
 		}
 		for i := range v.Instructions {
 			if i < len(v.Instructions) {
-				e.Start(NS, "instructions")
-				e.Text(v.Instructions[i])
-				e.End()
+				e.ElementTrusted(NS, "instructions", v.Instructions[i])
 			}
 		}
 		for i := range v.Field {
@@ -428,15 +410,11 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.Title != nil {
-					e.Start(NS, "title")
-					e.Text(*v.Title)
-					e.End()
+					e.ElementTrusted(NS, "title", *v.Title)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Instructions) {
-					e.Start(NS, "instructions")
-					e.Text(v.Instructions[n[r.Slot]])
-					e.End()
+					e.ElementTrusted(NS, "instructions", v.Instructions[n[r.Slot]])
 				}
 			case 2:
 				if n[r.Slot] < len(v.Field) {
@@ -456,16 +434,12 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.Title != nil {
-			e.Start(NS, "title")
-			e.Text(*v.Title)
-			e.End()
+			e.ElementTrusted(NS, "title", *v.Title)
 		}
 	}
 	for i := n[1]; i < len(v.Instructions); i++ {
 		if i < len(v.Instructions) {
-			e.Start(NS, "instructions")
-			e.Text(v.Instructions[i])
-			e.End()
+			e.ElementTrusted(NS, "instructions", v.Instructions[i])
 		}
 	}
 	for i := n[2]; i < len(v.Field); i++ {
