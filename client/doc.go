@@ -1,5 +1,113 @@
-// Package client will hold the network client built on package stream:
-// connection (SRV, direct TLS, STARTTLS), SASL, resource binding, IQ
-// tracking, roster and presence (see the client issue). It is not written
-// yet.
+// Package client is the XMPP client: it owns the network connection and
+// drives a stream.Stream over it, through DNS SRV resolution, TLS (direct
+// TLS or STARTTLS), SASL authentication and resource binding (RFC 6120),
+// and then offers IQ tracking, the roster, presence and messages
+// (RFC 6121). It is the only package of the module that does I/O, and
+// every call that waits takes a context.Context.
+//
+// # Connecting
+//
+// Dial resolves the server of a JID's domain with DNS SRV records
+// (_xmpps-client._tcp for direct TLS, XEP-0368, and _xmpp-client._tcp for
+// STARTTLS, mixed and ordered as RFC 2782 says, falling back to the domain
+// on port 5222 when there are none; see Lookup), connects to the first
+// address that answers, negotiates the stream and returns a Client bound
+// to a full JID. NewClient does the same over a connection the caller
+// already has. Options.Server skips the SRV lookup; Options.Resolver and
+// Options.Dialer replace DNS and TCP.
+//
+// TLS is required: certificates are verified against the JID's domain
+// (Options.RootCAs to trust other roots), with TLS 1.2 at least. A session
+// runs in plaintext only when Options.InsecurePlaintext is set and the
+// server offers no STARTTLS; otherwise Dial fails with ErrNoTLS. SASL uses
+// the strongest mechanism package auth implements and the server offers
+// (Options.Mechanisms restricts the choice). A wrong password gives an
+// error matching stream.SASLNotAuthorized with errors.Is.
+//
+//	c, err := client.Dial(ctx, jid.MustParse("juliet@example.com"), password, client.Options{})
+//	if err != nil {
+//		return err
+//	}
+//	defer c.Close()
+//
+// # Handlers and ordering
+//
+// HandleMessage, HandlePresence, HandleRoster and HandleIQ (by payload
+// namespace and local name) register handlers; register them before
+// sending the initial presence. One goroutine per Client reads the
+// connection and feeds the stream; stanzas go in arrival order through a
+// queue to a second goroutine that calls the handlers one at a time, so
+// handlers see stanzas in the order they were received. A handler may call
+// any Client method, SendIQ included (the reader goes on reading, so the
+// response arrives), but while it runs no other handler does: a handler
+// that blocks delays every stanza behind it, and once Options.QueueSize
+// stanzas (1024 by default) are waiting the reader stops reading until the
+// handler returns; a handler waiting for an IQ response then waits until
+// its context ends. Client.Context ends with the session, for work a
+// handler starts.
+//
+// The client's own state (the roster cache, the table of contacts'
+// presence, IQ responses) is updated by the reader as stanzas arrive,
+// before the handlers for those stanzas run.
+//
+// # IQs
+//
+// SendIQ sends a get or set and waits for the response, which must come
+// from the address the request was sent to (or, for a request without
+// 'to', from the server acting for the account; RFC 6120 section
+// 8.1.2.1); responses from anyone else are ignored. An error response is
+// returned as a *StanzaError, which matches its Condition (ItemNotFound,
+// ServiceUnavailable, ...) with errors.Is. Get and set requests nobody
+// handles are answered with service-unavailable (RFC 6120 section 8.4).
+// The client answers service discovery (XEP-0030 disco#info: identity
+// client/pc, the namespaces of the IQ handlers and AddFeature), ping
+// (XEP-0199) and software version (XEP-0092, from Options.SoftwareName and
+// SoftwareVersion) itself. Ping pings the server or any entity.
+//
+// # Roster and presence
+//
+// Roster fetches the roster, with roster versioning (RFC 6121 section 2.6)
+// when the server supports it: store RosterSnapshot and pass it back in
+// Options.Roster so that the next session's fetch is answered "no change".
+// RosterSet and RosterRemove change the roster; the cache follows the
+// server's pushes, which HandleRoster reports. Pushes that do not come
+// from the account (no 'from', or its bare JID) are ignored and refused
+// (RFC 6121 section 2.1.6). RosterItems and RosterVersion read the cache.
+//
+// SetPresence sends the initial (and any later) broadcast presence,
+// SetUnavailable ends it, SendPresenceTo and SendUnavailableTo send
+// directed presence. Subscribe, ApproveSubscription, DenySubscription,
+// Unsubscribe, CancelSubscription and PreApprove (when the server
+// advertises pre-approval) manage subscriptions (RFC 6121 section 3).
+// Presences lists the available resources of a contact with their show,
+// status and priority.
+//
+// SendMessage sends a message with a body; Send sends any stanza, such as
+// a *jabberclient.Message with subjects, a thread and extension payloads.
+//
+//	c.HandlePresence(func(p *jabberclient.Presence) {
+//		if p.Type == jabberclient.PresenceTypeSubscribe {
+//			from, _ := jid.Parse(p.From)
+//			c.ApproveSubscription(c.Context(), from)
+//		}
+//	})
+//	c.HandleMessage(func(m *jabberclient.Message) {
+//		if len(m.Body) > 0 {
+//			fmt.Println(m.From, m.Body[0].Value)
+//		}
+//	})
+//	if _, err := c.Roster(ctx); err != nil {
+//		return err
+//	}
+//	c.SetPresence(ctx, client.Status{Show: jabberclient.ShowTypeChat, Text: "here"})
+//	c.SendMessage(ctx, jid.MustParse("romeo@example.net"), jabberclient.MessageTypeChat, "Art thou not Romeo?")
+//
+// # Ending
+//
+// Close sends the closing stream tag (no unavailable presence: the server
+// broadcasts it), waits up to Options.CloseTimeout for the server's, and
+// closes the connection. Done is closed when the session has ended for any
+// reason; Err then says why: nil after Close, ErrServerClosed, a
+// *stream.Error (errors.Is(err, stream.Conflict), ...) or the connection's
+// error. Calls made after the end fail with an error matching ErrClosed.
 package client

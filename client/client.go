@@ -1,0 +1,555 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stream"
+)
+
+// Client is one authenticated XMPP session with a bound resource. Its
+// methods are safe for concurrent use. It ends when Close is called, the
+// server closes the stream, or the connection fails; Done and Err report it.
+type Client struct {
+	opts   Options
+	conn   net.Conn // the connection, TLS on top when secure
+	jid    jid.JID  // bound full JID
+	bare   jid.JID
+	domain jid.JID
+	tls    *tls.ConnectionState
+	mech   string
+	feats  *streams.Features // the features offered after authentication
+
+	rosterVerOK   bool // the server supports roster versioning
+	preApprovalOK bool // the server supports subscription pre-approval
+
+	// smu guards s. wlock (a one-slot semaphore, so that waiting for it
+	// can be abandoned) orders writes; it is taken before smu, never
+	// after.
+	smu   sync.Mutex
+	s     *stream.Stream
+	wlock chan struct{}
+	// wdl guards the write deadline set when a write's context ends.
+	wdl     sync.Mutex
+	writing bool
+
+	queue      chan inbound // stanzas for the dispatcher
+	done       chan struct{}
+	readerDone chan struct{}
+	closing    atomic.Bool
+	endOnce    sync.Once
+	ctx        context.Context // canceled when the session ends
+	cancel     context.CancelFunc
+
+	mu        sync.Mutex // guards everything below
+	endErr    error
+	pending   map[string]*pendingIQ
+	msgH      []func(*jabberclient.Message)
+	presH     []func(*jabberclient.Presence)
+	rosterH   []func(RosterEvent)
+	iqH       map[stanza.Name]IQHandler
+	extraFeat map[string]bool
+	roster    rosterCache
+	presences map[jid.JID]map[string]ContactPresence
+}
+
+// inbound is one unit of work for the dispatcher: a stanza for the
+// handlers, or an internal task (a roster push to report and acknowledge).
+type inbound struct {
+	el   stanza.Element
+	task func()
+	// refuse answers the IQ request el with service-unavailable whatever
+	// handler is registered (a roster push from a stranger).
+	refuse bool
+}
+
+// Dial connects to the XMPP service of j's domain and opens a session as
+// j (a bare JID; a resourcepart in j is used when Options.Resource is
+// empty). It resolves the service as Lookup says unless Options.Server is
+// set, tries each address in order until one accepts a TCP connection
+// (and, for direct TLS, a TLS handshake), and then negotiates the stream
+// there: TLS, SASL with password, resource binding. Errors after the
+// connection is made are final, other addresses are not tried.
+func Dial(ctx context.Context, j jid.JID, password string, opts Options) (*Client, error) {
+	if err := checkJID(j); err != nil {
+		return nil, err
+	}
+	var targets []Target
+	if opts.Server != "" {
+		targets = []Target{{Addr: opts.Server, DirectTLS: opts.DirectTLS}}
+	} else {
+		var err error
+		if targets, err = Lookup(ctx, opts.Resolver, j.Domain()); err != nil {
+			return nil, fmt.Errorf("client: resolving %s: %w", j.Domain(), err)
+		}
+	}
+	d := opts.Dialer
+	if d == nil {
+		d = &net.Dialer{}
+	}
+	var errs []error
+	for _, t := range targets {
+		conn, err := d.DialContext(ctx, "tcp", t.Addr)
+		if err == nil && t.DirectTLS {
+			tc := tls.Client(conn, tlsConfig(j.Domain(), opts, true))
+			if err = tc.HandshakeContext(ctx); err != nil {
+				conn.Close()
+			} else {
+				conn = tc
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", t.Addr, err))
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		return NewClient(ctx, conn, j, password, opts)
+	}
+	return nil, fmt.Errorf("client: cannot connect to %s: %w", j.Domain(), errors.Join(errs...))
+}
+
+// NewClient opens a session as j over conn, a connection to j's server
+// made by the caller: it negotiates the stream (TLS, SASL with password,
+// resource binding) and starts reading. A *tls.Conn is taken as secure
+// already (its handshake is completed if needed); with Options.DirectTLS a
+// TLS handshake is done on conn first; otherwise STARTTLS is used. conn
+// belongs to the Client from then on, and is closed when NewClient fails.
+func NewClient(ctx context.Context, conn net.Conn, j jid.JID, password string, opts Options) (*Client, error) {
+	if err := checkJID(j); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	c := newClient(conn, j, opts)
+	if err := c.negotiate(ctx, password); err != nil {
+		c.conn.Close()
+		return nil, err
+	}
+	c.start()
+	return c, nil
+}
+
+func checkJID(j jid.JID) error {
+	if j.IsZero() || j.Local() == "" {
+		return fmt.Errorf("client: %q is not an account address (localpart@domainpart)", j.String())
+	}
+	return nil
+}
+
+func newClient(conn net.Conn, j jid.JID, opts Options) *Client {
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = defaultQueueSize
+	}
+	if opts.CloseTimeout <= 0 {
+		opts.CloseTimeout = defaultCloseTimeout
+	}
+	if opts.Resource == "" {
+		opts.Resource = j.Resource()
+	}
+	c := &Client{
+		opts:       opts,
+		conn:       conn,
+		bare:       j.Bare(),
+		domain:     j.DomainJID(),
+		wlock:      make(chan struct{}, 1),
+		queue:      make(chan inbound, opts.QueueSize),
+		done:       make(chan struct{}),
+		readerDone: make(chan struct{}),
+		pending:    map[string]*pendingIQ{},
+		iqH:        map[stanza.Name]IQHandler{},
+		extraFeat:  map[string]bool{},
+		presences:  map[jid.JID]map[string]ContactPresence{},
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	if opts.Roster != nil {
+		c.roster.load(*opts.Roster)
+	}
+	c.registerBuiltins()
+	return c
+}
+
+// tlsConfig is the TLS configuration for the server of domain: the
+// certificate is verified against the domain (RFC 6120 section 13.7.2.1),
+// TLS 1.2 at least; direct TLS announces ALPN xmpp-client (XEP-0368).
+func tlsConfig(domain string, opts Options, direct bool) *tls.Config {
+	cfg := &tls.Config{
+		ServerName:         domain,
+		RootCAs:            opts.RootCAs,
+		InsecureSkipVerify: opts.InsecureSkipTLSVerify,
+		MinVersion:         tls.VersionTLS12,
+	}
+	if direct {
+		cfg.NextProtos = []string{"xmpp-client"}
+	}
+	return cfg
+}
+
+// JID returns the full JID the server bound for this session.
+func (c *Client) JID() jid.JID { return c.jid }
+
+// Features returns the stream features the server offered after
+// authentication (bind, roster versioning, stream management, ...).
+func (c *Client) Features() *streams.Features { return c.feats }
+
+// TLSConnectionState returns the state of the TLS connection, and false
+// when the session runs without TLS.
+func (c *Client) TLSConnectionState() (tls.ConnectionState, bool) {
+	if c.tls == nil {
+		return tls.ConnectionState{}, false
+	}
+	return *c.tls, true
+}
+
+// Mechanism returns the name of the SASL mechanism that authenticated the
+// session.
+func (c *Client) Mechanism() string { return c.mech }
+
+// SupportsRosterVersioning reports whether the server advertised roster
+// versioning (RFC 6121 section 2.6).
+func (c *Client) SupportsRosterVersioning() bool { return c.rosterVerOK }
+
+// SupportsPreApproval reports whether the server advertised subscription
+// pre-approval (RFC 6121 section 3.4).
+func (c *Client) SupportsPreApproval() bool { return c.preApprovalOK }
+
+// Context returns a context canceled when the session ends: the context
+// for work a handler starts (IQHandler gets it as its ctx).
+func (c *Client) Context() context.Context { return c.ctx }
+
+// Done returns a channel closed when the session has ended.
+func (c *Client) Done() <-chan struct{} { return c.done }
+
+// Err returns why the session ended: nil while it runs and after a Close,
+// ErrServerClosed when the server closed the stream, a *stream.Error for a
+// stream error (sent by the server, or by this side because of bad input),
+// or the connection's error.
+func (c *Client) Err() error {
+	select {
+	case <-c.done:
+	default:
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.endErr
+}
+
+// closedErr is the error of a call that found the session ended.
+func (c *Client) closedErr() error {
+	if err := c.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	return ErrClosed
+}
+
+// Close ends the session: it sends the closing stream tag (RFC 6120
+// section 4.4), waits up to Options.CloseTimeout for the server's, and
+// closes the connection. It sends no unavailable presence (the server
+// broadcasts one when the stream ends). Calling Close again waits for the
+// end and returns nil.
+func (c *Client) Close() error {
+	if !c.closing.CompareAndSwap(false, true) {
+		<-c.done
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
+	defer cancel()
+	var err error
+	if err = c.lockWrite(ctx); err == nil {
+		c.smu.Lock()
+		c.s.Close()
+		out := bytes.Clone(c.s.Output())
+		c.smu.Unlock()
+		err = c.writeOut(ctx, out)
+		c.unlockWrite()
+	}
+	if err == nil {
+		select {
+		case <-c.readerDone:
+		case <-ctx.Done():
+		}
+	}
+	c.end(nil)
+	<-c.readerDone
+	if errors.Is(err, ErrClosed) {
+		return nil // it had ended already
+	}
+	return err
+}
+
+// end records why the session ended (the first reason wins), closes the
+// connection and wakes everyone waiting.
+func (c *Client) end(err error) {
+	c.endOnce.Do(func() {
+		c.mu.Lock()
+		c.endErr = err
+		c.mu.Unlock()
+		c.conn.Close()
+		c.cancel()
+		close(c.done)
+	})
+}
+
+// lockWrite takes the write lock, unless ctx ends or the session does
+// first.
+func (c *Client) lockWrite(ctx context.Context) error {
+	select {
+	case <-c.done:
+		return c.closedErr()
+	default:
+	}
+	select {
+	case c.wlock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.done:
+		return c.closedErr()
+	}
+}
+
+func (c *Client) unlockWrite() { <-c.wlock }
+
+// writeOut writes p with the write lock held. When ctx ends during the
+// write, the write is cut short; since a partial stanza corrupts the
+// stream, any failed write ends the session.
+func (c *Client) writeOut(ctx context.Context, p []byte) error {
+	if len(p) == 0 {
+		return nil
+	}
+	if c.opts.Trace != nil {
+		c.opts.Trace(false, p)
+	}
+	c.wdl.Lock()
+	c.writing = true
+	c.wdl.Unlock()
+	stop := context.AfterFunc(ctx, func() {
+		c.wdl.Lock()
+		if c.writing {
+			c.conn.SetWriteDeadline(time.Unix(1, 0))
+		}
+		c.wdl.Unlock()
+	})
+	_, err := c.conn.Write(p)
+	if !stop() {
+		c.wdl.Lock()
+		c.conn.SetWriteDeadline(time.Time{})
+		c.wdl.Unlock()
+	}
+	c.wdl.Lock()
+	c.writing = false
+	c.wdl.Unlock()
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("client: write interrupted, session ended: %w", ctx.Err())
+		} else {
+			err = fmt.Errorf("client: write: %w", err)
+		}
+		c.end(err)
+		return err
+	}
+	return nil
+}
+
+// Send writes el (a *jabberclient.Message, *jabberclient.Presence,
+// *jabberclient.IQ or any element) to the stream as it is. ctx bounds the
+// wait for the connection; a write cut short by ctx ends the session, as
+// the stream cannot continue after half a stanza. For IQ requests use
+// SendIQ, which waits for the response.
+func (c *Client) Send(ctx context.Context, el stanza.Element) error {
+	if err := c.lockWrite(ctx); err != nil {
+		return err
+	}
+	defer c.unlockWrite()
+	c.smu.Lock()
+	err := c.s.Send(el)
+	out := bytes.Clone(c.s.Output())
+	c.smu.Unlock()
+	if werr := c.writeOut(ctx, out); werr != nil {
+		return werr
+	}
+	switch {
+	case errors.Is(err, stream.ErrClosed):
+		return c.closedErr()
+	case err != nil:
+		return fmt.Errorf("client: encoding <%s>: %w", el.ElementName().Local, err)
+	}
+	return nil
+}
+
+// start launches the reader and the dispatcher.
+func (c *Client) start() {
+	go c.readLoop()
+	go c.dispatchLoop()
+}
+
+// readLoop is the one goroutine reading the connection: it feeds the
+// stream, matches IQ responses, updates the roster and presence state, and
+// queues stanzas for the dispatcher in arrival order.
+func (c *Client) readLoop() {
+	defer close(c.readerDone)
+	defer close(c.queue)
+	buf := make([]byte, 32<<10)
+	for {
+		// The first round handles what negotiation left buffered.
+		c.smu.Lock()
+		var evs []stream.Event
+		for ev := c.s.Next(); ev.Kind != stream.EventNone; ev = c.s.Next() {
+			evs = append(evs, ev)
+		}
+		out := bytes.Clone(c.s.Output())
+		c.smu.Unlock()
+		if len(out) > 0 { // a closing tag or a stream error of ours
+			if c.lockWrite(context.Background()) == nil {
+				c.writeOut(c.ctx, out)
+				c.unlockWrite()
+			}
+		}
+		for _, ev := range evs {
+			if !c.event(ev) {
+				return
+			}
+		}
+		n, err := c.conn.Read(buf)
+		if n > 0 {
+			if c.opts.Trace != nil {
+				c.opts.Trace(true, buf[:n])
+			}
+			c.smu.Lock()
+			c.s.Feed(buf[:n])
+			c.smu.Unlock()
+			continue
+		}
+		if err != nil {
+			if c.closing.Load() {
+				c.end(nil)
+			} else {
+				c.end(fmt.Errorf("client: connection lost: %w", err))
+			}
+			return
+		}
+	}
+}
+
+// event handles one stream event in the reader; false ends the reader.
+func (c *Client) event(ev stream.Event) bool {
+	switch ev.Kind {
+	case stream.EventElement:
+		c.received(ev.Element)
+	case stream.EventClose:
+		if c.closing.Load() {
+			c.end(nil)
+		} else {
+			c.end(ErrServerClosed)
+		}
+		return false
+	case stream.EventStreamError, stream.EventError:
+		c.end(ev.Err)
+		return false
+	}
+	return true
+}
+
+// enqueue hands work to the dispatcher, waiting while the queue is full.
+func (c *Client) enqueue(in inbound) {
+	select {
+	case c.queue <- in:
+	case <-c.done:
+	}
+}
+
+// received handles a stanza in the reader.
+func (c *Client) received(el stanza.Element) {
+	switch x := el.(type) {
+	case *jabberclient.IQ:
+		switch x.Type {
+		case jabberclient.IQTypeResult, jabberclient.IQTypeError:
+			c.response(x) // unmatched responses are dropped (RFC 6120 section 8.2.3)
+		case jabberclient.IQTypeGet, jabberclient.IQTypeSet:
+			if push, ok := rosterPush(x); ok {
+				if !c.fromAccount(x.From) {
+					// RFC 6121 section 2.1.6: not a roster push; answered as
+					// an IQ nobody here serves.
+					c.enqueue(inbound{el: x, refuse: true})
+					return
+				}
+				c.enqueue(c.rosterPushed(x, push))
+				return
+			}
+			c.enqueue(inbound{el: x})
+		}
+	case *jabberclient.Presence:
+		c.trackPresence(x)
+		c.enqueue(inbound{el: x})
+	case *jabberclient.Message:
+		c.enqueue(inbound{el: x})
+	}
+}
+
+// fromAccount reports whether from is empty or the account's bare JID (the
+// server acting for the account, RFC 6120 section 8.1.2.1).
+func (c *Client) fromAccount(from string) bool {
+	if from == "" {
+		return true
+	}
+	j, err := jid.Parse(from)
+	return err == nil && j == c.bare
+}
+
+// dispatchLoop calls the handlers, one stanza at a time, in arrival order.
+func (c *Client) dispatchLoop() {
+	for in := range c.queue {
+		if in.task != nil {
+			in.task()
+			continue
+		}
+		switch x := in.el.(type) {
+		case *jabberclient.IQ:
+			c.serveIQ(x, in.refuse)
+		case *jabberclient.Presence:
+			c.mu.Lock()
+			hs := c.presH
+			c.mu.Unlock()
+			for _, h := range hs {
+				h(x)
+			}
+		case *jabberclient.Message:
+			c.mu.Lock()
+			hs := c.msgH
+			c.mu.Unlock()
+			for _, h := range hs {
+				h(x)
+			}
+		}
+	}
+}
+
+// HandleMessage registers f to be called with every message received, in
+// arrival order, after the handlers registered before it. f runs on the
+// dispatch goroutine (see the package documentation on ordering).
+func (c *Client) HandleMessage(f func(*jabberclient.Message)) {
+	c.mu.Lock()
+	c.msgH = append(c.msgH[:len(c.msgH):len(c.msgH)], f)
+	c.mu.Unlock()
+}
+
+// HandlePresence registers f to be called with every presence received
+// (availability, subscription requests and answers, errors), in arrival
+// order. The table Presences reads is already updated when f runs.
+func (c *Client) HandlePresence(f func(*jabberclient.Presence)) {
+	c.mu.Lock()
+	c.presH = append(c.presH[:len(c.presH):len(c.presH)], f)
+	c.mu.Unlock()
+}

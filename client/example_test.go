@@ -1,0 +1,113 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/protoxmpp/protoxmpp/client"
+	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/version"
+	"github.com/protoxmpp/protoxmpp/stream"
+)
+
+// A session that fetches the roster, goes online, approves subscription
+// requests from contacts it knows, answers chat messages and sends one.
+// (Not run: it needs a server.)
+func Example() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, jid.MustParse("juliet@example.com"), "r0m30", client.Options{Resource: "balcony"})
+	if errors.Is(err, stream.SASLNotAuthorized) {
+		log.Fatal("wrong password")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	c.HandlePresence(func(p *jabberclient.Presence) {
+		if p.Type != jabberclient.PresenceTypeSubscribe {
+			return
+		}
+		from, err := jid.Parse(p.From)
+		if err != nil {
+			return
+		}
+		for _, it := range c.RosterItems() {
+			if it.JID == from.Bare() {
+				c.ApproveSubscription(c.Context(), from)
+				return
+			}
+		}
+		c.DenySubscription(c.Context(), from)
+	})
+	c.HandleMessage(func(m *jabberclient.Message) {
+		if m.Type != jabberclient.MessageTypeChat || len(m.Body) == 0 {
+			return
+		}
+		from, err := jid.Parse(m.From)
+		if err != nil {
+			return
+		}
+		c.SendMessage(c.Context(), from, jabberclient.MessageTypeChat, "You said: "+m.Body[0].Value)
+	})
+
+	r, err := c.Roster(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(r.Items), "contacts")
+	if err := c.SetPresence(ctx, client.Status{Show: jabberclient.ShowTypeChat, Text: "on the balcony"}); err != nil {
+		log.Fatal(err)
+	}
+	c.SendMessage(ctx, jid.MustParse("romeo@example.net"), jabberclient.MessageTypeChat, "Wherefore art thou Romeo?")
+	<-c.Done()
+	log.Println("session ended:", c.Err())
+}
+
+// Querying another entity and telling error responses apart.
+func ExampleClient_SendIQ() {
+	var c *client.Client // from Dial
+	ctx := context.Background()
+	resp, err := c.SendIQ(ctx, &jabberclient.IQ{
+		Type: jabberclient.IQTypeGet,
+		To:   "romeo@example.net/orchard",
+		Any:  []stanza.Element{&version.Query{}},
+	})
+	var se *client.StanzaError
+	switch {
+	case errors.Is(err, client.ServiceUnavailable):
+		fmt.Println("no software version there")
+	case errors.As(err, &se):
+		fmt.Println("error", se.Condition, se.Type, se.Text)
+	case err != nil:
+		fmt.Println(err) // the context, or the session ended
+	default:
+		q := resp.Any[0].(*version.Query)
+		fmt.Println(*q.Name, *q.Version)
+	}
+}
+
+// Keeping the roster between sessions: the server answers "no change"
+// when the stored version is current (RFC 6121 section 2.6).
+func ExampleOptions_roster() {
+	ctx := context.Background()
+	j := jid.MustParse("juliet@example.com")
+	var stored *client.Roster // loaded from disk; nil the first time
+	c, err := client.Dial(ctx, j, "r0m30", client.Options{Roster: stored})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Roster(ctx); err != nil {
+		log.Fatal(err)
+	}
+	c.HandleRoster(func(ev client.RosterEvent) {
+		snap := c.RosterSnapshot() // store snap.Version and snap.Items
+		_ = snap
+	})
+}

@@ -1,0 +1,615 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/protoxmpp/protoxmpp/client"
+	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/internal/prosodytest"
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
+	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/roster"
+	"github.com/protoxmpp/protoxmpp/stanza/sasl"
+	"github.com/protoxmpp/protoxmpp/stanza/starttls"
+	"github.com/protoxmpp/protoxmpp/stanza/version"
+	"github.com/protoxmpp/protoxmpp/stream"
+)
+
+// integrationCtx bounds one integration test.
+func integrationCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// account registers user on s and returns its JID; the password is
+// "pw-"+user.
+func account(t *testing.T, s *prosodytest.Server, user string) jid.JID {
+	t.Helper()
+	s.Register(t, user, "pw-"+user)
+	return jid.MustParse(user + "@" + s.Domain)
+}
+
+// login opens a session for j on s over STARTTLS, closed with the test.
+func login(t *testing.T, s *prosodytest.Server, j jid.JID, opts client.Options) *client.Client {
+	t.Helper()
+	if opts.Server == "" {
+		opts.Server = s.C2SAddr
+	}
+	opts.RootCAs = s.CAPool
+	c, err := client.Dial(integrationCtx(t), j, "pw-"+j.Local(), opts)
+	if err != nil {
+		t.Fatalf("login %s: %v", j, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// peer is a logged-in user who fetched the roster and sent initial
+// presence, with what it received.
+type peer struct {
+	*client.Client
+	presences chan *jabberclient.Presence
+	messages  chan *jabberclient.Message
+	pushes    chan client.RosterEvent
+}
+
+func online(t *testing.T, s *prosodytest.Server, j jid.JID, opts client.Options) *peer {
+	t.Helper()
+	p := &peer{
+		Client:    login(t, s, j, opts),
+		presences: make(chan *jabberclient.Presence, 100),
+		messages:  make(chan *jabberclient.Message, 100),
+		pushes:    make(chan client.RosterEvent, 100),
+	}
+	p.HandlePresence(func(x *jabberclient.Presence) { p.presences <- x })
+	p.HandleMessage(func(x *jabberclient.Message) { p.messages <- x })
+	p.HandleRoster(func(ev client.RosterEvent) { p.pushes <- ev })
+	ctx := integrationCtx(t)
+	if _, err := p.Roster(ctx); err != nil {
+		t.Fatalf("%s: roster: %v", j, err)
+	}
+	if err := p.SetPresence(ctx, client.Status{Text: "online"}); err != nil {
+		t.Fatalf("%s: presence: %v", j, err)
+	}
+	return p
+}
+
+// expectPresence waits for a presence from 'from' (compared as bare JIDs
+// when from is bare) of type typ.
+func (p *peer) expectPresence(t *testing.T, from jid.JID, typ jabberclient.PresenceType) *jabberclient.Presence {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case x := <-p.presences:
+			f, err := jid.Parse(x.From)
+			if err != nil {
+				continue
+			}
+			if from.IsBare() {
+				f = f.Bare()
+			}
+			if f == from && x.Type == typ {
+				return x
+			}
+		case <-deadline:
+			t.Fatalf("%s: no presence of type %q from %s", p.JID(), typ, from)
+			return nil
+		}
+	}
+}
+
+// expectNoPresence checks that no presence of type typ from from arrives
+// for a moment.
+func (p *peer) expectNoPresence(t *testing.T, from jid.JID, typ jabberclient.PresenceType, d time.Duration) {
+	t.Helper()
+	deadline := time.After(d)
+	for {
+		select {
+		case x := <-p.presences:
+			f, _ := jid.Parse(x.From)
+			if f.Bare() == from.Bare() && x.Type == typ {
+				t.Errorf("%s: unexpected presence %s", p.JID(), marshal(t, x))
+			}
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// item returns the cached roster item for j.
+func (p *peer) item(j jid.JID) (client.RosterItem, bool) {
+	for _, it := range p.RosterItems() {
+		if it.JID == j {
+			return it, true
+		}
+	}
+	return client.RosterItem{}, false
+}
+
+// waitItem waits until the cached roster item for j satisfies ok (called
+// with found=false when there is none).
+func (p *peer) waitItem(t *testing.T, j jid.JID, what string, ok func(it client.RosterItem, found bool) bool) {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%s: roster item %s %s", p.JID().Bare(), j, what), func() bool {
+		it, found := p.item(j)
+		return ok(it, found)
+	})
+}
+
+func subscription(want roster.ItemSubscription, ask bool) func(client.RosterItem, bool) bool {
+	return func(it client.RosterItem, found bool) bool {
+		return found && it.Subscription == want && it.Ask == ask
+	}
+}
+
+// TestIntegrationConnect connects over STARTTLS and direct TLS and checks
+// the session, its built-in answers as seen by another client, and ping.
+func TestIntegrationConnect(t *testing.T) {
+	s := prosodytest.Start(t, prosodytest.Options{})
+	alice := account(t, s, "alice")
+	bob := account(t, s, "bob")
+	cases := []struct {
+		name string
+		opts client.Options
+	}{
+		{"STARTTLS", client.Options{Server: s.C2SAddr}},
+		{"direct TLS", client.Options{Server: s.DirectTLSAddr, DirectTLS: true}},
+		{"requested resource", client.Options{Server: s.C2SAddr, Resource: "balcony"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := integrationCtx(t)
+			tc.opts.SoftwareName, tc.opts.SoftwareVersion = "itest", "9.9"
+			c := login(t, s, alice, tc.opts)
+			if c.JID().Bare() != alice || c.JID().Resource() == "" {
+				t.Errorf("bound %s", c.JID())
+			}
+			if tc.opts.Resource != "" && c.JID().Resource() != tc.opts.Resource {
+				t.Errorf("resource %q, want %q", c.JID().Resource(), tc.opts.Resource)
+			}
+			st, ok := c.TLSConnectionState()
+			if !ok || !st.HandshakeComplete || st.ServerName != s.Domain {
+				t.Errorf("TLS %v %+v", ok, st.ServerName)
+			}
+			if tc.opts.DirectTLS && st.NegotiatedProtocol != "" && st.NegotiatedProtocol != "xmpp-client" {
+				t.Errorf("ALPN %q", st.NegotiatedProtocol)
+			}
+			if !c.SupportsRosterVersioning() || !c.SupportsPreApproval() {
+				t.Errorf("roster versioning %v, pre-approval %v: Prosody advertises both", c.SupportsRosterVersioning(), c.SupportsPreApproval())
+			}
+			if err := c.Ping(ctx, jid.JID{}); err != nil {
+				t.Errorf("ping server: %v", err)
+			}
+			// Another client asks this one: the server routes to the full JID.
+			other := login(t, s, bob, client.Options{})
+			resp, err := other.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{&version.Query{}}})
+			if err != nil {
+				// Without a subscription Prosody may refuse to route; that
+				// is not the client's answer.
+				t.Fatalf("version query to %s: %v", c.JID(), err)
+			}
+			q, _ := resp.Any[0].(*version.Query)
+			if q == nil || q.Name == nil || *q.Name != "itest" || *q.Version != "9.9" {
+				t.Errorf("version answer %s", marshal(t, resp))
+			}
+			resp, err = other.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{&discoinfo.Query{}}})
+			if err != nil {
+				t.Fatalf("disco query: %v", err)
+			}
+			want := &discoinfo.Query{
+				Identity: []discoinfo.Identity{{Category: "client", Type: "pc", Name: "itest"}},
+				Feature:  []discoinfo.Feature{{Var: discoinfo.NS}, {Var: "jabber:iq:version"}, {Var: "urn:xmpp:ping"}},
+			}
+			if diff := cmp.Diff(marshal(t, want), marshal(t, resp.Any[0])); diff != "" {
+				t.Errorf("disco#info (-want +got):\n%s", diff)
+			}
+			_, err = other.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{raw("urn:example:nothing", "q", `<q xmlns='urn:example:nothing'/>`)}})
+			if !errors.Is(err, client.ServiceUnavailable) {
+				t.Errorf("unknown query: %v, want service-unavailable", err)
+			}
+			if err := other.Ping(ctx, c.JID()); err != nil {
+				t.Errorf("ping client: %v", err)
+			}
+			if err := c.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			if c.Err() != nil {
+				t.Errorf("Err() after Close: %v", c.Err())
+			}
+		})
+	}
+	t.Run("wrong password", func(t *testing.T) {
+		_, err := client.Dial(integrationCtx(t), alice, "not-the-password", client.Options{Server: s.C2SAddr, RootCAs: s.CAPool})
+		if !errors.Is(err, stream.SASLNotAuthorized) || !strings.Contains(err.Error(), "not-authorized") {
+			t.Errorf("error %v, want not-authorized", err)
+		}
+	})
+	t.Run("untrusted certificate", func(t *testing.T) {
+		_, err := client.Dial(integrationCtx(t), alice, "pw-alice", client.Options{Server: s.C2SAddr})
+		if err == nil || !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("error %v, want a certificate error", err)
+		}
+	})
+}
+
+// offeredMechanisms negotiates STARTTLS with a raw stream and returns the
+// SASL mechanisms the server offers.
+func offeredMechanisms(t *testing.T, s *prosodytest.Server) []string {
+	t.Helper()
+	ctx := integrationCtx(t)
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", s.C2SAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	st := stream.New(stream.Config{})
+	st.Open(stream.Header{To: s.Domain})
+	var c net.Conn = conn
+	buf := make([]byte, 8192)
+	for {
+		if _, err := c.Write(st.Output()); err != nil {
+			t.Fatal(err)
+		}
+		n, err := c.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Feed(buf[:n])
+		for ev := st.Next(); ev.Kind != stream.EventNone; ev = st.Next() {
+			switch ev.Kind {
+			case stream.EventFeatures:
+				for _, f := range ev.Features.Any {
+					switch x := f.(type) {
+					case *starttls.Starttls:
+						st.StartTLS()
+					case *sasl.Mechanisms:
+						return x.Mechanism
+					}
+				}
+			case stream.EventNegotiated:
+				tc := tls.Client(c, &tls.Config{ServerName: s.Domain, RootCAs: s.CAPool})
+				if err := tc.Handshake(); err != nil {
+					t.Fatal(err)
+				}
+				c = tc
+				st = stream.New(stream.Config{})
+				st.Open(stream.Header{To: s.Domain})
+			case stream.EventError, stream.EventStreamError, stream.EventClose, stream.EventStepFailed:
+				t.Fatalf("probe: %v %v", ev.Kind, ev.Err)
+			}
+		}
+	}
+}
+
+// TestIntegrationMechanisms logs in with each SASL mechanism each server
+// configuration offers.
+func TestIntegrationMechanisms(t *testing.T) {
+	cases := []struct {
+		name string
+		opts prosodytest.Options
+		want []string // mechanisms the server must offer
+	}{
+		{"default", prosodytest.Options{}, []string{"SCRAM-SHA-1", "PLAIN"}},
+		{"SCRAM-SHA-256", prosodytest.Options{SCRAMSHA256: true}, []string{"SCRAM-SHA-256", "PLAIN"}},
+		{"TLS 1.2 channel binding", prosodytest.Options{TLS12Only: true}, []string{"SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "PLAIN"}},
+		{"plain storage TLS 1.2", prosodytest.Options{PlainStorage: true, TLS12Only: true}, []string{"SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "PLAIN"}},
+		{"plaintext allowed", prosodytest.Options{AllowPlain: true}, []string{"PLAIN"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := prosodytest.Start(t, tc.opts)
+			j := account(t, s, "mech")
+			offered := offeredMechanisms(t, s)
+			for _, m := range tc.want {
+				if !slices.Contains(offered, m) {
+					t.Errorf("server offers %q, not %s", offered, m)
+				}
+			}
+			t.Logf("offered: %q", offered)
+			for _, m := range offered {
+				t.Run(m, func(t *testing.T) {
+					opts := client.Options{Mechanisms: []string{m}, InsecurePlaintext: tc.opts.AllowPlain}
+					c := login(t, s, j, opts)
+					if c.Mechanism() != m {
+						t.Errorf("authenticated with %q, want %q", c.Mechanism(), m)
+					}
+					if _, ok := c.TLSConnectionState(); !ok {
+						t.Error("session without TLS although the server offers STARTTLS")
+					}
+				})
+			}
+			t.Run("unrestricted picks the strongest", func(t *testing.T) {
+				c := login(t, s, j, client.Options{})
+				if c.Mechanism() == "PLAIN" && len(offered) > 1 {
+					t.Errorf("chose PLAIN among %q", offered)
+				}
+				t.Logf("chose %s", c.Mechanism())
+			})
+			t.Run("wrong password", func(t *testing.T) {
+				_, err := client.Dial(integrationCtx(t), j, "wrong", client.Options{Server: s.C2SAddr, RootCAs: s.CAPool})
+				if !errors.Is(err, stream.SASLNotAuthorized) || !strings.Contains(err.Error(), "not-authorized") {
+					t.Errorf("error %v, want not-authorized", err)
+				}
+			})
+		})
+	}
+}
+
+// TestIntegrationSubscriptions runs each subscription flow of RFC 6121
+// section 3 between real accounts, with the presence and messages that
+// follow.
+func TestIntegrationSubscriptions(t *testing.T) {
+	s := prosodytest.Start(t, prosodytest.Options{})
+	aliceJID, bobJID := account(t, s, "alice"), account(t, s, "bob")
+	carolJID, daveJID := account(t, s, "carol"), account(t, s, "dave")
+	alice := online(t, s, aliceJID, client.Options{Resource: "home"})
+	bob := online(t, s, bobJID, client.Options{Resource: "work"})
+	ctx := integrationCtx(t)
+
+	t.Run("request and approve, both ways", func(t *testing.T) {
+		if err := alice.Subscribe(ctx, bobJID); err != nil {
+			t.Fatal(err)
+		}
+		alice.waitItem(t, bobJID, "pending", subscription(roster.ItemSubscriptionNone, true))
+		bob.expectPresence(t, aliceJID, jabberclient.PresenceTypeSubscribe)
+		if err := bob.ApproveSubscription(ctx, aliceJID); err != nil {
+			t.Fatal(err)
+		}
+		alice.expectPresence(t, bobJID, jabberclient.PresenceTypeSubscribed)
+		alice.waitItem(t, bobJID, "to", subscription(roster.ItemSubscriptionTo, false))
+		bob.waitItem(t, aliceJID, "from", subscription(roster.ItemSubscriptionFrom, false))
+		// The server sends bob's current presence to alice (RFC 6121
+		// section 3.1.6).
+		alice.expectPresence(t, bob.JID(), "")
+		waitFor(t, "alice sees bob available", func() bool {
+			ps := alice.Presences(bobJID)
+			return len(ps) == 1 && ps[0].JID == bob.JID() && ps[0].Status == "online"
+		})
+
+		if err := bob.Subscribe(ctx, aliceJID); err != nil {
+			t.Fatal(err)
+		}
+		alice.expectPresence(t, bobJID, jabberclient.PresenceTypeSubscribe)
+		if err := alice.ApproveSubscription(ctx, bobJID); err != nil {
+			t.Fatal(err)
+		}
+		alice.waitItem(t, bobJID, "both", subscription(roster.ItemSubscriptionBoth, false))
+		bob.waitItem(t, aliceJID, "both", subscription(roster.ItemSubscriptionBoth, false))
+		bob.expectPresence(t, alice.JID(), "")
+
+		// Presence updates now flow both ways.
+		if err := alice.SetPresence(ctx, client.Status{Show: jabberclient.ShowTypeDND, Text: "busy", Priority: 3}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "bob sees alice busy", func() bool {
+			ps := bob.Presences(aliceJID)
+			return len(ps) == 1 && ps[0].Show == jabberclient.ShowTypeDND && ps[0].Status == "busy" && ps[0].Priority == 3
+		})
+	})
+
+	t.Run("messages", func(t *testing.T) {
+		thread := &jabberclient.Thread{Value: "t-42"}
+		m := &jabberclient.Message{To: bob.JID().String(), Type: jabberclient.MessageTypeChat, ID: "msg-1",
+			Subject: []jabberclient.Subject{{Value: "hello"}}, Body: []jabberclient.Body{{Value: "Wherefore art thou?"}}, Thread: thread,
+			Any: []stanza.Element{raw("urn:example:mood", "mood", `<mood xmlns='urn:example:mood'><happy/></mood>`)}}
+		if err := alice.Send(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		got := expectMessage(t, bob, "msg-1")
+		if got.From != alice.JID().String() || got.Type != jabberclient.MessageTypeChat || got.Body[0].Value != "Wherefore art thou?" ||
+			got.Subject[0].Value != "hello" || got.Thread == nil || got.Thread.Value != "t-42" || len(got.Any) == 0 ||
+			marshal(t, got.Any[0]) != `<mood xmlns='urn:example:mood'><happy/></mood>` {
+			t.Errorf("bob got %s", marshal(t, got))
+		}
+		for _, typ := range []jabberclient.MessageType{jabberclient.MessageTypeNormal, jabberclient.MessageTypeHeadline} {
+			if err := bob.SendMessage(ctx, alice.JID(), typ, "reply "+string(typ)); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case r := <-alice.messages:
+				if r.Type != typ || r.Body[0].Value != "reply "+string(typ) {
+					t.Errorf("alice got %s", marshal(t, r))
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("alice got no %s message", typ)
+			}
+		}
+		// A message to an account that does not exist comes back as an
+		// error message.
+		if err := alice.SendMessage(ctx, jid.MustParse("nobody@"+s.Domain), jabberclient.MessageTypeChat, "hello?"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case r := <-alice.messages:
+			if r.Type != jabberclient.MessageTypeError || !errors.Is(client.StanzaErrorOf(r.Error), client.ServiceUnavailable) {
+				t.Errorf("alice got %s, want a service-unavailable error", marshal(t, r))
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("no error message")
+		}
+	})
+
+	t.Run("unsubscribe", func(t *testing.T) {
+		if err := alice.Unsubscribe(ctx, bobJID); err != nil {
+			t.Fatal(err)
+		}
+		alice.waitItem(t, bobJID, "from", subscription(roster.ItemSubscriptionFrom, false))
+		bob.waitItem(t, aliceJID, "to", subscription(roster.ItemSubscriptionTo, false))
+		bob.expectPresence(t, aliceJID, jabberclient.PresenceTypeUnsubscribe)
+		// alice no longer gets bob's presence (Prosody 0.12 sends no
+		// unavailable presence here, RFC 6121 section 3.3.3; the client
+		// forgets bob's presence when the push ends the subscription).
+		waitFor(t, "alice no longer sees bob", func() bool { return len(alice.Presences(bobJID)) == 0 })
+	})
+
+	t.Run("cancel", func(t *testing.T) {
+		if err := alice.CancelSubscription(ctx, bobJID); err != nil {
+			t.Fatal(err)
+		}
+		alice.waitItem(t, bobJID, "none", subscription(roster.ItemSubscriptionNone, false))
+		bob.waitItem(t, aliceJID, "none", subscription(roster.ItemSubscriptionNone, false))
+		bob.expectPresence(t, aliceJID, jabberclient.PresenceTypeUnsubscribed)
+		waitFor(t, "bob no longer sees alice", func() bool { return len(bob.Presences(aliceJID)) == 0 })
+	})
+
+	t.Run("deny", func(t *testing.T) {
+		carol := online(t, s, carolJID, client.Options{})
+		if err := carol.Subscribe(ctx, aliceJID); err != nil {
+			t.Fatal(err)
+		}
+		alice.expectPresence(t, carolJID, jabberclient.PresenceTypeSubscribe)
+		if err := alice.DenySubscription(ctx, carolJID); err != nil {
+			t.Fatal(err)
+		}
+		carol.expectPresence(t, aliceJID, jabberclient.PresenceTypeUnsubscribed)
+		carol.waitItem(t, aliceJID, "none, no longer pending", subscription(roster.ItemSubscriptionNone, false))
+		if len(carol.Presences(aliceJID)) != 0 {
+			t.Error("carol sees alice's presence")
+		}
+	})
+
+	t.Run("pre-approval", func(t *testing.T) {
+		if err := alice.PreApprove(ctx, daveJID); err != nil {
+			t.Fatal(err)
+		}
+		// RFC 6121 section 3.4.2 wants approved='true' on the item; Prosody
+		// 0.12 creates the item without it.
+		alice.waitItem(t, daveJID, "created", subscription(roster.ItemSubscriptionNone, false))
+		it, _ := alice.item(daveJID)
+		t.Logf("pre-approved item: %+v", it)
+		dave := online(t, s, daveJID, client.Options{})
+		if err := dave.Subscribe(ctx, aliceJID); err != nil {
+			t.Fatal(err)
+		}
+		dave.expectPresence(t, aliceJID, jabberclient.PresenceTypeSubscribed)
+		dave.waitItem(t, aliceJID, "to", subscription(roster.ItemSubscriptionTo, false))
+		alice.waitItem(t, daveJID, "from", subscription(roster.ItemSubscriptionFrom, false))
+		// alice was not asked.
+		alice.expectNoPresence(t, daveJID, jabberclient.PresenceTypeSubscribe, 300*time.Millisecond)
+	})
+}
+
+func expectMessage(t *testing.T, p *peer, id string) *jabberclient.Message {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case m := <-p.messages:
+			if m.ID == id {
+				return m
+			}
+		case <-deadline:
+			t.Fatalf("%s: no message %q", p.JID(), id)
+			return nil
+		}
+	}
+}
+
+// TestIntegrationRoster changes the roster from one resource and checks the
+// pushes another resource of the account receives, then reconnects with
+// the stored roster and its version.
+func TestIntegrationRoster(t *testing.T) {
+	s := prosodytest.Start(t, prosodytest.Options{})
+	aliceJID := account(t, s, "alice")
+	nurseJID := jid.MustParse("nurse@" + s.Domain)
+	one := online(t, s, aliceJID, client.Options{Resource: "one"})
+	two := online(t, s, aliceJID, client.Options{Resource: "two"})
+	ctx := integrationCtx(t)
+
+	expectPush := func(p *peer, want client.RosterEvent) client.RosterEvent {
+		t.Helper()
+		select {
+		case ev := <-p.pushes:
+			v := ev.Version
+			ev.Version, want.Version = "", ""
+			if diff := cmp.Diff(want, ev, cmp.Comparer(jid.JID.Equal)); diff != "" {
+				t.Errorf("%s: push (-want +got):\n%s", p.JID(), diff)
+			}
+			if v == "" {
+				t.Errorf("%s: push without a version although the server versions the roster", p.JID())
+			}
+			ev.Version = v
+			return ev
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no roster push", p.JID())
+			return client.RosterEvent{}
+		}
+	}
+	added := client.RosterItem{JID: nurseJID, Name: "Nurse", Subscription: roster.ItemSubscriptionNone, Groups: []string{"Family"}}
+	if err := one.RosterSet(ctx, client.RosterItem{JID: nurseJID, Name: "Nurse", Groups: []string{"Family"}}); err != nil {
+		t.Fatal(err)
+	}
+	expectPush(two, client.RosterEvent{Item: added})
+	expectPush(one, client.RosterEvent{Item: added})
+
+	updated := client.RosterItem{JID: nurseJID, Name: "Angelica", Subscription: roster.ItemSubscriptionNone, Groups: []string{"Family", "Verona"}}
+	if err := one.RosterSet(ctx, client.RosterItem{JID: nurseJID, Name: "Angelica", Groups: []string{"Family", "Verona"}}); err != nil {
+		t.Fatal(err)
+	}
+	ev := expectPush(two, client.RosterEvent{Item: updated})
+	expectPush(one, client.RosterEvent{Item: updated})
+	if diff := cmp.Diff([]client.RosterItem{updated}, two.RosterItems(), cmp.Comparer(jid.JID.Equal)); diff != "" {
+		t.Errorf("cache of the other resource (-want +got):\n%s", diff)
+	}
+	if two.RosterVersion() != ev.Version {
+		t.Errorf("cached version %q, last push %q", two.RosterVersion(), ev.Version)
+	}
+
+	// Reconnect with the stored roster: nothing changed, so the server
+	// answers the versioned get with an empty result and the cache stays.
+	stored := two.RosterSnapshot()
+	two.Close()
+	var mu sync.Mutex
+	var in, out bytes.Buffer
+	again := login(t, s, aliceJID, client.Options{Resource: "two", Roster: &stored, Trace: func(isIn bool, p []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if isIn {
+			in.Write(p)
+		} else {
+			out.Write(p)
+		}
+	}})
+	got, err := again.Roster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(stored, got, cmp.Comparer(jid.JID.Equal)); diff != "" {
+		t.Errorf("roster after the versioned get (-want +got):\n%s", diff)
+	}
+	mu.Lock()
+	if !strings.Contains(out.String(), "ver='"+stored.Version+"'") {
+		t.Errorf("the get did not carry ver=%q:\n%s", stored.Version, out.String())
+	}
+	if strings.Contains(in.String(), "jabber:iq:roster") {
+		t.Errorf("the server sent roster data although nothing changed:\n%s", in.String())
+	}
+	mu.Unlock()
+
+	// A change made by the other resource reaches the reconnected one as a
+	// push.
+	if err := one.RosterRemove(ctx, nurseJID); err != nil {
+		t.Fatal(err)
+	}
+	expectPush(one, client.RosterEvent{Item: client.RosterItem{JID: nurseJID, Subscription: roster.ItemSubscriptionRemove}, Removed: true})
+	waitFor(t, "the reconnected resource sees the removal", func() bool { return len(again.RosterItems()) == 0 })
+	if err := one.RosterRemove(ctx, nurseJID); !errors.Is(err, client.ItemNotFound) {
+		t.Errorf("removing a missing item: %v, want item-not-found", err)
+	}
+}

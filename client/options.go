@@ -1,0 +1,98 @@
+package client
+
+import (
+	"context"
+	"crypto/x509"
+	"net"
+	"time"
+
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
+
+// Options configures Dial and NewClient. The zero value connects through
+// DNS SRV records with TLS verified against the system roots, lets the
+// server choose the resource, and uses the strongest SASL mechanism both
+// sides support.
+type Options struct {
+	// Resource is the resourcepart to request at binding; when empty, the
+	// resourcepart of the JID given to Dial or NewClient is requested, and
+	// when that is empty too the server chooses (RFC 6120 section 7.6).
+	// The server may bind another one (Client.JID tells).
+	Resource string
+	// Lang is the default language of the stream (xml:lang), such as "en".
+	Lang string
+
+	// Server is a "host:port" to connect to instead of resolving the
+	// domain's SRV records.
+	Server string
+	// DirectTLS makes the connection to Server use TLS from the first byte
+	// (XEP-0368) instead of STARTTLS. For NewClient it means the connection
+	// given is plain TCP on which the TLS handshake must be done first (a
+	// *tls.Conn is recognized as TLS already).
+	DirectTLS bool
+	// Resolver looks up SRV records; nil is net.DefaultResolver.
+	Resolver Resolver
+	// Dialer opens TCP connections; nil is a net.Dialer.
+	Dialer Dialer
+
+	// RootCAs are the certificate authorities trusted to sign the server's
+	// certificate; nil is the system pool.
+	RootCAs *x509.CertPool
+	// InsecureSkipTLSVerify disables the verification of the server's
+	// certificate. WARNING: anyone on the path can then impersonate the
+	// server, read everything and steal the password. For tests only.
+	InsecureSkipTLSVerify bool
+	// InsecurePlaintext allows a session without TLS when the server offers
+	// no STARTTLS, and SASL PLAIN on it. WARNING: the password and every
+	// stanza then cross the network in clear. For tests only. TLS is still
+	// used whenever the server offers it.
+	InsecurePlaintext bool
+
+	// Mechanisms restricts SASL to these mechanism names (in any order:
+	// the strongest one the server offers is used); nil allows all that
+	// package auth implements.
+	Mechanisms []string
+
+	// Roster is a roster saved from an earlier session (Client.RosterSnapshot):
+	// the cache starts with it, and Roster sends its version so that a
+	// server supporting roster versioning (RFC 6121 section 2.6) can answer
+	// "no change".
+	Roster *Roster
+
+	// SoftwareName, SoftwareVersion and SoftwareOS are the answer to
+	// software version requests (XEP-0092); the name and version default
+	// to "protoxmpp" and the module's version, the operating system is sent
+	// only when set.
+	SoftwareName    string
+	SoftwareVersion string
+	SoftwareOS      string
+
+	// Limits bound what the server can make the client buffer and parse.
+	Limits stanza.Limits
+	// QueueSize is the number of received stanzas waiting for the handlers
+	// before the reader stops reading; default 1024.
+	QueueSize int
+	// CloseTimeout bounds how long Close waits for the server's closing
+	// tag; default 5 seconds.
+	CloseTimeout time.Duration
+
+	// Trace, when set, is called with every chunk of bytes read from
+	// (in=true) or written to the stream, after TLS decryption. It must not
+	// keep p. It sees the password of SASL PLAIN (base64-encoded).
+	Trace func(in bool, p []byte)
+}
+
+// Resolver looks up DNS SRV records; *net.Resolver implements it.
+type Resolver interface {
+	LookupSRV(ctx context.Context, service, proto, name string) (cname string, addrs []*net.SRV, err error)
+}
+
+// Dialer opens network connections; *net.Dialer implements it.
+type Dialer interface {
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+const (
+	defaultQueueSize    = 1024
+	defaultCloseTimeout = 5 * time.Second
+)

@@ -1,0 +1,229 @@
+package client
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+)
+
+// Status is an availability to announce (RFC 6121 section 4.7.2).
+type Status struct {
+	// Show is the availability sub-state: away, chat, dnd or xa; empty
+	// means plainly available.
+	Show jabberclient.ShowType
+	// Text is the human-readable status, empty for none.
+	Text string
+	// Priority is the priority of this resource, from -128 to 127; a
+	// negative priority asks the server not to deliver messages sent to the
+	// bare JID here (RFC 6121 section 4.7.2.3).
+	Priority int8
+}
+
+// ContactPresence is the current presence of one resource of a contact.
+type ContactPresence struct {
+	// JID is the full JID of the resource (a bare JID when the contact's
+	// presence came from its bare JID).
+	JID jid.JID
+	// Show, Status and Priority are those of its last available presence.
+	Show     jabberclient.ShowType
+	Status   string
+	Priority int8
+	// Presence is that presence stanza as received.
+	Presence *jabberclient.Presence
+}
+
+func (st Status) presence(to string) *jabberclient.Presence {
+	p := &jabberclient.Presence{To: to}
+	if st.Show != "" {
+		show := st.Show
+		p.Show = &show
+	}
+	if st.Text != "" {
+		p.Status = []jabberclient.Status{{Value: st.Text}}
+	}
+	if st.Priority != 0 {
+		prio := st.Priority
+		p.Priority = &prio
+	}
+	return p
+}
+
+// SetPresence broadcasts the user's availability through the server to
+// the contacts subscribed to it: the first call sends the initial presence
+// (RFC 6121 section 4.2), which makes this resource available (it then
+// receives its contacts' presence and subscription requests); later calls
+// update it (section 4.4). Fetch the roster first (RFC 6121 section 2.2).
+func (c *Client) SetPresence(ctx context.Context, st Status) error {
+	return c.Send(ctx, st.presence(""))
+}
+
+// SetUnavailable broadcasts unavailable presence (RFC 6121 section 4.5),
+// with an optional status text, without ending the session.
+func (c *Client) SetUnavailable(ctx context.Context, text string) error {
+	p := &jabberclient.Presence{Type: jabberclient.PresenceTypeUnavailable}
+	if text != "" {
+		p.Status = []jabberclient.Status{{Value: text}}
+	}
+	return c.Send(ctx, p)
+}
+
+// SendPresenceTo sends directed presence to one entity (RFC 6121 section
+// 4.6), which need not be a subscribed contact.
+func (c *Client) SendPresenceTo(ctx context.Context, to jid.JID, st Status) error {
+	return c.Send(ctx, st.presence(to.String()))
+}
+
+// SendUnavailableTo sends directed unavailable presence to one entity
+// (RFC 6121 section 4.6.3).
+func (c *Client) SendUnavailableTo(ctx context.Context, to jid.JID, text string) error {
+	p := &jabberclient.Presence{To: to.String(), Type: jabberclient.PresenceTypeUnavailable}
+	if text != "" {
+		p.Status = []jabberclient.Status{{Value: text}}
+	}
+	return c.Send(ctx, p)
+}
+
+// subscription sends a subscription-management presence of type typ to
+// the bare JID of j, with an ID (RFC 6121 section 3: the requests go to the
+// bare JID, and an 'id' is recommended for tracking).
+func (c *Client) subscription(ctx context.Context, j jid.JID, typ jabberclient.PresenceType) error {
+	return c.Send(ctx, &jabberclient.Presence{To: j.Bare().String(), Type: typ, ID: newID()})
+}
+
+// Subscribe asks contact j for a subscription to its presence (RFC 6121
+// section 3.1.1, type subscribe). The answer comes as a presence of type
+// subscribed or unsubscribed, and the roster changes through pushes.
+func (c *Client) Subscribe(ctx context.Context, j jid.JID) error {
+	return c.subscription(ctx, j, jabberclient.PresenceTypeSubscribe)
+}
+
+// ApproveSubscription approves the subscription request of contact j
+// (RFC 6121 section 3.1.4, type subscribed): j will receive the user's
+// presence.
+func (c *Client) ApproveSubscription(ctx context.Context, j jid.JID) error {
+	return c.subscription(ctx, j, jabberclient.PresenceTypeSubscribed)
+}
+
+// DenySubscription refuses the subscription request of contact j (RFC 6121
+// section 3.1.4, type unsubscribed).
+func (c *Client) DenySubscription(ctx context.Context, j jid.JID) error {
+	return c.subscription(ctx, j, jabberclient.PresenceTypeUnsubscribed)
+}
+
+// Unsubscribe ends the user's subscription to the presence of contact j
+// (RFC 6121 section 3.3.1, type unsubscribe).
+func (c *Client) Unsubscribe(ctx context.Context, j jid.JID) error {
+	return c.subscription(ctx, j, jabberclient.PresenceTypeUnsubscribe)
+}
+
+// CancelSubscription revokes the subscription contact j has to the user's
+// presence (RFC 6121 section 3.2.1, type unsubscribed).
+func (c *Client) CancelSubscription(ctx context.Context, j jid.JID) error {
+	return c.subscription(ctx, j, jabberclient.PresenceTypeUnsubscribed)
+}
+
+// PreApprove approves in advance a subscription request contact j has not
+// sent yet (RFC 6121 section 3.4, type subscribed), when the server
+// advertises pre-approval; otherwise it sends nothing and returns
+// ErrPreApprovalUnsupported.
+func (c *Client) PreApprove(ctx context.Context, j jid.JID) error {
+	if !c.preApprovalOK {
+		return ErrPreApprovalUnsupported
+	}
+	return c.subscription(ctx, j, jabberclient.PresenceTypeSubscribed)
+}
+
+// trackPresence updates the table of contacts' presence (in the reader).
+func (c *Client) trackPresence(p *jabberclient.Presence) {
+	from, err := jid.Parse(p.From)
+	if err != nil || p.From == "" {
+		return
+	}
+	bare, res := from.Bare(), from.Resource()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch p.Type {
+	case "":
+		m := c.presences[bare]
+		if m == nil {
+			m = map[string]ContactPresence{}
+			c.presences[bare] = m
+		}
+		cp := ContactPresence{JID: from, Presence: p}
+		if p.Show != nil {
+			cp.Show = *p.Show
+		}
+		if len(p.Status) > 0 {
+			cp.Status = pickStatus(p.Status, c.opts.Lang)
+		}
+		if p.Priority != nil {
+			cp.Priority = *p.Priority
+		}
+		m[res] = cp
+	case jabberclient.PresenceTypeUnavailable:
+		if res == "" {
+			delete(c.presences, bare)
+			return
+		}
+		if m := c.presences[bare]; m != nil {
+			delete(m, res)
+			if len(m) == 0 {
+				delete(c.presences, bare)
+			}
+		}
+	case jabberclient.PresenceTypeError:
+		// The contact cannot be reached (RFC 6121 section 4.3.2 and
+		// 4.6.1): whatever was known of it is stale.
+		delete(c.presences, bare)
+	}
+}
+
+// pickStatus chooses the status text in the stream's language, or else the
+// first one (RFC 6121 section 4.7.2.2 allows one per language).
+func pickStatus(sts []jabberclient.Status, lang string) string {
+	for _, s := range sts {
+		if s.Lang == lang {
+			return s.Value
+		}
+	}
+	return sts[0].Value
+}
+
+// Presences returns the available resources of the contact whose bare JID
+// is bare's, by descending priority and then JID; nil when none is known
+// to be available. The table is built from the presence received in this
+// session.
+func (c *Client) Presences(bare jid.JID) []ContactPresence {
+	c.mu.Lock()
+	m := c.presences[bare.Bare()]
+	out := make([]ContactPresence, 0, len(m))
+	for _, cp := range m {
+		out = append(out, cp)
+	}
+	c.mu.Unlock()
+	if len(out) == 0 {
+		return nil
+	}
+	slices.SortFunc(out, func(a, b ContactPresence) int {
+		if a.Priority != b.Priority {
+			return cmp.Compare(b.Priority, a.Priority)
+		}
+		return cmp.Compare(a.JID.String(), b.JID.String())
+	})
+	return out
+}
+
+// SendMessage sends a message of type typ (chat, normal, headline,
+// groupchat) with one body to to (RFC 6121 section 5). For a subject,
+// thread, several bodies or extension payloads, build a
+// *jabberclient.Message and use Send.
+func (c *Client) SendMessage(ctx context.Context, to jid.JID, typ jabberclient.MessageType, body string) error {
+	m := &jabberclient.Message{To: to.String(), Type: typ, ID: newID()}
+	if body != "" {
+		m.Body = []jabberclient.Body{{Value: body}}
+	}
+	return c.Send(ctx, m)
+}
