@@ -3,6 +3,7 @@ package stanza
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Kind is the kind of token the Decoder stopped at.
@@ -71,9 +72,10 @@ type rawAttr struct {
 // the element through its end tag. After CharData, Text holds the text.
 // Errors are sticky: once Next returns None with a non-nil Err, it always does.
 type Decoder struct {
-	s    string
-	pos  int
-	base int64 // offset of s in the enclosing document, for errors
+	s     string
+	arena []byte // spare room after a ResetBytes copy, for unescaped values
+	pos   int
+	base  int64 // offset of s in the enclosing document, for errors
 
 	kind       Kind
 	name       Name
@@ -103,8 +105,25 @@ type Decoder struct {
 // once.
 func NewDecoder(b []byte) *Decoder {
 	d := &Decoder{}
-	d.Reset(string(b), 0, nil)
+	d.ResetBytes(b, 0, nil)
 	return d
+}
+
+// ResetBytes is Reset for input in a byte slice, which d copies (b may be
+// reused as soon as it returns). The copy is the one allocation of a
+// decode: it has room after the input for the values that need unescaping,
+// so that every string d returns shares it.
+func (d *Decoder) ResetBytes(b []byte, base int64, scope []NSBinding) {
+	n := len(b)
+	if n == 0 {
+		d.Reset("", base, scope)
+		return
+	}
+	buf := make([]byte, n, n+n/8+64)
+	copy(buf, b)
+	// buf[:n] is never written again: the string may alias it.
+	d.Reset(unsafe.String(unsafe.SliceData(buf), n), base, scope)
+	d.arena = buf[n:n]
 }
 
 // NewDecoderString returns a Decoder reading s.
@@ -120,6 +139,7 @@ func NewDecoderString(s string) *Decoder {
 // keeps its buffers, so a reused Decoder does not allocate.
 func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
 	d.s = s
+	d.arena = nil
 	d.pos = 0
 	d.base = base
 	d.kind = None
@@ -595,23 +615,33 @@ func (d *Decoder) checkRune(i int) (int, bool) {
 // unescape resolves references in v (which starts at offset off of the
 // input) and normalizes line ends; in attribute values also whitespace.
 func (d *Decoder) unescape(v string, off int, attr bool) (string, bool) {
-	var b strings.Builder
-	b.Grow(len(v))
+	// Unescaping never lengthens: every reference is longer than the UTF-8
+	// of its character. The value goes into the arena when it fits there,
+	// into a new buffer otherwise; either way its bytes are never written
+	// again once the string is made.
+	var b []byte
+	start := 0
+	inArena := cap(d.arena)-len(d.arena) >= len(v)
+	if inArena {
+		b, start = d.arena, len(d.arena)
+	} else {
+		b = make([]byte, 0, len(v))
+	}
 	for i := 0; i < len(v); {
 		c := v[i]
 		switch {
 		case c == '\r':
 			if attr {
-				b.WriteByte(' ')
+				b = append(b, ' ')
 			} else {
-				b.WriteByte('\n')
+				b = append(b, '\n')
 			}
 			i++
 			if i < len(v) && v[i] == '\n' {
 				i++
 			}
 		case attr && (c == '\n' || c == '\t'):
-			b.WriteByte(' ')
+			b = append(b, ' ')
 			i++
 		case c == '&':
 			semi := strings.IndexByte(v[i:], ';')
@@ -629,18 +659,24 @@ func (d *Decoder) unescape(v string, off int, attr bool) (string, bool) {
 				}
 				return "", false
 			}
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 			i += semi + 1
 		default:
 			j := i + 1
 			for j < len(v) && v[j] != '&' && v[j] != '\r' && !(attr && (v[j] == '\n' || v[j] == '\t')) {
 				j++
 			}
-			b.WriteString(v[i:j])
+			b = append(b, v[i:j]...)
 			i = j
 		}
 	}
-	return b.String(), true
+	if inArena {
+		d.arena = b
+	}
+	if len(b) == start {
+		return "", true
+	}
+	return unsafe.String(&b[start], len(b)-start), true
 }
 
 // resolveRef resolves the body of a reference (between '&' and ';').

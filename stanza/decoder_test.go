@@ -374,3 +374,46 @@ func TestDecoderScope(t *testing.T) {
 		t.Errorf("scope in <p:b> (-want +got):\n%s", diff)
 	}
 }
+
+// ResetBytes copies its input once, with room for unescaped values: the
+// strings it returns survive both the caller reusing its slice and the
+// Decoder moving on to other input, and a stanza costs one allocation.
+func TestDecoderResetBytes(t *testing.T) {
+	in := []byte("<message xmlns='jabber:client' to='a&amp;b'><body>x &lt; y\r\n&#x1F600;</body><subject>" + strings.Repeat("&amp;", 100) + "</subject></message>")
+	var d Decoder
+	d.ResetBytes(in, 0, nil)
+	var got []string
+	for k := d.Next(); k != None; k = d.Next() {
+		switch k {
+		case StartElement:
+			for _, a := range d.Attrs() {
+				got = append(got, a.Value)
+			}
+		case CharData:
+			got = append(got, d.Text())
+		}
+	}
+	if d.Err() != nil {
+		t.Fatal(d.Err())
+	}
+	for i := range in {
+		in[i] = 'X' // the caller reuses its buffer
+	}
+	d.ResetBytes([]byte("<a b='&lt;&lt;&lt;'>&gt;&gt;</a>"), 0, nil)
+	for k := d.Next(); k != None; k = d.Next() {
+	}
+	want := []string{"a&b", "x < y\n\U0001F600", strings.Repeat("&", 100)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+	small := []byte("<message xmlns='jabber:client' to='a@b'><body>fish &amp; chips</body></message>")
+	n := testing.AllocsPerRun(100, func() {
+		d.ResetBytes(small, 0, nil)
+		for k := d.Next(); k != None; k = d.Next() {
+			_ = d.Text()
+		}
+	})
+	if n != 1 {
+		t.Errorf("allocations per stanza: %v, want 1", n)
+	}
+}

@@ -101,7 +101,7 @@ func (t *Tokenizer) Next() Kind {
 			}
 			return None
 		case FrameDecl:
-			t.d.Reset(string(frame), off, nil)
+			t.d.ResetBytes(frame, off, nil)
 			if t.d.Next() != None || t.d.Err() != nil {
 				t.err = t.d.Err()
 				if t.err == nil {
@@ -110,7 +110,7 @@ func (t *Tokenizer) Next() Kind {
 				return None
 			}
 		case FrameOpen:
-			t.d.Reset(string(frame), off, nil)
+			t.d.ResetBytes(frame, off, nil)
 			if t.d.Next() != StartElement {
 				t.err = t.d.Err()
 				if t.err == nil {
@@ -128,10 +128,10 @@ func (t *Tokenizer) Next() Kind {
 			t.kind = StartElement
 			return StartElement
 		case FrameElement:
-			t.d.Reset(string(frame), off, t.scope)
+			t.d.ResetBytes(frame, off, t.scope)
 			t.inFrame = true
 		case FrameText:
-			t.d.Reset(string(frame), off, t.scope)
+			t.d.ResetBytes(frame, off, t.scope)
 			t.d.inRoot = true
 			t.inFrame = true
 		case FrameClose:
@@ -146,7 +146,7 @@ func (t *Tokenizer) Next() Kind {
 				t.kind = EndElement
 				return EndElement
 			}
-			d.Reset(string(frame), off, t.scope)
+			d.ResetBytes(frame, off, t.scope)
 			// Read the end tag against a stand-in for the root.
 			d.stack = append(d.stack, openElem{name: t.root, qname: t.rootQ, nbind: len(d.bindings), prefix: prefixOf(t.rootQ)})
 			if d.Next() != EndElement {

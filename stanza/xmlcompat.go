@@ -15,7 +15,7 @@ func MarshalXMLTo(xe *xml.Encoder, v Element) error {
 		return err
 	}
 	var d Decoder
-	d.Reset(string(b), 0, nil)
+	d.ResetBytes(b, 0, nil)
 	for {
 		switch d.Next() {
 		case StartElement:
@@ -85,6 +85,6 @@ func UnmarshalXMLFrom(xd *xml.Decoder, start xml.StartElement, v Element) error 
 		return err
 	}
 	var d Decoder
-	d.Reset(string(e.Bytes()), 0, nil)
+	d.ResetBytes(e.Bytes(), 0, nil)
 	return d.DecodeOne(v)
 }

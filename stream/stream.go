@@ -518,7 +518,7 @@ func (s *Stream) Next() Event {
 			}
 			return Event{}
 		case stanza.FrameDecl:
-			s.dec.Reset(string(frame), off, nil)
+			s.dec.ResetBytes(frame, off, nil)
 			if s.dec.Next() != stanza.None || s.dec.Err() != nil {
 				err := s.dec.Err()
 				if err == nil {
@@ -548,7 +548,7 @@ func (s *Stream) Next() Event {
 // open parses the peer's stream header.
 func (s *Stream) open(frame []byte, off int64) Event {
 	d := &s.dec
-	d.Reset(string(frame), off, nil)
+	d.ResetBytes(frame, off, nil)
 	if d.Next() != stanza.StartElement {
 		err := d.Err()
 		if err == nil {
@@ -659,7 +659,7 @@ func (s *Stream) peerClose(frame []byte) Event {
 // a negotiation step consumed it without an event.
 func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 	d := &s.dec
-	d.Reset(string(frame), off, s.inScope)
+	d.ResetBytes(frame, off, s.inScope)
 	if d.Next() != stanza.StartElement {
 		err := d.Err()
 		if err == nil {
