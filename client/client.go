@@ -27,6 +27,7 @@ type Client struct {
 	jid    jid.JID  // bound full JID
 	bare   jid.JID
 	domain jid.JID
+	host   string // the domain for DNS and TLS: A-labels, or an IP address
 	tls    *tls.ConnectionState
 	mech   string
 	feats  *streams.Features // the features offered after authentication
@@ -45,6 +46,7 @@ type Client struct {
 	writing bool
 
 	queue      chan inbound // stanzas for the dispatcher
+	observed   atomic.Bool  // a HandleElement handler is registered
 	done       chan struct{}
 	readerDone chan struct{}
 	closing    atomic.Bool
@@ -55,8 +57,9 @@ type Client struct {
 	mu        sync.Mutex // guards everything below
 	endErr    error
 	pending   map[string]*pendingIQ
-	msgH      []func(*jabberclient.Message)
-	presH     []func(*jabberclient.Presence)
+	elemH     []func(stanza.Element)
+	msgH      []messageHandler
+	presH     []presenceHandler
 	rosterH   []func(RosterEvent)
 	iqH       map[stanza.Name]IQHandler
 	extraFeat map[string]bool
@@ -64,14 +67,18 @@ type Client struct {
 	presences map[jid.JID]map[string]ContactPresence
 }
 
-// inbound is one unit of work for the dispatcher: a stanza for the
-// handlers, or an internal task (a roster push to report and acknowledge).
+// inbound is one unit of work for the dispatcher: an element for the
+// handlers, with the internal task that replaces the usual handling of it
+// (a roster push to report and acknowledge), if any.
 type inbound struct {
 	el   stanza.Element
 	task func()
 	// refuse answers the IQ request el with service-unavailable whatever
 	// handler is registered (a roster push from a stranger).
 	refuse bool
+	// observeOnly: el is for the HandleElement handlers only (an IQ
+	// response, an element that is no stanza).
+	observeOnly bool
 }
 
 // Dial connects to the XMPP service of j's domain and opens a session as
@@ -82,14 +89,14 @@ type inbound struct {
 // there: TLS, SASL with password, resource binding. Errors after the
 // connection is made are final, other addresses are not tried.
 func Dial(ctx context.Context, j jid.JID, password string, opts Options) (*Client, error) {
-	if err := checkJID(j); err != nil {
+	host, err := checkJID(j)
+	if err != nil {
 		return nil, err
 	}
 	var targets []Target
 	if opts.Server != "" {
 		targets = []Target{{Addr: opts.Server, DirectTLS: opts.DirectTLS}}
 	} else {
-		var err error
 		if targets, err = Lookup(ctx, opts.Resolver, j.Domain()); err != nil {
 			return nil, fmt.Errorf("client: resolving %s: %w", j.Domain(), err)
 		}
@@ -102,7 +109,7 @@ func Dial(ctx context.Context, j jid.JID, password string, opts Options) (*Clien
 	for _, t := range targets {
 		conn, err := d.DialContext(ctx, "tcp", t.Addr)
 		if err == nil && t.DirectTLS {
-			tc := tls.Client(conn, tlsConfig(j.Domain(), opts, true))
+			tc := tls.Client(conn, tlsConfig(host, opts, true))
 			if err = tc.HandshakeContext(ctx); err != nil {
 				conn.Close()
 			} else {
@@ -128,11 +135,13 @@ func Dial(ctx context.Context, j jid.JID, password string, opts Options) (*Clien
 // TLS handshake is done on conn first; otherwise STARTTLS is used. conn
 // belongs to the Client from then on, and is closed when NewClient fails.
 func NewClient(ctx context.Context, conn net.Conn, j jid.JID, password string, opts Options) (*Client, error) {
-	if err := checkJID(j); err != nil {
+	host, err := checkJID(j)
+	if err != nil {
 		conn.Close()
 		return nil, err
 	}
 	c := newClient(conn, j, opts)
+	c.host = host
 	if err := c.negotiate(ctx, password); err != nil {
 		c.conn.Close()
 		return nil, err
@@ -141,11 +150,14 @@ func NewClient(ctx context.Context, conn net.Conn, j jid.JID, password string, o
 	return c, nil
 }
 
-func checkJID(j jid.JID) error {
+// checkJID checks that j is an account's address and returns the host
+// name of its domain for DNS and TLS (see asciiHost).
+func checkJID(j jid.JID) (host string, err error) {
 	if j.IsZero() || j.Local() == "" {
-		return fmt.Errorf("client: %q is not an account address (localpart@domainpart)", j.String())
+		return "", fmt.Errorf("client: %q is not an account address (localpart@domainpart)", j.String())
 	}
-	return nil
+	host, _, err = asciiHost(j.Domain())
+	return host, err
 }
 
 func newClient(conn net.Conn, j jid.JID, opts Options) *Client {
@@ -180,12 +192,15 @@ func newClient(conn net.Conn, j jid.JID, opts Options) *Client {
 	return c
 }
 
-// tlsConfig is the TLS configuration for the server of domain: the
-// certificate is verified against the domain (RFC 6120 section 13.7.2.1),
-// TLS 1.2 at least; direct TLS announces ALPN xmpp-client (XEP-0368).
-func tlsConfig(domain string, opts Options, direct bool) *tls.Config {
+// tlsConfig is the TLS configuration for the server of a domain whose
+// host name (asciiHost) is host: the certificate is verified against the
+// domain (RFC 6120 section 13.7.2.1), an internationalized one in A-labels
+// as RFC 6125 section 6.4.2 says, and host is the server name indication
+// (none for an IP address); TLS 1.2 at least; direct TLS announces ALPN
+// xmpp-client (XEP-0368).
+func tlsConfig(host string, opts Options, direct bool) *tls.Config {
 	cfg := &tls.Config{
-		ServerName:         domain,
+		ServerName:         host,
 		RootCAs:            opts.RootCAs,
 		InsecureSkipVerify: opts.InsecureSkipTLSVerify,
 		MinVersion:         tls.VersionTLS12,
@@ -470,13 +485,11 @@ func (c *Client) enqueue(in inbound) {
 	}
 }
 
-// received handles a stanza in the reader.
+// received handles a top-level element in the reader.
 func (c *Client) received(el stanza.Element) {
 	switch x := el.(type) {
 	case *jabberclient.IQ:
 		switch x.Type {
-		case jabberclient.IQTypeResult, jabberclient.IQTypeError:
-			c.response(x) // unmatched responses are dropped (RFC 6120 section 8.2.3)
 		case jabberclient.IQTypeGet, jabberclient.IQTypeSet:
 			if push, ok := rosterPush(x); ok {
 				if !c.fromAccount(x.From) {
@@ -489,12 +502,23 @@ func (c *Client) received(el stanza.Element) {
 				return
 			}
 			c.enqueue(inbound{el: x})
+			return
+		case jabberclient.IQTypeResult, jabberclient.IQTypeError:
+			c.response(x) // unmatched responses are dropped (RFC 6120 section 8.2.3)
 		}
 	case *jabberclient.Presence:
 		c.trackPresence(x)
 		c.enqueue(inbound{el: x})
+		return
 	case *jabberclient.Message:
 		c.enqueue(inbound{el: x})
+		return
+	}
+	// IQ responses, IQs of no known type and elements that are no stanza
+	// reach the HandleElement handlers only, when there are some (so that
+	// without them responses never wait behind the handlers).
+	if c.observed.Load() {
+		c.enqueue(inbound{el: el, observeOnly: true})
 	}
 }
 
@@ -508,48 +532,10 @@ func (c *Client) fromAccount(from string) bool {
 	return err == nil && j == c.bare
 }
 
-// dispatchLoop calls the handlers, one stanza at a time, in arrival order.
+// dispatchLoop calls the handlers, one element at a time, in arrival
+// order.
 func (c *Client) dispatchLoop() {
 	for in := range c.queue {
-		if in.task != nil {
-			in.task()
-			continue
-		}
-		switch x := in.el.(type) {
-		case *jabberclient.IQ:
-			c.serveIQ(x, in.refuse)
-		case *jabberclient.Presence:
-			c.mu.Lock()
-			hs := c.presH
-			c.mu.Unlock()
-			for _, h := range hs {
-				h(x)
-			}
-		case *jabberclient.Message:
-			c.mu.Lock()
-			hs := c.msgH
-			c.mu.Unlock()
-			for _, h := range hs {
-				h(x)
-			}
-		}
+		c.dispatch(in)
 	}
-}
-
-// HandleMessage registers f to be called with every message received, in
-// arrival order, after the handlers registered before it. f runs on the
-// dispatch goroutine (see the package documentation on ordering).
-func (c *Client) HandleMessage(f func(*jabberclient.Message)) {
-	c.mu.Lock()
-	c.msgH = append(c.msgH[:len(c.msgH):len(c.msgH)], f)
-	c.mu.Unlock()
-}
-
-// HandlePresence registers f to be called with every presence received
-// (availability, subscription requests and answers, errors), in arrival
-// order. The table Presences reads is already updated when f runs.
-func (c *Client) HandlePresence(f func(*jabberclient.Presence)) {
-	c.mu.Lock()
-	c.presH = append(c.presH[:len(c.presH):len(c.presH)], f)
-	c.mu.Unlock()
 }

@@ -10,19 +10,22 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/client"
+	"github.com/protoxmpp/protoxmpp/client/jid"
 )
 
 // tableResolver answers SRV lookups from a table keyed by service.
 type tableResolver struct {
 	mu      sync.Mutex
 	records map[string][]*net.SRV
-	asked   []string
+	asked   []string // services
+	names   []string // names queried: _service._proto.name
 }
 
 func (r *tableResolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.asked = append(r.asked, service)
+	r.names = append(r.names, "_"+service+"._"+proto+"."+name)
 	if recs, ok := r.records[service]; ok {
 		return "", recs, nil
 	}
@@ -146,4 +149,96 @@ func TestDial(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDialIDN connects to an internationalized domain: DNS names, the
+// fallback host and the TLS server name are in A-labels, the stream
+// header names the domain in U-labels (RFC 7622 section 3.2.1).
+func TestDialIDN(t *testing.T) {
+	pool, cert := testCA()
+	account := jid.MustParse(testUser + "@" + testIDNDomain)
+	if account.Domain() != testIDNDomain {
+		t.Fatalf("jid keeps the domain as %q", account.Domain())
+	}
+	cases := []struct {
+		name      string
+		records   map[string][]*net.SRV
+		server    string // the address the fake server listens on
+		sopts     serverOpts
+		wantTried []string
+		wantTo    int // stream headers expected (each with to = the U-label domain)
+	}{{
+		name:      "fallback host, STARTTLS",
+		server:    testIDNASCII + ":5222",
+		sopts:     serverOpts{starttls: true, cert: cert, domain: testIDNDomain},
+		wantTried: []string{"tcp " + testIDNASCII + ":5222"},
+		wantTo:    3, // before TLS, after TLS, after SASL
+	}, {
+		name: "SRV target with direct TLS: the server name is still the domain",
+		records: map[string][]*net.SRV{
+			"xmpps-client": {{Target: "tls." + testIDNASCII + ".", Port: 5223}},
+		},
+		server:    "tls." + testIDNASCII + ":5223",
+		sopts:     serverOpts{directTLS: true, cert: cert, domain: testIDNDomain},
+		wantTried: []string{"tcp tls." + testIDNASCII + ":5223"},
+		wantTo:    2, // before and after SASL
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &tableResolver{records: tc.records}
+			var srv *fakeServer
+			var tried []string
+			dial := dialerFunc(func(ctx context.Context, network, addr string) (net.Conn, error) {
+				tried = append(tried, network+" "+addr)
+				if addr != tc.server {
+					return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("connection refused")}
+				}
+				conn, s := startServer(t, tc.sopts)
+				srv = s
+				return conn, nil
+			})
+			c, err := client.Dial(testCtx(t), account, testPassword, client.Options{Resolver: r, Dialer: dial, RootCAs: pool})
+			if err != nil {
+				t.Fatalf("Dial: %v", err)
+			}
+			defer c.Close()
+			wantNames := []string{"_xmpps-client._tcp." + testIDNASCII, "_xmpp-client._tcp." + testIDNASCII}
+			if diff := cmp.Diff(wantNames, r.names); diff != "" {
+				t.Errorf("SRV lookups (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantTried, tried); diff != "" {
+				t.Errorf("addresses tried (-want +got):\n%s", diff)
+			}
+			if got, want := c.JID().String(), testUser+"@"+testIDNDomain+"/gen-1"; got != want {
+				t.Errorf("bound JID %q, want %q", got, want)
+			}
+			st, ok := c.TLSConnectionState()
+			if !ok || st.ServerName != testIDNASCII {
+				t.Errorf("TLS %v, server name %q, want %q", ok, st.ServerName, testIDNASCII)
+			}
+			srv.mu.Lock()
+			defer srv.mu.Unlock()
+			if diff := cmp.Diff([]string{testIDNASCII}, srv.sni); diff != "" {
+				t.Errorf("server name indication (-want +got):\n%s", diff)
+			}
+			var to []string
+			for _, h := range srv.headers {
+				to = append(to, h.To)
+			}
+			want := make([]string, tc.wantTo)
+			for i := range want {
+				want[i] = testIDNDomain
+			}
+			if diff := cmp.Diff(want, to); diff != "" {
+				t.Errorf("stream header 'to' (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// dialerFunc makes a function a client.Dialer.
+type dialerFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+func (f dialerFunc) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return f(ctx, network, addr)
 }

@@ -16,6 +16,14 @@
 // already has. Options.Server skips the SRV lookup; Options.Resolver and
 // Options.Dialer replace DNS and TCP.
 //
+// An internationalized domain is kept in U-labels in JIDs and in the
+// stream header (RFC 7622 section 3.2.1), and converted to A-labels
+// (IDNA2008, RFC 5891) wherever DNS names are used: the SRV queries, the
+// fallback host, and the TLS server name and certificate check (RFC 6125
+// section 6.4.2). For "juliet@bücher.example" the client queries
+// _xmpp-client._tcp.xn--bcher-kva.example and opens the stream
+// to='bücher.example'.
+//
 // TLS is required: certificates are verified against the JID's domain
 // (Options.RootCAs to trust other roots), with TLS 1.2 at least. A session
 // runs in plaintext only when Options.InsecurePlaintext is set and the
@@ -33,18 +41,30 @@
 // # Handlers and ordering
 //
 // HandleMessage, HandlePresence, HandleRoster and HandleIQ (by payload
-// namespace and local name) register handlers; register them before
-// sending the initial presence. One goroutine per Client reads the
-// connection and feeds the stream; stanzas go in arrival order through a
-// queue to a second goroutine that calls the handlers one at a time, so
-// handlers see stanzas in the order they were received. A handler may call
-// any Client method, SendIQ included (the reader goes on reading, so the
-// response arrives), but while it runs no other handler does: a handler
-// that blocks delays every stanza behind it, and once Options.QueueSize
-// stanzas (1024 by default) are waiting the reader stops reading until the
-// handler returns; a handler waiting for an IQ response then waits until
-// its context ends. Client.Context ends with the session, for work a
-// handler starts.
+// namespace and local name) register handlers; HandleMessageMatch and
+// HandlePresenceMatch register handlers for the messages or presence of
+// one type, or carrying a payload in one namespace, or both (a
+// MessageMatch or PresenceMatch; PresenceAvailable selects presence
+// without a type, and a message without a known type is normal, as RFC
+// 6121 section 5.2.2 says); HandleElement registers a catch-all handler
+// for every top-level element received (stanzas the client answers itself,
+// IQ responses and elements that are no stanza included). Register
+// handlers before sending the initial presence.
+//
+// One goroutine per Client reads the connection and feeds the stream;
+// elements go in arrival order through a queue to a second goroutine that
+// calls the handlers one at a time, so handlers see elements in the order
+// they were received. For each element, the HandleElement handlers run
+// first, then the handlers for its kind that select it (and for an IQ
+// request the answer is sent), each group in the order of registration.
+// A handler may call any Client method, SendIQ included (the reader goes
+// on reading, so the response arrives), but while it runs no other
+// handler does: a handler that blocks delays every element behind it, and
+// once Options.QueueSize elements (1024 by default) are waiting the reader
+// stops reading until the handler returns; a handler waiting for an IQ
+// response then waits until its context ends. IQ responses take a place in
+// the queue only when a HandleElement handler is registered. Client.Context
+// ends with the session, for work a handler starts.
 //
 // The client's own state (the roster cache, the table of contacts'
 // presence, IQ responses) is updated by the reader as stanzas arrive,
@@ -85,13 +105,14 @@
 // SendMessage sends a message with a body; Send sends any stanza, such as
 // a *jabberclient.Message with subjects, a thread and extension payloads.
 //
-//	c.HandlePresence(func(p *jabberclient.Presence) {
-//		if p.Type == jabberclient.PresenceTypeSubscribe {
-//			from, _ := jid.Parse(p.From)
-//			c.ApproveSubscription(c.Context(), from)
-//		}
+//	c.HandleElement(func(el stanza.Element) {
+//		log.Printf("received <%s/>", el.ElementName().Local)
 //	})
-//	c.HandleMessage(func(m *jabberclient.Message) {
+//	c.HandlePresenceMatch(client.PresenceMatch{Type: jabberclient.PresenceTypeSubscribe}, func(p *jabberclient.Presence) {
+//		from, _ := jid.Parse(p.From)
+//		c.ApproveSubscription(c.Context(), from)
+//	})
+//	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat}, func(m *jabberclient.Message) {
 //		if len(m.Body) > 0 {
 //			fmt.Println(m.From, m.Body[0].Value)
 //		}

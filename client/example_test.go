@@ -11,6 +11,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/receipts"
 	"github.com/protoxmpp/protoxmpp/stanza/version"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
@@ -109,5 +110,26 @@ func ExampleOptions_roster() {
 	c.HandleRoster(func(ev client.RosterEvent) {
 		snap := c.RosterSnapshot() // store snap.Version and snap.Items
 		_ = snap
+	})
+}
+
+// Handlers chosen by message type and payload namespace, and a catch-all
+// that logs every element first. Delivery receipts (XEP-0184) requested in
+// chat messages are sent back.
+func ExampleClient_HandleMessageMatch() {
+	var c *client.Client // from Dial
+	c.HandleElement(func(el stanza.Element) {
+		log.Printf("received <%s xmlns='%s'/>", el.ElementName().Local, el.ElementName().Space)
+	})
+	c.AddFeature(receipts.NS)
+	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat, NS: receipts.NS}, func(m *jabberclient.Message) {
+		for _, p := range m.Any {
+			if _, ok := p.(*receipts.Request); ok && m.ID != "" {
+				c.Send(c.Context(), &jabberclient.Message{To: m.From, ID: m.ID + "-ack", Any: []stanza.Element{&receipts.Received{ID: m.ID}}})
+			}
+		}
+	})
+	c.HandlePresenceMatch(client.PresenceMatch{Type: client.PresenceAvailable}, func(p *jabberclient.Presence) {
+		fmt.Println(p.From, "is online")
 	})
 }

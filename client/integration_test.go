@@ -20,6 +20,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
 	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/receipts"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/starttls"
@@ -611,5 +612,86 @@ func TestIntegrationRoster(t *testing.T) {
 	waitFor(t, "the reconnected resource sees the removal", func() bool { return len(again.RosterItems()) == 0 })
 	if err := one.RosterRemove(ctx, nurseJID); !errors.Is(err, client.ItemNotFound) {
 		t.Errorf("removing a missing item: %v, want item-not-found", err)
+	}
+}
+
+// TestIntegrationHandlers checks against Prosody that the catch-all
+// handler sees what the server sends in order (the roster result, the
+// reflected initial presence, messages) and that a handler registered for
+// chat messages with a receipt request gets those only.
+func TestIntegrationHandlers(t *testing.T) {
+	s := prosodytest.Start(t, prosodytest.Options{})
+	romeoJID, julietJID := account(t, s, "romeo"), account(t, s, "juliet")
+	ctx := integrationCtx(t)
+	romeo := login(t, s, romeoJID, client.Options{})
+	elements := make(chan string, 100)
+	romeo.HandleElement(func(el stanza.Element) {
+		switch x := el.(type) {
+		case *jabberclient.IQ:
+			kind := "iq " + string(x.Type)
+			for _, p := range x.Any {
+				kind += " {" + p.ElementName().Space + "}" + p.ElementName().Local
+			}
+			elements <- kind
+		case *jabberclient.Presence:
+			elements <- "presence from " + x.From
+		case *jabberclient.Message:
+			elements <- "message " + x.ID
+		default:
+			elements <- "element " + el.ElementName().Local
+		}
+	})
+	matched := make(chan string, 100)
+	romeo.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat, NS: receipts.NS}, func(m *jabberclient.Message) {
+		matched <- m.ID
+	})
+	if _, err := romeo.Roster(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := romeo.SetPresence(ctx, client.Status{}); err != nil {
+		t.Fatal(err)
+	}
+
+	juliet := login(t, s, julietJID, client.Options{})
+	send := []*jabberclient.Message{
+		{ID: "m1", Type: jabberclient.MessageTypeChat, Body: []jabberclient.Body{{Value: "1"}}, Any: []stanza.Element{&receipts.Request{}}},
+		{ID: "m2", Type: jabberclient.MessageTypeChat, Body: []jabberclient.Body{{Value: "2"}}},
+		{ID: "m3", Type: jabberclient.MessageTypeHeadline, Body: []jabberclient.Body{{Value: "3"}}, Any: []stanza.Element{&receipts.Request{}}},
+		{ID: "m4", Type: jabberclient.MessageTypeChat, Body: []jabberclient.Body{{Value: "4"}}, Any: []stanza.Element{&receipts.Request{}}},
+	}
+	for _, m := range send {
+		m.To = romeo.JID().String()
+		if err := juliet.Send(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for len(got) == 0 || got[len(got)-1] != "message m4" {
+		select {
+		case e := <-elements:
+			got = append(got, e)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("timeout; elements so far: %q", got)
+		}
+	}
+	want := []string{
+		"iq result {jabber:iq:roster}query",
+		"presence from " + romeo.JID().String(),
+		"message m1", "message m2", "message m3", "message m4",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("elements (-want +got):\n%s", diff)
+	}
+	var gotMatched []string
+	for len(gotMatched) < 2 {
+		select {
+		case id := <-matched:
+			gotMatched = append(gotMatched, id)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("timeout; matched so far: %q", gotMatched)
+		}
+	}
+	if diff := cmp.Diff([]string{"m1", "m4"}, gotMatched); diff != "" {
+		t.Errorf("chat messages with a receipt request (-want +got):\n%s", diff)
 	}
 }

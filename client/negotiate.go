@@ -56,7 +56,7 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 		}
 		secure = true
 	} else if c.opts.DirectTLS {
-		tc := tls.Client(c.conn, tlsConfig(domain, c.opts, true))
+		tc := tls.Client(c.conn, tlsConfig(c.host, c.opts, true))
 		if err := tc.HandshakeContext(ctx); err != nil {
 			return fmt.Errorf("client: TLS handshake with %s: %w", domain, err)
 		}
@@ -162,7 +162,7 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 						// the handshake may be trusted.
 						return errors.New("client: server sent data after <proceed/>, before the TLS handshake")
 					}
-					tc := tls.Client(c.conn, tlsConfig(domain, c.opts, false))
+					tc := tls.Client(c.conn, tlsConfig(c.host, c.opts, false))
 					if err := tc.HandshakeContext(ctx); err != nil {
 						return fmt.Errorf("client: TLS handshake with %s: %w", domain, err)
 					}

@@ -145,13 +145,13 @@ func rosterPush(iq *jabberclient.IQ) (*roster.Query, bool) {
 // returns the dispatcher's task: acknowledge it, then call the handlers.
 func (c *Client) rosterPushed(iq *jabberclient.IQ, q *roster.Query) inbound {
 	if len(q.Item) != 1 { // RFC 6121 section 2.1.6: one and only one item
-		return inbound{task: func() {
+		return inbound{el: iq, task: func() {
 			c.replyIQ(iq, nil, &StanzaError{Condition: BadRequest, Text: "a roster push carries exactly one item"})
 		}}
 	}
 	it, err := itemFrom(q.Item[0])
 	if err != nil {
-		return inbound{task: func() {
+		return inbound{el: iq, task: func() {
 			c.replyIQ(iq, nil, &StanzaError{Condition: BadRequest, Text: "bad JID in roster push"})
 		}}
 	}
@@ -177,7 +177,7 @@ func (c *Client) rosterPushed(iq *jabberclient.IQ, q *roster.Query) inbound {
 	ev := RosterEvent{Item: cloneItem(it), Removed: removed, Version: c.roster.ver}
 	hs := c.rosterH
 	c.mu.Unlock()
-	return inbound{task: func() {
+	return inbound{el: iq, task: func() {
 		c.replyIQ(iq, nil, nil)
 		for _, h := range hs {
 			h(ev)

@@ -35,6 +35,10 @@ const (
 	testDomain   = "example.com"
 	testUser     = "juliet"
 	testPassword = "r0m30"
+	// testIDNDomain is an internationalized domain, and testIDNASCII its
+	// A-label form (RFC 5891), for which the test certificate is valid too.
+	testIDNDomain = "bücher.example"
+	testIDNASCII  = "xn--bcher-kva.example"
 )
 
 var testJID = jid.MustParse(testUser + "@" + testDomain)
@@ -48,6 +52,7 @@ type serverOpts struct {
 	preApproval     bool             // advertise pre-approval
 	sessionRequired bool             // advertise a non-optional legacy session
 	noBind          bool             // leave bind out of the features
+	domain          string           // the server's domain; testDomain when empty
 	// scram offers SCRAM-SHA-1 instead of PLAIN, ending the exchange as
 	// named: "data" (success carries the server signature), "challenge"
 	// (the signature comes as a last challenge, success is empty),
@@ -65,6 +70,7 @@ type fakeServer struct {
 	conn    net.Conn
 	s       *stream.Stream
 	headers []stream.Header
+	sni     []string                     // the server names of the TLS handshakes
 	handler func(el stanza.Element) bool // true: handled, not queued
 
 	got    chan stanza.Element // elements received after binding
@@ -118,13 +124,30 @@ func (srv *fakeServer) streamConfig() stream.Config {
 			if res != nil {
 				r = *res
 			}
-			return testUser + "@" + testDomain + "/" + r, nil
+			return testUser + "@" + srv.domain() + "/" + r, nil
 		},
 	}
 }
 
+func (srv *fakeServer) domain() string {
+	if srv.opts.domain != "" {
+		return srv.opts.domain
+	}
+	return testDomain
+}
+
+// tlsConfig serves the certificate and records the server name the client
+// asked for.
 func (srv *fakeServer) tlsConfig() *tls.Config {
-	return &tls.Config{Certificates: []tls.Certificate{*srv.opts.cert}, SessionTicketsDisabled: true}
+	return &tls.Config{
+		GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			srv.mu.Lock()
+			srv.sni = append(srv.sni, hello.ServerName)
+			srv.mu.Unlock()
+			return srv.opts.cert, nil
+		},
+		SessionTicketsDisabled: true,
+	}
 }
 
 func (srv *fakeServer) run() {
@@ -155,7 +178,7 @@ func (srv *fakeServer) run() {
 			switch ev.Kind {
 			case stream.EventOpen:
 				srv.headers = append(srv.headers, ev.Header)
-				srv.s.Open(stream.Header{From: testDomain})
+				srv.s.Open(stream.Header{From: srv.domain()})
 				var f []stanza.Element
 				switch {
 				case srv.opts.starttls && !tlsDone:
@@ -338,7 +361,7 @@ func connect(t *testing.T, sopts serverOpts, copts client.Options) (*client.Clie
 }
 
 // testCA is a certificate authority and a server certificate for
-// testDomain signed by it, made once per test binary.
+// testDomain and testIDNASCII signed by it, made once per test binary.
 var testCA = sync.OnceValues(func() (*x509.CertPool, *tls.Certificate) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -361,7 +384,7 @@ var testCA = sync.OnceValues(func() (*x509.CertPool, *tls.Certificate) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: testDomain},
-		DNSNames: []string{testDomain}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		DNSNames: []string{testDomain, testIDNASCII}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)

@@ -2,11 +2,15 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+
+	"golang.org/x/net/idna"
 )
 
 // Target is one address to try when connecting: a host and port, and
@@ -28,6 +32,12 @@ type Target struct {
 // service is decidedly not offered: it contributes nothing, and rules out
 // the fallback; when nothing remains, the error is ErrNoService. A nil r
 // is net.DefaultResolver.
+//
+// domain is a JID's domainpart: an internationalized domain name in
+// U-labels (RFC 7622 section 3.2) is looked up, and falls back, in its
+// A-label form ("bücher.example" as xn--bcher-kva.example), which is what
+// DNS holds (RFC 5891 section 5). An IP address (an IPv6 one in brackets)
+// has no SRV records: it is the only target, on port 5222.
 func Lookup(ctx context.Context, r Resolver, domain string) ([]Target, error) {
 	return lookup(ctx, r, domain, rand.IntN)
 }
@@ -35,6 +45,13 @@ func Lookup(ctx context.Context, r Resolver, domain string) ([]Target, error) {
 func lookup(ctx context.Context, r Resolver, domain string, randN func(int) int) ([]Target, error) {
 	if r == nil {
 		r = net.DefaultResolver
+	}
+	domain, isIP, err := asciiHost(domain)
+	if err != nil {
+		return nil, err
+	}
+	if isIP {
+		return []Target{{Addr: net.JoinHostPort(domain, "5222")}}, nil
 	}
 	type rec struct {
 		srv    *net.SRV
@@ -88,6 +105,45 @@ func lookup(ctx context.Context, r Resolver, domain string, randN func(int) int)
 }
 
 func isRootTarget(t string) bool { return t == "." || t == "" }
+
+// dnsProfile converts domain names to A-labels for DNS and TLS: the
+// IDNA2008 profile package jid enforces domainparts with (UTS 46 mapping
+// for lookup, non-transitional, Bidi, hyphen and joiner rules, STD3), plus
+// the DNS length limits (labels of 63 octets, names of 253).
+var dnsProfile = idna.New(
+	idna.MapForLookup(),
+	idna.Transitional(false),
+	idna.BidiRule(),
+	idna.CheckHyphens(true),
+	idna.CheckJoiners(true),
+	idna.StrictDomainName(true),
+	idna.VerifyDNSLength(true),
+)
+
+// asciiHost returns the host name that stands for domain, a JID's
+// domainpart, in DNS queries, connections and TLS (the reference identity
+// and server name indication): a domain name in A-labels (RFC 6125 section
+// 6.4.2 compares internationalized names in that form; RFC 6066 section 3
+// sends them so), or an IP address, reported by isIP, without the brackets
+// of an IPv6 literal. The stream header keeps the domainpart as it is, in
+// U-labels (RFC 7622 section 3.2.1).
+func asciiHost(domain string) (host string, isIP bool, err error) {
+	if inner, ok := strings.CutPrefix(domain, "["); ok {
+		inner, ok = strings.CutSuffix(inner, "]")
+		if a, err := netip.ParseAddr(inner); ok && err == nil && a.Is6() {
+			return a.String(), true, nil
+		}
+		return "", false, fmt.Errorf("client: domain %q is not a valid IP literal", domain)
+	}
+	if a, err := netip.ParseAddr(domain); err == nil && a.Is4() {
+		return a.String(), true, nil
+	}
+	host, err = dnsProfile.ToASCII(domain)
+	if err != nil {
+		return "", false, fmt.Errorf("client: domain %q cannot be converted to a DNS name: %w", domain, err)
+	}
+	return host, false, nil
+}
 
 // orderSRV orders records as RFC 2782 says: by ascending priority, and
 // within one priority by repeated weighted random selection, records of

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -227,5 +228,109 @@ func TestScanFeatures(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(features{})); diff != "" {
 		t.Errorf("features (-want +got):\n%s", diff)
+	}
+}
+
+// TestLookupDomainForms checks the names Lookup queries and falls back to
+// for each form of domainpart: internationalized names in A-labels, IP
+// addresses without any lookup.
+func TestLookupDomainForms(t *testing.T) {
+	cases := []struct {
+		name      string
+		domain    string
+		records   map[string][]*net.SRV
+		want      []Target
+		wantAsked []string
+		wantErr   bool
+	}{{
+		name:      "U-labels are looked up as A-labels",
+		domain:    "bücher.example",
+		records:   map[string][]*net.SRV{"xmpp-client": {srv("xmpp.xn--bcher-kva.example.", 5222, 0, 0)}},
+		want:      []Target{{Addr: "xmpp.xn--bcher-kva.example:5222"}},
+		wantAsked: []string{"_xmpps-client._tcp.xn--bcher-kva.example", "_xmpp-client._tcp.xn--bcher-kva.example"},
+	}, {
+		name:      "the fallback host is in A-labels",
+		domain:    "bücher.example",
+		want:      []Target{{Addr: "xn--bcher-kva.example:5222"}},
+		wantAsked: []string{"_xmpps-client._tcp.xn--bcher-kva.example", "_xmpp-client._tcp.xn--bcher-kva.example"},
+	}, {
+		name:      "every label converted",
+		domain:    "δοκιμή.παράδειγμα",
+		want:      []Target{{Addr: "xn--jxalpdlp.xn--hxajbheg2az3al:5222"}},
+		wantAsked: []string{"_xmpps-client._tcp.xn--jxalpdlp.xn--hxajbheg2az3al", "_xmpp-client._tcp.xn--jxalpdlp.xn--hxajbheg2az3al"},
+	}, {
+		name:      "ASCII unchanged",
+		domain:    "example.com",
+		want:      []Target{{Addr: "example.com:5222"}},
+		wantAsked: []string{"_xmpps-client._tcp.example.com", "_xmpp-client._tcp.example.com"},
+	}, {
+		name:   "IPv4 address: no SRV lookup",
+		domain: "192.0.2.7",
+		want:   []Target{{Addr: "192.0.2.7:5222"}},
+	}, {
+		name:   "IPv6 literal: no SRV lookup",
+		domain: "[2001:db8::7]",
+		want:   []Target{{Addr: "[2001:db8::7]:5222"}},
+	}, {
+		name:    "a label too long for DNS",
+		domain:  strings.Repeat("a", 64) + ".example",
+		wantErr: true,
+	}, {
+		name:    "a name too long for DNS",
+		domain:  strings.Repeat("abcdefgh.", 29) + "example",
+		wantErr: true,
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &fakeResolver{records: tc.records}
+			got, err := lookup(context.Background(), r, tc.domain, seqRand())
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("error %v, want error %v", err, tc.wantErr)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("targets (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantAsked, r.asked); diff != "" {
+				t.Errorf("lookups (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestASCIIHost checks the host name that stands for a domainpart in DNS
+// and TLS, and the TLS configuration built from it.
+func TestASCIIHost(t *testing.T) {
+	cases := []struct {
+		domain   string
+		wantHost string
+		wantIP   bool
+		wantErr  bool
+	}{
+		{domain: "example.com", wantHost: "example.com"},
+		{domain: "bücher.example", wantHost: "xn--bcher-kva.example"},
+		{domain: "xn--bcher-kva.example", wantHost: "xn--bcher-kva.example"},
+		{domain: "straße.example", wantHost: "xn--strae-oqa.example"}, // non-transitional: ß stays
+		{domain: "localhost", wantHost: "localhost"},
+		{domain: "192.0.2.7", wantHost: "192.0.2.7", wantIP: true},
+		{domain: "[2001:db8::7]", wantHost: "2001:db8::7", wantIP: true},
+		{domain: "[192.0.2.7]", wantErr: true},
+		{domain: "[2001:db8::7", wantErr: true},
+		{domain: "under_score.example", wantErr: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.domain, func(t *testing.T) {
+			host, isIP, err := asciiHost(tc.domain)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("error %v, want error %v", err, tc.wantErr)
+			}
+			if host != tc.wantHost || isIP != tc.wantIP {
+				t.Errorf("asciiHost(%q) = %q, %v; want %q, %v", tc.domain, host, isIP, tc.wantHost, tc.wantIP)
+			}
+			if err == nil {
+				if got := tlsConfig(host, Options{}, false).ServerName; got != tc.wantHost {
+					t.Errorf("TLS server name %q, want %q", got, tc.wantHost)
+				}
+			}
+		})
 	}
 }

@@ -119,12 +119,7 @@ type inputDecoder struct {
 	root    string // local name of the root, for paths; "" in bare mode
 	rootQ   string // qualified name of the stream root, to check its end tag
 	closed  bool   // the root end tag has been read
-
-	// liveStream: the input is the rest of a stream whose header came
-	// before (listen), so the end tag of the stand-in header is the
-	// stream's.
-	liveStream bool
-	total      int64 // input bytes read so far
+	total   int64  // input bytes read so far
 
 	// Line accounting up to the framer's offset, in input coordinates.
 	lines     int   // newlines before the framer's offset
@@ -353,10 +348,6 @@ func (d *inputDecoder) open(frame []byte, off int64) error {
 // close checks the root end tag.
 func (d *inputDecoder) close(frame []byte, off int64) error {
 	if d.bare {
-		if d.liveStream {
-			d.closed = true // the stream's end tag: its header came before
-			return nil
-		}
 		return d.errorAt(off, frame, off, nil, errors.New("end tag with no element open"))
 	}
 	d.closed = true

@@ -39,11 +39,14 @@
 //	    first chat message with a body from JID (any resource) and print its
 //	    body; an error message from JID, or none in time, exits 1.
 //	listen [-approve] [-echo] [-for D]
-//	    Go online and print every stanza the server sends, one per line,
-//	    re-encoded as one line of XML, until -for has elapsed or the command
-//	    is interrupted. -approve accepts every subscription request and asks
-//	    for a subscription back; -echo answers each chat message with
-//	    "echo: " and its body.
+//	    Go online and print every top-level element the server sends after
+//	    login (messages, presence, IQ requests and responses, anything
+//	    else), in arrival order, each re-encoded as one line of XML as
+//	    decode does, until -for has elapsed or the command is interrupted.
+//	    -approve accepts every subscription request and asks for a
+//	    subscription back; -echo answers each chat message with "echo: "
+//	    and its body. An element is printed before -approve or -echo acts
+//	    on it.
 //	decode [-json] [-ns NS]
 //	    Offline: decode XMPP read from standard input (see below).
 //

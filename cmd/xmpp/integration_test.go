@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -224,6 +225,13 @@ func TestIntegration(t *testing.T) {
 
 	t.Run("send and wait for the echo", func(t *testing.T) {
 		l := bob.listen(t, "-echo")
+		// Every element is printed, IQ responses included: the answer to
+		// the roster fetch came before the reflected presence.
+		if !slices.ContainsFunc(lines(l.out.String()), func(line string) bool {
+			return strings.HasPrefix(line, "<iq ") && strings.Contains(line, "type='result'") && strings.Contains(line, "<query xmlns='jabber:iq:roster'")
+		}) {
+			t.Errorf("listen did not print the roster result:\n%s", l.out.String())
+		}
 		res := alice.run(t, "send", bob.jid(), "hi", "-wait", "20s")
 		if res.code != 0 || res.stdout != "echo: hi\n" || res.stderr != "" {
 			t.Fatalf("send -wait: %+v", res)

@@ -392,20 +392,16 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	d, err := newInputDecoder(jabberclient.NS)
-	if err != nil {
-		return err
-	}
-	p := &printer{w: e.stdout, stderr: e.stderr, d: d}
-	p.d.liveStream = true
-	s.opts.Trace = p.trace
 	c, err := s.dial(ctx)
 	if err != nil {
 		return err
 	}
+	p := &printer{w: e.stdout, stderr: e.stderr}
 	defer p.stop()
 	defer closeClient(c, &err)
-	p.start()
+	// Registered before anything is asked of the server: every element it
+	// sends from now on is printed, before the handlers below see it.
+	c.HandleElement(p.print)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if *dur > 0 {
@@ -413,10 +409,7 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 		defer cancel()
 	}
 	if *approve {
-		c.HandlePresence(func(pr *jabberclient.Presence) {
-			if pr.Type != jabberclient.PresenceTypeSubscribe {
-				return
-			}
+		c.HandlePresenceMatch(client.PresenceMatch{Type: jabberclient.PresenceTypeSubscribe}, func(pr *jabberclient.Presence) {
 			from, err := jid.Parse(pr.From)
 			if err != nil {
 				return
@@ -435,8 +428,8 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 		})
 	}
 	if *echo {
-		c.HandleMessage(func(m *jabberclient.Message) {
-			if m.Type != jabberclient.MessageTypeChat || len(m.Body) == 0 || m.From == "" {
+		c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat}, func(m *jabberclient.Message) {
+			if len(m.Body) == 0 || m.From == "" {
 				return
 			}
 			from, err := jid.Parse(m.From)
@@ -480,60 +473,44 @@ func subscribedTo(c *client.Client, j jid.JID) bool {
 	return false
 }
 
-// printer prints every top-level element the server sends once the session
-// is established, re-encoded as one line of XML. It reads the bytes the
-// client traces (Options.Trace, after TLS) with the same framer and decoder
-// as the decode command, as bare elements of jabber:client: after resource
-// binding there is no stream restart any more.
+// printer prints every top-level element the server sends once the
+// session is established (the client's HandleElement), re-encoded as one
+// line of XML, until stop is called.
 type printer struct {
 	mu      sync.Mutex
 	w       io.Writer
 	stderr  io.Writer
-	d       *inputDecoder
-	started bool
+	stopped bool
 	failed  bool
 	line    []byte
 }
 
-// start makes the printer take the bytes received from now on.
-func (p *printer) start() {
-	p.mu.Lock()
-	p.started = true
-	p.mu.Unlock()
-}
-
-// stop makes the printer ignore what comes after the session.
-func (p *printer) stop() {
-	p.mu.Lock()
-	p.started = false
-	p.mu.Unlock()
-}
-
-// trace is the client's Options.Trace. It ignores the bytes sent (which
-// hold the password during SASL) and those received during negotiation.
-func (p *printer) trace(in bool, b []byte) {
-	if !in {
-		return
-	}
+// print is the client's element handler; it runs on the client's dispatch
+// goroutine, in arrival order.
+func (p *printer) print(el stanza.Element) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.started || p.failed {
+	if p.stopped || p.failed {
 		return
 	}
-	err := p.d.feed(b, func(el stanza.Element, _ int64) error {
-		var err error
-		p.line, err = stanza.AppendMarshal(p.line[:0], el)
-		if err != nil {
-			return err
-		}
+	var err error
+	p.line, err = stanza.AppendMarshal(p.line[:0], el)
+	if err == nil {
 		out := append(appendOneLine(nil, p.line), '\n')
 		_, err = p.w.Write(out)
-		return err
-	})
+	}
 	if err != nil {
 		p.failed = true
 		fmt.Fprintf(p.stderr, "xmpp: warning: cannot print what the server sends any more: %s\n", oneLine(err.Error()))
 	}
+}
+
+// stop makes the printer ignore what the dispatch goroutine may still
+// deliver after the command has returned.
+func (p *printer) stop() {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
 }
 
 // warn reports a failure that does not end the command.
