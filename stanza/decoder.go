@@ -1,6 +1,7 @@
 package stanza
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -560,6 +561,18 @@ func (d *Decoder) attrValue() (string, bool) {
 	i := start
 	plain := true
 	for i < len(s) {
+		// Eight bytes at a time over runs that need no work: no quote,
+		// '&', '<', control or non-ASCII byte ('>' is a false alarm).
+		for i+8 <= len(s) {
+			if m := encAttrMask(encLoad64(s, i)); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c == q {
 			break
@@ -754,6 +767,18 @@ func (d *Decoder) charData() Kind {
 	i := d.pos
 	plain := true
 	for i < len(s) {
+		// Eight bytes at a time over runs with no markup, reference,
+		// control or non-ASCII byte.
+		for i+8 <= len(s) {
+			if m := encTextMask(encLoad64(s, i)); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch textByte[c] {
