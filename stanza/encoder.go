@@ -45,9 +45,22 @@ type Encoder struct {
 // encElem is an open element. Its namespace is not kept: while its start tag
 // is open (the only time it is needed), it is the namespace bound to prefix.
 type encElem struct {
-	prefix string // prefix written in the tags, "" for none
-	local  string
-	nsLen  int // len(Encoder.ns) outside the element
+	// The qualified name as written in the start tag, at buf[off:off+n],
+	// with a prefix of plen bytes (0 for none) before its colon: offsets
+	// rather than strings, so that opening an element stores no pointer.
+	off, n, plen int
+	nsLen        int // len(Encoder.ns) outside the element
+}
+
+func (el *encElem) qname(buf []byte) []byte { return buf[el.off : el.off+el.n] }
+
+func (el *encElem) prefix(buf []byte) []byte { return buf[el.off : el.off+el.plen] }
+
+func (el *encElem) local(buf []byte) []byte {
+	if el.plen == 0 {
+		return el.qname(buf)
+	}
+	return buf[el.off+el.plen+1 : el.off+el.n]
 }
 
 // encAttr locates an attribute name written on the open start tag, to reject
@@ -81,7 +94,6 @@ func NewEncoder(buf []byte) *Encoder {
 // stacks. Reusing the previous output, e.Reset(e.Bytes()[:0]), makes encoding
 // allocation-free once warm.
 func (e *Encoder) Reset(buf []byte) {
-	clear(e.stack[:cap(e.stack)])
 	clear(e.ns[:cap(e.ns)])
 	e.buf = buf
 	e.err = nil
@@ -257,12 +269,13 @@ func (e *Encoder) start(prefix, space, local string, declare bool) {
 		e.attrs = e.attrs[:0]
 	}
 	buf = append(buf, '<')
+	off := len(buf)
 	if prefix != "" {
 		buf = append(buf, prefix...)
 		buf = append(buf, ':')
 	}
 	buf = append(buf, local...)
-	e.stack = append(e.stack, encElem{prefix: prefix, local: local, nsLen: len(e.ns)})
+	e.stack = append(e.stack, encElem{off: off, n: len(buf) - off, plen: len(prefix), nsLen: len(e.ns)})
 	e.open = true
 	e.buf = buf
 	if declare {
@@ -487,7 +500,7 @@ func (e *Encoder) DeclareNS(prefix, space string) {
 			return
 		}
 	}
-	if el.prefix == prefix {
+	if string(el.prefix(e.buf)) == prefix {
 		if cur, _ := e.LookupPrefix(prefix); cur != space {
 			e.fail(what, "would change the namespace of the element, "+cur)
 			return
@@ -554,7 +567,6 @@ func (e *Encoder) End() {
 		return
 	}
 	el := e.stack[n]
-	e.stack[n] = encElem{}
 	e.stack = e.stack[:n]
 	if e.open {
 		e.buf = append(e.buf, '/', '>')
@@ -562,11 +574,7 @@ func (e *Encoder) End() {
 		e.attrs = e.attrs[:0]
 	} else {
 		buf := append(e.buf, '<', '/')
-		if el.prefix != "" {
-			buf = append(buf, el.prefix...)
-			buf = append(buf, ':')
-		}
-		buf = append(buf, el.local...)
+		buf = append(buf, el.qname(buf)...)
 		e.buf = append(buf, '>')
 	}
 	if len(e.ns) != el.nsLen {
@@ -990,7 +998,7 @@ func (e *Encoder) curElem() string {
 	if len(e.stack) == 0 {
 		return ""
 	}
-	return e.stack[len(e.stack)-1].local
+	return string(e.stack[len(e.stack)-1].local(e.buf))
 }
 
 // fail records an error about the innermost element.
