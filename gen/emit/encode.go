@@ -37,6 +37,14 @@ func (g *gen) encoders(f *jen.File) {
 		f.Comment("EncodeElement appends v to e as an element named {space}local.")
 		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeElement").Params(
 			jen.Id("e").Op("*").Add(rt(rtEncoder)), jen.List(jen.Id("space"), jen.Id("local")).String(),
+		).Block(
+			jen.Id("e").Dot("Start").Call(jen.Id("space"), jen.Id("local")),
+			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
+		)
+		f.Line()
+		f.Comment("encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.")
+		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("encodeContent").Params(
+			jen.Id("e").Op("*").Add(rt(rtEncoder)),
 		).BlockFunc(func(b *jen.Group) {
 			g.encodeBody(b, st)
 		})
@@ -51,7 +59,8 @@ func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
 	f.Line()
 	f.Comment("EncodeXMPP appends v to e.")
 	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
-		jen.Id("v").Dot("EncodeElement").Call(jen.Id("e"), jen.Id("NS"), jen.Lit(st.Element.Local)),
+		jen.Id("e").Dot("StartTrusted").Call(jen.Id("NS"), jen.Lit(st.Element.Local)),
+		jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
 	)
 	f.Line()
 	f.Comment("MarshalXML implements encoding/xml.Marshaler.")
@@ -124,6 +133,19 @@ func (g *gen) writeText(s *ir.Scalar, val jen.Code) jen.Code {
 	return jen.Id("e").Dot("Text").Call(g.stringOf(s, val))
 }
 
+// encodeChild returns the statements writing the struct-typed child x: its
+// start tag with the schema's name, unchecked, and its content when the
+// struct is generated in this package; EncodeElement otherwise.
+func (g *gen) encodeChild(fl *ir.Field, x, space jen.Code) []jen.Code {
+	if fl.Struct.Pkg != g.p {
+		return []jen.Code{jen.Add(x).Dot("EncodeElement").Call(jen.Id("e"), space, jen.Lit(fl.Name.Local))}
+	}
+	return []jen.Code{
+		jen.Id("e").Dot("StartTrusted").Call(space, jen.Lit(fl.Name.Local)),
+		jen.Add(x).Dot("encodeContent").Call(jen.Id("e")),
+	}
+}
+
 // writeElement returns the statements writing a simple-typed child element
 // with the value val: one Element call for text, Start, the value and End
 // for numbers written without allocating.
@@ -152,7 +174,6 @@ func present(s *ir.Scalar, val jen.Code) jen.Code {
 }
 
 func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
-	b.Id("e").Dot("Start").Call(jen.Id("space"), jen.Id("local"))
 	if st.Empty {
 		b.Id("e").Dot("End").Call()
 		return
@@ -253,7 +274,7 @@ func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code) jen.Code {
 		case ir.AnyField, ir.RawField:
 			return jen.If(jen.Add(guard).Op("&&").Add(elem.Clone()).Op("!=").Nil()).Block(elem.Clone().Dot("EncodeXMPP").Call(jen.Id("e")))
 		case ir.StructField:
-			return jen.If(guard).Block(elem.Clone().Dot("EncodeElement").Call(jen.Id("e"), g.spaceExpr(fl.Name.Space, st.Pkg), jen.Lit(fl.Name.Local)))
+			return jen.If(guard).Block(g.encodeChild(fl, elem.Clone(), g.spaceExpr(fl.Name.Space, st.Pkg))...)
 		case ir.ScalarField:
 			return jen.If(guard).Block(g.writeElement(fl, g.spaceExpr(fl.Name.Space, st.Pkg), elem.Clone())...)
 		}
@@ -265,11 +286,11 @@ func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code) jen.Code {
 	case ir.RawField:
 		return jen.If(v.Clone().Op("!=").Nil()).Block(v.Clone().Dot("EncodeXMPP").Call(jen.Id("e")))
 	case ir.StructField:
-		call := v.Clone().Dot("EncodeElement").Call(jen.Id("e"), space, jen.Lit(fl.Name.Local))
+		call := g.encodeChild(fl, v.Clone(), space)
 		if fl.Pointer {
-			return jen.If(v.Clone().Op("!=").Nil()).Block(call)
+			return jen.If(v.Clone().Op("!=").Nil()).Block(call...)
 		}
-		return call
+		return jen.Block(call...)
 	case ir.ScalarField:
 		write := func(val jen.Code) []jen.Code { return g.writeElement(fl, space, val) }
 		if fl.Pointer {

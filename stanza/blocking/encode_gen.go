@@ -52,7 +52,8 @@ func (*Block) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Block) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "block")
+	e.StartTrusted(NS, "block")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -68,12 +69,18 @@ func (v *Block) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Block) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Block) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Item {
 		if i < len(v.Item) {
-			v.Item[i].EncodeElement(e, NS, "item")
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
 		}
 	}
 	e.End()
@@ -89,7 +96,8 @@ func (*Blocklist) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Blocklist) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "blocklist")
+	e.StartTrusted(NS, "blocklist")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -105,12 +113,18 @@ func (v *Blocklist) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Blocklist) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Blocklist) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Item {
 		if i < len(v.Item) {
-			v.Item[i].EncodeElement(e, NS, "item")
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
 		}
 	}
 	e.End()
@@ -126,7 +140,8 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "item")
+	e.StartTrusted(NS, "item")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -142,6 +157,11 @@ func (v *Item) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Item) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("jid", v.JID)
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -159,7 +179,8 @@ func (*Unblock) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unblock) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "unblock")
+	e.StartTrusted(NS, "unblock")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -175,12 +196,18 @@ func (v *Unblock) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Unblock) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Unblock) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Item {
 		if i < len(v.Item) {
-			v.Item[i].EncodeElement(e, NS, "item")
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
 		}
 	}
 	e.End()

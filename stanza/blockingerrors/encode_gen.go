@@ -28,7 +28,8 @@ func (*Blocked) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Blocked) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "blocked")
+	e.StartTrusted(NS, "blocked")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -44,5 +45,10 @@ func (v *Blocked) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Blocked) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Blocked) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

@@ -28,7 +28,8 @@ func (*C) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *C) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "c")
+	e.StartTrusted(NS, "c")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -44,6 +45,11 @@ func (v *C) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *C) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *C) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("hash", v.Hash)
 	e.AttrTrusted("node", v.Node)
 	e.AttrTrusted("ver", v.Ver)

@@ -60,7 +60,8 @@ func (*Disable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disable) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "disable")
+	e.StartTrusted(NS, "disable")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -76,6 +77,11 @@ func (v *Disable) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Disable) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Disable) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -89,7 +95,8 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "enable")
+	e.StartTrusted(NS, "enable")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -105,6 +112,11 @@ func (v *Enable) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Enable) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Enable) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -118,7 +130,8 @@ func (*Private) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Private) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "private")
+	e.StartTrusted(NS, "private")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -134,6 +147,11 @@ func (v *Private) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Private) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Private) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -147,7 +165,8 @@ func (*Received) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Received) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "received")
+	e.StartTrusted(NS, "received")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -163,10 +182,17 @@ func (v *Received) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Received) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Received) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+	{
+		v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+	}
 	e.End()
 }
 
@@ -180,7 +206,8 @@ func (*Sent) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sent) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "sent")
+	e.StartTrusted(NS, "sent")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -196,9 +223,16 @@ func (v *Sent) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Sent) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Sent) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+	{
+		v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+	}
 	e.End()
 }

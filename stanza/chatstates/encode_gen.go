@@ -60,7 +60,8 @@ func (*Active) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "active")
+	e.StartTrusted(NS, "active")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -76,6 +77,11 @@ func (v *Active) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Active) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Active) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -89,7 +95,8 @@ func (*Composing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Composing) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "composing")
+	e.StartTrusted(NS, "composing")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -105,6 +112,11 @@ func (v *Composing) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Composing) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Composing) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -118,7 +130,8 @@ func (*Gone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gone) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "gone")
+	e.StartTrusted(NS, "gone")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -134,6 +147,11 @@ func (v *Gone) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Gone) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Gone) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -147,7 +165,8 @@ func (*Inactive) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inactive) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "inactive")
+	e.StartTrusted(NS, "inactive")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -163,6 +182,11 @@ func (v *Inactive) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Inactive) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Inactive) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -176,7 +200,8 @@ func (*Paused) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Paused) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "paused")
+	e.StartTrusted(NS, "paused")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -192,5 +217,10 @@ func (v *Paused) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Paused) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Paused) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

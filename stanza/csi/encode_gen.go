@@ -44,7 +44,8 @@ func (*Active) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "active")
+	e.StartTrusted(NS, "active")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -60,6 +61,11 @@ func (v *Active) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Active) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Active) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -73,7 +79,8 @@ func (*CSI) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CSI) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "csi")
+	e.StartTrusted(NS, "csi")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -89,6 +96,11 @@ func (v *CSI) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *CSI) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *CSI) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -102,7 +114,8 @@ func (*Inactive) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inactive) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "inactive")
+	e.StartTrusted(NS, "inactive")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -118,5 +131,10 @@ func (v *Inactive) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Inactive) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Inactive) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

@@ -28,7 +28,8 @@ func (*Delay) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Delay) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "delay")
+	e.StartTrusted(NS, "delay")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -44,6 +45,11 @@ func (v *Delay) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Delay) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Delay) encodeContent(e *stanza.Encoder) {
 	if v.From != "" {
 		e.AttrTrusted("from", v.From)
 	}

@@ -44,7 +44,8 @@ func (*Feature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Feature) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "feature")
+	e.StartTrusted(NS, "feature")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -60,6 +61,11 @@ func (v *Feature) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Feature) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Feature) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("var", v.Var)
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -77,7 +83,8 @@ func (*Identity) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Identity) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "identity")
+	e.StartTrusted(NS, "identity")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -93,6 +100,11 @@ func (v *Identity) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Identity) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Identity) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("category", v.Category)
 	e.AttrTrusted("type", v.Type)
 	if v.Name != "" {
@@ -126,7 +138,8 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "query")
+	e.StartTrusted(NS, "query")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -142,6 +155,11 @@ func (v *Query) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
 		e.AttrTrusted("node", v.Node)
 	}
@@ -157,12 +175,14 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Identity {
 			if i < len(v.Identity) {
-				v.Identity[i].EncodeElement(e, NS, "identity")
+				e.StartTrusted(NS, "identity")
+				v.Identity[i].encodeContent(e)
 			}
 		}
 		for i := range v.Feature {
 			if i < len(v.Feature) {
-				v.Feature[i].EncodeElement(e, NS, "feature")
+				e.StartTrusted(NS, "feature")
+				v.Feature[i].encodeContent(e)
 			}
 		}
 		for i := range v.Any {
@@ -182,11 +202,13 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Identity) {
-					v.Identity[n[r.Slot]].EncodeElement(e, NS, "identity")
+					e.StartTrusted(NS, "identity")
+					v.Identity[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Feature) {
-					v.Feature[n[r.Slot]].EncodeElement(e, NS, "feature")
+					e.StartTrusted(NS, "feature")
+					v.Feature[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -198,12 +220,14 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := n[0]; i < len(v.Identity); i++ {
 		if i < len(v.Identity) {
-			v.Identity[i].EncodeElement(e, NS, "identity")
+			e.StartTrusted(NS, "identity")
+			v.Identity[i].encodeContent(e)
 		}
 	}
 	for i := n[1]; i < len(v.Feature); i++ {
 		if i < len(v.Feature) {
-			v.Feature[i].EncodeElement(e, NS, "feature")
+			e.StartTrusted(NS, "feature")
+			v.Feature[i].encodeContent(e)
 		}
 	}
 	for i := n[2]; i < len(v.Any); i++ {

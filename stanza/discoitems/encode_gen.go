@@ -36,7 +36,8 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "item")
+	e.StartTrusted(NS, "item")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -52,6 +53,11 @@ func (v *Item) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Item) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("jid", v.JID)
 	if v.Node != "" {
 		e.AttrTrusted("node", v.Node)
@@ -84,7 +90,8 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "query")
+	e.StartTrusted(NS, "query")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -100,6 +107,11 @@ func (v *Query) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
 		e.AttrTrusted("node", v.Node)
 	}
@@ -114,7 +126,8 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := range v.Item {
 		if i < len(v.Item) {
-			v.Item[i].EncodeElement(e, NS, "item")
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
 		}
 	}
 	e.End()

@@ -28,7 +28,8 @@ func (*Time) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Time) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "time")
+	e.StartTrusted(NS, "time")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -44,6 +45,11 @@ func (v *Time) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Time) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Time) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}

@@ -28,7 +28,8 @@ func (*Forwarded) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Forwarded) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "forwarded")
+	e.StartTrusted(NS, "forwarded")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -44,6 +45,11 @@ func (v *Forwarded) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Forwarded) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Forwarded) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}

@@ -100,7 +100,8 @@ func (*Body) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Body) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "body")
+	e.StartTrusted(NS, "body")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -116,6 +117,11 @@ func (v *Body) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Body) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Body) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
 	}
@@ -142,7 +148,8 @@ func (*Error) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Error) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "error")
+	e.StartTrusted(NS, "error")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -158,6 +165,11 @@ func (v *Error) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Error) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("type", string(v.Type))
 	if v.By != "" {
 		e.AttrTrusted("by", v.By)
@@ -549,7 +561,8 @@ func (*IQ) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IQ) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "iq")
+	e.StartTrusted(NS, "iq")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -565,6 +578,11 @@ func (v *IQ) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *IQ) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *IQ) encodeContent(e *stanza.Encoder) {
 	if v.From != "" {
 		e.AttrTrusted("from", v.From)
 	}
@@ -598,7 +616,8 @@ func (v *IQ) EncodeElement(e *stanza.Encoder, space, local string) {
 			}
 		}
 		if v.Error != nil {
-			v.Error.EncodeElement(e, NS, "error")
+			e.StartTrusted(NS, "error")
+			v.Error.encodeContent(e)
 		}
 		e.End()
 		return
@@ -616,7 +635,8 @@ func (v *IQ) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 1:
 				if v.Error != nil {
-					v.Error.EncodeElement(e, NS, "error")
+					e.StartTrusted(NS, "error")
+					v.Error.encodeContent(e)
 				}
 			}
 			n[r.Slot]++
@@ -629,7 +649,8 @@ func (v *IQ) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[1] == 0 {
 		if v.Error != nil {
-			v.Error.EncodeElement(e, NS, "error")
+			e.StartTrusted(NS, "error")
+			v.Error.encodeContent(e)
 		}
 	}
 	e.End()
@@ -645,7 +666,8 @@ func (*Message) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Message) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "message")
+	e.StartTrusted(NS, "message")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -661,6 +683,11 @@ func (v *Message) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Message) encodeContent(e *stanza.Encoder) {
 	if v.From != "" {
 		e.AttrTrusted("from", v.From)
 	}
@@ -700,16 +727,19 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Subject {
 			if i < len(v.Subject) {
-				v.Subject[i].EncodeElement(e, NS, "subject")
+				e.StartTrusted(NS, "subject")
+				v.Subject[i].encodeContent(e)
 			}
 		}
 		for i := range v.Body {
 			if i < len(v.Body) {
-				v.Body[i].EncodeElement(e, NS, "body")
+				e.StartTrusted(NS, "body")
+				v.Body[i].encodeContent(e)
 			}
 		}
 		if v.Thread != nil {
-			v.Thread.EncodeElement(e, NS, "thread")
+			e.StartTrusted(NS, "thread")
+			v.Thread.encodeContent(e)
 		}
 		for i := range v.Any {
 			if i < len(v.Any) && v.Any[i] != nil {
@@ -717,7 +747,8 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 			}
 		}
 		if v.Error != nil {
-			v.Error.EncodeElement(e, NS, "error")
+			e.StartTrusted(NS, "error")
+			v.Error.encodeContent(e)
 		}
 		e.End()
 		return
@@ -731,15 +762,18 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Subject) {
-					v.Subject[n[r.Slot]].EncodeElement(e, NS, "subject")
+					e.StartTrusted(NS, "subject")
+					v.Subject[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Body) {
-					v.Body[n[r.Slot]].EncodeElement(e, NS, "body")
+					e.StartTrusted(NS, "body")
+					v.Body[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if v.Thread != nil {
-					v.Thread.EncodeElement(e, NS, "thread")
+					e.StartTrusted(NS, "thread")
+					v.Thread.encodeContent(e)
 				}
 			case 3:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -747,7 +781,8 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 4:
 				if v.Error != nil {
-					v.Error.EncodeElement(e, NS, "error")
+					e.StartTrusted(NS, "error")
+					v.Error.encodeContent(e)
 				}
 			}
 			n[r.Slot]++
@@ -755,17 +790,20 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := n[0]; i < len(v.Subject); i++ {
 		if i < len(v.Subject) {
-			v.Subject[i].EncodeElement(e, NS, "subject")
+			e.StartTrusted(NS, "subject")
+			v.Subject[i].encodeContent(e)
 		}
 	}
 	for i := n[1]; i < len(v.Body); i++ {
 		if i < len(v.Body) {
-			v.Body[i].EncodeElement(e, NS, "body")
+			e.StartTrusted(NS, "body")
+			v.Body[i].encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Thread != nil {
-			v.Thread.EncodeElement(e, NS, "thread")
+			e.StartTrusted(NS, "thread")
+			v.Thread.encodeContent(e)
 		}
 	}
 	for i := n[3]; i < len(v.Any); i++ {
@@ -775,7 +813,8 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[4] == 0 {
 		if v.Error != nil {
-			v.Error.EncodeElement(e, NS, "error")
+			e.StartTrusted(NS, "error")
+			v.Error.encodeContent(e)
 		}
 	}
 	e.End()
@@ -791,7 +830,8 @@ func (*Presence) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Presence) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "presence")
+	e.StartTrusted(NS, "presence")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -807,6 +847,11 @@ func (v *Presence) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Presence) encodeContent(e *stanza.Encoder) {
 	if v.From != "" {
 		e.AttrTrusted("from", v.From)
 	}
@@ -849,7 +894,8 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 		}
 		for i := range v.Status {
 			if i < len(v.Status) {
-				v.Status[i].EncodeElement(e, NS, "status")
+				e.StartTrusted(NS, "status")
+				v.Status[i].encodeContent(e)
 			}
 		}
 		if v.Priority != nil {
@@ -863,7 +909,8 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 			}
 		}
 		if v.Error != nil {
-			v.Error.EncodeElement(e, NS, "error")
+			e.StartTrusted(NS, "error")
+			v.Error.encodeContent(e)
 		}
 		e.End()
 		return
@@ -881,7 +928,8 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 1:
 				if n[r.Slot] < len(v.Status) {
-					v.Status[n[r.Slot]].EncodeElement(e, NS, "status")
+					e.StartTrusted(NS, "status")
+					v.Status[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if v.Priority != nil {
@@ -895,7 +943,8 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 4:
 				if v.Error != nil {
-					v.Error.EncodeElement(e, NS, "error")
+					e.StartTrusted(NS, "error")
+					v.Error.encodeContent(e)
 				}
 			}
 			n[r.Slot]++
@@ -908,7 +957,8 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := n[1]; i < len(v.Status); i++ {
 		if i < len(v.Status) {
-			v.Status[i].EncodeElement(e, NS, "status")
+			e.StartTrusted(NS, "status")
+			v.Status[i].encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
@@ -925,7 +975,8 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[4] == 0 {
 		if v.Error != nil {
-			v.Error.EncodeElement(e, NS, "error")
+			e.StartTrusted(NS, "error")
+			v.Error.encodeContent(e)
 		}
 	}
 	e.End()
@@ -941,7 +992,8 @@ func (*Priority) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Priority) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "priority")
+	e.StartTrusted(NS, "priority")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -957,6 +1009,11 @@ func (v *Priority) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Priority) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Priority) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -974,7 +1031,8 @@ func (*Show) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Show) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "show")
+	e.StartTrusted(NS, "show")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -990,6 +1048,11 @@ func (v *Show) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Show) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Show) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -1007,7 +1070,8 @@ func (*Status) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Status) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "status")
+	e.StartTrusted(NS, "status")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -1023,6 +1087,11 @@ func (v *Status) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Status) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Status) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
 	}
@@ -1049,7 +1118,8 @@ func (*Subject) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subject) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "subject")
+	e.StartTrusted(NS, "subject")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -1065,6 +1135,11 @@ func (v *Subject) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Subject) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Subject) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
 	}
@@ -1091,7 +1166,8 @@ func (*Thread) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thread) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "thread")
+	e.StartTrusted(NS, "thread")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -1107,6 +1183,11 @@ func (v *Thread) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Thread) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Thread) encodeContent(e *stanza.Encoder) {
 	if v.Parent != "" {
 		e.AttrTrusted("parent", v.Parent)
 	}

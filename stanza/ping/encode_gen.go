@@ -28,7 +28,8 @@ func (*Ping) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ping) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "ping")
+	e.StartTrusted(NS, "ping")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -44,5 +45,10 @@ func (v *Ping) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Ping) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Ping) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

@@ -28,7 +28,8 @@ func (*Sub) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sub) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "sub")
+	e.StartTrusted(NS, "sub")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -44,5 +45,10 @@ func (v *Sub) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Sub) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Sub) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

@@ -36,7 +36,8 @@ func (*Received) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Received) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "received")
+	e.StartTrusted(NS, "received")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -52,6 +53,11 @@ func (v *Received) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Received) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Received) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
 	}
@@ -77,7 +83,8 @@ func (*Request) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Request) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "request")
+	e.StartTrusted(NS, "request")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -93,5 +100,10 @@ func (v *Request) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Request) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Request) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

@@ -44,7 +44,8 @@ func (*Group) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Group) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "group")
+	e.StartTrusted(NS, "group")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -60,6 +61,11 @@ func (v *Group) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Group) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Group) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -77,7 +83,8 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "item")
+	e.StartTrusted(NS, "item")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -93,6 +100,11 @@ func (v *Item) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Item) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("jid", v.JID)
 	if v.Name != "" {
 		e.AttrTrusted("name", v.Name)
@@ -139,7 +151,8 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "query")
+	e.StartTrusted(NS, "query")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -155,6 +168,11 @@ func (v *Query) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.Ver != "" {
 		e.AttrTrusted("ver", v.Ver)
 	}
@@ -169,7 +187,8 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := range v.Item {
 		if i < len(v.Item) {
-			v.Item[i].EncodeElement(e, NS, "item")
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
 		}
 	}
 	e.End()

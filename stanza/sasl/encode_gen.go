@@ -172,7 +172,8 @@ func (*Abort) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Abort) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "abort")
+	e.StartTrusted(NS, "abort")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -188,6 +189,11 @@ func (v *Abort) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Abort) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Abort) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -201,7 +207,8 @@ func (*Aborted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Aborted) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "aborted")
+	e.StartTrusted(NS, "aborted")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -217,6 +224,11 @@ func (v *Aborted) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Aborted) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Aborted) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -230,7 +242,8 @@ func (*AccountDisabled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AccountDisabled) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "account-disabled")
+	e.StartTrusted(NS, "account-disabled")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -246,6 +259,11 @@ func (v *AccountDisabled) UnmarshalXML(d *xml.Decoder, start xml.StartElement) e
 // EncodeElement appends v to e as an element named {space}local.
 func (v *AccountDisabled) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *AccountDisabled) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -259,7 +277,8 @@ func (*Auth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Auth) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "auth")
+	e.StartTrusted(NS, "auth")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -275,6 +294,11 @@ func (v *Auth) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Auth) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Auth) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("mechanism", v.Mechanism)
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -293,7 +317,8 @@ func (*Challenge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Challenge) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "challenge")
+	e.StartTrusted(NS, "challenge")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -309,6 +334,11 @@ func (v *Challenge) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Challenge) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Challenge) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -326,7 +356,8 @@ func (*CredentialsExpired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CredentialsExpired) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "credentials-expired")
+	e.StartTrusted(NS, "credentials-expired")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -342,6 +373,11 @@ func (v *CredentialsExpired) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *CredentialsExpired) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *CredentialsExpired) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -355,7 +391,8 @@ func (*EncryptionRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *EncryptionRequired) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "encryption-required")
+	e.StartTrusted(NS, "encryption-required")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -371,6 +408,11 @@ func (v *EncryptionRequired) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *EncryptionRequired) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *EncryptionRequired) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -384,7 +426,8 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "failure")
+	e.StartTrusted(NS, "failure")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -400,6 +443,11 @@ func (v *Failure) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Failure) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Failure) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -449,7 +497,8 @@ func (v *Failure) EncodeElement(e *stanza.Encoder, space, local string) {
 			e.End()
 		}
 		if v.Text != nil {
-			v.Text.EncodeElement(e, NS, "text")
+			e.StartTrusted(NS, "text")
+			v.Text.encodeContent(e)
 		}
 		e.End()
 		return
@@ -518,7 +567,8 @@ func (v *Failure) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 11:
 				if v.Text != nil {
-					v.Text.EncodeElement(e, NS, "text")
+					e.StartTrusted(NS, "text")
+					v.Text.encodeContent(e)
 				}
 			}
 			n[r.Slot]++
@@ -592,7 +642,8 @@ func (v *Failure) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[11] == 0 {
 		if v.Text != nil {
-			v.Text.EncodeElement(e, NS, "text")
+			e.StartTrusted(NS, "text")
+			v.Text.encodeContent(e)
 		}
 	}
 	e.End()
@@ -608,7 +659,8 @@ func (*IncorrectEncoding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IncorrectEncoding) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "incorrect-encoding")
+	e.StartTrusted(NS, "incorrect-encoding")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -624,6 +676,11 @@ func (v *IncorrectEncoding) UnmarshalXML(d *xml.Decoder, start xml.StartElement)
 // EncodeElement appends v to e as an element named {space}local.
 func (v *IncorrectEncoding) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *IncorrectEncoding) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -637,7 +694,8 @@ func (*InvalidAuthzid) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidAuthzid) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "invalid-authzid")
+	e.StartTrusted(NS, "invalid-authzid")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -653,6 +711,11 @@ func (v *InvalidAuthzid) UnmarshalXML(d *xml.Decoder, start xml.StartElement) er
 // EncodeElement appends v to e as an element named {space}local.
 func (v *InvalidAuthzid) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *InvalidAuthzid) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -666,7 +729,8 @@ func (*InvalidMechanism) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidMechanism) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "invalid-mechanism")
+	e.StartTrusted(NS, "invalid-mechanism")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -682,6 +746,11 @@ func (v *InvalidMechanism) UnmarshalXML(d *xml.Decoder, start xml.StartElement) 
 // EncodeElement appends v to e as an element named {space}local.
 func (v *InvalidMechanism) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *InvalidMechanism) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -695,7 +764,8 @@ func (*MalformedRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MalformedRequest) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "malformed-request")
+	e.StartTrusted(NS, "malformed-request")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -711,6 +781,11 @@ func (v *MalformedRequest) UnmarshalXML(d *xml.Decoder, start xml.StartElement) 
 // EncodeElement appends v to e as an element named {space}local.
 func (v *MalformedRequest) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *MalformedRequest) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -724,7 +799,8 @@ func (*MechanismTooWeak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MechanismTooWeak) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "mechanism-too-weak")
+	e.StartTrusted(NS, "mechanism-too-weak")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -740,6 +816,11 @@ func (v *MechanismTooWeak) UnmarshalXML(d *xml.Decoder, start xml.StartElement) 
 // EncodeElement appends v to e as an element named {space}local.
 func (v *MechanismTooWeak) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *MechanismTooWeak) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -753,7 +834,8 @@ func (*Mechanisms) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mechanisms) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "mechanisms")
+	e.StartTrusted(NS, "mechanisms")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -769,6 +851,11 @@ func (v *Mechanisms) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error 
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Mechanisms) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -828,7 +915,8 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "not-authorized")
+	e.StartTrusted(NS, "not-authorized")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -844,6 +932,11 @@ func (v *NotAuthorized) UnmarshalXML(d *xml.Decoder, start xml.StartElement) err
 // EncodeElement appends v to e as an element named {space}local.
 func (v *NotAuthorized) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *NotAuthorized) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -857,7 +950,8 @@ func (*Response) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Response) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "response")
+	e.StartTrusted(NS, "response")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -873,6 +967,11 @@ func (v *Response) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Response) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Response) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -890,7 +989,8 @@ func (*Success) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Success) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "success")
+	e.StartTrusted(NS, "success")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -906,6 +1006,11 @@ func (v *Success) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Success) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Success) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -923,7 +1028,8 @@ func (*TemporaryAuthFailure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TemporaryAuthFailure) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "temporary-auth-failure")
+	e.StartTrusted(NS, "temporary-auth-failure")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -939,6 +1045,11 @@ func (v *TemporaryAuthFailure) UnmarshalXML(d *xml.Decoder, start xml.StartEleme
 // EncodeElement appends v to e as an element named {space}local.
 func (v *TemporaryAuthFailure) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *TemporaryAuthFailure) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -952,7 +1063,8 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "text")
+	e.StartTrusted(NS, "text")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -968,6 +1080,11 @@ func (v *Text) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Text) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Text) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
 	}

@@ -28,7 +28,8 @@ func (*Session) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Session) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "session")
+	e.StartTrusted(NS, "session")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -44,6 +45,11 @@ func (v *Session) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Session) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Session) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}

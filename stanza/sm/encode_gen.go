@@ -92,7 +92,8 @@ func (*A) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *A) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "a")
+	e.StartTrusted(NS, "a")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -108,6 +109,11 @@ func (v *A) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *A) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *A) encodeContent(e *stanza.Encoder) {
 	e.AttrUint("h", uint64(v.H))
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -125,7 +131,8 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "enable")
+	e.StartTrusted(NS, "enable")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -141,6 +148,11 @@ func (v *Enable) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Enable) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Enable) encodeContent(e *stanza.Encoder) {
 	if v.Resume != nil {
 		e.AttrBool("resume", *v.Resume)
 	}
@@ -163,7 +175,8 @@ func (*Enabled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enabled) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "enabled")
+	e.StartTrusted(NS, "enabled")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -179,6 +192,11 @@ func (v *Enabled) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Enabled) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Enabled) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
 	}
@@ -216,7 +234,8 @@ func (*Failed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failed) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "failed")
+	e.StartTrusted(NS, "failed")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -232,6 +251,11 @@ func (v *Failed) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Failed) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Failed) encodeContent(e *stanza.Encoder) {
 	if v.H != nil {
 		e.AttrUint("h", uint64(*v.H))
 	}
@@ -602,7 +626,8 @@ func (*HandledCountTooHigh) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HandledCountTooHigh) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "handled-count-too-high")
+	e.StartTrusted(NS, "handled-count-too-high")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -618,6 +643,11 @@ func (v *HandledCountTooHigh) UnmarshalXML(d *xml.Decoder, start xml.StartElemen
 // EncodeElement appends v to e as an element named {space}local.
 func (v *HandledCountTooHigh) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *HandledCountTooHigh) encodeContent(e *stanza.Encoder) {
 	if v.H != nil {
 		e.AttrUint("h", uint64(*v.H))
 	}
@@ -640,7 +670,8 @@ func (*R) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *R) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "r")
+	e.StartTrusted(NS, "r")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -656,6 +687,11 @@ func (v *R) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *R) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *R) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -669,7 +705,8 @@ func (*Resume) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Resume) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "resume")
+	e.StartTrusted(NS, "resume")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -685,6 +722,11 @@ func (v *Resume) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Resume) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Resume) encodeContent(e *stanza.Encoder) {
 	e.AttrUint("h", uint64(v.H))
 	e.AttrTrusted("previd", v.Previd)
 	for _, a := range v.AnyAttrs {
@@ -703,7 +745,8 @@ func (*Resumed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Resumed) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "resumed")
+	e.StartTrusted(NS, "resumed")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -719,6 +762,11 @@ func (v *Resumed) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Resumed) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Resumed) encodeContent(e *stanza.Encoder) {
 	e.AttrUint("h", uint64(v.H))
 	e.AttrTrusted("previd", v.Previd)
 	for _, a := range v.AnyAttrs {
@@ -737,7 +785,8 @@ func (*SM) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SM) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "sm")
+	e.StartTrusted(NS, "sm")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -753,6 +802,11 @@ func (v *SM) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *SM) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *SM) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}

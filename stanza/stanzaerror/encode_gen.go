@@ -204,7 +204,8 @@ func (*BadRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadRequest) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "bad-request")
+	e.StartTrusted(NS, "bad-request")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -220,6 +221,11 @@ func (v *BadRequest) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error 
 // EncodeElement appends v to e as an element named {space}local.
 func (v *BadRequest) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *BadRequest) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -233,7 +239,8 @@ func (*Conflict) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conflict) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "conflict")
+	e.StartTrusted(NS, "conflict")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -249,6 +256,11 @@ func (v *Conflict) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Conflict) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Conflict) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -262,7 +274,8 @@ func (*FeatureNotImplemented) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FeatureNotImplemented) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "feature-not-implemented")
+	e.StartTrusted(NS, "feature-not-implemented")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -278,6 +291,11 @@ func (v *FeatureNotImplemented) UnmarshalXML(d *xml.Decoder, start xml.StartElem
 // EncodeElement appends v to e as an element named {space}local.
 func (v *FeatureNotImplemented) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *FeatureNotImplemented) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -291,7 +309,8 @@ func (*Forbidden) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Forbidden) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "forbidden")
+	e.StartTrusted(NS, "forbidden")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -307,6 +326,11 @@ func (v *Forbidden) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Forbidden) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Forbidden) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -320,7 +344,8 @@ func (*Gone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gone) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "gone")
+	e.StartTrusted(NS, "gone")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -336,6 +361,11 @@ func (v *Gone) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Gone) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Gone) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -353,7 +383,8 @@ func (*InternalServerError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InternalServerError) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "internal-server-error")
+	e.StartTrusted(NS, "internal-server-error")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -369,6 +400,11 @@ func (v *InternalServerError) UnmarshalXML(d *xml.Decoder, start xml.StartElemen
 // EncodeElement appends v to e as an element named {space}local.
 func (v *InternalServerError) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *InternalServerError) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -382,7 +418,8 @@ func (*ItemNotFound) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ItemNotFound) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "item-not-found")
+	e.StartTrusted(NS, "item-not-found")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -398,6 +435,11 @@ func (v *ItemNotFound) UnmarshalXML(d *xml.Decoder, start xml.StartElement) erro
 // EncodeElement appends v to e as an element named {space}local.
 func (v *ItemNotFound) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *ItemNotFound) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -411,7 +453,8 @@ func (*JIDMalformed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *JIDMalformed) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "jid-malformed")
+	e.StartTrusted(NS, "jid-malformed")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -427,6 +470,11 @@ func (v *JIDMalformed) UnmarshalXML(d *xml.Decoder, start xml.StartElement) erro
 // EncodeElement appends v to e as an element named {space}local.
 func (v *JIDMalformed) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *JIDMalformed) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -440,7 +488,8 @@ func (*NotAcceptable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAcceptable) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "not-acceptable")
+	e.StartTrusted(NS, "not-acceptable")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -456,6 +505,11 @@ func (v *NotAcceptable) UnmarshalXML(d *xml.Decoder, start xml.StartElement) err
 // EncodeElement appends v to e as an element named {space}local.
 func (v *NotAcceptable) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *NotAcceptable) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -469,7 +523,8 @@ func (*NotAllowed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAllowed) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "not-allowed")
+	e.StartTrusted(NS, "not-allowed")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -485,6 +540,11 @@ func (v *NotAllowed) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error 
 // EncodeElement appends v to e as an element named {space}local.
 func (v *NotAllowed) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *NotAllowed) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -498,7 +558,8 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "not-authorized")
+	e.StartTrusted(NS, "not-authorized")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -514,6 +575,11 @@ func (v *NotAuthorized) UnmarshalXML(d *xml.Decoder, start xml.StartElement) err
 // EncodeElement appends v to e as an element named {space}local.
 func (v *NotAuthorized) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *NotAuthorized) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -527,7 +593,8 @@ func (*PolicyViolation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PolicyViolation) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "policy-violation")
+	e.StartTrusted(NS, "policy-violation")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -543,6 +610,11 @@ func (v *PolicyViolation) UnmarshalXML(d *xml.Decoder, start xml.StartElement) e
 // EncodeElement appends v to e as an element named {space}local.
 func (v *PolicyViolation) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *PolicyViolation) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -556,7 +628,8 @@ func (*RecipientUnavailable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RecipientUnavailable) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "recipient-unavailable")
+	e.StartTrusted(NS, "recipient-unavailable")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -572,6 +645,11 @@ func (v *RecipientUnavailable) UnmarshalXML(d *xml.Decoder, start xml.StartEleme
 // EncodeElement appends v to e as an element named {space}local.
 func (v *RecipientUnavailable) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *RecipientUnavailable) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -585,7 +663,8 @@ func (*Redirect) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Redirect) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "redirect")
+	e.StartTrusted(NS, "redirect")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -601,6 +680,11 @@ func (v *Redirect) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Redirect) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Redirect) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -618,7 +702,8 @@ func (*RegistrationRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RegistrationRequired) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "registration-required")
+	e.StartTrusted(NS, "registration-required")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -634,6 +719,11 @@ func (v *RegistrationRequired) UnmarshalXML(d *xml.Decoder, start xml.StartEleme
 // EncodeElement appends v to e as an element named {space}local.
 func (v *RegistrationRequired) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *RegistrationRequired) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -647,7 +737,8 @@ func (*RemoteServerNotFound) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteServerNotFound) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "remote-server-not-found")
+	e.StartTrusted(NS, "remote-server-not-found")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -663,6 +754,11 @@ func (v *RemoteServerNotFound) UnmarshalXML(d *xml.Decoder, start xml.StartEleme
 // EncodeElement appends v to e as an element named {space}local.
 func (v *RemoteServerNotFound) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *RemoteServerNotFound) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -676,7 +772,8 @@ func (*RemoteServerTimeout) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteServerTimeout) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "remote-server-timeout")
+	e.StartTrusted(NS, "remote-server-timeout")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -692,6 +789,11 @@ func (v *RemoteServerTimeout) UnmarshalXML(d *xml.Decoder, start xml.StartElemen
 // EncodeElement appends v to e as an element named {space}local.
 func (v *RemoteServerTimeout) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *RemoteServerTimeout) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -705,7 +807,8 @@ func (*ResourceConstraint) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ResourceConstraint) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "resource-constraint")
+	e.StartTrusted(NS, "resource-constraint")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -721,6 +824,11 @@ func (v *ResourceConstraint) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *ResourceConstraint) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *ResourceConstraint) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -734,7 +842,8 @@ func (*ServiceUnavailable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ServiceUnavailable) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "service-unavailable")
+	e.StartTrusted(NS, "service-unavailable")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -750,6 +859,11 @@ func (v *ServiceUnavailable) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *ServiceUnavailable) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *ServiceUnavailable) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -763,7 +877,8 @@ func (*SubscriptionRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SubscriptionRequired) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "subscription-required")
+	e.StartTrusted(NS, "subscription-required")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -779,6 +894,11 @@ func (v *SubscriptionRequired) UnmarshalXML(d *xml.Decoder, start xml.StartEleme
 // EncodeElement appends v to e as an element named {space}local.
 func (v *SubscriptionRequired) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *SubscriptionRequired) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -792,7 +912,8 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "text")
+	e.StartTrusted(NS, "text")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -808,6 +929,11 @@ func (v *Text) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Text) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Text) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
 	}
@@ -834,7 +960,8 @@ func (*UndefinedCondition) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UndefinedCondition) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "undefined-condition")
+	e.StartTrusted(NS, "undefined-condition")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -850,6 +977,11 @@ func (v *UndefinedCondition) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *UndefinedCondition) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *UndefinedCondition) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -863,7 +995,8 @@ func (*UnexpectedRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnexpectedRequest) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "unexpected-request")
+	e.StartTrusted(NS, "unexpected-request")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -879,5 +1012,10 @@ func (v *UnexpectedRequest) UnmarshalXML(d *xml.Decoder, start xml.StartElement)
 // EncodeElement appends v to e as an element named {space}local.
 func (v *UnexpectedRequest) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *UnexpectedRequest) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

@@ -36,7 +36,8 @@ func (*OriginID) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OriginID) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "origin-id")
+	e.StartTrusted(NS, "origin-id")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -52,6 +53,11 @@ func (v *OriginID) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *OriginID) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *OriginID) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("id", v.ID)
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -69,7 +75,8 @@ func (*StanzaID) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *StanzaID) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "stanza-id")
+	e.StartTrusted(NS, "stanza-id")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -85,6 +92,11 @@ func (v *StanzaID) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *StanzaID) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *StanzaID) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("id", v.ID)
 	e.AttrTrusted("by", v.By)
 	for _, a := range v.AnyAttrs {

@@ -44,7 +44,8 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "failure")
+	e.StartTrusted(NS, "failure")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -60,6 +61,11 @@ func (v *Failure) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Failure) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Failure) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -73,7 +79,8 @@ func (*Proceed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Proceed) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "proceed")
+	e.StartTrusted(NS, "proceed")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -89,6 +96,11 @@ func (v *Proceed) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Proceed) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Proceed) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -102,7 +114,8 @@ func (*Starttls) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Starttls) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "starttls")
+	e.StartTrusted(NS, "starttls")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -118,6 +131,11 @@ func (v *Starttls) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Starttls) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Starttls) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}

@@ -228,7 +228,8 @@ func (*BadFormat) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadFormat) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "bad-format")
+	e.StartTrusted(NS, "bad-format")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -244,6 +245,11 @@ func (v *BadFormat) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *BadFormat) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *BadFormat) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -257,7 +263,8 @@ func (*BadNamespacePrefix) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadNamespacePrefix) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "bad-namespace-prefix")
+	e.StartTrusted(NS, "bad-namespace-prefix")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -273,6 +280,11 @@ func (v *BadNamespacePrefix) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *BadNamespacePrefix) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *BadNamespacePrefix) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -286,7 +298,8 @@ func (*Conflict) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conflict) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "conflict")
+	e.StartTrusted(NS, "conflict")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -302,6 +315,11 @@ func (v *Conflict) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Conflict) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Conflict) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -315,7 +333,8 @@ func (*ConnectionTimeout) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ConnectionTimeout) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "connection-timeout")
+	e.StartTrusted(NS, "connection-timeout")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -331,6 +350,11 @@ func (v *ConnectionTimeout) UnmarshalXML(d *xml.Decoder, start xml.StartElement)
 // EncodeElement appends v to e as an element named {space}local.
 func (v *ConnectionTimeout) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *ConnectionTimeout) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -344,7 +368,8 @@ func (*HostGone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HostGone) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "host-gone")
+	e.StartTrusted(NS, "host-gone")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -360,6 +385,11 @@ func (v *HostGone) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *HostGone) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *HostGone) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -373,7 +403,8 @@ func (*HostUnknown) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HostUnknown) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "host-unknown")
+	e.StartTrusted(NS, "host-unknown")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -389,6 +420,11 @@ func (v *HostUnknown) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error
 // EncodeElement appends v to e as an element named {space}local.
 func (v *HostUnknown) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *HostUnknown) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -402,7 +438,8 @@ func (*ImproperAddressing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ImproperAddressing) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "improper-addressing")
+	e.StartTrusted(NS, "improper-addressing")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -418,6 +455,11 @@ func (v *ImproperAddressing) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *ImproperAddressing) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *ImproperAddressing) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -431,7 +473,8 @@ func (*InternalServerError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InternalServerError) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "internal-server-error")
+	e.StartTrusted(NS, "internal-server-error")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -447,6 +490,11 @@ func (v *InternalServerError) UnmarshalXML(d *xml.Decoder, start xml.StartElemen
 // EncodeElement appends v to e as an element named {space}local.
 func (v *InternalServerError) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *InternalServerError) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -460,7 +508,8 @@ func (*InvalidFrom) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidFrom) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "invalid-from")
+	e.StartTrusted(NS, "invalid-from")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -476,6 +525,11 @@ func (v *InvalidFrom) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error
 // EncodeElement appends v to e as an element named {space}local.
 func (v *InvalidFrom) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *InvalidFrom) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -489,7 +543,8 @@ func (*InvalidNamespace) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidNamespace) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "invalid-namespace")
+	e.StartTrusted(NS, "invalid-namespace")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -505,6 +560,11 @@ func (v *InvalidNamespace) UnmarshalXML(d *xml.Decoder, start xml.StartElement) 
 // EncodeElement appends v to e as an element named {space}local.
 func (v *InvalidNamespace) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *InvalidNamespace) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -518,7 +578,8 @@ func (*InvalidXML) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidXML) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "invalid-xml")
+	e.StartTrusted(NS, "invalid-xml")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -534,6 +595,11 @@ func (v *InvalidXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error 
 // EncodeElement appends v to e as an element named {space}local.
 func (v *InvalidXML) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *InvalidXML) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -547,7 +613,8 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "not-authorized")
+	e.StartTrusted(NS, "not-authorized")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -563,6 +630,11 @@ func (v *NotAuthorized) UnmarshalXML(d *xml.Decoder, start xml.StartElement) err
 // EncodeElement appends v to e as an element named {space}local.
 func (v *NotAuthorized) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *NotAuthorized) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -576,7 +648,8 @@ func (*NotWellFormed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotWellFormed) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "not-well-formed")
+	e.StartTrusted(NS, "not-well-formed")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -592,6 +665,11 @@ func (v *NotWellFormed) UnmarshalXML(d *xml.Decoder, start xml.StartElement) err
 // EncodeElement appends v to e as an element named {space}local.
 func (v *NotWellFormed) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *NotWellFormed) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -605,7 +683,8 @@ func (*PolicyViolation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PolicyViolation) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "policy-violation")
+	e.StartTrusted(NS, "policy-violation")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -621,6 +700,11 @@ func (v *PolicyViolation) UnmarshalXML(d *xml.Decoder, start xml.StartElement) e
 // EncodeElement appends v to e as an element named {space}local.
 func (v *PolicyViolation) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *PolicyViolation) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -634,7 +718,8 @@ func (*RemoteConnectionFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteConnectionFailed) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "remote-connection-failed")
+	e.StartTrusted(NS, "remote-connection-failed")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -650,6 +735,11 @@ func (v *RemoteConnectionFailed) UnmarshalXML(d *xml.Decoder, start xml.StartEle
 // EncodeElement appends v to e as an element named {space}local.
 func (v *RemoteConnectionFailed) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *RemoteConnectionFailed) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -663,7 +753,8 @@ func (*Reset) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reset) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "reset")
+	e.StartTrusted(NS, "reset")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -679,6 +770,11 @@ func (v *Reset) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Reset) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Reset) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -692,7 +788,8 @@ func (*ResourceConstraint) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ResourceConstraint) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "resource-constraint")
+	e.StartTrusted(NS, "resource-constraint")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -708,6 +805,11 @@ func (v *ResourceConstraint) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *ResourceConstraint) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *ResourceConstraint) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -721,7 +823,8 @@ func (*RestrictedXML) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RestrictedXML) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "restricted-xml")
+	e.StartTrusted(NS, "restricted-xml")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -737,6 +840,11 @@ func (v *RestrictedXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) err
 // EncodeElement appends v to e as an element named {space}local.
 func (v *RestrictedXML) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *RestrictedXML) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -750,7 +858,8 @@ func (*SeeOtherHost) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SeeOtherHost) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "see-other-host")
+	e.StartTrusted(NS, "see-other-host")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -766,6 +875,11 @@ func (v *SeeOtherHost) UnmarshalXML(d *xml.Decoder, start xml.StartElement) erro
 // EncodeElement appends v to e as an element named {space}local.
 func (v *SeeOtherHost) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *SeeOtherHost) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -783,7 +897,8 @@ func (*SystemShutdown) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SystemShutdown) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "system-shutdown")
+	e.StartTrusted(NS, "system-shutdown")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -799,6 +914,11 @@ func (v *SystemShutdown) UnmarshalXML(d *xml.Decoder, start xml.StartElement) er
 // EncodeElement appends v to e as an element named {space}local.
 func (v *SystemShutdown) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *SystemShutdown) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -812,7 +932,8 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "text")
+	e.StartTrusted(NS, "text")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -828,6 +949,11 @@ func (v *Text) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Text) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Text) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
 		e.AttrNS(stanza.NSXML, "lang", v.Lang)
 	}
@@ -854,7 +980,8 @@ func (*UndefinedCondition) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UndefinedCondition) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "undefined-condition")
+	e.StartTrusted(NS, "undefined-condition")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -870,6 +997,11 @@ func (v *UndefinedCondition) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *UndefinedCondition) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *UndefinedCondition) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -883,7 +1015,8 @@ func (*UnsupportedEncoding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedEncoding) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "unsupported-encoding")
+	e.StartTrusted(NS, "unsupported-encoding")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -899,6 +1032,11 @@ func (v *UnsupportedEncoding) UnmarshalXML(d *xml.Decoder, start xml.StartElemen
 // EncodeElement appends v to e as an element named {space}local.
 func (v *UnsupportedEncoding) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *UnsupportedEncoding) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -912,7 +1050,8 @@ func (*UnsupportedFeature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedFeature) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "unsupported-feature")
+	e.StartTrusted(NS, "unsupported-feature")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -928,6 +1067,11 @@ func (v *UnsupportedFeature) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *UnsupportedFeature) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *UnsupportedFeature) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -941,7 +1085,8 @@ func (*UnsupportedStanzaType) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedStanzaType) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "unsupported-stanza-type")
+	e.StartTrusted(NS, "unsupported-stanza-type")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -957,6 +1102,11 @@ func (v *UnsupportedStanzaType) UnmarshalXML(d *xml.Decoder, start xml.StartElem
 // EncodeElement appends v to e as an element named {space}local.
 func (v *UnsupportedStanzaType) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *UnsupportedStanzaType) encodeContent(e *stanza.Encoder) {
 	e.End()
 }
 
@@ -970,7 +1120,8 @@ func (*UnsupportedVersion) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedVersion) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "unsupported-version")
+	e.StartTrusted(NS, "unsupported-version")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -986,5 +1137,10 @@ func (v *UnsupportedVersion) UnmarshalXML(d *xml.Decoder, start xml.StartElement
 // EncodeElement appends v to e as an element named {space}local.
 func (v *UnsupportedVersion) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *UnsupportedVersion) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

@@ -44,7 +44,8 @@ func (*Error) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Error) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "error")
+	e.StartTrusted(NS, "error")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -60,6 +61,11 @@ func (v *Error) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Error) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -489,7 +495,8 @@ func (*Features) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Features) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "features")
+	e.StartTrusted(NS, "features")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -505,6 +512,11 @@ func (v *Features) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Features) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Features) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -526,7 +538,8 @@ func (*Stream) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Stream) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "stream")
+	e.StartTrusted(NS, "stream")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -542,6 +555,11 @@ func (v *Stream) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Stream) encodeContent(e *stanza.Encoder) {
 	if v.From != "" {
 		e.AttrTrusted("from", v.From)
 	}
@@ -580,7 +598,8 @@ func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Features != nil {
-			v.Features.EncodeElement(e, NS, "features")
+			e.StartTrusted(NS, "features")
+			v.Features.encodeContent(e)
 		}
 		for i := range v.Any {
 			if i < len(v.Any) && v.Any[i] != nil {
@@ -588,7 +607,8 @@ func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 			}
 		}
 		if v.Error != nil {
-			v.Error.EncodeElement(e, NS, "error")
+			e.StartTrusted(NS, "error")
+			v.Error.encodeContent(e)
 		}
 		e.End()
 		return
@@ -602,7 +622,8 @@ func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 			switch r.Slot {
 			case 0:
 				if v.Features != nil {
-					v.Features.EncodeElement(e, NS, "features")
+					e.StartTrusted(NS, "features")
+					v.Features.encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -610,7 +631,8 @@ func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 2:
 				if v.Error != nil {
-					v.Error.EncodeElement(e, NS, "error")
+					e.StartTrusted(NS, "error")
+					v.Error.encodeContent(e)
 				}
 			}
 			n[r.Slot]++
@@ -618,7 +640,8 @@ func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[0] == 0 {
 		if v.Features != nil {
-			v.Features.EncodeElement(e, NS, "features")
+			e.StartTrusted(NS, "features")
+			v.Features.encodeContent(e)
 		}
 	}
 	for i := n[1]; i < len(v.Any); i++ {
@@ -628,7 +651,8 @@ func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	if n[2] == 0 {
 		if v.Error != nil {
-			v.Error.EncodeElement(e, NS, "error")
+			e.StartTrusted(NS, "error")
+			v.Error.encodeContent(e)
 		}
 	}
 	e.End()

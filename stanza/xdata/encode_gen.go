@@ -68,7 +68,8 @@ func (*Field) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Field) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "field")
+	e.StartTrusted(NS, "field")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -84,6 +85,11 @@ func (v *Field) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Field) encodeContent(e *stanza.Encoder) {
 	if v.Var != "" {
 		e.AttrTrusted("var", v.Var)
 	}
@@ -123,7 +129,8 @@ func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 		}
 		for i := range v.Option {
 			if i < len(v.Option) {
-				v.Option[i].EncodeElement(e, NS, "option")
+				e.StartTrusted(NS, "option")
+				v.Option[i].encodeContent(e)
 			}
 		}
 		for i := range v.Any {
@@ -156,7 +163,8 @@ func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 3:
 				if n[r.Slot] < len(v.Option) {
-					v.Option[n[r.Slot]].EncodeElement(e, NS, "option")
+					e.StartTrusted(NS, "option")
+					v.Option[n[r.Slot]].encodeContent(e)
 				}
 			case 4:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -184,7 +192,8 @@ func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := n[3]; i < len(v.Option); i++ {
 		if i < len(v.Option) {
-			v.Option[i].EncodeElement(e, NS, "option")
+			e.StartTrusted(NS, "option")
+			v.Option[i].encodeContent(e)
 		}
 	}
 	for i := n[4]; i < len(v.Any); i++ {
@@ -205,7 +214,8 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "item")
+	e.StartTrusted(NS, "item")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -221,12 +231,18 @@ func (v *Item) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Item) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Field {
 		if i < len(v.Field) {
-			v.Field[i].EncodeElement(e, NS, "field")
+			e.StartTrusted(NS, "field")
+			v.Field[i].encodeContent(e)
 		}
 	}
 	e.End()
@@ -242,7 +258,8 @@ func (*Option) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Option) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "option")
+	e.StartTrusted(NS, "option")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -258,6 +275,11 @@ func (v *Option) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Option) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Option) encodeContent(e *stanza.Encoder) {
 	if v.Label != "" {
 		e.AttrTrusted("label", v.Label)
 	}
@@ -286,7 +308,8 @@ func (*Reported) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reported) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "reported")
+	e.StartTrusted(NS, "reported")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -302,12 +325,18 @@ func (v *Reported) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Reported) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Reported) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Field {
 		if i < len(v.Field) {
-			v.Field[i].EncodeElement(e, NS, "field")
+			e.StartTrusted(NS, "field")
+			v.Field[i].encodeContent(e)
 		}
 	}
 	e.End()
@@ -323,7 +352,8 @@ func (*Value) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Value) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "value")
+	e.StartTrusted(NS, "value")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -339,6 +369,11 @@ func (v *Value) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *Value) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Value) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
@@ -356,7 +391,8 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	v.EncodeElement(e, NS, "x")
+	e.StartTrusted(NS, "x")
+	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
@@ -372,6 +408,11 @@ func (v *X) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // EncodeElement appends v to e as an element named {space}local.
 func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *X) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("type", string(v.Type))
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -387,15 +428,18 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 		}
 		for i := range v.Field {
 			if i < len(v.Field) {
-				v.Field[i].EncodeElement(e, NS, "field")
+				e.StartTrusted(NS, "field")
+				v.Field[i].encodeContent(e)
 			}
 		}
 		if v.Reported != nil {
-			v.Reported.EncodeElement(e, NS, "reported")
+			e.StartTrusted(NS, "reported")
+			v.Reported.encodeContent(e)
 		}
 		for i := range v.Item {
 			if i < len(v.Item) {
-				v.Item[i].EncodeElement(e, NS, "item")
+				e.StartTrusted(NS, "item")
+				v.Item[i].encodeContent(e)
 			}
 		}
 		e.End()
@@ -418,15 +462,18 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 				}
 			case 2:
 				if n[r.Slot] < len(v.Field) {
-					v.Field[n[r.Slot]].EncodeElement(e, NS, "field")
+					e.StartTrusted(NS, "field")
+					v.Field[n[r.Slot]].encodeContent(e)
 				}
 			case 3:
 				if v.Reported != nil {
-					v.Reported.EncodeElement(e, NS, "reported")
+					e.StartTrusted(NS, "reported")
+					v.Reported.encodeContent(e)
 				}
 			case 4:
 				if n[r.Slot] < len(v.Item) {
-					v.Item[n[r.Slot]].EncodeElement(e, NS, "item")
+					e.StartTrusted(NS, "item")
+					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			}
 			n[r.Slot]++
@@ -444,17 +491,20 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 	}
 	for i := n[2]; i < len(v.Field); i++ {
 		if i < len(v.Field) {
-			v.Field[i].EncodeElement(e, NS, "field")
+			e.StartTrusted(NS, "field")
+			v.Field[i].encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.Reported != nil {
-			v.Reported.EncodeElement(e, NS, "reported")
+			e.StartTrusted(NS, "reported")
+			v.Reported.encodeContent(e)
 		}
 	}
 	for i := n[4]; i < len(v.Item); i++ {
 		if i < len(v.Item) {
-			v.Item[i].EncodeElement(e, NS, "item")
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
 		}
 	}
 	e.End()
