@@ -45,8 +45,18 @@ type Client struct {
 	wdl     sync.Mutex
 	writing bool
 
-	queue      chan inbound // stanzas for the dispatcher
-	observed   atomic.Bool  // a HandleElement handler is registered
+	// qmu guards the dispatch queue: the work waiting for the handlers in
+	// arrival order, a ring that grows as work arrives and shrinks as the
+	// dispatcher catches up (so an idle session keeps none), and whether a
+	// dispatcher goroutine runs; there is one only while work waits.
+	qmu         sync.Mutex
+	qroom       sync.Cond // signaled when the queue has room or the session ended
+	q           []inbound // the ring; its length is a power of two or zero
+	qhead, qlen int
+	dispatching bool
+
+	rbuf       [readBufSize]byte // what the reader reads into
+	observed   atomic.Bool       // a HandleElement handler is registered
 	done       chan struct{}
 	readerDone chan struct{}
 	closing    atomic.Bool
@@ -64,7 +74,7 @@ type Client struct {
 	iqH       map[stanza.Name]IQHandler
 	extraFeat map[string]bool
 	roster    rosterCache
-	presences map[jid.JID]map[string]ContactPresence
+	presences map[jid.JID][]ContactPresence // by bare JID, one per available resource
 }
 
 // inbound is one unit of work for the dispatcher: an element for the
@@ -176,19 +186,14 @@ func newClient(conn net.Conn, j jid.JID, opts Options) *Client {
 		bare:       j.Bare(),
 		domain:     j.DomainJID(),
 		wlock:      make(chan struct{}, 1),
-		queue:      make(chan inbound, opts.QueueSize),
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
-		pending:    map[string]*pendingIQ{},
-		iqH:        map[stanza.Name]IQHandler{},
-		extraFeat:  map[string]bool{},
-		presences:  map[jid.JID]map[string]ContactPresence{},
 	}
+	c.qroom.L = &c.qmu
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if opts.Roster != nil {
 		c.roster.load(*opts.Roster)
 	}
-	c.registerBuiltins()
 	return c
 }
 
@@ -314,6 +319,10 @@ func (c *Client) end(err error) {
 		c.conn.Close()
 		c.cancel()
 		close(c.done)
+		// Wake the reader if it waits for room in the queue.
+		c.qmu.Lock()
+		c.qroom.Broadcast()
+		c.qmu.Unlock()
 	})
 }
 
@@ -404,10 +413,10 @@ func (c *Client) Send(ctx context.Context, el stanza.Element) error {
 	return nil
 }
 
-// start launches the reader and the dispatcher.
+// start launches the reader (which starts a dispatcher when there is work
+// for one).
 func (c *Client) start() {
 	go c.readLoop()
-	go c.dispatchLoop()
 }
 
 // readLoop is the one goroutine reading the connection: it feeds the
@@ -415,8 +424,7 @@ func (c *Client) start() {
 // queues stanzas for the dispatcher in arrival order.
 func (c *Client) readLoop() {
 	defer close(c.readerDone)
-	defer close(c.queue)
-	buf := make([]byte, 32<<10)
+	buf := c.rbuf[:]
 	for {
 		// The first round handles what negotiation left buffered.
 		c.smu.Lock()
@@ -477,12 +485,68 @@ func (c *Client) event(ev stream.Event) bool {
 	return true
 }
 
-// enqueue hands work to the dispatcher, waiting while the queue is full.
+// enqueue hands work to the dispatcher, starting one when none runs. While
+// Options.QueueSize elements wait, it waits for room, so the reader stops
+// reading; once the session has ended it no longer waits, and work for
+// which there is no room is dropped.
 func (c *Client) enqueue(in inbound) {
-	select {
-	case c.queue <- in:
-	case <-c.done:
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	for c.qlen >= c.opts.QueueSize {
+		select {
+		case <-c.done:
+			return
+		default:
+		}
+		c.qroom.Wait()
 	}
+	if c.qlen == len(c.q) {
+		c.resizeQueue(max(minQueueRing, 2*len(c.q)))
+	}
+	c.q[(c.qhead+c.qlen)&(len(c.q)-1)] = in
+	c.qlen++
+	if !c.dispatching {
+		c.dispatching = true
+		go c.dispatchLoop()
+	}
+}
+
+// minQueueRing is the smallest ring of the dispatch queue: what a session
+// that receives now and then uses.
+const minQueueRing = 4
+
+// resizeQueue moves the waiting work to a ring of n slots (a power of two
+// at least c.qlen), with qmu held.
+func (c *Client) resizeQueue(n int) {
+	q := make([]inbound, n)
+	for i := range c.qlen {
+		q[i] = c.q[(c.qhead+i)&(len(c.q)-1)]
+	}
+	c.q, c.qhead = q, 0
+}
+
+// dequeue takes the next work for the dispatcher; ok is false when the
+// queue is empty, and the dispatcher then ends: the ring is given back, so
+// an idle session keeps neither the ring nor a dispatcher goroutine.
+func (c *Client) dequeue() (in inbound, ok bool) {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.qlen == 0 {
+		c.q, c.qhead = nil, 0
+		c.dispatching = false
+		return inbound{}, false
+	}
+	in = c.q[c.qhead]
+	c.q[c.qhead] = inbound{} // let the element go once handled
+	c.qhead = (c.qhead + 1) & (len(c.q) - 1)
+	if c.qlen == c.opts.QueueSize {
+		c.qroom.Signal() // only the reader waits for room
+	}
+	c.qlen--
+	if len(c.q) > minQueueRing && c.qlen <= len(c.q)/4 {
+		c.resizeQueue(len(c.q) / 2) // a burst has passed
+	}
+	return in, true
 }
 
 // received handles a top-level element in the reader.
@@ -533,9 +597,14 @@ func (c *Client) fromAccount(from string) bool {
 }
 
 // dispatchLoop calls the handlers, one element at a time, in arrival
-// order.
+// order, until the queue is empty. enqueue starts it; only one runs at a
+// time.
 func (c *Client) dispatchLoop() {
-	for in := range c.queue {
+	for {
+		in, ok := c.dequeue()
+		if !ok {
+			return
+		}
 		c.dispatch(in)
 	}
 }

@@ -52,9 +52,12 @@
 // handlers before sending the initial presence.
 //
 // One goroutine per Client reads the connection and feeds the stream;
-// elements go in arrival order through a queue to a second goroutine that
-// calls the handlers one at a time, so handlers see elements in the order
-// they were received. For each element, the HandleElement handlers run
+// elements go in arrival order through a queue to the dispatch goroutine,
+// which calls the handlers one at a time, so handlers see elements in the
+// order they were received. The dispatch goroutine runs while elements
+// wait and ends when the queue is empty, and the queue takes memory only
+// for the elements in it, so an idle session keeps one goroutine and a few
+// KiB of heap (TLS aside). For each element, the HandleElement handlers run
 // first, then the handlers for its kind that select it (and for an IQ
 // request the answer is sent), each group in the order of registration.
 // A handler may call any Client method, SendIQ included (the reader goes

@@ -69,12 +69,15 @@ func (c *Client) sendIQ(ctx context.Context, iq *jabberclient.IQ, hook func(*jab
 		c.mu.Unlock()
 		return nil, fmt.Errorf("client: an IQ with id %q is already waiting for its response", id)
 	}
+	if c.pending == nil {
+		c.pending = map[string]*pendingIQ{}
+	}
 	c.pending[id] = p
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
 		if c.pending[id] == p {
-			delete(c.pending, id)
+			c.donePendingLocked(id)
 		}
 		c.mu.Unlock()
 	}()
@@ -108,12 +111,22 @@ func (c *Client) response(iq *jabberclient.IQ) {
 		c.mu.Unlock()
 		return
 	}
-	delete(c.pending, iq.ID)
+	c.donePendingLocked(iq.ID)
 	c.mu.Unlock()
 	if p.hook != nil {
 		p.hook(iq)
 	}
 	p.ch <- iq
+}
+
+// donePendingLocked forgets the request id, with mu held; the table goes
+// with its last request, so that a session without requests in flight
+// keeps none.
+func (c *Client) donePendingLocked(id string) {
+	delete(c.pending, id)
+	if len(c.pending) == 0 {
+		c.pending = nil
+	}
 }
 
 // responseFrom reports whether a response from 'from' may answer p.
@@ -140,8 +153,11 @@ func (c *Client) responseFrom(p *pendingIQ, from string) bool {
 // (RFC 6120 section 8.4). Roster pushes are the client's (see HandleRoster).
 func (c *Client) HandleIQ(ns, local string, f IQHandler) {
 	c.mu.Lock()
+	if c.iqH == nil {
+		c.iqH = map[stanza.Name]IQHandler{}
+	}
 	c.iqH[stanza.Name{Space: ns, Local: local}] = f
-	c.extraFeat[ns] = true
+	c.addFeatureLocked(ns)
 	c.mu.Unlock()
 }
 
@@ -151,21 +167,29 @@ func (c *Client) HandleIQ(ns, local string, f IQHandler) {
 func (c *Client) AddFeature(vars ...string) {
 	c.mu.Lock()
 	for _, v := range vars {
-		c.extraFeat[v] = true
+		c.addFeatureLocked(v)
 	}
 	c.mu.Unlock()
+}
+
+func (c *Client) addFeatureLocked(v string) {
+	if c.extraFeat == nil {
+		c.extraFeat = map[string]bool{}
+	}
+	c.extraFeat[v] = true
 }
 
 // discoFeatures returns the features advertised, sorted.
 func (c *Client) discoFeatures() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fs := make([]string, 0, len(c.extraFeat))
+	fs := make([]string, 0, len(builtinFeatures)+len(c.extraFeat))
+	fs = append(fs, builtinFeatures...)
 	for f := range c.extraFeat {
 		fs = append(fs, f)
 	}
 	slices.Sort(fs)
-	return fs
+	return slices.Compact(fs)
 }
 
 // serveIQ answers an IQ request on the dispatch goroutine.
@@ -179,9 +203,13 @@ func (c *Client) serveIQ(iq *jabberclient.IQ, refuse bool) {
 		c.replyIQ(iq, nil, &StanzaError{Condition: BadRequest, Text: "an IQ request carries exactly one payload"})
 		return
 	}
+	name := iq.Any[0].ElementName()
 	c.mu.Lock()
-	h := c.iqH[iq.Any[0].ElementName()]
+	h, ok := c.iqH[name]
 	c.mu.Unlock()
+	if !ok {
+		h = c.builtinIQ(name)
+	}
 	if h == nil {
 		c.replyIQ(iq, nil, ServiceUnavailable)
 		return
@@ -202,19 +230,31 @@ func (c *Client) replyIQ(req *jabberclient.IQ, payload stanza.Element, err error
 	c.Send(c.ctx, resp)
 }
 
-// registerBuiltins installs the answers to disco#info, ping and version.
-func (c *Client) registerBuiltins() {
-	c.iqH[stanza.Name{Space: discoinfo.NS, Local: "query"}] = c.discoInfo
-	c.iqH[stanza.Name{Space: ping.NS, Local: "ping"}] = func(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
-		if iq.Type != jabberclient.IQTypeGet {
-			return nil, BadRequest
-		}
-		return nil, nil // XEP-0199 section 4.2: an empty result
+// builtinFeatures are the namespaces of the requests the client answers
+// itself (builtinIQ), always advertised in service discovery.
+var builtinFeatures = []string{discoinfo.NS, ping.NS, version.NS}
+
+// builtinIQ returns the client's own answer to requests for the payload
+// name: disco#info, ping and version; nil for other payloads. HandleIQ
+// handlers come first.
+func (c *Client) builtinIQ(name stanza.Name) IQHandler {
+	switch name {
+	case stanza.Name{Space: discoinfo.NS, Local: "query"}:
+		return c.discoInfo
+	case stanza.Name{Space: ping.NS, Local: "ping"}:
+		return ping0
+	case stanza.Name{Space: version.NS, Local: "query"}:
+		return c.softwareVersion
 	}
-	c.iqH[stanza.Name{Space: version.NS, Local: "query"}] = c.softwareVersion
-	for _, f := range []string{discoinfo.NS, ping.NS, version.NS} {
-		c.extraFeat[f] = true
+	return nil
+}
+
+// ping0 answers XEP-0199 pings with an empty result (section 4.2).
+func ping0(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
+	if iq.Type != jabberclient.IQTypeGet {
+		return nil, BadRequest
 	}
+	return nil, nil
 }
 
 // discoInfo answers XEP-0030 disco#info requests: identity client/pc and

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/protoxmpp/protoxmpp/client/auth"
@@ -92,7 +93,7 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 
 	var mech stream.Mechanism
 	needSession := false
-	buf := make([]byte, 16<<10)
+	buf := c.rbuf[:] // the reader's, which starts afterwards
 	for {
 		if err := flush(); err != nil {
 			return fmt.Errorf("client: write: %w", err)
@@ -182,7 +183,9 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 						return err
 					}
 				case stream.StepBind:
-					j, err := jid.Parse(ev.JID)
+					// A copy, so that the JID does not keep the whole
+					// result's text.
+					j, err := jid.Parse(strings.Clone(ev.JID))
 					if err != nil || j.Bare() != c.bare || j.Resource() == "" {
 						c.abort(flush)
 						return fmt.Errorf("client: server bound the unusable address %q", ev.JID)

@@ -142,16 +142,11 @@ func (c *Client) trackPresence(p *jabberclient.Presence) {
 	if err != nil || p.From == "" {
 		return
 	}
-	bare, res := from.Bare(), from.Resource()
+	bare := from.Bare()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch p.Type {
 	case "":
-		m := c.presences[bare]
-		if m == nil {
-			m = map[string]ContactPresence{}
-			c.presences[bare] = m
-		}
 		cp := ContactPresence{JID: from, Presence: p}
 		if p.Show != nil {
 			cp.Show = *p.Show
@@ -162,22 +157,42 @@ func (c *Client) trackPresence(p *jabberclient.Presence) {
 		if p.Priority != nil {
 			cp.Priority = *p.Priority
 		}
-		m[res] = cp
+		if c.presences == nil {
+			c.presences = map[jid.JID][]ContactPresence{}
+		}
+		rs := c.presences[bare]
+		if i := slices.IndexFunc(rs, func(r ContactPresence) bool { return r.JID == from }); i >= 0 {
+			rs[i] = cp
+		} else {
+			c.presences[bare] = append(rs, cp)
+		}
 	case jabberclient.PresenceTypeUnavailable:
-		if res == "" {
-			delete(c.presences, bare)
+		if from.Resource() == "" {
+			c.forgetPresenceLocked(bare)
 			return
 		}
-		if m := c.presences[bare]; m != nil {
-			delete(m, res)
-			if len(m) == 0 {
-				delete(c.presences, bare)
+		rs := c.presences[bare]
+		if i := slices.IndexFunc(rs, func(r ContactPresence) bool { return r.JID == from }); i >= 0 {
+			rs = slices.Delete(rs, i, i+1)
+			if len(rs) == 0 {
+				c.forgetPresenceLocked(bare)
+			} else {
+				c.presences[bare] = rs
 			}
 		}
 	case jabberclient.PresenceTypeError:
 		// The contact cannot be reached (RFC 6121 section 4.3.2 and
 		// 4.6.1): whatever was known of it is stale.
-		delete(c.presences, bare)
+		c.forgetPresenceLocked(bare)
+	}
+}
+
+// forgetPresenceLocked forgets every resource of the contact bare, with mu
+// held; the table goes with its last contact.
+func (c *Client) forgetPresenceLocked(bare jid.JID) {
+	delete(c.presences, bare)
+	if len(c.presences) == 0 {
+		c.presences = nil
 	}
 }
 
@@ -198,11 +213,7 @@ func pickStatus(sts []jabberclient.Status, lang string) string {
 // session.
 func (c *Client) Presences(bare jid.JID) []ContactPresence {
 	c.mu.Lock()
-	m := c.presences[bare.Bare()]
-	out := make([]ContactPresence, 0, len(m))
-	for _, cp := range m {
-		out = append(out, cp)
-	}
+	out := slices.Clone(c.presences[bare.Bare()])
 	c.mu.Unlock()
 	if len(out) == 0 {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
@@ -164,7 +165,7 @@ func (c *Client) rosterPushed(iq *jabberclient.IQ, q *roster.Query) inbound {
 		// The subscription to the contact's presence ended: what was
 		// known of it is stale, whether or not the server sends the
 		// unavailable presence RFC 6121 section 3.3.3 asks for.
-		delete(c.presences, it.JID.Bare())
+		c.forgetPresenceLocked(it.JID.Bare())
 	}
 	if removed {
 		delete(c.roster.items, it.JID)
@@ -172,7 +173,7 @@ func (c *Client) rosterPushed(iq *jabberclient.IQ, q *roster.Query) inbound {
 		c.roster.items[it.JID] = it
 	}
 	if ver, ok := queryVer(q); ok {
-		c.roster.ver = ver
+		c.roster.ver = strings.Clone(ver)
 	}
 	ev := RosterEvent{Item: cloneItem(it), Removed: removed, Version: c.roster.ver}
 	hs := c.rosterH
@@ -244,7 +245,10 @@ func (c *Client) applyRosterResult(resp *jabberclient.IQ, versioned bool) error 
 		}
 		return fmt.Errorf("%w: roster result without a query", ErrBadResponse)
 	}
-	items := make(map[jid.JID]RosterItem, len(q.Item))
+	var items map[jid.JID]RosterItem // nil for an empty roster, until a push
+	if len(q.Item) > 0 {
+		items = make(map[jid.JID]RosterItem, len(q.Item))
+	}
 	for _, x := range q.Item {
 		it, err := itemFrom(x)
 		if err != nil || it.Subscription == roster.ItemSubscriptionRemove {
@@ -254,7 +258,8 @@ func (c *Client) applyRosterResult(resp *jabberclient.IQ, versioned bool) error 
 	}
 	ver, _ := queryVer(q)
 	c.mu.Lock()
-	c.roster.items, c.roster.ver = items, ver
+	// A copy, so that the cache does not keep the whole result's text.
+	c.roster.items, c.roster.ver = items, strings.Clone(ver)
 	c.mu.Unlock()
 	return nil
 }

@@ -240,6 +240,10 @@ func (f *Framer) compact() {
 	}
 }
 
+// frKeepBuf is the largest buffer a Framer keeps once it has returned
+// every complete frame.
+const frKeepBuf = 4 << 10
+
 // Next returns the next complete frame and its bytes, a slice of the
 // internal buffer valid until the next call to Feed, Next or Reset. It
 // returns FrameNone when it needs more input, and for ever after an error.
@@ -259,6 +263,12 @@ func (f *Framer) Next() (FrameKind, []byte) {
 	}
 	k, end := f.scan()
 	if k == FrameNone {
+		// Everything fed is consumed: a buffer grown by a large element
+		// is dropped, so that an idle stream holds little memory.
+		if f.start == len(f.buf) && cap(f.buf) > frKeepBuf {
+			f.compact()
+			f.buf = nil
+		}
 		return FrameNone, nil
 	}
 	b := f.buf[f.start:end:end]

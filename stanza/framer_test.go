@@ -782,3 +782,35 @@ func ExampleFramer() {
 	// FrameElement depth 1: "<presence/>"
 	// FrameClose   depth 0: "</stream:stream>"
 }
+
+// A buffer grown for a large element is released once every frame is
+// returned, and framing goes on as before.
+func TestFramerReleasesBuffer(t *testing.T) {
+	f := NewFramer(Limits{})
+	f.Feed([]byte("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"))
+	if k, _ := f.Next(); k != FrameOpen {
+		t.Fatalf("header: %v %v", k, f.Err())
+	}
+	big := "<message><body>" + strings.Repeat("x", 64<<10) + "</body></message>"
+	f.Feed([]byte(big))
+	if k, b := f.Next(); k != FrameElement || string(b) != big {
+		t.Fatalf("big element: %v %v", k, f.Err())
+	}
+	if k, _ := f.Next(); k != FrameNone {
+		t.Fatalf("after the element: %v", k)
+	}
+	if c := cap(f.buf); c > frKeepBuf {
+		t.Errorf("idle framer keeps a buffer of %d bytes", c)
+	}
+	if n := len(f.Buffered()); n != 0 {
+		t.Fatalf("buffered %d bytes", n)
+	}
+	off := f.Offset()
+	f.Feed([]byte("<presence/>"))
+	if k, b := f.Next(); k != FrameElement || string(b) != "<presence/>" {
+		t.Fatalf("next element: %v %q %v", k, b, f.Err())
+	}
+	if want := off + int64(len("<presence/>")); f.Offset() != want {
+		t.Errorf("offset %d, want %d", f.Offset(), want)
+	}
+}

@@ -37,6 +37,14 @@
 // *SASLError with a SASLCondition; binding errors *BindError. All match
 // their condition with errors.Is.
 //
+// # Memory
+//
+// A Stream waiting for input (Next returned EventNone) holds no Decoder
+// and nothing of the elements it decoded: the Decoder goes back to a pool
+// shared by all Streams. It keeps its framer's buffer and, for the next
+// element it sends, an output buffer of at most 4 KiB; a larger one, left
+// by a large element, is dropped once drained.
+//
 // # Example
 //
 //	s := stream.New(stream.Config{})

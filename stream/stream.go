@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/streamerror"
@@ -186,7 +187,7 @@ type Stream struct {
 	ns  string
 
 	fr       *stanza.Framer
-	dec      stanza.Decoder
+	dec      *stanza.Decoder    // from decoders while input is decoded; nil when Next waits for input
 	inScope  []stanza.NSBinding // bindings of the peer's header
 	rootQ    string             // qualified name of the peer's root
 	peer     Header
@@ -225,10 +226,38 @@ func New(cfg Config) *Stream {
 	if s.ns == "" {
 		s.ns = NSClient
 	}
-	s.dec.SetLimits(cfg.Limits)
 	s.outScope = []stanza.NSBinding{{Prefix: "", Space: s.ns}, {Prefix: "stream", Space: streams.NS}}
 	return s
 }
+
+// decoders holds the Decoders of the Streams waiting for input: a Stream
+// takes one when Next has elements to decode and gives it back when Next
+// runs out of input, so that an idle Stream keeps neither a Decoder nor
+// the last element it decoded.
+var decoders = sync.Pool{New: func() any { return new(stanza.Decoder) }}
+
+// decoder returns the Stream's Decoder, taking one from the pool when it
+// has none.
+func (s *Stream) decoder() *stanza.Decoder {
+	if s.dec == nil {
+		s.dec = decoders.Get().(*stanza.Decoder)
+		s.dec.SetLimits(s.cfg.Limits)
+	}
+	return s.dec
+}
+
+// releaseDecoder gives the Decoder back to the pool, without its input.
+func (s *Stream) releaseDecoder() {
+	if s.dec != nil {
+		s.dec.Reset("", 0, nil)
+		decoders.Put(s.dec)
+		s.dec = nil
+	}
+}
+
+// maxKeptOutput is the largest output buffer a Stream keeps for reuse once
+// drained; a larger one, left by a large element, is dropped.
+const maxKeptOutput = 4 << 10
 
 // Role returns the Stream's role.
 func (s *Stream) Role() Role { return s.cfg.Role }
@@ -270,15 +299,25 @@ func (s *Stream) Buffered() []byte { return s.fr.Buffered() }
 // slice is valid until the next call that writes output.
 func (s *Stream) Output() []byte {
 	b := s.out
-	s.out = s.out[:0]
+	s.drained()
 	return b
+}
+
+// drained empties the output buffer, keeping it for reuse unless it is
+// large.
+func (s *Stream) drained() {
+	if cap(s.out) > maxKeptOutput {
+		s.out = nil
+	} else {
+		s.out = s.out[:0]
+	}
 }
 
 // AppendOutput appends the bytes to send to dst, empties the buffer and
 // returns the extended dst.
 func (s *Stream) AppendOutput(dst []byte) []byte {
 	dst = append(dst, s.out...)
-	s.out = s.out[:0]
+	s.drained()
 	return dst
 }
 
@@ -516,11 +555,13 @@ func (s *Stream) Next() Event {
 			if err := s.fr.Err(); err != nil {
 				return s.fail(conditionFor(err), err)
 			}
+			s.releaseDecoder()
 			return Event{}
 		case stanza.FrameDecl:
-			s.dec.ResetBytes(frame, off, nil)
-			if s.dec.Next() != stanza.None || s.dec.Err() != nil {
-				err := s.dec.Err()
+			d := s.decoder()
+			d.ResetBytes(frame, off, nil)
+			if d.Next() != stanza.None || d.Err() != nil {
+				err := d.Err()
 				if err == nil {
 					err = stanza.Errorf(stanza.ErrNotWellFormed, "stream: bad XML declaration")
 				}
@@ -542,12 +583,13 @@ func (s *Stream) Next() Event {
 			return s.peerClose(frame)
 		}
 	}
+	s.releaseDecoder()
 	return Event{}
 }
 
 // open parses the peer's stream header.
 func (s *Stream) open(frame []byte, off int64) Event {
-	d := &s.dec
+	d := s.decoder()
 	d.ResetBytes(frame, off, nil)
 	if d.Next() != stanza.StartElement {
 		err := d.Err()
@@ -658,7 +700,7 @@ func (s *Stream) peerClose(frame []byte) Event {
 // element decodes one top-level element and dispatches it; ok is false when
 // a negotiation step consumed it without an event.
 func (s *Stream) element(frame []byte, off int64) (Event, bool) {
-	d := &s.dec
+	d := s.decoder()
 	d.ResetBytes(frame, off, s.inScope)
 	if d.Next() != stanza.StartElement {
 		err := d.Err()

@@ -1,0 +1,372 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/protoxmpp/protoxmpp/client"
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/bind"
+	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/roster"
+	"github.com/protoxmpp/protoxmpp/stanza/sasl"
+	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stream"
+)
+
+// maxIdleHeap is the most heap an idle logged-in session may keep: the
+// Client, its stream engine, buffers, caches and handlers, without TLS
+// (the sessions of the test run in plaintext).
+const maxIdleHeap = 16 << 10
+
+// TestIdleSessionHeap logs sessions in over net.Pipe the way an
+// application does (negotiation, roster fetch, a 64 KiB message sent,
+// initial presence, whose echo is handled), lets them idle, and measures
+// the heap they keep after garbage collection, as the load test does
+// against Prosody. Then each session receives a burst of presence that
+// waits in its dispatch queue behind a blocked handler, and once the
+// handlers have caught up, the heap is measured again: the queue and the
+// presence table must have given their memory back. The server side keeps
+// nothing but its end of the pipe and a goroutine while a session is
+// idle, and those are measured apart and subtracted, so the figures are
+// the client's own.
+func TestIdleSessionHeap(t *testing.T) {
+	const (
+		n     = 200
+		burst = 300 // presence stanzas, half available, half unavailable
+	)
+	if testing.Short() {
+		t.Skip("logs 200 sessions in")
+	}
+	ctx := testCtx(t)
+	self := testUser + "@" + testDomain + "/lean"
+	var b []byte
+	for i := range burst {
+		p := &jabberclient.Presence{From: fmt.Sprintf("romeo@example.net/r%d", i%(burst/2)), To: self}
+		if i >= burst/2 {
+			p.Type = jabberclient.PresenceTypeUnavailable
+		}
+		b = append(b, marshal(t, p)...)
+	}
+	big := strings.Repeat("x", 64<<10)
+	servers := make([]chan struct{}, n)
+	queued := make(chan struct{}, n)
+	start := make(chan struct{})
+	gate := make(chan struct{})
+	var echoed, handled sync.WaitGroup
+	echoed.Add(n)
+	handled.Add(n * burst)
+	clients := make([]*client.Client, n)
+	// The control: n pipes, each with a goroutine waiting on its server
+	// end, as below once the sessions are idle.
+	ctl := idleHeap(n)
+
+	base := heapAlloc()
+	for i := range n {
+		cconn, sconn := net.Pipe()
+		servers[i] = make(chan struct{})
+		go func() {
+			defer close(servers[i])
+			if serveLogin(sconn) {
+				leanIdle(sconn, start, b, queued)
+			}
+			sconn.Close()
+		}()
+		c, err := client.NewClient(ctx, cconn, testJID, testPassword, client.Options{InsecurePlaintext: true})
+		if err != nil {
+			t.Fatalf("session %d: NewClient: %v", i, err)
+		}
+		clients[i] = c
+		c.HandlePresence(func(p *jabberclient.Presence) {
+			if p.From == self {
+				echoed.Done()
+				return
+			}
+			<-gate
+			handled.Done()
+		})
+		c.HandleMessage(func(*jabberclient.Message) {})
+		if _, err := c.Roster(ctx); err != nil {
+			t.Fatalf("session %d: Roster: %v", i, err)
+		}
+		if err := c.SendMessage(ctx, romeo, jabberclient.MessageTypeChat, big); err != nil {
+			t.Fatalf("session %d: SendMessage: %v", i, err)
+		}
+		if err := c.SetPresence(ctx, client.Status{}); err != nil {
+			t.Fatalf("session %d: SetPresence: %v", i, err)
+		}
+	}
+	echoed.Wait()
+	for i, c := range clients {
+		if got := c.Presences(c.JID()); len(got) != 1 {
+			t.Fatalf("session %d: Presences(self) = %d entries, want the echo of the initial presence", i, len(got))
+		}
+	}
+	loggedIn := perSession(base, heapAlloc(), ctl, n)
+
+	close(start)
+	for range n {
+		<-queued // the reader has queued the whole burst
+	}
+	close(gate)
+	handled.Wait()
+	for i, c := range clients {
+		if got := c.Presences(romeo); got != nil {
+			t.Fatalf("session %d: Presences(romeo) = %v after every resource went unavailable", i, got)
+		}
+	}
+	afterBurst := perSession(base, heapAlloc(), ctl, n)
+	t.Logf("heap per idle session: %.0f B (%.1f KiB) after login, %.0f B (%.1f KiB) after a burst of %d stanzas; net.Pipe and server side (%.0f B each) excluded",
+		loggedIn, loggedIn/1024, afterBurst, afterBurst/1024, burst, float64(ctl)/n)
+	if loggedIn > maxIdleHeap || afterBurst > maxIdleHeap {
+		t.Errorf("heap per idle session = %.0f B after login, %.0f B after a burst, want at most %d", loggedIn, afterBurst, maxIdleHeap)
+	}
+	// The stream's framer drops a buffer over 4 KiB once it has returned
+	// every frame (stanza.Framer), so only a small one may stay; the queue, which held about 300 elements (a 16 KiB
+	// ring), and the presence table, which held 150 resources, must have
+	// given back what they took.
+	if afterBurst > loggedIn+4<<10 {
+		t.Errorf("heap per idle session grew from %.0f B to %.0f B with a burst the handlers have caught up with", loggedIn, afterBurst)
+	}
+
+	for i, c := range clients {
+		if err := c.Close(); err != nil {
+			t.Errorf("session %d: Close: %v", i, err)
+		}
+		<-servers[i]
+	}
+}
+
+// perSession is the heap each of n sessions keeps: idle minus base minus
+// the control's.
+func perSession(base, idle, ctl uint64, n int) float64 {
+	return (float64(idle) - float64(base) - float64(ctl)) / float64(n)
+}
+
+// heapAlloc returns the live heap after garbage collection.
+func heapAlloc() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// idleHeap measures the heap that n idle pipes keep with a goroutine
+// waiting on one end in leanIdle: what TestIdleSessionHeap has beside the
+// clients. It closes them before it returns.
+func idleHeap(n int) uint64 {
+	ends := make([]net.Conn, n)
+	done := make([]chan struct{}, n)
+	wait := make(chan struct{})
+	base := heapAlloc()
+	for i := range n {
+		c, s := net.Pipe()
+		ends[i] = c
+		done[i] = make(chan struct{})
+		go func() {
+			defer close(done[i])
+			leanIdle(s, wait, nil, nil)
+			s.Close()
+		}()
+	}
+	used := heapAlloc() - base
+	close(wait)
+	for i, c := range ends {
+		c.Close()
+		<-done[i]
+	}
+	return used
+}
+
+// leanIdle is the server side of an idle session: it waits for start,
+// writes b to the client and a whitespace keepalive, whose write returns
+// once the client has read and handled b, tells queued, and waits for
+// anything from the client (its closing tag) or the end of conn.
+func leanIdle(conn net.Conn, start <-chan struct{}, b []byte, queued chan<- struct{}) {
+	<-start
+	if len(b) > 0 {
+		if _, err := conn.Write(b); err != nil {
+			return
+		}
+		if _, err := conn.Write([]byte(" ")); err != nil {
+			return
+		}
+	}
+	if queued != nil {
+		queued <- struct{}{}
+	}
+	var one [16]byte
+	conn.Read(one[:])
+}
+
+// serveLogin runs the server side of a login; it returns true once the
+// initial presence has been echoed.
+func serveLogin(conn net.Conn) bool {
+	const domain = testDomain
+	s := stream.New(stream.Config{
+		Role: stream.Receiving,
+		Verify: func(mech string) stream.Verifier {
+			if mech != "PLAIN" {
+				return nil
+			}
+			return stream.PlainVerifier(func(_, user, pass string) error {
+				if user != testUser || pass != testPassword {
+					return stream.SASLNotAuthorized
+				}
+				return nil
+			})
+		},
+		Bind: func(res *string) (string, error) { return testUser + "@" + domain + "/lean", nil },
+	})
+	buf := make([]byte, 4096)
+	for {
+		n, err := conn.Read(buf)
+		if err != nil {
+			return false
+		}
+		s.Feed(buf[:n])
+		echoed := false
+		for ev := s.Next(); ev.Kind != stream.EventNone; ev = s.Next() {
+			switch ev.Kind {
+			case stream.EventOpen:
+				s.Open(stream.Header{From: domain})
+				f := []stanza.Element{&sasl.Mechanisms{Mechanism: []string{"PLAIN"}}}
+				if s.Authenticated() {
+					f = []stanza.Element{&bind.Bind{}}
+				}
+				s.SendFeatures(&streams.Features{Any: f})
+			case stream.EventNegotiated:
+				if ev.Step == stream.StepSASL {
+					s.Restart()
+				}
+			case stream.EventElement:
+				switch x := ev.Element.(type) {
+				case *jabberclient.IQ:
+					if len(x.Any) == 1 && x.Type == jabberclient.IQTypeGet && x.Any[0].ElementName() == (stanza.Name{Space: roster.NS, Local: "query"}) {
+						s.Send(&jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: x.ID, To: testUser + "@" + domain + "/lean", Any: []stanza.Element{&roster.Query{}}})
+					}
+				case *jabberclient.Presence:
+					full := testUser + "@" + domain + "/lean"
+					x.From, x.To = full, full
+					s.Send(x)
+					echoed = true
+				}
+			case stream.EventClose, stream.EventError, stream.EventStreamError:
+				conn.Write(s.Output())
+				return false
+			}
+		}
+		if out := bytes.Clone(s.Output()); len(out) > 0 {
+			if _, err := conn.Write(out); err != nil {
+				return false
+			}
+		}
+		if echoed {
+			return true
+		}
+	}
+}
+
+// BenchmarkReceive measures the client's reading and dispatch of messages
+// (a short chat message, and one with a 16 KiB body) that a server sends
+// back to back in 64 KiB writes, over net.Pipe, loopback TCP, and TLS on
+// loopback TCP.
+func BenchmarkReceive(b *testing.B) {
+	for _, transport := range []string{"pipe", "tcp", "tls"} {
+		for _, bc := range []struct {
+			name string
+			body int
+		}{{"chat", 40}, {"16KiB", 16 << 10}} {
+			b.Run(transport+"/"+bc.name, func(b *testing.B) {
+				benchReceive(b, transport, bc.body)
+			})
+		}
+	}
+}
+
+func benchReceive(b *testing.B, transport string, body int) {
+	msg, err := stanza.Marshal(&jabberclient.Message{
+		From: "romeo@example.net/orchard", To: testUser + "@" + testDomain + "/lean", Type: jabberclient.MessageTypeChat,
+		ID: "a5b9c7", Body: []jabberclient.Body{{Value: strings.Repeat("x", body)}},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cconn, sconn net.Conn
+	opts := client.Options{InsecurePlaintext: true}
+	if transport != "pipe" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ln.Close()
+		if cconn, err = net.Dial("tcp", ln.Addr().String()); err != nil {
+			b.Fatal(err)
+		}
+		raw, err := ln.Accept()
+		if err != nil {
+			b.Fatal(err)
+		}
+		sconn = raw
+		if transport == "tls" {
+			pool, cert := testCA()
+			sconn = tls.Server(raw, &tls.Config{Certificates: []tls.Certificate{*cert}})
+			opts = client.Options{DirectTLS: true, RootCAs: pool}
+		}
+	} else {
+		cconn, sconn = net.Pipe()
+	}
+	logged := make(chan bool, 1)
+	go func() { logged <- serveLogin(sconn) }()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := client.NewClient(ctx, cconn, testJID, testPassword, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	done := make(chan struct{})
+	count := 0
+	c.HandleMessage(func(*jabberclient.Message) {
+		if count++; count == b.N {
+			close(done)
+		}
+	})
+	if err := c.SetPresence(ctx, client.Status{}); err != nil {
+		b.Fatal(err)
+	}
+	if !<-logged {
+		b.Fatal("login failed")
+	}
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	go func() {
+		chunk := bytes.Repeat(msg, max(1, (64<<10)/len(msg)))
+		for left := b.N; left > 0; {
+			k := min(left, len(chunk)/len(msg))
+			if _, err := sconn.Write(chunk[:k*len(msg)]); err != nil {
+				return
+			}
+			left -= k
+		}
+		var one [16]byte
+		sconn.Read(one[:])
+		sconn.Close()
+	}()
+	select {
+	case <-done:
+	case <-c.Done():
+		b.Fatalf("session ended: %v", c.Err())
+	}
+	b.StopTimer()
+}

@@ -1,0 +1,108 @@
+package stream
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+)
+
+const testServerHeader = `<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='example.com' id='s1' version='1.0'>`
+
+// drain returns the elements Next gives until it needs input.
+func drain(t *testing.T, s *Stream) []stanza.Element {
+	t.Helper()
+	var els []stanza.Element
+	for ev := s.Next(); ev.Kind != EventNone; ev = s.Next() {
+		switch ev.Kind {
+		case EventOpen:
+		case EventElement:
+			els = append(els, ev.Element)
+		default:
+			t.Fatalf("unexpected event %v: %v", ev.Kind, ev.Err)
+		}
+	}
+	return els
+}
+
+// TestDecoderReleased checks that a Stream waiting for input holds no
+// Decoder (nor, through it, the last element's text), and that the
+// elements it returned stay intact when the Decoder is used again for
+// other input, by this Stream or another.
+func TestDecoderReleased(t *testing.T) {
+	s := New(Config{})
+	other := New(Config{})
+	for _, x := range []*Stream{s, other} {
+		x.Open(Header{To: "example.com"})
+		x.Feed([]byte(testServerHeader))
+		drain(t, x)
+	}
+	first := `<message from='romeo@example.net/orchard' id='m1'><body>` + strings.Repeat("wherefore ", 100) + `</body></message>`
+	s.Feed([]byte(first))
+	els := drain(t, s)
+	if s.dec != nil {
+		t.Error("the Stream holds a Decoder while it waits for input")
+	}
+	if len(els) != 1 {
+		t.Fatalf("got %d elements, want 1", len(els))
+	}
+	for i, x := range []*Stream{other, s, other} {
+		x.Feed([]byte(`<message from='nurse@example.com/h' id='n` + string(rune('0'+i)) + `'><body>` + strings.Repeat("anon ", 300) + `</body></message>`))
+		if got := drain(t, x); len(got) != 1 || got[0].(*jabberclient.Message).ID != "n"+string(rune('0'+i)) {
+			t.Fatalf("decode %d: got %v", i, got)
+		}
+	}
+	b, err := stanza.Marshal(els[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<message xmlns='jabber:client' from='romeo@example.net/orchard' id='m1'><body>` + strings.Repeat("wherefore ", 100) + `</body></message>`
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("first element after the Decoder was reused (-want +got):\n%s", diff)
+	}
+}
+
+// TestOutputBufferBounded checks that Output keeps a small buffer for the
+// next element and drops one that a large element left, and that the slice
+// it returned stays valid either way.
+func TestOutputBufferBounded(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		body     int
+		wantKept bool
+	}{
+		{"small element, buffer kept", 100, true},
+		{"large element, buffer dropped", 64 << 10, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := New(Config{})
+			s.Open(Header{To: "example.com"})
+			s.Output()
+			m := &jabberclient.Message{To: "romeo@example.net", Body: []jabberclient.Body{{Value: strings.Repeat("x", tc.body)}}}
+			if err := s.Send(m); err != nil {
+				t.Fatal(err)
+			}
+			out := s.Output()
+			want := string(out)
+			if kept := cap(s.out) > 0; kept != tc.wantKept {
+				t.Errorf("buffer of %d bytes kept = %v, want %v", cap(out), kept, tc.wantKept)
+			}
+			if cap(s.out) > maxKeptOutput {
+				t.Errorf("kept a buffer of %d bytes, want at most %d", cap(s.out), maxKeptOutput)
+			}
+			if err := s.Send(&jabberclient.Message{To: "nurse@example.com", Body: []jabberclient.Body{{Value: "next"}}}); err != nil {
+				t.Fatal(err)
+			}
+			// A kept buffer is reused, as Output documents; a dropped
+			// one belongs to the caller.
+			if !tc.wantKept && string(out) != want {
+				t.Error("the output returned changed with the next element")
+			}
+			if !strings.Contains(string(s.Output()), "next") {
+				t.Error("the next element is not in the output")
+			}
+		})
+	}
+}
