@@ -675,9 +675,13 @@ func (d *Decoder) unescape(v string, off int, attr bool) (string, bool) {
 			b = utf8.AppendRune(b, r)
 			i += semi + 1
 		default:
-			j := i + 1
-			for j < len(v) && v[j] != '&' && v[j] != '\r' && !(attr && (v[j] == '\n' || v[j] == '\t')) {
-				j++
+			special := "&\r"
+			if attr {
+				special = "&\r\n\t"
+			}
+			j := len(v)
+			if k := strings.IndexAny(v[i+1:], special); k >= 0 {
+				j = i + 1 + k
 			}
 			b = append(b, v[i:j]...)
 			i = j
