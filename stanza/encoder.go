@@ -415,6 +415,30 @@ func (e *Encoder) AttrNS(space, local, value string) {
 			return
 		}
 	}
+	e.attrNS(space, local, value)
+}
+
+// AttrNSTrusted is AttrNS for a local name known to be an NCName, in a
+// namespace other than xmlns's, that no attribute written before on this
+// start tag has: generated code calls it with its schema's attribute names
+// (xml:lang), before any attribute kept from the input. Only the value is
+// checked.
+func (e *Encoder) AttrNSTrusted(space, local, value string) {
+	if space == "" {
+		e.AttrTrusted(local, value)
+		return
+	}
+	if e.err != nil {
+		return
+	}
+	if !e.open {
+		e.fail("attribute "+local, "no start tag is open")
+		return
+	}
+	e.attrNS(space, local, value)
+}
+
+func (e *Encoder) attrNS(space, local, value string) {
 	prefix := "xml"
 	if space != NSXML {
 		var ok bool

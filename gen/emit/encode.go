@@ -78,7 +78,7 @@ func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
 func (g *gen) writeAttr(a *ir.AttrField, val jen.Code) jen.Code {
 	local := jen.Lit(a.Name.Local)
 	if a.Name.Space != "" {
-		return jen.Id("e").Dot("AttrNS").Call(g.spaceExpr(a.Name.Space, g.p), local, g.stringOf(a.Type, val))
+		return jen.Id("e").Dot("AttrNSTrusted").Call(g.spaceExpr(a.Name.Space, g.p), local, g.stringOf(a.Type, val))
 	}
 	switch a.Type.Kind {
 	case ir.KBool:

@@ -69,7 +69,7 @@ type benchInput struct {
 // ---- protoxmpp ----
 
 // pxDecoder decodes into a reused generated value with a reused Decoder:
-// the fast path README.md documents (one allocation for the stanza's
+// the fast path README.md documents (one allocation for a copy of the
 // string, plus one per typed payload).
 func pxDecoder[T any, P interface {
 	*T
@@ -78,7 +78,7 @@ func pxDecoder[T any, P interface {
 	var d stanza.Decoder
 	v := P(new(T))
 	return func(data []byte) (any, error) {
-		d.Reset(string(data), 0, nil)
+		d.ResetBytes(data, 0, nil)
 		if d.Next() != stanza.StartElement {
 			return nil, fmt.Errorf("protoxmpp: no element: %v", d.Err())
 		}

@@ -111,7 +111,7 @@ func (v *Identity) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("name", v.Name)
 	}
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && ((a.Name == stanza.Name{

@@ -123,7 +123,7 @@ func (v *Body) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Body) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{
@@ -592,7 +592,7 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 	e.AttrTrusted("id", v.ID)
 	e.AttrTrusted("type", string(v.Type))
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && ((a.Name == stanza.Name{
@@ -701,7 +701,7 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("type", string(v.Type))
 	}
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && ((a.Name == stanza.Name{
@@ -865,7 +865,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("type", string(v.Type))
 	}
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && ((a.Name == stanza.Name{
@@ -1093,7 +1093,7 @@ func (v *Status) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Status) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{
@@ -1141,7 +1141,7 @@ func (v *Subject) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Subject) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{

@@ -935,7 +935,7 @@ func (v *Text) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Text) encodeContent(e *stanza.Encoder) {
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && (a.Name == stanza.Name{

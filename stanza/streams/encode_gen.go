@@ -573,7 +573,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("version", v.Version)
 	}
 	if v.Lang != "" {
-		e.AttrNS(stanza.NSXML, "lang", v.Lang)
+		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
 		if a.Value == "" && ((a.Name == stanza.Name{
