@@ -1388,3 +1388,19 @@ func TestEncoderTrusted(t *testing.T) {
 		t.Errorf("bad text: %v", f.Err())
 	}
 }
+
+// Namespace names are escaped when declared, every time, whether or not
+// the Encoder has declared them before.
+func TestEncoderDeclareRepeated(t *testing.T) {
+	var e stanza.Encoder
+	for range 3 {
+		e.Reset(e.Bytes()[:0])
+		e.Start("urn:plain", "a")
+		e.Start("urn:a&b'c", "b")
+		e.End()
+		e.End()
+		if got, want := string(e.Bytes()), `<a xmlns='urn:plain'><b xmlns='urn:a&amp;b&apos;c'/></a>`; got != want || e.Err() != nil {
+			t.Fatalf("got %s (%v), want %s", got, e.Err(), want)
+		}
+	}
+}
