@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/net/idna"
+	"github.com/protoxmpp/protoxmpp/client/jid"
 )
 
 // Target is one address to try when connecting: a host and port, and
@@ -106,20 +106,6 @@ func lookup(ctx context.Context, r Resolver, domain string, randN func(int) int)
 
 func isRootTarget(t string) bool { return t == "." || t == "" }
 
-// dnsProfile converts domain names to A-labels for DNS and TLS: the
-// IDNA2008 profile package jid enforces domainparts with (UTS 46 mapping
-// for lookup, non-transitional, Bidi, hyphen and joiner rules, STD3), plus
-// the DNS length limits (labels of 63 octets, names of 253).
-var dnsProfile = idna.New(
-	idna.MapForLookup(),
-	idna.Transitional(false),
-	idna.BidiRule(),
-	idna.CheckHyphens(true),
-	idna.CheckJoiners(true),
-	idna.StrictDomainName(true),
-	idna.VerifyDNSLength(true),
-)
-
 // asciiHost returns the host name that stands for domain, a JID's
 // domainpart, in DNS queries, connections and TLS (the reference identity
 // and server name indication): a domain name in A-labels (RFC 6125 section
@@ -138,7 +124,7 @@ func asciiHost(domain string) (host string, isIP bool, err error) {
 	if a, err := netip.ParseAddr(domain); err == nil && a.Is4() {
 		return a.String(), true, nil
 	}
-	host, err = dnsProfile.ToASCII(domain)
+	host, err = jid.ToASCII(domain)
 	if err != nil {
 		return "", false, fmt.Errorf("client: domain %q cannot be converted to a DNS name: %w", domain, err)
 	}

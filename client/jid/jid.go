@@ -301,14 +301,29 @@ func slowResource(s string) (string, error) {
 // domainProfile is IDNA2008 with the UTS 46 mapping for lookup
 // (non-transitional, so ß and ς stay), the hyphen, joiner and Bidi rules,
 // and STD3 (letters, digits, hyphen) for ASCII.
-var domainProfile = idna.New(
+var domainProfile = idna.New(domainOptions...)
+
+var domainOptions = []idna.Option{
 	idna.MapForLookup(),
 	idna.Transitional(false),
 	idna.BidiRule(),
 	idna.CheckHyphens(true),
 	idna.CheckJoiners(true),
 	idna.StrictDomainName(true),
-)
+}
+
+// dnsProfile is domainProfile with the DNS length limits: labels of 63
+// octets, names of 253.
+var dnsProfile = idna.New(append(domainOptions[:len(domainOptions):len(domainOptions)], idna.VerifyDNSLength(true))...)
+
+// ToASCII returns a domain name, such as a JID's domainpart, in A-labels
+// (RFC 5891), the form DNS queries, connections and TLS use (RFC 6125
+// section 6.4.2, RFC 6066 section 3), with the rules Parse applies to
+// domainparts and the DNS length limits. IP literals are not domain names:
+// callers handle them before.
+func ToASCII(domain string) (string, error) {
+	return dnsProfile.ToASCII(domain)
+}
 
 func enforceDomain(s string) (string, error) {
 	// RFC 7622 section 3.2: a final label separator is stripped before any

@@ -396,3 +396,19 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+func TestToASCII(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"example.com", "example.com"},
+		{"bücher.example", "xn--bcher-kva.example"},
+		{"BÜCHER.example", "xn--bcher-kva.example"},
+	} {
+		got, err := jid.ToASCII(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ToASCII(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := jid.ToASCII(strings.Repeat("a", 64) + ".example"); err == nil {
+		t.Error("a 64-octet label: no error")
+	}
+}
