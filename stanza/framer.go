@@ -382,30 +382,22 @@ loop:
 				}
 				f.ws = false
 			}
-			i := bytes.IndexByte(buf[pos:end], '<')
-			stop := end
-			if i >= 0 {
-				stop = pos + i
+			stop, lt, bad := frTextRun(buf, f.textFrom, pos, end)
+			if bad >= 0 {
+				return f.fail(ErrNotWellFormed, bad, "']]>' in character data")
 			}
-			if j := frBadCDEnd(buf, f.textFrom, pos, stop); j >= 0 {
-				return f.fail(ErrNotWellFormed, j, "']]>' in character data")
-			}
-			if i < 0 {
+			if !lt {
 				pos = end
 				break loop
 			}
 			return f.emit(FrameText, stop)
 
 		case frContent:
-			i := bytes.IndexByte(buf[pos:end], '<')
-			stop := end
-			if i >= 0 {
-				stop = pos + i
+			stop, lt, bad := frTextRun(buf, f.textFrom, pos, end)
+			if bad >= 0 {
+				return f.fail(ErrNotWellFormed, bad, "']]>' in character data")
 			}
-			if j := frBadCDEnd(buf, f.textFrom, pos, stop); j >= 0 {
-				return f.fail(ErrNotWellFormed, j, "']]>' in character data")
-			}
-			if i < 0 {
+			if !lt {
 				pos = end
 				break loop
 			}
@@ -690,6 +682,17 @@ loop:
 		return f.failLimit(ErrLimitElementSize, end, "frame size in bytes", f.lim.MaxElementBytes)
 	}
 	return FrameNone, 0
+}
+
+// frTextRun finds where the character data at buf[pos:end] stops: at the
+// next '<' (lt is set) or at end. bad is the index of the '>' of a "]]>" in
+// the character data from buf[from:], or -1.
+func frTextRun(buf []byte, from, pos, end int) (stop int, lt bool, bad int) {
+	stop = end
+	if i := bytes.IndexByte(buf[pos:end], '<'); i >= 0 {
+		stop, lt = pos+i, true
+	}
+	return stop, lt, frBadCDEnd(buf, from, pos, stop)
 }
 
 // frBadCDEnd returns the index of the '>' of a "]]>" in the character data
