@@ -217,7 +217,9 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 	}
 	if st.OrderName == "" {
 		for _, fl := range st.Fields {
-			b.Add(g.encodeField(st, fl))
+			for _, c := range g.encodeField(st, fl) {
+				b.Add(c)
+			}
 		}
 		b.Id("e").Dot("End").Call()
 		return
@@ -225,7 +227,9 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 	n := len(st.Fields)
 	b.If(jen.Len(jen.Id("v").Dot(st.OrderName)).Op("==").Lit(0)).BlockFunc(func(c *jen.Group) {
 		for _, fl := range st.Fields {
-			c.Add(g.encodeField(st, fl))
+			for _, x := range g.encodeField(st, fl) {
+				c.Add(x)
+			}
 		}
 		c.Id("e").Dot("End").Call()
 		c.Return()
@@ -237,7 +241,7 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 		jen.For(jen.Id("k").Op(":=").Lit(0), jen.Id("k").Op("<").Int().Call(jen.Id("r").Dot("N")), jen.Id("k").Op("++")).Block(
 			jen.Switch(jen.Id("r").Dot("Slot")).BlockFunc(func(sw *jen.Group) {
 				for _, fl := range st.Fields {
-					sw.Case(jen.Lit(fl.Slot)).Block(g.encodeOne(st, fl, jen.Id("n").Index(jen.Id("r").Dot("Slot"))))
+					sw.Case(jen.Lit(fl.Slot)).Block(g.encodeOne(st, fl, jen.Id("n").Index(jen.Id("r").Dot("Slot")), true)...)
 				}
 			}),
 			jen.Id("n").Index(jen.Id("r").Dot("Slot")).Op("++"),
@@ -246,39 +250,60 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 	for _, fl := range st.Fields {
 		if fl.Repeated || fl.Kind == ir.AnyField {
 			b.For(jen.Id("i").Op(":=").Id("n").Index(jen.Lit(fl.Slot)), jen.Id("i").Op("<").Len(jen.Id("v").Dot(fl.GoName)), jen.Id("i").Op("++")).Block(
-				g.encodeOne(st, fl, jen.Id("i")),
+				g.encodeOne(st, fl, jen.Id("i"), false)...,
 			)
 		} else {
-			b.If(jen.Id("n").Index(jen.Lit(fl.Slot)).Op("==").Lit(0)).Block(g.encodeOne(st, fl, jen.Lit(0)))
+			b.If(jen.Id("n").Index(jen.Lit(fl.Slot)).Op("==").Lit(0)).Block(g.encodeOne(st, fl, jen.Lit(0), false)...)
 		}
 	}
 	b.Id("e").Dot("End").Call()
 }
 
 // encodeField writes every value of a field, in canonical order.
-func (g *gen) encodeField(st *ir.Struct, fl *ir.Field) jen.Code {
+func (g *gen) encodeField(st *ir.Struct, fl *ir.Field) []jen.Code {
 	if fl.Repeated || fl.Kind == ir.AnyField {
-		return jen.For(jen.Id("i").Op(":=").Range().Id("v").Dot(fl.GoName)).Block(g.encodeOne(st, fl, jen.Id("i")))
+		return []jen.Code{jen.For(jen.Id("i").Op(":=").Range().Id("v").Dot(fl.GoName)).Block(g.encodeOne(st, fl, jen.Id("i"), false)...)}
 	}
-	return g.encodeOne(st, fl, jen.Lit(0))
+	return g.encodeOne(st, fl, jen.Lit(0), false)
 }
 
-// encodeOne writes the i-th value of a repeated field (i < len), or the
-// single value of a field when present.
-func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code) jen.Code {
+// encodeOne writes the i-th value of a repeated field, or the single value
+// of a field when present. With bounded set, i may be past the end of the
+// slice (a recorded order longer than the values) and is checked.
+func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code, bounded bool) []jen.Code {
 	v := jen.Id("v").Dot(fl.GoName)
 	if fl.Repeated || fl.Kind == ir.AnyField {
-		guard := jen.Add(i).Op("<").Len(v.Clone())
 		elem := v.Clone().Index(i)
+		var body []jen.Code
+		var cond []jen.Code
+		if bounded {
+			cond = append(cond, jen.Add(i).Op("<").Len(v.Clone()))
+		}
 		switch fl.Kind {
 		case ir.AnyField, ir.RawField:
-			return jen.If(jen.Add(guard).Op("&&").Add(elem.Clone()).Op("!=").Nil()).Block(elem.Clone().Dot("EncodeXMPP").Call(jen.Id("e")))
+			cond = append(cond, jen.Add(elem.Clone()).Op("!=").Nil())
+			body = []jen.Code{elem.Clone().Dot("EncodeXMPP").Call(jen.Id("e"))}
 		case ir.StructField:
-			return jen.If(guard).Block(g.encodeChild(fl, elem.Clone(), g.spaceExpr(fl.Name.Space, st.Pkg))...)
+			body = g.encodeChild(fl, elem.Clone(), g.spaceExpr(fl.Name.Space, st.Pkg))
 		case ir.ScalarField:
-			return jen.If(guard).Block(g.writeElement(fl, g.spaceExpr(fl.Name.Space, st.Pkg), elem.Clone())...)
+			body = g.writeElement(fl, g.spaceExpr(fl.Name.Space, st.Pkg), elem.Clone())
 		}
+		if len(cond) == 0 {
+			return body
+		}
+		c := jen.Add(cond[0])
+		for _, x := range cond[1:] {
+			c = c.Op("&&").Add(x)
+		}
+		return []jen.Code{jen.If(c).Block(body...)}
 	}
+	return []jen.Code{g.encodeSingle(st, fl)}
+}
+
+// encodeSingle writes the value of a field that is not repeated, when
+// present (always for a required one).
+func (g *gen) encodeSingle(st *ir.Struct, fl *ir.Field) jen.Code {
+	v := jen.Id("v").Dot(fl.GoName)
 	space := g.spaceExpr(fl.Name.Space, st.Pkg)
 	switch fl.Kind {
 	case ir.FlagField:

@@ -78,10 +78,8 @@ func (v *Block) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Item {
-		if i < len(v.Item) {
-			e.StartTrusted(NS, "item")
-			v.Item[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "item")
+		v.Item[i].encodeContent(e)
 	}
 	e.End()
 }
@@ -122,10 +120,8 @@ func (v *Blocklist) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Item {
-		if i < len(v.Item) {
-			e.StartTrusted(NS, "item")
-			v.Item[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "item")
+		v.Item[i].encodeContent(e)
 	}
 	e.End()
 }
@@ -205,10 +201,8 @@ func (v *Unblock) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Item {
-		if i < len(v.Item) {
-			e.StartTrusted(NS, "item")
-			v.Item[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "item")
+		v.Item[i].encodeContent(e)
 	}
 	e.End()
 }

@@ -174,19 +174,15 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Identity {
-			if i < len(v.Identity) {
-				e.StartTrusted(NS, "identity")
-				v.Identity[i].encodeContent(e)
-			}
+			e.StartTrusted(NS, "identity")
+			v.Identity[i].encodeContent(e)
 		}
 		for i := range v.Feature {
-			if i < len(v.Feature) {
-				e.StartTrusted(NS, "feature")
-				v.Feature[i].encodeContent(e)
-			}
+			e.StartTrusted(NS, "feature")
+			v.Feature[i].encodeContent(e)
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -219,19 +215,15 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Identity); i++ {
-		if i < len(v.Identity) {
-			e.StartTrusted(NS, "identity")
-			v.Identity[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "identity")
+		v.Identity[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Feature); i++ {
-		if i < len(v.Feature) {
-			e.StartTrusted(NS, "feature")
-			v.Feature[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "feature")
+		v.Feature[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}

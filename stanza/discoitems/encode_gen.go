@@ -125,10 +125,8 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Item {
-		if i < len(v.Item) {
-			e.StartTrusted(NS, "item")
-			v.Item[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "item")
+		v.Item[i].encodeContent(e)
 	}
 	e.End()
 }

@@ -58,7 +58,7 @@ func (v *Forwarded) encodeContent(e *stanza.Encoder) {
 			v.Delay.EncodeElement(e, "urn:xmpp:delay", "delay")
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -90,7 +90,7 @@ func (v *Forwarded) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[1]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}

@@ -274,7 +274,7 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-stanzas", "text")
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -544,7 +544,7 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[23]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
@@ -611,7 +611,7 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -643,7 +643,7 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
@@ -726,23 +726,19 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Subject {
-			if i < len(v.Subject) {
-				e.StartTrusted(NS, "subject")
-				v.Subject[i].encodeContent(e)
-			}
+			e.StartTrusted(NS, "subject")
+			v.Subject[i].encodeContent(e)
 		}
 		for i := range v.Body {
-			if i < len(v.Body) {
-				e.StartTrusted(NS, "body")
-				v.Body[i].encodeContent(e)
-			}
+			e.StartTrusted(NS, "body")
+			v.Body[i].encodeContent(e)
 		}
 		if v.Thread != nil {
 			e.StartTrusted(NS, "thread")
 			v.Thread.encodeContent(e)
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -789,16 +785,12 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Subject); i++ {
-		if i < len(v.Subject) {
-			e.StartTrusted(NS, "subject")
-			v.Subject[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "subject")
+		v.Subject[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Body); i++ {
-		if i < len(v.Body) {
-			e.StartTrusted(NS, "body")
-			v.Body[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "body")
+		v.Body[i].encodeContent(e)
 	}
 	if n[2] == 0 {
 		if v.Thread != nil {
@@ -807,7 +799,7 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[3]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
@@ -893,10 +885,8 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 			e.ElementTrusted(NS, "show", string(*v.Show))
 		}
 		for i := range v.Status {
-			if i < len(v.Status) {
-				e.StartTrusted(NS, "status")
-				v.Status[i].encodeContent(e)
-			}
+			e.StartTrusted(NS, "status")
+			v.Status[i].encodeContent(e)
 		}
 		if v.Priority != nil {
 			e.StartTrusted(NS, "priority")
@@ -904,7 +894,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 			e.End()
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -956,10 +946,8 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[1]; i < len(v.Status); i++ {
-		if i < len(v.Status) {
-			e.StartTrusted(NS, "status")
-			v.Status[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "status")
+		v.Status[i].encodeContent(e)
 	}
 	if n[2] == 0 {
 		if v.Priority != nil {
@@ -969,7 +957,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[3]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}

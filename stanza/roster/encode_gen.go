@@ -134,9 +134,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Group {
-		if i < len(v.Group) {
-			e.ElementTrusted(NS, "group", v.Group[i])
-		}
+		e.ElementTrusted(NS, "group", v.Group[i])
 	}
 	e.End()
 }
@@ -186,10 +184,8 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Item {
-		if i < len(v.Item) {
-			e.StartTrusted(NS, "item")
-			v.Item[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "item")
+		v.Item[i].encodeContent(e)
 	}
 	e.End()
 }

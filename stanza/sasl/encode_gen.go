@@ -861,12 +861,10 @@ func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Mechanism {
-			if i < len(v.Mechanism) {
-				e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
-			}
+			e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -893,12 +891,10 @@ func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Mechanism); i++ {
-		if i < len(v.Mechanism) {
-			e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
-		}
+		e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
 	}
 	for i := n[1]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}

@@ -173,7 +173,7 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-streams", "text")
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -478,7 +478,7 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[26]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
@@ -521,7 +521,7 @@ func (v *Features) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Any {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
@@ -602,7 +602,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 			v.Features.encodeContent(e)
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -645,7 +645,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[1]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}

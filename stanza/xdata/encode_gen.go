@@ -123,18 +123,14 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 			e.End()
 		}
 		for i := range v.Value {
-			if i < len(v.Value) {
-				e.ElementTrusted(NS, "value", v.Value[i])
-			}
+			e.ElementTrusted(NS, "value", v.Value[i])
 		}
 		for i := range v.Option {
-			if i < len(v.Option) {
-				e.StartTrusted(NS, "option")
-				v.Option[i].encodeContent(e)
-			}
+			e.StartTrusted(NS, "option")
+			v.Option[i].encodeContent(e)
 		}
 		for i := range v.Any {
-			if i < len(v.Any) && v.Any[i] != nil {
+			if v.Any[i] != nil {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
@@ -186,18 +182,14 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[2]; i < len(v.Value); i++ {
-		if i < len(v.Value) {
-			e.ElementTrusted(NS, "value", v.Value[i])
-		}
+		e.ElementTrusted(NS, "value", v.Value[i])
 	}
 	for i := n[3]; i < len(v.Option); i++ {
-		if i < len(v.Option) {
-			e.StartTrusted(NS, "option")
-			v.Option[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "option")
+		v.Option[i].encodeContent(e)
 	}
 	for i := n[4]; i < len(v.Any); i++ {
-		if i < len(v.Any) && v.Any[i] != nil {
+		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
@@ -240,10 +232,8 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Field {
-		if i < len(v.Field) {
-			e.StartTrusted(NS, "field")
-			v.Field[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "field")
+		v.Field[i].encodeContent(e)
 	}
 	e.End()
 }
@@ -334,10 +324,8 @@ func (v *Reported) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	for i := range v.Field {
-		if i < len(v.Field) {
-			e.StartTrusted(NS, "field")
-			v.Field[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "field")
+		v.Field[i].encodeContent(e)
 	}
 	e.End()
 }
@@ -422,25 +410,19 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			e.ElementTrusted(NS, "title", *v.Title)
 		}
 		for i := range v.Instructions {
-			if i < len(v.Instructions) {
-				e.ElementTrusted(NS, "instructions", v.Instructions[i])
-			}
+			e.ElementTrusted(NS, "instructions", v.Instructions[i])
 		}
 		for i := range v.Field {
-			if i < len(v.Field) {
-				e.StartTrusted(NS, "field")
-				v.Field[i].encodeContent(e)
-			}
+			e.StartTrusted(NS, "field")
+			v.Field[i].encodeContent(e)
 		}
 		if v.Reported != nil {
 			e.StartTrusted(NS, "reported")
 			v.Reported.encodeContent(e)
 		}
 		for i := range v.Item {
-			if i < len(v.Item) {
-				e.StartTrusted(NS, "item")
-				v.Item[i].encodeContent(e)
-			}
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
 		}
 		e.End()
 		return
@@ -485,15 +467,11 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[1]; i < len(v.Instructions); i++ {
-		if i < len(v.Instructions) {
-			e.ElementTrusted(NS, "instructions", v.Instructions[i])
-		}
+		e.ElementTrusted(NS, "instructions", v.Instructions[i])
 	}
 	for i := n[2]; i < len(v.Field); i++ {
-		if i < len(v.Field) {
-			e.StartTrusted(NS, "field")
-			v.Field[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "field")
+		v.Field[i].encodeContent(e)
 	}
 	if n[3] == 0 {
 		if v.Reported != nil {
@@ -502,10 +480,8 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[4]; i < len(v.Item); i++ {
-		if i < len(v.Item) {
-			e.StartTrusted(NS, "item")
-			v.Item[i].encodeContent(e)
-		}
+		e.StartTrusted(NS, "item")
+		v.Item[i].encodeContent(e)
 	}
 	e.End()
 }
