@@ -65,28 +65,35 @@ func TestSelect(t *testing.T) {
 		want       choice
 	}{
 		{"all, no TLS", allOffered, nil, nil, nil, false, choice{"SCRAM-SHA-512", "n,,", "", nil}},
-		{"all, TLS 1.3", allOffered, &tls13.client, nil, nil, false, choice{"SCRAM-SHA-512-PLUS", "p=tls-exporter,,", "tls-exporter", nil}},
+		// Under TLS 1.3 a server that advertises no channel-binding types
+		// may bind with tls-unique (ejabberd before 23.10), so -PLUS is
+		// not used and "y" keeps the downgrade check of servers that bind.
+		{"all, TLS 1.3", allOffered, &tls13.client, nil, nil, false, choice{"SCRAM-SHA-512", "y,,", "", nil}},
+		{"all, TLS 1.3, XEP-0440 tls-exporter", allOffered, &tls13.client, nil, []string{"tls-exporter"}, false, choice{"SCRAM-SHA-512-PLUS", "p=tls-exporter,,", "tls-exporter", nil}},
+		{"ejabberd 23.01 under TLS 1.3", []string{"SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "PLAIN"}, &tls13.client, nil, nil, false, choice{"SCRAM-SHA-1", "y,,", "", nil}},
+		{"ejabberd 23.01 under TLS 1.2", []string{"SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", "PLAIN"}, &tls12.client, nil, nil, false, choice{"SCRAM-SHA-1-PLUS", "p=tls-unique,,", "tls-unique", nil}},
+		{"TLS 1.3, no XEP-0440, PLUS not allowed: n", allOffered, &tls13.client, []string{"SCRAM-SHA-256"}, nil, false, choice{"SCRAM-SHA-256", "n,,", "", nil}},
 		{"all, TLS 1.2", allOffered, &tls12.client, nil, nil, false, choice{"SCRAM-SHA-512-PLUS", "p=tls-unique,,", "tls-unique", nil}},
 		{"Prosody 0.12 under TLS 1.2", []string{"SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "PLAIN"}, &tls12.client, nil, nil, false, choice{"SCRAM-SHA-256-PLUS", "p=tls-unique,,", "tls-unique", nil}},
 		{"Prosody 0.12 under TLS 1.3", []string{"SCRAM-SHA-1", "SCRAM-SHA-256", "PLAIN"}, &tls13.client, nil, nil, false, choice{"SCRAM-SHA-256", "y,,", "", nil}},
-		{"PLUS before a stronger hash", []string{"SCRAM-SHA-512", "SCRAM-SHA-1-PLUS"}, &tls13.client, nil, nil, false, choice{"SCRAM-SHA-1-PLUS", "p=tls-exporter,,", "tls-exporter", nil}},
+		{"PLUS before a stronger hash", []string{"SCRAM-SHA-512", "SCRAM-SHA-1-PLUS"}, &tls12.client, nil, nil, false, choice{"SCRAM-SHA-1-PLUS", "p=tls-unique,,", "tls-unique", nil}},
 		{"PLAIN only, no TLS", []string{"PLAIN"}, nil, nil, nil, false, choice{Err: auth.ErrNoMechanism}},
 		{"PLAIN only, no TLS, allowed", []string{"PLAIN"}, nil, nil, nil, true, choice{"PLAIN", "", "", nil}},
 		{"PLAIN only, TLS", []string{"PLAIN"}, &tls13.client, nil, nil, false, choice{"PLAIN", "", "", nil}},
 		{"SCRAM before PLAIN without TLS even when allowed", []string{"PLAIN", "SCRAM-SHA-1"}, nil, nil, nil, true, choice{"SCRAM-SHA-1", "n,,", "", nil}},
 		{"Allowed PLAIN only", allOffered, &tls13.client, []string{"PLAIN"}, nil, false, choice{"PLAIN", "", "", nil}},
 		{"Allowed forbids PLUS: n", allOffered, &tls13.client, []string{"SCRAM-SHA-1"}, nil, false, choice{"SCRAM-SHA-1", "n,,", "", nil}},
-		{"Allowed in any order", allOffered, &tls13.client, []string{"SCRAM-SHA-1", "PLAIN", "SCRAM-SHA-1-PLUS"}, nil, false, choice{"SCRAM-SHA-1-PLUS", "p=tls-exporter,,", "tls-exporter", nil}},
+		{"Allowed in any order", allOffered, &tls13.client, []string{"SCRAM-SHA-1", "PLAIN", "SCRAM-SHA-1-PLUS"}, []string{"tls-exporter"}, false, choice{"SCRAM-SHA-1-PLUS", "p=tls-exporter,,", "tls-exporter", nil}},
 		{"Allowed unknown name", allOffered, nil, []string{"SCRAM-SHA-224"}, nil, false, choice{Err: other}},
 		{"Allowed none offered", []string{"PLAIN"}, &tls13.client, []string{"SCRAM-SHA-256"}, nil, false, choice{Err: auth.ErrNoMechanism}},
 		{"PLUS only, no TLS", []string{"SCRAM-SHA-256-PLUS"}, nil, nil, nil, false, choice{Err: auth.ErrNoMechanism}},
 		{"end-point undefined for Ed25519: n", []string{"SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"}, &ed13.client, nil, []string{"tls-server-end-point"}, false, choice{"SCRAM-SHA-256", "n,,", "", nil}},
-		{"Ed25519, tls-exporter", []string{"SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"}, &ed13.client, nil, nil, false, choice{"SCRAM-SHA-256-PLUS", "p=tls-exporter,,", "tls-exporter", nil}},
+		{"Ed25519, tls-exporter", []string{"SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"}, &ed13.client, nil, []string{"tls-exporter", "tls-server-end-point"}, false, choice{"SCRAM-SHA-256-PLUS", "p=tls-exporter,,", "tls-exporter", nil}},
 		{"advertised order does not matter", allOffered, &tls12.client, nil, []string{"tls-unique", "tls-server-end-point"}, false, choice{"SCRAM-SHA-512-PLUS", "p=tls-server-end-point,,", "tls-server-end-point", nil}},
 		{"advertised unknown type only: n", []string{"SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"}, &tls13.client, nil, []string{"x-custom"}, false, choice{"SCRAM-SHA-256", "n,,", "", nil}},
 		{"XEP-0440 types but no PLUS: downgrade", []string{"SCRAM-SHA-256", "PLAIN"}, &tls13.client, nil, []string{"tls-exporter"}, false, choice{Err: auth.ErrDowngrade}},
 		{"XEP-0440 types we cannot compute, no PLUS: n", []string{"SCRAM-SHA-256"}, &tls13.client, nil, []string{"tls-unique"}, false, choice{"SCRAM-SHA-256", "n,,", "", nil}},
-		{"another variant's PLUS only: n", []string{"SCRAM-SHA-1-PLUS", "SCRAM-SHA-256"}, &tls13.client, []string{"SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"}, nil, false, choice{"SCRAM-SHA-256", "n,,", "", nil}},
+		{"another variant's PLUS only: n", []string{"SCRAM-SHA-1-PLUS", "SCRAM-SHA-256"}, &tls12.client, []string{"SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"}, nil, false, choice{"SCRAM-SHA-256", "n,,", "", nil}},
 		{"TLS 1.2 without tls-unique: n", []string{"SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"}, &noUnique, nil, nil, false, choice{"SCRAM-SHA-256", "n,,", "", nil}},
 		{"TLS 1.2 without tls-unique, none offered: n", []string{"SCRAM-SHA-256"}, &noUnique, nil, nil, false, choice{"SCRAM-SHA-256", "n,,", "", nil}},
 		{"nothing implemented", []string{"DIGEST-MD5", "X-OAUTH2"}, &tls13.client, nil, nil, false, choice{Err: auth.ErrNoMechanism}},
@@ -115,7 +122,10 @@ func TestNew(t *testing.T) {
 		advertised []string
 		want       choice
 	}{
-		{"PLUS offered and bindable: downgrade", "SCRAM-SHA-256", allOffered, &tls13.client, nil, nil, choice{Err: auth.ErrDowngrade}},
+		{"PLUS offered and bindable: downgrade", "SCRAM-SHA-256", allOffered, &tls13.client, nil, []string{"tls-exporter"}, choice{Err: auth.ErrDowngrade}},
+		{"PLUS offered and bindable under TLS 1.2: downgrade", "SCRAM-SHA-256", allOffered, &tls12.client, nil, nil, choice{Err: auth.ErrDowngrade}},
+		{"PLUS offered, TLS 1.3 without XEP-0440: y", "SCRAM-SHA-256", allOffered, &tls13.client, nil, nil, choice{"SCRAM-SHA-256", "y,,", "", nil}},
+		{"PLUS without XEP-0440 under TLS 1.3", "SCRAM-SHA-256-PLUS", allOffered, &tls13.client, nil, nil, choice{Err: auth.ErrNoMechanism}},
 		{"PLUS offered, no TLS: n", "SCRAM-SHA-256", allOffered, nil, nil, nil, choice{"SCRAM-SHA-256", "n,,", "", nil}},
 		{"PLUS offered but not allowed: n", "SCRAM-SHA-256", allOffered, &tls13.client, []string{"SCRAM-SHA-256"}, nil, choice{"SCRAM-SHA-256", "n,,", "", nil}},
 		{"no PLUS offered: y", "SCRAM-SHA-1", []string{"SCRAM-SHA-1"}, &tls12.client, nil, nil, choice{"SCRAM-SHA-1", "y,,", "", nil}},

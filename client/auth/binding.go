@@ -29,11 +29,19 @@ const (
 // compute, strongest first, for choosing among those a server advertises.
 var BindingPreference = []string{TLSExporter, TLSServerEndPoint, TLSUnique}
 
+// errNoDefaultBinding is the error of channelBinding under TLS 1.3 when
+// the server advertised no channel-binding types (XEP-0440): there is no
+// type both sides are known to compute (see the package documentation,
+// "Channel binding"). This side could bind, so a SCRAM mechanism without
+// -PLUS sends the "y" flag rather than "n".
+var errNoDefaultBinding = errors.New("TLS 1.3 and no channel-binding types advertised (XEP-0440): servers that predate RFC 9266 bind with tls-unique, which TLS 1.3 does not define, so no type is known to match")
+
 // channelBinding computes the channel binding for cs. With advertised
 // types (XEP-0440) it takes the first of BindingPreference the server
-// advertised that can be computed; without, the default of RFC 9266
-// section 3: tls-exporter under TLS 1.3, tls-unique (RFC 5802's default)
-// before it.
+// advertised that can be computed. Without, under TLS 1.2 and older it
+// uses tls-unique, the default of RFC 5802 that every server binding
+// without XEP-0440 implements; under TLS 1.3 it returns
+// errNoDefaultBinding.
 func channelBinding(cs *tls.ConnectionState, advertised []string) (scram.ChannelBinding, error) {
 	if cs == nil {
 		return scram.ChannelBinding{}, errors.New("the connection is not TLS")
@@ -53,7 +61,7 @@ func channelBinding(cs *tls.ConnectionState, advertised []string) (scram.Channel
 			return scram.ChannelBinding{}, fmt.Errorf("the server advertises only %q", advertised)
 		}
 	case cs.Version >= tls.VersionTLS13:
-		types = []string{TLSExporter}
+		return scram.ChannelBinding{}, errNoDefaultBinding
 	default:
 		types = []string{TLSUnique}
 	}

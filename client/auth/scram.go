@@ -61,11 +61,19 @@ func newSCRAM(name string, offered []string, cfg Config) (*scramMech, error) {
 	// RFC 5802 section 6: a client that supports channel binding sends "y"
 	// when the server does not appear to ("n" would let an attacker strip
 	// the -PLUS names unnoticed); one that does not, or cannot here, sends
-	// "n". This side supports it when a binding can be computed and the
-	// -PLUS variant is allowed.
+	// "n". This side supports it when a binding can be computed (or only
+	// the type is unknown, errNoDefaultBinding) and the -PLUS variant is
+	// allowed.
 	plus := name + "-PLUS"
 	anyPlus := slices.ContainsFunc(offered, func(s string) bool { return strings.HasSuffix(s, "-PLUS") })
 	switch {
+	case errors.Is(cbErr, errNoDefaultBinding) && cfg.allows(plus):
+		// TLS 1.3, no XEP-0440: the server may offer -PLUS, but binding
+		// with a type it may not compute fails the login (ejabberd before
+		// 23.10). "y" still fails closed at a server that binds and checks
+		// the flag, which is what a server advertising XEP-0440 is when an
+		// attacker stripped that advertisement.
+		m.conv = client.NewConversationAdvertisingChannelBinding() // "y"
 	case cbErr != nil || !cfg.allows(plus):
 		m.conv = client.NewConversation() // "n"
 	case slices.Contains(offered, plus):

@@ -124,7 +124,7 @@ func TestSCRAMExchanges(t *testing.T) {
 	}{
 		{"no TLS", false, nil, nil, "", result{Flag: "n,,", Valid: true, Verified: true}},
 		{"TLS 1.3 no PLUS offered", false, tls13, nil, "", result{Flag: "y,,", Valid: true, Verified: true}},
-		{"TLS 1.3 default tls-exporter", true, tls13, nil, "tls-exporter", result{Flag: "p=tls-exporter,,", Binding: "tls-exporter", Valid: true, Verified: true}},
+		{"TLS 1.3 advertised tls-exporter", true, tls13, []string{"tls-exporter"}, "tls-exporter", result{Flag: "p=tls-exporter,,", Binding: "tls-exporter", Valid: true, Verified: true}},
 		{"TLS 1.3 advertised tls-server-end-point", true, tls13, []string{"tls-server-end-point"}, "tls-server-end-point", result{Flag: "p=tls-server-end-point,,", Binding: "tls-server-end-point", Valid: true, Verified: true}},
 		{"TLS 1.3 advertised all", true, tls13, []string{"tls-unique", "tls-server-end-point", "tls-exporter"}, "tls-exporter", result{Flag: "p=tls-exporter,,", Binding: "tls-exporter", Valid: true, Verified: true}},
 		{"TLS 1.2 default tls-unique", true, tls12, nil, "tls-unique", result{Flag: "p=tls-unique,,", Binding: "tls-unique", Valid: true, Verified: true}},
@@ -198,7 +198,7 @@ func TestSCRAMFailures(t *testing.T) {
 			}
 		})
 		t.Run(name+"/tampered server signature", func(t *testing.T) {
-			m, err := auth.New(name+"-PLUS", []string{name + "-PLUS"}, auth.Config{Username: user, Password: password, TLS: &tls13.client})
+			m, err := auth.New(name+"-PLUS", []string{name + "-PLUS"}, auth.Config{Username: user, Password: password, TLS: &tls13.client, ChannelBindings: []string{"tls-exporter"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -225,11 +225,11 @@ func TestSCRAMFailures(t *testing.T) {
 			advertised         []string
 			serverBindingCheck string
 		}{
-			{"tls-exporter", tls13, tls13b, nil, "tls-exporter"},
+			{"tls-exporter", tls13, tls13b, []string{"tls-exporter"}, "tls-exporter"},
 			{"tls-unique", tls12, tls12b, nil, "tls-unique"},
 		} {
 			t.Run(name+"/man in the middle "+mitm.typ, func(t *testing.T) {
-				m, err := auth.New(name+"-PLUS", []string{name + "-PLUS"}, auth.Config{Username: user, Password: password, TLS: &mitm.client.client})
+				m, err := auth.New(name+"-PLUS", []string{name + "-PLUS"}, auth.Config{Username: user, Password: password, TLS: &mitm.client.client, ChannelBindings: mitm.advertised})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -246,7 +246,8 @@ func TestSCRAMFailures(t *testing.T) {
 		}
 	}
 	t.Run("server checks another binding type", func(t *testing.T) {
-		m, err := auth.New("SCRAM-SHA-256-PLUS", []string{"SCRAM-SHA-256-PLUS"}, auth.Config{Username: user, Password: password, TLS: &tls13.client})
+		// The server advertises tls-exporter but checks another type.
+		m, err := auth.New("SCRAM-SHA-256-PLUS", []string{"SCRAM-SHA-256-PLUS"}, auth.Config{Username: user, Password: password, TLS: &tls13.client, ChannelBindings: []string{"tls-exporter"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -126,7 +126,7 @@ func TestThroughStream(t *testing.T) {
 		for _, c := range cases {
 			t.Run(name+"/"+c.name, func(t *testing.T) {
 				offered := []string{name, strings.TrimSuffix(name, "-PLUS")}
-				m, err := auth.Select(offered, auth.Config{Username: user, Password: c.password, TLS: &tls13.client})
+				m, err := auth.Select(offered, auth.Config{Username: user, Password: c.password, TLS: &tls13.client, ChannelBindings: []string{"tls-exporter"}})
 				if err != nil {
 					t.Fatal(err)
 				}
