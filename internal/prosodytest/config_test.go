@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/protoxmpp/protoxmpp/internal/testproc"
 )
 
 func TestLuaString(t *testing.T) {
@@ -153,7 +155,7 @@ func TestWriteCert(t *testing.T) {
 		t.Run(tt.domain, func(t *testing.T) {
 			dir := t.TempDir()
 			certFile, keyFile := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
-			certPEM, err := writeCert(certFile, keyFile, tt.domain)
+			certPEM, err := testproc.WriteCert(certFile, keyFile, tt.domain)
 			if err != nil {
 				t.Fatal(err)
 			}

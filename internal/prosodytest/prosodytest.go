@@ -6,15 +6,15 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/protoxmpp/protoxmpp/internal/testproc"
 )
 
 // Options configures a server. The zero value is a server for "localhost"
@@ -78,12 +78,12 @@ type Server struct {
 	// environment variable PROSODYTEST_DEBUG is 1, info otherwise).
 	LogFile string
 
-	proc *process
+	proc *testproc.Process
 }
 
 // ErrKilled is the error of Stop when Prosody was still running 5 seconds
 // after SIGTERM and had to be killed.
-var ErrKilled = errors.New("prosodytest: prosody ignored SIGTERM and was killed")
+var ErrKilled = testproc.ErrKilled
 
 // ErrUserExists is the error of RegisterErr when the account exists.
 var ErrUserExists = errors.New("prosodytest: user already exists")
@@ -174,7 +174,12 @@ func StartProcess(opts Options) (*Server, func() error, error) {
 // for the process to end. It returns an error when the process had already
 // exited (a crash), exited with a failure status, or had to be killed
 // (matching ErrKilled). Calls after the first return the first result.
-func (s *Server) Stop() error { return s.proc.stop() }
+func (s *Server) Stop() error {
+	if err := s.proc.Stop(stopGrace); err != nil {
+		return fmt.Errorf("prosodytest: %w", err)
+	}
+	return nil
+}
 
 // Register creates the account user@Domain with password, failing tb on
 // error (an existing account is an error).
@@ -266,7 +271,7 @@ func start(dir string, opts Options) (*Server, error) {
 		LogFile:    filepath.Join(dir, logName),
 		CAPool:     x509.NewCertPool(),
 	}
-	certPEM, err := writeCert(s.CAFile, filepath.Join(dir, keyName), opts.Domain)
+	certPEM, err := testproc.WriteCert(s.CAFile, filepath.Join(dir, keyName), opts.Domain)
 	if err != nil {
 		return nil, err
 	}
@@ -293,14 +298,14 @@ func start(dir string, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = p.waitReady(s.LogFile, ports, opts.StartTimeout)
+		err = waitReady(p, s.LogFile, ports, opts.StartTimeout)
 		if err == nil {
 			s.C2SAddr = "127.0.0.1:" + strconv.Itoa(ports[0])
 			s.DirectTLSAddr = "127.0.0.1:" + strconv.Itoa(ports[1])
 			s.proc = p
 			return s, nil
 		}
-		p.stop()
+		p.Stop(stopGrace)
 		if !errors.Is(err, errPortTaken) || attempt == startAttempts {
 			return nil, fmt.Errorf("%w\n%s", err, tail(dir))
 		}
@@ -312,77 +317,42 @@ func start(dir string, opts Options) (*Server, error) {
 // pickPorts is freePorts, replaced in a test to force a bind failure.
 var pickPorts = freePorts
 
-// freePorts returns n distinct loopback TCP ports that were free a moment
-// ago (Prosody binds them later, so another process may win the race).
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("prosodytest: pick a port: %w", err)
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
-
-// process is a running prosody.
-type process struct {
-	cmd     *exec.Cmd
-	done    chan struct{} // closed when the process has exited and been reaped
-	waitErr error         // cmd.Wait's result, set before done is closed
-	once    sync.Once
-	stopErr error
-}
+// freePorts returns n distinct free loopback ports.
+func freePorts(n int) ([]int, error) { return testproc.FreePorts(n) }
 
 // launch starts prosody in the foreground with cfg, its console output
 // going to a file in dir.
-func launch(prosody, cfg, dir string, maxClients int) (*process, error) {
-	console, err := os.OpenFile(filepath.Join(dir, consoleName), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+func launch(prosody, cfg, dir string, maxClients int) (*testproc.Process, error) {
+	cmd := exec.Command(prosody, "-F", "--config", cfg)
+	if maxClients > 0 {
+		cmd = testproc.RaiseFileLimit(cmd, uint64(maxClients)+256)
+	}
+	cmd.Dir = dir
+	p, err := testproc.Launch("prosody", cmd, filepath.Join(dir, consoleName))
 	if err != nil {
 		return nil, fmt.Errorf("prosodytest: %w", err)
 	}
-	defer console.Close() // the child has its own copy
-	cmd := exec.Command(prosody, "-F", "--config", cfg)
-	if maxClients > 0 {
-		cmd = raiseFileLimit(cmd, uint64(maxClients)+256)
-	}
-	cmd.Dir = dir
-	cmd.Stdout = console
-	cmd.Stderr = console
-	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("prosodytest: start prosody: %w", err)
-	}
-	p := &process{cmd: cmd, done: make(chan struct{})}
-	go func() {
-		p.waitErr = cmd.Wait()
-		close(p.done)
-	}()
 	return p, nil
 }
 
 // waitReady waits until the log says startup has finished with both ports
-// listening, and both accept a TCP connection. It fails with errPortTaken when Prosody could not bind
-// one, and with an error when it exits, a module does not load, or
-// timeout passes.
-func (p *process) waitReady(logFile string, ports []int, timeout time.Duration) error {
+// listening, and both accept a TCP connection. It fails with errPortTaken
+// when Prosody could not bind one, and with an error when it exits, a
+// module does not load, or timeout passes.
+func waitReady(p *testproc.Process, logFile string, ports []int, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		select {
-		case <-p.done:
-			return fmt.Errorf("prosodytest: prosody exited during start (%v)", p.waitErr)
-		default:
+		if err := p.Exited(); err != nil {
+			return fmt.Errorf("prosodytest: during start: %w", err)
 		}
 		data, _ := os.ReadFile(logFile)
 		log := string(data)
 		if i := strings.Index(log, bindFailure); i >= 0 {
-			return fmt.Errorf("%w: %s", errPortTaken, lineAt(log, i))
+			return fmt.Errorf("%w: %s", errPortTaken, testproc.LineAt(log, i))
 		}
 		for _, failure := range moduleFailures {
 			if i := strings.Index(log, failure); i >= 0 {
-				return fmt.Errorf("prosodytest: %s", lineAt(log, i))
+				return fmt.Errorf("prosodytest: %s", testproc.LineAt(log, i))
 			}
 		}
 		// Once readyLine is logged, every failure above would be too.
@@ -392,7 +362,7 @@ func (p *process) waitReady(logFile string, ports []int, timeout time.Duration) 
 					return fmt.Errorf("prosodytest: prosody started without %s on port %d", svc, ports[i])
 				}
 			}
-			if accepts(ports[0]) && accepts(ports[1]) {
+			if testproc.Accepts(loopback(ports[0])) && testproc.Accepts(loopback(ports[1])) {
 				return nil
 			}
 		}
@@ -403,51 +373,7 @@ func (p *process) waitReady(logFile string, ports []int, timeout time.Duration) 
 	}
 }
 
-// accepts reports whether a TCP connection to the loopback port succeeds.
-func accepts(port int) bool {
-	c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
-	if err != nil {
-		return false
-	}
-	c.Close()
-	return true
-}
-
-// stop ends the process once: SIGTERM, SIGKILL after stopGrace.
-func (p *process) stop() error {
-	p.once.Do(func() {
-		select {
-		case <-p.done:
-			p.stopErr = fmt.Errorf("prosodytest: prosody had exited before stop (%v)", p.waitErr)
-			return
-		default:
-		}
-		if err := terminate(p.cmd.Process); err != nil {
-			p.cmd.Process.Kill()
-		}
-		select {
-		case <-p.done:
-			if p.waitErr != nil {
-				p.stopErr = fmt.Errorf("prosodytest: prosody stopped with %v", p.waitErr)
-			}
-		case <-time.After(stopGrace):
-			p.cmd.Process.Kill()
-			<-p.done
-			p.stopErr = fmt.Errorf("%w (still running %v after it)", ErrKilled, stopGrace)
-		}
-	})
-	return p.stopErr
-}
-
-// lineAt returns the line of s holding byte i.
-func lineAt(s string, i int) string {
-	start := strings.LastIndexByte(s[:i], '\n') + 1
-	end := strings.IndexByte(s[i:], '\n')
-	if end < 0 {
-		return s[start:]
-	}
-	return s[start : i+end]
-}
+func loopback(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
 
 // tailLines is how much of the log an error shows.
 const tailLines = 40
@@ -455,21 +381,8 @@ const tailLines = 40
 // tail returns the end of the log and the console output in dir, for
 // error messages.
 func tail(dir string) string {
-	var b strings.Builder
-	for _, name := range []string{logName, consoleName} {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		text := strings.TrimRight(string(data), "\n")
-		if err != nil || text == "" {
-			continue
-		}
-		lines := strings.Split(text, "\n")
-		if len(lines) > tailLines {
-			lines = lines[len(lines)-tailLines:]
-		}
-		fmt.Fprintf(&b, "--- %s (last %d lines) ---\n%s\n", filepath.Join(dir, name), len(lines), strings.Join(lines, "\n"))
+	if t := testproc.Tail(dir, tailLines, logName, consoleName); t != "" {
+		return t
 	}
-	if b.Len() == 0 {
-		return "(prosody wrote no log)"
-	}
-	return b.String()
+	return "(prosody wrote no log)"
 }

@@ -448,7 +448,7 @@ func TestStartRetriesTakenPort(t *testing.T) {
 func TestMaxClients(t *testing.T) {
 	t.Parallel()
 	s := Start(t, Options{MaxClients: 3000})
-	limits, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(s.proc.cmd.Process.Pid), "limits"))
+	limits, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(s.proc.Pid()), "limits"))
 	if err != nil {
 		t.Skipf("no /proc: %v", err)
 	}

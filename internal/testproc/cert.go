@@ -1,4 +1,4 @@
-package prosodytest
+package testproc
 
 import (
 	"crypto/ecdsa"
@@ -18,22 +18,22 @@ import (
 // for a load test, short enough that a leaked one is worthless.
 const certValidity = 7 * 24 * time.Hour
 
-// writeCert generates a self-signed ECDSA P-256 certificate for domain,
+// WriteCert generates a self-signed ECDSA P-256 certificate for domain,
 // localhost, 127.0.0.1 and ::1, writes it and its key as PEM to certFile
 // and keyFile, and returns the certificate's PEM.
-func writeCert(certFile, keyFile, domain string) ([]byte, error) {
+func WriteCert(certFile, keyFile, domain string) ([]byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("prosodytest: generate key: %w", err)
+		return nil, fmt.Errorf("testproc: generate key: %w", err)
 	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 	if err != nil {
-		return nil, fmt.Errorf("prosodytest: serial number: %w", err)
+		return nil, fmt.Errorf("testproc: serial number: %w", err)
 	}
 	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: domain, Organization: []string{"prosodytest"}},
+		Subject:      pkix.Name{CommonName: domain, Organization: []string{"protoxmpp test server"}},
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.Add(certValidity),
 		// Self-signed and handed to clients as their only root.
@@ -53,19 +53,19 @@ func writeCert(certFile, keyFile, domain string) ([]byte, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return nil, fmt.Errorf("prosodytest: create certificate: %w", err)
+		return nil, fmt.Errorf("testproc: create certificate: %w", err)
 	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		return nil, fmt.Errorf("prosodytest: marshal key: %w", err)
+		return nil, fmt.Errorf("testproc: marshal key: %w", err)
 	}
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	// Prosody runs as the calling user, so owner-only files are readable.
+	// The server runs as the calling user, so owner-only files are readable.
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		return nil, fmt.Errorf("prosodytest: %w", err)
+		return nil, fmt.Errorf("testproc: %w", err)
 	}
 	if err := os.WriteFile(certFile, certPEM, 0o644); err != nil {
-		return nil, fmt.Errorf("prosodytest: %w", err)
+		return nil, fmt.Errorf("testproc: %w", err)
 	}
 	return certPEM, nil
 }

@@ -1,9 +1,9 @@
-package prosodytest
+package testproc
 
 import "syscall"
 
-// sysProcAttr makes the kernel kill prosody when the test binary dies
+// SysProcAttr makes the kernel kill the server when the test binary dies
 // (a panic, a timeout, SIGKILL), so no server outlives its test.
-func sysProcAttr() *syscall.SysProcAttr {
+func SysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package prosodytest
+package testproc
 
 import (
 	"os"
@@ -9,14 +9,14 @@ import (
 	"syscall"
 )
 
-// terminate asks the process to shut down cleanly.
-func terminate(p *os.Process) error { return p.Signal(syscall.SIGTERM) }
+// Terminate asks the process to shut down cleanly.
+func Terminate(p *os.Process) error { return p.Signal(syscall.SIGTERM) }
 
-// raiseFileLimit returns cmd run through /bin/sh after raising the soft
+// RaiseFileLimit returns cmd run through /bin/sh after raising the soft
 // open-file limit to want (capped at the hard limit). Go restores the
 // limit it found at start in children, so the parent's raised limit is
 // not inherited.
-func raiseFileLimit(cmd *exec.Cmd, want uint64) *exec.Cmd {
+func RaiseFileLimit(cmd *exec.Cmd, want uint64) *exec.Cmd {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && lim.Max < want {
 		want = lim.Max

@@ -1,8 +1,0 @@
-//go:build !linux
-
-package prosodytest
-
-import "syscall"
-
-// sysProcAttr returns nil: only Linux can tie the server's life to ours.
-func sysProcAttr() *syscall.SysProcAttr { return nil }
