@@ -252,6 +252,33 @@ func (e *env) subscribeCmd(ctx context.Context, args []string) (err error) {
 			}
 		}
 	})
+	// The answer is also a roster push, which every server sends to the
+	// resources that fetched the roster: ejabberd 23.01 delivers the
+	// subscribed or unsubscribed presence only to available resources
+	// (RFC 6121 section 3.1.6 says interested ones), and this session
+	// sends no presence.
+	asked := false
+	c.HandleRoster(func(ev client.RosterEvent) {
+		if ev.Item.JID != contact.Bare() {
+			return
+		}
+		var typ jabberclient.PresenceType
+		switch sub := ev.Item.Subscription; {
+		case sub == roster.ItemSubscriptionTo || sub == roster.ItemSubscriptionBoth:
+			typ = jabberclient.PresenceTypeSubscribed
+		case ev.Item.Ask:
+			asked = true
+			return
+		case asked && !ev.Removed:
+			typ = jabberclient.PresenceTypeUnsubscribed
+		default:
+			return
+		}
+		select {
+		case answer <- typ:
+		default:
+		}
+	})
 	// The answer is delivered to the account's interested resources, those
 	// that fetched the roster (RFC 6121 sections 2.2 and 3.1.5).
 	if err := s.step(ctx, func(ctx context.Context) error {
