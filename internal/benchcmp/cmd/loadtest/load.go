@@ -72,6 +72,7 @@ type config struct {
 	MemProfile io.Writer     // heap profile taken with the sessions idle, or nil
 	Mellium    bool          // also measure mellium's heap per idle session
 	Log        io.Writer     // progress lines
+	Server     string        // "prosody" (default) or "ejabberd"
 }
 
 // user and password of session i.

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/protoxmpp/protoxmpp/internal/prosodytest"
 )
 
 func main() {
@@ -26,14 +25,19 @@ func main() {
 		memprofile = flag.String("memprofile", "", "write a heap profile taken with the sessions idle to `file`")
 		mellium    = flag.Bool("mellium", false, "also log N mellium.im/xmpp sessions in and measure their heap per idle session")
 		quiet      = flag.Bool("q", false, "no progress lines on standard error")
+		server     = flag.String("server", "prosody", "the server to load: prosody (Prosody 0.12) or ejabberd (ejabberd 23.01)")
 	)
 	flag.Parse()
-	cfg := config{N: *n, M: *m, Parallel: *parallel, Interval: *interval, Settle: *settle, Mellium: *mellium}
+	cfg := config{N: *n, M: *m, Parallel: *parallel, Interval: *interval, Settle: *settle, Mellium: *mellium, Server: *server}
 	if !*quiet {
 		cfg.Log = os.Stderr
 	}
 	if *register != "shell" && *register != "adduser" {
 		fmt.Fprintf(os.Stderr, "loadtest: -register %q: want shell or adduser\n", *register)
+		os.Exit(2)
+	}
+	if *server != "prosody" && *server != "ejabberd" {
+		fmt.Fprintf(os.Stderr, "loadtest: -server %q: want prosody or ejabberd\n", *server)
 		os.Exit(2)
 	}
 	if err := mainErr(cfg, *timeout, *cpuprofile, *memprofile, *register, *regPar, os.Stdout); err != nil {
@@ -66,35 +70,17 @@ func mainErr(cfg config, timeout time.Duration, cpuprofile, memprofile, register
 	}
 
 	t0 := time.Now()
-	// mod_admin_shell is for -register shell; it only adds the admin
-	// console's socket.
-	s, stop, err := prosodytest.StartProcess(prosodytest.Options{MaxClients: 2*cfg.N + 16, Modules: []string{"admin_shell"}})
+	t, stop, err := startTarget(cfg, register, regPar)
 	if err != nil {
-		return fmt.Errorf("start prosody: %w", err)
+		return err
 	}
 	defer func() {
 		if serr := stop(); err == nil && serr != nil {
-			err = fmt.Errorf("stop prosody: %w", serr)
+			err = fmt.Errorf("stop %s: %w", cfg.Server, serr)
 		}
 	}()
 	if cfg.Log != nil {
-		fmt.Fprintf(cfg.Log, "prosody %s on %s, started in %v\n", s.Domain, s.C2SAddr, time.Since(t0).Round(time.Millisecond))
-	}
-	t := target{Domain: s.Domain, Addr: s.C2SAddr, CAs: s.CAPool}
-	if pid, err := prosodyPID(s.Dir); err == nil {
-		t.ServerCPU = func() (time.Duration, error) { return pidCPU(pid) }
-	}
-	switch register {
-	case "shell":
-		t.RegisterMethod = "prosodyctl shell, user:create"
-		t.Register = func(ctx context.Context, users, passwords []string) error {
-			return shellRegister(ctx, s, users, passwords)
-		}
-	default:
-		t.RegisterMethod = fmt.Sprintf("prosodyctl adduser each, %d at once", regPar)
-		t.Register = func(ctx context.Context, users, passwords []string) error {
-			return forEach(ctx, len(users), max(regPar, 1), func(i int) error { return s.RegisterErr(users[i], passwords[i]) })
-		}
+		fmt.Fprintf(cfg.Log, "%s %s on %s, started in %v\n", cfg.Server, t.Domain, t.Addr, time.Since(t0).Round(time.Millisecond))
 	}
 	rep, err := run(ctx, cfg, t)
 	if err == nil && cfg.Mellium {

@@ -6,27 +6,33 @@ import (
 	"testing"
 	"time"
 
+	"github.com/protoxmpp/protoxmpp/internal/ejabberdtest"
 	"github.com/protoxmpp/protoxmpp/internal/prosodytest"
 )
 
-// prosodyTarget starts a Prosody for the test (skipped when it is not
-// installed, failed when CI=true) with accounts created through the admin
-// console.
-func prosodyTarget(t *testing.T) target {
+// testTarget starts a server of kind for the test (skipped when it is not
+// installed, failed when CI=true), with accounts created through Prosody's
+// admin console or ejabberd's HTTP API.
+func testTarget(t *testing.T, kind string) target {
 	t.Helper()
-	s := prosodytest.Start(t, prosodytest.Options{Modules: []string{"admin_shell"}})
-	tg := target{Domain: s.Domain, Addr: s.C2SAddr, CAs: s.CAPool, RegisterMethod: "shell"}
-	tg.Register = func(ctx context.Context, users, passwords []string) error {
-		return shellRegister(ctx, s, users, passwords)
+	switch kind {
+	case "ejabberd":
+		return ejabberdTarget(ejabberdtest.Start(t, ejabberdtest.Options{}), 4)
+	default:
+		return prosodyTarget(prosodytest.Start(t, prosodytest.Options{Modules: []string{"admin_shell"}}), "shell", 1)
 	}
-	if pid, err := prosodyPID(s.Dir); err == nil {
-		tg.ServerCPU = func() (time.Duration, error) { return pidCPU(pid) }
-	}
-	return tg
 }
 
-func TestRunProsody(t *testing.T) {
-	tg := prosodyTarget(t)
+var servers = []string{"prosody", "ejabberd"}
+
+func TestRun(t *testing.T) {
+	for _, kind := range servers {
+		t.Run(kind, func(t *testing.T) { testRun(t, kind) })
+	}
+}
+
+func testRun(t *testing.T, kind string) {
+	tg := testTarget(t, kind)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rep, err := run(ctx, config{N: 6, M: 5, Parallel: 3}, tg)
@@ -58,7 +64,13 @@ func TestRunProsody(t *testing.T) {
 // TestRunLoginFailure checks that a session that cannot log in fails the
 // run (here: its account was never created).
 func TestRunLoginFailure(t *testing.T) {
-	tg := prosodyTarget(t)
+	for _, kind := range servers {
+		t.Run(kind, func(t *testing.T) { testRunLoginFailure(t, kind) })
+	}
+}
+
+func testRunLoginFailure(t *testing.T, kind string) {
+	tg := testTarget(t, kind)
 	register := tg.Register
 	tg.Register = func(ctx context.Context, users, passwords []string) error {
 		return register(ctx, users[:len(users)-1], passwords[:len(passwords)-1])
@@ -79,7 +91,7 @@ func TestShellRegisterRefusesQuoting(t *testing.T) {
 }
 
 func TestMellium(t *testing.T) {
-	tg := prosodyTarget(t)
+	tg := testTarget(t, "prosody")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	users, passwords := []string{user(0), user(1)}, []string{password(0), password(1)}
