@@ -1,10 +1,12 @@
-// Command loadtest puts a real Prosody on loopback under the load of many
-// protoxmpp client sessions and reports what it measured.
+// Command loadtest puts a real Prosody or ejabberd on loopback under the
+// load of many protoxmpp client sessions and reports what it measured.
 //
-// It starts a throwaway Prosody with internal/prosodytest, creates N
-// accounts (by default through Prosody's admin console, one prosodyctl
-// shell per 500 accounts, about 200 a second; one "prosodyctl adduser"
-// each takes about 0.08 s), then logs N sessions in (STARTTLS, SASL,
+// It starts a throwaway server (-server prosody, the default, with
+// internal/prosodytest; -server ejabberd with internal/ejabberdtest),
+// creates N accounts (Prosody: by default through its admin console, one
+// prosodyctl shell per 500 accounts, about 200 a second, while one
+// "prosodyctl adduser" each takes about 0.08 s; ejabberd: through its HTTP
+// API, -register-parallel at once, about 130 a second), then logs N sessions in (STARTTLS, SASL,
 // resource binding, roster fetch, initial presence; -parallel at once),
 // and has each session send M chat messages to the next one. It reports:
 //
@@ -20,7 +22,7 @@
 //   - messages per second, from the first send to the last receipt, and
 //     the send-to-receive latency percentiles (p50, p90, p99, max);
 //   - the messages sent, received, duplicated and stray, and the CPU time
-//     of the clients and of Prosody in each phase.
+//     of the clients and of the server in each phase.
 //
 // Every message sent must be received exactly once, from the expected
 // sender, with the expected body: anything else, a session that fails or

@@ -31,6 +31,8 @@ type target struct {
 	// ServerCPU returns the CPU time the server process has used so far;
 	// nil when unknown.
 	ServerCPU func() (time.Duration, error)
+	// ServerName names the server in the report ("Prosody", "ejabberd").
+	ServerName string
 }
 
 // cpuMeter measures the CPU time of this process and the server over a
@@ -236,6 +238,7 @@ func run(ctx context.Context, cfg config, t target) (*report, error) {
 	})
 	rep.Login = time.Since(t0)
 	rep.LoginCPU = meter.stop()
+	rep.LoginCPU.ServerName = t.ServerName
 	if err != nil {
 		return rep, fmt.Errorf("login: %w", err)
 	}
@@ -301,6 +304,7 @@ func run(ctx context.Context, cfg config, t target) (*report, error) {
 		waitErr = fmt.Errorf("waiting for messages: %w", ctx.Err())
 	}
 	rep.MessageCPU = meter.stop()
+	rep.MessageCPU.ServerName = t.ServerName
 	rep.Messages = time.Duration(led.last.Load())
 	rep.Received, rep.Duplicates, rep.Stray = led.received.Load(), led.dups.Load(), led.stray.Load()
 	lat := make([]time.Duration, 0, total)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"runtime"
 	"time"
-
 )
 
 func main() {

@@ -36,7 +36,7 @@ func startTarget(cfg config, register string, regPar int) (target, func() error,
 
 // prosodyTarget is the target of a running Prosody.
 func prosodyTarget(s *prosodytest.Server, register string, regPar int) target {
-	t := target{Domain: s.Domain, Addr: s.C2SAddr, CAs: s.CAPool}
+	t := target{Domain: s.Domain, Addr: s.C2SAddr, CAs: s.CAPool, ServerName: "Prosody"}
 	if pid, err := prosodyPID(s.Dir); err == nil {
 		t.ServerCPU = func() (time.Duration, error) { return pidCPU(pid) }
 	}
@@ -59,7 +59,7 @@ func prosodyTarget(s *prosodytest.Server, register string, regPar int) target {
 func ejabberdTarget(s *ejabberdtest.Server, regPar int) target {
 	pid := s.Pid()
 	return target{
-		Domain: s.Domain, Addr: s.C2SAddr, CAs: s.CAPool,
+		Domain: s.Domain, Addr: s.C2SAddr, CAs: s.CAPool, ServerName: "ejabberd",
 		ServerCPU:      func() (time.Duration, error) { return pidCPU(pid) },
 		RegisterMethod: fmt.Sprintf("ejabberd HTTP API register, %d at once", max(regPar, 1)),
 		Register: func(ctx context.Context, users, passwords []string) error {

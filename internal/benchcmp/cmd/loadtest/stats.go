@@ -86,6 +86,7 @@ func perSession(sessions int, heapBefore, heapAfter, stackBefore, stackAfter uin
 // clients) and by the server; Server is -1 when unknown.
 type phaseCPU struct {
 	Client, Server time.Duration
+	ServerName     string // "Prosody", "ejabberd"
 }
 
 func (p phaseCPU) String() string {
@@ -93,7 +94,11 @@ func (p phaseCPU) String() string {
 	if p.Server >= 0 {
 		srv = round(p.Server).String()
 	}
-	return fmt.Sprintf("CPU: clients %v, Prosody %v", round(p.Client), srv)
+	name := p.ServerName
+	if name == "" {
+		name = "server"
+	}
+	return fmt.Sprintf("CPU: clients %v, %s %v", round(p.Client), name, srv)
 }
 
 // report is what one run measured.
