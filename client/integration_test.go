@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -761,5 +762,87 @@ func testIntegrationHandlers(t *testing.T, kind servertest.Kind) {
 	}
 	if diff := cmp.Diff([]string{"m1", "m4"}, gotMatched); diff != "" {
 		t.Errorf("chat messages with a receipt request (-want +got):\n%s", diff)
+	}
+}
+
+// TestIntegrationRosterPushOrder pins what each server sends the resource
+// that changes the roster: one push per change (no duplicates, which the
+// cache would absorb but handlers would see twice), and whether the push
+// comes before the result of the set. RFC 6121 section 2.3.2 lets the
+// server send them in either order; the client's cache and RosterSet
+// work with both.
+func TestIntegrationRosterPushOrder(t *testing.T) {
+	servertest.ForEach(t, testIntegrationRosterPushOrder)
+}
+
+func testIntegrationRosterPushOrder(t *testing.T, kind servertest.Kind) {
+	s := servertest.Start(t, kind, servertest.Options{})
+	aliceJID := account(t, s, "alice")
+	var mu sync.Mutex
+	var in bytes.Buffer
+	p := &peer{pushes: make(chan client.RosterEvent, 100), presences: make(chan *jabberclient.Presence, 100), messages: make(chan *jabberclient.Message, 100)}
+	p.Client = login(t, s, aliceJID, client.Options{Trace: func(isIn bool, b []byte) {
+		if isIn {
+			mu.Lock()
+			in.Write(b)
+			mu.Unlock()
+		}
+	}})
+	p.HandleRoster(func(ev client.RosterEvent) { p.pushes <- ev })
+	ctx := integrationCtx(t)
+	if _, err := p.Roster(ctx); err != nil {
+		t.Fatal(err)
+	}
+	startVer := p.RosterVersion()
+	mu.Lock()
+	in.Reset()
+	mu.Unlock()
+	nurse := jid.MustParse("nurse@" + s.Domain)
+	for i, name := range []string{"Nurse", "Angelica"} {
+		if err := p.RosterSet(ctx, client.RosterItem{JID: nurse, Name: name}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case ev := <-p.pushes:
+			if ev.Item.Name != name {
+				t.Errorf("push %d names %q, want %q", i, ev.Item.Name, name)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no push for change %d", i)
+		}
+	}
+	// Any duplicate would have arrived by now, right behind the first.
+	select {
+	case ev := <-p.pushes:
+		t.Errorf("%s: a second push for one change: %+v", kind, ev)
+	case <-time.After(500 * time.Millisecond):
+	}
+	mu.Lock()
+	wire := in.String()
+	mu.Unlock()
+	pushAt := strings.Index(wire, "type='set'")
+	resultAt := strings.Index(wire, "type='result'")
+	if pushAt < 0 || resultAt < 0 {
+		t.Fatalf("trace lacks the push or the result:\n%s", wire)
+	}
+	pushFirst := pushAt < resultAt
+	t.Logf("%s: push before result: %v; versions %q -> %q", kind, pushFirst, startVer, p.RosterVersion())
+	// ejabberd 23.01 sends the push to the changing resource before the
+	// result of its set; Prosody 0.12 sends the result first.
+	if want := kind == servertest.Ejabberd; pushFirst != want {
+		t.Errorf("%s: push before the result %v, want %v", kind, pushFirst, want)
+	}
+	if p.RosterVersion() == startVer || p.RosterVersion() == "" {
+		t.Errorf("%s: version %q after two changes from %q", kind, p.RosterVersion(), startVer)
+	}
+	// Versions are opaque (RFC 6121 section 2.6.1) and the client treats
+	// them so; what they look like: a counter in Prosody 0.12, the SHA-1
+	// of the roster in hexadecimal in ejabberd 23.01.
+	shape := regexp.MustCompile(`^[0-9]+$`)
+	if kind == servertest.Ejabberd {
+		shape = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	}
+	if !shape.MatchString(p.RosterVersion()) {
+		t.Errorf("%s: version %q does not look like %s", kind, p.RosterVersion(), shape)
 	}
 }
