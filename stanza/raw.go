@@ -158,11 +158,7 @@ func DecodeElement(d *Decoder) (Element, error) { return DecodeElementReuse(d, n
 func DecodeElementReuse(d *Decoder, old Element) (Element, error) {
 	// Where the element starts, to read it again as raw after a typed
 	// decoder gave up (possibly at the end tag, with the frame popped).
-	depth, tok := len(d.stack), d.tokStart
-	nbind := 0
-	if depth > 0 {
-		nbind = d.stack[depth-1].nbind
-	}
+	m := d.Mark()
 	var v Element
 	var err error
 	if _, raw := old.(*RawElement); old != nil && !raw && old.ElementName() == d.name {
@@ -175,18 +171,10 @@ func DecodeElementReuse(d *Decoder, old Element) (Element, error) {
 	if err == nil {
 		return v, nil
 	}
-	var se *SyntaxError
-	if errors.As(err, &se) {
-		return nil, err
+	r, err := d.Fallback(m, err)
+	if err != nil {
+		return nil, err // not a typed nil
 	}
-	if depth == 0 || d.rewind(depth, tok, nbind) != StartElement {
-		return nil, d.errOrEOF()
-	}
-	r, rerr := d.ReadRaw()
-	if rerr != nil {
-		return nil, rerr
-	}
-	r.Err = err
 	return r, nil
 }
 

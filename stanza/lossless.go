@@ -1,0 +1,133 @@
+package stanza
+
+import (
+	"errors"
+)
+
+// Mark is where an element starts in a Decoder's input, so that the
+// element can be read again: as raw content after a typed decoder gave up
+// on it, or a second time with whitespace kept.
+type Mark struct{ depth, tok, nbind int }
+
+// Mark returns the position of the element whose StartElement d has just
+// returned.
+func (d *Decoder) Mark() Mark {
+	m := Mark{depth: len(d.stack), tok: d.tokStart}
+	if m.depth > 0 {
+		m.nbind = d.stack[m.depth-1].nbind
+	}
+	return m
+}
+
+// Rewind goes back to the start tag at m, dropping every token read since,
+// and returns it again: d is then where it was just after the StartElement
+// at m. It reports false, with d's error set, when that is not possible.
+func (d *Decoder) Rewind(m Mark) bool {
+	if m.depth == 0 {
+		return false
+	}
+	return d.rewind(m.depth, m.tok, m.nbind) == StartElement
+}
+
+// Fallback reads the element at m again, as a RawElement whose Err is
+// err, after a typed decoder returned err for it: this is how generated
+// decoders keep, in place, an element whose content does not fit its type.
+// A *SyntaxError (malformed input, a broken limit) is returned as it is:
+// such input is never kept.
+func (d *Decoder) Fallback(m Mark, err error) (*RawElement, error) {
+	var se *SyntaxError
+	if errors.As(err, &se) {
+		return nil, err
+	}
+	if !d.Rewind(m) {
+		return nil, d.errOrEOF()
+	}
+	r, rerr := d.ReadRaw()
+	if rerr != nil {
+		return nil, rerr
+	}
+	r.Err = err
+	return r, nil
+}
+
+// Text is character data kept in place among an element's children where
+// the schema allows none (text in element-only content). Generated types
+// hold it in their XMLExtra field, beside the children they keep there;
+// once an element has such text, every run of text in it is kept,
+// whitespace included, so that it re-encodes as it came.
+type Text struct {
+	Value string
+}
+
+// ElementName returns the zero Name: text has none.
+func (t *Text) ElementName() Name { return Name{} }
+
+// DecodeXMPP fails: text is not an element, and generated decoders build
+// Text values themselves.
+func (t *Text) DecodeXMPP(d *Decoder) error {
+	return Errorf(ErrUnexpected, "stanza.Text cannot be decoded from an element")
+}
+
+// EncodeXMPP writes the text, escaped.
+func (t *Text) EncodeXMPP(e *Encoder) { e.Text(t.Value) }
+
+// Find returns the first element of els that is a T (such as
+// *delay.Delay among a message's extensions), and whether there is one.
+func Find[T Element](els []Element) (T, bool) {
+	for _, el := range els {
+		if x, ok := el.(T); ok {
+			return x, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// FindAll returns every element of els that is a T, in order.
+func FindAll[T Element](els []Element) []T {
+	var out []T
+	for _, el := range els {
+		if x, ok := el.(T); ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// DecodeBytes decodes the one element in b (whitespace around it aside)
+// into the typed value of the package that registered its name, or a
+// *RawElement when none did. It never fails on a well-formed element:
+// content a typed decoder cannot hold is kept (see the generated types'
+// XMLExtra and AnyAttrs fields). The result does not share memory with b.
+func DecodeBytes(b []byte) (Element, error) { return DecodeString(string(b)) }
+
+// DecodeString is DecodeBytes for a string, whose memory the result shares.
+func DecodeString(s string) (Element, error) {
+	var d Decoder
+	d.Reset(s, 0, nil)
+	var el Element
+	for {
+		switch d.Next() {
+		case CharData:
+			if !IsSpace(d.Text()) {
+				return nil, Errorf(ErrUnexpected, "stanza: text outside the element")
+			}
+		case StartElement:
+			if el != nil {
+				return nil, Errorf(ErrUnexpected, "stanza: more than one element")
+			}
+			var err error
+			if el, err = DecodeElement(&d); err != nil {
+				return nil, err
+			}
+		default:
+			if d.err != nil {
+				return nil, d.err
+			}
+			if el == nil {
+				return nil, Errorf(ErrUnexpected, "stanza: no element in input")
+			}
+			return el, nil
+		}
+	}
+}
