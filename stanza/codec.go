@@ -363,3 +363,21 @@ func (e *Encoder) textDigits(digits []byte) {
 	}
 	e.buf = append(e.buf, digits...)
 }
+
+// NonCanonical reports a valid value written in another form than the one
+// its type writes ('1' for true, '+7' or '007' for 7): generated decoders
+// keep such an element raw, in place, so that it re-encodes as it came.
+func NonCanonical(s string) error {
+	return Errorf(ErrInvalidValue, "value "+strconv.Quote(s)+" is not in canonical form")
+}
+
+// KeptAttr returns the value of the attribute {space}local in attrs (a
+// generated type's AnyAttrs), and whether there is one.
+func KeptAttr(attrs []Attr, space, local string) (string, bool) {
+	for _, a := range attrs {
+		if a.Name.Local == local && a.Name.Space == space {
+			return a.Value, true
+		}
+	}
+	return "", false
+}

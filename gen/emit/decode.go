@@ -3,6 +3,7 @@ package emit
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -68,6 +69,25 @@ func (g *gen) valueFrom(s *ir.Scalar, src jen.Code, assign func(val jen.Code) []
 	return assign(src)
 }
 
+// needsParse reports a scalar whose lexical form is parsed into another Go
+// value, so that it can fail to parse or be written in a non-canonical
+// form; strings, date-times and string enumerations keep the form itself.
+func needsParse(s *ir.Scalar) bool {
+	switch s.Kind {
+	case ir.KString, ir.KDateTime:
+		return false
+	case ir.KEnum:
+		return needsParse(s.Enum.Base)
+	}
+	return true
+}
+
+// canonicalCheck returns the condition that the parsed value x, from the
+// lexical form src, writes back as src.
+func (g *gen) canonicalCheck(s *ir.Scalar, x, src jen.Code) jen.Code {
+	return jen.Add(g.stringOf(s, x)).Op("!=").Add(src)
+}
+
 func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	if st.Empty {
 		b.Return(rt(rtDecodeEmpty).Call(jen.Id("d")))
@@ -82,6 +102,15 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 			b.Id(name).Op(":=").Id("v").Dot(fl.GoName)
 		}
 	}
+	simple := st.Text != nil && !st.Text.Mixed
+	keepText := st.ExtraName != "" && !(st.Text != nil && st.Text.Mixed)
+	if keepText {
+		// Text in element-only content: the element is read again with
+		// every run of text kept in place.
+		b.Id("start").Op(":=").Id("d").Dot("Mark").Call()
+		b.Id("allText").Op(":=").False()
+		b.Id("again").Op(":")
+	}
 	reset := jen.Dict{}
 	for _, fl := range st.Fields {
 		if fl.Repeated || fl.Kind == ir.AnyField {
@@ -92,15 +121,26 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	if st.OrderName != "" {
 		reset[jen.Id(st.OrderName)] = jen.Id("v").Dot(st.OrderName).Index(jen.Empty(), jen.Lit(0))
 	}
+	if st.ExtraName != "" {
+		reset[jen.Id(st.ExtraName)] = jen.Id("v").Dot(st.ExtraName).Index(jen.Empty(), jen.Lit(0))
+	}
 	b.Op("*").Id("v").Op("=").Id(st.Name).Values(reset)
 
 	g.decodeAttrs(b, st)
 
-	if st.Text != nil && !st.Text.Mixed {
+	if simple {
+		// Simple content: what does not fit is an error, and the parent
+		// keeps the whole element raw in its place.
 		b.List(jen.Id("s"), jen.Id("err")).Op(":=").Id("d").Dot("ReadText").Call()
 		b.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
 		for _, c := range g.valueFrom(st.Text.Type, jen.Id("s"), func(val jen.Code) []jen.Code {
-			return []jen.Code{jen.Id("v").Dot(st.Text.GoName).Op("=").Add(val)}
+			out := []jen.Code{}
+			if needsParse(st.Text.Type) {
+				out = append(out, jen.If(g.canonicalCheck(st.Text.Type, val, jen.Id("s"))).Block(
+					jen.Return(rt("NonCanonical").Call(jen.Id("s"))),
+				))
+			}
+			return append(out, jen.Id("v").Dot(st.Text.GoName).Op("=").Add(val))
 		}, func(err jen.Code) jen.Code {
 			return jen.Return(err)
 		}) {
@@ -138,11 +178,21 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	}
 	sort.Strings(spaces)
 
+	if keepText {
+		// Whitespace alone in an element without children is content too.
+		b.Var().Id("ws").String()
+		b.Id("kids").Op(":=").False()
+	}
 	b.For().BlockFunc(func(loop *jen.Group) {
 		loop.Switch(jen.Id("d").Dot("Next").Call()).BlockFunc(func(sw *jen.Group) {
 			sw.Case(rt(rtStartElem)).BlockFunc(func(c *jen.Group) {
-				if len(spaces) > 0 {
+				if keepText {
+					c.Id("kids").Op("=").True()
+				}
+				if len(spaces) > 0 || anyField != nil && anyField.Wildcard != "##any" {
 					c.Id("n").Op(":=").Id("d").Dot("Name").Call()
+				}
+				if len(spaces) > 0 {
 					c.Switch(jen.Id("n").Dot("Space")).BlockFunc(func(ss *jen.Group) {
 						for _, sp := range spaces {
 							ss.Case(g.spaceExpr(sp, st.Pkg)).Block(
@@ -159,32 +209,54 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 					})
 				}
 				if anyField != nil {
-					// Reuse the value left at this position by an earlier decode.
-					c.Var().Id("old").Add(rt(rtElement))
-					c.If(jen.Id("k").Op(":=").Len(jen.Id("v").Dot(anyField.GoName)), jen.Id("k").Op("<").Cap(jen.Id("v").Dot(anyField.GoName))).Block(
-						jen.Id("old").Op("=").Id("v").Dot(anyField.GoName).Index(jen.Empty(), jen.Id("k").Op("+").Lit(1)).Index(jen.Id("k")),
-					)
-					c.List(jen.Id("x"), jen.Id("err")).Op(":=").Add(rt(rtDecodeElem+"Reuse")).Call(jen.Id("d"), jen.Id("old"))
-					c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
-					c.Id("v").Dot(anyField.GoName).Op("=").Append(jen.Id("v").Dot(anyField.GoName), jen.Id("x"))
-					if ordered {
-						c.Id("ord").Dot("Add").Call(jen.Lit(anyField.Slot))
+					admit := g.wildcardAdmits(st, anyField)
+					body := func(c *jen.Group) {
+						// Reuse the value left at this position by an earlier decode.
+						c.Var().Id("old").Add(rt(rtElement))
+						c.If(jen.Id("k").Op(":=").Len(jen.Id("v").Dot(anyField.GoName)), jen.Id("k").Op("<").Cap(jen.Id("v").Dot(anyField.GoName))).Block(
+							jen.Id("old").Op("=").Id("v").Dot(anyField.GoName).Index(jen.Empty(), jen.Id("k").Op("+").Lit(1)).Index(jen.Id("k")),
+						)
+						c.List(jen.Id("x"), jen.Id("err")).Op(":=").Add(rt(rtDecodeElem+"Reuse")).Call(jen.Id("d"), jen.Id("old"))
+						c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
+						c.Id("v").Dot(anyField.GoName).Op("=").Append(jen.Id("v").Dot(anyField.GoName), jen.Id("x"))
+						if ordered {
+							c.Id("ord").Dot("Add").Call(jen.Lit(anyField.Slot))
+						}
+						c.Continue()
 					}
-				} else {
-					c.Return(rt(rtUnexpElem).Call(jen.Id("d")))
+					if admit == nil {
+						body(c)
+						return
+					}
+					c.If(admit).BlockFunc(body)
 				}
+				g.keepExtra(c, st, ordered)
 			})
 			sw.Case(rt(rtCharData)).BlockFunc(func(c *jen.Group) {
 				if st.Text != nil && st.Text.Mixed {
 					c.Id("v").Dot(st.Text.GoName).Op("+=").Id("d").Dot("Text").Call()
-				} else {
-					c.If(jen.Op("!").Add(rt(rtIsSpace)).Call(jen.Id("d").Dot("Text").Call())).Block(
-						jen.Return(rt(rtUnexpText).Call(jen.Id("d"))),
-					)
+					return
 				}
+				keepT := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Op("&").Add(rt("Text")).Values(jen.Dict{jen.Id("Value"): jen.Id("d").Dot("Text").Call()}))}
+				if ordered {
+					keepT = append(keepT, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
+				}
+				c.If(jen.Id("allText")).Block(keepT...).Else().If(jen.Op("!").Add(rt(rtIsSpace)).Call(jen.Id("d").Dot("Text").Call())).Block(
+					jen.If(jen.Op("!").Id("d").Dot("Rewind").Call(jen.Id("start"))).Block(jen.Return(jen.Id("d").Dot("Failure").Call())),
+					jen.Id("allText").Op("=").True(),
+					jen.Goto().Id("again"),
+				).Else().If(jen.Op("!").Id("kids")).Block(
+					jen.Id("ws").Op("=").Id("d").Dot("Text").Call(),
+				)
 			})
 			sw.Case(rt(rtEndElem)).BlockFunc(func(c *jen.Group) {
-				g.requiredChildren(c, st)
+				if keepText {
+					keepWS := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Op("&").Add(rt("Text")).Values(jen.Dict{jen.Id("Value"): jen.Id("ws")}))}
+					if ordered {
+						keepWS = append(keepWS, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
+					}
+					c.If(jen.Op("!").Id("kids").Op("&&").Id("ws").Op("!=").Lit("").Op("&&").Op("!").Id("allText")).Block(keepWS...)
+				}
 				if ordered {
 					c.Id("v").Dot(st.OrderName).Op("=").Id("ord").Dot("Result").Call(jen.Id("v").Dot(st.OrderName))
 				}
@@ -195,28 +267,68 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	})
 }
 
+// wildcardAdmits returns the condition under which the wildcard of fl takes
+// the child named n, nil when it takes every child.
+func (g *gen) wildcardAdmits(st *ir.Struct, fl *ir.Field) jen.Code {
+	ns := strings.Fields(fl.Wildcard)
+	if len(ns) == 0 || len(ns) == 1 && ns[0] == "##any" {
+		return nil
+	}
+	space := jen.Id("n").Dot("Space")
+	if len(ns) == 1 && ns[0] == "##other" {
+		return jen.Add(space).Op("!=").Add(g.nsOf(st)).Op("&&").Add(space.Clone()).Op("!=").Lit("")
+	}
+	var cond *jen.Statement
+	for _, u := range ns {
+		var c *jen.Statement
+		switch u {
+		case "##local":
+			c = jen.Add(space.Clone()).Op("==").Lit("")
+		case "##targetNamespace":
+			c = jen.Add(space.Clone()).Op("==").Add(g.nsOf(st))
+		case "##any", "##other":
+			return nil // not valid in a list; take everything
+		default:
+			c = jen.Add(space.Clone()).Op("==").Lit(u)
+		}
+		if cond == nil {
+			cond = c
+		} else {
+			cond = cond.Op("||").Add(c)
+		}
+	}
+	return cond
+}
+
+// keepExtra writes the statements keeping the current child element in the
+// XMLExtra field, in place: raw for the element's own namespace (the
+// schema does not allow it here), typed through the registry otherwise.
+func (g *gen) keepExtra(c *jen.Group, st *ir.Struct, ordered bool) {
+	extra := jen.Id("v").Dot(st.ExtraName)
+	c.Var().Id("x").Add(rt(rtElement))
+	c.Var().Id("err").Error()
+	c.If(jen.Id("d").Dot("Name").Call().Dot("Space").Op("==").Add(g.nsOf(st))).Block(
+		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Id("d").Dot("ReadRaw").Call(),
+	).Else().Block(
+		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Add(rt(rtDecodeElem)).Call(jen.Id("d")),
+	)
+	c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
+	c.Add(extra).Op("=").Append(extra.Clone(), jen.Id("x"))
+	if ordered {
+		c.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot))
+	}
+}
+
 func (g *gen) decodeAttrs(b *jen.Group, st *ir.Struct) {
 	bySpace := map[string][]*ir.AttrField{}
 	var spaces []string
-	var required []*ir.AttrField
 	for _, a := range st.Attrs {
 		if _, ok := bySpace[a.Name.Space]; !ok {
 			spaces = append(spaces, a.Name.Space)
 		}
 		bySpace[a.Name.Space] = append(bySpace[a.Name.Space], a)
-		if a.Required {
-			required = append(required, a)
-		}
 	}
 	sort.Strings(spaces)
-	reqBit := map[*ir.AttrField]int{}
-	for i, a := range required {
-		reqBit[a] = i
-	}
-	useReq := len(required) > 0 && len(required) <= 64
-	if useReq {
-		b.Var().Id("have").Uint64()
-	}
 	b.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("d").Dot("Attrs").Call()).BlockFunc(func(loop *jen.Group) {
 		if len(spaces) > 0 {
 			loop.Switch(jen.Id("a").Dot("Name").Dot("Space")).BlockFunc(func(ss *jen.Group) {
@@ -230,24 +342,28 @@ func (g *gen) decodeAttrs(b *jen.Group, st *ir.Struct) {
 										// attributes, so that it re-encodes.
 										cb.If(jen.Id("a").Dot("Value").Op("==").Lit("")).Block(jen.Break())
 									}
-									label := attrLabel(a)
+									parse := needsParse(a.Type)
 									for _, c := range g.valueFrom(a.Type, jen.Id("a").Dot("Value"), func(val jen.Code) []jen.Code {
+										var out []jen.Code
 										if a.Pointer {
-											return []jen.Code{
+											out = []jen.Code{
 												jen.Id("y").Op(":=").Add(val),
 												jen.Id("v").Dot(a.GoName).Op("=").Op("&").Id("y"),
 											}
+										} else {
+											out = []jen.Code{jen.Id("v").Dot(a.GoName).Op("=").Add(val)}
 										}
-										return []jen.Code{jen.Id("v").Dot(a.GoName).Op("=").Add(val)}
+										if parse {
+											// A valid value written in another form than
+											// the canonical one: its form is kept too.
+											out = append(out, jen.If(g.canonicalCheck(a.Type, val, jen.Id("a").Dot("Value"))).Block(jen.Break()))
+										}
+										return out
 									}, func(err jen.Code) jen.Code {
-										return jen.Return(rt(rtAttrError).Call(jen.Lit(label), err))
+										// Not a value of its type: kept as it came.
+										return jen.Break()
 									}) {
 										cb.Add(c)
-									}
-									if useReq {
-										if i, ok := reqBit[a]; ok {
-											cb.Id("have").Op("|=").Lit(uint64(1) << uint(i))
-										}
 									}
 									cb.Continue()
 								})
@@ -259,13 +375,6 @@ func (g *gen) decodeAttrs(b *jen.Group, st *ir.Struct) {
 		}
 		loop.Id("v").Dot(st.AnyAttrsName).Op("=").Append(jen.Id("v").Dot(st.AnyAttrsName), jen.Id("a"))
 	})
-	if useReq {
-		for i, a := range required {
-			b.If(jen.Id("have").Op("&").Lit(uint64(1) << uint(i)).Op("==").Lit(0)).Block(
-				jen.Return(rt(rtMissingAttr).Call(jen.Id("d"), jen.Lit(attrLabel(a)))),
-			)
-		}
-	}
 }
 
 func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep string, ordered bool) {
@@ -273,34 +382,65 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 	wrap := func(err jen.Code) jen.Code {
 		return jen.Return(rt(rtWrapElement).Call(err, jen.Lit(local)))
 	}
-	if !fl.Repeated && fl.Slot < 64 {
-		bit := jen.Lit(uint64(1) << uint(fl.Slot))
-		cb.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(
-			jen.Return(rt(rtDuplicate).Call(jen.Id("d"))),
+	extra := jen.Id("v").Dot(st.ExtraName)
+	// fallback keeps the child raw in XMLExtra after its typed decoding
+	// failed with err, undoing what undo lists.
+	fallback := func(err jen.Code, undo ...jen.Code) jen.Code {
+		body := append([]jen.Code{}, undo...)
+		body = append(body,
+			jen.List(jen.Id("r"), jen.Id("ferr")).Op(":=").Id("d").Dot("Fallback").Call(jen.Id("m"), err),
+			jen.If(jen.Id("ferr").Op("!=").Nil()).Block(wrap(jen.Id("ferr"))),
+			extra.Clone().Op("=").Append(extra.Clone(), jen.Id("r")),
 		)
-		cb.Id("seen").Op("|=").Add(bit)
+		if ordered {
+			body = append(body, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
+		}
+		return jen.Block(append(body, jen.Continue())...)
+	}
+	single := !fl.Repeated && fl.Slot < 64
+	bit := jen.Lit(uint64(1) << uint(fl.Slot))
+	if single {
+		// A second one where the schema allows one: kept in place, raw.
+		dup := []jen.Code{
+			jen.List(jen.Id("r"), jen.Id("err")).Op(":=").Id("d").Dot("ReadRaw").Call(),
+			jen.If(jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err"))),
+			extra.Clone().Op("=").Append(extra.Clone(), jen.Id("r")),
+		}
+		if ordered {
+			dup = append(dup, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
+		}
+		dup = append(dup, jen.Continue())
+		cb.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(dup...)
+	}
+	if fl.Kind != ir.RawField {
+		cb.Id("m").Op(":=").Id("d").Dot("Mark").Call()
 	}
 	target := jen.Id("v").Dot(fl.GoName)
 	switch fl.Kind {
 	case ir.FlagField:
-		cb.If(jen.Id("err").Op(":=").Add(rt(rtDecodeEmpty)).Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err")))
+		cb.If(jen.Id("err").Op(":=").Add(rt(rtDecodeEmpty)).Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Add(fallback(jen.Id("err")))
 		cb.Add(target).Op("=").True()
 	case ir.ScalarField:
 		cb.List(jen.Id("s"), jen.Id("err")).Op(":=").Id("d").Dot("ReadSimple").Call()
-		cb.If(jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err")))
+		cb.If(jen.Id("err").Op("!=").Nil()).Add(fallback(jen.Id("err")))
 		for _, c := range g.valueFrom(fl.Scalar, jen.Id("s"), func(val jen.Code) []jen.Code {
+			var out []jen.Code
+			if needsParse(fl.Scalar) {
+				// Kept raw rather than rewritten in the canonical form.
+				out = append(out, jen.If(g.canonicalCheck(fl.Scalar, val, jen.Id("s"))).Add(fallback(rt("NonCanonical").Call(jen.Id("s")))))
+			}
 			switch {
 			case fl.Repeated:
-				return []jen.Code{target.Clone().Op("=").Append(target.Clone(), val)}
+				return append(out, target.Clone().Op("=").Append(target.Clone(), val))
 			case fl.Pointer:
-				return []jen.Code{
+				return append(out,
 					jen.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").New(g.scalarType(fl.Scalar))),
 					jen.Op("*").Id(keep).Op("=").Add(val),
 					target.Clone().Op("=").Id(keep),
-				}
+				)
 			}
-			return []jen.Code{target.Clone().Op("=").Add(val)}
-		}, wrap) {
+			return append(out, target.Clone().Op("=").Add(val))
+		}, func(err jen.Code) jen.Code { return fallback(err) }) {
 			cb.Add(c)
 		}
 	case ir.StructField:
@@ -308,13 +448,14 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 		switch {
 		case fl.Repeated:
 			cb.Add(target).Op("=").Add(rt(rtExtend)).Call(target.Clone())
-			cb.If(jen.Id("err").Op(":=").Add(target.Clone()).Index(jen.Len(target.Clone()).Op("-").Lit(1)).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err")))
+			cb.If(jen.Id("err").Op(":=").Add(target.Clone()).Index(jen.Len(target.Clone()).Op("-").Lit(1)).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Add(
+				fallback(jen.Id("err"), target.Clone().Op("=").Add(target.Clone()).Index(jen.Empty(), jen.Len(target.Clone()).Op("-").Lit(1))))
 		case fl.Pointer:
 			cb.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").New(t))
+			cb.If(jen.Id("err").Op(":=").Id(keep).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Add(fallback(jen.Id("err")))
 			cb.Add(target).Op("=").Id(keep)
-			cb.If(jen.Id("err").Op(":=").Id(keep).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err")))
 		default:
-			cb.If(jen.Id("err").Op(":=").Add(target).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err")))
+			cb.If(jen.Id("err").Op(":=").Add(target).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Add(fallback(jen.Id("err")))
 		}
 	case ir.RawField:
 		cb.List(jen.Id("r"), jen.Id("err")).Op(":=").Id("d").Dot("ReadRaw").Call()
@@ -325,39 +466,17 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 			cb.Add(target).Op("=").Id("r")
 		}
 	}
+	if single {
+		cb.Id("seen").Op("|=").Add(bit)
+	}
 	if ordered {
 		cb.Id("ord").Dot("Add").Call(jen.Lit(fl.Slot))
 	}
 }
 
-// keepsEmpty reports an optional attribute whose empty value cannot be told
-// from absence in its field: an empty value on the wire is kept in the
-// AnyAttrs field instead, so that it survives a round trip (roster ver=”).
+// keepsEmpty reports an attribute whose empty value cannot be told from
+// absence in its field: an empty value on the wire is kept in the AnyAttrs
+// field instead, so that it survives a round trip (roster ver=”, iq id=”).
 func keepsEmpty(a *ir.AttrField) bool {
-	return !a.Required && !a.Pointer && a.Type.IsStringLike()
-}
-
-// requiredChildren checks, at the end tag, that every child element the
-// content model requires was seen: one mask test on the common path, then
-// the name of the first missing one.
-func (g *gen) requiredChildren(c *jen.Group, st *ir.Struct) {
-	var mask uint64
-	var req []*ir.Field
-	for _, fl := range st.Fields {
-		if fl.Required && fl.Slot < 64 {
-			mask |= uint64(1) << uint(fl.Slot)
-			req = append(req, fl)
-		}
-	}
-	if len(req) == 0 {
-		return
-	}
-	c.If(jen.Id("seen").Op("&").Lit(mask).Op("!=").Lit(mask)).BlockFunc(func(m *jen.Group) {
-		for _, fl := range req[:len(req)-1] {
-			m.If(jen.Id("seen").Op("&").Lit(uint64(1) << uint(fl.Slot)).Op("==").Lit(0)).Block(
-				jen.Return(rt(rtMissingElem).Call(jen.Id("d"), jen.Lit(fl.Name.Local))),
-			)
-		}
-		m.Return(rt(rtMissingElem).Call(jen.Id("d"), jen.Lit(req[len(req)-1].Name.Local)))
-	})
+	return !a.Pointer && a.Type.IsStringLike()
 }

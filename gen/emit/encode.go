@@ -180,23 +180,42 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 	}
 	for _, a := range st.Attrs {
 		v := jen.Id("v").Dot(a.GoName)
-		switch {
-		case a.Pointer:
-			b.If(v.Clone().Op("!=").Nil()).Block(g.writeAttr(a, jen.Op("*").Add(v.Clone())))
-		case a.Required:
-			b.Add(g.writeAttr(a, v.Clone()))
-		default:
-			b.If(present(a.Type, v.Clone())).Block(g.writeAttr(a, v.Clone()))
+		val := v.Clone()
+		cond := present(a.Type, v.Clone())
+		if a.Pointer {
+			val = jen.Op("*").Add(v.Clone())
+			cond = v.Clone().Op("!=").Nil()
 		}
+		if !needsParse(a.Type) {
+			b.If(cond).Block(g.writeAttr(a, val))
+			continue
+		}
+		// A form other than the canonical one, received for this same
+		// value, is written as it came.
+		b.If(cond).Block(
+			jen.If(
+				jen.List(jen.Id("lex"), jen.Id("ok")).Op(":=").Add(rt("KeptAttr")).Call(jen.Id("v").Dot(st.AnyAttrsName), g.spaceExpr(a.Name.Space, g.p), jen.Lit(a.Name.Local)),
+				jen.Id("ok").Op("&&").Add(g.sameValue(a.Type, jen.Id("lex"), val)),
+			).Block(
+				jen.Id("e").Dot("AttrNS").Call(g.spaceExpr(a.Name.Space, g.p), jen.Lit(a.Name.Local), jen.Id("lex")),
+			).Else().Block(g.writeAttr(a, val)),
+		)
 	}
-	// An empty value kept for a known attribute gives way to the field.
+	// An attribute kept for a known name gives way to the field when the
+	// field is set: the field was written above (with the kept form when
+	// that form is the field's value).
 	var shadow []jen.Code
 	for _, a := range st.Attrs {
-		if keepsEmpty(a) {
-			shadow = append(shadow, jen.Parens(jen.Id("a").Dot("Name").Op("==").Add(rt(rtName)).Values(jen.Dict{
-				jen.Id("Space"): g.spaceExpr(a.Name.Space, g.p), jen.Id("Local"): jen.Lit(a.Name.Local),
-			}).Op("&&").Add(present(a.Type, jen.Id("v").Dot(a.GoName)))))
+		if !keepsEmpty(a) && !needsParse(a.Type) {
+			continue
 		}
+		set := present(a.Type, jen.Id("v").Dot(a.GoName))
+		if a.Pointer {
+			set = jen.Id("v").Dot(a.GoName).Op("!=").Nil()
+		}
+		shadow = append(shadow, jen.Parens(jen.Id("a").Dot("Name").Op("==").Add(rt(rtName)).Values(jen.Dict{
+			jen.Id("Space"): g.spaceExpr(a.Name.Space, g.p), jen.Id("Local"): jen.Lit(a.Name.Local),
+		}).Op("&&").Add(set)))
 	}
 	b.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("v").Dot(st.AnyAttrsName)).BlockFunc(func(lb *jen.Group) {
 		if len(shadow) > 0 {
@@ -204,7 +223,7 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 			for _, c := range shadow[1:] {
 				cond = cond.Op("||").Add(c)
 			}
-			lb.If(jen.Id("a").Dot("Value").Op("==").Lit("").Op("&&").Parens(cond)).Block(jen.Continue())
+			lb.If(cond).Block(jen.Continue())
 		}
 		lb.Id("e").Dot("AttrNS").Call(jen.Id("a").Dot("Name").Dot("Space"), jen.Id("a").Dot("Name").Dot("Local"), jen.Id("a").Dot("Value"))
 	})
@@ -215,8 +234,12 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 			b.Add(g.writeText(st.Text.Type, jen.Id("v").Dot(st.Text.GoName)))
 		}
 	}
+	fields := st.Fields
+	if st.ExtraName != "" {
+		fields = append(fields[:len(fields):len(fields)], &ir.Field{GoName: st.ExtraName, Kind: ir.AnyField, Repeated: true, Slot: st.ExtraSlot})
+	}
 	if st.OrderName == "" {
-		for _, fl := range st.Fields {
+		for _, fl := range fields {
 			for _, c := range g.encodeField(st, fl) {
 				b.Add(c)
 			}
@@ -224,9 +247,9 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 		b.Id("e").Dot("End").Call()
 		return
 	}
-	n := len(st.Fields)
+	n := len(fields)
 	b.If(jen.Len(jen.Id("v").Dot(st.OrderName)).Op("==").Lit(0)).BlockFunc(func(c *jen.Group) {
-		for _, fl := range st.Fields {
+		for _, fl := range fields {
 			for _, x := range g.encodeField(st, fl) {
 				c.Add(x)
 			}
@@ -240,14 +263,14 @@ func (g *gen) encodeBody(b *jen.Group, st *ir.Struct) {
 		jen.If(jen.Int().Call(jen.Id("r").Dot("Slot")).Op(">=").Lit(n)).Block(jen.Continue()),
 		jen.For(jen.Id("k").Op(":=").Lit(0), jen.Id("k").Op("<").Int().Call(jen.Id("r").Dot("N")), jen.Id("k").Op("++")).Block(
 			jen.Switch(jen.Id("r").Dot("Slot")).BlockFunc(func(sw *jen.Group) {
-				for _, fl := range st.Fields {
+				for _, fl := range fields {
 					sw.Case(jen.Lit(fl.Slot)).Block(g.encodeOne(st, fl, jen.Id("n").Index(jen.Id("r").Dot("Slot")), true)...)
 				}
 			}),
 			jen.Id("n").Index(jen.Id("r").Dot("Slot")).Op("++"),
 		),
 	)
-	for _, fl := range st.Fields {
+	for _, fl := range fields {
 		if fl.Repeated || fl.Kind == ir.AnyField {
 			b.For(jen.Id("i").Op(":=").Id("n").Index(jen.Lit(fl.Slot)), jen.Id("i").Op("<").Len(jen.Id("v").Dot(fl.GoName)), jen.Id("i").Op("++")).Block(
 				g.encodeOne(st, fl, jen.Id("i"), false)...,
@@ -326,4 +349,28 @@ func (g *gen) encodeSingle(st *ir.Struct, fl *ir.Field) jen.Code {
 		return jen.Block(write(v.Clone())...)
 	}
 	return jen.Null()
+}
+
+// sameValue returns the condition that the lexical form lex parses to the
+// value val of scalar s: the kept form of an attribute still stands for
+// the field. It runs only when such a form was kept.
+func (g *gen) sameValue(s *ir.Scalar, lex, val jen.Code) jen.Code {
+	slice := false
+	switch k := s.Kind; {
+	case k == ir.KBase64, k == ir.KHex, k == ir.KList:
+		slice = true
+	case k == ir.KEnum:
+		bk := s.Enum.Base.Kind
+		slice = bk == ir.KBase64 || bk == ir.KHex || bk == ir.KList
+	}
+	return jen.Func().Params().Bool().BlockFunc(func(f *jen.Group) {
+		for _, c := range g.valueFrom(s, lex, func(x jen.Code) []jen.Code {
+			if slice {
+				return []jen.Code{jen.Return(jen.Add(g.stringOf(s, x)).Op("==").Add(g.stringOf(s, val)))}
+			}
+			return []jen.Code{jen.Return(jen.Add(x).Op("==").Add(val))}
+		}, func(err jen.Code) jen.Code { return jen.Return(jen.False()) }) {
+			f.Add(c)
+		}
+	}).Call()
 }

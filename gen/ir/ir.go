@@ -49,6 +49,14 @@ type Struct struct {
 	// OrderName is the field recording child order when it differs from
 	// the schema's ("" when the type has fewer than two child slots).
 	OrderName string
+	// ExtraName is the field keeping, in place, the content the schema
+	// does not allow ("" for Empty structs and simple content). Its slot
+	// in the recorded order is ExtraSlot, after every field's.
+	ExtraName string
+	ExtraSlot int
+	// OpenAttrs is set when the schema admits any attribute
+	// (xs:anyAttribute); validation then reports no unknown attribute.
+	OpenAttrs bool
 
 	built bool
 	xtype *xsd.ComplexType
@@ -78,6 +86,11 @@ type Scalar struct {
 	Elem *Scalar // for KList
 	Enum *Enum   // for KEnum
 	XSD  string  // the XSD built-in it derives from
+	// Facets are the constraining facets of the derived type (length,
+	// minLength, maxLength, pattern, minInclusive, maxInclusive,
+	// minExclusive, maxExclusive), the nearest definition of each along the
+	// derivation; nil when none.
+	Facets map[string]string
 }
 
 // IsStringLike reports whether the zero value "" can stand for absent.
@@ -143,6 +156,12 @@ type Field struct {
 	Pointer  bool // optional struct, or optional non-string scalar
 	Required bool // a single element the content model requires
 	Slot     int  // position among the struct's child slots
+	// Min and Max are the occurrence bounds validation checks on a
+	// repeated field (Max is -1 for unbounded).
+	Min, Max int
+	// Wildcard is the namespace constraint of an AnyField ("##any",
+	// "##other", or a list of URIs, ##local and ##targetNamespace).
+	Wildcard string
 }
 
 // TextField holds simple content or mixed text.
@@ -376,9 +395,10 @@ func (b *builder) fillComplex(st *Struct, t *xsd.ComplexType) {
 	}
 	m := newMembers()
 	if t.AnyType {
-		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: "Any holds the element's children."})
+		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: "Any holds the element's children.", Wildcard: "##any", Max: xsd.Unbounded})
 		st.Text = &TextField{GoName: m.add("Text", "Value"), Type: &Scalar{Kind: KString, XSD: "string"}, Mixed: true}
 		st.AnyAttrsName = m.add("AnyAttrs", "Field")
+		st.OpenAttrs = true
 		return
 	}
 	for _, a := range t.Attributes {
@@ -395,7 +415,9 @@ func (b *builder) fillComplex(st *Struct, t *xsd.ComplexType) {
 		}
 		af.GoName = m.add(base, "Attr")
 		af.Type = b.scalar(a.Type, st.Pkg, st.Name+GoName(a.Name.Local), a.Pos)
-		if !af.Required && !af.Type.IsStringLike() {
+		// Required or not, a value that may be absent from what was
+		// received: decoding is lossless and validation reports it.
+		if !af.Type.IsStringLike() {
 			af.Pointer = true
 		}
 		st.Attrs = append(st.Attrs, af)
@@ -410,7 +432,16 @@ func (b *builder) fillComplex(st *Struct, t *xsd.ComplexType) {
 		st.Text = &TextField{GoName: m.add("Text", "Value"), Type: &Scalar{Kind: KString, XSD: "string"}, Mixed: true}
 	}
 	st.AnyAttrsName = m.add("AnyAttrs", "Field")
-	if len(st.Fields) >= 2 {
+	st.OpenAttrs = t.AnyAttribute != nil
+	if st.Text == nil || st.Text.Mixed {
+		st.ExtraName = m.add("XMLExtra", "Field")
+		st.ExtraSlot = len(st.Fields)
+	}
+	slots := len(st.Fields)
+	if st.ExtraName != "" {
+		slots++
+	}
+	if slots >= 2 {
 		st.OrderName = m.add("XMLOrder", "Field")
 	}
 	for i, f := range st.Fields {
@@ -442,9 +473,23 @@ func (b *builder) particles(st *Struct, m members, p *xsd.Particle, optional, re
 			}
 		}
 		doc := "Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise."
-		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: doc})
+		ns := "##any"
+		if p.Wildcard != nil && p.Wildcard.Namespace != "" {
+			ns = p.Wildcard.Namespace
+		}
+		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: doc, Wildcard: ns, Max: xsd.Unbounded})
 	case xsd.ElementParticle:
 		b.elementField(st, m, p.Element, opt, rep)
+		f := st.Fields[len(st.Fields)-1]
+		if f.Name == elemName(p.Element) && f.Repeated && f.Min == 0 && f.Max == 0 {
+			f.Min, f.Max = 0, xsd.Unbounded
+			if !optional {
+				f.Min = p.MinOccurs
+			}
+			if !repeated {
+				f.Max = p.MaxOccurs
+			}
+		}
 	}
 }
 
@@ -459,6 +504,7 @@ func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, 
 			f.Repeated = true
 			f.Pointer = false
 			f.Required = false
+			f.Min, f.Max = -1, xsd.Unbounded // not checked
 			return
 		}
 	}
@@ -475,9 +521,10 @@ func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, 
 			hint = name
 		}
 		f.Scalar = b.scalar(t, b.pkgFor(target.Name.Space, st.Pkg), hint, target.Pos)
-		// Optional single values are pointers, so that an element present
-		// with empty content (<gone/>) differs from an absent one.
-		f.Pointer = optional && !repeated
+		// Single values are pointers, so that an element present with
+		// empty content (<gone/>) differs from an absent one, required
+		// or not (decoding is lossless; validation reports a missing one).
+		f.Pointer = !repeated
 	case *xsd.ComplexType:
 		switch {
 		case isEmptyType(t) && !repeated:
@@ -488,7 +535,7 @@ func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, 
 		default:
 			f.Kind = StructField
 			f.Struct = b.structFor(st, target, t)
-			f.Pointer = !repeated && optional
+			f.Pointer = !repeated
 		}
 	default:
 		b.errorf(e.Pos, "element %s has no type", target.Name.Local)
@@ -496,6 +543,14 @@ func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, 
 	}
 	f.GoName = m.add(name, "Elem")
 	st.Fields = append(st.Fields, f)
+}
+
+// elemName is the name of the element a particle declares or refers to.
+func elemName(e *xsd.Element) xsd.QName {
+	if e.Ref != nil {
+		return e.Ref.Name
+	}
+	return e.Name
 }
 
 func (b *builder) pkgFor(ns string, def *Package) *Package {
@@ -585,7 +640,8 @@ func (b *builder) scalar(t *xsd.SimpleType, p *Package, hint string, pos xsd.Pos
 	if len(t.Union) > 0 {
 		return &Scalar{Kind: KString, XSD: "string"}
 	}
-	// Walk up to a built-in.
+	// Walk up to a built-in, gathering the facets on the way.
+	var facets map[string]string
 	for u := t; u != nil; u = u.Base {
 		if u.List != nil {
 			return &Scalar{Kind: KList, Elem: b.scalar(u.List, p, hint+"Item", pos), XSD: "list"}
@@ -594,7 +650,24 @@ func (b *builder) scalar(t *xsd.SimpleType, p *Package, hint string, pos xsd.Pos
 			return &Scalar{Kind: KString, XSD: "string"}
 		}
 		if u.Builtin != "" {
-			return builtinScalar(u.Builtin)
+			sc := builtinScalar(u.Builtin)
+			if len(facets) > 0 {
+				c := *sc
+				c.Facets = facets
+				sc = &c
+			}
+			return sc
+		}
+		for k, v := range u.Facets {
+			switch k {
+			case "length", "minLength", "maxLength", "pattern", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive":
+				if _, ok := facets[k]; !ok {
+					if facets == nil {
+						facets = map[string]string{}
+					}
+					facets[k] = v
+				}
+			}
 		}
 	}
 	return &Scalar{Kind: KString, XSD: "string"}

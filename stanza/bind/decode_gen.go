@@ -8,8 +8,12 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 func (v *Bind) DecodeXMPP(d *stanza.Decoder) error {
 	keepResource := v.Resource
 	keepJID := v.JID
+	start := d.Mark()
+	allText := false
+again:
 	*v = Bind{
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -17,64 +21,130 @@ func (v *Bind) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "required":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
 					v.Required = true
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "resource":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "resource")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "resource")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "resource")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
 					if keepResource == nil {
 						keepResource = new(string)
 					}
 					*keepResource = s
 					v.Resource = keepResource
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				case "jid":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "jid")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "jid")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "jid")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
 					if keepJID == nil {
 						keepJID = new(string)
 					}
 					*keepJID = s
 					v.JID = keepJID
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(3)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(3)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(3)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

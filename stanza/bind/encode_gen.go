@@ -64,12 +64,17 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 		if v.JID != nil {
 			e.ElementTrusted(NS, "jid", *v.JID)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [3]int
+	var n [4]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 3 {
+		if int(r.Slot) >= 4 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -86,6 +91,10 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 			case 2:
 				if v.JID != nil {
 					e.ElementTrusted(NS, "jid", *v.JID)
+				}
+			case 3:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -105,6 +114,11 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 	if n[2] == 0 {
 		if v.JID != nil {
 			e.ElementTrusted(NS, "jid", *v.JID)
+		}
+	}
+	for i := n[3]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()

@@ -77,9 +77,47 @@ func (v *Block) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Item {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Item {
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Item) {
+					e.StartTrusted(NS, "item")
+					v.Item[n[r.Slot]].encodeContent(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Item); i++ {
 		e.StartTrusted(NS, "item")
 		v.Item[i].encodeContent(e)
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -119,9 +157,47 @@ func (v *Blocklist) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Item {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Item {
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Item) {
+					e.StartTrusted(NS, "item")
+					v.Item[n[r.Slot]].encodeContent(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Item); i++ {
 		e.StartTrusted(NS, "item")
 		v.Item[i].encodeContent(e)
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -158,9 +234,22 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("jid", v.JID)
+	if v.JID != "" {
+		e.AttrTrusted("jid", v.JID)
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "jid",
+			Space: "",
+		} && v.JID != "") {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -200,9 +289,47 @@ func (v *Unblock) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Item {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Item {
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Item) {
+					e.StartTrusted(NS, "item")
+					v.Item[n[r.Slot]].encodeContent(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Item); i++ {
 		e.StartTrusted(NS, "item")
 		v.Item[i].encodeContent(e)
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }

@@ -50,20 +50,40 @@ func (v *C) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *C) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("hash", v.Hash)
-	e.AttrTrusted("node", v.Node)
-	e.AttrTrusted("ver", v.Ver)
+	if v.Hash != "" {
+		e.AttrTrusted("hash", v.Hash)
+	}
+	if v.Node != "" {
+		e.AttrTrusted("node", v.Node)
+	}
+	if v.Ver != "" {
+		e.AttrTrusted("ver", v.Ver)
+	}
 	if v.Ext != "" {
 		e.AttrTrusted("ext", v.Ext)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "hash",
+			Space: "",
+		} && v.Hash != "") || (a.Name == stanza.Name{
+			Local: "node",
+			Space: "",
+		} && v.Node != "") || (a.Name == stanza.Name{
+			Local: "ver",
+			Space: "",
+		} && v.Ver != "") || (a.Name == stanza.Name{
 			Local: "ext",
 			Space: "",
 		} && v.Ext != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }

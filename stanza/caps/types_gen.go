@@ -17,18 +17,20 @@ const NS = "http://jabber.org/protocol/caps"
 //
 // Advertises the sender's capabilities as a verification string that can be looked up or checked with a disco#info query to node#ver (XEP-0115 sections 4 and 6.3).
 type C struct {
-	// Hash is the attribute hash (required).
+	// Hash is the attribute hash (required: empty when absent, which validation reports).
 	// The name of the hash function used to generate ver, from the IANA Hash Function Textual Names registry, such as sha-1 (XEP-0115 section 4).
 	Hash string
-	// Node is the attribute node (required).
+	// Node is the attribute node (required: empty when absent, which validation reports).
 	// A URI that uniquely identifies the software application (XEP-0115 section 4).
 	Node string
-	// Ver is the attribute ver (required).
+	// Ver is the attribute ver (required: empty when absent, which validation reports).
 	// The base64 verification string computed over the identities, features and extended information (XEP-0115 sections 4 and 5).
 	Ver string
 	// Ext is the attribute ext (optional: empty when absent).
 	// Deprecated space-separated list of legacy extension names, kept only for backwards compatibility (XEP-0115 section 4).
 	Ext string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }

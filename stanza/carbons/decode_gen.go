@@ -2,7 +2,10 @@
 
 package carbons
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/forward"
+)
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Disable) DecodeXMPP(d *stanza.Decoder) error {
@@ -21,38 +24,90 @@ func (v *Private) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Received) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Received{AnyAttrs: v.AnyAttrs[:0]}
+	keepForwarded := v.Forwarded
+	start := d.Mark()
+	allText := false
+again:
+	*v = Received{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
+	}
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "urn:xmpp:forward:0":
 				switch n.Local {
 				case "forwarded":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "forwarded")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
+					m := d.Mark()
+					if keepForwarded == nil {
+						keepForwarded = new(forward.Forwarded)
+					}
+					if err := keepForwarded.DecodeXMPP(d); err != nil {
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "forwarded")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
+					}
+					v.Forwarded = keepForwarded
 					seen |= uint64(0x1)
-					if err := v.Forwarded.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "forwarded")
-					}
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
-			if seen&uint64(0x1) != uint64(0x1) {
-				return stanza.MissingElement(d, "forwarded")
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
 			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -62,38 +117,90 @@ func (v *Received) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Sent) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Sent{AnyAttrs: v.AnyAttrs[:0]}
+	keepForwarded := v.Forwarded
+	start := d.Mark()
+	allText := false
+again:
+	*v = Sent{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
+	}
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "urn:xmpp:forward:0":
 				switch n.Local {
 				case "forwarded":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "forwarded")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
+					m := d.Mark()
+					if keepForwarded == nil {
+						keepForwarded = new(forward.Forwarded)
+					}
+					if err := keepForwarded.DecodeXMPP(d); err != nil {
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "forwarded")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
+					}
+					v.Forwarded = keepForwarded
 					seen |= uint64(0x1)
-					if err := v.Forwarded.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "forwarded")
-					}
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
-			if seen&uint64(0x1) != uint64(0x1) {
-				return stanza.MissingElement(d, "forwarded")
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
 			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

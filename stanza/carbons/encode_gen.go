@@ -190,8 +190,46 @@ func (v *Received) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	{
-		v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+	if len(v.XMLOrder) == 0 {
+		if v.Forwarded != nil {
+			v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if v.Forwarded != nil {
+					v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	if n[0] == 0 {
+		if v.Forwarded != nil {
+			v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+		}
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -231,8 +269,46 @@ func (v *Sent) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	{
-		v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+	if len(v.XMLOrder) == 0 {
+		if v.Forwarded != nil {
+			v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if v.Forwarded != nil {
+					v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	if n[0] == 0 {
+		if v.Forwarded != nil {
+			v.Forwarded.EncodeElement(e, "urn:xmpp:forward:0", "forwarded")
+		}
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }

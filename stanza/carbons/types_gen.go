@@ -41,20 +41,28 @@ type Private struct{}
 //
 // Wraps the forwarded copy of a message that another of the user's resources received (XEP-0280 section "Receiving Messages").
 type Received struct {
-	// Forwarded is the child element <forwarded/>.
+	// Forwarded is the child element <forwarded/> (required: nil when absent, which validation reports).
 	// A forwarded copy of one stanza, which keeps its own namespace (typically jabber:client), optionally preceded by a delay saying when the forwarder received it (XEP-0297 section "Forwarding a stanza").
-	Forwarded forward.Forwarded
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	Forwarded *forward.Forwarded
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
 // Sent is the <sent/> element of urn:xmpp:carbons:2 (schemas/xep-0280-carbons.xsd, line 48).
 //
 // Wraps the forwarded copy of a message that another of the user's resources sent (XEP-0280 section "Sending Messages").
 type Sent struct {
-	// Forwarded is the child element <forwarded/>.
+	// Forwarded is the child element <forwarded/> (required: nil when absent, which validation reports).
 	// A forwarded copy of one stanza, which keeps its own namespace (typically jabber:client), optionally preceded by a delay saying when the forwarder received it (XEP-0297 section "Forwarding a stanza").
-	Forwarded forward.Forwarded
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	Forwarded *forward.Forwarded
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }

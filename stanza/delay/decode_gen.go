@@ -7,7 +7,6 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Delay) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Delay{AnyAttrs: v.AnyAttrs[:0]}
-	var have uint64
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -19,15 +18,14 @@ func (v *Delay) DecodeXMPP(d *stanza.Decoder) error {
 				v.From = a.Value
 				continue
 			case "stamp":
+				if a.Value == "" {
+					break
+				}
 				v.Stamp = stanza.DateTime(a.Value)
-				have |= uint64(0x1)
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
-	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "stamp")
 	}
 	s, err := d.ReadText()
 	if err != nil {

@@ -53,12 +53,17 @@ func (v *Delay) encodeContent(e *stanza.Encoder) {
 	if v.From != "" {
 		e.AttrTrusted("from", v.From)
 	}
-	e.AttrTrusted("stamp", string(v.Stamp))
+	if v.Stamp != "" {
+		e.AttrTrusted("stamp", string(v.Stamp))
+	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
-		} && v.From != "") {
+		} && v.From != "") || (a.Name == stanza.Name{
+			Local: "stamp",
+			Space: "",
+		} && v.Stamp != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)

@@ -20,11 +20,11 @@ type Delay struct {
 	// From is the attribute from (optional: empty when absent).
 	// The JID of the entity that originally sent or delayed the stanza (XEP-0203 section 2).
 	From string
-	// Stamp is the attribute stamp (required).
+	// Stamp is the attribute stamp (required: empty when absent, which validation reports).
 	// When the delay began, in UTC in the XEP-0082 DateTime profile (XEP-0203 section 2).
 	Stamp stanza.DateTime
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }

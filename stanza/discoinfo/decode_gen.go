@@ -6,32 +6,60 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Feature) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Feature{AnyAttrs: v.AnyAttrs[:0]}
-	var have uint64
+	start := d.Mark()
+	allText := false
+again:
+	*v = Feature{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "var":
+				if a.Value == "" {
+					break
+				}
 				v.Var = a.Value
-				have |= uint64(0x1)
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "var")
-	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -41,19 +69,28 @@ func (v *Feature) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Identity) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Identity{AnyAttrs: v.AnyAttrs[:0]}
-	var have uint64
+	start := d.Mark()
+	allText := false
+again:
+	*v = Identity{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "category":
+				if a.Value == "" {
+					break
+				}
 				v.Category = a.Value
-				have |= uint64(0x1)
 				continue
 			case "type":
+				if a.Value == "" {
+					break
+				}
 				v.Type = a.Value
-				have |= uint64(0x2)
 				continue
 			case "name":
 				if a.Value == "" {
@@ -74,21 +111,39 @@ func (v *Identity) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "category")
-	}
-	if have&uint64(0x2) == 0 {
-		return stanza.MissingAttr(d, "type")
-	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -98,11 +153,15 @@ func (v *Identity) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = Query{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
 		Feature:  v.Feature[:0],
 		Identity: v.Identity[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -120,44 +179,91 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "identity":
+					m := d.Mark()
 					v.Identity = stanza.Extend(v.Identity)
 					if err := v.Identity[len(v.Identity)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "identity")
+						v.Identity = v.Identity[:len(v.Identity)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "identity")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
 					ord.Add(0)
 					continue
 				case "feature":
+					m := d.Mark()
 					v.Feature = stanza.Extend(v.Feature)
 					if err := v.Feature[len(v.Feature)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "feature")
+						v.Feature = v.Feature[:len(v.Feature)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "feature")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
 					ord.Add(1)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(2)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(2)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(3)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(3)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(3)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

@@ -66,9 +66,22 @@ func (v *Feature) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Feature) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("var", v.Var)
+	if v.Var != "" {
+		e.AttrTrusted("var", v.Var)
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "var",
+			Space: "",
+		} && v.Var != "") {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -105,8 +118,12 @@ func (v *Identity) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Identity) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("category", v.Category)
-	e.AttrTrusted("type", v.Type)
+	if v.Category != "" {
+		e.AttrTrusted("category", v.Category)
+	}
+	if v.Type != "" {
+		e.AttrTrusted("type", v.Type)
+	}
 	if v.Name != "" {
 		e.AttrTrusted("name", v.Name)
 	}
@@ -114,16 +131,27 @@ func (v *Identity) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "category",
+			Space: "",
+		} && v.Category != "") || (a.Name == stanza.Name{
+			Local: "type",
+			Space: "",
+		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "name",
 			Space: "",
 		} && v.Name != "") || (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
-		} && v.Lang != "")) {
+		} && v.Lang != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -164,7 +192,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("node", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "node",
 			Space: "",
 		} && v.Node != "") {
@@ -186,12 +214,17 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [3]int
+	var n [4]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 3 {
+		if int(r.Slot) >= 4 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -210,6 +243,10 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
 				}
+			case 3:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
 			}
 			n[r.Slot]++
 		}
@@ -225,6 +262,11 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	for i := n[2]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[3]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()

@@ -18,21 +18,23 @@ const NS = "http://jabber.org/protocol/disco#info"
 //
 // One protocol or feature the entity supports, usually a namespace (XEP-0030 section 3.1).
 type Feature struct {
-	// Var is the attribute var (required).
+	// Var is the attribute var (required: empty when absent, which validation reports).
 	// The feature name, typically a protocol namespace (XEP-0030 section 3.1).
 	Var string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // Identity is the <identity/> element of http://jabber.org/protocol/disco#info (schemas/xep-0030-disco-info.xsd, line 44).
 //
 // One identity of the entity, from the registered categories and types (XEP-0030 section 3.1).
 type Identity struct {
-	// Category is the attribute category (required).
+	// Category is the attribute category (required: empty when absent, which validation reports).
 	// The registered identity category, such as client or server (XEP-0030 section 3.1).
 	Category string
-	// Type is the attribute type (required).
+	// Type is the attribute type (required: empty when absent, which validation reports).
 	// The registered type within the category, such as pc or im (XEP-0030 section 3.1).
 	Type string
 	// Name is the attribute name (optional: empty when absent).
@@ -41,8 +43,10 @@ type Identity struct {
 	// Lang is the attribute xml:lang (optional: empty when absent).
 	// Language of the element's content, as a BCP 47 tag.
 	Lang string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // Query is the <query/> element of http://jabber.org/protocol/disco#info (schemas/xep-0030-disco-info.xsd, line 25).
@@ -60,8 +64,10 @@ type Query struct {
 	Feature []Feature
 	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
 	Any []stanza.Element
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }

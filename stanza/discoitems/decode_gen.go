@@ -6,15 +6,22 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Item{AnyAttrs: v.AnyAttrs[:0]}
-	var have uint64
+	start := d.Mark()
+	allText := false
+again:
+	*v = Item{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "jid":
+				if a.Value == "" {
+					break
+				}
 				v.JID = a.Value
-				have |= uint64(0x1)
 				continue
 			case "node":
 				if a.Value == "" {
@@ -32,18 +39,39 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "jid")
-	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -53,9 +81,14 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		Item:     v.Item[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -71,27 +104,65 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "item":
+					m := d.Mark()
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "item")
+						v.Item = v.Item[:len(v.Item)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "item")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
+			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

@@ -58,7 +58,9 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("jid", v.JID)
+	if v.JID != "" {
+		e.AttrTrusted("jid", v.JID)
+	}
 	if v.Node != "" {
 		e.AttrTrusted("node", v.Node)
 	}
@@ -66,16 +68,24 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("name", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "jid",
+			Space: "",
+		} && v.JID != "") || (a.Name == stanza.Name{
 			Local: "node",
 			Space: "",
 		} && v.Node != "") || (a.Name == stanza.Name{
 			Local: "name",
 			Space: "",
-		} && v.Name != "")) {
+		} && v.Name != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -116,7 +126,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("node", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "node",
 			Space: "",
 		} && v.Node != "") {
@@ -124,9 +134,47 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Item {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Item {
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Item) {
+					e.StartTrusted(NS, "item")
+					v.Item[n[r.Slot]].encodeContent(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Item); i++ {
 		e.StartTrusted(NS, "item")
 		v.Item[i].encodeContent(e)
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }

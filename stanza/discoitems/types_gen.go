@@ -17,7 +17,7 @@ const NS = "http://jabber.org/protocol/disco#items"
 //
 // One item associated with the queried entity, addressed by JID and optionally node (XEP-0030 section 4.1).
 type Item struct {
-	// JID is the attribute jid (required).
+	// JID is the attribute jid (required: empty when absent, which validation reports).
 	// The JID of the item (XEP-0030 section 4.1).
 	JID string
 	// Node is the attribute node (optional: empty when absent).
@@ -26,8 +26,10 @@ type Item struct {
 	// Name is the attribute name (optional: empty when absent).
 	// A natural-language name for the item (XEP-0030 section 4.1).
 	Name string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // Query is the <query/> element of http://jabber.org/protocol/disco#items (schemas/xep-0030-disco-items.xsd, line 20).
@@ -40,6 +42,10 @@ type Query struct {
 	// Item is the child element <item/> (repeated).
 	// One item associated with the queried entity, addressed by JID and optionally node (XEP-0030 section 4.1).
 	Item []Item
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }

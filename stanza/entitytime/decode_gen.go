@@ -8,8 +8,12 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 func (v *Time) DecodeXMPP(d *stanza.Decoder) error {
 	keepTZO := v.TZO
 	keepUTC := v.UTC
+	start := d.Mark()
+	allText := false
+again:
 	*v = Time{
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -17,53 +21,106 @@ func (v *Time) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "tzo":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "tzo")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "tzo")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "tzo")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
 					if keepTZO == nil {
 						keepTZO = new(string)
 					}
 					*keepTZO = s
 					v.TZO = keepTZO
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "utc":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "utc")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "utc")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "utc")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
 					if keepUTC == nil {
 						keepUTC = new(stanza.DateTime)
 					}
 					*keepUTC = stanza.DateTime(s)
 					v.UTC = keepUTC
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(2)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(2)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(2)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

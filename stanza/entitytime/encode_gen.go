@@ -60,12 +60,17 @@ func (v *Time) encodeContent(e *stanza.Encoder) {
 		if v.UTC != nil {
 			e.ElementTrusted(NS, "utc", string(*v.UTC))
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [2]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 2 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -77,6 +82,10 @@ func (v *Time) encodeContent(e *stanza.Encoder) {
 			case 1:
 				if v.UTC != nil {
 					e.ElementTrusted(NS, "utc", string(*v.UTC))
+				}
+			case 2:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -90,6 +99,11 @@ func (v *Time) encodeContent(e *stanza.Encoder) {
 	if n[1] == 0 {
 		if v.UTC != nil {
 			e.ElementTrusted(NS, "utc", string(*v.UTC))
+		}
+	}
+	for i := n[2]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()

@@ -10,9 +10,13 @@ import (
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Forwarded) DecodeXMPP(d *stanza.Decoder) error {
 	keepDelay := v.Delay
+	start := d.Mark()
+	allText := false
+again:
 	*v = Forwarded{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -20,44 +24,88 @@ func (v *Forwarded) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "urn:xmpp:delay":
 				switch n.Local {
 				case "delay":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "delay")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if keepDelay == nil {
 						keepDelay = new(delay.Delay)
 					}
-					v.Delay = keepDelay
 					if err := keepDelay.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "delay")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "delay")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
+					v.Delay = keepDelay
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space == "jabber:client" || n.Space == "jabber:server" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(1)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(1)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(2)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(2)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(2)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

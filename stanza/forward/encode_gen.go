@@ -62,12 +62,17 @@ func (v *Forwarded) encodeContent(e *stanza.Encoder) {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [2]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 2 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -79,6 +84,10 @@ func (v *Forwarded) encodeContent(e *stanza.Encoder) {
 			case 1:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 2:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -92,6 +101,11 @@ func (v *Forwarded) encodeContent(e *stanza.Encoder) {
 	for i := n[1]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[2]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()

@@ -126,7 +126,7 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {
@@ -170,12 +170,17 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Error) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("type", string(v.Type))
+	if v.Type != "" {
+		e.AttrTrusted("type", string(v.Type))
+	}
 	if v.By != "" {
 		e.AttrTrusted("by", v.By)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "type",
+			Space: "",
+		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "by",
 			Space: "",
 		} && v.By != "") {
@@ -278,12 +283,17 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [24]int
+	var n [25]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 24 {
+		if int(r.Slot) >= 25 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -403,6 +413,10 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			case 23:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 24:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -548,6 +562,11 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
+	for i := n[24]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
+	}
 	e.End()
 }
 
@@ -589,22 +608,32 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 	if v.To != "" {
 		e.AttrTrusted("to", v.To)
 	}
-	e.AttrTrusted("id", v.ID)
-	e.AttrTrusted("type", string(v.Type))
+	if v.ID != "" {
+		e.AttrTrusted("id", v.ID)
+	}
+	if v.Type != "" {
+		e.AttrTrusted("type", string(v.Type))
+	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
 		} && v.From != "") || (a.Name == stanza.Name{
 			Local: "to",
 			Space: "",
 		} && v.To != "") || (a.Name == stanza.Name{
+			Local: "id",
+			Space: "",
+		} && v.ID != "") || (a.Name == stanza.Name{
+			Local: "type",
+			Space: "",
+		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
-		} && v.Lang != "")) {
+		} && v.Lang != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -619,12 +648,17 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [2]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 2 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -637,6 +671,10 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 				if v.Error != nil {
 					e.StartTrusted(NS, "error")
 					v.Error.encodeContent(e)
+				}
+			case 2:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -651,6 +689,11 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 		if v.Error != nil {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
+		}
+	}
+	for i := n[2]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -704,7 +747,7 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
 		} && v.From != "") || (a.Name == stanza.Name{
@@ -719,7 +762,7 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
-		} && v.Lang != "")) {
+		} && v.Lang != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -746,12 +789,17 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [5]int
+	var n [6]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 5 {
+		if int(r.Slot) >= 6 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -780,6 +828,10 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 					e.StartTrusted(NS, "error")
 					v.Error.encodeContent(e)
 				}
+			case 5:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
 			}
 			n[r.Slot]++
 		}
@@ -807,6 +859,11 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		if v.Error != nil {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
+		}
+	}
+	for i := n[5]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -860,7 +917,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
 		} && v.From != "") || (a.Name == stanza.Name{
@@ -875,7 +932,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
-		} && v.Lang != "")) {
+		} && v.Lang != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -902,12 +959,17 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [5]int
+	var n [6]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 5 {
+		if int(r.Slot) >= 6 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -935,6 +997,10 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 				if v.Error != nil {
 					e.StartTrusted(NS, "error")
 					v.Error.encodeContent(e)
+				}
+			case 5:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -965,6 +1031,11 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		if v.Error != nil {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
+		}
+	}
+	for i := n[5]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -1084,7 +1155,7 @@ func (v *Status) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {
@@ -1132,7 +1203,7 @@ func (v *Subject) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {
@@ -1180,7 +1251,7 @@ func (v *Thread) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("parent", v.Parent)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "parent",
 			Space: "",
 		} && v.Parent != "") {

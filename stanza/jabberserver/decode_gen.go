@@ -37,19 +37,24 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 	keepGone := v.Gone
 	keepRedirect := v.Redirect
 	keepText := v.Text
+	start := d.Mark()
+	allText := false
+again:
 	*v = Error{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
-	var have uint64
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "type":
+				if a.Value == "" {
+					break
+				}
 				v.Type = ErrorType(a.Value)
-				have |= uint64(0x1)
 				continue
 			case "by":
 				if a.Value == "" {
@@ -61,301 +66,628 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "type")
-	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "urn:ietf:params:xml:ns:xmpp-stanzas":
 				switch n.Local {
 				case "bad-request":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "bad-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "bad-request")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "bad-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.BadRequest = true
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "conflict":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "conflict")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "conflict")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "conflict")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.Conflict = true
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				case "feature-not-implemented":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "feature-not-implemented")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "feature-not-implemented")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "feature-not-implemented")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.FeatureNotImplemented = true
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				case "forbidden":
 					if seen&uint64(0x8) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "forbidden")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x8)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "forbidden")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "forbidden")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.Forbidden = true
+					seen |= uint64(0x8)
 					ord.Add(3)
 					continue
 				case "gone":
 					if seen&uint64(0x10) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "gone")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x10)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "gone")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "gone")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					if keepGone == nil {
 						keepGone = new(string)
 					}
 					*keepGone = s
 					v.Gone = keepGone
+					seen |= uint64(0x10)
 					ord.Add(4)
 					continue
 				case "internal-server-error":
 					if seen&uint64(0x20) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "internal-server-error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x20)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "internal-server-error")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "internal-server-error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.InternalServerError = true
+					seen |= uint64(0x20)
 					ord.Add(5)
 					continue
 				case "item-not-found":
 					if seen&uint64(0x40) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "item-not-found")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x40)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "item-not-found")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "item-not-found")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.ItemNotFound = true
+					seen |= uint64(0x40)
 					ord.Add(6)
 					continue
 				case "jid-malformed":
 					if seen&uint64(0x80) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "jid-malformed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x80)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "jid-malformed")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "jid-malformed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.JIDMalformed = true
+					seen |= uint64(0x80)
 					ord.Add(7)
 					continue
 				case "not-acceptable":
 					if seen&uint64(0x100) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-acceptable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x100)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-acceptable")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-acceptable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.NotAcceptable = true
+					seen |= uint64(0x100)
 					ord.Add(8)
 					continue
 				case "not-allowed":
 					if seen&uint64(0x200) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-allowed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x200)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-allowed")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-allowed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.NotAllowed = true
+					seen |= uint64(0x200)
 					ord.Add(9)
 					continue
 				case "not-authorized":
 					if seen&uint64(0x400) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-authorized")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x400)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-authorized")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-authorized")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.NotAuthorized = true
+					seen |= uint64(0x400)
 					ord.Add(10)
 					continue
 				case "policy-violation":
 					if seen&uint64(0x800) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "policy-violation")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x800)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "policy-violation")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "policy-violation")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.PolicyViolation = true
+					seen |= uint64(0x800)
 					ord.Add(11)
 					continue
 				case "recipient-unavailable":
 					if seen&uint64(0x1000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "recipient-unavailable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x1000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "recipient-unavailable")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "recipient-unavailable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.RecipientUnavailable = true
+					seen |= uint64(0x1000)
 					ord.Add(12)
 					continue
 				case "redirect":
 					if seen&uint64(0x2000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "redirect")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x2000)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "redirect")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "redirect")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					if keepRedirect == nil {
 						keepRedirect = new(string)
 					}
 					*keepRedirect = s
 					v.Redirect = keepRedirect
+					seen |= uint64(0x2000)
 					ord.Add(13)
 					continue
 				case "registration-required":
 					if seen&uint64(0x4000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "registration-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x4000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "registration-required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "registration-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.RegistrationRequired = true
+					seen |= uint64(0x4000)
 					ord.Add(14)
 					continue
 				case "remote-server-not-found":
 					if seen&uint64(0x8000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "remote-server-not-found")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x8000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "remote-server-not-found")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "remote-server-not-found")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.RemoteServerNotFound = true
+					seen |= uint64(0x8000)
 					ord.Add(15)
 					continue
 				case "remote-server-timeout":
 					if seen&uint64(0x10000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "remote-server-timeout")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x10000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "remote-server-timeout")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "remote-server-timeout")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.RemoteServerTimeout = true
+					seen |= uint64(0x10000)
 					ord.Add(16)
 					continue
 				case "resource-constraint":
 					if seen&uint64(0x20000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "resource-constraint")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x20000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "resource-constraint")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "resource-constraint")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.ResourceConstraint = true
+					seen |= uint64(0x20000)
 					ord.Add(17)
 					continue
 				case "service-unavailable":
 					if seen&uint64(0x40000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "service-unavailable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x40000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "service-unavailable")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "service-unavailable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.ServiceUnavailable = true
+					seen |= uint64(0x40000)
 					ord.Add(18)
 					continue
 				case "subscription-required":
 					if seen&uint64(0x80000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "subscription-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x80000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "subscription-required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "subscription-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.SubscriptionRequired = true
+					seen |= uint64(0x80000)
 					ord.Add(19)
 					continue
 				case "undefined-condition":
 					if seen&uint64(0x100000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "undefined-condition")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x100000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "undefined-condition")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "undefined-condition")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.UndefinedCondition = true
+					seen |= uint64(0x100000)
 					ord.Add(20)
 					continue
 				case "unexpected-request":
 					if seen&uint64(0x200000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "unexpected-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x200000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "unexpected-request")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "unexpected-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
 					v.UnexpectedRequest = true
+					seen |= uint64(0x200000)
 					ord.Add(21)
 					continue
 				case "text":
 					if seen&uint64(0x400000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "text")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
-					seen |= uint64(0x400000)
+					m := d.Mark()
 					if keepText == nil {
 						keepText = new(stanzaerror.Text)
 					}
-					v.Text = keepText
 					if err := keepText.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "text")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "text")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(24)
+						continue
 					}
+					v.Text = keepText
+					seen |= uint64(0x400000)
 					ord.Add(22)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(23)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(23)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(24)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(24)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(24)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
@@ -367,31 +699,42 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 	keepError := v.Error
+	start := d.Mark()
+	allText := false
+again:
 	*v = IQ{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
-	var have uint64
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "from":
+				if a.Value == "" {
+					break
+				}
 				v.From = a.Value
-				have |= uint64(0x1)
 				continue
 			case "to":
+				if a.Value == "" {
+					break
+				}
 				v.To = a.Value
-				have |= uint64(0x2)
 				continue
 			case "id":
+				if a.Value == "" {
+					break
+				}
 				v.ID = a.Value
-				have |= uint64(0x4)
 				continue
 			case "type":
+				if a.Value == "" {
+					break
+				}
 				v.Type = IQType(a.Value)
-				have |= uint64(0x8)
 				continue
 			}
 		case stanza.NSXML:
@@ -406,58 +749,90 @@ func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "from")
-	}
-	if have&uint64(0x2) == 0 {
-		return stanza.MissingAttr(d, "to")
-	}
-	if have&uint64(0x4) == 0 {
-		return stanza.MissingAttr(d, "id")
-	}
-	if have&uint64(0x8) == 0 {
-		return stanza.MissingAttr(d, "type")
-	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "error":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					if keepError == nil {
 						keepError = new(Error)
 					}
-					v.Error = keepError
 					if err := keepError.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "error")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
+					v.Error = keepError
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(0)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(0)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(2)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(2)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(2)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
@@ -470,25 +845,32 @@ func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Message) DecodeXMPP(d *stanza.Decoder) error {
 	keepThread := v.Thread
 	keepError := v.Error
+	start := d.Mark()
+	allText := false
+again:
 	*v = Message{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
 		Body:     v.Body[:0],
 		Subject:  v.Subject[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
-	var have uint64
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "from":
+				if a.Value == "" {
+					break
+				}
 				v.From = a.Value
-				have |= uint64(0x1)
 				continue
 			case "to":
+				if a.Value == "" {
+					break
+				}
 				v.To = a.Value
-				have |= uint64(0x2)
 				continue
 			case "id":
 				if a.Value == "" {
@@ -515,80 +897,147 @@ func (v *Message) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "from")
-	}
-	if have&uint64(0x2) == 0 {
-		return stanza.MissingAttr(d, "to")
-	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "subject":
+					m := d.Mark()
 					v.Subject = stanza.Extend(v.Subject)
 					if err := v.Subject[len(v.Subject)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "subject")
+						v.Subject = v.Subject[:len(v.Subject)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "subject")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					ord.Add(0)
 					continue
 				case "body":
+					m := d.Mark()
 					v.Body = stanza.Extend(v.Body)
 					if err := v.Body[len(v.Body)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "body")
+						v.Body = v.Body[:len(v.Body)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "body")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					ord.Add(1)
 					continue
 				case "thread":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "thread")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					if keepThread == nil {
 						keepThread = new(Thread)
 					}
-					v.Thread = keepThread
 					if err := keepThread.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "thread")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "thread")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
+					v.Thread = keepThread
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				case "error":
 					if seen&uint64(0x10) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x10)
+					m := d.Mark()
 					if keepError == nil {
 						keepError = new(Error)
 					}
-					v.Error = keepError
 					if err := keepError.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "error")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
+					v.Error = keepError
+					seen |= uint64(0x10)
 					ord.Add(4)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(3)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(3)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(5)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(5)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(5)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
@@ -602,24 +1051,31 @@ func (v *Presence) DecodeXMPP(d *stanza.Decoder) error {
 	keepShow := v.Show
 	keepPriority := v.Priority
 	keepError := v.Error
+	start := d.Mark()
+	allText := false
+again:
 	*v = Presence{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
 		Status:   v.Status[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
-	var have uint64
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "from":
+				if a.Value == "" {
+					break
+				}
 				v.From = a.Value
-				have |= uint64(0x1)
 				continue
 			case "to":
+				if a.Value == "" {
+					break
+				}
 				v.To = a.Value
-				have |= uint64(0x2)
 				continue
 			case "id":
 				if a.Value == "" {
@@ -646,95 +1102,184 @@ func (v *Presence) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "from")
-	}
-	if have&uint64(0x2) == 0 {
-		return stanza.MissingAttr(d, "to")
-	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "show":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "show")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "show")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "show")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					if keepShow == nil {
 						keepShow = new(ShowType)
 					}
 					*keepShow = ShowType(s)
 					v.Show = keepShow
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "status":
+					m := d.Mark()
 					v.Status = stanza.Extend(v.Status)
 					if err := v.Status[len(v.Status)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "status")
+						v.Status = v.Status[:len(v.Status)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "status")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					ord.Add(1)
 					continue
 				case "priority":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "priority")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "priority")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "priority")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					x, err := stanza.ParseInt(s, 8)
 					if err != nil {
-						return stanza.WrapElement(err, "priority")
+						{
+							r, ferr := d.Fallback(m, err)
+							if ferr != nil {
+								return stanza.WrapElement(ferr, "priority")
+							}
+							v.XMLExtra = append(v.XMLExtra, r)
+							ord.Add(5)
+							continue
+						}
+					}
+					if stanza.FormatInt(int64(int8(x))) != s {
+						r, ferr := d.Fallback(m, stanza.NonCanonical(s))
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "priority")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					if keepPriority == nil {
 						keepPriority = new(int8)
 					}
 					*keepPriority = int8(x)
 					v.Priority = keepPriority
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				case "error":
 					if seen&uint64(0x10) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x10)
+					m := d.Mark()
 					if keepError == nil {
 						keepError = new(Error)
 					}
-					v.Error = keepError
 					if err := keepError.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "error")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
+					v.Error = keepError
+					seen |= uint64(0x10)
 					ord.Add(4)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(3)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(3)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(5)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(5)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(5)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
@@ -756,6 +1301,9 @@ func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 	x, err := stanza.ParseInt(s, 8)
 	if err != nil {
 		return err
+	}
+	if stanza.FormatInt(int64(int8(x))) != s {
+		return stanza.NonCanonical(s)
 	}
 	v.Value = int8(x)
 	return nil

@@ -126,7 +126,7 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {
@@ -170,12 +170,17 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Error) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("type", string(v.Type))
+	if v.Type != "" {
+		e.AttrTrusted("type", string(v.Type))
+	}
 	if v.By != "" {
 		e.AttrTrusted("by", v.By)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "type",
+			Space: "",
+		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "by",
 			Space: "",
 		} && v.By != "") {
@@ -278,12 +283,17 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [24]int
+	var n [25]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 24 {
+		if int(r.Slot) >= 25 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -403,6 +413,10 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			case 23:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 24:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -548,6 +562,11 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
+	for i := n[24]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
+	}
 	e.End()
 }
 
@@ -583,15 +602,35 @@ func (v *IQ) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *IQ) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("from", v.From)
-	e.AttrTrusted("to", v.To)
-	e.AttrTrusted("id", v.ID)
-	e.AttrTrusted("type", string(v.Type))
+	if v.From != "" {
+		e.AttrTrusted("from", v.From)
+	}
+	if v.To != "" {
+		e.AttrTrusted("to", v.To)
+	}
+	if v.ID != "" {
+		e.AttrTrusted("id", v.ID)
+	}
+	if v.Type != "" {
+		e.AttrTrusted("type", string(v.Type))
+	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "from",
+			Space: "",
+		} && v.From != "") || (a.Name == stanza.Name{
+			Local: "to",
+			Space: "",
+		} && v.To != "") || (a.Name == stanza.Name{
+			Local: "id",
+			Space: "",
+		} && v.ID != "") || (a.Name == stanza.Name{
+			Local: "type",
+			Space: "",
+		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {
@@ -609,12 +648,17 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [2]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 2 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -627,6 +671,10 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 				if v.Error != nil {
 					e.StartTrusted(NS, "error")
 					v.Error.encodeContent(e)
+				}
+			case 2:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -641,6 +689,11 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 		if v.Error != nil {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
+		}
+	}
+	for i := n[2]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -678,8 +731,12 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Message) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("from", v.From)
-	e.AttrTrusted("to", v.To)
+	if v.From != "" {
+		e.AttrTrusted("from", v.From)
+	}
+	if v.To != "" {
+		e.AttrTrusted("to", v.To)
+	}
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
 	}
@@ -690,7 +747,13 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "from",
+			Space: "",
+		} && v.From != "") || (a.Name == stanza.Name{
+			Local: "to",
+			Space: "",
+		} && v.To != "") || (a.Name == stanza.Name{
 			Local: "id",
 			Space: "",
 		} && v.ID != "") || (a.Name == stanza.Name{
@@ -699,7 +762,7 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
-		} && v.Lang != "")) {
+		} && v.Lang != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -726,12 +789,17 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [5]int
+	var n [6]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 5 {
+		if int(r.Slot) >= 6 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -760,6 +828,10 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 					e.StartTrusted(NS, "error")
 					v.Error.encodeContent(e)
 				}
+			case 5:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
 			}
 			n[r.Slot]++
 		}
@@ -787,6 +859,11 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		if v.Error != nil {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
+		}
+	}
+	for i := n[5]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -824,8 +901,12 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Presence) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("from", v.From)
-	e.AttrTrusted("to", v.To)
+	if v.From != "" {
+		e.AttrTrusted("from", v.From)
+	}
+	if v.To != "" {
+		e.AttrTrusted("to", v.To)
+	}
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
 	}
@@ -836,7 +917,13 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "from",
+			Space: "",
+		} && v.From != "") || (a.Name == stanza.Name{
+			Local: "to",
+			Space: "",
+		} && v.To != "") || (a.Name == stanza.Name{
 			Local: "id",
 			Space: "",
 		} && v.ID != "") || (a.Name == stanza.Name{
@@ -845,7 +932,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
-		} && v.Lang != "")) {
+		} && v.Lang != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -872,12 +959,17 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [5]int
+	var n [6]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 5 {
+		if int(r.Slot) >= 6 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -905,6 +997,10 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 				if v.Error != nil {
 					e.StartTrusted(NS, "error")
 					v.Error.encodeContent(e)
+				}
+			case 5:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -935,6 +1031,11 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		if v.Error != nil {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
+		}
+	}
+	for i := n[5]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -1054,7 +1155,7 @@ func (v *Status) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {
@@ -1102,7 +1203,7 @@ func (v *Subject) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {
@@ -1150,7 +1251,7 @@ func (v *Thread) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("parent", v.Parent)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "parent",
 			Space: "",
 		} && v.Parent != "") {

@@ -111,7 +111,7 @@ type Body struct {
 	Lang string
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -119,7 +119,7 @@ type Body struct {
 //
 // A stanza error: one defined condition, optional text and an optional application-specific condition (RFC 6120 section 8.3.2).
 type Error struct {
-	// Type is the attribute type (required).
+	// Type is the attribute type (required: empty when absent, which validation reports).
 	// What the sender may do about the error: retry after authenticating (auth), give up (cancel), proceed as it is only a warning (continue), retry after changing the data (modify), or retry after waiting (wait) (RFC 6120 section 8.3.2).
 	Type ErrorType
 	// By is the attribute by (optional: empty when absent).
@@ -196,8 +196,10 @@ type Error struct {
 	Text *stanzaerror.Text
 	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
 	Any []stanza.Element
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -206,16 +208,16 @@ type Error struct {
 //
 // A request-response stanza: a get or set carries exactly one payload and is answered by a result or an error (RFC 6120 section 8.2.3).
 type IQ struct {
-	// From is the attribute from (required).
+	// From is the attribute from (required: empty when absent, which validation reports).
 	// The JID of the sender (RFC 6120 section 8.1.2). Required between servers (RFC 6120 section 8.1.2.2).
 	From string
-	// To is the attribute to (required).
+	// To is the attribute to (required: empty when absent, which validation reports).
 	// The JID of the intended recipient (RFC 6120 section 8.1.1). Required between servers (RFC 6120 section 8.1.1.2).
 	To string
-	// ID is the attribute id (required).
+	// ID is the attribute id (required: empty when absent, which validation reports).
 	// Identifier used to match a response or error to the request that caused it; required on IQ stanzas (RFC 6120 section 8.1.3).
 	ID string
-	// Type is the attribute type (required).
+	// Type is the attribute type (required: empty when absent, which validation reports).
 	// Whether the IQ is a request (get, set) or a response (result, error) (RFC 6120 section 8.2.3).
 	Type IQType
 	// Lang is the attribute xml:lang (optional: empty when absent).
@@ -226,8 +228,10 @@ type IQ struct {
 	// Error is the child element <error/> (optional: nil when absent).
 	// A stanza error: one defined condition, optional text and an optional application-specific condition (RFC 6120 section 8.3.2).
 	Error *Error
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -236,10 +240,10 @@ type IQ struct {
 //
 // A push stanza that carries content, such as a chat message, from one entity to another (RFC 6120 section 8.2.1; RFC 6121 section 5).
 type Message struct {
-	// From is the attribute from (required).
+	// From is the attribute from (required: empty when absent, which validation reports).
 	// The JID of the sender (RFC 6120 section 8.1.2). Required between servers (RFC 6120 section 8.1.2.2).
 	From string
-	// To is the attribute to (required).
+	// To is the attribute to (required: empty when absent, which validation reports).
 	// The JID of the intended recipient (RFC 6120 section 8.1.1). Required between servers (RFC 6120 section 8.1.1.2).
 	To string
 	// ID is the attribute id (optional: empty when absent).
@@ -265,8 +269,10 @@ type Message struct {
 	// Error is the child element <error/> (optional: nil when absent).
 	// A stanza error: one defined condition, optional text and an optional application-specific condition (RFC 6120 section 8.3.2).
 	Error *Error
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -275,10 +281,10 @@ type Message struct {
 //
 // A broadcast stanza that advertises network availability, or, with a subscription type, manages presence subscriptions (RFC 6120 section 8.2.2; RFC 6121 sections 3 and 4).
 type Presence struct {
-	// From is the attribute from (required).
+	// From is the attribute from (required: empty when absent, which validation reports).
 	// The JID of the sender (RFC 6120 section 8.1.2). Required between servers (RFC 6120 section 8.1.2.2).
 	From string
-	// To is the attribute to (required).
+	// To is the attribute to (required: empty when absent, which validation reports).
 	// The JID of the intended recipient (RFC 6120 section 8.1.1). Required between servers (RFC 6120 section 8.1.1.2).
 	To string
 	// ID is the attribute id (optional: empty when absent).
@@ -304,8 +310,10 @@ type Presence struct {
 	// Error is the child element <error/> (optional: nil when absent).
 	// A stanza error: one defined condition, optional text and an optional application-specific condition (RFC 6120 section 8.3.2).
 	Error *Error
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -316,7 +324,7 @@ type Presence struct {
 type Priority struct {
 	// Value is the element's text content.
 	Value int8
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -326,7 +334,7 @@ type Priority struct {
 type Show struct {
 	// Value is the element's text content.
 	Value ShowType
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -339,7 +347,7 @@ type Status struct {
 	Lang string
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -352,7 +360,7 @@ type Subject struct {
 	Lang string
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -365,6 +373,6 @@ type Thread struct {
 	Parent string
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }

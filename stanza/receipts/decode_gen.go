@@ -6,7 +6,13 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Received) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Received{AnyAttrs: v.AnyAttrs[:0]}
+	start := d.Mark()
+	allText := false
+again:
+	*v = Received{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -21,15 +27,39 @@ func (v *Received) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -20,8 +20,10 @@ type Received struct {
 	// ID is the attribute id (optional: empty when absent).
 	// The 'id' of the message this receipt acknowledges (XEP-0184 section 3). Optional: the XEP says the receipt SHOULD carry it, and its own example 2 has none.
 	ID string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // Request is the <request/> element of urn:xmpp:receipts (schemas/xep-0184-receipts.xsd, line 19).

@@ -20,18 +20,24 @@ func (v *Group) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = Item{
 		AnyAttrs: v.AnyAttrs[:0],
 		Group:    v.Group[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
 	}
-	var have uint64
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "jid":
+				if a.Value == "" {
+					break
+				}
 				v.JID = a.Value
-				have |= uint64(0x1)
 				continue
 			case "name":
 				if a.Value == "" {
@@ -54,40 +60,77 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 			case "approved":
 				x, err := stanza.ParseBool(a.Value)
 				if err != nil {
-					return stanza.AttrError("approved", err)
+					break
 				}
 				y := x
 				v.Approved = &y
+				if stanza.FormatBool(x) != a.Value {
+					break
+				}
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "jid")
-	}
+	var ord stanza.OrderRecorder
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "group":
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "group")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "group")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
 					v.Group = append(v.Group, s)
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
+			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -97,9 +140,14 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		Item:     v.Item[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -115,27 +163,65 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "item":
+					m := d.Mark()
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "item")
+						v.Item = v.Item[:len(v.Item)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "item")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
+			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

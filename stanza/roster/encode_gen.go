@@ -105,7 +105,9 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("jid", v.JID)
+	if v.JID != "" {
+		e.AttrTrusted("jid", v.JID)
+	}
 	if v.Name != "" {
 		e.AttrTrusted("name", v.Name)
 	}
@@ -116,10 +118,23 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("ask", string(v.Ask))
 	}
 	if v.Approved != nil {
-		e.AttrBool("approved", *v.Approved)
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "approved"); ok && func() bool {
+			x, err := stanza.ParseBool(lex)
+			if err != nil {
+				return false
+			}
+			return x == *v.Approved
+		}() {
+			e.AttrNS("", "approved", lex)
+		} else {
+			e.AttrBool("approved", *v.Approved)
+		}
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
+			Local: "jid",
+			Space: "",
+		} && v.JID != "") || (a.Name == stanza.Name{
 			Local: "name",
 			Space: "",
 		} && v.Name != "") || (a.Name == stanza.Name{
@@ -128,13 +143,52 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		} && v.Subscription != "") || (a.Name == stanza.Name{
 			Local: "ask",
 			Space: "",
-		} && v.Ask != "")) {
+		} && v.Ask != "") || (a.Name == stanza.Name{
+			Local: "approved",
+			Space: "",
+		} && v.Approved != nil) {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Group {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Group {
+			e.ElementTrusted(NS, "group", v.Group[i])
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Group) {
+					e.ElementTrusted(NS, "group", v.Group[n[r.Slot]])
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Group); i++ {
 		e.ElementTrusted(NS, "group", v.Group[i])
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -175,7 +229,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("ver", v.Ver)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "ver",
 			Space: "",
 		} && v.Ver != "") {
@@ -183,9 +237,47 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Item {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Item {
+			e.StartTrusted(NS, "item")
+			v.Item[i].encodeContent(e)
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Item) {
+					e.StartTrusted(NS, "item")
+					v.Item[n[r.Slot]].encodeContent(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Item); i++ {
 		e.StartTrusted(NS, "item")
 		v.Item[i].encodeContent(e)
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }

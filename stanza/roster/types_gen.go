@@ -45,7 +45,7 @@ const (
 type Group struct {
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -53,7 +53,7 @@ type Group struct {
 //
 // One contact in the roster, with its subscription state and groups (RFC 6121 section 2.1.2).
 type Item struct {
-	// JID is the attribute jid (required).
+	// JID is the attribute jid (required: empty when absent, which validation reports).
 	// The bare JID of the contact, which uniquely identifies the item (RFC 6121 section 2.1.2.3).
 	JID string
 	// Name is the attribute name (optional: empty when absent).
@@ -71,8 +71,12 @@ type Item struct {
 	// Group is the child element <group/> (repeated).
 	// The name of one user-defined group the item belongs to (RFC 6121 section 2.1.2.6).
 	Group []string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
 // Query is the <query/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 20).
@@ -85,6 +89,10 @@ type Query struct {
 	// Item is the child element <item/> (repeated).
 	// One contact in the roster, with its subscription state and groups (RFC 6121 section 2.1.2).
 	Item []Item
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }

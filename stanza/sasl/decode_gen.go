@@ -22,21 +22,19 @@ func (v *AccountDisabled) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Auth) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Auth{AnyAttrs: v.AnyAttrs[:0]}
-	var have uint64
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "mechanism":
+				if a.Value == "" {
+					break
+				}
 				v.Mechanism = a.Value
-				have |= uint64(0x1)
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
-	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "mechanism")
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -73,8 +71,12 @@ func (v *EncryptionRequired) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Failure) DecodeXMPP(d *stanza.Decoder) error {
 	keepText := v.Text
+	start := d.Mark()
+	allText := false
+again:
 	*v = Failure{
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -82,156 +84,339 @@ func (v *Failure) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "aborted":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "aborted")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "aborted")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "aborted")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.Aborted = true
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "account-disabled":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "account-disabled")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "account-disabled")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "account-disabled")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.AccountDisabled = true
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				case "credentials-expired":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "credentials-expired")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "credentials-expired")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "credentials-expired")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.CredentialsExpired = true
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				case "encryption-required":
 					if seen&uint64(0x8) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "encryption-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x8)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "encryption-required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "encryption-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.EncryptionRequired = true
+					seen |= uint64(0x8)
 					ord.Add(3)
 					continue
 				case "incorrect-encoding":
 					if seen&uint64(0x10) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "incorrect-encoding")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x10)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "incorrect-encoding")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "incorrect-encoding")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.IncorrectEncoding = true
+					seen |= uint64(0x10)
 					ord.Add(4)
 					continue
 				case "invalid-authzid":
 					if seen&uint64(0x20) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-authzid")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x20)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "invalid-authzid")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "invalid-authzid")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.InvalidAuthzid = true
+					seen |= uint64(0x20)
 					ord.Add(5)
 					continue
 				case "invalid-mechanism":
 					if seen&uint64(0x40) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-mechanism")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x40)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "invalid-mechanism")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "invalid-mechanism")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.InvalidMechanism = true
+					seen |= uint64(0x40)
 					ord.Add(6)
 					continue
 				case "malformed-request":
 					if seen&uint64(0x80) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "malformed-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x80)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "malformed-request")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "malformed-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.MalformedRequest = true
+					seen |= uint64(0x80)
 					ord.Add(7)
 					continue
 				case "mechanism-too-weak":
 					if seen&uint64(0x100) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "mechanism-too-weak")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x100)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "mechanism-too-weak")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "mechanism-too-weak")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.MechanismTooWeak = true
+					seen |= uint64(0x100)
 					ord.Add(8)
 					continue
 				case "not-authorized":
 					if seen&uint64(0x200) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-authorized")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x200)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-authorized")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-authorized")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.NotAuthorized = true
+					seen |= uint64(0x200)
 					ord.Add(9)
 					continue
 				case "temporary-auth-failure":
 					if seen&uint64(0x400) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "temporary-auth-failure")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x400)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "temporary-auth-failure")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "temporary-auth-failure")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
 					v.TemporaryAuthFailure = true
+					seen |= uint64(0x400)
 					ord.Add(10)
 					continue
 				case "text":
 					if seen&uint64(0x800) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "text")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
-					seen |= uint64(0x800)
+					m := d.Mark()
 					if keepText == nil {
 						keepText = new(Text)
 					}
-					v.Text = keepText
 					if err := keepText.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "text")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "text")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(12)
+						continue
 					}
+					v.Text = keepText
+					seen |= uint64(0x800)
 					ord.Add(11)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(12)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(12)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(12)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
@@ -267,48 +452,90 @@ func (v *MechanismTooWeak) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Mechanisms) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = Mechanisms{
 		Any:       v.Any[:0],
 		AnyAttrs:  v.AnyAttrs[:0],
 		Mechanism: v.Mechanism[:0],
+		XMLExtra:  v.XMLExtra[:0],
 		XMLOrder:  v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "mechanism":
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "mechanism")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "mechanism")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
 					v.Mechanism = append(v.Mechanism, s)
 					ord.Add(0)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(1)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(1)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(2)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(2)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(2)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

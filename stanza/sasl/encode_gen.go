@@ -299,8 +299,16 @@ func (v *Auth) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Auth) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("mechanism", v.Mechanism)
+	if v.Mechanism != "" {
+		e.AttrTrusted("mechanism", v.Mechanism)
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "mechanism",
+			Space: "",
+		} && v.Mechanism != "") {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	e.Text(v.Value)
@@ -500,12 +508,17 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "text")
 			v.Text.encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [12]int
+	var n [13]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 12 {
+		if int(r.Slot) >= 13 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -569,6 +582,10 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 				if v.Text != nil {
 					e.StartTrusted(NS, "text")
 					v.Text.encodeContent(e)
+				}
+			case 12:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -644,6 +661,11 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 		if v.Text != nil {
 			e.StartTrusted(NS, "text")
 			v.Text.encodeContent(e)
+		}
+	}
+	for i := n[12]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -868,12 +890,17 @@ func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [2]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 2 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -886,6 +913,10 @@ func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
 				}
+			case 2:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
 			}
 			n[r.Slot]++
 		}
@@ -896,6 +927,11 @@ func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 	for i := n[1]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[2]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -1085,7 +1121,7 @@ func (v *Text) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {

@@ -40,12 +40,12 @@ type AccountDisabled struct{}
 //
 // Starts authentication with the named mechanism, optionally carrying base64 initial response data, where "=" is a present but empty response (RFC 6120 section 6.4.2).
 type Auth struct {
-	// Mechanism is the attribute mechanism (required).
+	// Mechanism is the attribute mechanism (required: empty when absent, which validation reports).
 	// The name of the selected SASL mechanism (RFC 6120 section 6.4.2).
 	Mechanism string
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -55,7 +55,7 @@ type Auth struct {
 type Challenge struct {
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -113,8 +113,10 @@ type Failure struct {
 	// Text is the child element <text/> (optional: nil when absent).
 	// Human-readable description of a SASL failure, optionally tagged with its language (RFC 6120 section 6.4.5).
 	Text *Text
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -163,8 +165,10 @@ type Mechanisms struct {
 	Mechanism []string
 	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
 	Any []stanza.Element
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -182,7 +186,7 @@ type NotAuthorized struct{}
 type Response struct {
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -192,7 +196,7 @@ type Response struct {
 type Success struct {
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -212,6 +216,6 @@ type Text struct {
 	Lang string
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }

@@ -9,8 +9,13 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *A) DecodeXMPP(d *stanza.Decoder) error {
-	*v = A{AnyAttrs: v.AnyAttrs[:0]}
-	var have uint64
+	start := d.Mark()
+	allText := false
+again:
+	*v = A{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -18,27 +23,51 @@ func (v *A) DecodeXMPP(d *stanza.Decoder) error {
 			case "h":
 				x, err := stanza.ParseUint(a.Value, 32)
 				if err != nil {
-					return stanza.AttrError("h", err)
+					break
 				}
-				v.H = uint32(x)
-				have |= uint64(0x1)
+				y := uint32(x)
+				v.H = &y
+				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+					break
+				}
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "h")
-	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -48,7 +77,13 @@ func (v *A) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Enable) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Enable{AnyAttrs: v.AnyAttrs[:0]}
+	start := d.Mark()
+	allText := false
+again:
+	*v = Enable{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -56,32 +91,62 @@ func (v *Enable) DecodeXMPP(d *stanza.Decoder) error {
 			case "resume":
 				x, err := stanza.ParseBool(a.Value)
 				if err != nil {
-					return stanza.AttrError("resume", err)
+					break
 				}
 				y := x
 				v.Resume = &y
+				if stanza.FormatBool(x) != a.Value {
+					break
+				}
 				continue
 			case "max":
 				x, err := stanza.ParseUint(a.Value, 64)
 				if err != nil {
-					return stanza.AttrError("max", err)
+					break
 				}
 				y := uint64(x)
 				v.Max = &y
+				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+					break
+				}
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -91,7 +156,13 @@ func (v *Enable) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Enabled) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Enabled{AnyAttrs: v.AnyAttrs[:0]}
+	start := d.Mark()
+	allText := false
+again:
+	*v = Enabled{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -111,32 +182,62 @@ func (v *Enabled) DecodeXMPP(d *stanza.Decoder) error {
 			case "max":
 				x, err := stanza.ParseUint(a.Value, 64)
 				if err != nil {
-					return stanza.AttrError("max", err)
+					break
 				}
 				y := uint64(x)
 				v.Max = &y
+				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+					break
+				}
 				continue
 			case "resume":
 				x, err := stanza.ParseBool(a.Value)
 				if err != nil {
-					return stanza.AttrError("resume", err)
+					break
 				}
 				y := x
 				v.Resume = &y
+				if stanza.FormatBool(x) != a.Value {
+					break
+				}
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -149,8 +250,12 @@ func (v *Failed) DecodeXMPP(d *stanza.Decoder) error {
 	keepGone := v.Gone
 	keepRedirect := v.Redirect
 	keepText := v.Text
+	start := d.Mark()
+	allText := false
+again:
 	*v = Failed{
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -160,10 +265,13 @@ func (v *Failed) DecodeXMPP(d *stanza.Decoder) error {
 			case "h":
 				x, err := stanza.ParseUint(a.Value, 32)
 				if err != nil {
-					return stanza.AttrError("h", err)
+					break
 				}
 				y := uint32(x)
 				v.H = &y
+				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+					break
+				}
 				continue
 			}
 		}
@@ -171,287 +279,613 @@ func (v *Failed) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "urn:ietf:params:xml:ns:xmpp-stanzas":
 				switch n.Local {
 				case "bad-request":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "bad-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "bad-request")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "bad-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.BadRequest = true
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "conflict":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "conflict")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "conflict")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "conflict")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.Conflict = true
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				case "feature-not-implemented":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "feature-not-implemented")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "feature-not-implemented")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "feature-not-implemented")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.FeatureNotImplemented = true
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				case "forbidden":
 					if seen&uint64(0x8) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "forbidden")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x8)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "forbidden")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "forbidden")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.Forbidden = true
+					seen |= uint64(0x8)
 					ord.Add(3)
 					continue
 				case "gone":
 					if seen&uint64(0x10) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "gone")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x10)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "gone")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "gone")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					if keepGone == nil {
 						keepGone = new(string)
 					}
 					*keepGone = s
 					v.Gone = keepGone
+					seen |= uint64(0x10)
 					ord.Add(4)
 					continue
 				case "internal-server-error":
 					if seen&uint64(0x20) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "internal-server-error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x20)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "internal-server-error")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "internal-server-error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.InternalServerError = true
+					seen |= uint64(0x20)
 					ord.Add(5)
 					continue
 				case "item-not-found":
 					if seen&uint64(0x40) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "item-not-found")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x40)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "item-not-found")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "item-not-found")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.ItemNotFound = true
+					seen |= uint64(0x40)
 					ord.Add(6)
 					continue
 				case "jid-malformed":
 					if seen&uint64(0x80) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "jid-malformed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x80)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "jid-malformed")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "jid-malformed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.JIDMalformed = true
+					seen |= uint64(0x80)
 					ord.Add(7)
 					continue
 				case "not-acceptable":
 					if seen&uint64(0x100) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-acceptable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x100)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-acceptable")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-acceptable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.NotAcceptable = true
+					seen |= uint64(0x100)
 					ord.Add(8)
 					continue
 				case "not-allowed":
 					if seen&uint64(0x200) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-allowed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x200)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-allowed")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-allowed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.NotAllowed = true
+					seen |= uint64(0x200)
 					ord.Add(9)
 					continue
 				case "not-authorized":
 					if seen&uint64(0x400) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-authorized")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x400)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-authorized")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-authorized")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.NotAuthorized = true
+					seen |= uint64(0x400)
 					ord.Add(10)
 					continue
 				case "policy-violation":
 					if seen&uint64(0x800) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "policy-violation")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x800)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "policy-violation")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "policy-violation")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.PolicyViolation = true
+					seen |= uint64(0x800)
 					ord.Add(11)
 					continue
 				case "recipient-unavailable":
 					if seen&uint64(0x1000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "recipient-unavailable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x1000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "recipient-unavailable")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "recipient-unavailable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.RecipientUnavailable = true
+					seen |= uint64(0x1000)
 					ord.Add(12)
 					continue
 				case "redirect":
 					if seen&uint64(0x2000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "redirect")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x2000)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "redirect")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "redirect")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					if keepRedirect == nil {
 						keepRedirect = new(string)
 					}
 					*keepRedirect = s
 					v.Redirect = keepRedirect
+					seen |= uint64(0x2000)
 					ord.Add(13)
 					continue
 				case "registration-required":
 					if seen&uint64(0x4000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "registration-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x4000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "registration-required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "registration-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.RegistrationRequired = true
+					seen |= uint64(0x4000)
 					ord.Add(14)
 					continue
 				case "remote-server-not-found":
 					if seen&uint64(0x8000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "remote-server-not-found")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x8000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "remote-server-not-found")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "remote-server-not-found")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.RemoteServerNotFound = true
+					seen |= uint64(0x8000)
 					ord.Add(15)
 					continue
 				case "remote-server-timeout":
 					if seen&uint64(0x10000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "remote-server-timeout")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x10000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "remote-server-timeout")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "remote-server-timeout")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.RemoteServerTimeout = true
+					seen |= uint64(0x10000)
 					ord.Add(16)
 					continue
 				case "resource-constraint":
 					if seen&uint64(0x20000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "resource-constraint")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x20000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "resource-constraint")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "resource-constraint")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.ResourceConstraint = true
+					seen |= uint64(0x20000)
 					ord.Add(17)
 					continue
 				case "service-unavailable":
 					if seen&uint64(0x40000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "service-unavailable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x40000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "service-unavailable")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "service-unavailable")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.ServiceUnavailable = true
+					seen |= uint64(0x40000)
 					ord.Add(18)
 					continue
 				case "subscription-required":
 					if seen&uint64(0x80000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "subscription-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x80000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "subscription-required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "subscription-required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.SubscriptionRequired = true
+					seen |= uint64(0x80000)
 					ord.Add(19)
 					continue
 				case "undefined-condition":
 					if seen&uint64(0x100000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "undefined-condition")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x100000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "undefined-condition")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "undefined-condition")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.UndefinedCondition = true
+					seen |= uint64(0x100000)
 					ord.Add(20)
 					continue
 				case "unexpected-request":
 					if seen&uint64(0x200000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "unexpected-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x200000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "unexpected-request")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "unexpected-request")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
 					v.UnexpectedRequest = true
+					seen |= uint64(0x200000)
 					ord.Add(21)
 					continue
 				case "text":
 					if seen&uint64(0x400000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "text")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
-					seen |= uint64(0x400000)
+					m := d.Mark()
 					if keepText == nil {
 						keepText = new(stanzaerror.Text)
 					}
-					v.Text = keepText
 					if err := keepText.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "text")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "text")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(23)
+						continue
 					}
+					v.Text = keepText
+					seen |= uint64(0x400000)
 					ord.Add(22)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(23)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(23)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(23)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
@@ -462,7 +896,13 @@ func (v *Failed) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *HandledCountTooHigh) DecodeXMPP(d *stanza.Decoder) error {
-	*v = HandledCountTooHigh{AnyAttrs: v.AnyAttrs[:0]}
+	start := d.Mark()
+	allText := false
+again:
+	*v = HandledCountTooHigh{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -470,32 +910,62 @@ func (v *HandledCountTooHigh) DecodeXMPP(d *stanza.Decoder) error {
 			case "h":
 				x, err := stanza.ParseUint(a.Value, 32)
 				if err != nil {
-					return stanza.AttrError("h", err)
+					break
 				}
 				y := uint32(x)
 				v.H = &y
+				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+					break
+				}
 				continue
 			case "send-count":
 				x, err := stanza.ParseUint(a.Value, 32)
 				if err != nil {
-					return stanza.AttrError("send-count", err)
+					break
 				}
 				y := uint32(x)
 				v.SendCount = &y
+				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+					break
+				}
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -510,8 +980,13 @@ func (v *R) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Resume) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Resume{AnyAttrs: v.AnyAttrs[:0]}
-	var have uint64
+	start := d.Mark()
+	allText := false
+again:
+	*v = Resume{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -519,34 +994,57 @@ func (v *Resume) DecodeXMPP(d *stanza.Decoder) error {
 			case "h":
 				x, err := stanza.ParseUint(a.Value, 32)
 				if err != nil {
-					return stanza.AttrError("h", err)
+					break
 				}
-				v.H = uint32(x)
-				have |= uint64(0x1)
+				y := uint32(x)
+				v.H = &y
+				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+					break
+				}
 				continue
 			case "previd":
+				if a.Value == "" {
+					break
+				}
 				v.Previd = a.Value
-				have |= uint64(0x2)
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "h")
-	}
-	if have&uint64(0x2) == 0 {
-		return stanza.MissingAttr(d, "previd")
-	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -556,8 +1054,13 @@ func (v *Resume) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Resumed) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Resumed{AnyAttrs: v.AnyAttrs[:0]}
-	var have uint64
+	start := d.Mark()
+	allText := false
+again:
+	*v = Resumed{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -565,34 +1068,57 @@ func (v *Resumed) DecodeXMPP(d *stanza.Decoder) error {
 			case "h":
 				x, err := stanza.ParseUint(a.Value, 32)
 				if err != nil {
-					return stanza.AttrError("h", err)
+					break
 				}
-				v.H = uint32(x)
-				have |= uint64(0x1)
+				y := uint32(x)
+				v.H = &y
+				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+					break
+				}
 				continue
 			case "previd":
+				if a.Value == "" {
+					break
+				}
 				v.Previd = a.Value
-				have |= uint64(0x2)
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "h")
-	}
-	if have&uint64(0x2) == 0 {
-		return stanza.MissingAttr(d, "previd")
-	}
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			return stanza.UnexpectedElement(d)
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -602,8 +1128,12 @@ func (v *Resumed) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *SM) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = SM{
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -611,43 +1141,96 @@ func (v *SM) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "required":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
 					v.Required = true
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "optional":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "optional")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "optional")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "optional")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(2)
+						continue
 					}
 					v.Optional = true
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(2)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(2)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(2)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

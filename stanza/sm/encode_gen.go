@@ -114,9 +114,32 @@ func (v *A) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *A) encodeContent(e *stanza.Encoder) {
-	e.AttrUint("h", uint64(v.H))
+	if v.H != nil {
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "h"); ok && func() bool {
+			x, err := stanza.ParseUint(lex, 32)
+			if err != nil {
+				return false
+			}
+			return uint32(x) == *v.H
+		}() {
+			e.AttrNS("", "h", lex)
+		} else {
+			e.AttrUint("h", uint64(*v.H))
+		}
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "h",
+			Space: "",
+		} && v.H != nil) {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -154,13 +177,47 @@ func (v *Enable) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Enable) encodeContent(e *stanza.Encoder) {
 	if v.Resume != nil {
-		e.AttrBool("resume", *v.Resume)
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "resume"); ok && func() bool {
+			x, err := stanza.ParseBool(lex)
+			if err != nil {
+				return false
+			}
+			return x == *v.Resume
+		}() {
+			e.AttrNS("", "resume", lex)
+		} else {
+			e.AttrBool("resume", *v.Resume)
+		}
 	}
 	if v.Max != nil {
-		e.AttrUint("max", uint64(*v.Max))
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "max"); ok && func() bool {
+			x, err := stanza.ParseUint(lex, 64)
+			if err != nil {
+				return false
+			}
+			return uint64(x) == *v.Max
+		}() {
+			e.AttrNS("", "max", lex)
+		} else {
+			e.AttrUint("max", uint64(*v.Max))
+		}
 	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "resume",
+			Space: "",
+		} && v.Resume != nil) || (a.Name == stanza.Name{
+			Local: "max",
+			Space: "",
+		} && v.Max != nil) {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -204,22 +261,53 @@ func (v *Enabled) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("location", v.Location)
 	}
 	if v.Max != nil {
-		e.AttrUint("max", uint64(*v.Max))
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "max"); ok && func() bool {
+			x, err := stanza.ParseUint(lex, 64)
+			if err != nil {
+				return false
+			}
+			return uint64(x) == *v.Max
+		}() {
+			e.AttrNS("", "max", lex)
+		} else {
+			e.AttrUint("max", uint64(*v.Max))
+		}
 	}
 	if v.Resume != nil {
-		e.AttrBool("resume", *v.Resume)
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "resume"); ok && func() bool {
+			x, err := stanza.ParseBool(lex)
+			if err != nil {
+				return false
+			}
+			return x == *v.Resume
+		}() {
+			e.AttrNS("", "resume", lex)
+		} else {
+			e.AttrBool("resume", *v.Resume)
+		}
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "id",
 			Space: "",
 		} && v.ID != "") || (a.Name == stanza.Name{
 			Local: "location",
 			Space: "",
-		} && v.Location != "")) {
+		} && v.Location != "") || (a.Name == stanza.Name{
+			Local: "max",
+			Space: "",
+		} && v.Max != nil) || (a.Name == stanza.Name{
+			Local: "resume",
+			Space: "",
+		} && v.Resume != nil) {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -257,9 +345,25 @@ func (v *Failed) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Failed) encodeContent(e *stanza.Encoder) {
 	if v.H != nil {
-		e.AttrUint("h", uint64(*v.H))
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "h"); ok && func() bool {
+			x, err := stanza.ParseUint(lex, 32)
+			if err != nil {
+				return false
+			}
+			return uint32(x) == *v.H
+		}() {
+			e.AttrNS("", "h", lex)
+		} else {
+			e.AttrUint("h", uint64(*v.H))
+		}
 	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "h",
+			Space: "",
+		} && v.H != nil) {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	if len(v.XMLOrder) == 0 {
@@ -352,12 +456,17 @@ func (v *Failed) encodeContent(e *stanza.Encoder) {
 		if v.Text != nil {
 			v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-stanzas", "text")
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [23]int
+	var n [24]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 23 {
+		if int(r.Slot) >= 24 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -473,6 +582,10 @@ func (v *Failed) encodeContent(e *stanza.Encoder) {
 			case 22:
 				if v.Text != nil {
 					v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-stanzas", "text")
+				}
+			case 23:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -613,6 +726,11 @@ func (v *Failed) encodeContent(e *stanza.Encoder) {
 			v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-stanzas", "text")
 		}
 	}
+	for i := n[23]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
+	}
 	e.End()
 }
 
@@ -649,13 +767,47 @@ func (v *HandledCountTooHigh) EncodeElement(e *stanza.Encoder, space, local stri
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *HandledCountTooHigh) encodeContent(e *stanza.Encoder) {
 	if v.H != nil {
-		e.AttrUint("h", uint64(*v.H))
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "h"); ok && func() bool {
+			x, err := stanza.ParseUint(lex, 32)
+			if err != nil {
+				return false
+			}
+			return uint32(x) == *v.H
+		}() {
+			e.AttrNS("", "h", lex)
+		} else {
+			e.AttrUint("h", uint64(*v.H))
+		}
 	}
 	if v.SendCount != nil {
-		e.AttrUint("send-count", uint64(*v.SendCount))
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "send-count"); ok && func() bool {
+			x, err := stanza.ParseUint(lex, 32)
+			if err != nil {
+				return false
+			}
+			return uint32(x) == *v.SendCount
+		}() {
+			e.AttrNS("", "send-count", lex)
+		} else {
+			e.AttrUint("send-count", uint64(*v.SendCount))
+		}
 	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "h",
+			Space: "",
+		} && v.H != nil) || (a.Name == stanza.Name{
+			Local: "send-count",
+			Space: "",
+		} && v.SendCount != nil) {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -727,10 +879,38 @@ func (v *Resume) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Resume) encodeContent(e *stanza.Encoder) {
-	e.AttrUint("h", uint64(v.H))
-	e.AttrTrusted("previd", v.Previd)
+	if v.H != nil {
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "h"); ok && func() bool {
+			x, err := stanza.ParseUint(lex, 32)
+			if err != nil {
+				return false
+			}
+			return uint32(x) == *v.H
+		}() {
+			e.AttrNS("", "h", lex)
+		} else {
+			e.AttrUint("h", uint64(*v.H))
+		}
+	}
+	if v.Previd != "" {
+		e.AttrTrusted("previd", v.Previd)
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "h",
+			Space: "",
+		} && v.H != nil) || (a.Name == stanza.Name{
+			Local: "previd",
+			Space: "",
+		} && v.Previd != "") {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -767,10 +947,38 @@ func (v *Resumed) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Resumed) encodeContent(e *stanza.Encoder) {
-	e.AttrUint("h", uint64(v.H))
-	e.AttrTrusted("previd", v.Previd)
+	if v.H != nil {
+		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "h"); ok && func() bool {
+			x, err := stanza.ParseUint(lex, 32)
+			if err != nil {
+				return false
+			}
+			return uint32(x) == *v.H
+		}() {
+			e.AttrNS("", "h", lex)
+		} else {
+			e.AttrUint("h", uint64(*v.H))
+		}
+	}
+	if v.Previd != "" {
+		e.AttrTrusted("previd", v.Previd)
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "h",
+			Space: "",
+		} && v.H != nil) || (a.Name == stanza.Name{
+			Local: "previd",
+			Space: "",
+		} && v.Previd != "") {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -819,12 +1027,17 @@ func (v *SM) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "optional")
 			e.End()
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [2]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 2 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -838,6 +1051,10 @@ func (v *SM) encodeContent(e *stanza.Encoder) {
 				if v.Optional {
 					e.StartTrusted(NS, "optional")
 					e.End()
+				}
+			case 2:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -853,6 +1070,11 @@ func (v *SM) encodeContent(e *stanza.Encoder) {
 		if v.Optional {
 			e.StartTrusted(NS, "optional")
 			e.End()
+		}
+	}
+	for i := n[2]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()

@@ -20,11 +20,13 @@ const NS = "urn:xmpp:sm:3"
 //
 // An acknowledgement, requested or not, of the stanzas handled so far (XEP-0198 section 4).
 type A struct {
-	// H is the attribute h (required).
+	// H is the attribute h (required: nil when absent, which validation reports).
 	// The number of stanzas handled on this stream, modulo 2^32 (XEP-0198 section 4).
-	H uint32
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	H *uint32
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // Enable is the <enable/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 40).
@@ -37,8 +39,10 @@ type Enable struct {
 	// Max is the attribute max (optional: nil when absent).
 	// The initiating entity's preferred maximum resumption time, in seconds (XEP-0198 section 3).
 	Max *uint64
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // Enabled is the <enabled/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 52).
@@ -57,8 +61,10 @@ type Enabled struct {
 	// Resume is the attribute resume (optional: nil when absent).
 	// Whether the receiving entity allows the stream to be resumed; false when absent (XEP-0198 sections 3 and 5).
 	Resume *bool
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // Failed is the <failed/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 94).
@@ -137,8 +143,10 @@ type Failed struct {
 	// Text is the child element <text/> (optional: nil when absent).
 	// Human-readable description of a stanza error, for diagnostics only, optionally tagged with its language (RFC 6120 section 8.3.2).
 	Text *stanzaerror.Text
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -153,8 +161,10 @@ type HandledCountTooHigh struct {
 	// SendCount is the attribute send-count (optional: nil when absent).
 	// The number of stanzas actually sent to the peer (XEP-0198 section 4).
 	SendCount *uint32
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // R is the <r/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 107).
@@ -168,28 +178,32 @@ type R struct{}
 //
 // Sent on a new stream to resume a former session, saying how many stanzas from the server were handled (XEP-0198 section 5).
 type Resume struct {
-	// H is the attribute h (required).
+	// H is the attribute h (required: nil when absent, which validation reports).
 	// The count of stanzas received over the former stream and handled, modulo 2^32 (XEP-0198 sections 4 and 5).
-	H uint32
-	// Previd is the attribute previd (required).
+	H *uint32
+	// Previd is the attribute previd (required: empty when absent, which validation reports).
 	// The SM-ID of the former stream (XEP-0198 section 5).
 	Previd string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // Resumed is the <resumed/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 82).
 //
 // The receiving entity's confirmation that the former session has been resumed, saying how many stanzas from the client it handled (XEP-0198 section 5).
 type Resumed struct {
-	// H is the attribute h (required).
+	// H is the attribute h (required: nil when absent, which validation reports).
 	// The count of stanzas received over the former stream and handled, modulo 2^32 (XEP-0198 sections 4 and 5).
-	H uint32
-	// Previd is the attribute previd (required).
+	H *uint32
+	// Previd is the attribute previd (required: empty when absent, which validation reports).
 	// The SM-ID of the former stream (XEP-0198 section 5).
 	Previd string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 }
 
 // SM is the <sm/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 24).
@@ -202,8 +216,10 @@ type SM struct {
 	// Optional reports the empty child element <optional/>.
 	// Legacy marker that the feature may be skipped, still sent by deployed servers such as Prosody; removed from XEP-0198 in version 1.6.3 (XEP-0198 section 2).
 	Optional bool
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }

@@ -48,7 +48,7 @@ type Forbidden struct{}
 type Gone struct {
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -114,7 +114,7 @@ type RecipientUnavailable struct{}
 type Redirect struct {
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -169,7 +169,7 @@ type Text struct {
 	Lang string
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 

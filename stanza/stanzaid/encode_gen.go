@@ -58,9 +58,22 @@ func (v *OriginID) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *OriginID) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("id", v.ID)
+	if v.ID != "" {
+		e.AttrTrusted("id", v.ID)
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "id",
+			Space: "",
+		} && v.ID != "") {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -97,10 +110,28 @@ func (v *StanzaID) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *StanzaID) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("id", v.ID)
-	e.AttrTrusted("by", v.By)
+	if v.ID != "" {
+		e.AttrTrusted("id", v.ID)
+	}
+	if v.By != "" {
+		e.AttrTrusted("by", v.By)
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "id",
+			Space: "",
+		} && v.ID != "") || (a.Name == stanza.Name{
+			Local: "by",
+			Space: "",
+		} && v.By != "") {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }

@@ -16,36 +16,86 @@ func (v *Proceed) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Starttls) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Starttls{AnyAttrs: v.AnyAttrs[:0]}
+	start := d.Mark()
+	allText := false
+again:
+	*v = Starttls{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
+	}
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "required":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
 					v.Required = true
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
+			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

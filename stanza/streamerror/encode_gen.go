@@ -958,7 +958,7 @@ func (v *Text) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
 		} && v.Lang != "") {

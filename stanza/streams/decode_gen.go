@@ -11,9 +11,13 @@ import (
 func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 	keepSeeOtherHost := v.SeeOtherHost
 	keepText := v.Text
+	start := d.Mark()
+	allText := false
+again:
 	*v = Error{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -21,324 +25,693 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "urn:ietf:params:xml:ns:xmpp-streams":
 				switch n.Local {
 				case "bad-format":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "bad-format")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "bad-format")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "bad-format")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.BadFormat = true
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "bad-namespace-prefix":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "bad-namespace-prefix")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "bad-namespace-prefix")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "bad-namespace-prefix")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.BadNamespacePrefix = true
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				case "conflict":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "conflict")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "conflict")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "conflict")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.Conflict = true
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				case "connection-timeout":
 					if seen&uint64(0x8) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "connection-timeout")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x8)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "connection-timeout")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "connection-timeout")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.ConnectionTimeout = true
+					seen |= uint64(0x8)
 					ord.Add(3)
 					continue
 				case "host-gone":
 					if seen&uint64(0x10) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "host-gone")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x10)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "host-gone")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "host-gone")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.HostGone = true
+					seen |= uint64(0x10)
 					ord.Add(4)
 					continue
 				case "host-unknown":
 					if seen&uint64(0x20) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "host-unknown")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x20)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "host-unknown")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "host-unknown")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.HostUnknown = true
+					seen |= uint64(0x20)
 					ord.Add(5)
 					continue
 				case "improper-addressing":
 					if seen&uint64(0x40) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "improper-addressing")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x40)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "improper-addressing")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "improper-addressing")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.ImproperAddressing = true
+					seen |= uint64(0x40)
 					ord.Add(6)
 					continue
 				case "internal-server-error":
 					if seen&uint64(0x80) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "internal-server-error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x80)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "internal-server-error")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "internal-server-error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.InternalServerError = true
+					seen |= uint64(0x80)
 					ord.Add(7)
 					continue
 				case "invalid-from":
 					if seen&uint64(0x100) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-from")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x100)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "invalid-from")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "invalid-from")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.InvalidFrom = true
+					seen |= uint64(0x100)
 					ord.Add(8)
 					continue
 				case "invalid-namespace":
 					if seen&uint64(0x200) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-namespace")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x200)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "invalid-namespace")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "invalid-namespace")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.InvalidNamespace = true
+					seen |= uint64(0x200)
 					ord.Add(9)
 					continue
 				case "invalid-xml":
 					if seen&uint64(0x400) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-xml")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x400)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "invalid-xml")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "invalid-xml")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.InvalidXML = true
+					seen |= uint64(0x400)
 					ord.Add(10)
 					continue
 				case "not-authorized":
 					if seen&uint64(0x800) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-authorized")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x800)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-authorized")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-authorized")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.NotAuthorized = true
+					seen |= uint64(0x800)
 					ord.Add(11)
 					continue
 				case "not-well-formed":
 					if seen&uint64(0x1000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "not-well-formed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x1000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "not-well-formed")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "not-well-formed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.NotWellFormed = true
+					seen |= uint64(0x1000)
 					ord.Add(12)
 					continue
 				case "policy-violation":
 					if seen&uint64(0x2000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "policy-violation")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x2000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "policy-violation")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "policy-violation")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.PolicyViolation = true
+					seen |= uint64(0x2000)
 					ord.Add(13)
 					continue
 				case "remote-connection-failed":
 					if seen&uint64(0x4000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "remote-connection-failed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x4000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "remote-connection-failed")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "remote-connection-failed")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.RemoteConnectionFailed = true
+					seen |= uint64(0x4000)
 					ord.Add(14)
 					continue
 				case "reset":
 					if seen&uint64(0x8000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "reset")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x8000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "reset")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "reset")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.Reset = true
+					seen |= uint64(0x8000)
 					ord.Add(15)
 					continue
 				case "resource-constraint":
 					if seen&uint64(0x10000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "resource-constraint")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x10000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "resource-constraint")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "resource-constraint")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.ResourceConstraint = true
+					seen |= uint64(0x10000)
 					ord.Add(16)
 					continue
 				case "restricted-xml":
 					if seen&uint64(0x20000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "restricted-xml")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x20000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "restricted-xml")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "restricted-xml")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.RestrictedXML = true
+					seen |= uint64(0x20000)
 					ord.Add(17)
 					continue
 				case "see-other-host":
 					if seen&uint64(0x40000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "see-other-host")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x40000)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "see-other-host")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "see-other-host")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					if keepSeeOtherHost == nil {
 						keepSeeOtherHost = new(string)
 					}
 					*keepSeeOtherHost = s
 					v.SeeOtherHost = keepSeeOtherHost
+					seen |= uint64(0x40000)
 					ord.Add(18)
 					continue
 				case "system-shutdown":
 					if seen&uint64(0x80000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "system-shutdown")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x80000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "system-shutdown")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "system-shutdown")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.SystemShutdown = true
+					seen |= uint64(0x80000)
 					ord.Add(19)
 					continue
 				case "undefined-condition":
 					if seen&uint64(0x100000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "undefined-condition")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x100000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "undefined-condition")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "undefined-condition")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.UndefinedCondition = true
+					seen |= uint64(0x100000)
 					ord.Add(20)
 					continue
 				case "unsupported-encoding":
 					if seen&uint64(0x200000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "unsupported-encoding")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x200000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "unsupported-encoding")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "unsupported-encoding")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.UnsupportedEncoding = true
+					seen |= uint64(0x200000)
 					ord.Add(21)
 					continue
 				case "unsupported-feature":
 					if seen&uint64(0x400000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "unsupported-feature")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x400000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "unsupported-feature")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "unsupported-feature")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.UnsupportedFeature = true
+					seen |= uint64(0x400000)
 					ord.Add(22)
 					continue
 				case "unsupported-stanza-type":
 					if seen&uint64(0x800000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "unsupported-stanza-type")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x800000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "unsupported-stanza-type")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "unsupported-stanza-type")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.UnsupportedStanzaType = true
+					seen |= uint64(0x800000)
 					ord.Add(23)
 					continue
 				case "unsupported-version":
 					if seen&uint64(0x1000000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "unsupported-version")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x1000000)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "unsupported-version")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "unsupported-version")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
 					v.UnsupportedVersion = true
+					seen |= uint64(0x1000000)
 					ord.Add(24)
 					continue
 				case "text":
 					if seen&uint64(0x2000000) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "text")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
-					seen |= uint64(0x2000000)
+					m := d.Mark()
 					if keepText == nil {
 						keepText = new(streamerror.Text)
 					}
-					v.Text = keepText
 					if err := keepText.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "text")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "text")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(27)
+						continue
 					}
+					v.Text = keepText
+					seen |= uint64(0x2000000)
 					ord.Add(25)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(26)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(26)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(27)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(27)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(27)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
@@ -349,30 +722,70 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Features) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = Features{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			kids = true
+			n := d.Name()
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(0)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
+			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -384,9 +797,13 @@ func (v *Features) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Stream) DecodeXMPP(d *stanza.Decoder) error {
 	keepFeatures := v.Features
 	keepError := v.Error
+	start := d.Mark()
+	allText := false
+again:
 	*v = Stream{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -432,58 +849,115 @@ func (v *Stream) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "features":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "features")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					if keepFeatures == nil {
 						keepFeatures = new(Features)
 					}
-					v.Features = keepFeatures
 					if err := keepFeatures.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "features")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "features")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
+					v.Features = keepFeatures
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "error":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					if keepError == nil {
 						keepError = new(Error)
 					}
-					v.Error = keepError
 					if err := keepError.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "error")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "error")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
+					v.Error = keepError
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(1)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(1)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(3)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(3)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(3)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

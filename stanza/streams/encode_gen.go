@@ -177,12 +177,17 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [27]int
+	var n [28]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 27 {
+		if int(r.Slot) >= 28 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -318,6 +323,10 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			case 26:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 27:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -482,6 +491,11 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
+	for i := n[27]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
+	}
 	e.End()
 }
 
@@ -520,9 +534,47 @@ func (v *Features) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Any {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Any {
+			if v.Any[i] != nil {
+				v.Any[i].EncodeXMPP(e)
+			}
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
+					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -576,7 +628,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
 		} && v.From != "") || (a.Name == stanza.Name{
@@ -591,7 +643,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 		} && v.Version != "") || (a.Name == stanza.Name{
 			Local: "lang",
 			Space: stanza.NSXML,
-		} && v.Lang != "")) {
+		} && v.Lang != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -610,12 +662,17 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [3]int
+	var n [4]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 3 {
+		if int(r.Slot) >= 4 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -633,6 +690,10 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 				if v.Error != nil {
 					e.StartTrusted(NS, "error")
 					v.Error.encodeContent(e)
+				}
+			case 3:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -653,6 +714,11 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 		if v.Error != nil {
 			e.StartTrusted(NS, "error")
 			v.Error.encodeContent(e)
+		}
+	}
+	for i := n[3]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()

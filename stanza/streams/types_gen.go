@@ -100,8 +100,10 @@ type Error struct {
 	Text *streamerror.Text
 	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
 	Any []stanza.Element
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -112,8 +114,12 @@ type Error struct {
 type Features struct {
 	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
 	Any []stanza.Element
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
 // Stream is the <stream/> element of http://etherx.jabber.org/streams (schemas/rfc6120-streams.xsd, line 27).
@@ -143,8 +149,10 @@ type Stream struct {
 	// Error is the child element <error/> (optional: nil when absent).
 	// A stream-level error, after which the stream is closed; it holds one defined condition, optional text and an optional application-specific condition (RFC 6120 section 4.9.2).
 	Error *Error
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }

@@ -9,8 +9,12 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	keepName := v.Name
 	keepVersion := v.Version
 	keepOS := v.OS
+	start := d.Mark()
+	allText := false
+again:
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -18,69 +22,135 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "name":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "name")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "name")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "name")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
 					if keepName == nil {
 						keepName = new(string)
 					}
 					*keepName = s
 					v.Name = keepName
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "version":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "version")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "version")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "version")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
 					if keepVersion == nil {
 						keepVersion = new(string)
 					}
 					*keepVersion = s
 					v.Version = keepVersion
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				case "os":
 					if seen&uint64(0x4) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "os")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
-					seen |= uint64(0x4)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "os")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "os")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(3)
+						continue
 					}
 					if keepOS == nil {
 						keepOS = new(string)
 					}
 					*keepOS = s
 					v.OS = keepOS
+					seen |= uint64(0x4)
 					ord.Add(2)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(3)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(3)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(3)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

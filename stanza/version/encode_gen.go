@@ -63,12 +63,17 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		if v.OS != nil {
 			e.ElementTrusted(NS, "os", *v.OS)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [3]int
+	var n [4]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 3 {
+		if int(r.Slot) >= 4 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -84,6 +89,10 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			case 2:
 				if v.OS != nil {
 					e.ElementTrusted(NS, "os", *v.OS)
+				}
+			case 3:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
 			n[r.Slot]++
@@ -102,6 +111,11 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	if n[2] == 0 {
 		if v.OS != nil {
 			e.ElementTrusted(NS, "os", *v.OS)
+		}
+	}
+	for i := n[3]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()

@@ -7,11 +7,15 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Field) DecodeXMPP(d *stanza.Decoder) error {
 	keepDesc := v.Desc
+	start := d.Mark()
+	allText := false
+again:
 	*v = Field{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
 		Option:   v.Option[:0],
 		Value:    v.Value[:0],
+		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
@@ -42,72 +46,144 @@ func (v *Field) DecodeXMPP(d *stanza.Decoder) error {
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "desc":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "desc")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "desc")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "desc")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					if keepDesc == nil {
 						keepDesc = new(string)
 					}
 					*keepDesc = s
 					v.Desc = keepDesc
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "required":
 					if seen&uint64(0x2) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x2)
+					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						return stanza.WrapElement(err, "required")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "required")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					v.Required = true
+					seen |= uint64(0x2)
 					ord.Add(1)
 					continue
 				case "value":
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "value")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "value")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					v.Value = append(v.Value, s)
 					ord.Add(2)
 					continue
 				case "option":
+					m := d.Mark()
 					v.Option = stanza.Extend(v.Option)
 					if err := v.Option[len(v.Option)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "option")
+						v.Option = v.Option[:len(v.Option)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "option")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					ord.Add(3)
 					continue
 				}
 			}
-			var old stanza.Element
-			if k := len(v.Any); k < cap(v.Any) {
-				old = v.Any[:k+1][k]
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(4)
+				continue
 			}
-			x, err := stanza.DecodeElementReuse(d, old)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
 			if err != nil {
 				return err
 			}
-			v.Any = append(v.Any, x)
-			ord.Add(4)
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(5)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(5)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(5)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
@@ -118,34 +194,77 @@ func (v *Field) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = Item{
 		AnyAttrs: v.AnyAttrs[:0],
 		Field:    v.Field[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "field":
+					m := d.Mark()
 					v.Field = stanza.Extend(v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "field")
+						v.Field = v.Field[:len(v.Field)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "field")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
+			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -155,7 +274,15 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Option) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Option{AnyAttrs: v.AnyAttrs[:0]}
+	keepValue := v.Value
+	start := d.Mark()
+	allText := false
+again:
+	*v = Option{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
+	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -170,36 +297,80 @@ func (v *Option) DecodeXMPP(d *stanza.Decoder) error {
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "value":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "value")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "value")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "value")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
-					v.Value = s
+					if keepValue == nil {
+						keepValue = new(string)
+					}
+					*keepValue = s
+					v.Value = keepValue
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
-			if seen&uint64(0x1) != uint64(0x1) {
-				return stanza.MissingElement(d, "value")
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
 			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -209,34 +380,77 @@ func (v *Option) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Reported) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
 	*v = Reported{
 		AnyAttrs: v.AnyAttrs[:0],
 		Field:    v.Field[:0],
+		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "field":
+					m := d.Mark()
 					v.Field = stanza.Extend(v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "field")
+						v.Field = v.Field[:len(v.Field)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "field")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(1)
+						continue
 					}
+					ord.Add(0)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
+			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -262,98 +476,176 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 func (v *X) DecodeXMPP(d *stanza.Decoder) error {
 	keepTitle := v.Title
 	keepReported := v.Reported
+	start := d.Mark()
+	allText := false
+again:
 	*v = X{
 		AnyAttrs:     v.AnyAttrs[:0],
 		Field:        v.Field[:0],
 		Instructions: v.Instructions[:0],
 		Item:         v.Item[:0],
+		XMLExtra:     v.XMLExtra[:0],
 		XMLOrder:     v.XMLOrder[:0],
 	}
-	var have uint64
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
 			switch a.Name.Local {
 			case "type":
+				if a.Value == "" {
+					break
+				}
 				v.Type = XType(a.Value)
-				have |= uint64(0x1)
 				continue
 			}
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	if have&uint64(0x1) == 0 {
-		return stanza.MissingAttr(d, "type")
-	}
 	var ord stanza.OrderRecorder
 	var seen uint64
+	var ws string
+	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
+			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
 				switch n.Local {
 				case "title":
 					if seen&uint64(0x1) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "title")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x1)
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "title")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "title")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					if keepTitle == nil {
 						keepTitle = new(string)
 					}
 					*keepTitle = s
 					v.Title = keepTitle
+					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "instructions":
+					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						return stanza.WrapElement(err, "instructions")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "instructions")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					v.Instructions = append(v.Instructions, s)
 					ord.Add(1)
 					continue
 				case "field":
+					m := d.Mark()
 					v.Field = stanza.Extend(v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "field")
+						v.Field = v.Field[:len(v.Field)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "field")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					ord.Add(2)
 					continue
 				case "reported":
 					if seen&uint64(0x8) != 0 {
-						return stanza.Duplicate(d)
+						r, err := d.ReadRaw()
+						if err != nil {
+							return stanza.WrapElement(err, "reported")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
-					seen |= uint64(0x8)
+					m := d.Mark()
 					if keepReported == nil {
 						keepReported = new(Reported)
 					}
-					v.Reported = keepReported
 					if err := keepReported.DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "reported")
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "reported")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
+					v.Reported = keepReported
+					seen |= uint64(0x8)
 					ord.Add(3)
 					continue
 				case "item":
+					m := d.Mark()
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
-						return stanza.WrapElement(err, "item")
+						v.Item = v.Item[:len(v.Item)-1]
+						r, ferr := d.Fallback(m, err)
+						if ferr != nil {
+							return stanza.WrapElement(ferr, "item")
+						}
+						v.XMLExtra = append(v.XMLExtra, r)
+						ord.Add(5)
+						continue
 					}
 					ord.Add(4)
 					continue
 				}
 			}
-			return stanza.UnexpectedElement(d)
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(5)
 		case stanza.CharData:
-			if !stanza.IsSpace(d.Text()) {
-				return stanza.UnexpectedText(d)
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(5)
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
 			}
 		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(5)
+			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:

@@ -100,7 +100,7 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("type", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && ((a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "var",
 			Space: "",
 		} && v.Var != "") || (a.Name == stanza.Name{
@@ -109,7 +109,7 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 		} && v.Label != "") || (a.Name == stanza.Name{
 			Local: "type",
 			Space: "",
-		} && v.Type != "")) {
+		} && v.Type != "") {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -134,12 +134,17 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 				v.Any[i].EncodeXMPP(e)
 			}
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [5]int
+	var n [6]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 5 {
+		if int(r.Slot) >= 6 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -166,6 +171,10 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
 				}
+			case 5:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
 			}
 			n[r.Slot]++
 		}
@@ -191,6 +200,11 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 	for i := n[4]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[5]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
@@ -231,9 +245,47 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Field {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Field {
+			e.StartTrusted(NS, "field")
+			v.Field[i].encodeContent(e)
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Field) {
+					e.StartTrusted(NS, "field")
+					v.Field[n[r.Slot]].encodeContent(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Field); i++ {
 		e.StartTrusted(NS, "field")
 		v.Field[i].encodeContent(e)
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -274,7 +326,7 @@ func (v *Option) encodeContent(e *stanza.Encoder) {
 		e.AttrTrusted("label", v.Label)
 	}
 	for _, a := range v.AnyAttrs {
-		if a.Value == "" && (a.Name == stanza.Name{
+		if (a.Name == stanza.Name{
 			Local: "label",
 			Space: "",
 		} && v.Label != "") {
@@ -282,8 +334,46 @@ func (v *Option) encodeContent(e *stanza.Encoder) {
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	{
-		e.ElementTrusted(NS, "value", v.Value)
+	if len(v.XMLOrder) == 0 {
+		if v.Value != nil {
+			e.ElementTrusted(NS, "value", *v.Value)
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if v.Value != nil {
+					e.ElementTrusted(NS, "value", *v.Value)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	if n[0] == 0 {
+		if v.Value != nil {
+			e.ElementTrusted(NS, "value", *v.Value)
+		}
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -323,9 +413,47 @@ func (v *Reported) encodeContent(e *stanza.Encoder) {
 	for _, a := range v.AnyAttrs {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.Field {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Field {
+			e.StartTrusted(NS, "field")
+			v.Field[i].encodeContent(e)
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Field) {
+					e.StartTrusted(NS, "field")
+					v.Field[n[r.Slot]].encodeContent(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Field); i++ {
 		e.StartTrusted(NS, "field")
 		v.Field[i].encodeContent(e)
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }
@@ -401,8 +529,16 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *X) encodeContent(e *stanza.Encoder) {
-	e.AttrTrusted("type", string(v.Type))
+	if v.Type != "" {
+		e.AttrTrusted("type", string(v.Type))
+	}
 	for _, a := range v.AnyAttrs {
+		if (a.Name == stanza.Name{
+			Local: "type",
+			Space: "",
+		} && v.Type != "") {
+			continue
+		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	if len(v.XMLOrder) == 0 {
@@ -424,12 +560,17 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "item")
 			v.Item[i].encodeContent(e)
 		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
 		e.End()
 		return
 	}
-	var n [5]int
+	var n [6]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 5 {
+		if int(r.Slot) >= 6 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -457,6 +598,10 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 					e.StartTrusted(NS, "item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
+			case 5:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
 			}
 			n[r.Slot]++
 		}
@@ -482,6 +627,11 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	for i := n[4]; i < len(v.Item); i++ {
 		e.StartTrusted(NS, "item")
 		v.Item[i].encodeContent(e)
+	}
+	for i := n[5]; i < len(v.XMLExtra); i++ {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
 	e.End()
 }

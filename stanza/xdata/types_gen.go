@@ -82,8 +82,10 @@ type Field struct {
 	Option []Option
 	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
 	Any []stanza.Element
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
@@ -95,8 +97,12 @@ type Item struct {
 	// Field is the child element <field/> (repeated).
 	// One field of a form, submission or result, with its type, label, values and, for list types, its options (XEP-0004 section 3.2).
 	Field []Field
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
 // Option is the <option/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 95).
@@ -106,11 +112,15 @@ type Option struct {
 	// Label is the attribute label (optional: empty when absent).
 	// A human-readable name for the option (XEP-0004 section 3.2).
 	Label string
-	// Value is the child element <value/>.
+	// Value is the child element <value/> (required: nil when absent, which validation reports).
 	// One value of a field, or the value of an option; multi-valued field types repeat it (XEP-0004 section 3.2).
-	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	Value *string
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
 // Reported is the <reported/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 107).
@@ -120,8 +130,12 @@ type Reported struct {
 	// Field is the child element <field/> (repeated).
 	// One field of a form, submission or result, with its type, label, values and, for list types, its options (XEP-0004 section 3.2).
 	Field []Field
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
 // Value is the <value/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 91).
@@ -130,7 +144,7 @@ type Reported struct {
 type Value struct {
 	// Value is the element's text content.
 	Value string
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 }
 
@@ -138,7 +152,7 @@ type Value struct {
 //
 // A data form: a form to fill in, a submission, a cancellation, or a result that may list several items (XEP-0004 section 3.1).
 type X struct {
-	// Type is the attribute type (required).
+	// Type is the attribute type (required: empty when absent, which validation reports).
 	// The role of the form in the exchange: form to fill in, submit of the filled-in values, cancel of the exchange, or result data (XEP-0004 section 3.1).
 	Type XType
 	// Title is the child element <title/> (optional: nil when absent).
@@ -156,8 +170,10 @@ type X struct {
 	// Item is the child element <item/> (repeated).
 	// In a multi-item result, one row: a value for each field named in reported (XEP-0004 section 3.4).
 	Item []Item
-	// AnyAttrs keeps the attributes the schema does not describe, so that they survive a round trip.
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
 }
