@@ -29,11 +29,28 @@
 // # Typed values
 //
 // Every generated type for a global element implements Element. Importing a
-// generated package registers its elements: DecodeElement then decodes them
-// into their typed values, and keeps anything else as a *RawElement that
-// re-encodes unchanged. A payload whose typed decoder refuses it (a bad
-// value) is kept raw too, with the error in RawElement.Err, so one bad
-// extension never costs the stanza.
+// generated package registers its elements: DecodeElement (and DecodeBytes,
+// in one call) then decodes them into their typed values, and keeps
+// anything else as a *RawElement that re-encodes unchanged. Find picks a
+// typed payload out of a list of extensions.
+//
+// # Lossless decoding, separate validation
+//
+// A well-formed element is never refused because of its schema. What does
+// not fit the typed shape is kept, in place, at the finest level: a
+// missing required attribute or child decodes as absent (nil pointers; an
+// empty string for a string attribute, whose empty value on the wire is
+// kept in AnyAttrs); an attribute whose value is not of its type, or not
+// in its canonical form ('1' for true), is kept in AnyAttrs as it came
+// (beside the typed field when the value is valid); children the schema
+// does not allow, children whose content does not fit, and text in
+// element-only content are kept in the generated XMLExtra field (as
+// *RawElement with Err set, typed foreign elements, or *Text), their
+// positions in XMLOrder. Encoding writes everything back where it was.
+//
+// Validate is the separate step: it walks a value and every typed value
+// inside it and returns a *ValidationError listing each violation with its
+// path (/iq/query/item[2]/@subscription), or nil.
 //
 // # Encoding
 //

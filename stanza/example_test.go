@@ -39,14 +39,35 @@ func Example() {
 	// true
 }
 
-// A bad value in an extension payload is an error for that payload only.
+// Decoding keeps what does not fit the schema; validation says what it is.
 func ExampleDecodeElement() {
-	d := stanza.NewDecoderString(`<delay xmlns='urn:xmpp:delay'/>`)
+	d := stanza.NewDecoderString(`<delay xmlns='urn:xmpp:delay' from='capulet.com' when='yesterday'/>`)
 	d.Next()
 	v, err := stanza.DecodeElement(d)
 	fmt.Println(err)
-	fmt.Printf("%T: %v\n", v, v.(*stanza.RawElement).Err)
+	fmt.Printf("%T\n", v)
+	fmt.Println(stanza.Validate(v))
 	// Output:
 	// <nil>
-	// *stanza.RawElement: stanza: decode attr stamp: required attribute missing
+	// *delay.Delay
+	// stanza: 2 schema violations: /delay/@stamp: required attribute missing; /delay/@when: attribute not in the schema
+}
+
+// DecodeBytes decodes any registered element in one call; Find picks a
+// typed payload out of a stanza's extensions.
+func ExampleFind() {
+	el, err := stanza.DecodeBytes([]byte(`<message xmlns='jabber:client' to='juliet@example.com'>
+  <body>Wherefore art thou?</body>
+  <delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/>
+</message>`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m := el.(*jabberclient.Message)
+	if d, ok := stanza.Find[*delay.Delay](m.Any); ok {
+		fmt.Println("delayed at", d.Stamp)
+	}
+	// Output:
+	// delayed at 2002-09-10T23:08:25Z
 }

@@ -14,14 +14,16 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
 )
 
-// decodeCmd is "xmpp decode [-json] [-ns NS]".
+// decodeCmd is "xmpp decode [-json] [-ns NS] [-validate]".
 func (e *env) decodeCmd(args []string) error {
 	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print each element as JSON of its typed value instead of XML")
 	ns := fs.String("ns", "jabber:client", "default `namespace` of bare top-level elements")
-	if _, err := e.parseCommand(fs, args, 0, 0, "decode [-json] [-ns NS]"); err != nil {
+	validate := fs.Bool("validate", false, "check each element against its schema; print each violation to standard error and exit 1 if there is any")
+	if _, err := e.parseCommand(fs, args, 0, 0, "decode [-json] [-ns NS] [-validate]"); err != nil {
 		return err
 	}
+	violations := 0
 	if *ns == "" {
 		return usagef("decode: -ns must not be empty")
 	}
@@ -40,11 +42,20 @@ func (e *env) decodeCmd(args []string) error {
 		}
 		line = append(line, '\n')
 		_, err = out.Write(line)
-		walkElements(el, func(r *stanza.RawElement) {
-			if r.Err != nil {
-				fmt.Fprintf(e.stderr, "xmpp: warning: offset %d: <%s> kept raw: %s\n", off, r.Name.Local, oneLine(r.Err.Error()))
+		if *validate {
+			var verr *stanza.ValidationError
+			if errors.As(stanza.Validate(el), &verr) {
+				// Keep standard output and error in step for a reader
+				// of both.
+				if ferr := out.Flush(); err == nil {
+					err = ferr
+				}
+				for _, v := range verr.Violations {
+					violations++
+					fmt.Fprintf(e.stderr, "xmpp: offset %d: %s: %s\n", off, v.Path, oneLine(v.Msg))
+				}
 			}
-		})
+		}
 		return err
 	}
 	d, err := newInputDecoder(*ns)
@@ -54,6 +65,9 @@ func (e *env) decodeCmd(args []string) error {
 	err = d.decodeAll(e.stdin, emit, out.Flush)
 	if ferr := out.Flush(); err == nil {
 		err = ferr
+	}
+	if err == nil && violations > 0 {
+		err = fmt.Errorf("decode: %d schema violation%s", violations, map[bool]string{true: "", false: "s"}[violations == 1])
 	}
 	return err
 }

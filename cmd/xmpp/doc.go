@@ -47,7 +47,7 @@
 //	    subscription back; -echo answers each chat message with "echo: "
 //	    and its body. An element is printed before -approve or -echo acts
 //	    on it.
-//	decode [-json] [-ns NS]
+//	decode [-json] [-ns NS] [-validate]
 //	    Offline: decode XMPP read from standard input (see below).
 //
 // Exit status: 0 on success, 1 on a runtime or protocol failure (the
@@ -79,13 +79,16 @@
 //     element (type "stanza.RawElement") has the value {"Name":{"Space":...,
 //     "Local":...},"XML":"<as received/>","Scope":[...],"Err":"..."}.
 //
-// An element whose schema refuses it (a typed value that does not parse)
-// and malformed or restricted XML stop decoding with exit status 1 and a
-// message naming the byte offset, line and column, and the path of the
-// elements open there by local name ("/stream/message/body", "/presence"
-// for bare elements, "/@h" for an attribute). A payload inside a stanza that
-// its schema refuses is kept raw, as the library does, with a warning on
-// standard error.
+// Decoding never fails on well-formed input: what does not fit a schema
+// (a missing required attribute, a value that does not parse, a child or
+// text the schema does not allow) is kept in place and printed back as it
+// came. With -validate each element is also checked against its schema,
+// every violation is printed to standard error as
+// "xmpp: offset N: /iq/query/item[2]/@subscription: MESSAGE", and the
+// exit status is 1 when there was any. Malformed or restricted XML stops
+// decoding with exit status 1 and a message naming the byte offset, line
+// and column, and the path of the elements open there by local name
+// ("/stream/message/body", "/presence" for bare elements).
 //
 // Example:
 //

@@ -217,39 +217,3 @@ func appendJSONString(b []byte, s string) []byte {
 	enc.Encode(s) // a string always encodes
 	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }
-
-// walkElements calls fn for every *stanza.RawElement held inside el (el
-// itself included).
-func walkElements(el stanza.Element, fn func(*stanza.RawElement)) {
-	walkValue(reflect.ValueOf(el), fn, 0)
-}
-
-func walkValue(v reflect.Value, fn func(*stanza.RawElement), depth int) {
-	if !v.IsValid() || depth > 2*stanza.DefaultMaxDepth+8 {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
-		if v.IsNil() {
-			return
-		}
-		if r, ok := v.Interface().(*stanza.RawElement); ok {
-			fn(r)
-			return
-		}
-		walkValue(v.Elem(), fn, depth+1)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				walkValue(v.Field(i), fn, depth+1)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return
-		}
-		for i := range v.Len() {
-			walkValue(v.Index(i), fn, depth+1)
-		}
-	}
-}

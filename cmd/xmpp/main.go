@@ -37,7 +37,7 @@ commands:
   subscribe JID [-wait D]             ask for a presence subscription and wait for the answer
   send JID TEXT [-wait D]             send a chat message; with -wait, print the first chat reply
   listen [-approve] [-echo] [-for D]  stay online and print every stanza received, one per line
-  decode [-json] [-ns NS]             decode XMPP from standard input (offline)
+  decode [-json] [-ns NS] [-validate] decode XMPP from standard input (offline)
 
 global flags:
 `
