@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -86,6 +87,9 @@ type inbound struct {
 	// refuse answers the IQ request el with service-unavailable whatever
 	// handler is registered (a roster push from a stranger).
 	refuse bool
+	// invalid answers the IQ request el with bad-request: it does not
+	// validate against its schemas (RFC 6120 section 8.3.3.1).
+	invalid error
 	// observeOnly: el is for the HandleElement handlers only (an IQ
 	// response, an element that is no stanza).
 	observeOnly bool
@@ -397,6 +401,12 @@ func (c *Client) Send(ctx context.Context, el stanza.Element) error {
 		return err
 	}
 	defer c.unlockWrite()
+	if !c.opts.SkipSendValidation {
+		// Strict on send: what a schema refuses never leaves.
+		if verr := stanza.Validate(el); verr != nil {
+			return fmt.Errorf("client: <%s> not sent: %w", el.ElementName().Local, verr)
+		}
+	}
 	c.smu.Lock()
 	err := c.s.Send(el)
 	out := bytes.Clone(c.s.Output())
@@ -555,6 +565,16 @@ func (c *Client) received(el stanza.Element) {
 	case *jabberclient.IQ:
 		switch x.Type {
 		case jabberclient.IQTypeGet, jabberclient.IQTypeSet:
+			if x.ID == "" {
+				// Nothing could match an answer to it (RFC 6120 section
+				// 8.1.3 requires the id).
+				c.logger().Warn("client: dropped an IQ request without id", "from", x.From, "type", string(x.Type))
+				return
+			}
+			if err := stanza.Validate(x); err != nil {
+				c.enqueue(inbound{el: x, invalid: err})
+				return
+			}
 			if push, ok := rosterPush(x); ok {
 				if !c.fromAccount(x.From) {
 					// RFC 6121 section 2.1.6: not a roster push; answered as
@@ -607,4 +627,12 @@ func (c *Client) dispatchLoop() {
 		}
 		c.dispatch(in)
 	}
+}
+
+// logger returns Options.Logger, or the default logger.
+func (c *Client) logger() *slog.Logger {
+	if c.opts.Logger != nil {
+		return c.opts.Logger
+	}
+	return slog.Default()
 }

@@ -87,6 +87,21 @@
 // (XEP-0199) and software version (XEP-0092, from Options.SoftwareName and
 // SoftwareVersion) itself. Ping pings the server or any entity.
 //
+// # Validation
+//
+// Lenient on receive, strict on send. Every stanza received decodes
+// whatever its schemas say (see package stanza: nothing is lost), and
+// messages and presence reach the handlers as they came; a handler can
+// call stanza.Validate on them. An IQ get or set that does not validate is
+// answered with bad-request of type modify, its first violation in the
+// text (RFC 6120 section 8.3.3.1), and never reaches an IQ handler; one
+// without an id cannot be answered and is dropped, with a line to
+// Options.Logger. Send, SendIQ and the methods built on them validate what
+// they send and return the violations instead of sending
+// (errors.Is(err, stanza.ErrInvalid)); Options.SkipSendValidation relays
+// as it is. Payloads no imported package types (*stanza.RawElement) are
+// not checked.
+//
 // # Roster and presence
 //
 // Roster fetches the roster, with roster versioning (RFC 6121 section 2.6)

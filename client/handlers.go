@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 )
@@ -186,6 +187,10 @@ func (c *Client) dispatch(in inbound) {
 	default:
 		switch x := in.el.(type) {
 		case *jabberclient.IQ:
+			if in.invalid != nil {
+				c.replyIQ(x, nil, &StanzaError{Condition: BadRequest, Text: invalidText(in.invalid)})
+				return
+			}
 			c.serveIQ(x, in.refuse)
 		case *jabberclient.Presence:
 			for _, h := range presH {
@@ -201,4 +206,14 @@ func (c *Client) dispatch(in inbound) {
 			}
 		}
 	}
+}
+
+// invalidText is the text of the bad-request answer to a request that
+// does not validate: its first violation, with the path.
+func invalidText(err error) string {
+	var v *stanza.Violation
+	if errors.As(err, &v) {
+		return "schema violation: " + v.Error()
+	}
+	return "schema violation"
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
 	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/ping"
 	"github.com/protoxmpp/protoxmpp/stanza/receipts"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
@@ -844,5 +845,44 @@ func testIntegrationRosterPushOrder(t *testing.T, kind servertest.Kind) {
 	}
 	if !shape.MatchString(p.RosterVersion()) {
 		t.Errorf("%s: version %q does not look like %s", kind, p.RosterVersion(), shape)
+	}
+}
+
+// TestIntegrationBadRequest: through a real server, a request that does
+// not validate is answered with bad-request (RFC 6120 section 8.3.3.1) and
+// a valid one is served; a client sends nothing that does not validate
+// unless told to relay.
+func TestIntegrationBadRequest(t *testing.T) {
+	servertest.ForEach(t, testIntegrationBadRequest)
+}
+
+func testIntegrationBadRequest(t *testing.T, kind servertest.Kind) {
+	s := servertest.Start(t, kind, servertest.Options{})
+	aliceJID, bobJID := account(t, s, "alice"), account(t, s, "bob")
+	ctx := integrationCtx(t)
+	alice := login(t, s, aliceJID, client.Options{})
+	bob := login(t, s, bobJID, client.Options{SkipSendValidation: true})
+	strict := login(t, s, bobJID, client.Options{Resource: "strict"})
+
+	badPing := raw(ping.NS, "ping", `<ping xmlns='urn:xmpp:ping'><extra/></ping>`)
+	// A raw element is not validated by the sender: build the payload
+	// typed so that the sender's own check sees it.
+	typedBad, err := stanza.DecodeString(`<ping xmlns='urn:xmpp:ping'><extra/></ping>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = strict.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: alice.JID().String(), Any: []stanza.Element{typedBad}})
+	if !errors.Is(err, stanza.ErrInvalid) {
+		t.Errorf("strict client sent an invalid ping: %v", err)
+	}
+	for _, payload := range []stanza.Element{badPing, typedBad} {
+		_, err = bob.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: alice.JID().String(), Any: []stanza.Element{payload}})
+		var se *client.StanzaError
+		if !errors.As(err, &se) || se.Condition != client.BadRequest || se.Type != jabberclient.ErrorTypeModify || !strings.Contains(se.Text, "/iq/ping") {
+			t.Errorf("%s: invalid ping answered with %v, want bad-request (modify) naming /iq/ping", kind, err)
+		}
+	}
+	if err := bob.Ping(ctx, alice.JID()); err != nil {
+		t.Errorf("%s: valid ping: %v", kind, err)
 	}
 }

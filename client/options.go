@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"crypto/x509"
+	"log/slog"
 	"net"
 	"time"
 
@@ -77,6 +78,17 @@ type Options struct {
 	// CloseTimeout bounds how long Close waits for the server's closing
 	// tag; default 5 seconds.
 	CloseTimeout time.Duration
+
+	// SkipSendValidation turns off the validation of what Send and the
+	// methods built on it send. By default a stanza that does not validate
+	// against its schemas (stanza.Validate) is not sent and its violations
+	// are returned: strict on send. Turn it off to relay what others sent
+	// as it came.
+	SkipSendValidation bool
+
+	// Logger receives what the client notices but returns to nobody (an
+	// IQ request without id, dropped); nil is slog.Default().
+	Logger *slog.Logger
 
 	// Trace, when set, is called with every chunk of bytes read from
 	// (in=true) or written to the stream, after TLS decryption. It must not
