@@ -167,29 +167,6 @@ func (e *StanzaError) Is(target error) bool {
 	return false
 }
 
-// conditionFlags maps each condition to its flag in x, so that reading and
-// writing share one table.
-func conditionFlags(x *jabberclient.Error) []struct {
-	c Condition
-	f *bool
-} {
-	return []struct {
-		c Condition
-		f *bool
-	}{
-		{BadRequest, &x.BadRequest}, {Conflict, &x.Conflict},
-		{FeatureNotImplemented, &x.FeatureNotImplemented}, {Forbidden, &x.Forbidden},
-		{InternalServerError, &x.InternalServerError}, {ItemNotFound, &x.ItemNotFound},
-		{JIDMalformed, &x.JIDMalformed}, {NotAcceptable, &x.NotAcceptable},
-		{NotAllowed, &x.NotAllowed}, {NotAuthorized, &x.NotAuthorized},
-		{PolicyViolation, &x.PolicyViolation}, {RecipientUnavailable, &x.RecipientUnavailable},
-		{RegistrationRequired, &x.RegistrationRequired}, {RemoteServerNotFound, &x.RemoteServerNotFound},
-		{RemoteServerTimeout, &x.RemoteServerTimeout}, {ResourceConstraint, &x.ResourceConstraint},
-		{ServiceUnavailable, &x.ServiceUnavailable}, {SubscriptionRequired, &x.SubscriptionRequired},
-		{UndefinedCondition, &x.UndefinedCondition}, {UnexpectedRequest, &x.UnexpectedRequest},
-	}
-}
-
 // StanzaErrorOf converts the <error/> child of a received stanza; nil when x
 // is nil. An error element without a defined condition (a protocol
 // violation) becomes UndefinedCondition.
@@ -197,19 +174,12 @@ func StanzaErrorOf(x *jabberclient.Error) *StanzaError {
 	if x == nil {
 		return nil
 	}
-	e := &StanzaError{Type: x.Type, By: x.By, Condition: UndefinedCondition}
-	switch {
-	case x.Gone != nil:
-		e.Condition, e.URI = Gone, *x.Gone
-	case x.Redirect != nil:
-		e.Condition, e.URI = Redirect, *x.Redirect
-	default:
-		for _, f := range conditionFlags(x) {
-			if *f.f {
-				e.Condition = f.c
-				break
-			}
-		}
+	e := &StanzaError{Type: x.Type, By: x.By, Condition: Condition(x.Condition)}
+	switch e.Condition {
+	case "":
+		e.Condition = UndefinedCondition
+	case Gone, Redirect:
+		e.URI = x.ConditionText
 	}
 	if x.Text != nil {
 		e.Text, e.Lang = x.Text.Value, x.Text.Lang
@@ -227,23 +197,12 @@ func (e *StanzaError) Element() *jabberclient.Error {
 	if x.Type == "" {
 		x.Type = e.Condition.DefaultType()
 	}
+	x.Condition = stanzaerror.Condition(e.Condition)
 	switch e.Condition {
-	case Gone:
-		uri := e.URI
-		x.Gone = &uri
-	case Redirect:
-		uri := e.URI
-		x.Redirect = &uri
-	default:
-		set := false
-		for _, f := range conditionFlags(x) {
-			if f.c == e.Condition {
-				*f.f, set = true, true
-			}
-		}
-		if !set {
-			x.UndefinedCondition = true
-		}
+	case Gone, Redirect:
+		x.ConditionText = e.URI
+	case "":
+		x.Condition = stanzaerror.ConditionUndefinedCondition
 	}
 	if e.Text != "" {
 		x.Text = &stanzaerror.Text{Value: e.Text, Lang: e.Lang}

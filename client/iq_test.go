@@ -93,7 +93,7 @@ func TestSendIQError(t *testing.T) {
 	go func() {
 		iq := srv.nextIQ()
 		srv.send(&jabberclient.IQ{Type: jabberclient.IQTypeError, ID: iq.ID, From: iq.To, Error: &jabberclient.Error{
-			Type: jabberclient.ErrorTypeCancel, ItemNotFound: true, Text: &stanzaerror.Text{Value: "no such node", Lang: "en"},
+			Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound, Text: &stanzaerror.Text{Value: "no such node", Lang: "en"},
 		}})
 	}()
 	resp, err := c.SendIQ(testCtx(t), &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: "pubsub.example.com", Any: []stanza.Element{&discoinfo.Query{Node: "x"}}})
@@ -178,19 +178,19 @@ func TestIncomingIQ(t *testing.T) {
 	}{{
 		name: "unknown payload",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "u1", Any: []stanza.Element{raw("urn:example:unknown", "query", `<query xmlns='urn:example:unknown'/>`)}},
-		want: errIQ("u1", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, ServiceUnavailable: true}),
+		want: errIQ("u1", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}),
 	}, {
 		name: "unknown set",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: "u2", Any: []stanza.Element{raw("urn:example:unknown", "x", `<x xmlns='urn:example:unknown'><y/></x>`)}},
-		want: errIQ("u2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, ServiceUnavailable: true}),
+		want: errIQ("u2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}),
 	}, {
 		name: "no payload",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "b1"},
-		want: errIQ("b1", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, BadRequest: true, Text: &stanzaerror.Text{Value: "an IQ request carries exactly one payload"}}),
+		want: errIQ("b1", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "an IQ request carries exactly one payload"}}),
 	}, {
 		name: "two payloads",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "b2", Any: []stanza.Element{&ping.Ping{}, &ping.Ping{}}},
-		want: errIQ("b2", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, BadRequest: true, Text: &stanzaerror.Text{Value: "an IQ request carries exactly one payload"}}),
+		want: errIQ("b2", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "an IQ request carries exactly one payload"}}),
 	}, {
 		name: "disco#info",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "d1", Any: []stanza.Element{&discoinfo.Query{}}},
@@ -204,7 +204,7 @@ func TestIncomingIQ(t *testing.T) {
 	}, {
 		name: "disco#info of an unknown node",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "d2", Any: []stanza.Element{&discoinfo.Query{Node: "urn:example:node"}}},
-		want: errIQ("d2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, ItemNotFound: true}),
+		want: errIQ("d2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound}),
 	}, {
 		name: "ping",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "p1", Any: []stanza.Element{&ping.Ping{}}},
@@ -212,7 +212,7 @@ func TestIncomingIQ(t *testing.T) {
 	}, {
 		name: "ping as set",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: "p2", Any: []stanza.Element{&ping.Ping{}}},
-		want: errIQ("p2", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, BadRequest: true}),
+		want: errIQ("p2", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest}),
 	}, {
 		name: "software version",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "v1", Any: []stanza.Element{&version.Query{}}},
@@ -224,15 +224,15 @@ func TestIncomingIQ(t *testing.T) {
 	}, {
 		name: "registered handler returning a condition",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "c2", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>deny</q>`)}},
-		want: errIQ("c2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, NotAllowed: true}),
+		want: errIQ("c2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionNotAllowed}),
 	}, {
 		name: "registered handler returning a plain error",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "c3", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>fail</q>`)}},
-		want: errIQ("c3", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, InternalServerError: true}),
+		want: errIQ("c3", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionInternalServerError}),
 	}, {
 		name: "registered handler returning a StanzaError",
 		req:  &jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: "c4", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>wait</q>`)}},
-		want: errIQ("c4", &jabberclient.Error{Type: jabberclient.ErrorTypeWait, ResourceConstraint: true, Text: &stanzaerror.Text{Value: "busy"}}),
+		want: errIQ("c4", &jabberclient.Error{Type: jabberclient.ErrorTypeWait, Condition: stanzaerror.ConditionResourceConstraint, Text: &stanzaerror.Text{Value: "busy"}}),
 	}}
 	c, srv := connect(t, serverOpts{}, client.Options{SoftwareName: name, SoftwareVersion: ver, SoftwareOS: os})
 	c.AddFeature("urn:xmpp:receipts")
@@ -267,7 +267,7 @@ func TestUnmatchedResponsesIgnored(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	srv.send(
 		&jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: "nobody", From: "example.com", To: c.JID().String()},
-		&jabberclient.IQ{Type: jabberclient.IQTypeError, ID: "nobody2", From: "example.com", To: c.JID().String(), Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, NotAllowed: true}},
+		&jabberclient.IQ{Type: jabberclient.IQTypeError, ID: "nobody2", From: "example.com", To: c.JID().String(), Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionNotAllowed}},
 		&jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "after", From: "example.com", To: c.JID().String(), Any: []stanza.Element{&ping.Ping{}}},
 	)
 	got := srv.nextIQ()

@@ -14,6 +14,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -144,7 +145,7 @@ func TestPresenceTable(t *testing.T) {
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "error clears the contact",
-		p:    &jabberclient.Presence{From: "nurse@example.com", Type: jabberclient.PresenceTypeError, Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, RemoteServerNotFound: true}},
+		p:    &jabberclient.Presence{From: "nurse@example.com", Type: jabberclient.PresenceTypeError, Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionRemoteServerNotFound}},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`}},
 	}, {
 		name: "unavailable from the bare JID clears all resources",
@@ -206,7 +207,7 @@ func TestMessages(t *testing.T) {
 		Any:     []stanza.Element{raw("urn:example:mood", "mood", `<mood xmlns='urn:example:mood'><happy/></mood>`)},
 	}
 	errMsg := &jabberclient.Message{From: "romeo@example.net", Type: jabberclient.MessageTypeError, ID: "m2",
-		Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, ServiceUnavailable: true}}
+		Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
 	srv.send(full, errMsg)
 	for _, want := range []*jabberclient.Message{full, errMsg} {
 		m := <-got

@@ -164,7 +164,7 @@ func TestRosterPush(t *testing.T) {
 		return &jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: id, To: to}
 	}
 	refuse := func(id, to string) *jabberclient.IQ {
-		return &jabberclient.IQ{Type: jabberclient.IQTypeError, ID: id, To: to, Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, ServiceUnavailable: true}}
+		return &jabberclient.IQ{Type: jabberclient.IQTypeError, ID: id, To: to, Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
 	}
 	nurseItem := roster.Item{JID: "nurse@example.com", Name: "Nurse", Subscription: roster.ItemSubscriptionFrom}
 	cases := []struct {
@@ -212,7 +212,7 @@ func TestRosterPush(t *testing.T) {
 	}, {
 		name:      "two items",
 		push:      push("b1", "", "v4", nurseItem, nurseItem),
-		answer:    &jabberclient.IQ{Type: jabberclient.IQTypeError, ID: "b1", Error: &jabberclient.Error{Type: jabberclient.ErrorTypeModify, BadRequest: true, Text: &stanzaerror.Text{Value: "a roster push carries exactly one item"}}},
+		answer:    &jabberclient.IQ{Type: jabberclient.IQTypeError, ID: "b1", Error: &jabberclient.Error{Type: jabberclient.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "a roster push carries exactly one item"}}},
 		wantItems: []client.RosterItem{{JID: nurse, Name: "Nurse", Subscription: roster.ItemSubscriptionFrom}, {JID: romeo, Subscription: roster.ItemSubscriptionNone, Ask: true, Groups: []string{"Friends"}}},
 		wantVer:   "v3",
 	}, {
@@ -263,7 +263,7 @@ func TestRosterSetRemove(t *testing.T) {
 		mu.Unlock()
 		resp := &jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: iq.ID}
 		if q.Item[0].JID == "stranger@example.net" {
-			resp.Type, resp.Error = jabberclient.IQTypeError, &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, ItemNotFound: true}
+			resp.Type, resp.Error = jabberclient.IQTypeError, &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound}
 		}
 		srv.sendLocked(resp)
 		return true

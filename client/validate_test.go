@@ -13,6 +13,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
 )
 
@@ -49,7 +50,7 @@ func TestInvalidRequests(t *testing.T) {
 	// A ping with a child: the ping element has no content.
 	srv.sendRaw(`<iq type='get' id='bad1' from='romeo@example.net/a'><ping xmlns='urn:xmpp:ping'><extra/></ping></iq>`)
 	resp := srv.nextIQ()
-	if resp.ID != "bad1" || resp.Type != jabberclient.IQTypeError || resp.Error == nil || resp.Error.Type != jabberclient.ErrorTypeModify || !resp.Error.BadRequest {
+	if resp.ID != "bad1" || resp.Type != jabberclient.IQTypeError || resp.Error == nil || resp.Error.Type != jabberclient.ErrorTypeModify || resp.Error.Condition != stanzaerror.ConditionBadRequest {
 		t.Fatalf("answer %s, want a bad-request error of type modify", marshal(t, resp))
 	}
 	if resp.Error.Text == nil || !strings.Contains(resp.Error.Text.Value, "/iq/ping") {
@@ -58,7 +59,7 @@ func TestInvalidRequests(t *testing.T) {
 	// A type outside the enumeration inside a known payload.
 	srv.sendRaw(`<iq type='set' id='bad2' from='romeo@example.net/a'><query xmlns='jabber:iq:roster'><item jid='nurse@example.com' subscription='maybe'/></query></iq>`)
 	resp = srv.nextIQ()
-	if resp.ID != "bad2" || resp.Error == nil || !resp.Error.BadRequest || !strings.Contains(resp.Error.Text.Value, "/iq/query/item[1]/@subscription") {
+	if resp.ID != "bad2" || resp.Error == nil || resp.Error.Condition != stanzaerror.ConditionBadRequest || !strings.Contains(resp.Error.Text.Value, "/iq/query/item[1]/@subscription") {
 		t.Fatalf("answer %s, want bad-request naming @subscription", marshal(t, resp))
 	}
 	// No id: nothing to answer.

@@ -2,10 +2,13 @@ package stream
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
+	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
+	"github.com/protoxmpp/protoxmpp/stanza/streamerror"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
 )
 
@@ -155,35 +158,15 @@ func (e *Error) Is(target error) bool {
 // Unwrap returns the local cause, if any.
 func (e *Error) Unwrap() error { return e.Cause }
 
-// errorFromElement converts a received <stream:error/>.
+// errorFromElement converts a received <stream:error/>. One without a
+// defined condition (a protocol violation) becomes UndefinedCondition.
 func errorFromElement(x *streams.Error) *Error {
-	e := &Error{Condition: UndefinedCondition}
-	flags := []struct {
-		set bool
-		c   Condition
-	}{
-		{x.BadFormat, BadFormat}, {x.BadNamespacePrefix, BadNamespacePrefix},
-		{x.Conflict, Conflict}, {x.ConnectionTimeout, ConnectionTimeout},
-		{x.HostGone, HostGone}, {x.HostUnknown, HostUnknown},
-		{x.ImproperAddressing, ImproperAddressing}, {x.InternalServerError, InternalServerError},
-		{x.InvalidFrom, InvalidFrom}, {x.InvalidNamespace, InvalidNamespace},
-		{x.InvalidXML, InvalidXML}, {x.NotAuthorized, NotAuthorized},
-		{x.NotWellFormed, NotWellFormed}, {x.PolicyViolation, PolicyViolation},
-		{x.RemoteConnectionFailed, RemoteConnectionFailed}, {x.Reset, Reset},
-		{x.ResourceConstraint, ResourceConstraint}, {x.RestrictedXML, RestrictedXML},
-		{x.SeeOtherHost != nil, SeeOtherHost}, {x.SystemShutdown, SystemShutdown},
-		{x.UndefinedCondition, UndefinedCondition}, {x.UnsupportedEncoding, UnsupportedEncoding},
-		{x.UnsupportedFeature, UnsupportedFeature}, {x.UnsupportedStanzaType, UnsupportedStanzaType},
-		{x.UnsupportedVersion, UnsupportedVersion},
+	e := &Error{Condition: Condition(x.Condition)}
+	if e.Condition == "" {
+		e.Condition = UndefinedCondition
 	}
-	for _, f := range flags {
-		if f.set {
-			e.Condition = f.c
-			break
-		}
-	}
-	if x.SeeOtherHost != nil {
-		e.SeeOtherHost = *x.SeeOtherHost
+	if x.Condition == streamerror.ConditionSeeOtherHost {
+		e.SeeOtherHost = x.ConditionText
 	}
 	if x.Text != nil {
 		e.Text, e.Lang = x.Text.Value, x.Text.Lang
@@ -278,23 +261,9 @@ func (e *SASLError) Is(target error) bool {
 func (e *SASLError) Unwrap() error { return e.Cause }
 
 func saslErrorFromElement(x *sasl.Failure) *SASLError {
-	e := &SASLError{Condition: SASLNotAuthorized}
-	flags := []struct {
-		set bool
-		c   SASLCondition
-	}{
-		{x.Aborted, SASLAborted}, {x.AccountDisabled, SASLAccountDisabled},
-		{x.CredentialsExpired, SASLCredentialsExpired}, {x.EncryptionRequired, SASLEncryptionRequired},
-		{x.IncorrectEncoding, SASLIncorrectEncoding}, {x.InvalidAuthzid, SASLInvalidAuthzid},
-		{x.InvalidMechanism, SASLInvalidMechanism}, {x.MalformedRequest, SASLMalformedRequest},
-		{x.MechanismTooWeak, SASLMechanismTooWeak}, {x.NotAuthorized, SASLNotAuthorized},
-		{x.TemporaryAuthFailure, SASLTemporaryAuthFailure},
-	}
-	for _, f := range flags {
-		if f.set {
-			e.Condition = f.c
-			break
-		}
+	e := &SASLError{Condition: SASLCondition(x.Condition)}
+	if e.Condition == "" {
+		e.Condition = SASLNotAuthorized
 	}
 	if x.Text != nil {
 		e.Text, e.Lang = x.Text.Value, x.Text.Lang
@@ -303,31 +272,10 @@ func saslErrorFromElement(x *sasl.Failure) *SASLError {
 }
 
 func saslFailureElement(c SASLCondition, text string) *sasl.Failure {
-	f := &sasl.Failure{}
-	switch c {
-	case SASLAborted:
-		f.Aborted = true
-	case SASLAccountDisabled:
-		f.AccountDisabled = true
-	case SASLCredentialsExpired:
-		f.CredentialsExpired = true
-	case SASLEncryptionRequired:
-		f.EncryptionRequired = true
-	case SASLIncorrectEncoding:
-		f.IncorrectEncoding = true
-	case SASLInvalidAuthzid:
-		f.InvalidAuthzid = true
-	case SASLInvalidMechanism:
-		f.InvalidMechanism = true
-	case SASLMalformedRequest:
-		f.MalformedRequest = true
-	case SASLMechanismTooWeak:
-		f.MechanismTooWeak = true
-	case SASLTemporaryAuthFailure:
-		f.TemporaryAuthFailure = true
-	default:
-		f.NotAuthorized = true
+	if !slices.Contains(SASLConditions, c) {
+		c = SASLNotAuthorized
 	}
+	f := &sasl.Failure{Condition: sasl.Condition(c)}
 	if text != "" {
 		f.Text = &sasl.Text{Value: text}
 	}
@@ -394,25 +342,8 @@ func bindErrorFromIQ(iq *jabberclient.IQ) *BindError {
 	if x == nil {
 		return e
 	}
-	switch {
-	case x.BadRequest:
-		e.Condition = BindBadRequest
-	case x.NotAllowed:
-		e.Condition = BindNotAllowed
-	case x.Conflict:
-		e.Condition = BindConflict
-	case x.ResourceConstraint:
-		e.Condition = BindResourceConstraint
-	case x.Forbidden:
-		e.Condition = "forbidden"
-	case x.NotAuthorized:
-		e.Condition = "not-authorized"
-	case x.ServiceUnavailable:
-		e.Condition = "service-unavailable"
-	case x.FeatureNotImplemented:
-		e.Condition = "feature-not-implemented"
-	case x.InternalServerError:
-		e.Condition = "internal-server-error"
+	if x.Condition != "" {
+		e.Condition = BindCondition(x.Condition)
 	}
 	if x.Text != nil {
 		e.Text = x.Text.Value
@@ -434,16 +365,16 @@ func bindCondition(err error) BindCondition {
 }
 
 func bindErrorElement(c BindCondition) *jabberclient.Error {
-	x := &jabberclient.Error{}
+	x := &jabberclient.Error{Condition: stanzaerror.Condition(c)}
 	switch c {
 	case BindBadRequest:
-		x.Type, x.BadRequest = jabberclient.ErrorTypeModify, true
+		x.Type = jabberclient.ErrorTypeModify
 	case BindConflict:
-		x.Type, x.Conflict = jabberclient.ErrorTypeCancel, true
+		x.Type = jabberclient.ErrorTypeCancel
 	case BindResourceConstraint:
-		x.Type, x.ResourceConstraint = jabberclient.ErrorTypeWait, true
+		x.Type = jabberclient.ErrorTypeWait
 	default:
-		x.Type, x.NotAllowed = jabberclient.ErrorTypeCancel, true
+		x.Type, x.Condition = jabberclient.ErrorTypeCancel, stanzaerror.ConditionNotAllowed
 	}
 	return x
 }

@@ -164,17 +164,29 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 		b.Var().Id("seen").Uint64()
 	}
 	var anyField *ir.Field
-	bySpace := map[string][]*ir.Field{}
+	type entry struct {
+		fl  *ir.Field
+		alt *ir.ChoiceAlt // for a ChoiceField
+	}
+	bySpace := map[string][]entry{}
 	var spaces []string
+	add := func(space string, e entry) {
+		if _, ok := bySpace[space]; !ok {
+			spaces = append(spaces, space)
+		}
+		bySpace[space] = append(bySpace[space], e)
+	}
 	for _, fl := range st.Fields {
-		if fl.Kind == ir.AnyField {
+		switch fl.Kind {
+		case ir.AnyField:
 			anyField = fl
-			continue
+		case ir.ChoiceField:
+			for i := range fl.Choice {
+				add(fl.Choice[i].Name.Space, entry{fl, &fl.Choice[i]})
+			}
+		default:
+			add(fl.Name.Space, entry{fl: fl})
 		}
-		if _, ok := bySpace[fl.Name.Space]; !ok {
-			spaces = append(spaces, fl.Name.Space)
-		}
-		bySpace[fl.Name.Space] = append(bySpace[fl.Name.Space], fl)
 	}
 	sort.Strings(spaces)
 
@@ -197,7 +209,15 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 						for _, sp := range spaces {
 							ss.Case(g.spaceExpr(sp, st.Pkg)).Block(
 								jen.Switch(jen.Id("n").Dot("Local")).BlockFunc(func(ls *jen.Group) {
-									for _, fl := range bySpace[sp] {
+									for _, en := range bySpace[sp] {
+										if en.alt != nil {
+											ls.Case(jen.Lit(en.alt.Name.Local)).BlockFunc(func(cb *jen.Group) {
+												g.decodeAlt(cb, st, en.fl, en.alt, ordered)
+												cb.Continue()
+											})
+											continue
+										}
+										fl := en.fl
 										ls.Case(jen.Lit(fl.Name.Local)).BlockFunc(func(cb *jen.Group) {
 											g.decodeChild(cb, st, fl, keep[fl], ordered)
 											cb.Continue()
@@ -467,6 +487,52 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 		}
 	}
 	if single {
+		cb.Id("seen").Op("|=").Add(bit)
+	}
+	if ordered {
+		cb.Id("ord").Dot("Add").Call(jen.Lit(fl.Slot))
+	}
+}
+
+// decodeAlt decodes the alternative alt of the choice field fl: its name
+// becomes the field's value, its text the text field's. What the
+// alternative cannot hold (attributes, children, text in an empty one) is
+// kept raw in place instead, as a second alternative is.
+func (g *gen) decodeAlt(cb *jen.Group, st *ir.Struct, fl *ir.Field, alt *ir.ChoiceAlt, ordered bool) {
+	extra := jen.Id("v").Dot(st.ExtraName)
+	keepRaw := func(read []jen.Code) []jen.Code {
+		out := append(read,
+			jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(rt(rtWrapElement).Call(jen.Id("err"), jen.Lit(alt.Name.Local)))),
+			extra.Clone().Op("=").Append(extra.Clone(), jen.Id("r")),
+		)
+		if ordered {
+			out = append(out, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
+		}
+		return append(out, jen.Continue())
+	}
+	bit := jen.Lit(uint64(1) << uint(fl.Slot))
+	if fl.Slot < 64 {
+		cb.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(
+			keepRaw([]jen.Code{jen.List(jen.Id("r"), jen.Id("err")).Op(":=").Id("d").Dot("ReadRaw").Call()})...,
+		)
+	}
+	cb.Id("m").Op(":=").Id("d").Dot("Mark").Call()
+	cb.List(jen.Id("s"), jen.Id("err")).Op(":=").Id("d").Dot("ReadSimple").Call()
+	if !alt.Text {
+		cb.If(jen.Id("err").Op("==").Nil().Op("&&").Id("s").Op("!=").Lit("")).Block(
+			jen.Id("err").Op("=").Add(rt("Errorf")).Call(rt("ErrUnexpected"), jen.Lit("text in an empty element")),
+		)
+	}
+	cb.If(jen.Id("err").Op("!=").Nil()).Block(
+		keepRaw([]jen.Code{jen.List(jen.Id("r"), jen.Id("err")).Op(":=").Id("d").Dot("Fallback").Call(jen.Id("m"), jen.Id("err"))})...,
+	)
+	cb.Id("v").Dot(fl.GoName).Op("=").Qual(fl.Scalar.Enum.Pkg.Path, alt.Value.GoName)
+	if fl.TextName != "" {
+		cb.Id("v").Dot(fl.TextName).Op("=").Id("s")
+	} else {
+		cb.Id("_").Op("=").Id("s")
+	}
+	if fl.Slot < 64 {
 		cb.Id("seen").Op("|=").Add(bit)
 	}
 	if ordered {

@@ -218,6 +218,8 @@ func (g *gen) fieldType(fl *ir.Field) *jen.Statement {
 		return t
 	case ir.AnyField:
 		return jen.Index().Add(rt(rtElement))
+	case ir.ChoiceField:
+		return g.scalarType(fl.Scalar)
 	}
 	if fl.Repeated {
 		return jen.Index().Add(t)
@@ -306,11 +308,24 @@ func (g *gen) structType(f *jen.File, st *ir.Struct) {
 					head += "."
 				}
 			}
+			if fl.Kind == ir.ChoiceField {
+				head = ""
+			}
 			if head != "" {
 				d = append([]string{head}, d...)
 			}
 			comment(s, d...)
 			s.Id(fl.GoName).Add(g.fieldType(fl))
+			if fl.TextName != "" {
+				var with []string
+				for _, a := range fl.Choice {
+					if a.Text {
+						with = append(with, "<"+a.Name.Local+"/>")
+					}
+				}
+				comment(s, fmt.Sprintf("%s is the text of the %s element, which %s may carry.", fl.TextName, fl.GoName, strings.Join(with, " and ")))
+				s.Id(fl.TextName).String()
+			}
 		}
 		comment(s, st.AnyAttrsName+" keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.")
 		s.Id(st.AnyAttrsName).Index().Add(rt(rtAttr))

@@ -331,6 +331,14 @@ func (g *gen) encodeSingle(st *ir.Struct, fl *ir.Field) jen.Code {
 	switch fl.Kind {
 	case ir.FlagField:
 		return jen.If(v.Clone()).Block(jen.Id("e").Dot("StartTrusted").Call(space, jen.Lit(fl.Name.Local)), jen.Id("e").Dot("End").Call())
+	case ir.ChoiceField:
+		// The name comes from the value: checked as it is written.
+		body := []jen.Code{jen.Id("e").Dot("Start").Call(space, jen.String().Call(v.Clone()))}
+		if fl.TextName != "" {
+			body = append(body, jen.If(jen.Id("v").Dot(fl.TextName).Op("!=").Lit("")).Block(jen.Id("e").Dot("Text").Call(jen.Id("v").Dot(fl.TextName))))
+		}
+		body = append(body, jen.Id("e").Dot("End").Call())
+		return jen.If(v.Clone().Op("!=").Lit("")).Block(body...)
 	case ir.RawField:
 		return jen.If(v.Clone().Op("!=").Nil()).Block(v.Clone().Dot("EncodeXMPP").Call(jen.Id("e")))
 	case ir.StructField:

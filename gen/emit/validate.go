@@ -125,6 +125,40 @@ func (g *gen) validateBody(b *jen.Group, st *ir.Struct) {
 		case ir.AnyField:
 			b.Id("c").Dot("Elements").Call(field)
 			continue
+		case ir.ChoiceField:
+			var names []string
+			var vals []jen.Code
+			for _, a := range fl.Choice {
+				names = append(names, a.Name.Local)
+				vals = append(vals, jen.Qual(fl.Scalar.Enum.Pkg.Path, a.Value.GoName))
+			}
+			miss := jen.Null()
+			if fl.Required {
+				miss = jen.Case(jen.Lit("")).Block(jen.Id("c").Dot("Report").Call(jen.Lit("required child missing: one of <" + strings.Join(names, "/>, <") + "/>")))
+			} else {
+				miss = jen.Case(jen.Lit(""))
+			}
+			b.Switch(field.Clone()).Block(
+				miss,
+				jen.Case(vals...),
+				jen.Default().Block(jen.Id("c").Dot("NotOneOf").Call(jen.Lit(""), jen.Lit(""), jen.String().Call(field.Clone()), jen.Lit(strings.Join(names, ", ")))),
+			)
+			if fl.TextName != "" {
+				var empty []jen.Code
+				for _, a := range fl.Choice {
+					if !a.Text {
+						empty = append(empty, jen.Qual(fl.Scalar.Enum.Pkg.Path, a.Value.GoName))
+					}
+				}
+				if len(empty) > 0 {
+					b.If(jen.Id("v").Dot(fl.TextName).Op("!=").Lit("")).Block(
+						jen.Switch(field.Clone()).Block(jen.Case(empty...).Block(
+							jen.Id("c").Dot("Report").Call(jen.Lit("text in <").Op("+").String().Call(field.Clone()).Op("+").Lit("/>, which is empty")),
+						)),
+					)
+				}
+			}
+			continue
 		case ir.FlagField, ir.RawField:
 			if fl.Required && fl.Kind == ir.RawField {
 				b.If(field.Clone().Op("==").Nil()).Block(jen.Id("c").Dot("Report").Call(jen.Lit(fmt.Sprintf("required child <%s/> missing", local))))

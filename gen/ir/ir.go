@@ -142,6 +142,7 @@ const (
 	StructField                  // complex element: a struct
 	RawField                     // anyType element: *stanza.RawElement
 	AnyField                     // wildcard: []stanza.Element
+	ChoiceField                  // choice among empty or text-only elements: one enumerated value
 )
 
 // Field is a struct field for a child element or the wildcard.
@@ -162,6 +163,20 @@ type Field struct {
 	// Wildcard is the namespace constraint of an AnyField ("##any",
 	// "##other", or a list of URIs, ##local and ##targetNamespace).
 	Wildcard string
+	// Choice lists the alternatives of a ChoiceField, whose Scalar is the
+	// enumerated type of their local names (all in the namespace of
+	// Name.Space); TextName is the string field holding the text of an
+	// alternative with text content ("" when none has any).
+	Choice   []ChoiceAlt
+	TextName string
+}
+
+// ChoiceAlt is one alternative of a ChoiceField.
+type ChoiceAlt struct {
+	Name xsd.QName
+	// Text is set when the element may hold text (a simple type).
+	Text  bool
+	Value EnumValue
 }
 
 // TextField holds simple content or mixed text.
@@ -188,6 +203,7 @@ type builder struct {
 	elemType map[*xsd.Element]*Struct
 	ctype    map[*xsd.ComplexType]*Struct
 	enums    map[*xsd.SimpleType]*Enum
+	choices  map[*xsd.Particle]*Enum // by the first alternative's particle
 	warnings []string
 	errs     []error
 }
@@ -195,7 +211,8 @@ type builder struct {
 // Build returns the packages for every namespace in set, sorted by path.
 func Build(set *xsd.Set, opts Options) ([]*Package, []string, error) {
 	b := &builder{set: set, opts: opts, pkgs: map[string]*Package{},
-		elemType: map[*xsd.Element]*Struct{}, ctype: map[*xsd.ComplexType]*Struct{}, enums: map[*xsd.SimpleType]*Enum{}}
+		elemType: map[*xsd.Element]*Struct{}, ctype: map[*xsd.ComplexType]*Struct{}, enums: map[*xsd.SimpleType]*Enum{},
+		choices: map[*xsd.Particle]*Enum{}}
 	for _, s := range set.Schemas {
 		if s.TargetNamespace == xsd.XMLNamespace {
 			continue
@@ -463,6 +480,9 @@ func (b *builder) particles(st *Struct, m members, p *xsd.Particle, optional, re
 			b.particles(st, m, c, opt, rep)
 		}
 	case xsd.ChoiceParticle:
+		if p.Enum != "" && b.enumChoice(st, m, p, opt, rep) {
+			return
+		}
 		for _, c := range p.Children {
 			b.particles(st, m, c, true, rep)
 		}
@@ -543,6 +563,100 @@ func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, 
 	}
 	f.GoName = m.add(name, "Elem")
 	st.Fields = append(st.Fields, f)
+}
+
+// enumChoice makes the choice p (marked protoxmpp:enum) one field of an
+// enumerated type named after the mark, when every alternative is an
+// element of the same namespace with no attributes and no children (empty,
+// or text only); it reports false, with a warning, when the mark does not
+// apply.
+func (b *builder) enumChoice(st *Struct, m members, p *xsd.Particle, optional, repeated bool) bool {
+	if repeated || len(p.Children) == 0 {
+		b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: protoxmpp:enum on a repeated or empty choice; ignored", p.Pos))
+		return false
+	}
+	var alts []ChoiceAlt
+	space := ""
+	for i, c := range p.Children {
+		if c.Kind != xsd.ElementParticle || c.MaxOccurs > 1 || c.MaxOccurs == xsd.Unbounded {
+			b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: protoxmpp:enum on a choice of other particles than single elements; ignored", p.Pos))
+			return false
+		}
+		e := c.Element
+		if e.Ref != nil {
+			e = e.Ref
+		}
+		alt := ChoiceAlt{Name: e.Name}
+		switch t := e.Type.(type) {
+		case *xsd.ComplexType:
+			if !isEmptyType(t) {
+				b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: protoxmpp:enum: <%s/> is not empty; ignored", p.Pos, e.Name.Local))
+				return false
+			}
+		case *xsd.SimpleType:
+			if sc := b.scalar(t, st.Pkg, "", e.Pos); sc.Kind != KString {
+				b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: protoxmpp:enum: <%s/> holds a %s; ignored", p.Pos, e.Name.Local, sc.XSD))
+				return false
+			}
+			alt.Text = true
+		default:
+			return false
+		}
+		if i == 0 {
+			space = e.Name.Space
+		} else if e.Name.Space != space {
+			b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: protoxmpp:enum: alternatives in several namespaces; ignored", p.Pos))
+			return false
+		}
+		alts = append(alts, alt)
+	}
+	en := b.choices[p.Children[0]]
+	if en == nil {
+		owner := b.pkgFor(space, st.Pkg)
+		en = &Enum{Pkg: owner, Base: &Scalar{Kind: KString, XSD: "string"}}
+		en.Name = owner.reserve(p.Enum, "Type")
+		if p.Group != nil {
+			en.Doc = p.Group.Doc
+		}
+		for _, c := range p.Children {
+			e := c.Element
+			if e.Ref != nil {
+				e = e.Ref
+			}
+			cn := en.Name + GoName(e.Name.Local)
+			for owner.names[cn] {
+				cn += "_"
+			}
+			owner.names[cn] = true
+			doc := e.Doc
+			if doc == "" && c.Element.Doc != "" {
+				doc = c.Element.Doc
+			}
+			en.Values = append(en.Values, EnumValue{GoName: cn, Value: e.Name.Local, Doc: doc})
+		}
+		owner.Enums = append(owner.Enums, en)
+		b.choices[p.Children[0]] = en
+	}
+	f := &Field{
+		GoName: m.add(p.Enum, "Field"), Kind: ChoiceField, Name: xsd.QName{Space: space},
+		Scalar: &Scalar{Kind: KEnum, Enum: en, XSD: "string"}, Required: !optional && p.MinOccurs > 0,
+		Doc: fmt.Sprintf("%s is the name of the one child element of this choice (empty when there is none): one of the %s constants. A child of this namespace not among them is kept in XMLExtra.", p.Enum, en.Name),
+	}
+	if p.Group != nil && p.Group.Doc != "" {
+		f.Doc += " " + p.Group.Doc
+	}
+	for i := range alts {
+		alts[i].Value = en.Values[i]
+		if alts[i].Text {
+			f.TextName = p.Enum + "Text"
+		}
+	}
+	if f.TextName != "" {
+		f.TextName = m.add(f.TextName, "Field")
+	}
+	f.Choice = alts
+	st.Fields = append(st.Fields, f)
+	return true
 }
 
 // elemName is the name of the element a particle declares or refers to.

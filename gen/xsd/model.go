@@ -279,7 +279,16 @@ type Particle struct {
 	Group *Group
 	// Wildcard is the wildcard of an AnyParticle.
 	Wildcard *Wildcard
+	// Enum is the protoxmpp:enum attribute of an xs:choice (GenNamespace):
+	// the name of the one Go field, of an enumerated type of the same name,
+	// that a choice among empty (or text-only) elements becomes. It carries
+	// over to a group reference.
+	Enum string
 }
+
+// GenNamespace is the namespace of the attributes by which a schema gives
+// the generator hints that XSD cannot express (protoxmpp:enum).
+const GenNamespace = "urn:protoxmpp:xsd"
 
 // Wildcard is an xs:any or xs:anyAttribute.
 type Wildcard struct {

@@ -494,6 +494,14 @@ func (l *loader) modelGroup(n *node, d *document) *Particle {
 	l.check(n, n.name.Local)
 	lo, hi := l.occurs(n)
 	p := &Particle{Pos: n.pos, Kind: modelKinds[n.name.Local], MinOccurs: lo, MaxOccurs: hi}
+	for _, a := range n.attrs {
+		if a.Name.Space == GenNamespace && a.Name.Local == "enum" {
+			if p.Kind != ChoiceParticle {
+				l.errorf(n.pos, "protoxmpp:enum is only for xs:choice")
+			}
+			p.Enum = a.Value
+		}
+	}
 	inAll := p.Kind == AllParticle
 	if inAll && (lo > 1 || hi != 1) {
 		l.errorf(n.pos, "xs:all must have minOccurs 0 or 1 and maxOccurs 1")
@@ -544,7 +552,7 @@ func (l *loader) groupRef(n *node, d *document) *Particle {
 	if g.Particle == nil {
 		return nil
 	}
-	return &Particle{Pos: n.pos, Kind: g.Particle.Kind, MinOccurs: lo, MaxOccurs: hi, Children: g.Particle.Children, Group: g}
+	return &Particle{Pos: n.pos, Kind: g.Particle.Kind, MinOccurs: lo, MaxOccurs: hi, Children: g.Particle.Children, Group: g, Enum: g.Particle.Enum}
 }
 
 // ensureGroup builds a global group. It returns false if the group is

@@ -34,8 +34,6 @@ func (v *Body) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
-	keepGone := v.Gone
-	keepRedirect := v.Redirect
 	keepText := v.Text
 	start := d.Mark()
 	allText := false
@@ -85,545 +83,639 @@ again:
 							return stanza.WrapElement(err, "bad-request")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "bad-request")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "bad-request")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.BadRequest = true
+					v.Condition = stanzaerror.ConditionBadRequest
+					v.ConditionText = s
 					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "conflict":
-					if seen&uint64(0x2) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "conflict")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "conflict")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "conflict")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.Conflict = true
-					seen |= uint64(0x2)
-					ord.Add(1)
+					v.Condition = stanzaerror.ConditionConflict
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "feature-not-implemented":
-					if seen&uint64(0x4) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "feature-not-implemented")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "feature-not-implemented")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "feature-not-implemented")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.FeatureNotImplemented = true
-					seen |= uint64(0x4)
-					ord.Add(2)
+					v.Condition = stanzaerror.ConditionFeatureNotImplemented
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "forbidden":
-					if seen&uint64(0x8) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "forbidden")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "forbidden")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "forbidden")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.Forbidden = true
-					seen |= uint64(0x8)
-					ord.Add(3)
+					v.Condition = stanzaerror.ConditionForbidden
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "gone":
-					if seen&uint64(0x10) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "gone")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "gone")
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "gone")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					if keepGone == nil {
-						keepGone = new(string)
-					}
-					*keepGone = s
-					v.Gone = keepGone
-					seen |= uint64(0x10)
-					ord.Add(4)
+					v.Condition = stanzaerror.ConditionGone
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "internal-server-error":
-					if seen&uint64(0x20) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "internal-server-error")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "internal-server-error")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "internal-server-error")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.InternalServerError = true
-					seen |= uint64(0x20)
-					ord.Add(5)
+					v.Condition = stanzaerror.ConditionInternalServerError
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "item-not-found":
-					if seen&uint64(0x40) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "item-not-found")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "item-not-found")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "item-not-found")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.ItemNotFound = true
-					seen |= uint64(0x40)
-					ord.Add(6)
+					v.Condition = stanzaerror.ConditionItemNotFound
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "jid-malformed":
-					if seen&uint64(0x80) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "jid-malformed")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "jid-malformed")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "jid-malformed")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.JIDMalformed = true
-					seen |= uint64(0x80)
-					ord.Add(7)
+					v.Condition = stanzaerror.ConditionJIDMalformed
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "not-acceptable":
-					if seen&uint64(0x100) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "not-acceptable")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "not-acceptable")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "not-acceptable")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.NotAcceptable = true
-					seen |= uint64(0x100)
-					ord.Add(8)
+					v.Condition = stanzaerror.ConditionNotAcceptable
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "not-allowed":
-					if seen&uint64(0x200) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "not-allowed")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "not-allowed")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "not-allowed")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.NotAllowed = true
-					seen |= uint64(0x200)
-					ord.Add(9)
+					v.Condition = stanzaerror.ConditionNotAllowed
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "not-authorized":
-					if seen&uint64(0x400) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "not-authorized")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "not-authorized")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.NotAuthorized = true
-					seen |= uint64(0x400)
-					ord.Add(10)
+					v.Condition = stanzaerror.ConditionNotAuthorized
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "policy-violation":
-					if seen&uint64(0x800) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "policy-violation")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "policy-violation")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "policy-violation")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.PolicyViolation = true
-					seen |= uint64(0x800)
-					ord.Add(11)
+					v.Condition = stanzaerror.ConditionPolicyViolation
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "recipient-unavailable":
-					if seen&uint64(0x1000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "recipient-unavailable")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "recipient-unavailable")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "recipient-unavailable")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.RecipientUnavailable = true
-					seen |= uint64(0x1000)
-					ord.Add(12)
+					v.Condition = stanzaerror.ConditionRecipientUnavailable
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "redirect":
-					if seen&uint64(0x2000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "redirect")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "redirect")
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "redirect")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					if keepRedirect == nil {
-						keepRedirect = new(string)
-					}
-					*keepRedirect = s
-					v.Redirect = keepRedirect
-					seen |= uint64(0x2000)
-					ord.Add(13)
+					v.Condition = stanzaerror.ConditionRedirect
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "registration-required":
-					if seen&uint64(0x4000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "registration-required")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "registration-required")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "registration-required")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.RegistrationRequired = true
-					seen |= uint64(0x4000)
-					ord.Add(14)
+					v.Condition = stanzaerror.ConditionRegistrationRequired
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "remote-server-not-found":
-					if seen&uint64(0x8000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "remote-server-not-found")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "remote-server-not-found")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "remote-server-not-found")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.RemoteServerNotFound = true
-					seen |= uint64(0x8000)
-					ord.Add(15)
+					v.Condition = stanzaerror.ConditionRemoteServerNotFound
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "remote-server-timeout":
-					if seen&uint64(0x10000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "remote-server-timeout")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "remote-server-timeout")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "remote-server-timeout")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.RemoteServerTimeout = true
-					seen |= uint64(0x10000)
-					ord.Add(16)
+					v.Condition = stanzaerror.ConditionRemoteServerTimeout
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "resource-constraint":
-					if seen&uint64(0x20000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "resource-constraint")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "resource-constraint")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "resource-constraint")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.ResourceConstraint = true
-					seen |= uint64(0x20000)
-					ord.Add(17)
+					v.Condition = stanzaerror.ConditionResourceConstraint
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "service-unavailable":
-					if seen&uint64(0x40000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "service-unavailable")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "service-unavailable")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "service-unavailable")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.ServiceUnavailable = true
-					seen |= uint64(0x40000)
-					ord.Add(18)
+					v.Condition = stanzaerror.ConditionServiceUnavailable
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "subscription-required":
-					if seen&uint64(0x80000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "subscription-required")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "subscription-required")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "subscription-required")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.SubscriptionRequired = true
-					seen |= uint64(0x80000)
-					ord.Add(19)
+					v.Condition = stanzaerror.ConditionSubscriptionRequired
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "undefined-condition":
-					if seen&uint64(0x100000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "undefined-condition")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "undefined-condition")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "undefined-condition")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.UndefinedCondition = true
-					seen |= uint64(0x100000)
-					ord.Add(20)
+					v.Condition = stanzaerror.ConditionUndefinedCondition
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "unexpected-request":
-					if seen&uint64(0x200000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "unexpected-request")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "unexpected-request")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "unexpected-request")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
-					v.UnexpectedRequest = true
-					seen |= uint64(0x200000)
-					ord.Add(21)
+					v.Condition = stanzaerror.ConditionUnexpectedRequest
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "text":
-					if seen&uint64(0x400000) != 0 {
+					if seen&uint64(0x2) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "text")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -636,12 +728,12 @@ again:
 							return stanza.WrapElement(ferr, "text")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(24)
+						ord.Add(3)
 						continue
 					}
 					v.Text = keepText
-					seen |= uint64(0x400000)
-					ord.Add(22)
+					seen |= uint64(0x2)
+					ord.Add(1)
 					continue
 				}
 			}
@@ -655,7 +747,7 @@ again:
 					return err
 				}
 				v.Any = append(v.Any, x)
-				ord.Add(23)
+				ord.Add(2)
 				continue
 			}
 			var x stanza.Element
@@ -669,11 +761,11 @@ again:
 				return err
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
-			ord.Add(24)
+			ord.Add(3)
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
-				ord.Add(24)
+				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -686,7 +778,7 @@ again:
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
-				ord.Add(24)
+				ord.Add(3)
 			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil

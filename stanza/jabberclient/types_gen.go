@@ -125,72 +125,10 @@ type Error struct {
 	// By is the attribute by (optional: empty when absent).
 	// The JID of the entity that generated the error (RFC 6120 section 8.3.2).
 	By string
-	// BadRequest reports the empty child element <bad-request/>.
-	// The sender sent XML that does not conform to the schema or cannot be processed; the error type should be modify (RFC 6120 section 8.3.3.1).
-	BadRequest bool
-	// Conflict reports the empty child element <conflict/>.
-	// Access cannot be granted because a resource or address of the same name already exists; the error type should be cancel (RFC 6120 section 8.3.3.2).
-	Conflict bool
-	// FeatureNotImplemented reports the empty child element <feature-not-implemented/>.
-	// The recipient or an intermediate server does not implement the feature the stanza requests; the error type should be cancel or modify (RFC 6120 section 8.3.3.3).
-	FeatureNotImplemented bool
-	// Forbidden reports the empty child element <forbidden/>.
-	// The requesting entity lacks the permissions needed for the action (authorization, not authentication); the error type should be auth (RFC 6120 section 8.3.3.4).
-	Forbidden bool
-	// Gone is the child element <gone/> (optional: nil when absent).
-	// The recipient or server can no longer be contacted at this address, typically permanently; the character data may hold an XMPP URI for a new address, and the error type should be cancel (RFC 6120 section 8.3.3.5).
-	Gone *string
-	// InternalServerError reports the empty child element <internal-server-error/>.
-	// The server has a misconfiguration or internal error that prevents it from processing the stanza; the error type should be cancel (RFC 6120 section 8.3.3.6).
-	InternalServerError bool
-	// ItemNotFound reports the empty child element <item-not-found/>.
-	// The addressed JID or requested item cannot be found; the error type should be cancel (RFC 6120 section 8.3.3.7).
-	ItemNotFound bool
-	// JIDMalformed reports the empty child element <jid-malformed/>.
-	// The sender provided or used an XMPP address that violates the address format rules; the error type should be modify (RFC 6120 section 8.3.3.8).
-	JIDMalformed bool
-	// NotAcceptable reports the empty child element <not-acceptable/>.
-	// The recipient or server understands the request but it does not meet the recipient's or server's criteria; the error type should be modify (RFC 6120 section 8.3.3.9).
-	NotAcceptable bool
-	// NotAllowed reports the empty child element <not-allowed/>.
-	// The recipient or server does not allow any entity to perform the action; the error type should be cancel (RFC 6120 section 8.3.3.10).
-	NotAllowed bool
-	// NotAuthorized reports the empty child element <not-authorized/>.
-	// The sender must provide credentials, or has provided improper ones, before performing the action (authentication); the error type should be auth (RFC 6120 section 8.3.3.11).
-	NotAuthorized bool
-	// PolicyViolation reports the empty child element <policy-violation/>.
-	// The entity has violated a local service policy, which may be described in the text or an application-specific condition; the error type should be modify or wait (RFC 6120 section 8.3.3.12).
-	PolicyViolation bool
-	// RecipientUnavailable reports the empty child element <recipient-unavailable/>.
-	// The intended recipient is temporarily unavailable; the error type should be wait (RFC 6120 section 8.3.3.13).
-	RecipientUnavailable bool
-	// Redirect is the child element <redirect/> (optional: nil when absent).
-	// The recipient or server is redirecting requests to another entity, usually temporarily; the character data may hold an XMPP URI for the new address, and the error type should be modify (RFC 6120 section 8.3.3.14).
-	Redirect *string
-	// RegistrationRequired reports the empty child element <registration-required/>.
-	// The requesting entity must register before it may use the service; the error type should be auth (RFC 6120 section 8.3.3.15).
-	RegistrationRequired bool
-	// RemoteServerNotFound reports the empty child element <remote-server-not-found/>.
-	// A remote server named in the recipient's JID does not exist or cannot be resolved; the error type should be cancel (RFC 6120 section 8.3.3.16).
-	RemoteServerNotFound bool
-	// RemoteServerTimeout reports the empty child element <remote-server-timeout/>.
-	// A remote server was resolved but communication with it could not be established in reasonable time; the error type should be wait (RFC 6120 section 8.3.3.17).
-	RemoteServerTimeout bool
-	// ResourceConstraint reports the empty child element <resource-constraint/>.
-	// The server or recipient is busy or lacks the resources to service the request; the error type should be wait (RFC 6120 section 8.3.3.18).
-	ResourceConstraint bool
-	// ServiceUnavailable reports the empty child element <service-unavailable/>.
-	// The server or recipient does not currently provide the requested service; the error type should be cancel (RFC 6120 section 8.3.3.19).
-	ServiceUnavailable bool
-	// SubscriptionRequired reports the empty child element <subscription-required/>.
-	// The requesting entity must hold a prior subscription, such as a presence subscription, to use the service; the error type should be auth (RFC 6120 section 8.3.3.20).
-	SubscriptionRequired bool
-	// UndefinedCondition reports the empty child element <undefined-condition/>.
-	// The error is none of the defined conditions and is used together with an application-specific condition; any error type may go with it (RFC 6120 section 8.3.3.21).
-	UndefinedCondition bool
-	// UnexpectedRequest reports the empty child element <unexpected-request/>.
-	// The recipient or server understood the request but did not expect it at this time, for example out of order; the error type should be wait or modify (RFC 6120 section 8.3.3.22).
-	UnexpectedRequest bool
+	// Condition is the name of the one child element of this choice (empty when there is none): one of the Condition constants. A child of this namespace not among them is kept in XMLExtra. Exactly one defined stanza error condition (RFC 6120 section 8.3.3).
+	Condition stanzaerror.Condition
+	// ConditionText is the text of the Condition element, which <gone/> and <redirect/> may carry.
+	ConditionText string
 	// Text is the child element <text/> (optional: nil when absent).
 	// Human-readable description of a stanza error, for diagnostics only, optionally tagged with its language (RFC 6120 section 8.3.2).
 	Text *stanzaerror.Text

@@ -2,7 +2,10 @@
 
 package jabberclient
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
+)
 
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *Body) ValidateXMPP(c *stanza.Checker) {
@@ -59,6 +62,19 @@ func (v *Error) ValidateXMPP(c *stanza.Checker) {
 			continue
 		}
 		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
+	}
+	switch v.Condition {
+	case "":
+		c.Report("required child missing: one of <bad-request/>, <conflict/>, <feature-not-implemented/>, <forbidden/>, <gone/>, <internal-server-error/>, <item-not-found/>, <jid-malformed/>, <not-acceptable/>, <not-allowed/>, <not-authorized/>, <policy-violation/>, <recipient-unavailable/>, <redirect/>, <registration-required/>, <remote-server-not-found/>, <remote-server-timeout/>, <resource-constraint/>, <service-unavailable/>, <subscription-required/>, <undefined-condition/>, <unexpected-request/>")
+	case stanzaerror.ConditionBadRequest, stanzaerror.ConditionConflict, stanzaerror.ConditionFeatureNotImplemented, stanzaerror.ConditionForbidden, stanzaerror.ConditionGone, stanzaerror.ConditionInternalServerError, stanzaerror.ConditionItemNotFound, stanzaerror.ConditionJIDMalformed, stanzaerror.ConditionNotAcceptable, stanzaerror.ConditionNotAllowed, stanzaerror.ConditionNotAuthorized, stanzaerror.ConditionPolicyViolation, stanzaerror.ConditionRecipientUnavailable, stanzaerror.ConditionRedirect, stanzaerror.ConditionRegistrationRequired, stanzaerror.ConditionRemoteServerNotFound, stanzaerror.ConditionRemoteServerTimeout, stanzaerror.ConditionResourceConstraint, stanzaerror.ConditionServiceUnavailable, stanzaerror.ConditionSubscriptionRequired, stanzaerror.ConditionUndefinedCondition, stanzaerror.ConditionUnexpectedRequest:
+	default:
+		c.NotOneOf("", "", string(v.Condition), "bad-request, conflict, feature-not-implemented, forbidden, gone, internal-server-error, item-not-found, jid-malformed, not-acceptable, not-allowed, not-authorized, policy-violation, recipient-unavailable, redirect, registration-required, remote-server-not-found, remote-server-timeout, resource-constraint, service-unavailable, subscription-required, undefined-condition, unexpected-request")
+	}
+	if v.ConditionText != "" {
+		switch v.Condition {
+		case stanzaerror.ConditionBadRequest, stanzaerror.ConditionConflict, stanzaerror.ConditionFeatureNotImplemented, stanzaerror.ConditionForbidden, stanzaerror.ConditionInternalServerError, stanzaerror.ConditionItemNotFound, stanzaerror.ConditionJIDMalformed, stanzaerror.ConditionNotAcceptable, stanzaerror.ConditionNotAllowed, stanzaerror.ConditionNotAuthorized, stanzaerror.ConditionPolicyViolation, stanzaerror.ConditionRecipientUnavailable, stanzaerror.ConditionRegistrationRequired, stanzaerror.ConditionRemoteServerNotFound, stanzaerror.ConditionRemoteServerTimeout, stanzaerror.ConditionResourceConstraint, stanzaerror.ConditionServiceUnavailable, stanzaerror.ConditionSubscriptionRequired, stanzaerror.ConditionUndefinedCondition, stanzaerror.ConditionUnexpectedRequest:
+			c.Report("text in <" + string(v.Condition) + "/>, which is empty")
+		}
 	}
 	if v.Text != nil {
 		c.Enter("text", 0)

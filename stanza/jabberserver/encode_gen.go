@@ -189,90 +189,11 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	if len(v.XMLOrder) == 0 {
-		if v.BadRequest {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
-			e.End()
-		}
-		if v.Conflict {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
-			e.End()
-		}
-		if v.FeatureNotImplemented {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
-			e.End()
-		}
-		if v.Forbidden {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
-			e.End()
-		}
-		if v.Gone != nil {
-			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
-		}
-		if v.InternalServerError {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
-			e.End()
-		}
-		if v.ItemNotFound {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
-			e.End()
-		}
-		if v.JIDMalformed {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
-			e.End()
-		}
-		if v.NotAcceptable {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
-			e.End()
-		}
-		if v.NotAllowed {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
-			e.End()
-		}
-		if v.NotAuthorized {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
-			e.End()
-		}
-		if v.PolicyViolation {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
-			e.End()
-		}
-		if v.RecipientUnavailable {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
-			e.End()
-		}
-		if v.Redirect != nil {
-			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
-		}
-		if v.RegistrationRequired {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
-			e.End()
-		}
-		if v.RemoteServerNotFound {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
-			e.End()
-		}
-		if v.RemoteServerTimeout {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
-			e.End()
-		}
-		if v.ResourceConstraint {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
-			e.End()
-		}
-		if v.ServiceUnavailable {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
-			e.End()
-		}
-		if v.SubscriptionRequired {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
-			e.End()
-		}
-		if v.UndefinedCondition {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
-			e.End()
-		}
-		if v.UnexpectedRequest {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
+		if v.Condition != "" {
+			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", string(v.Condition))
+			if v.ConditionText != "" {
+				e.Text(v.ConditionText)
+			}
 			e.End()
 		}
 		if v.Text != nil {
@@ -291,130 +212,30 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		e.End()
 		return
 	}
-	var n [25]int
+	var n [4]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 25 {
+		if int(r.Slot) >= 4 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
 			switch r.Slot {
 			case 0:
-				if v.BadRequest {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
+				if v.Condition != "" {
+					e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", string(v.Condition))
+					if v.ConditionText != "" {
+						e.Text(v.ConditionText)
+					}
 					e.End()
 				}
 			case 1:
-				if v.Conflict {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
-					e.End()
-				}
-			case 2:
-				if v.FeatureNotImplemented {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
-					e.End()
-				}
-			case 3:
-				if v.Forbidden {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
-					e.End()
-				}
-			case 4:
-				if v.Gone != nil {
-					e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
-				}
-			case 5:
-				if v.InternalServerError {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
-					e.End()
-				}
-			case 6:
-				if v.ItemNotFound {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
-					e.End()
-				}
-			case 7:
-				if v.JIDMalformed {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
-					e.End()
-				}
-			case 8:
-				if v.NotAcceptable {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
-					e.End()
-				}
-			case 9:
-				if v.NotAllowed {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
-					e.End()
-				}
-			case 10:
-				if v.NotAuthorized {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
-					e.End()
-				}
-			case 11:
-				if v.PolicyViolation {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
-					e.End()
-				}
-			case 12:
-				if v.RecipientUnavailable {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
-					e.End()
-				}
-			case 13:
-				if v.Redirect != nil {
-					e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
-				}
-			case 14:
-				if v.RegistrationRequired {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
-					e.End()
-				}
-			case 15:
-				if v.RemoteServerNotFound {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
-					e.End()
-				}
-			case 16:
-				if v.RemoteServerTimeout {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
-					e.End()
-				}
-			case 17:
-				if v.ResourceConstraint {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
-					e.End()
-				}
-			case 18:
-				if v.ServiceUnavailable {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
-					e.End()
-				}
-			case 19:
-				if v.SubscriptionRequired {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
-					e.End()
-				}
-			case 20:
-				if v.UndefinedCondition {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
-					e.End()
-				}
-			case 21:
-				if v.UnexpectedRequest {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
-					e.End()
-				}
-			case 22:
 				if v.Text != nil {
 					v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-stanzas", "text")
 				}
-			case 23:
+			case 2:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
 				}
-			case 24:
+			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
 					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
@@ -423,146 +244,25 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if n[0] == 0 {
-		if v.BadRequest {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "bad-request")
+		if v.Condition != "" {
+			e.Start("urn:ietf:params:xml:ns:xmpp-stanzas", string(v.Condition))
+			if v.ConditionText != "" {
+				e.Text(v.ConditionText)
+			}
 			e.End()
 		}
 	}
 	if n[1] == 0 {
-		if v.Conflict {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "conflict")
-			e.End()
-		}
-	}
-	if n[2] == 0 {
-		if v.FeatureNotImplemented {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "feature-not-implemented")
-			e.End()
-		}
-	}
-	if n[3] == 0 {
-		if v.Forbidden {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "forbidden")
-			e.End()
-		}
-	}
-	if n[4] == 0 {
-		if v.Gone != nil {
-			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "gone", *v.Gone)
-		}
-	}
-	if n[5] == 0 {
-		if v.InternalServerError {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "internal-server-error")
-			e.End()
-		}
-	}
-	if n[6] == 0 {
-		if v.ItemNotFound {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "item-not-found")
-			e.End()
-		}
-	}
-	if n[7] == 0 {
-		if v.JIDMalformed {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "jid-malformed")
-			e.End()
-		}
-	}
-	if n[8] == 0 {
-		if v.NotAcceptable {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-acceptable")
-			e.End()
-		}
-	}
-	if n[9] == 0 {
-		if v.NotAllowed {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-allowed")
-			e.End()
-		}
-	}
-	if n[10] == 0 {
-		if v.NotAuthorized {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "not-authorized")
-			e.End()
-		}
-	}
-	if n[11] == 0 {
-		if v.PolicyViolation {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "policy-violation")
-			e.End()
-		}
-	}
-	if n[12] == 0 {
-		if v.RecipientUnavailable {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "recipient-unavailable")
-			e.End()
-		}
-	}
-	if n[13] == 0 {
-		if v.Redirect != nil {
-			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "redirect", *v.Redirect)
-		}
-	}
-	if n[14] == 0 {
-		if v.RegistrationRequired {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "registration-required")
-			e.End()
-		}
-	}
-	if n[15] == 0 {
-		if v.RemoteServerNotFound {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-not-found")
-			e.End()
-		}
-	}
-	if n[16] == 0 {
-		if v.RemoteServerTimeout {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "remote-server-timeout")
-			e.End()
-		}
-	}
-	if n[17] == 0 {
-		if v.ResourceConstraint {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "resource-constraint")
-			e.End()
-		}
-	}
-	if n[18] == 0 {
-		if v.ServiceUnavailable {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "service-unavailable")
-			e.End()
-		}
-	}
-	if n[19] == 0 {
-		if v.SubscriptionRequired {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "subscription-required")
-			e.End()
-		}
-	}
-	if n[20] == 0 {
-		if v.UndefinedCondition {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "undefined-condition")
-			e.End()
-		}
-	}
-	if n[21] == 0 {
-		if v.UnexpectedRequest {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-stanzas", "unexpected-request")
-			e.End()
-		}
-	}
-	if n[22] == 0 {
 		if v.Text != nil {
 			v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-stanzas", "text")
 		}
 	}
-	for i := n[23]; i < len(v.Any); i++ {
+	for i := n[2]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
-	for i := n[24]; i < len(v.XMLExtra); i++ {
+	for i := n[3]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}

@@ -101,271 +101,326 @@ again:
 							return stanza.WrapElement(err, "aborted")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "aborted")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "aborted")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.Aborted = true
+					v.Condition = ConditionAborted
+					_ = s
 					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "account-disabled":
-					if seen&uint64(0x2) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "account-disabled")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "account-disabled")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "account-disabled")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.AccountDisabled = true
-					seen |= uint64(0x2)
-					ord.Add(1)
+					v.Condition = ConditionAccountDisabled
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "credentials-expired":
-					if seen&uint64(0x4) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "credentials-expired")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "credentials-expired")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "credentials-expired")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.CredentialsExpired = true
-					seen |= uint64(0x4)
-					ord.Add(2)
+					v.Condition = ConditionCredentialsExpired
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "encryption-required":
-					if seen&uint64(0x8) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "encryption-required")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "encryption-required")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "encryption-required")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.EncryptionRequired = true
-					seen |= uint64(0x8)
-					ord.Add(3)
+					v.Condition = ConditionEncryptionRequired
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "incorrect-encoding":
-					if seen&uint64(0x10) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "incorrect-encoding")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "incorrect-encoding")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "incorrect-encoding")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.IncorrectEncoding = true
-					seen |= uint64(0x10)
-					ord.Add(4)
+					v.Condition = ConditionIncorrectEncoding
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "invalid-authzid":
-					if seen&uint64(0x20) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "invalid-authzid")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "invalid-authzid")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-authzid")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.InvalidAuthzid = true
-					seen |= uint64(0x20)
-					ord.Add(5)
+					v.Condition = ConditionInvalidAuthzid
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "invalid-mechanism":
-					if seen&uint64(0x40) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "invalid-mechanism")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "invalid-mechanism")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-mechanism")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.InvalidMechanism = true
-					seen |= uint64(0x40)
-					ord.Add(6)
+					v.Condition = ConditionInvalidMechanism
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "malformed-request":
-					if seen&uint64(0x80) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "malformed-request")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "malformed-request")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "malformed-request")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.MalformedRequest = true
-					seen |= uint64(0x80)
-					ord.Add(7)
+					v.Condition = ConditionMalformedRequest
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "mechanism-too-weak":
-					if seen&uint64(0x100) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "mechanism-too-weak")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "mechanism-too-weak")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "mechanism-too-weak")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.MechanismTooWeak = true
-					seen |= uint64(0x100)
-					ord.Add(8)
+					v.Condition = ConditionMechanismTooWeak
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "not-authorized":
-					if seen&uint64(0x200) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "not-authorized")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "not-authorized")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.NotAuthorized = true
-					seen |= uint64(0x200)
-					ord.Add(9)
+					v.Condition = ConditionNotAuthorized
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "temporary-auth-failure":
-					if seen&uint64(0x400) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "temporary-auth-failure")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "temporary-auth-failure")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "temporary-auth-failure")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
-					v.TemporaryAuthFailure = true
-					seen |= uint64(0x400)
-					ord.Add(10)
+					v.Condition = ConditionTemporaryAuthFailure
+					_ = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "text":
-					if seen&uint64(0x800) != 0 {
+					if seen&uint64(0x2) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "text")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -378,12 +433,12 @@ again:
 							return stanza.WrapElement(ferr, "text")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(12)
+						ord.Add(2)
 						continue
 					}
 					v.Text = keepText
-					seen |= uint64(0x800)
-					ord.Add(11)
+					seen |= uint64(0x2)
+					ord.Add(1)
 					continue
 				}
 			}
@@ -398,11 +453,11 @@ again:
 				return err
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
-			ord.Add(12)
+			ord.Add(2)
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
-				ord.Add(12)
+				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -415,7 +470,7 @@ again:
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
-				ord.Add(12)
+				ord.Add(2)
 			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil

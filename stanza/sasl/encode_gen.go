@@ -460,48 +460,8 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	if len(v.XMLOrder) == 0 {
-		if v.Aborted {
-			e.StartTrusted(NS, "aborted")
-			e.End()
-		}
-		if v.AccountDisabled {
-			e.StartTrusted(NS, "account-disabled")
-			e.End()
-		}
-		if v.CredentialsExpired {
-			e.StartTrusted(NS, "credentials-expired")
-			e.End()
-		}
-		if v.EncryptionRequired {
-			e.StartTrusted(NS, "encryption-required")
-			e.End()
-		}
-		if v.IncorrectEncoding {
-			e.StartTrusted(NS, "incorrect-encoding")
-			e.End()
-		}
-		if v.InvalidAuthzid {
-			e.StartTrusted(NS, "invalid-authzid")
-			e.End()
-		}
-		if v.InvalidMechanism {
-			e.StartTrusted(NS, "invalid-mechanism")
-			e.End()
-		}
-		if v.MalformedRequest {
-			e.StartTrusted(NS, "malformed-request")
-			e.End()
-		}
-		if v.MechanismTooWeak {
-			e.StartTrusted(NS, "mechanism-too-weak")
-			e.End()
-		}
-		if v.NotAuthorized {
-			e.StartTrusted(NS, "not-authorized")
-			e.End()
-		}
-		if v.TemporaryAuthFailure {
-			e.StartTrusted(NS, "temporary-auth-failure")
+		if v.Condition != "" {
+			e.Start(NS, string(v.Condition))
 			e.End()
 		}
 		if v.Text != nil {
@@ -516,74 +476,24 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 		e.End()
 		return
 	}
-	var n [13]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 13 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
 			switch r.Slot {
 			case 0:
-				if v.Aborted {
-					e.StartTrusted(NS, "aborted")
+				if v.Condition != "" {
+					e.Start(NS, string(v.Condition))
 					e.End()
 				}
 			case 1:
-				if v.AccountDisabled {
-					e.StartTrusted(NS, "account-disabled")
-					e.End()
-				}
-			case 2:
-				if v.CredentialsExpired {
-					e.StartTrusted(NS, "credentials-expired")
-					e.End()
-				}
-			case 3:
-				if v.EncryptionRequired {
-					e.StartTrusted(NS, "encryption-required")
-					e.End()
-				}
-			case 4:
-				if v.IncorrectEncoding {
-					e.StartTrusted(NS, "incorrect-encoding")
-					e.End()
-				}
-			case 5:
-				if v.InvalidAuthzid {
-					e.StartTrusted(NS, "invalid-authzid")
-					e.End()
-				}
-			case 6:
-				if v.InvalidMechanism {
-					e.StartTrusted(NS, "invalid-mechanism")
-					e.End()
-				}
-			case 7:
-				if v.MalformedRequest {
-					e.StartTrusted(NS, "malformed-request")
-					e.End()
-				}
-			case 8:
-				if v.MechanismTooWeak {
-					e.StartTrusted(NS, "mechanism-too-weak")
-					e.End()
-				}
-			case 9:
-				if v.NotAuthorized {
-					e.StartTrusted(NS, "not-authorized")
-					e.End()
-				}
-			case 10:
-				if v.TemporaryAuthFailure {
-					e.StartTrusted(NS, "temporary-auth-failure")
-					e.End()
-				}
-			case 11:
 				if v.Text != nil {
 					e.StartTrusted(NS, "text")
 					v.Text.encodeContent(e)
 				}
-			case 12:
+			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
 					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
@@ -592,78 +502,18 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if n[0] == 0 {
-		if v.Aborted {
-			e.StartTrusted(NS, "aborted")
+		if v.Condition != "" {
+			e.Start(NS, string(v.Condition))
 			e.End()
 		}
 	}
 	if n[1] == 0 {
-		if v.AccountDisabled {
-			e.StartTrusted(NS, "account-disabled")
-			e.End()
-		}
-	}
-	if n[2] == 0 {
-		if v.CredentialsExpired {
-			e.StartTrusted(NS, "credentials-expired")
-			e.End()
-		}
-	}
-	if n[3] == 0 {
-		if v.EncryptionRequired {
-			e.StartTrusted(NS, "encryption-required")
-			e.End()
-		}
-	}
-	if n[4] == 0 {
-		if v.IncorrectEncoding {
-			e.StartTrusted(NS, "incorrect-encoding")
-			e.End()
-		}
-	}
-	if n[5] == 0 {
-		if v.InvalidAuthzid {
-			e.StartTrusted(NS, "invalid-authzid")
-			e.End()
-		}
-	}
-	if n[6] == 0 {
-		if v.InvalidMechanism {
-			e.StartTrusted(NS, "invalid-mechanism")
-			e.End()
-		}
-	}
-	if n[7] == 0 {
-		if v.MalformedRequest {
-			e.StartTrusted(NS, "malformed-request")
-			e.End()
-		}
-	}
-	if n[8] == 0 {
-		if v.MechanismTooWeak {
-			e.StartTrusted(NS, "mechanism-too-weak")
-			e.End()
-		}
-	}
-	if n[9] == 0 {
-		if v.NotAuthorized {
-			e.StartTrusted(NS, "not-authorized")
-			e.End()
-		}
-	}
-	if n[10] == 0 {
-		if v.TemporaryAuthFailure {
-			e.StartTrusted(NS, "temporary-auth-failure")
-			e.End()
-		}
-	}
-	if n[11] == 0 {
 		if v.Text != nil {
 			e.StartTrusted(NS, "text")
 			v.Text.encodeContent(e)
 		}
 	}
-	for i := n[12]; i < len(v.XMLExtra); i++ {
+	for i := n[2]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}

@@ -15,28 +15,59 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 // NS is the XML namespace of this package.
 const NS = "urn:ietf:params:xml:ns:xmpp-sasl"
 
-// Abort is the <abort/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 66).
+// Condition is an enumerated value.
+//
+// Exactly one defined SASL failure condition (RFC 6120 section 6.5).
+type Condition string
+
+// Values of Condition.
+const (
+	// ConditionAborted: The receiving entity confirms that the initiating entity aborted the handshake; the reply to abort (RFC 6120 section 6.5.1).
+	ConditionAborted Condition = "aborted"
+	// ConditionAccountDisabled: The initiating entity's account has been temporarily disabled (RFC 6120 section 6.5.2).
+	ConditionAccountDisabled Condition = "account-disabled"
+	// ConditionCredentialsExpired: The initiating entity provided credentials that have expired (RFC 6120 section 6.5.3).
+	ConditionCredentialsExpired Condition = "credentials-expired"
+	// ConditionEncryptionRequired: The requested mechanism can only be used once the stream is protected, typically by TLS (RFC 6120 section 6.5.4).
+	ConditionEncryptionRequired Condition = "encryption-required"
+	// ConditionIncorrectEncoding: The data sent by the initiating entity could not be processed because its base64 encoding is incorrect (RFC 6120 section 6.5.5).
+	ConditionIncorrectEncoding Condition = "incorrect-encoding"
+	// ConditionInvalidAuthzid: The authorization identity is badly formatted or the initiating entity may not authorize as it (RFC 6120 section 6.5.6).
+	ConditionInvalidAuthzid Condition = "invalid-authzid"
+	// ConditionInvalidMechanism: No mechanism was named, or the named mechanism is not supported by the receiving entity (RFC 6120 section 6.5.7).
+	ConditionInvalidMechanism Condition = "invalid-mechanism"
+	// ConditionMalformedRequest: The request is malformed, for example initial response data for a mechanism that does not allow it (RFC 6120 section 6.5.8).
+	ConditionMalformedRequest Condition = "malformed-request"
+	// ConditionMechanismTooWeak: The requested mechanism is weaker than server policy permits for this initiating entity (RFC 6120 section 6.5.9).
+	ConditionMechanismTooWeak Condition = "mechanism-too-weak"
+	// ConditionNotAuthorized: The credentials were wrong, or authentication failed for a reason the receiving entity does not disclose (RFC 6120 section 6.5.10).
+	ConditionNotAuthorized Condition = "not-authorized"
+	// ConditionTemporaryAuthFailure: Authentication failed because of a temporary error in the receiving entity; trying again later is advisable (RFC 6120 section 6.5.11).
+	ConditionTemporaryAuthFailure Condition = "temporary-auth-failure"
+)
+
+// Abort is the <abort/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 67).
 //
 // The initiating entity aborts the authentication handshake (RFC 6120 section 6.4.4).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type Abort struct{}
 
-// Aborted is the <aborted/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 92).
+// Aborted is the <aborted/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 93).
 //
 // The receiving entity confirms that the initiating entity aborted the handshake; the reply to abort (RFC 6120 section 6.5.1).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type Aborted struct{}
 
-// AccountDisabled is the <account-disabled/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 97).
+// AccountDisabled is the <account-disabled/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 98).
 //
 // The initiating entity's account has been temporarily disabled (RFC 6120 section 6.5.2).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type AccountDisabled struct{}
 
-// Auth is the <auth/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 41).
+// Auth is the <auth/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 42).
 //
 // Starts authentication with the named mechanism, optionally carrying base64 initial response data, where "=" is a present but empty response (RFC 6120 section 6.4.2).
 type Auth struct {
@@ -49,7 +80,7 @@ type Auth struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Challenge is the <challenge/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 54).
+// Challenge is the <challenge/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 55).
 //
 // A base64 SASL challenge from the receiving entity, "=" for an empty one (RFC 6120 section 6.4.3).
 type Challenge struct {
@@ -59,57 +90,26 @@ type Challenge struct {
 	AnyAttrs []stanza.Attr
 }
 
-// CredentialsExpired is the <credentials-expired/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 102).
+// CredentialsExpired is the <credentials-expired/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 103).
 //
 // The initiating entity provided credentials that have expired (RFC 6120 section 6.5.3).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type CredentialsExpired struct{}
 
-// EncryptionRequired is the <encryption-required/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 107).
+// EncryptionRequired is the <encryption-required/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 108).
 //
 // The requested mechanism can only be used once the stream is protected, typically by TLS (RFC 6120 section 6.5.4).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type EncryptionRequired struct{}
 
-// Failure is the <failure/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 71).
+// Failure is the <failure/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 72).
 //
 // Authentication failed, with a defined condition and optional descriptive text (RFC 6120 sections 6.4.5 and 6.5).
 type Failure struct {
-	// Aborted reports the empty child element <aborted/>.
-	// The receiving entity confirms that the initiating entity aborted the handshake; the reply to abort (RFC 6120 section 6.5.1).
-	Aborted bool
-	// AccountDisabled reports the empty child element <account-disabled/>.
-	// The initiating entity's account has been temporarily disabled (RFC 6120 section 6.5.2).
-	AccountDisabled bool
-	// CredentialsExpired reports the empty child element <credentials-expired/>.
-	// The initiating entity provided credentials that have expired (RFC 6120 section 6.5.3).
-	CredentialsExpired bool
-	// EncryptionRequired reports the empty child element <encryption-required/>.
-	// The requested mechanism can only be used once the stream is protected, typically by TLS (RFC 6120 section 6.5.4).
-	EncryptionRequired bool
-	// IncorrectEncoding reports the empty child element <incorrect-encoding/>.
-	// The data sent by the initiating entity could not be processed because its base64 encoding is incorrect (RFC 6120 section 6.5.5).
-	IncorrectEncoding bool
-	// InvalidAuthzid reports the empty child element <invalid-authzid/>.
-	// The authorization identity is badly formatted or the initiating entity may not authorize as it (RFC 6120 section 6.5.6).
-	InvalidAuthzid bool
-	// InvalidMechanism reports the empty child element <invalid-mechanism/>.
-	// No mechanism was named, or the named mechanism is not supported by the receiving entity (RFC 6120 section 6.5.7).
-	InvalidMechanism bool
-	// MalformedRequest reports the empty child element <malformed-request/>.
-	// The request is malformed, for example initial response data for a mechanism that does not allow it (RFC 6120 section 6.5.8).
-	MalformedRequest bool
-	// MechanismTooWeak reports the empty child element <mechanism-too-weak/>.
-	// The requested mechanism is weaker than server policy permits for this initiating entity (RFC 6120 section 6.5.9).
-	MechanismTooWeak bool
-	// NotAuthorized reports the empty child element <not-authorized/>.
-	// The credentials were wrong, or authentication failed for a reason the receiving entity does not disclose (RFC 6120 section 6.5.10).
-	NotAuthorized bool
-	// TemporaryAuthFailure reports the empty child element <temporary-auth-failure/>.
-	// Authentication failed because of a temporary error in the receiving entity; trying again later is advisable (RFC 6120 section 6.5.11).
-	TemporaryAuthFailure bool
+	// Condition is the name of the one child element of this choice (empty when there is none): one of the Condition constants. A child of this namespace not among them is kept in XMLExtra. Exactly one defined SASL failure condition (RFC 6120 section 6.5).
+	Condition Condition
 	// Text is the child element <text/> (optional: nil when absent).
 	// Human-readable description of a SASL failure, optionally tagged with its language (RFC 6120 section 6.4.5).
 	Text *Text
@@ -121,42 +121,42 @@ type Failure struct {
 	XMLOrder stanza.Order
 }
 
-// IncorrectEncoding is the <incorrect-encoding/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 112).
+// IncorrectEncoding is the <incorrect-encoding/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 113).
 //
 // The data sent by the initiating entity could not be processed because its base64 encoding is incorrect (RFC 6120 section 6.5.5).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type IncorrectEncoding struct{}
 
-// InvalidAuthzid is the <invalid-authzid/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 117).
+// InvalidAuthzid is the <invalid-authzid/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 118).
 //
 // The authorization identity is badly formatted or the initiating entity may not authorize as it (RFC 6120 section 6.5.6).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type InvalidAuthzid struct{}
 
-// InvalidMechanism is the <invalid-mechanism/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 122).
+// InvalidMechanism is the <invalid-mechanism/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 123).
 //
 // No mechanism was named, or the named mechanism is not supported by the receiving entity (RFC 6120 section 6.5.7).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type InvalidMechanism struct{}
 
-// MalformedRequest is the <malformed-request/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 127).
+// MalformedRequest is the <malformed-request/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 128).
 //
 // The request is malformed, for example initial response data for a mechanism that does not allow it (RFC 6120 section 6.5.8).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type MalformedRequest struct{}
 
-// MechanismTooWeak is the <mechanism-too-weak/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 132).
+// MechanismTooWeak is the <mechanism-too-weak/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 133).
 //
 // The requested mechanism is weaker than server policy permits for this initiating entity (RFC 6120 section 6.5.9).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type MechanismTooWeak struct{}
 
-// Mechanisms is the <mechanisms/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 26).
+// Mechanisms is the <mechanisms/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 27).
 //
 // Stream feature listing the SASL mechanisms the receiving entity offers to this initiating entity (RFC 6120 section 6.4.1).
 type Mechanisms struct {
@@ -173,14 +173,14 @@ type Mechanisms struct {
 	XMLOrder stanza.Order
 }
 
-// NotAuthorized is the <not-authorized/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 137).
+// NotAuthorized is the <not-authorized/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 138).
 //
 // The credentials were wrong, or authentication failed for a reason the receiving entity does not disclose (RFC 6120 section 6.5.10).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type NotAuthorized struct{}
 
-// Response is the <response/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 58).
+// Response is the <response/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 59).
 //
 // A base64 SASL response from the initiating entity to a challenge, "=" for an empty one (RFC 6120 section 6.4.3).
 type Response struct {
@@ -190,7 +190,7 @@ type Response struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Success is the <success/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 62).
+// Success is the <success/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 63).
 //
 // Authentication succeeded, optionally with base64 additional data with success, "=" for empty data (RFC 6120 section 6.4.6).
 type Success struct {
@@ -200,14 +200,14 @@ type Success struct {
 	AnyAttrs []stanza.Attr
 }
 
-// TemporaryAuthFailure is the <temporary-auth-failure/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 142).
+// TemporaryAuthFailure is the <temporary-auth-failure/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 143).
 //
 // Authentication failed because of a temporary error in the receiving entity; trying again later is advisable (RFC 6120 section 6.5.11).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type TemporaryAuthFailure struct{}
 
-// Text is the <text/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 81).
+// Text is the <text/> element of urn:ietf:params:xml:ns:xmpp-sasl (schemas/rfc6120-sasl.xsd, line 82).
 //
 // Human-readable description of a SASL failure, optionally tagged with its language (RFC 6120 section 6.4.5).
 type Text struct {

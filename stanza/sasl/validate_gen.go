@@ -64,6 +64,12 @@ func (v *Failure) ValidateXMPP(c *stanza.Checker) {
 		}
 		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
 	}
+	switch v.Condition {
+	case "":
+	case ConditionAborted, ConditionAccountDisabled, ConditionCredentialsExpired, ConditionEncryptionRequired, ConditionIncorrectEncoding, ConditionInvalidAuthzid, ConditionInvalidMechanism, ConditionMalformedRequest, ConditionMechanismTooWeak, ConditionNotAuthorized, ConditionTemporaryAuthFailure:
+	default:
+		c.NotOneOf("", "", string(v.Condition), "aborted, account-disabled, credentials-expired, encryption-required, incorrect-encoding, invalid-authzid, invalid-mechanism, malformed-request, mechanism-too-weak, not-authorized, temporary-auth-failure")
+	}
 	if v.Text != nil {
 		c.Enter("text", 0)
 		v.Text.ValidateXMPP(c)

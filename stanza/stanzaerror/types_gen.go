@@ -14,35 +14,88 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 // NS is the XML namespace of this package.
 const NS = "urn:ietf:params:xml:ns:xmpp-stanzas"
 
-// BadRequest is the <bad-request/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 25).
+// Condition is an enumerated value.
+//
+// Exactly one defined stanza error condition (RFC 6120 section 8.3.3).
+type Condition string
+
+// Values of Condition.
+const (
+	// ConditionBadRequest: The sender sent XML that does not conform to the schema or cannot be processed; the error type should be modify (RFC 6120 section 8.3.3.1).
+	ConditionBadRequest Condition = "bad-request"
+	// ConditionConflict: Access cannot be granted because a resource or address of the same name already exists; the error type should be cancel (RFC 6120 section 8.3.3.2).
+	ConditionConflict Condition = "conflict"
+	// ConditionFeatureNotImplemented: The recipient or an intermediate server does not implement the feature the stanza requests; the error type should be cancel or modify (RFC 6120 section 8.3.3.3).
+	ConditionFeatureNotImplemented Condition = "feature-not-implemented"
+	// ConditionForbidden: The requesting entity lacks the permissions needed for the action (authorization, not authentication); the error type should be auth (RFC 6120 section 8.3.3.4).
+	ConditionForbidden Condition = "forbidden"
+	// ConditionGone: The recipient or server can no longer be contacted at this address, typically permanently; the character data may hold an XMPP URI for a new address, and the error type should be cancel (RFC 6120 section 8.3.3.5).
+	ConditionGone Condition = "gone"
+	// ConditionInternalServerError: The server has a misconfiguration or internal error that prevents it from processing the stanza; the error type should be cancel (RFC 6120 section 8.3.3.6).
+	ConditionInternalServerError Condition = "internal-server-error"
+	// ConditionItemNotFound: The addressed JID or requested item cannot be found; the error type should be cancel (RFC 6120 section 8.3.3.7).
+	ConditionItemNotFound Condition = "item-not-found"
+	// ConditionJIDMalformed: The sender provided or used an XMPP address that violates the address format rules; the error type should be modify (RFC 6120 section 8.3.3.8).
+	ConditionJIDMalformed Condition = "jid-malformed"
+	// ConditionNotAcceptable: The recipient or server understands the request but it does not meet the recipient's or server's criteria; the error type should be modify (RFC 6120 section 8.3.3.9).
+	ConditionNotAcceptable Condition = "not-acceptable"
+	// ConditionNotAllowed: The recipient or server does not allow any entity to perform the action; the error type should be cancel (RFC 6120 section 8.3.3.10).
+	ConditionNotAllowed Condition = "not-allowed"
+	// ConditionNotAuthorized: The sender must provide credentials, or has provided improper ones, before performing the action (authentication); the error type should be auth (RFC 6120 section 8.3.3.11).
+	ConditionNotAuthorized Condition = "not-authorized"
+	// ConditionPolicyViolation: The entity has violated a local service policy, which may be described in the text or an application-specific condition; the error type should be modify or wait (RFC 6120 section 8.3.3.12).
+	ConditionPolicyViolation Condition = "policy-violation"
+	// ConditionRecipientUnavailable: The intended recipient is temporarily unavailable; the error type should be wait (RFC 6120 section 8.3.3.13).
+	ConditionRecipientUnavailable Condition = "recipient-unavailable"
+	// ConditionRedirect: The recipient or server is redirecting requests to another entity, usually temporarily; the character data may hold an XMPP URI for the new address, and the error type should be modify (RFC 6120 section 8.3.3.14).
+	ConditionRedirect Condition = "redirect"
+	// ConditionRegistrationRequired: The requesting entity must register before it may use the service; the error type should be auth (RFC 6120 section 8.3.3.15).
+	ConditionRegistrationRequired Condition = "registration-required"
+	// ConditionRemoteServerNotFound: A remote server named in the recipient's JID does not exist or cannot be resolved; the error type should be cancel (RFC 6120 section 8.3.3.16).
+	ConditionRemoteServerNotFound Condition = "remote-server-not-found"
+	// ConditionRemoteServerTimeout: A remote server was resolved but communication with it could not be established in reasonable time; the error type should be wait (RFC 6120 section 8.3.3.17).
+	ConditionRemoteServerTimeout Condition = "remote-server-timeout"
+	// ConditionResourceConstraint: The server or recipient is busy or lacks the resources to service the request; the error type should be wait (RFC 6120 section 8.3.3.18).
+	ConditionResourceConstraint Condition = "resource-constraint"
+	// ConditionServiceUnavailable: The server or recipient does not currently provide the requested service; the error type should be cancel (RFC 6120 section 8.3.3.19).
+	ConditionServiceUnavailable Condition = "service-unavailable"
+	// ConditionSubscriptionRequired: The requesting entity must hold a prior subscription, such as a presence subscription, to use the service; the error type should be auth (RFC 6120 section 8.3.3.20).
+	ConditionSubscriptionRequired Condition = "subscription-required"
+	// ConditionUndefinedCondition: The error is none of the defined conditions and is used together with an application-specific condition; any error type may go with it (RFC 6120 section 8.3.3.21).
+	ConditionUndefinedCondition Condition = "undefined-condition"
+	// ConditionUnexpectedRequest: The recipient or server understood the request but did not expect it at this time, for example out of order; the error type should be wait or modify (RFC 6120 section 8.3.3.22).
+	ConditionUnexpectedRequest Condition = "unexpected-request"
+)
+
+// BadRequest is the <bad-request/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 26).
 //
 // The sender sent XML that does not conform to the schema or cannot be processed; the error type should be modify (RFC 6120 section 8.3.3.1).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type BadRequest struct{}
 
-// Conflict is the <conflict/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 30).
+// Conflict is the <conflict/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 31).
 //
 // Access cannot be granted because a resource or address of the same name already exists; the error type should be cancel (RFC 6120 section 8.3.3.2).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type Conflict struct{}
 
-// FeatureNotImplemented is the <feature-not-implemented/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 35).
+// FeatureNotImplemented is the <feature-not-implemented/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 36).
 //
 // The recipient or an intermediate server does not implement the feature the stanza requests; the error type should be cancel or modify (RFC 6120 section 8.3.3.3).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type FeatureNotImplemented struct{}
 
-// Forbidden is the <forbidden/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 40).
+// Forbidden is the <forbidden/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 41).
 //
 // The requesting entity lacks the permissions needed for the action (authorization, not authentication); the error type should be auth (RFC 6120 section 8.3.3.4).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type Forbidden struct{}
 
-// Gone is the <gone/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 45).
+// Gone is the <gone/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 46).
 //
 // The recipient or server can no longer be contacted at this address, typically permanently; the character data may hold an XMPP URI for a new address, and the error type should be cancel (RFC 6120 section 8.3.3.5).
 type Gone struct {
@@ -52,63 +105,63 @@ type Gone struct {
 	AnyAttrs []stanza.Attr
 }
 
-// InternalServerError is the <internal-server-error/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 49).
+// InternalServerError is the <internal-server-error/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 50).
 //
 // The server has a misconfiguration or internal error that prevents it from processing the stanza; the error type should be cancel (RFC 6120 section 8.3.3.6).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type InternalServerError struct{}
 
-// ItemNotFound is the <item-not-found/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 54).
+// ItemNotFound is the <item-not-found/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 55).
 //
 // The addressed JID or requested item cannot be found; the error type should be cancel (RFC 6120 section 8.3.3.7).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type ItemNotFound struct{}
 
-// JIDMalformed is the <jid-malformed/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 59).
+// JIDMalformed is the <jid-malformed/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 60).
 //
 // The sender provided or used an XMPP address that violates the address format rules; the error type should be modify (RFC 6120 section 8.3.3.8).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type JIDMalformed struct{}
 
-// NotAcceptable is the <not-acceptable/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 64).
+// NotAcceptable is the <not-acceptable/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 65).
 //
 // The recipient or server understands the request but it does not meet the recipient's or server's criteria; the error type should be modify (RFC 6120 section 8.3.3.9).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type NotAcceptable struct{}
 
-// NotAllowed is the <not-allowed/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 69).
+// NotAllowed is the <not-allowed/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 70).
 //
 // The recipient or server does not allow any entity to perform the action; the error type should be cancel (RFC 6120 section 8.3.3.10).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type NotAllowed struct{}
 
-// NotAuthorized is the <not-authorized/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 74).
+// NotAuthorized is the <not-authorized/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 75).
 //
 // The sender must provide credentials, or has provided improper ones, before performing the action (authentication); the error type should be auth (RFC 6120 section 8.3.3.11).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type NotAuthorized struct{}
 
-// PolicyViolation is the <policy-violation/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 79).
+// PolicyViolation is the <policy-violation/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 80).
 //
 // The entity has violated a local service policy, which may be described in the text or an application-specific condition; the error type should be modify or wait (RFC 6120 section 8.3.3.12).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type PolicyViolation struct{}
 
-// RecipientUnavailable is the <recipient-unavailable/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 84).
+// RecipientUnavailable is the <recipient-unavailable/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 85).
 //
 // The intended recipient is temporarily unavailable; the error type should be wait (RFC 6120 section 8.3.3.13).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type RecipientUnavailable struct{}
 
-// Redirect is the <redirect/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 89).
+// Redirect is the <redirect/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 90).
 //
 // The recipient or server is redirecting requests to another entity, usually temporarily; the character data may hold an XMPP URI for the new address, and the error type should be modify (RFC 6120 section 8.3.3.14).
 type Redirect struct {
@@ -118,49 +171,49 @@ type Redirect struct {
 	AnyAttrs []stanza.Attr
 }
 
-// RegistrationRequired is the <registration-required/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 93).
+// RegistrationRequired is the <registration-required/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 94).
 //
 // The requesting entity must register before it may use the service; the error type should be auth (RFC 6120 section 8.3.3.15).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type RegistrationRequired struct{}
 
-// RemoteServerNotFound is the <remote-server-not-found/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 98).
+// RemoteServerNotFound is the <remote-server-not-found/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 99).
 //
 // A remote server named in the recipient's JID does not exist or cannot be resolved; the error type should be cancel (RFC 6120 section 8.3.3.16).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type RemoteServerNotFound struct{}
 
-// RemoteServerTimeout is the <remote-server-timeout/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 103).
+// RemoteServerTimeout is the <remote-server-timeout/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 104).
 //
 // A remote server was resolved but communication with it could not be established in reasonable time; the error type should be wait (RFC 6120 section 8.3.3.17).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type RemoteServerTimeout struct{}
 
-// ResourceConstraint is the <resource-constraint/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 108).
+// ResourceConstraint is the <resource-constraint/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 109).
 //
 // The server or recipient is busy or lacks the resources to service the request; the error type should be wait (RFC 6120 section 8.3.3.18).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type ResourceConstraint struct{}
 
-// ServiceUnavailable is the <service-unavailable/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 113).
+// ServiceUnavailable is the <service-unavailable/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 114).
 //
 // The server or recipient does not currently provide the requested service; the error type should be cancel (RFC 6120 section 8.3.3.19).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type ServiceUnavailable struct{}
 
-// SubscriptionRequired is the <subscription-required/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 118).
+// SubscriptionRequired is the <subscription-required/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 119).
 //
 // The requesting entity must hold a prior subscription, such as a presence subscription, to use the service; the error type should be auth (RFC 6120 section 8.3.3.20).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type SubscriptionRequired struct{}
 
-// Text is the <text/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 133).
+// Text is the <text/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 134).
 //
 // Human-readable description of a stanza error, for diagnostics only, optionally tagged with its language (RFC 6120 section 8.3.2).
 type Text struct {
@@ -173,14 +226,14 @@ type Text struct {
 	AnyAttrs []stanza.Attr
 }
 
-// UndefinedCondition is the <undefined-condition/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 123).
+// UndefinedCondition is the <undefined-condition/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 124).
 //
 // The error is none of the defined conditions and is used together with an application-specific condition; any error type may go with it (RFC 6120 section 8.3.3.21).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type UndefinedCondition struct{}
 
-// UnexpectedRequest is the <unexpected-request/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 128).
+// UnexpectedRequest is the <unexpected-request/> element of urn:ietf:params:xml:ns:xmpp-stanzas (schemas/rfc6120-stanzaerror.xsd, line 129).
 //
 // The recipient or server understood the request but did not expect it at this time, for example out of order; the error type should be wait or modify (RFC 6120 section 8.3.3.22).
 //

@@ -13,133 +13,192 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 // NS is the XML namespace of this package.
 const NS = "urn:ietf:params:xml:ns:xmpp-streams"
 
-// BadFormat is the <bad-format/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 24).
+// Condition is an enumerated value.
+//
+// Exactly one defined stream error condition (RFC 6120 section 4.9.3).
+type Condition string
+
+// Values of Condition.
+const (
+	// ConditionBadFormat: The entity has sent XML that cannot be processed (RFC 6120 section 4.9.3.1).
+	ConditionBadFormat Condition = "bad-format"
+	// ConditionBadNamespacePrefix: The entity has sent an unsupported namespace prefix, or no prefix on an element that needs one (RFC 6120 section 4.9.3.2).
+	ConditionBadNamespacePrefix Condition = "bad-namespace-prefix"
+	// ConditionConflict: The server is closing this stream, or refusing a new one, because it conflicts with another stream for the same entity (RFC 6120 section 4.9.3.3).
+	ConditionConflict Condition = "conflict"
+	// ConditionConnectionTimeout: One party believes the other has permanently lost the ability to communicate over the stream (RFC 6120 section 4.9.3.4).
+	ConditionConnectionTimeout Condition = "connection-timeout"
+	// ConditionHostGone: The 'to' of the initial stream header names a domain the receiving entity no longer serves (RFC 6120 section 4.9.3.5).
+	ConditionHostGone Condition = "host-gone"
+	// ConditionHostUnknown: The 'to' of the initial stream header names a domain the receiving entity does not serve (RFC 6120 section 4.9.3.6).
+	ConditionHostUnknown Condition = "host-unknown"
+	// ConditionImproperAddressing: A stanza between two servers lacks a 'to' or 'from', has an empty one, or has an invalid address (RFC 6120 section 4.9.3.7).
+	ConditionImproperAddressing Condition = "improper-addressing"
+	// ConditionInternalServerError: The server has a misconfiguration or internal error that prevents it from servicing the stream (RFC 6120 section 4.9.3.8).
+	ConditionInternalServerError Condition = "internal-server-error"
+	// ConditionInvalidFrom: A 'from' address does not match an authorized JID or validated domain negotiated for the stream (RFC 6120 section 4.9.3.9).
+	ConditionInvalidFrom Condition = "invalid-from"
+	// ConditionInvalidNamespace: The stream namespace or the default content namespace is wrong or unsupported (RFC 6120 section 4.9.3.10).
+	ConditionInvalidNamespace Condition = "invalid-namespace"
+	// ConditionInvalidXML: The entity has sent invalid XML to a server that performs validation (RFC 6120 section 4.9.3.11).
+	ConditionInvalidXML Condition = "invalid-xml"
+	// ConditionNotAuthorized: The entity sent data before the stream was authenticated, or is not authorized for a stream negotiation action (RFC 6120 section 4.9.3.12).
+	ConditionNotAuthorized Condition = "not-authorized"
+	// ConditionNotWellFormed: The initiating entity has sent XML that is not well-formed per XML or XML Namespaces (RFC 6120 section 4.9.3.13).
+	ConditionNotWellFormed Condition = "not-well-formed"
+	// ConditionPolicyViolation: The entity has violated a local service policy, such as a stanza size limit (RFC 6120 section 4.9.3.14).
+	ConditionPolicyViolation Condition = "policy-violation"
+	// ConditionRemoteConnectionFailed: The server cannot connect to a remote entity it needs for authentication or authorization (RFC 6120 section 4.9.3.15).
+	ConditionRemoteConnectionFailed Condition = "remote-connection-failed"
+	// ConditionReset: The server is closing the stream because it has new (typically security-critical) features to offer or the keys or certificates securing the stream have expired or been revoked (RFC 6120 section 4.9.3.16).
+	ConditionReset Condition = "reset"
+	// ConditionResourceConstraint: The server lacks the system resources to service the stream (RFC 6120 section 4.9.3.17).
+	ConditionResourceConstraint Condition = "resource-constraint"
+	// ConditionRestrictedXML: The entity sent a restricted XML feature such as a comment, processing instruction, DTD or entity reference (RFC 6120 section 4.9.3.18).
+	ConditionRestrictedXML Condition = "restricted-xml"
+	// ConditionSeeOtherHost: The server redirects the initiating entity to another host, given as character data in the form domainpart or domainpart:port (RFC 6120 section 4.9.3.19).
+	ConditionSeeOtherHost Condition = "see-other-host"
+	// ConditionSystemShutdown: The server is being shut down and all active streams are being closed (RFC 6120 section 4.9.3.20).
+	ConditionSystemShutdown Condition = "system-shutdown"
+	// ConditionUndefinedCondition: The error is none of the defined conditions and is used together with an application-specific condition (RFC 6120 section 4.9.3.21).
+	ConditionUndefinedCondition Condition = "undefined-condition"
+	// ConditionUnsupportedEncoding: The stream is encoded in something other than UTF-8 (RFC 6120 section 4.9.3.22).
+	ConditionUnsupportedEncoding Condition = "unsupported-encoding"
+	// ConditionUnsupportedFeature: The receiving entity advertised a mandatory-to-negotiate feature the initiating entity does not support (RFC 6120 section 4.9.3.23).
+	ConditionUnsupportedFeature Condition = "unsupported-feature"
+	// ConditionUnsupportedStanzaType: The entity sent a first-level child of the stream that the server does not support (RFC 6120 section 4.9.3.24).
+	ConditionUnsupportedStanzaType Condition = "unsupported-stanza-type"
+	// ConditionUnsupportedVersion: The 'version' in the stream header names a version of XMPP the server does not support (RFC 6120 section 4.9.3.25).
+	ConditionUnsupportedVersion Condition = "unsupported-version"
+)
+
+// BadFormat is the <bad-format/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 25).
 //
 // The entity has sent XML that cannot be processed (RFC 6120 section 4.9.3.1).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type BadFormat struct{}
 
-// BadNamespacePrefix is the <bad-namespace-prefix/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 29).
+// BadNamespacePrefix is the <bad-namespace-prefix/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 30).
 //
 // The entity has sent an unsupported namespace prefix, or no prefix on an element that needs one (RFC 6120 section 4.9.3.2).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type BadNamespacePrefix struct{}
 
-// Conflict is the <conflict/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 34).
+// Conflict is the <conflict/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 35).
 //
 // The server is closing this stream, or refusing a new one, because it conflicts with another stream for the same entity (RFC 6120 section 4.9.3.3).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type Conflict struct{}
 
-// ConnectionTimeout is the <connection-timeout/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 39).
+// ConnectionTimeout is the <connection-timeout/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 40).
 //
 // One party believes the other has permanently lost the ability to communicate over the stream (RFC 6120 section 4.9.3.4).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type ConnectionTimeout struct{}
 
-// HostGone is the <host-gone/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 44).
+// HostGone is the <host-gone/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 45).
 //
 // The 'to' of the initial stream header names a domain the receiving entity no longer serves (RFC 6120 section 4.9.3.5).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type HostGone struct{}
 
-// HostUnknown is the <host-unknown/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 49).
+// HostUnknown is the <host-unknown/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 50).
 //
 // The 'to' of the initial stream header names a domain the receiving entity does not serve (RFC 6120 section 4.9.3.6).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type HostUnknown struct{}
 
-// ImproperAddressing is the <improper-addressing/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 54).
+// ImproperAddressing is the <improper-addressing/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 55).
 //
 // A stanza between two servers lacks a 'to' or 'from', has an empty one, or has an invalid address (RFC 6120 section 4.9.3.7).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type ImproperAddressing struct{}
 
-// InternalServerError is the <internal-server-error/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 59).
+// InternalServerError is the <internal-server-error/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 60).
 //
 // The server has a misconfiguration or internal error that prevents it from servicing the stream (RFC 6120 section 4.9.3.8).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type InternalServerError struct{}
 
-// InvalidFrom is the <invalid-from/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 64).
+// InvalidFrom is the <invalid-from/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 65).
 //
 // A 'from' address does not match an authorized JID or validated domain negotiated for the stream (RFC 6120 section 4.9.3.9).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type InvalidFrom struct{}
 
-// InvalidNamespace is the <invalid-namespace/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 69).
+// InvalidNamespace is the <invalid-namespace/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 70).
 //
 // The stream namespace or the default content namespace is wrong or unsupported (RFC 6120 section 4.9.3.10).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type InvalidNamespace struct{}
 
-// InvalidXML is the <invalid-xml/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 74).
+// InvalidXML is the <invalid-xml/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 75).
 //
 // The entity has sent invalid XML to a server that performs validation (RFC 6120 section 4.9.3.11).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type InvalidXML struct{}
 
-// NotAuthorized is the <not-authorized/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 79).
+// NotAuthorized is the <not-authorized/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 80).
 //
 // The entity sent data before the stream was authenticated, or is not authorized for a stream negotiation action (RFC 6120 section 4.9.3.12).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type NotAuthorized struct{}
 
-// NotWellFormed is the <not-well-formed/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 84).
+// NotWellFormed is the <not-well-formed/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 85).
 //
 // The initiating entity has sent XML that is not well-formed per XML or XML Namespaces (RFC 6120 section 4.9.3.13).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type NotWellFormed struct{}
 
-// PolicyViolation is the <policy-violation/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 89).
+// PolicyViolation is the <policy-violation/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 90).
 //
 // The entity has violated a local service policy, such as a stanza size limit (RFC 6120 section 4.9.3.14).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type PolicyViolation struct{}
 
-// RemoteConnectionFailed is the <remote-connection-failed/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 94).
+// RemoteConnectionFailed is the <remote-connection-failed/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 95).
 //
 // The server cannot connect to a remote entity it needs for authentication or authorization (RFC 6120 section 4.9.3.15).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type RemoteConnectionFailed struct{}
 
-// Reset is the <reset/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 99).
+// Reset is the <reset/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 100).
 //
 // The server is closing the stream because it has new (typically security-critical) features to offer or the keys or certificates securing the stream have expired or been revoked (RFC 6120 section 4.9.3.16).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type Reset struct{}
 
-// ResourceConstraint is the <resource-constraint/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 104).
+// ResourceConstraint is the <resource-constraint/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 105).
 //
 // The server lacks the system resources to service the stream (RFC 6120 section 4.9.3.17).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type ResourceConstraint struct{}
 
-// RestrictedXML is the <restricted-xml/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 109).
+// RestrictedXML is the <restricted-xml/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 110).
 //
 // The entity sent a restricted XML feature such as a comment, processing instruction, DTD or entity reference (RFC 6120 section 4.9.3.18).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type RestrictedXML struct{}
 
-// SeeOtherHost is the <see-other-host/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 114).
+// SeeOtherHost is the <see-other-host/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 115).
 //
 // The server redirects the initiating entity to another host, given as character data in the form domainpart or domainpart:port (RFC 6120 section 4.9.3.19).
 type SeeOtherHost struct {
@@ -149,14 +208,14 @@ type SeeOtherHost struct {
 	AnyAttrs []stanza.Attr
 }
 
-// SystemShutdown is the <system-shutdown/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 118).
+// SystemShutdown is the <system-shutdown/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 119).
 //
 // The server is being shut down and all active streams are being closed (RFC 6120 section 4.9.3.20).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type SystemShutdown struct{}
 
-// Text is the <text/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 148).
+// Text is the <text/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 149).
 //
 // Human-readable description of a stream error, for diagnostics only, optionally tagged with its language (RFC 6120 section 4.9.2).
 type Text struct {
@@ -169,35 +228,35 @@ type Text struct {
 	AnyAttrs []stanza.Attr
 }
 
-// UndefinedCondition is the <undefined-condition/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 123).
+// UndefinedCondition is the <undefined-condition/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 124).
 //
 // The error is none of the defined conditions and is used together with an application-specific condition (RFC 6120 section 4.9.3.21).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type UndefinedCondition struct{}
 
-// UnsupportedEncoding is the <unsupported-encoding/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 128).
+// UnsupportedEncoding is the <unsupported-encoding/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 129).
 //
 // The stream is encoded in something other than UTF-8 (RFC 6120 section 4.9.3.22).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type UnsupportedEncoding struct{}
 
-// UnsupportedFeature is the <unsupported-feature/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 133).
+// UnsupportedFeature is the <unsupported-feature/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 134).
 //
 // The receiving entity advertised a mandatory-to-negotiate feature the initiating entity does not support (RFC 6120 section 4.9.3.23).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type UnsupportedFeature struct{}
 
-// UnsupportedStanzaType is the <unsupported-stanza-type/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 138).
+// UnsupportedStanzaType is the <unsupported-stanza-type/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 139).
 //
 // The entity sent a first-level child of the stream that the server does not support (RFC 6120 section 4.9.3.24).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type UnsupportedStanzaType struct{}
 
-// UnsupportedVersion is the <unsupported-version/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 143).
+// UnsupportedVersion is the <unsupported-version/> element of urn:ietf:params:xml:ns:xmpp-streams (schemas/rfc6120-streamerror.xsd, line 144).
 //
 // The 'version' in the stream header names a version of XMPP the server does not support (RFC 6120 section 4.9.3.25).
 //

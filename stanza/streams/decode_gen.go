@@ -9,7 +9,6 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
-	keepSeeOtherHost := v.SeeOtherHost
 	keepText := v.Text
 	start := d.Mark()
 	allText := false
@@ -42,612 +41,729 @@ again:
 							return stanza.WrapElement(err, "bad-format")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "bad-format")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "bad-format")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.BadFormat = true
+					v.Condition = streamerror.ConditionBadFormat
+					v.ConditionText = s
 					seen |= uint64(0x1)
 					ord.Add(0)
 					continue
 				case "bad-namespace-prefix":
-					if seen&uint64(0x2) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "bad-namespace-prefix")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "bad-namespace-prefix")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "bad-namespace-prefix")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.BadNamespacePrefix = true
-					seen |= uint64(0x2)
-					ord.Add(1)
+					v.Condition = streamerror.ConditionBadNamespacePrefix
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "conflict":
-					if seen&uint64(0x4) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "conflict")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "conflict")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "conflict")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.Conflict = true
-					seen |= uint64(0x4)
-					ord.Add(2)
+					v.Condition = streamerror.ConditionConflict
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "connection-timeout":
-					if seen&uint64(0x8) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "connection-timeout")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "connection-timeout")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "connection-timeout")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.ConnectionTimeout = true
-					seen |= uint64(0x8)
-					ord.Add(3)
+					v.Condition = streamerror.ConditionConnectionTimeout
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "host-gone":
-					if seen&uint64(0x10) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "host-gone")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "host-gone")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "host-gone")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.HostGone = true
-					seen |= uint64(0x10)
-					ord.Add(4)
+					v.Condition = streamerror.ConditionHostGone
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "host-unknown":
-					if seen&uint64(0x20) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "host-unknown")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "host-unknown")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "host-unknown")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.HostUnknown = true
-					seen |= uint64(0x20)
-					ord.Add(5)
+					v.Condition = streamerror.ConditionHostUnknown
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "improper-addressing":
-					if seen&uint64(0x40) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "improper-addressing")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "improper-addressing")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "improper-addressing")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.ImproperAddressing = true
-					seen |= uint64(0x40)
-					ord.Add(6)
+					v.Condition = streamerror.ConditionImproperAddressing
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "internal-server-error":
-					if seen&uint64(0x80) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "internal-server-error")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "internal-server-error")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "internal-server-error")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.InternalServerError = true
-					seen |= uint64(0x80)
-					ord.Add(7)
+					v.Condition = streamerror.ConditionInternalServerError
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "invalid-from":
-					if seen&uint64(0x100) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "invalid-from")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "invalid-from")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-from")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.InvalidFrom = true
-					seen |= uint64(0x100)
-					ord.Add(8)
+					v.Condition = streamerror.ConditionInvalidFrom
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "invalid-namespace":
-					if seen&uint64(0x200) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "invalid-namespace")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "invalid-namespace")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-namespace")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.InvalidNamespace = true
-					seen |= uint64(0x200)
-					ord.Add(9)
+					v.Condition = streamerror.ConditionInvalidNamespace
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "invalid-xml":
-					if seen&uint64(0x400) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "invalid-xml")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "invalid-xml")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "invalid-xml")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.InvalidXML = true
-					seen |= uint64(0x400)
-					ord.Add(10)
+					v.Condition = streamerror.ConditionInvalidXML
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "not-authorized":
-					if seen&uint64(0x800) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "not-authorized")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "not-authorized")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.NotAuthorized = true
-					seen |= uint64(0x800)
-					ord.Add(11)
+					v.Condition = streamerror.ConditionNotAuthorized
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "not-well-formed":
-					if seen&uint64(0x1000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "not-well-formed")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "not-well-formed")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "not-well-formed")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.NotWellFormed = true
-					seen |= uint64(0x1000)
-					ord.Add(12)
+					v.Condition = streamerror.ConditionNotWellFormed
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "policy-violation":
-					if seen&uint64(0x2000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "policy-violation")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "policy-violation")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "policy-violation")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.PolicyViolation = true
-					seen |= uint64(0x2000)
-					ord.Add(13)
+					v.Condition = streamerror.ConditionPolicyViolation
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "remote-connection-failed":
-					if seen&uint64(0x4000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "remote-connection-failed")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "remote-connection-failed")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "remote-connection-failed")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.RemoteConnectionFailed = true
-					seen |= uint64(0x4000)
-					ord.Add(14)
+					v.Condition = streamerror.ConditionRemoteConnectionFailed
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "reset":
-					if seen&uint64(0x8000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "reset")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "reset")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "reset")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.Reset = true
-					seen |= uint64(0x8000)
-					ord.Add(15)
+					v.Condition = streamerror.ConditionReset
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "resource-constraint":
-					if seen&uint64(0x10000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "resource-constraint")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "resource-constraint")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "resource-constraint")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.ResourceConstraint = true
-					seen |= uint64(0x10000)
-					ord.Add(16)
+					v.Condition = streamerror.ConditionResourceConstraint
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "restricted-xml":
-					if seen&uint64(0x20000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "restricted-xml")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "restricted-xml")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "restricted-xml")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.RestrictedXML = true
-					seen |= uint64(0x20000)
-					ord.Add(17)
+					v.Condition = streamerror.ConditionRestrictedXML
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "see-other-host":
-					if seen&uint64(0x40000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "see-other-host")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "see-other-host")
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "see-other-host")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					if keepSeeOtherHost == nil {
-						keepSeeOtherHost = new(string)
-					}
-					*keepSeeOtherHost = s
-					v.SeeOtherHost = keepSeeOtherHost
-					seen |= uint64(0x40000)
-					ord.Add(18)
+					v.Condition = streamerror.ConditionSeeOtherHost
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "system-shutdown":
-					if seen&uint64(0x80000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "system-shutdown")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "system-shutdown")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "system-shutdown")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.SystemShutdown = true
-					seen |= uint64(0x80000)
-					ord.Add(19)
+					v.Condition = streamerror.ConditionSystemShutdown
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "undefined-condition":
-					if seen&uint64(0x100000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "undefined-condition")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "undefined-condition")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "undefined-condition")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.UndefinedCondition = true
-					seen |= uint64(0x100000)
-					ord.Add(20)
+					v.Condition = streamerror.ConditionUndefinedCondition
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "unsupported-encoding":
-					if seen&uint64(0x200000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "unsupported-encoding")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "unsupported-encoding")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "unsupported-encoding")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.UnsupportedEncoding = true
-					seen |= uint64(0x200000)
-					ord.Add(21)
+					v.Condition = streamerror.ConditionUnsupportedEncoding
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "unsupported-feature":
-					if seen&uint64(0x400000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "unsupported-feature")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "unsupported-feature")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "unsupported-feature")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.UnsupportedFeature = true
-					seen |= uint64(0x400000)
-					ord.Add(22)
+					v.Condition = streamerror.ConditionUnsupportedFeature
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "unsupported-stanza-type":
-					if seen&uint64(0x800000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "unsupported-stanza-type")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "unsupported-stanza-type")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "unsupported-stanza-type")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.UnsupportedStanzaType = true
-					seen |= uint64(0x800000)
-					ord.Add(23)
+					v.Condition = streamerror.ConditionUnsupportedStanzaType
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "unsupported-version":
-					if seen&uint64(0x1000000) != 0 {
+					if seen&uint64(0x1) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "unsupported-version")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
-					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "unsupported-version")
+					s, err := d.ReadSimple()
+					if err == nil && s != "" {
+						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
+					}
+					if err != nil {
+						r, err := d.Fallback(m, err)
+						if err != nil {
+							return stanza.WrapElement(err, "unsupported-version")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
-					v.UnsupportedVersion = true
-					seen |= uint64(0x1000000)
-					ord.Add(24)
+					v.Condition = streamerror.ConditionUnsupportedVersion
+					v.ConditionText = s
+					seen |= uint64(0x1)
+					ord.Add(0)
 					continue
 				case "text":
-					if seen&uint64(0x2000000) != 0 {
+					if seen&uint64(0x2) != 0 {
 						r, err := d.ReadRaw()
 						if err != nil {
 							return stanza.WrapElement(err, "text")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -660,12 +776,12 @@ again:
 							return stanza.WrapElement(ferr, "text")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(27)
+						ord.Add(3)
 						continue
 					}
 					v.Text = keepText
-					seen |= uint64(0x2000000)
-					ord.Add(25)
+					seen |= uint64(0x2)
+					ord.Add(1)
 					continue
 				}
 			}
@@ -679,7 +795,7 @@ again:
 					return err
 				}
 				v.Any = append(v.Any, x)
-				ord.Add(26)
+				ord.Add(2)
 				continue
 			}
 			var x stanza.Element
@@ -693,11 +809,11 @@ again:
 				return err
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
-			ord.Add(27)
+			ord.Add(3)
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
-				ord.Add(27)
+				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -710,7 +826,7 @@ again:
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
-				ord.Add(27)
+				ord.Add(3)
 			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil

@@ -70,103 +70,11 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
 	if len(v.XMLOrder) == 0 {
-		if v.BadFormat {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
-			e.End()
-		}
-		if v.BadNamespacePrefix {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
-			e.End()
-		}
-		if v.Conflict {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
-			e.End()
-		}
-		if v.ConnectionTimeout {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
-			e.End()
-		}
-		if v.HostGone {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
-			e.End()
-		}
-		if v.HostUnknown {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
-			e.End()
-		}
-		if v.ImproperAddressing {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
-			e.End()
-		}
-		if v.InternalServerError {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
-			e.End()
-		}
-		if v.InvalidFrom {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
-			e.End()
-		}
-		if v.InvalidNamespace {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
-			e.End()
-		}
-		if v.InvalidXML {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
-			e.End()
-		}
-		if v.NotAuthorized {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
-			e.End()
-		}
-		if v.NotWellFormed {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
-			e.End()
-		}
-		if v.PolicyViolation {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
-			e.End()
-		}
-		if v.RemoteConnectionFailed {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
-			e.End()
-		}
-		if v.Reset {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "reset")
-			e.End()
-		}
-		if v.ResourceConstraint {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
-			e.End()
-		}
-		if v.RestrictedXML {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
-			e.End()
-		}
-		if v.SeeOtherHost != nil {
-			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host", *v.SeeOtherHost)
-		}
-		if v.SystemShutdown {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
-			e.End()
-		}
-		if v.UndefinedCondition {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
-			e.End()
-		}
-		if v.UnsupportedEncoding {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
-			e.End()
-		}
-		if v.UnsupportedFeature {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
-			e.End()
-		}
-		if v.UnsupportedStanzaType {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
-			e.End()
-		}
-		if v.UnsupportedVersion {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
+		if v.Condition != "" {
+			e.Start("urn:ietf:params:xml:ns:xmpp-streams", string(v.Condition))
+			if v.ConditionText != "" {
+				e.Text(v.ConditionText)
+			}
 			e.End()
 		}
 		if v.Text != nil {
@@ -185,146 +93,30 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		e.End()
 		return
 	}
-	var n [28]int
+	var n [4]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 28 {
+		if int(r.Slot) >= 4 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
 			switch r.Slot {
 			case 0:
-				if v.BadFormat {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
+				if v.Condition != "" {
+					e.Start("urn:ietf:params:xml:ns:xmpp-streams", string(v.Condition))
+					if v.ConditionText != "" {
+						e.Text(v.ConditionText)
+					}
 					e.End()
 				}
 			case 1:
-				if v.BadNamespacePrefix {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
-					e.End()
-				}
-			case 2:
-				if v.Conflict {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
-					e.End()
-				}
-			case 3:
-				if v.ConnectionTimeout {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
-					e.End()
-				}
-			case 4:
-				if v.HostGone {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
-					e.End()
-				}
-			case 5:
-				if v.HostUnknown {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
-					e.End()
-				}
-			case 6:
-				if v.ImproperAddressing {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
-					e.End()
-				}
-			case 7:
-				if v.InternalServerError {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
-					e.End()
-				}
-			case 8:
-				if v.InvalidFrom {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
-					e.End()
-				}
-			case 9:
-				if v.InvalidNamespace {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
-					e.End()
-				}
-			case 10:
-				if v.InvalidXML {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
-					e.End()
-				}
-			case 11:
-				if v.NotAuthorized {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
-					e.End()
-				}
-			case 12:
-				if v.NotWellFormed {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
-					e.End()
-				}
-			case 13:
-				if v.PolicyViolation {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
-					e.End()
-				}
-			case 14:
-				if v.RemoteConnectionFailed {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
-					e.End()
-				}
-			case 15:
-				if v.Reset {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "reset")
-					e.End()
-				}
-			case 16:
-				if v.ResourceConstraint {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
-					e.End()
-				}
-			case 17:
-				if v.RestrictedXML {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
-					e.End()
-				}
-			case 18:
-				if v.SeeOtherHost != nil {
-					e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host", *v.SeeOtherHost)
-				}
-			case 19:
-				if v.SystemShutdown {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
-					e.End()
-				}
-			case 20:
-				if v.UndefinedCondition {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
-					e.End()
-				}
-			case 21:
-				if v.UnsupportedEncoding {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
-					e.End()
-				}
-			case 22:
-				if v.UnsupportedFeature {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
-					e.End()
-				}
-			case 23:
-				if v.UnsupportedStanzaType {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
-					e.End()
-				}
-			case 24:
-				if v.UnsupportedVersion {
-					e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
-					e.End()
-				}
-			case 25:
 				if v.Text != nil {
 					v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-streams", "text")
 				}
-			case 26:
+			case 2:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
 					v.Any[n[r.Slot]].EncodeXMPP(e)
 				}
-			case 27:
+			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
 					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
@@ -333,165 +125,25 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if n[0] == 0 {
-		if v.BadFormat {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-format")
+		if v.Condition != "" {
+			e.Start("urn:ietf:params:xml:ns:xmpp-streams", string(v.Condition))
+			if v.ConditionText != "" {
+				e.Text(v.ConditionText)
+			}
 			e.End()
 		}
 	}
 	if n[1] == 0 {
-		if v.BadNamespacePrefix {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "bad-namespace-prefix")
-			e.End()
-		}
-	}
-	if n[2] == 0 {
-		if v.Conflict {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "conflict")
-			e.End()
-		}
-	}
-	if n[3] == 0 {
-		if v.ConnectionTimeout {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "connection-timeout")
-			e.End()
-		}
-	}
-	if n[4] == 0 {
-		if v.HostGone {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-gone")
-			e.End()
-		}
-	}
-	if n[5] == 0 {
-		if v.HostUnknown {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
-			e.End()
-		}
-	}
-	if n[6] == 0 {
-		if v.ImproperAddressing {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "improper-addressing")
-			e.End()
-		}
-	}
-	if n[7] == 0 {
-		if v.InternalServerError {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "internal-server-error")
-			e.End()
-		}
-	}
-	if n[8] == 0 {
-		if v.InvalidFrom {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-from")
-			e.End()
-		}
-	}
-	if n[9] == 0 {
-		if v.InvalidNamespace {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-namespace")
-			e.End()
-		}
-	}
-	if n[10] == 0 {
-		if v.InvalidXML {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "invalid-xml")
-			e.End()
-		}
-	}
-	if n[11] == 0 {
-		if v.NotAuthorized {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-authorized")
-			e.End()
-		}
-	}
-	if n[12] == 0 {
-		if v.NotWellFormed {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed")
-			e.End()
-		}
-	}
-	if n[13] == 0 {
-		if v.PolicyViolation {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "policy-violation")
-			e.End()
-		}
-	}
-	if n[14] == 0 {
-		if v.RemoteConnectionFailed {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "remote-connection-failed")
-			e.End()
-		}
-	}
-	if n[15] == 0 {
-		if v.Reset {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "reset")
-			e.End()
-		}
-	}
-	if n[16] == 0 {
-		if v.ResourceConstraint {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "resource-constraint")
-			e.End()
-		}
-	}
-	if n[17] == 0 {
-		if v.RestrictedXML {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "restricted-xml")
-			e.End()
-		}
-	}
-	if n[18] == 0 {
-		if v.SeeOtherHost != nil {
-			e.ElementTrusted("urn:ietf:params:xml:ns:xmpp-streams", "see-other-host", *v.SeeOtherHost)
-		}
-	}
-	if n[19] == 0 {
-		if v.SystemShutdown {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "system-shutdown")
-			e.End()
-		}
-	}
-	if n[20] == 0 {
-		if v.UndefinedCondition {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "undefined-condition")
-			e.End()
-		}
-	}
-	if n[21] == 0 {
-		if v.UnsupportedEncoding {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-encoding")
-			e.End()
-		}
-	}
-	if n[22] == 0 {
-		if v.UnsupportedFeature {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-feature")
-			e.End()
-		}
-	}
-	if n[23] == 0 {
-		if v.UnsupportedStanzaType {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-stanza-type")
-			e.End()
-		}
-	}
-	if n[24] == 0 {
-		if v.UnsupportedVersion {
-			e.StartTrusted("urn:ietf:params:xml:ns:xmpp-streams", "unsupported-version")
-			e.End()
-		}
-	}
-	if n[25] == 0 {
 		if v.Text != nil {
 			v.Text.EncodeElement(e, "urn:ietf:params:xml:ns:xmpp-streams", "text")
 		}
 	}
-	for i := n[26]; i < len(v.Any); i++ {
+	for i := n[2]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
 			v.Any[i].EncodeXMPP(e)
 		}
 	}
-	for i := n[27]; i < len(v.XMLExtra); i++ {
+	for i := n[3]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}

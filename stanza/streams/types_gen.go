@@ -20,81 +20,10 @@ const NS = "http://etherx.jabber.org/streams"
 //
 // A stream-level error, after which the stream is closed; it holds one defined condition, optional text and an optional application-specific condition (RFC 6120 section 4.9.2).
 type Error struct {
-	// BadFormat reports the empty child element <bad-format/>.
-	// The entity has sent XML that cannot be processed (RFC 6120 section 4.9.3.1).
-	BadFormat bool
-	// BadNamespacePrefix reports the empty child element <bad-namespace-prefix/>.
-	// The entity has sent an unsupported namespace prefix, or no prefix on an element that needs one (RFC 6120 section 4.9.3.2).
-	BadNamespacePrefix bool
-	// Conflict reports the empty child element <conflict/>.
-	// The server is closing this stream, or refusing a new one, because it conflicts with another stream for the same entity (RFC 6120 section 4.9.3.3).
-	Conflict bool
-	// ConnectionTimeout reports the empty child element <connection-timeout/>.
-	// One party believes the other has permanently lost the ability to communicate over the stream (RFC 6120 section 4.9.3.4).
-	ConnectionTimeout bool
-	// HostGone reports the empty child element <host-gone/>.
-	// The 'to' of the initial stream header names a domain the receiving entity no longer serves (RFC 6120 section 4.9.3.5).
-	HostGone bool
-	// HostUnknown reports the empty child element <host-unknown/>.
-	// The 'to' of the initial stream header names a domain the receiving entity does not serve (RFC 6120 section 4.9.3.6).
-	HostUnknown bool
-	// ImproperAddressing reports the empty child element <improper-addressing/>.
-	// A stanza between two servers lacks a 'to' or 'from', has an empty one, or has an invalid address (RFC 6120 section 4.9.3.7).
-	ImproperAddressing bool
-	// InternalServerError reports the empty child element <internal-server-error/>.
-	// The server has a misconfiguration or internal error that prevents it from servicing the stream (RFC 6120 section 4.9.3.8).
-	InternalServerError bool
-	// InvalidFrom reports the empty child element <invalid-from/>.
-	// A 'from' address does not match an authorized JID or validated domain negotiated for the stream (RFC 6120 section 4.9.3.9).
-	InvalidFrom bool
-	// InvalidNamespace reports the empty child element <invalid-namespace/>.
-	// The stream namespace or the default content namespace is wrong or unsupported (RFC 6120 section 4.9.3.10).
-	InvalidNamespace bool
-	// InvalidXML reports the empty child element <invalid-xml/>.
-	// The entity has sent invalid XML to a server that performs validation (RFC 6120 section 4.9.3.11).
-	InvalidXML bool
-	// NotAuthorized reports the empty child element <not-authorized/>.
-	// The entity sent data before the stream was authenticated, or is not authorized for a stream negotiation action (RFC 6120 section 4.9.3.12).
-	NotAuthorized bool
-	// NotWellFormed reports the empty child element <not-well-formed/>.
-	// The initiating entity has sent XML that is not well-formed per XML or XML Namespaces (RFC 6120 section 4.9.3.13).
-	NotWellFormed bool
-	// PolicyViolation reports the empty child element <policy-violation/>.
-	// The entity has violated a local service policy, such as a stanza size limit (RFC 6120 section 4.9.3.14).
-	PolicyViolation bool
-	// RemoteConnectionFailed reports the empty child element <remote-connection-failed/>.
-	// The server cannot connect to a remote entity it needs for authentication or authorization (RFC 6120 section 4.9.3.15).
-	RemoteConnectionFailed bool
-	// Reset reports the empty child element <reset/>.
-	// The server is closing the stream because it has new (typically security-critical) features to offer or the keys or certificates securing the stream have expired or been revoked (RFC 6120 section 4.9.3.16).
-	Reset bool
-	// ResourceConstraint reports the empty child element <resource-constraint/>.
-	// The server lacks the system resources to service the stream (RFC 6120 section 4.9.3.17).
-	ResourceConstraint bool
-	// RestrictedXML reports the empty child element <restricted-xml/>.
-	// The entity sent a restricted XML feature such as a comment, processing instruction, DTD or entity reference (RFC 6120 section 4.9.3.18).
-	RestrictedXML bool
-	// SeeOtherHost is the child element <see-other-host/> (optional: nil when absent).
-	// The server redirects the initiating entity to another host, given as character data in the form domainpart or domainpart:port (RFC 6120 section 4.9.3.19).
-	SeeOtherHost *string
-	// SystemShutdown reports the empty child element <system-shutdown/>.
-	// The server is being shut down and all active streams are being closed (RFC 6120 section 4.9.3.20).
-	SystemShutdown bool
-	// UndefinedCondition reports the empty child element <undefined-condition/>.
-	// The error is none of the defined conditions and is used together with an application-specific condition (RFC 6120 section 4.9.3.21).
-	UndefinedCondition bool
-	// UnsupportedEncoding reports the empty child element <unsupported-encoding/>.
-	// The stream is encoded in something other than UTF-8 (RFC 6120 section 4.9.3.22).
-	UnsupportedEncoding bool
-	// UnsupportedFeature reports the empty child element <unsupported-feature/>.
-	// The receiving entity advertised a mandatory-to-negotiate feature the initiating entity does not support (RFC 6120 section 4.9.3.23).
-	UnsupportedFeature bool
-	// UnsupportedStanzaType reports the empty child element <unsupported-stanza-type/>.
-	// The entity sent a first-level child of the stream that the server does not support (RFC 6120 section 4.9.3.24).
-	UnsupportedStanzaType bool
-	// UnsupportedVersion reports the empty child element <unsupported-version/>.
-	// The 'version' in the stream header names a version of XMPP the server does not support (RFC 6120 section 4.9.3.25).
-	UnsupportedVersion bool
+	// Condition is the name of the one child element of this choice (empty when there is none): one of the Condition constants. A child of this namespace not among them is kept in XMLExtra. Exactly one defined stream error condition (RFC 6120 section 4.9.3).
+	Condition streamerror.Condition
+	// ConditionText is the text of the Condition element, which <see-other-host/> may carry.
+	ConditionText string
 	// Text is the child element <text/> (optional: nil when absent).
 	// Human-readable description of a stream error, for diagnostics only, optionally tagged with its language (RFC 6120 section 4.9.2).
 	Text *streamerror.Text

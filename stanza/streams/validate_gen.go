@@ -4,6 +4,7 @@ package streams
 
 import (
 	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/streamerror"
 	"regexp"
 )
 
@@ -14,6 +15,19 @@ func (v *Error) ValidateXMPP(c *stanza.Checker) {
 			continue
 		}
 		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
+	}
+	switch v.Condition {
+	case "":
+		c.Report("required child missing: one of <bad-format/>, <bad-namespace-prefix/>, <conflict/>, <connection-timeout/>, <host-gone/>, <host-unknown/>, <improper-addressing/>, <internal-server-error/>, <invalid-from/>, <invalid-namespace/>, <invalid-xml/>, <not-authorized/>, <not-well-formed/>, <policy-violation/>, <remote-connection-failed/>, <reset/>, <resource-constraint/>, <restricted-xml/>, <see-other-host/>, <system-shutdown/>, <undefined-condition/>, <unsupported-encoding/>, <unsupported-feature/>, <unsupported-stanza-type/>, <unsupported-version/>")
+	case streamerror.ConditionBadFormat, streamerror.ConditionBadNamespacePrefix, streamerror.ConditionConflict, streamerror.ConditionConnectionTimeout, streamerror.ConditionHostGone, streamerror.ConditionHostUnknown, streamerror.ConditionImproperAddressing, streamerror.ConditionInternalServerError, streamerror.ConditionInvalidFrom, streamerror.ConditionInvalidNamespace, streamerror.ConditionInvalidXML, streamerror.ConditionNotAuthorized, streamerror.ConditionNotWellFormed, streamerror.ConditionPolicyViolation, streamerror.ConditionRemoteConnectionFailed, streamerror.ConditionReset, streamerror.ConditionResourceConstraint, streamerror.ConditionRestrictedXML, streamerror.ConditionSeeOtherHost, streamerror.ConditionSystemShutdown, streamerror.ConditionUndefinedCondition, streamerror.ConditionUnsupportedEncoding, streamerror.ConditionUnsupportedFeature, streamerror.ConditionUnsupportedStanzaType, streamerror.ConditionUnsupportedVersion:
+	default:
+		c.NotOneOf("", "", string(v.Condition), "bad-format, bad-namespace-prefix, conflict, connection-timeout, host-gone, host-unknown, improper-addressing, internal-server-error, invalid-from, invalid-namespace, invalid-xml, not-authorized, not-well-formed, policy-violation, remote-connection-failed, reset, resource-constraint, restricted-xml, see-other-host, system-shutdown, undefined-condition, unsupported-encoding, unsupported-feature, unsupported-stanza-type, unsupported-version")
+	}
+	if v.ConditionText != "" {
+		switch v.Condition {
+		case streamerror.ConditionBadFormat, streamerror.ConditionBadNamespacePrefix, streamerror.ConditionConflict, streamerror.ConditionConnectionTimeout, streamerror.ConditionHostGone, streamerror.ConditionHostUnknown, streamerror.ConditionImproperAddressing, streamerror.ConditionInternalServerError, streamerror.ConditionInvalidFrom, streamerror.ConditionInvalidNamespace, streamerror.ConditionInvalidXML, streamerror.ConditionNotAuthorized, streamerror.ConditionNotWellFormed, streamerror.ConditionPolicyViolation, streamerror.ConditionRemoteConnectionFailed, streamerror.ConditionReset, streamerror.ConditionResourceConstraint, streamerror.ConditionRestrictedXML, streamerror.ConditionSystemShutdown, streamerror.ConditionUndefinedCondition, streamerror.ConditionUnsupportedEncoding, streamerror.ConditionUnsupportedFeature, streamerror.ConditionUnsupportedStanzaType, streamerror.ConditionUnsupportedVersion:
+			c.Report("text in <" + string(v.Condition) + "/>, which is empty")
+		}
 	}
 	if v.Text != nil {
 		c.Enter("text", 0)
