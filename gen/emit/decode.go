@@ -125,6 +125,9 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 		reset[jen.Id(st.ExtraName)] = jen.Id("v").Dot(st.ExtraName).Index(jen.Empty(), jen.Lit(0))
 	}
 	b.Op("*").Id("v").Op("=").Id(st.Name).Values(reset)
+	if en := st.ElementEnum; en != nil {
+		b.Id("v").Dot("Value").Op("=").Id(en.Name).Call(jen.Id("d").Dot("Name").Call().Dot("Local"))
+	}
 
 	g.decodeAttrs(b, st)
 

@@ -231,6 +231,13 @@ func (g *gen) fieldType(fl *ir.Field) *jen.Statement {
 }
 
 func elemDesc(st *ir.Struct) string {
+	if en := st.ElementEnum; en != nil {
+		var names []string
+		for _, v := range en.Values {
+			names = append(names, "<"+v.Value+"/>")
+		}
+		return fmt.Sprintf("any of the elements %s of %s", strings.Join(names, ", "), st.Element.Space)
+	}
 	if st.Element != nil {
 		return fmt.Sprintf("the <%s/> element of %s", st.Element.Local, st.Element.Space)
 	}
@@ -252,6 +259,14 @@ func (g *gen) structType(f *jen.File, st *ir.Struct) {
 	f.Type().Id(st.Name).StructFunc(func(s *jen.Group) {
 		if st.Empty {
 			return
+		}
+		if en := st.ElementEnum; en != nil {
+			var names []string
+			for _, v := range en.Values {
+				names = append(names, "<"+v.Value+"/>")
+			}
+			comment(s, fmt.Sprintf("Value is the element this value is: one of the %s constants, for %s.", en.Name, strings.Join(names, ", ")))
+			s.Id("Value").Id(en.Name)
 		}
 		for _, a := range st.Attrs {
 			d := docLines(a.Doc)

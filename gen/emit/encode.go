@@ -18,14 +18,23 @@ func (g *gen) encoders(f *jen.File) {
 	if len(globals) > 0 {
 		f.Func().Id("init").Params().BlockFunc(func(b *jen.Group) {
 			for _, st := range globals {
-				b.Add(rt(rtRegister)).Call(
-					rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("NS"), jen.Id("Local"): jen.Lit(st.Element.Local)}),
-					jen.Func().Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Params(rt(rtElement), jen.Error()).Block(
-						jen.Id("v").Op(":=").New(jen.Id(st.Name)),
-						jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")),
-						jen.Return(jen.Id("v"), jen.Id("err")),
-					),
-				)
+				locals := []string{st.Element.Local}
+				if st.ElementEnum != nil {
+					locals = locals[:0]
+					for _, v := range st.ElementEnum.Values {
+						locals = append(locals, v.Value)
+					}
+				}
+				for _, local := range locals {
+					b.Add(rt(rtRegister)).Call(
+						rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("NS"), jen.Id("Local"): jen.Lit(local)}),
+						jen.Func().Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Params(rt(rtElement), jen.Error()).Block(
+							jen.Id("v").Op(":=").New(jen.Id(st.Name)),
+							jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")),
+							jen.Return(jen.Id("v"), jen.Id("err")),
+						),
+					)
+				}
 			}
 		})
 	}
@@ -52,16 +61,31 @@ func (g *gen) encoders(f *jen.File) {
 }
 
 func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
-	name := rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("NS"), jen.Id("Local"): jen.Lit(st.Element.Local)})
-	f.Line()
-	f.Comment(fmt.Sprintf("ElementName returns the name of the <%s/> element.", st.Element.Local))
-	f.Func().Params(jen.Op("*").Id(st.Name)).Id("ElementName").Params().Add(rt(rtName)).Block(jen.Return(name))
-	f.Line()
-	f.Comment("EncodeXMPP appends v to e.")
-	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
-		jen.Id("e").Dot("StartTrusted").Call(jen.Id("NS"), jen.Lit(st.Element.Local)),
-		jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
-	)
+	if st.ElementEnum != nil {
+		// The name is the value: checked as it is written.
+		f.Line()
+		f.Comment("ElementName returns the name of the element v stands for, its Value in this namespace.")
+		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("ElementName").Params().Add(rt(rtName)).Block(
+			jen.Return(rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("NS"), jen.Id("Local"): jen.String().Call(jen.Id("v").Dot("Value"))})),
+		)
+		f.Line()
+		f.Comment("EncodeXMPP appends v to e, as the element its Value names.")
+		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
+			jen.Id("e").Dot("Start").Call(jen.Id("NS"), jen.String().Call(jen.Id("v").Dot("Value"))),
+			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
+		)
+	} else {
+		name := rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("NS"), jen.Id("Local"): jen.Lit(st.Element.Local)})
+		f.Line()
+		f.Comment(fmt.Sprintf("ElementName returns the name of the <%s/> element.", st.Element.Local))
+		f.Func().Params(jen.Op("*").Id(st.Name)).Id("ElementName").Params().Add(rt(rtName)).Block(jen.Return(name))
+		f.Line()
+		f.Comment("EncodeXMPP appends v to e.")
+		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
+			jen.Id("e").Dot("StartTrusted").Call(jen.Id("NS"), jen.Lit(st.Element.Local)),
+			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
+		)
+	}
 	f.Line()
 	f.Comment("MarshalXML implements encoding/xml.Marshaler.")
 	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("MarshalXML").Params(

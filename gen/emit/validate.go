@@ -36,6 +36,11 @@ func (g *gen) validateBody(b *jen.Group, st *ir.Struct) {
 	if st.Empty {
 		return
 	}
+	if en := st.ElementEnum; en != nil {
+		for _, c := range g.checkString(&ir.Scalar{Kind: ir.KEnum, Enum: en, XSD: "string"}, jen.Lit(""), jen.Lit(""), jen.String().Call(jen.Id("v").Dot("Value"))) {
+			b.Add(c)
+		}
+	}
 	kept := jen.Id("v").Dot(st.AnyAttrsName)
 	for _, a := range st.Attrs {
 		space := g.spaceExpr(a.Name.Space, g.p)

@@ -54,6 +54,10 @@ type Struct struct {
 	// in the recorded order is ExtraSlot, after every field's.
 	ExtraName string
 	ExtraSlot int
+	// ElementEnum is set for the type of several global empty elements
+	// marked protoxmpp:enum: its Value field, of this enumerated type, is
+	// the name of the element decoded or to encode.
+	ElementEnum *Enum
 	// OpenAttrs is set when the schema admits any attribute
 	// (xs:anyAttribute); validation then reports no unknown attribute.
 	OpenAttrs bool
@@ -232,7 +236,22 @@ func Build(set *xsd.Set, opts Options) ([]*Package, []string, error) {
 			continue
 		}
 		p := b.pkgs[s.TargetNamespace]
+		shared := map[string]*Struct{}
 		for _, e := range s.Elements {
+			if e.Enum != "" {
+				if ct, ok := e.Type.(*xsd.ComplexType); ok && isEmptyType(ct) {
+					st := shared[e.Enum]
+					if st == nil {
+						st = &Struct{Pkg: p, Doc: s.Doc, Pos: e.Pos, Element: &xsd.QName{Space: e.Name.Space, Local: e.Name.Local}}
+						st.ElementEnum = &Enum{Pkg: p, Base: &Scalar{Kind: KString, XSD: "string"}}
+						shared[e.Enum] = st
+					}
+					st.ElementEnum.Values = append(st.ElementEnum.Values, EnumValue{Value: e.Name.Local, Doc: e.Doc})
+					b.elemType[e] = st
+					continue
+				}
+				b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: protoxmpp:enum on an element that is not empty; ignored", e.Pos))
+			}
 			if _, ok := e.Type.(*xsd.ComplexType); ok {
 				st := &Struct{Pkg: p, Doc: e.Doc, Pos: e.Pos, Element: &xsd.QName{Space: e.Name.Space, Local: e.Name.Local}}
 				st.xtype = e.Type.(*xsd.ComplexType)
@@ -249,6 +268,19 @@ func Build(set *xsd.Set, opts Options) ([]*Package, []string, error) {
 		for _, e := range s.Elements {
 			st := b.elemType[e]
 			if st == nil {
+				continue
+			}
+			if en := st.ElementEnum; en != nil {
+				// One type for several elements: named once, its values
+				// named after the elements.
+				if st.Name == "" {
+					st.Name = st.Pkg.reserve(e.Enum, "Element")
+					en.Name = st.Pkg.reserve(e.Enum+"Value", "Type")
+					for i := range en.Values {
+						en.Values[i].GoName = st.Pkg.reserve(GoName(en.Values[i].Value), en.Name)
+					}
+					st.Pkg.Enums = append(st.Pkg.Enums, en)
+				}
 				continue
 			}
 			st.Name = st.Pkg.reserve(GoName(e.Name.Local), "Element")
@@ -360,6 +392,11 @@ func (b *builder) fill(st *Struct, e *xsd.Element) {
 	}
 	st.built = true
 	st.Pkg.Structs = append(st.Pkg.Structs, st)
+	if st.ElementEnum != nil {
+		// Empty elements: what they may not hold is kept all the same.
+		st.AnyAttrsName, st.ExtraName = "AnyAttrs", "XMLExtra"
+		return
+	}
 	switch t := e.Type.(type) {
 	case *xsd.ComplexType:
 		b.fillComplex(st, t)

@@ -467,6 +467,11 @@ func (l *loader) readDocument(d *document) {
 			// Notations have no bearing on generated code.
 		case "element":
 			e := &Element{Pos: k.pos, Doc: docOf(k), Global: true, MinOccurs: 1, MaxOccurs: 1}
+			for _, a := range k.attrs {
+				if a.Name.Space == GenNamespace && a.Name.Local == "enum" {
+					e.Enum = a.Value
+				}
+			}
 			if name, ok := l.globalName(k, d); ok {
 				e.Name = name
 				if l.declare(k.pos, "element", name, e, l.set.elements) {

@@ -190,6 +190,11 @@ type Element struct {
 	Nillable          bool
 	Abstract          bool
 	SubstitutionGroup *Element
+	// Enum is the protoxmpp:enum attribute of a global element
+	// (GenNamespace): the global empty elements of a schema that carry the
+	// same Enum are the values of one Go type of that name, which decodes
+	// any of them and remembers which.
+	Enum string
 }
 
 // Type is a *ComplexType or a *SimpleType.

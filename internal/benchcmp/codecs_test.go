@@ -108,8 +108,8 @@ func pxMessageSummary(v any) any {
 	}
 	for _, p := range m.Any {
 		switch p := p.(type) {
-		case *chatstates.Active, *chatstates.Composing, *chatstates.Paused, *chatstates.Inactive, *chatstates.Gone:
-			s.ChatState = p.ElementName().Local
+		case *chatstates.State:
+			s.ChatState = string(p.Value)
 		case *delay.Delay:
 			s.DelayFrom, s.DelayStamp = p.From, string(p.Stamp)
 		case *stanzaid.StanzaID:

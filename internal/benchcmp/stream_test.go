@@ -114,8 +114,8 @@ func pxAdd(sum *streamSummary, el stanza.Element) {
 		}
 		for _, p := range v.Any {
 			switch p := p.(type) {
-			case *chatstates.Active, *chatstates.Composing, *chatstates.Paused, *chatstates.Inactive, *chatstates.Gone:
-				state = p.ElementName().Local
+			case *chatstates.State:
+				state = string(p.Value)
 			case *delay.Delay:
 				stamp = string(p.Stamp)
 			case *stanzaid.StanzaID:

@@ -5,26 +5,54 @@ package chatstates
 import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
-func (v *Active) DecodeXMPP(d *stanza.Decoder) error {
-	return stanza.DecodeEmpty(d)
-}
-
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
-func (v *Composing) DecodeXMPP(d *stanza.Decoder) error {
-	return stanza.DecodeEmpty(d)
-}
-
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
-func (v *Gone) DecodeXMPP(d *stanza.Decoder) error {
-	return stanza.DecodeEmpty(d)
-}
-
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
-func (v *Inactive) DecodeXMPP(d *stanza.Decoder) error {
-	return stanza.DecodeEmpty(d)
-}
-
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
-func (v *Paused) DecodeXMPP(d *stanza.Decoder) error {
-	return stanza.DecodeEmpty(d)
+func (v *State) DecodeXMPP(d *stanza.Decoder) error {
+	start := d.Mark()
+	allText := false
+again:
+	*v = State{
+		AnyAttrs: v.AnyAttrs[:0],
+		XMLExtra: v.XMLExtra[:0],
+	}
+	v.Value = StateValue(d.Name().Local)
+	for _, a := range d.Attrs() {
+		v.AnyAttrs = append(v.AnyAttrs, a)
+	}
+	var ws string
+	kids := false
+	for {
+		switch d.Next() {
+		case stanza.StartElement:
+			kids = true
+			var x stanza.Element
+			var err error
+			if d.Name().Space == NS {
+				x, err = d.ReadRaw()
+			} else {
+				x, err = stanza.DecodeElement(d)
+			}
+			if err != nil {
+				return err
+			}
+			v.XMLExtra = append(v.XMLExtra, x)
+		case stanza.CharData:
+			if allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+			} else if !stanza.IsSpace(d.Text()) {
+				if !d.Rewind(start) {
+					return d.Failure()
+				}
+				allText = true
+				goto again
+			} else if !kids {
+				ws = d.Text()
+			}
+		case stanza.EndElement:
+			if !kids && ws != "" && !allText {
+				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+			}
+			return nil
+		default:
+			return d.Failure()
+		}
+	}
 }

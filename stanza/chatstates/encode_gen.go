@@ -12,7 +12,7 @@ func init() {
 		Local: "active",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Active)
+		v := new(State)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,23 +20,7 @@ func init() {
 		Local: "composing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Composing)
-		err := v.DecodeXMPP(d)
-		return v, err
-	})
-	stanza.Register(stanza.Name{
-		Local: "gone",
-		Space: NS,
-	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Gone)
-		err := v.DecodeXMPP(d)
-		return v, err
-	})
-	stanza.Register(stanza.Name{
-		Local: "inactive",
-		Space: NS,
-	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Inactive)
+		v := new(State)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,183 +28,67 @@ func init() {
 		Local: "paused",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Paused)
+		v := new(State)
+		err := v.DecodeXMPP(d)
+		return v, err
+	})
+	stanza.Register(stanza.Name{
+		Local: "inactive",
+		Space: NS,
+	}, func(d *stanza.Decoder) (stanza.Element, error) {
+		v := new(State)
+		err := v.DecodeXMPP(d)
+		return v, err
+	})
+	stanza.Register(stanza.Name{
+		Local: "gone",
+		Space: NS,
+	}, func(d *stanza.Decoder) (stanza.Element, error) {
+		v := new(State)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
 }
 
-// ElementName returns the name of the <active/> element.
-func (*Active) ElementName() stanza.Name {
+// ElementName returns the name of the element v stands for, its Value in this namespace.
+func (v *State) ElementName() stanza.Name {
 	return stanza.Name{
-		Local: "active",
+		Local: string(v.Value),
 		Space: NS,
 	}
 }
 
-// EncodeXMPP appends v to e.
-func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "active")
+// EncodeXMPP appends v to e, as the element its Value names.
+func (v *State) EncodeXMPP(e *stanza.Encoder) {
+	e.Start(NS, string(v.Value))
 	v.encodeContent(e)
 }
 
 // MarshalXML implements encoding/xml.Marshaler.
-func (v *Active) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+func (v *State) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	return stanza.MarshalXMLTo(e, v)
 }
 
 // UnmarshalXML implements encoding/xml.Unmarshaler.
-func (v *Active) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+func (v *State) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	return stanza.UnmarshalXMLFrom(d, start, v)
 }
 
 // EncodeElement appends v to e as an element named {space}local.
-func (v *Active) EncodeElement(e *stanza.Encoder, space, local string) {
+func (v *State) EncodeElement(e *stanza.Encoder, space, local string) {
 	e.Start(space, local)
 	v.encodeContent(e)
 }
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
-func (v *Active) encodeContent(e *stanza.Encoder) {
-	e.End()
-}
-
-// ElementName returns the name of the <composing/> element.
-func (*Composing) ElementName() stanza.Name {
-	return stanza.Name{
-		Local: "composing",
-		Space: NS,
+func (v *State) encodeContent(e *stanza.Encoder) {
+	for _, a := range v.AnyAttrs {
+		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-}
-
-// EncodeXMPP appends v to e.
-func (v *Composing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "composing")
-	v.encodeContent(e)
-}
-
-// MarshalXML implements encoding/xml.Marshaler.
-func (v *Composing) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	return stanza.MarshalXMLTo(e, v)
-}
-
-// UnmarshalXML implements encoding/xml.Unmarshaler.
-func (v *Composing) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	return stanza.UnmarshalXMLFrom(d, start, v)
-}
-
-// EncodeElement appends v to e as an element named {space}local.
-func (v *Composing) EncodeElement(e *stanza.Encoder, space, local string) {
-	e.Start(space, local)
-	v.encodeContent(e)
-}
-
-// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
-func (v *Composing) encodeContent(e *stanza.Encoder) {
-	e.End()
-}
-
-// ElementName returns the name of the <gone/> element.
-func (*Gone) ElementName() stanza.Name {
-	return stanza.Name{
-		Local: "gone",
-		Space: NS,
+	for i := range v.XMLExtra {
+		if v.XMLExtra[i] != nil {
+			v.XMLExtra[i].EncodeXMPP(e)
+		}
 	}
-}
-
-// EncodeXMPP appends v to e.
-func (v *Gone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "gone")
-	v.encodeContent(e)
-}
-
-// MarshalXML implements encoding/xml.Marshaler.
-func (v *Gone) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	return stanza.MarshalXMLTo(e, v)
-}
-
-// UnmarshalXML implements encoding/xml.Unmarshaler.
-func (v *Gone) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	return stanza.UnmarshalXMLFrom(d, start, v)
-}
-
-// EncodeElement appends v to e as an element named {space}local.
-func (v *Gone) EncodeElement(e *stanza.Encoder, space, local string) {
-	e.Start(space, local)
-	v.encodeContent(e)
-}
-
-// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
-func (v *Gone) encodeContent(e *stanza.Encoder) {
-	e.End()
-}
-
-// ElementName returns the name of the <inactive/> element.
-func (*Inactive) ElementName() stanza.Name {
-	return stanza.Name{
-		Local: "inactive",
-		Space: NS,
-	}
-}
-
-// EncodeXMPP appends v to e.
-func (v *Inactive) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "inactive")
-	v.encodeContent(e)
-}
-
-// MarshalXML implements encoding/xml.Marshaler.
-func (v *Inactive) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	return stanza.MarshalXMLTo(e, v)
-}
-
-// UnmarshalXML implements encoding/xml.Unmarshaler.
-func (v *Inactive) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	return stanza.UnmarshalXMLFrom(d, start, v)
-}
-
-// EncodeElement appends v to e as an element named {space}local.
-func (v *Inactive) EncodeElement(e *stanza.Encoder, space, local string) {
-	e.Start(space, local)
-	v.encodeContent(e)
-}
-
-// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
-func (v *Inactive) encodeContent(e *stanza.Encoder) {
-	e.End()
-}
-
-// ElementName returns the name of the <paused/> element.
-func (*Paused) ElementName() stanza.Name {
-	return stanza.Name{
-		Local: "paused",
-		Space: NS,
-	}
-}
-
-// EncodeXMPP appends v to e.
-func (v *Paused) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "paused")
-	v.encodeContent(e)
-}
-
-// MarshalXML implements encoding/xml.Marshaler.
-func (v *Paused) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	return stanza.MarshalXMLTo(e, v)
-}
-
-// UnmarshalXML implements encoding/xml.Unmarshaler.
-func (v *Paused) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	return stanza.UnmarshalXMLFrom(d, start, v)
-}
-
-// EncodeElement appends v to e as an element named {space}local.
-func (v *Paused) EncodeElement(e *stanza.Encoder, space, local string) {
-	e.Start(space, local)
-	v.encodeContent(e)
-}
-
-// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
-func (v *Paused) encodeContent(e *stanza.Encoder) {
 	e.End()
 }

@@ -8,40 +8,37 @@
 // Importing the package registers its elements with the stanza runtime, so that stanza.DecodeElement decodes them into these typed values.
 package chatstates
 
+import "github.com/protoxmpp/protoxmpp/stanza"
+
 // NS is the XML namespace of this package.
 const NS = "http://jabber.org/protocol/chatstates"
 
-// Active is the <active/> element of http://jabber.org/protocol/chatstates (schemas/xep-0085-chatstates.xsd, line 19).
-//
-// The user is actively participating in the chat session (XEP-0085 section 2).
-//
-// The element has no attributes and no content: the type is an empty struct.
-type Active struct{}
+// StateValue is an enumerated value.
+type StateValue string
 
-// Composing is the <composing/> element of http://jabber.org/protocol/chatstates (schemas/xep-0085-chatstates.xsd, line 24).
-//
-// The user is composing a message (XEP-0085 section 2).
-//
-// The element has no attributes and no content: the type is an empty struct.
-type Composing struct{}
+// Values of StateValue.
+const (
+	// Active: The user is actively participating in the chat session (XEP-0085 section 2).
+	Active StateValue = "active"
+	// Composing: The user is composing a message (XEP-0085 section 2).
+	Composing StateValue = "composing"
+	// Paused: The user had been composing but has now stopped (XEP-0085 section 2).
+	Paused StateValue = "paused"
+	// Inactive: The user has not been actively participating in the chat session (XEP-0085 section 2).
+	Inactive StateValue = "inactive"
+	// Gone: The user has effectively ended their participation in the chat session (XEP-0085 section 2).
+	Gone StateValue = "gone"
+)
 
-// Gone is the <gone/> element of http://jabber.org/protocol/chatstates (schemas/xep-0085-chatstates.xsd, line 39).
+// State is any of the elements <active/>, <composing/>, <paused/>, <inactive/>, <gone/> of http://jabber.org/protocol/chatstates (schemas/xep-0085-chatstates.xsd, line 20).
 //
-// The user has effectively ended their participation in the chat session (XEP-0085 section 2).
-//
-// The element has no attributes and no content: the type is an empty struct.
-type Gone struct{}
-
-// Inactive is the <inactive/> element of http://jabber.org/protocol/chatstates (schemas/xep-0085-chatstates.xsd, line 34).
-//
-// The user has not been actively participating in the chat session (XEP-0085 section 2).
-//
-// The element has no attributes and no content: the type is an empty struct.
-type Inactive struct{}
-
-// Paused is the <paused/> element of http://jabber.org/protocol/chatstates (schemas/xep-0085-chatstates.xsd, line 29).
-//
-// The user had been composing but has now stopped (XEP-0085 section 2).
-//
-// The element has no attributes and no content: the type is an empty struct.
-type Paused struct{}
+// Chat State Notifications: a chat partner's participation in the
+// conversation, at most one per message (XEP-0085).
+type State struct {
+	// Value is the element this value is: one of the StateValue constants, for <active/>, <composing/>, <paused/>, <inactive/>, <gone/>.
+	Value StateValue
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
+	AnyAttrs []stanza.Attr
+	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
+	XMLExtra []stanza.Element
+}

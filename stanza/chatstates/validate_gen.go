@@ -5,16 +5,17 @@ package chatstates
 import "github.com/protoxmpp/protoxmpp/stanza"
 
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
-func (v *Active) ValidateXMPP(c *stanza.Checker) {}
-
-// ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
-func (v *Composing) ValidateXMPP(c *stanza.Checker) {}
-
-// ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
-func (v *Gone) ValidateXMPP(c *stanza.Checker) {}
-
-// ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
-func (v *Inactive) ValidateXMPP(c *stanza.Checker) {}
-
-// ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
-func (v *Paused) ValidateXMPP(c *stanza.Checker) {}
+func (v *State) ValidateXMPP(c *stanza.Checker) {
+	switch string(v.Value) {
+	case "active", "composing", "paused", "inactive", "gone":
+	default:
+		c.NotOneOf("", "", string(v.Value), "active, composing, paused, inactive, gone")
+	}
+	for _, a := range v.AnyAttrs {
+		if a.Name.Space != "" {
+			continue
+		}
+		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
+	}
+	c.Extra(v.XMLExtra)
+}
