@@ -298,8 +298,9 @@ func (g *gen) wildcardAdmits(st *ir.Struct, fl *ir.Field) jen.Code {
 		return nil
 	}
 	space := jen.Id("n").Dot("Space")
+	tns := g.spaceExpr(fl.WildcardNS, st.Pkg)
 	if len(ns) == 1 && ns[0] == "##other" {
-		return jen.Add(space).Op("!=").Add(g.nsOf(st)).Op("&&").Add(space.Clone()).Op("!=").Lit("")
+		return jen.Add(space).Op("!=").Add(tns).Op("&&").Add(space.Clone()).Op("!=").Lit("")
 	}
 	var cond *jen.Statement
 	for _, u := range ns {
@@ -308,7 +309,7 @@ func (g *gen) wildcardAdmits(st *ir.Struct, fl *ir.Field) jen.Code {
 		case "##local":
 			c = jen.Add(space.Clone()).Op("==").Lit("")
 		case "##targetNamespace":
-			c = jen.Add(space.Clone()).Op("==").Add(g.nsOf(st))
+			c = jen.Add(space.Clone()).Op("==").Add(tns)
 		case "##any", "##other":
 			return nil // not valid in a list; take everything
 		default:

@@ -89,7 +89,7 @@ func (g *gen) validateBody(b *jen.Group, st *ir.Struct) {
 				notSet = notSet.Else().Block(missing...)
 			}
 			var whenSet []jen.Code
-			if a.Type.Facets != nil {
+			if a.Type.Facets != nil || narrowInteger(a.Type) {
 				whenSet = append(whenSet, jen.Id("c").Dot("Lexical").Call(space, jen.Lit(local), jen.Lit(xsdName(a.Type)), g.stringOf(a.Type, val), g.facetsExpr(a.Type)))
 			}
 			if a.Fixed != nil {
@@ -263,7 +263,7 @@ func (g *gen) checkValue(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
 	if !needsParse(s) {
 		return g.checkString(s, space, local, jen.String().Call(val))
 	}
-	if s.Facets == nil {
+	if s.Facets == nil && !narrowInteger(s) {
 		return nil
 	}
 	return []jen.Code{jen.Id("c").Dot("Lexical").Call(space, local, jen.Lit(xsdName(s)), g.stringOf(s, val), g.facetsExpr(s))}
@@ -328,4 +328,18 @@ func (g *gen) facetsExpr(s *ir.Scalar) jen.Code {
 	}
 	g.facetDecls = append(g.facetDecls, jen.Var().Id(name).Op("=").Op("&").Add(rt("Facets")).Values(d))
 	return jen.Id(name)
+}
+
+// narrowInteger reports an integer type narrower than its Go type
+// (positiveInteger in a uint64): its value is checked against the
+// built-in's range.
+func narrowInteger(s *ir.Scalar) bool {
+	if s.Kind != ir.KInt && s.Kind != ir.KUint {
+		return false
+	}
+	switch s.XSD {
+	case "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte":
+		return false
+	}
+	return true
 }

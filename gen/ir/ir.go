@@ -167,6 +167,9 @@ type Field struct {
 	// Wildcard is the namespace constraint of an AnyField ("##any",
 	// "##other", or a list of URIs, ##local and ##targetNamespace).
 	Wildcard string
+	// WildcardNS is the target namespace of the schema document holding
+	// the wildcard, against which ##other and ##targetNamespace resolve.
+	WildcardNS string
 	// Choice lists the alternatives of a ChoiceField, whose Scalar is the
 	// enumerated type of their local names (all in the namespace of
 	// Name.Space); TextName is the string field holding the text of an
@@ -530,11 +533,11 @@ func (b *builder) particles(st *Struct, m members, p *xsd.Particle, optional, re
 			}
 		}
 		doc := "Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise."
-		ns := "##any"
+		ns, tns := "##any", st.Pkg.Namespace
 		if p.Wildcard != nil && p.Wildcard.Namespace != "" {
-			ns = p.Wildcard.Namespace
+			ns, tns = p.Wildcard.Namespace, p.Wildcard.TargetNamespace
 		}
-		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: doc, Wildcard: ns, Max: xsd.Unbounded})
+		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: doc, Wildcard: ns, WildcardNS: tns, Max: xsd.Unbounded})
 	case xsd.ElementParticle:
 		b.elementField(st, m, p.Element, opt, rep)
 		f := st.Fields[len(st.Fields)-1]

@@ -737,7 +737,7 @@ again:
 					continue
 				}
 			}
-			if n.Space != NS && n.Space != "" {
+			if n.Space != "urn:ietf:params:xml:ns:xmpp-stanzas" && n.Space != "" {
 				var old stanza.Element
 				if k := len(v.Any); k < cap(v.Any) {
 					old = v.Any[:k+1][k]

@@ -53,7 +53,7 @@ func (v *Enable) ValidateXMPP(c *stanza.Checker) {
 				c.Lexical("", "max", "positiveInteger", lex, nil)
 			}
 		} else {
-			_ = lex
+			c.Lexical("", "max", "positiveInteger", stanza.FormatUint(uint64(*v.Max)), nil)
 		}
 	}
 	for _, a := range v.AnyAttrs {
@@ -92,7 +92,7 @@ func (v *Enabled) ValidateXMPP(c *stanza.Checker) {
 				c.Lexical("", "max", "positiveInteger", lex, nil)
 			}
 		} else {
-			_ = lex
+			c.Lexical("", "max", "positiveInteger", stanza.FormatUint(uint64(*v.Max)), nil)
 		}
 	}
 	{

@@ -785,7 +785,7 @@ again:
 					continue
 				}
 			}
-			if n.Space != NS && n.Space != "" {
+			if n.Space != "urn:ietf:params:xml:ns:xmpp-streams" && n.Space != "" {
 				var old stanza.Element
 				if k := len(v.Any); k < cap(v.Any) {
 					old = v.Any[:k+1][k]
