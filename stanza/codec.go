@@ -1,6 +1,7 @@
 package stanza
 
 import (
+	"errors"
 	"encoding/base64"
 	"encoding/hex"
 	"strconv"
@@ -228,11 +229,15 @@ func ParseUint(s string, bits int) (uint64, error) {
 // ParseFloat parses an xs:float or xs:double (INF, -INF and NaN included).
 func ParseFloat(s string, bits int) (float64, error) {
 	t := strings.TrimSpace(s)
-	switch t {
-	case "INF":
+	switch {
+	case t == "INF" || t == "+INF":
 		t = "+Inf"
-	case "-INF":
+	case t == "-INF":
 		t = "-Inf"
+	case t == "NaN":
+	case !isFloat(t):
+		// Go's own forms (inf, 0x1p-2, 1_000) are not XSD's.
+		return 0, valueError("number", s)
 	}
 	v, err := strconv.ParseFloat(t, bits)
 	if err != nil {
@@ -364,11 +369,55 @@ func (e *Encoder) textDigits(digits []byte) {
 	e.buf = append(e.buf, digits...)
 }
 
+// ErrNonCanonical is matched by the error of NonCanonical.
+var ErrNonCanonical = errors.New("value not in canonical form")
+
+// LexicalError is the error of NonCanonical: a valid value written in
+// another form than the one its type writes.
+type LexicalError struct {
+	// Value is the lexical form received.
+	Value string
+}
+
+func (e *LexicalError) Error() string {
+	return "value " + strconv.Quote(e.Value) + " is not in canonical form"
+}
+
+// Unwrap returns ErrNonCanonical.
+func (e *LexicalError) Unwrap() error { return ErrNonCanonical }
+
 // NonCanonical reports a valid value written in another form than the one
-// its type writes ('1' for true, '+7' or '007' for 7): generated decoders
-// keep such an element raw, in place, so that it re-encodes as it came.
-func NonCanonical(s string) error {
-	return Errorf(ErrInvalidValue, "value "+strconv.Quote(s)+" is not in canonical form")
+// its type writes ('1' for true, '+7' or '007' for 7). Generated decoders
+// keep such an element as it came, in place (XMLExtra), beside the typed
+// field that holds its value, and write it instead of the field while the
+// field keeps that value; validation does not report it, as the value is
+// valid.
+func NonCanonical(s string) error { return &LexicalError{Value: s} }
+
+// KeptText returns the lexical form of the element x when it is a copy
+// kept by a generated decoder because its valid value was not in canonical
+// form (see NonCanonical), with the name n.
+func KeptText(x Element, n Name) (string, bool) {
+	r, ok := x.(*RawElement)
+	if !ok || r.Name != n {
+		return "", false
+	}
+	var le *LexicalError
+	if !errors.As(r.Err, &le) {
+		return "", false
+	}
+	return le.Value, true
+}
+
+// KeptChild returns the lexical form of the first copy in extra (a
+// generated type's XMLExtra) kept for the child element n, as KeptText.
+func KeptChild(extra []Element, n Name) (string, bool) {
+	for _, x := range extra {
+		if s, ok := KeptText(x, n); ok {
+			return s, true
+		}
+	}
+	return "", false
 }
 
 // KeptAttr returns the value of the attribute {space}local in attrs (a

@@ -11,12 +11,21 @@ import (
 
 // CheckLexical returns why value is not in the lexical space of the XSD
 // built-in type xsd ("dateTime", "unsignedInt", "language", ...), "" when
-// it is. Types whose lexical space is every string (string, anyURI and the
+// it is; "list of T" checks each item of a list of T. Types whose lexical
+// space is every string (string, anyURI and the
 // types it does not know) always pass. Values of types other than string,
 // normalizedString and token are checked after collapsing whitespace, as
 // XSD's whiteSpace facet prescribes.
 func CheckLexical(xsd, value string) string {
 	bad := func(what string) string { return quote(value) + " is not a valid xs:" + what }
+	if item, ok := strings.CutPrefix(xsd, "list of "); ok {
+		for _, f := range strings.Fields(value) {
+			if CheckLexical(item, f) != "" {
+				return quote(value) + " is not a valid list of xs:" + item
+			}
+		}
+		return ""
+	}
 	switch xsd {
 	case "", "string", "anySimpleType", "anyType", "anyURI", "list":
 		return ""

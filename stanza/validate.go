@@ -167,7 +167,7 @@ func (c *Checker) Element(el Element) {
 	}
 	switch x := el.(type) {
 	case *RawElement:
-		if x.Err != nil {
+		if x.Err != nil && !errors.Is(x.Err, ErrNonCanonical) {
 			c.ReportChild(x.Name.Local, 0, "does not fit its type: "+errText(x.Err))
 		}
 		return
@@ -198,6 +198,9 @@ func (c *Checker) Extra(els []Element) {
 				c.Report("unexpected text " + quote(x.Value))
 			}
 		case *RawElement:
+			if errors.Is(x.Err, ErrNonCanonical) {
+				continue // a valid value, kept in the form it came in
+			}
 			if x.Err != nil {
 				c.ReportChild(x.Name.Local, 0, "does not fit its type: "+errText(x.Err))
 				continue

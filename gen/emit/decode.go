@@ -58,12 +58,20 @@ func (g *gen) valueFrom(s *ir.Scalar, src jen.Code, assign func(val jen.Code) []
 			return assign(et.Clone().Call(val))
 		}, onErr)
 	case ir.KList:
+		// The items are parsed in a function of their own, so that a bad
+		// one fails the whole list (onErr may break or continue a loop of
+		// the caller's, which the loop over items would capture).
 		inner := g.valueFrom(s.Elem, jen.Id("it"), func(val jen.Code) []jen.Code {
 			return []jen.Code{jen.Id("list").Op("=").Append(jen.Id("list"), val)}
-		}, onErr)
-		return append([]jen.Code{
+		}, func(err jen.Code) jen.Code { return jen.Return(jen.Nil(), err) })
+		parse := jen.Func().Params().Params(g.scalarType(s), jen.Error()).Block(
 			jen.Var().Id("list").Add(g.scalarType(s)),
 			jen.For(jen.List(jen.Id("_"), jen.Id("it")).Op(":=").Range().Add(rt(rtSplitList).Call(src))).Block(inner...),
+			jen.Return(jen.Id("list"), jen.Nil()),
+		).Call()
+		return append([]jen.Code{
+			jen.List(jen.Id("list"), jen.Id("err")).Op(":=").Add(parse),
+			jen.If(jen.Id("err").Op("!=").Nil()).Block(onErr(jen.Id("err"))),
 		}, assign(jen.Id("list"))...)
 	}
 	return assign(src)
@@ -449,19 +457,31 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 		cb.If(jen.Id("err").Op("!=").Nil()).Add(fallback(jen.Id("err")))
 		for _, c := range g.valueFrom(fl.Scalar, jen.Id("s"), func(val jen.Code) []jen.Code {
 			var out []jen.Code
-			if needsParse(fl.Scalar) {
-				// Kept raw rather than rewritten in the canonical form.
-				out = append(out, jen.If(g.canonicalCheck(fl.Scalar, val, jen.Id("s"))).Add(fallback(rt("NonCanonical").Call(jen.Id("s")))))
-			}
 			switch {
 			case fl.Repeated:
+				if needsParse(fl.Scalar) {
+					// Kept raw rather than rewritten in the canonical form.
+					out = append(out, jen.If(g.canonicalCheck(fl.Scalar, val, jen.Id("s"))).Add(fallback(rt("NonCanonical").Call(jen.Id("s")))))
+				}
 				return append(out, target.Clone().Op("=").Append(target.Clone(), val))
 			case fl.Pointer:
-				return append(out,
+				out = append(out,
 					jen.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").New(g.scalarType(fl.Scalar))),
 					jen.Op("*").Id(keep).Op("=").Add(val),
 					target.Clone().Op("=").Id(keep),
 				)
+				if needsParse(fl.Scalar) {
+					// A valid value in another form than the canonical one:
+					// the field has the value, and the element is kept as
+					// it came, in place, to be written instead of the field
+					// while it stands for the field's value.
+					keepCopy := fallback(rt("NonCanonical").Call(jen.Id("s")))
+					if single {
+						keepCopy = jen.Block(jen.Id("seen").Op("|=").Add(bit), keepCopy)
+					}
+					out = append(out, jen.If(g.canonicalCheck(fl.Scalar, val, jen.Id("s"))).Add(keepCopy))
+				}
+				return out
 			}
 			return append(out, target.Clone().Op("=").Add(val))
 		}, func(err jen.Code) jen.Code { return fallback(err) }) {

@@ -57,6 +57,20 @@ func (g *gen) encoders(f *jen.File) {
 		).BlockFunc(func(b *jen.Group) {
 			g.encodeBody(b, st)
 		})
+		if kept := keptScalars(st); len(kept) > 0 {
+			f.Line()
+			f.Comment("staleCopy reports a child kept in XMLExtra in a non-canonical form whose field no longer has its value: the field is written instead.")
+			f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("staleCopy").Params(jen.Id("x").Add(rt(rtElement))).Bool().BlockFunc(func(b *jen.Group) {
+				for _, fl := range kept {
+					field := jen.Id("v").Dot(fl.GoName)
+					name := rt(rtName).Values(jen.Dict{jen.Id("Space"): g.spaceExpr(fl.Name.Space, st.Pkg), jen.Id("Local"): jen.Lit(fl.Name.Local)})
+					b.If(jen.List(jen.Id("lex"), jen.Id("ok")).Op(":=").Add(rt("KeptText")).Call(jen.Id("x"), name), jen.Id("ok")).Block(
+						jen.Return(field.Clone().Op("==").Nil().Op("||").Op("!").Add(g.sameValue(fl.Scalar, jen.Id("lex"), jen.Op("*").Add(field.Clone())))),
+					)
+				}
+				b.Return(jen.False())
+			})
+		}
 	}
 }
 
@@ -329,6 +343,9 @@ func (g *gen) encodeOne(st *ir.Struct, fl *ir.Field, i jen.Code, bounded bool) [
 		switch fl.Kind {
 		case ir.AnyField, ir.RawField:
 			cond = append(cond, jen.Add(elem.Clone()).Op("!=").Nil())
+			if fl.GoName == st.ExtraName && len(keptScalars(st)) > 0 {
+				cond = append(cond, jen.Op("!").Id("v").Dot("staleCopy").Call(elem.Clone()))
+			}
 			body = []jen.Code{elem.Clone().Dot("EncodeXMPP").Call(jen.Id("e"))}
 		case ir.StructField:
 			body = g.encodeChild(fl, elem.Clone(), g.spaceExpr(fl.Name.Space, st.Pkg))
@@ -373,6 +390,17 @@ func (g *gen) encodeSingle(st *ir.Struct, fl *ir.Field) jen.Code {
 		return jen.Block(call...)
 	case ir.ScalarField:
 		write := func(val jen.Code) []jen.Code { return g.writeElement(fl, space, val) }
+		if fl.Pointer && needsParse(fl.Scalar) && st.ExtraName != "" {
+			// A copy kept in XMLExtra in a non-canonical form is written
+			// in its place instead, while it stands for the value.
+			name := rt(rtName).Values(jen.Dict{jen.Id("Space"): space, jen.Id("Local"): jen.Lit(fl.Name.Local)})
+			return jen.If(v.Clone().Op("!=").Nil()).Block(
+				jen.If(
+					jen.List(jen.Id("lex"), jen.Id("ok")).Op(":=").Add(rt("KeptChild")).Call(jen.Id("v").Dot(st.ExtraName), name),
+					jen.Op("!").Id("ok").Op("||").Op("!").Add(g.sameValue(fl.Scalar, jen.Id("lex"), jen.Op("*").Add(v.Clone()))),
+				).Block(write(jen.Op("*").Add(v.Clone()))...),
+			)
+		}
 		if fl.Pointer {
 			return jen.If(v.Clone().Op("!=").Nil()).Block(write(jen.Op("*").Add(v.Clone()))...)
 		}
@@ -405,4 +433,19 @@ func (g *gen) sameValue(s *ir.Scalar, lex, val jen.Code) jen.Code {
 			f.Add(c)
 		}
 	}).Call()
+}
+
+// keptScalars lists the single simple-typed children of st that a decoder
+// may keep in XMLExtra in a non-canonical form beside their field.
+func keptScalars(st *ir.Struct) []*ir.Field {
+	if st.ExtraName == "" {
+		return nil
+	}
+	var out []*ir.Field
+	for _, fl := range st.Fields {
+		if fl.Kind == ir.ScalarField && fl.Pointer && needsParse(fl.Scalar) {
+			out = append(out, fl)
+		}
+	}
+	return out
 }

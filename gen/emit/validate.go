@@ -88,10 +88,7 @@ func (g *gen) validateBody(b *jen.Group, st *ir.Struct) {
 			if len(missing) > 0 {
 				notSet = notSet.Else().Block(missing...)
 			}
-			var whenSet []jen.Code
-			if a.Type.Facets != nil || narrowInteger(a.Type) {
-				whenSet = append(whenSet, jen.Id("c").Dot("Lexical").Call(space, jen.Lit(local), jen.Lit(xsdName(a.Type)), g.stringOf(a.Type, val), g.facetsExpr(a.Type)))
-			}
+			whenSet := g.checkValue(a.Type, space, jen.Lit(local), val)
 			if a.Fixed != nil {
 				whenSet = append(whenSet, jen.If(jen.Add(g.stringOf(a.Type, val)).Op("!=").Lit(*a.Fixed)).Block(
 					jen.Id("c").Dot("ReportAttr").Call(space, jen.Lit(local), jen.Lit(fmt.Sprintf("value differs from the fixed value %q", *a.Fixed))),
@@ -263,6 +260,20 @@ func (g *gen) checkValue(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
 	if !needsParse(s) {
 		return g.checkString(s, space, local, jen.String().Call(val))
 	}
+	if s.Kind == ir.KEnum {
+		// An enumeration of numbers (or other parsed values): compared
+		// in the canonical form.
+		var vals []jen.Code
+		var names []string
+		for _, v := range s.Enum.Values {
+			vals = append(vals, jen.Lit(v.Value))
+			names = append(names, v.Value)
+		}
+		return []jen.Code{jen.Switch(g.stringOf(s, val)).Block(
+			jen.Case(vals...),
+			jen.Default().Block(jen.Id("c").Dot("NotOneOf").Call(space, local, g.stringOf(s, val), jen.Lit(strings.Join(names, ", ")))),
+		)}
+	}
 	if s.Facets == nil && !narrowInteger(s) {
 		return nil
 	}
@@ -270,8 +281,11 @@ func (g *gen) checkValue(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
 }
 
 func xsdName(s *ir.Scalar) string {
-	if s.Kind == ir.KEnum {
+	switch s.Kind {
+	case ir.KEnum:
 		return xsdName(s.Enum.Base)
+	case ir.KList:
+		return "list of " + xsdName(s.Elem)
 	}
 	return s.XSD
 }

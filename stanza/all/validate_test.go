@@ -9,6 +9,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/internal/xmltest"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/chatstates"
+	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 )
 
 // TestValidateViolations seeds one violation of each kind into otherwise
@@ -158,4 +159,36 @@ func TestValidateServerCaptures(t *testing.T) {
 		t.Errorf("only %d server captures in the corpus", n)
 	}
 	t.Logf("%d server captures validate", n)
+}
+
+// TestNonCanonicalChild: a child holding a valid value in a non-canonical
+// form gives its field the value, re-encodes as it came, is valid, and
+// gives way to the field once the field changes.
+func TestNonCanonicalChild(t *testing.T) {
+	const in = `<presence xmlns='jabber:client'><show>away</show><priority>+05</priority><status>out</status></presence>`
+	el, err := stanza.DecodeString(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := el.(*jabberclient.Presence)
+	if p.Priority == nil || *p.Priority != 5 {
+		t.Fatalf("priority %v, want 5", p.Priority)
+	}
+	if err := stanza.Validate(p); err != nil {
+		t.Errorf("Validate = %v", err)
+	}
+	out, err := stanza.Marshal(p)
+	if err != nil || string(out) != in {
+		t.Errorf("re-encoded %s (%v), want %s", out, err, in)
+	}
+	*p.Priority = 7
+	out, _ = stanza.Marshal(p)
+	if s := string(out); strings.Count(s, "<priority>") != 1 || !strings.Contains(s, "<priority>7</priority>") || strings.Contains(s, "+05") {
+		t.Errorf("after the change %s, want one <priority>7</priority>", out)
+	}
+	p.Priority = nil
+	out, _ = stanza.Marshal(p)
+	if want := `<presence xmlns='jabber:client'><show>away</show><status>out</status></presence>`; string(out) != want {
+		t.Errorf("after removing it %s, want %s", out, want)
+	}
 }

@@ -1283,20 +1283,23 @@ again:
 							continue
 						}
 					}
-					if stanza.FormatInt(int64(int8(x))) != s {
-						r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-						if ferr != nil {
-							return stanza.WrapElement(ferr, "priority")
-						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
-						continue
-					}
 					if keepPriority == nil {
 						keepPriority = new(int8)
 					}
 					*keepPriority = int8(x)
 					v.Priority = keepPriority
+					if stanza.FormatInt(int64(int8(x))) != s {
+						seen |= uint64(0x4)
+						{
+							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
+							if ferr != nil {
+								return stanza.WrapElement(ferr, "priority")
+							}
+							v.XMLExtra = append(v.XMLExtra, r)
+							ord.Add(5)
+							continue
+						}
+					}
 					seen |= uint64(0x4)
 					ord.Add(2)
 					continue

@@ -646,9 +646,20 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 			v.Status[i].encodeContent(e)
 		}
 		if v.Priority != nil {
-			e.StartTrusted(NS, "priority")
-			e.TextInt(int64(*v.Priority))
-			e.End()
+			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
+				Local: "priority",
+				Space: NS,
+			}); !ok || !func() bool {
+				x, err := stanza.ParseInt(lex, 8)
+				if err != nil {
+					return false
+				}
+				return int8(x) == *v.Priority
+			}() {
+				e.StartTrusted(NS, "priority")
+				e.TextInt(int64(*v.Priority))
+				e.End()
+			}
 		}
 		for i := range v.Any {
 			if v.Any[i] != nil {
@@ -660,7 +671,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 			v.Error.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
-			if v.XMLExtra[i] != nil {
+			if v.XMLExtra[i] != nil && !v.staleCopy(v.XMLExtra[i]) {
 				v.XMLExtra[i].EncodeXMPP(e)
 			}
 		}
@@ -685,9 +696,20 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 				}
 			case 2:
 				if v.Priority != nil {
-					e.StartTrusted(NS, "priority")
-					e.TextInt(int64(*v.Priority))
-					e.End()
+					if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
+						Local: "priority",
+						Space: NS,
+					}); !ok || !func() bool {
+						x, err := stanza.ParseInt(lex, 8)
+						if err != nil {
+							return false
+						}
+						return int8(x) == *v.Priority
+					}() {
+						e.StartTrusted(NS, "priority")
+						e.TextInt(int64(*v.Priority))
+						e.End()
+					}
 				}
 			case 3:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -699,7 +721,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 					v.Error.encodeContent(e)
 				}
 			case 5:
-				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil && !v.staleCopy(v.XMLExtra[n[r.Slot]]) {
 					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
 			}
@@ -717,9 +739,20 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 	}
 	if n[2] == 0 {
 		if v.Priority != nil {
-			e.StartTrusted(NS, "priority")
-			e.TextInt(int64(*v.Priority))
-			e.End()
+			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
+				Local: "priority",
+				Space: NS,
+			}); !ok || !func() bool {
+				x, err := stanza.ParseInt(lex, 8)
+				if err != nil {
+					return false
+				}
+				return int8(x) == *v.Priority
+			}() {
+				e.StartTrusted(NS, "priority")
+				e.TextInt(int64(*v.Priority))
+				e.End()
+			}
 		}
 	}
 	for i := n[3]; i < len(v.Any); i++ {
@@ -734,11 +767,28 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[5]; i < len(v.XMLExtra); i++ {
-		if v.XMLExtra[i] != nil {
+		if v.XMLExtra[i] != nil && !v.staleCopy(v.XMLExtra[i]) {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
 	e.End()
+}
+
+// staleCopy reports a child kept in XMLExtra in a non-canonical form whose field no longer has its value: the field is written instead.
+func (v *Presence) staleCopy(x stanza.Element) bool {
+	if lex, ok := stanza.KeptText(x, stanza.Name{
+		Local: "priority",
+		Space: NS,
+	}); ok {
+		return v.Priority == nil || !func() bool {
+			x, err := stanza.ParseInt(lex, 8)
+			if err != nil {
+				return false
+			}
+			return int8(x) == *v.Priority
+		}()
+	}
+	return false
 }
 
 // ElementName returns the name of the <priority/> element.
