@@ -227,6 +227,43 @@ func (g *gen) validateBody(b *jen.Group, st *ir.Struct) {
 		}
 		b.If(field.Clone().Op("!=").Nil()).Block(enter...).Add(missing)
 	}
+	for _, alts := range st.RequiredChoices {
+		var absent *jen.Statement
+		var names []string
+		for _, fl := range alts {
+			var a *jen.Statement
+			f := jen.Id("v").Dot(fl.GoName)
+			switch {
+			case fl.Kind == ir.FlagField:
+				a = jen.Op("!").Add(f)
+			case fl.Repeated || fl.Kind == ir.AnyField:
+				a = jen.Len(f).Op("==").Lit(0)
+			case fl.Kind == ir.ChoiceField:
+				a = f.Op("==").Lit("")
+			case fl.Pointer || fl.Kind == ir.RawField:
+				a = f.Op("==").Nil()
+			default:
+				a = nil
+			}
+			if a == nil {
+				absent = nil
+				break
+			}
+			if fl.Kind == ir.AnyField {
+				names = append(names, "any element")
+			} else {
+				names = append(names, "<"+fl.Name.Local+"/>")
+			}
+			if absent == nil {
+				absent = a
+			} else {
+				absent = absent.Op("&&").Add(a)
+			}
+		}
+		if absent != nil && len(names) == len(alts) {
+			b.If(absent).Block(jen.Id("c").Dot("Report").Call(jen.Lit("required child missing: one of " + strings.Join(names, ", "))))
+		}
+	}
 	if st.ExtraName != "" {
 		b.Id("c").Dot("Extra").Call(jen.Id("v").Dot(st.ExtraName))
 	}

@@ -58,6 +58,9 @@ type Struct struct {
 	// marked protoxmpp:enum: its Value field, of this enumerated type, is
 	// the name of the element decoded or to encode.
 	ElementEnum *Enum
+	// RequiredChoices are the fields of the alternatives of each choice
+	// that must be present: validation reports when none is.
+	RequiredChoices [][]*Field
 	// OpenAttrs is set when the schema admits any attribute
 	// (xs:anyAttribute); validation then reports no unknown attribute.
 	OpenAttrs bool
@@ -523,8 +526,13 @@ func (b *builder) particles(st *Struct, m members, p *xsd.Particle, optional, re
 		if p.Enum != "" && b.enumChoice(st, m, p, opt, rep) {
 			return
 		}
+		n := len(st.Fields)
 		for _, c := range p.Children {
 			b.particles(st, m, c, true, rep)
+		}
+		if !opt && !rep && len(st.Fields) > n+1 {
+			// One of them must be there: validation checks it.
+			st.RequiredChoices = append(st.RequiredChoices, append([]*Field(nil), st.Fields[n:]...))
 		}
 	case xsd.AnyParticle:
 		for _, f := range st.Fields {
