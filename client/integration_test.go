@@ -47,7 +47,24 @@ func account(t *testing.T, s *servertest.Server, user string) jid.JID {
 }
 
 // login opens a session for j on s over STARTTLS, closed with the test.
+// Everything the server sends it must validate against our schemas: a
+// violation fails the test (what real servers send is the check of the
+// validation step).
 func login(t *testing.T, s *servertest.Server, j jid.JID, opts client.Options) *client.Client {
+	t.Helper()
+	c := loginUnchecked(t, s, j, opts)
+	c.HandleElement(func(el stanza.Element) {
+		if err := stanza.Validate(el); err != nil {
+			out, _ := stanza.Marshal(el)
+			t.Errorf("%s sent %s: %v", s.Kind, out, err)
+		}
+	})
+	return c
+}
+
+// loginUnchecked is login for a session that receives invalid stanzas on
+// purpose.
+func loginUnchecked(t *testing.T, s *servertest.Server, j jid.JID, opts client.Options) *client.Client {
 	t.Helper()
 	if opts.Server == "" {
 		opts.Server = s.C2SAddr
@@ -860,7 +877,7 @@ func testIntegrationBadRequest(t *testing.T, kind servertest.Kind) {
 	s := servertest.Start(t, kind, servertest.Options{})
 	aliceJID, bobJID := account(t, s, "alice"), account(t, s, "bob")
 	ctx := integrationCtx(t)
-	alice := login(t, s, aliceJID, client.Options{})
+	alice := loginUnchecked(t, s, aliceJID, client.Options{})
 	bob := login(t, s, bobJID, client.Options{SkipSendValidation: true})
 	strict := login(t, s, bobJID, client.Options{Resource: "strict"})
 

@@ -302,8 +302,14 @@ func (g *gen) checkValue(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
 		// in the canonical form.
 		var vals []jen.Code
 		var names []string
+		seen := map[string]bool{}
 		for _, v := range s.Enum.Values {
-			vals = append(vals, jen.Lit(v.Value))
+			// Compared by value: '012' and '+3' stand for 12 and 3.
+			c := canonicalLiteral(s.Enum.Base, v.Value)
+			if !seen[c] {
+				seen[c] = true
+				vals = append(vals, jen.Lit(c))
+			}
 			names = append(names, v.Value)
 		}
 		return []jen.Code{jen.Switch(g.stringOf(s, val)).Block(
@@ -393,4 +399,28 @@ func narrowInteger(s *ir.Scalar) bool {
 		return false
 	}
 	return true
+}
+
+// canonicalLiteral returns the canonical form of the lexical value v of
+// the scalar s (an enumeration facet), as the runtime formats the value.
+func canonicalLiteral(s *ir.Scalar, v string) string {
+	t := strings.TrimSpace(v)
+	switch s.Kind {
+	case ir.KInt:
+		if x, err := strconv.ParseInt(strings.TrimPrefix(t, "+"), 10, 64); err == nil {
+			return strconv.FormatInt(x, 10)
+		}
+	case ir.KUint:
+		if x, err := strconv.ParseUint(strings.TrimPrefix(t, "+"), 10, 64); err == nil {
+			return strconv.FormatUint(x, 10)
+		}
+	case ir.KBool:
+		switch t {
+		case "1", "true":
+			return "true"
+		case "0", "false":
+			return "false"
+		}
+	}
+	return v
 }
