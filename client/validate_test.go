@@ -13,8 +13,8 @@ import (
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
-	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
+	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 )
 
 // lockedBuffer is a bytes.Buffer for a logger written by the client's

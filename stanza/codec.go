@@ -1,9 +1,9 @@
 package stanza
 
 import (
-	"errors"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
