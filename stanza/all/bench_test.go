@@ -285,3 +285,24 @@ func BenchmarkEncode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValidate measures the separate validation step on the decoded
+// benchmark stanzas (decoding not included), to set against decoding.
+func BenchmarkValidate(b *testing.B) {
+	for _, c := range benchCases {
+		data := readBench(b, c.file)
+		v := c.ours()
+		if err := stanza.Unmarshal(data, v); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := stanza.Validate(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
