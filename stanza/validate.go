@@ -84,8 +84,16 @@ func Validate(v Element) error {
 // Checker collects violations as generated ValidateXMPP methods walk a
 // value. The zero value is ready; Err returns the result.
 type Checker struct {
-	path []string
+	path []pathSeg
 	vs   []*Violation
+}
+
+// pathSeg is one step of a path: the index is formatted only when a
+// violation is reported, so that validating a valid value allocates
+// nothing per child.
+type pathSeg struct {
+	local string
+	index int
 }
 
 // Err returns nil or the *ValidationError of what was reported.
@@ -102,25 +110,22 @@ func (c *Checker) Violations() []*Violation { return c.vs }
 // Enter descends into the child element local; index is its 1-based
 // position among repeated siblings, 0 for a child that cannot repeat.
 func (c *Checker) Enter(local string, index int) {
-	if index > 0 {
-		local += "[" + strconv.Itoa(index) + "]"
-	}
-	c.path = append(c.path, local)
+	c.path = append(c.path, pathSeg{local, index})
 }
 
 // Leave returns from the last Enter.
 func (c *Checker) Leave() { c.path = c.path[:len(c.path)-1] }
 
 func (c *Checker) at(suffix string) string {
-	n := len(suffix)
-	for _, p := range c.path {
-		n += 1 + len(p)
-	}
 	var b strings.Builder
-	b.Grow(n)
 	for _, p := range c.path {
 		b.WriteByte('/')
-		b.WriteString(p)
+		b.WriteString(p.local)
+		if p.index > 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(p.index))
+			b.WriteByte(']')
+		}
 	}
 	b.WriteString(suffix)
 	if b.Len() == 0 {
