@@ -32,8 +32,9 @@ var ErrInvalid = errors.New("stanza: schema violation")
 // Is makes errors.Is(v, ErrInvalid) hold.
 func (v *Violation) Is(target error) bool { return target == ErrInvalid }
 
-// ValidationError is the error of Validate: every violation found, in
-// document order.
+// ValidationError is the error of Validate: every violation found, for
+// each element its attributes, then its children in the order of its
+// schema, then the content kept because the schema does not allow it.
 type ValidationError struct {
 	Violations []*Violation
 }
@@ -264,6 +265,67 @@ func (c *Checker) Lexical(space, local, xsd, value string, facets *Facets) bool 
 		c.ReportAttr(space, local, why)
 	}
 	return true
+}
+
+// Union reports at the attribute local (or the element's text when local
+// is "") a value that no member type of its xs:union accepts; each member
+// reports whether it accepts the value.
+func (c *Checker) Union(space, local, value string, members ...func(string) bool) {
+	for _, m := range members {
+		if m(value) {
+			return
+		}
+	}
+	msg := quote(value) + " is a value of none of the member types of its union"
+	if local == "" {
+		c.Report(msg)
+		return
+	}
+	c.ReportAttr(space, local, msg)
+}
+
+// CheckValue returns why value is not a value of the built-in xsd
+// restricted by facets (nil for none), "" when it is.
+func CheckValue(xsd, value string, facets *Facets) string {
+	if why := CheckLexical(xsd, value); why != "" {
+		return why
+	}
+	if facets != nil {
+		return facets.Check(value)
+	}
+	return ""
+}
+
+// InCanonical reports whether value, a valid lexical form of the numeric
+// or boolean built-in xsd, is one of canonical (canonical forms).
+func InCanonical(xsd, value string, canonical []string) bool {
+	v := collapse(value)
+	switch xsd {
+	case "boolean":
+		switch v {
+		case "1":
+			v = "true"
+		case "0":
+			v = "false"
+		}
+	default:
+		if integerInRange("integer", v) {
+			neg := strings.HasPrefix(v, "-")
+			v = strings.TrimLeft(strings.TrimLeft(v, "+-"), "0")
+			switch {
+			case v == "":
+				v = "0"
+			case neg:
+				v = "-" + v
+			}
+		}
+	}
+	for _, c := range canonical {
+		if c == v {
+			return true
+		}
+	}
+	return false
 }
 
 func quote(s string) string {

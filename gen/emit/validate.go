@@ -100,7 +100,7 @@ func (g *gen) validateBody(b *jen.Group, st *ir.Struct) {
 			ab.If(jen.Op("!").Parens(set)).Block(notSet).Else().Block(whenSet...)
 		})
 	}
-	if !st.OpenAttrs {
+	if !st.OpenLocalAttrs {
 		var known []jen.Code
 		for _, a := range st.Attrs {
 			if a.Name.Space == "" {
@@ -285,6 +285,28 @@ func (g *gen) checkString(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
 			jen.Default().Block(jen.Id("c").Dot("NotOneOf").Call(space, local, val, jen.Lit(strings.Join(names, ", ")))),
 		)}
 	}
+	if len(s.Union) > 0 {
+		var members []jen.Code
+		for _, m := range s.Union {
+			members = append(members, jen.Func().Params(jen.Id("v").String()).Bool().BlockFunc(func(f *jen.Group) {
+				if m.Kind == ir.KEnum {
+					var vals []jen.Code
+					for _, v := range m.Enum.Values {
+						vals = append(vals, jen.Lit(canonicalLiteral(m.Enum.Base, v.Value)))
+					}
+					if needsParse(m) {
+						f.Return(jen.Add(rt("CheckLexical")).Call(jen.Lit(xsdName(m)), jen.Id("v")).Op("==").Lit("").Op("&&").Add(rt("InCanonical")).Call(jen.Lit(xsdName(m)), jen.Id("v"), jen.Index().String().Values(vals...)))
+						return
+					}
+					f.Switch(jen.Id("v")).Block(jen.Case(vals...).Block(jen.Return(jen.True())))
+					f.Return(jen.False())
+					return
+				}
+				f.Return(jen.Add(rt("CheckValue")).Call(jen.Lit(xsdName(m)), jen.Id("v"), g.facetsExpr(m)).Op("==").Lit(""))
+			}))
+		}
+		return []jen.Code{jen.Id("c").Dot("Union").Call(append([]jen.Code{space, local, val}, members...)...)}
+	}
 	x := xsdName(s)
 	if (x == "string" || x == "") && s.Facets == nil {
 		return nil
@@ -317,10 +339,17 @@ func (g *gen) checkValue(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
 			jen.Default().Block(jen.Id("c").Dot("NotOneOf").Call(space, local, g.stringOf(s, val), jen.Lit(strings.Join(names, ", ")))),
 		)}
 	}
-	if s.Facets == nil && !narrowInteger(s) {
-		return nil
+	var out []jen.Code
+	if s.Kind == ir.KList {
+		// Each item against its own type (enumeration, facets, union).
+		if item := g.checkValue(s.Elem, space, local, jen.Id("item")); len(item) > 0 {
+			out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id("item")).Op(":=").Range().Add(val)).Block(item...))
+		}
 	}
-	return []jen.Code{jen.Id("c").Dot("Lexical").Call(space, local, jen.Lit(xsdName(s)), g.stringOf(s, val), g.facetsExpr(s))}
+	if s.Facets == nil && !narrowInteger(s) {
+		return out
+	}
+	return append(out, jen.Id("c").Dot("Lexical").Call(space, local, jen.Lit(xsdName(s)), g.stringOf(s, val), g.facetsExpr(s)))
 }
 
 func xsdName(s *ir.Scalar) string {

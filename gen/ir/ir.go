@@ -62,8 +62,9 @@ type Struct struct {
 	// that must be present: validation reports when none is.
 	RequiredChoices [][]*Field
 	// OpenAttrs is set when the schema admits any attribute
-	// (xs:anyAttribute); validation then reports no unknown attribute.
-	OpenAttrs bool
+	// (xs:anyAttribute); validation then reports no unknown attribute in a
+	// namespace, and none in no namespace when OpenLocalAttrs is set too.
+	OpenAttrs, OpenLocalAttrs bool
 
 	built bool
 	xtype *xsd.ComplexType
@@ -93,6 +94,9 @@ type Scalar struct {
 	Elem *Scalar // for KList
 	Enum *Enum   // for KEnum
 	XSD  string  // the XSD built-in it derives from
+	// Union lists the member types of an xs:union (held as a string):
+	// validation accepts a value that one of them accepts.
+	Union []*Scalar
 	// Facets are the constraining facets of the derived type (length,
 	// minLength, maxLength, pattern, minInclusive, maxInclusive,
 	// minExclusive, maxExclusive), the nearest definition of each along the
@@ -458,7 +462,7 @@ func (b *builder) fillComplex(st *Struct, t *xsd.ComplexType) {
 		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: "Any holds the element's children.", Wildcard: "##any", Max: xsd.Unbounded})
 		st.Text = &TextField{GoName: m.add("Text", "Value"), Type: &Scalar{Kind: KString, XSD: "string"}, Mixed: true}
 		st.AnyAttrsName = m.add("AnyAttrs", "Field")
-		st.OpenAttrs = true
+		st.OpenAttrs, st.OpenLocalAttrs = true, true
 		return
 	}
 	for _, a := range t.Attributes {
@@ -492,7 +496,11 @@ func (b *builder) fillComplex(st *Struct, t *xsd.ComplexType) {
 		st.Text = &TextField{GoName: m.add("Text", "Value"), Type: &Scalar{Kind: KString, XSD: "string"}, Mixed: true}
 	}
 	st.AnyAttrsName = m.add("AnyAttrs", "Field")
-	st.OpenAttrs = t.AnyAttribute != nil
+	if w := t.AnyAttribute; w != nil {
+		st.OpenAttrs = true
+		// ##other admits no attribute in no namespace.
+		st.OpenLocalAttrs = strings.TrimSpace(w.Namespace) != "##other"
+	}
 	if st.Text == nil || st.Text.Mixed {
 		st.ExtraName = m.add("XMLExtra", "Field")
 		st.ExtraSlot = len(st.Fields)
@@ -800,7 +808,7 @@ func (b *builder) scalar(t *xsd.SimpleType, p *Package, hint string, pos xsd.Pos
 		return &Scalar{Kind: KList, Elem: b.scalar(t.List, p, hint+"Item", pos), XSD: "list"}
 	}
 	if len(t.Union) > 0 {
-		return &Scalar{Kind: KString, XSD: "string"}
+		return b.union(t.Union, p, hint, pos)
 	}
 	// Walk up to a built-in, gathering the facets on the way.
 	var facets map[string]string
@@ -809,7 +817,7 @@ func (b *builder) scalar(t *xsd.SimpleType, p *Package, hint string, pos xsd.Pos
 			return &Scalar{Kind: KList, Elem: b.scalar(u.List, p, hint+"Item", pos), XSD: "list"}
 		}
 		if len(u.Union) > 0 {
-			return &Scalar{Kind: KString, XSD: "string"}
+			return b.union(u.Union, p, hint, pos)
 		}
 		if u.Builtin != "" {
 			sc := builtinScalar(u.Builtin)
@@ -833,6 +841,16 @@ func (b *builder) scalar(t *xsd.SimpleType, p *Package, hint string, pos xsd.Pos
 		}
 	}
 	return &Scalar{Kind: KString, XSD: "string"}
+}
+
+// union maps an xs:union to a string that validation checks against each
+// member type in turn.
+func (b *builder) union(members []*xsd.SimpleType, p *Package, hint string, pos xsd.Pos) *Scalar {
+	sc := &Scalar{Kind: KString, XSD: "string"}
+	for i, m := range members {
+		sc.Union = append(sc.Union, b.scalar(m, p, fmt.Sprintf("%sMember%d", hint, i+1), pos))
+	}
+	return sc
 }
 
 func restrictionBase(t *xsd.SimpleType) *xsd.SimpleType {
