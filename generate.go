@@ -2,7 +2,7 @@
 // from XSD schemas.
 //
 // The runtime is package stanza; the generated packages live below it, one
-// per XML namespace (stanza/jabberclient, stanza/roster, ...); stream is the
+// per XML namespace (stanza/xmpp, stanza/roster, ...); stream is the
 // sans-IO protocol engine and client the network client. This root package
 // holds only the go:generate line that regenerates every typed package from
 // schemas/.

@@ -14,8 +14,8 @@ import (
 
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -391,8 +391,8 @@ func (c *Client) writeOut(ctx context.Context, p []byte) error {
 	return nil
 }
 
-// Send writes el (a *jabberclient.Message, *jabberclient.Presence,
-// *jabberclient.IQ or any element) to the stream as it is. ctx bounds the
+// Send writes el (a *xmpp.Message, *xmpp.Presence,
+// *xmpp.IQ or any element) to the stream as it is. ctx bounds the
 // wait for the connection; a write cut short by ctx ends the session, as
 // the stream cannot continue after half a stanza. For IQ requests use
 // SendIQ, which waits for the response.
@@ -562,9 +562,9 @@ func (c *Client) dequeue() (in inbound, ok bool) {
 // received handles a top-level element in the reader.
 func (c *Client) received(el stanza.Element) {
 	switch x := el.(type) {
-	case *jabberclient.IQ:
+	case *xmpp.IQ:
 		switch x.Type {
-		case jabberclient.IQTypeGet, jabberclient.IQTypeSet:
+		case xmpp.IQTypeGet, xmpp.IQTypeSet:
 			if x.ID == "" {
 				// Nothing could match an answer to it (RFC 6120 section
 				// 8.1.3 requires the id).
@@ -587,14 +587,14 @@ func (c *Client) received(el stanza.Element) {
 			}
 			c.enqueue(inbound{el: x})
 			return
-		case jabberclient.IQTypeResult, jabberclient.IQTypeError:
+		case xmpp.IQTypeResult, xmpp.IQTypeError:
 			c.response(x) // unmatched responses are dropped (RFC 6120 section 8.2.3)
 		}
-	case *jabberclient.Presence:
+	case *xmpp.Presence:
 		c.trackPresence(x)
 		c.enqueue(inbound{el: x})
 		return
-	case *jabberclient.Message:
+	case *xmpp.Message:
 		c.enqueue(inbound{el: x})
 		return
 	}

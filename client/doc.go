@@ -121,16 +121,16 @@
 // status and priority.
 //
 // SendMessage sends a message with a body; Send sends any stanza, such as
-// a *jabberclient.Message with subjects, a thread and extension payloads.
+// a *xmpp.Message with subjects, a thread and extension payloads.
 //
 //	c.HandleElement(func(el stanza.Element) {
 //		log.Printf("received <%s/>", el.ElementName().Local)
 //	})
-//	c.HandlePresenceMatch(client.PresenceMatch{Type: jabberclient.PresenceTypeSubscribe}, func(p *jabberclient.Presence) {
+//	c.HandlePresenceMatch(client.PresenceMatch{Type: xmpp.PresenceTypeSubscribe}, func(p *xmpp.Presence) {
 //		from, _ := jid.Parse(p.From)
 //		c.ApproveSubscription(c.Context(), from)
 //	})
-//	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat}, func(m *jabberclient.Message) {
+//	c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeChat}, func(m *xmpp.Message) {
 //		if len(m.Body) > 0 {
 //			fmt.Println(m.From, m.Body[0].Value)
 //		}
@@ -138,8 +138,8 @@
 //	if _, err := c.Roster(ctx); err != nil {
 //		return err
 //	}
-//	c.SetPresence(ctx, client.Status{Show: jabberclient.ShowTypeChat, Text: "here"})
-//	c.SendMessage(ctx, jid.MustParse("romeo@example.net"), jabberclient.MessageTypeChat, "Art thou not Romeo?")
+//	c.SetPresence(ctx, client.Status{Show: xmpp.ShowTypeChat, Text: "here"})
+//	c.SendMessage(ctx, jid.MustParse("romeo@example.net"), xmpp.MessageTypeChat, "Art thou not Romeo?")
 //
 // # Ending
 //

@@ -4,8 +4,8 @@ import (
 	"errors"
 
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // Sentinel errors of the client.
@@ -105,16 +105,16 @@ func (c Condition) Error() string { return "client: stanza error " + string(c) }
 
 // DefaultType returns the error type RFC 6120 section 8.3.3 recommends for
 // the condition.
-func (c Condition) DefaultType() jabberclient.ErrorType {
+func (c Condition) DefaultType() xmpp.ErrorType {
 	switch c {
 	case BadRequest, JIDMalformed, NotAcceptable, PolicyViolation, Redirect:
-		return jabberclient.ErrorTypeModify
+		return xmpp.ErrorTypeModify
 	case Forbidden, NotAuthorized, RegistrationRequired, SubscriptionRequired:
-		return jabberclient.ErrorTypeAuth
+		return xmpp.ErrorTypeAuth
 	case RecipientUnavailable, RemoteServerTimeout, ResourceConstraint, UnexpectedRequest:
-		return jabberclient.ErrorTypeWait
+		return xmpp.ErrorTypeWait
 	}
-	return jabberclient.ErrorTypeCancel
+	return xmpp.ErrorTypeCancel
 }
 
 // StanzaError is a stanza error (RFC 6120 section 8.3): one received in
@@ -125,7 +125,7 @@ type StanzaError struct {
 	// Type says what the requester may do: retry after authenticating
 	// (auth), give up (cancel), go on (continue), retry with other data
 	// (modify) or retry later (wait). Empty means Condition.DefaultType.
-	Type jabberclient.ErrorType
+	Type xmpp.ErrorType
 	// Condition is the defined condition.
 	Condition Condition
 	// Text is the optional human-readable description, in language Lang.
@@ -137,8 +137,8 @@ type StanzaError struct {
 	URI string
 	// App is the optional application-specific condition element.
 	App stanza.Element
-	// Stanza is the error stanza as received (a *jabberclient.IQ,
-	// *jabberclient.Message or *jabberclient.Presence); nil for an error
+	// Stanza is the error stanza as received (a *xmpp.IQ,
+	// *xmpp.Message or *xmpp.Presence); nil for an error
 	// built locally.
 	Stanza stanza.Element
 }
@@ -170,7 +170,7 @@ func (e *StanzaError) Is(target error) bool {
 // StanzaErrorOf converts the <error/> child of a received stanza; nil when x
 // is nil. An error element without a defined condition (a protocol
 // violation) becomes UndefinedCondition.
-func StanzaErrorOf(x *jabberclient.Error) *StanzaError {
+func StanzaErrorOf(x *xmpp.Error) *StanzaError {
 	if x == nil {
 		return nil
 	}
@@ -192,8 +192,8 @@ func StanzaErrorOf(x *jabberclient.Error) *StanzaError {
 
 // Element returns e as an <error/> child to send, with the condition's
 // default type when Type is empty.
-func (e *StanzaError) Element() *jabberclient.Error {
-	x := &jabberclient.Error{Type: e.Type, By: e.By}
+func (e *StanzaError) Element() *xmpp.Error {
+	x := &xmpp.Error{Type: e.Type, By: e.By}
 	if x.Type == "" {
 		x.Type = e.Condition.DefaultType()
 	}
@@ -216,7 +216,7 @@ func (e *StanzaError) Element() *jabberclient.Error {
 // errorElementFor turns what an IQ handler returned into the <error/> to
 // send: a *StanzaError or Condition as given, anything else
 // internal-server-error without its text (internal details stay local).
-func errorElementFor(err error) *jabberclient.Error {
+func errorElementFor(err error) *xmpp.Error {
 	var se *StanzaError
 	var c Condition
 	switch {

@@ -10,9 +10,9 @@ import (
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/receipts"
 	"github.com/protoxmpp/protoxmpp/stanza/version"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -31,8 +31,8 @@ func Example() {
 	}
 	defer c.Close()
 
-	c.HandlePresence(func(p *jabberclient.Presence) {
-		if p.Type != jabberclient.PresenceTypeSubscribe {
+	c.HandlePresence(func(p *xmpp.Presence) {
+		if p.Type != xmpp.PresenceTypeSubscribe {
 			return
 		}
 		from, err := jid.Parse(p.From)
@@ -47,15 +47,15 @@ func Example() {
 		}
 		c.DenySubscription(c.Context(), from)
 	})
-	c.HandleMessage(func(m *jabberclient.Message) {
-		if m.Type != jabberclient.MessageTypeChat || len(m.Body) == 0 {
+	c.HandleMessage(func(m *xmpp.Message) {
+		if m.Type != xmpp.MessageTypeChat || len(m.Body) == 0 {
 			return
 		}
 		from, err := jid.Parse(m.From)
 		if err != nil {
 			return
 		}
-		c.SendMessage(c.Context(), from, jabberclient.MessageTypeChat, "You said: "+m.Body[0].Value)
+		c.SendMessage(c.Context(), from, xmpp.MessageTypeChat, "You said: "+m.Body[0].Value)
 	})
 
 	r, err := c.Roster(ctx)
@@ -63,10 +63,10 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println(len(r.Items), "contacts")
-	if err := c.SetPresence(ctx, client.Status{Show: jabberclient.ShowTypeChat, Text: "on the balcony"}); err != nil {
+	if err := c.SetPresence(ctx, client.Status{Show: xmpp.ShowTypeChat, Text: "on the balcony"}); err != nil {
 		log.Fatal(err)
 	}
-	c.SendMessage(ctx, jid.MustParse("romeo@example.net"), jabberclient.MessageTypeChat, "Wherefore art thou Romeo?")
+	c.SendMessage(ctx, jid.MustParse("romeo@example.net"), xmpp.MessageTypeChat, "Wherefore art thou Romeo?")
 	<-c.Done()
 	log.Println("session ended:", c.Err())
 }
@@ -75,8 +75,8 @@ func Example() {
 func ExampleClient_SendIQ() {
 	var c *client.Client // from Dial
 	ctx := context.Background()
-	resp, err := c.SendIQ(ctx, &jabberclient.IQ{
-		Type: jabberclient.IQTypeGet,
+	resp, err := c.SendIQ(ctx, &xmpp.IQ{
+		Type: xmpp.IQTypeGet,
 		To:   "romeo@example.net/orchard",
 		Any:  []stanza.Element{&version.Query{}},
 	})
@@ -122,14 +122,14 @@ func ExampleClient_HandleMessageMatch() {
 		log.Printf("received <%s xmlns='%s'/>", el.ElementName().Local, el.ElementName().Space)
 	})
 	c.AddFeature(receipts.NS)
-	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat, NS: receipts.NS}, func(m *jabberclient.Message) {
+	c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeChat, NS: receipts.NS}, func(m *xmpp.Message) {
 		for _, p := range m.Any {
 			if _, ok := p.(*receipts.Request); ok && m.ID != "" {
-				c.Send(c.Context(), &jabberclient.Message{To: m.From, ID: m.ID + "-ack", Any: []stanza.Element{&receipts.Received{ID: m.ID}}})
+				c.Send(c.Context(), &xmpp.Message{To: m.From, ID: m.ID + "-ack", Any: []stanza.Element{&receipts.Received{ID: m.ID}}})
 			}
 		}
 	})
-	c.HandlePresenceMatch(client.PresenceMatch{Type: client.PresenceAvailable}, func(p *jabberclient.Presence) {
+	c.HandlePresenceMatch(client.PresenceMatch{Type: client.PresenceAvailable}, func(p *xmpp.Presence) {
 		fmt.Println(p.From, "is online")
 	})
 }

@@ -3,7 +3,7 @@ package client
 import (
 	"errors"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // MessageMatch selects the messages a handler registered with
@@ -14,7 +14,7 @@ type MessageMatch struct {
 	// message without a type, or with a type the client does not know, is
 	// of type normal (RFC 6121 section 5.2.2), so MessageTypeNormal
 	// selects it.
-	Type jabberclient.MessageType
+	Type xmpp.MessageType
 	// NS selects messages that carry an extension payload (a child element
 	// of the message, one of its Any elements) in this namespace; empty
 	// selects messages with or without payloads. The children RFC 6121
@@ -31,7 +31,7 @@ type PresenceMatch struct {
 	// ...); empty selects every type, and PresenceAvailable the presence
 	// without a type, which announces availability (RFC 6121 section
 	// 4.7.1).
-	Type jabberclient.PresenceType
+	Type xmpp.PresenceType
 	// NS selects presence that carries an extension payload (a child
 	// element of the presence, one of its Any elements) in this namespace,
 	// such as entity capabilities (XEP-0115); empty selects presence with
@@ -44,22 +44,22 @@ type PresenceMatch struct {
 // without a 'type' attribute: the sender is available (RFC 6121 section
 // 4.7.1, which defines no "available" value). It only selects; it is never
 // sent, and a received type='available' is not matched by it.
-const PresenceAvailable jabberclient.PresenceType = "available"
+const PresenceAvailable xmpp.PresenceType = "available"
 
 // messageTypes are the message types RFC 6121 section 5.2.2 defines.
-var messageTypes = map[jabberclient.MessageType]bool{
-	jabberclient.MessageTypeChat:      true,
-	jabberclient.MessageTypeError:     true,
-	jabberclient.MessageTypeGroupchat: true,
-	jabberclient.MessageTypeHeadline:  true,
-	jabberclient.MessageTypeNormal:    true,
+var messageTypes = map[xmpp.MessageType]bool{
+	xmpp.MessageTypeChat:      true,
+	xmpp.MessageTypeError:     true,
+	xmpp.MessageTypeGroupchat: true,
+	xmpp.MessageTypeHeadline:  true,
+	xmpp.MessageTypeNormal:    true,
 }
 
-func (mm MessageMatch) matches(m *jabberclient.Message) bool {
+func (mm MessageMatch) matches(m *xmpp.Message) bool {
 	if mm.Type != "" {
 		typ := m.Type
 		if !messageTypes[typ] {
-			typ = jabberclient.MessageTypeNormal // absent or unknown (RFC 6121 section 5.2.2)
+			typ = xmpp.MessageTypeNormal // absent or unknown (RFC 6121 section 5.2.2)
 		}
 		if typ != mm.Type {
 			return false
@@ -68,7 +68,7 @@ func (mm MessageMatch) matches(m *jabberclient.Message) bool {
 	return mm.NS == "" || hasPayload(m.Any, mm.NS)
 }
 
-func (pm PresenceMatch) matches(p *jabberclient.Presence) bool {
+func (pm PresenceMatch) matches(p *xmpp.Presence) bool {
 	switch pm.Type {
 	case "":
 	case PresenceAvailable:
@@ -95,19 +95,19 @@ func hasPayload(els []stanza.Element, ns string) bool {
 
 type messageHandler struct {
 	match MessageMatch
-	f     func(*jabberclient.Message)
+	f     func(*xmpp.Message)
 }
 
 type presenceHandler struct {
 	match PresenceMatch
-	f     func(*jabberclient.Presence)
+	f     func(*xmpp.Presence)
 }
 
 // HandleMessage registers f to be called with every message received, in
 // arrival order, after the handlers registered before it. f runs on the
 // dispatch goroutine (see the package documentation on ordering). It is
 // HandleMessageMatch with the zero MessageMatch.
-func (c *Client) HandleMessage(f func(*jabberclient.Message)) {
+func (c *Client) HandleMessage(f func(*xmpp.Message)) {
 	c.HandleMessageMatch(MessageMatch{}, f)
 }
 
@@ -118,8 +118,8 @@ func (c *Client) HandleMessage(f func(*jabberclient.Message)) {
 // they were registered, after the HandleElement handlers. f runs on the
 // dispatch goroutine.
 //
-//	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat, NS: receipts.NS}, f)
-func (c *Client) HandleMessageMatch(m MessageMatch, f func(*jabberclient.Message)) {
+//	c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeChat, NS: receipts.NS}, f)
+func (c *Client) HandleMessageMatch(m MessageMatch, f func(*xmpp.Message)) {
 	c.mu.Lock()
 	c.msgH = append(c.msgH[:len(c.msgH):len(c.msgH)], messageHandler{m, f})
 	c.mu.Unlock()
@@ -129,7 +129,7 @@ func (c *Client) HandleMessageMatch(m MessageMatch, f func(*jabberclient.Message
 // (availability, subscription requests and answers, errors), in arrival
 // order. The table Presences reads is already updated when f runs. It is
 // HandlePresenceMatch with the zero PresenceMatch.
-func (c *Client) HandlePresence(f func(*jabberclient.Presence)) {
+func (c *Client) HandlePresence(f func(*xmpp.Presence)) {
 	c.HandlePresenceMatch(PresenceMatch{}, f)
 }
 
@@ -140,8 +140,8 @@ func (c *Client) HandlePresence(f func(*jabberclient.Presence)) {
 // they were registered, after the HandleElement handlers. f runs on the
 // dispatch goroutine.
 //
-//	c.HandlePresenceMatch(client.PresenceMatch{Type: jabberclient.PresenceTypeSubscribe}, f)
-func (c *Client) HandlePresenceMatch(m PresenceMatch, f func(*jabberclient.Presence)) {
+//	c.HandlePresenceMatch(client.PresenceMatch{Type: xmpp.PresenceTypeSubscribe}, f)
+func (c *Client) HandlePresenceMatch(m PresenceMatch, f func(*xmpp.Presence)) {
 	c.mu.Lock()
 	c.presH = append(c.presH[:len(c.presH):len(c.presH)], presenceHandler{m, f})
 	c.mu.Unlock()
@@ -186,19 +186,19 @@ func (c *Client) dispatch(in inbound) {
 	case in.observeOnly:
 	default:
 		switch x := in.el.(type) {
-		case *jabberclient.IQ:
+		case *xmpp.IQ:
 			if in.invalid != nil {
 				c.replyIQ(x, nil, &StanzaError{Condition: BadRequest, Text: invalidText(in.invalid)})
 				return
 			}
 			c.serveIQ(x, in.refuse)
-		case *jabberclient.Presence:
+		case *xmpp.Presence:
 			for _, h := range presH {
 				if h.match.matches(x) {
 					h.f(x)
 				}
 			}
-		case *jabberclient.Message:
+		case *xmpp.Message:
 			for _, h := range msgH {
 				if h.match.matches(x) {
 					h.f(x)

@@ -11,8 +11,8 @@ import (
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/caps"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/receipts"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // callLog records handler calls from the dispatch goroutine.
@@ -46,8 +46,8 @@ func barrier(t *testing.T, srv *fakeServer, id string) []stanza.Element {
 	var before []stanza.Element
 	for {
 		el := srv.next()
-		if iq, ok := el.(*jabberclient.IQ); ok && iq.ID == id {
-			if iq.Type != jabberclient.IQTypeResult {
+		if iq, ok := el.(*xmpp.IQ); ok && iq.ID == id {
+			if iq.Type != xmpp.IQTypeResult {
 				t.Fatalf("barrier answered with %s", marshal(t, iq))
 			}
 			return before
@@ -62,20 +62,20 @@ func TestHandleMessageMatch(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	var log callLog
 	c.HandleElement(func(el stanza.Element) {
-		if _, ok := el.(*jabberclient.Message); ok {
+		if _, ok := el.(*xmpp.Message); ok {
 			log.add("element")
 		}
 	})
-	on := func(name string) func(*jabberclient.Message) {
-		return func(*jabberclient.Message) { log.add(name) }
+	on := func(name string) func(*xmpp.Message) {
+		return func(*xmpp.Message) { log.add(name) }
 	}
 	c.HandleMessage(on("any"))
-	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat}, on("chat"))
-	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeNormal}, on("normal"))
+	c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeChat}, on("chat"))
+	c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeNormal}, on("normal"))
 	c.HandleMessageMatch(client.MessageMatch{NS: receipts.NS}, on("receipts"))
-	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat, NS: receipts.NS}, on("chat+receipts"))
-	c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeError}, on("error"))
-	c.HandleMessageMatch(client.MessageMatch{NS: jabberclient.NS}, on("jabber:client"))
+	c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeChat, NS: receipts.NS}, on("chat+receipts"))
+	c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeError}, on("error"))
+	c.HandleMessageMatch(client.MessageMatch{NS: xmpp.NS}, on("jabber:client"))
 	c.HandleMessage(on("any, registered last"))
 
 	cases := []struct {
@@ -132,17 +132,17 @@ func TestHandlePresenceMatch(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	var log callLog
 	c.HandleElement(func(el stanza.Element) {
-		if _, ok := el.(*jabberclient.Presence); ok {
+		if _, ok := el.(*xmpp.Presence); ok {
 			log.add("element")
 		}
 	})
-	on := func(name string) func(*jabberclient.Presence) {
-		return func(*jabberclient.Presence) { log.add(name) }
+	on := func(name string) func(*xmpp.Presence) {
+		return func(*xmpp.Presence) { log.add(name) }
 	}
 	c.HandlePresence(on("any"))
 	c.HandlePresenceMatch(client.PresenceMatch{Type: client.PresenceAvailable}, on("available"))
-	c.HandlePresenceMatch(client.PresenceMatch{Type: jabberclient.PresenceTypeSubscribe}, on("subscribe"))
-	c.HandlePresenceMatch(client.PresenceMatch{Type: jabberclient.PresenceTypeUnavailable}, on("unavailable"))
+	c.HandlePresenceMatch(client.PresenceMatch{Type: xmpp.PresenceTypeSubscribe}, on("subscribe"))
+	c.HandlePresenceMatch(client.PresenceMatch{Type: xmpp.PresenceTypeUnavailable}, on("unavailable"))
 	c.HandlePresenceMatch(client.PresenceMatch{NS: caps.NS}, on("caps"))
 	c.HandlePresenceMatch(client.PresenceMatch{Type: client.PresenceAvailable, NS: caps.NS}, on("available+caps"))
 
@@ -190,11 +190,11 @@ func TestHandlePresenceMatch(t *testing.T) {
 // describe names an element for the call log.
 func describe(el stanza.Element) string {
 	switch x := el.(type) {
-	case *jabberclient.Message:
+	case *xmpp.Message:
 		return "message " + x.ID
-	case *jabberclient.Presence:
+	case *xmpp.Presence:
 		return "presence " + x.ID
-	case *jabberclient.IQ:
+	case *xmpp.IQ:
 		return "iq " + string(x.Type) + " " + x.ID
 	}
 	n := el.ElementName()
@@ -209,12 +209,12 @@ func TestHandleElement(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	var log callLog
 	c.HandleElement(func(el stanza.Element) { log.add("e1 " + describe(el)) })
-	c.HandleMessage(func(m *jabberclient.Message) { log.add("message handler " + m.ID) })
-	c.HandlePresenceMatch(client.PresenceMatch{Type: jabberclient.PresenceTypeSubscribe}, func(p *jabberclient.Presence) {
+	c.HandleMessage(func(m *xmpp.Message) { log.add("message handler " + m.ID) })
+	c.HandlePresenceMatch(client.PresenceMatch{Type: xmpp.PresenceTypeSubscribe}, func(p *xmpp.Presence) {
 		log.add("subscribe handler " + p.ID)
 	})
 	c.HandleRoster(func(ev client.RosterEvent) { log.add("roster handler " + ev.Item.JID.String()) })
-	c.HandleIQ("urn:example:q", "q", func(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
+	c.HandleIQ("urn:example:q", "q", func(ctx context.Context, iq *xmpp.IQ) (stanza.Element, error) {
 		log.add("iq handler " + iq.ID)
 		return nil, nil
 	})

@@ -21,13 +21,13 @@ import (
 	"github.com/protoxmpp/protoxmpp/internal/servertest"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
 	"github.com/protoxmpp/protoxmpp/stanza/receipts"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/starttls"
 	"github.com/protoxmpp/protoxmpp/stanza/version"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -82,8 +82,8 @@ func loginUnchecked(t *testing.T, s *servertest.Server, j jid.JID, opts client.O
 // presence, with what it received.
 type peer struct {
 	*client.Client
-	presences chan *jabberclient.Presence
-	messages  chan *jabberclient.Message
+	presences chan *xmpp.Presence
+	messages  chan *xmpp.Message
 	pushes    chan client.RosterEvent
 }
 
@@ -91,12 +91,12 @@ func online(t *testing.T, s *servertest.Server, j jid.JID, opts client.Options) 
 	t.Helper()
 	p := &peer{
 		Client:    login(t, s, j, opts),
-		presences: make(chan *jabberclient.Presence, 100),
-		messages:  make(chan *jabberclient.Message, 100),
+		presences: make(chan *xmpp.Presence, 100),
+		messages:  make(chan *xmpp.Message, 100),
 		pushes:    make(chan client.RosterEvent, 100),
 	}
-	p.HandlePresence(func(x *jabberclient.Presence) { p.presences <- x })
-	p.HandleMessage(func(x *jabberclient.Message) { p.messages <- x })
+	p.HandlePresence(func(x *xmpp.Presence) { p.presences <- x })
+	p.HandleMessage(func(x *xmpp.Message) { p.messages <- x })
 	p.HandleRoster(func(ev client.RosterEvent) { p.pushes <- ev })
 	ctx := integrationCtx(t)
 	if _, err := p.Roster(ctx); err != nil {
@@ -110,7 +110,7 @@ func online(t *testing.T, s *servertest.Server, j jid.JID, opts client.Options) 
 
 // expectPresence waits for a presence from 'from' (compared as bare JIDs
 // when from is bare) of type typ.
-func (p *peer) expectPresence(t *testing.T, from jid.JID, typ jabberclient.PresenceType) *jabberclient.Presence {
+func (p *peer) expectPresence(t *testing.T, from jid.JID, typ xmpp.PresenceType) *xmpp.Presence {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -135,7 +135,7 @@ func (p *peer) expectPresence(t *testing.T, from jid.JID, typ jabberclient.Prese
 
 // expectNoPresence checks that no presence of type typ from from arrives
 // for a moment.
-func (p *peer) expectNoPresence(t *testing.T, from jid.JID, typ jabberclient.PresenceType, d time.Duration) {
+func (p *peer) expectNoPresence(t *testing.T, from jid.JID, typ xmpp.PresenceType, d time.Duration) {
 	t.Helper()
 	deadline := time.After(d)
 	for {
@@ -224,7 +224,7 @@ func testIntegrationConnect(t *testing.T, kind servertest.Kind) {
 			}
 			// Another client asks this one: the server routes to the full JID.
 			other := login(t, s, bob, client.Options{})
-			resp, err := other.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{&version.Query{}}})
+			resp, err := other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{&version.Query{}}})
 			if err != nil {
 				// Without a subscription Prosody may refuse to route; that
 				// is not the client's answer.
@@ -234,7 +234,7 @@ func testIntegrationConnect(t *testing.T, kind servertest.Kind) {
 			if q == nil || q.Name == nil || *q.Name != "itest" || *q.Version != "9.9" {
 				t.Errorf("version answer %s", marshal(t, resp))
 			}
-			resp, err = other.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{&discoinfo.Query{}}})
+			resp, err = other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{&discoinfo.Query{}}})
 			if err != nil {
 				t.Fatalf("disco query: %v", err)
 			}
@@ -245,7 +245,7 @@ func testIntegrationConnect(t *testing.T, kind servertest.Kind) {
 			if diff := cmp.Diff(marshal(t, want), marshal(t, resp.Any[0])); diff != "" {
 				t.Errorf("disco#info (-want +got):\n%s", diff)
 			}
-			_, err = other.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{raw("urn:example:nothing", "q", `<q xmlns='urn:example:nothing'/>`)}})
+			_, err = other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{raw("urn:example:nothing", "q", `<q xmlns='urn:example:nothing'/>`)}})
 			if !errors.Is(err, client.ServiceUnavailable) {
 				t.Errorf("unknown query: %v, want service-unavailable", err)
 			}
@@ -426,11 +426,11 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 			t.Fatal(err)
 		}
 		alice.waitItem(t, bobJID, "pending", subscription(roster.ItemSubscriptionNone, true))
-		bob.expectPresence(t, aliceJID, jabberclient.PresenceTypeSubscribe)
+		bob.expectPresence(t, aliceJID, xmpp.PresenceTypeSubscribe)
 		if err := bob.ApproveSubscription(ctx, aliceJID); err != nil {
 			t.Fatal(err)
 		}
-		alice.expectPresence(t, bobJID, jabberclient.PresenceTypeSubscribed)
+		alice.expectPresence(t, bobJID, xmpp.PresenceTypeSubscribed)
 		alice.waitItem(t, bobJID, "to", subscription(roster.ItemSubscriptionTo, false))
 		bob.waitItem(t, aliceJID, "from", subscription(roster.ItemSubscriptionFrom, false))
 		// The server sends bob's current presence to alice (RFC 6121
@@ -444,7 +444,7 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 		if err := bob.Subscribe(ctx, aliceJID); err != nil {
 			t.Fatal(err)
 		}
-		alice.expectPresence(t, bobJID, jabberclient.PresenceTypeSubscribe)
+		alice.expectPresence(t, bobJID, xmpp.PresenceTypeSubscribe)
 		if err := alice.ApproveSubscription(ctx, bobJID); err != nil {
 			t.Fatal(err)
 		}
@@ -453,30 +453,30 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 		bob.expectPresence(t, alice.JID(), "")
 
 		// Presence updates now flow both ways.
-		if err := alice.SetPresence(ctx, client.Status{Show: jabberclient.ShowTypeDND, Text: "busy", Priority: 3}); err != nil {
+		if err := alice.SetPresence(ctx, client.Status{Show: xmpp.ShowTypeDND, Text: "busy", Priority: 3}); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "bob sees alice busy", func() bool {
 			ps := bob.Presences(aliceJID)
-			return len(ps) == 1 && ps[0].Show == jabberclient.ShowTypeDND && ps[0].Status == "busy" && ps[0].Priority == 3
+			return len(ps) == 1 && ps[0].Show == xmpp.ShowTypeDND && ps[0].Status == "busy" && ps[0].Priority == 3
 		})
 	})
 
 	t.Run("messages", func(t *testing.T) {
-		thread := &jabberclient.Thread{Value: "t-42"}
-		m := &jabberclient.Message{To: bob.JID().String(), Type: jabberclient.MessageTypeChat, ID: "msg-1",
-			Subject: []jabberclient.Subject{{Value: "hello"}}, Body: []jabberclient.Body{{Value: "Wherefore art thou?"}}, Thread: thread,
+		thread := &xmpp.Thread{Value: "t-42"}
+		m := &xmpp.Message{To: bob.JID().String(), Type: xmpp.MessageTypeChat, ID: "msg-1",
+			Subject: []xmpp.Subject{{Value: "hello"}}, Body: []xmpp.Body{{Value: "Wherefore art thou?"}}, Thread: thread,
 			Any: []stanza.Element{raw("urn:example:mood", "mood", `<mood xmlns='urn:example:mood'><happy/></mood>`)}}
 		if err := alice.Send(ctx, m); err != nil {
 			t.Fatal(err)
 		}
 		got := expectMessage(t, bob, "msg-1")
-		if got.From != alice.JID().String() || got.Type != jabberclient.MessageTypeChat || got.Body[0].Value != "Wherefore art thou?" ||
+		if got.From != alice.JID().String() || got.Type != xmpp.MessageTypeChat || got.Body[0].Value != "Wherefore art thou?" ||
 			got.Subject[0].Value != "hello" || got.Thread == nil || got.Thread.Value != "t-42" || len(got.Any) == 0 ||
 			marshal(t, got.Any[0]) != `<mood xmlns='urn:example:mood'><happy/></mood>` {
 			t.Errorf("bob got %s", marshal(t, got))
 		}
-		for _, typ := range []jabberclient.MessageType{jabberclient.MessageTypeNormal, jabberclient.MessageTypeHeadline} {
+		for _, typ := range []xmpp.MessageType{xmpp.MessageTypeNormal, xmpp.MessageTypeHeadline} {
 			if err := bob.SendMessage(ctx, alice.JID(), typ, "reply "+string(typ)); err != nil {
 				t.Fatal(err)
 			}
@@ -484,7 +484,7 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 			case r := <-alice.messages:
 				// ejabberd drops type='normal', the default (RFC 6121
 				// section 5.2.2), in transit.
-				if got := r.Type; (got != typ && !(got == "" && typ == jabberclient.MessageTypeNormal)) || r.Body[0].Value != "reply "+string(typ) {
+				if got := r.Type; (got != typ && !(got == "" && typ == xmpp.MessageTypeNormal)) || r.Body[0].Value != "reply "+string(typ) {
 					t.Errorf("alice got %s", marshal(t, r))
 				}
 			case <-time.After(10 * time.Second):
@@ -493,12 +493,12 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 		}
 		// A message to an account that does not exist comes back as an
 		// error message.
-		if err := alice.SendMessage(ctx, jid.MustParse("nobody@"+s.Domain), jabberclient.MessageTypeChat, "hello?"); err != nil {
+		if err := alice.SendMessage(ctx, jid.MustParse("nobody@"+s.Domain), xmpp.MessageTypeChat, "hello?"); err != nil {
 			t.Fatal(err)
 		}
 		select {
 		case r := <-alice.messages:
-			if r.Type != jabberclient.MessageTypeError || !errors.Is(client.StanzaErrorOf(r.Error), client.ServiceUnavailable) {
+			if r.Type != xmpp.MessageTypeError || !errors.Is(client.StanzaErrorOf(r.Error), client.ServiceUnavailable) {
 				t.Errorf("alice got %s, want a service-unavailable error", marshal(t, r))
 			}
 		case <-time.After(10 * time.Second):
@@ -512,7 +512,7 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 		}
 		alice.waitItem(t, bobJID, "from", subscription(roster.ItemSubscriptionFrom, false))
 		bob.waitItem(t, aliceJID, "to", subscription(roster.ItemSubscriptionTo, false))
-		bob.expectPresence(t, aliceJID, jabberclient.PresenceTypeUnsubscribe)
+		bob.expectPresence(t, aliceJID, xmpp.PresenceTypeUnsubscribe)
 		// alice no longer gets bob's presence (Prosody 0.12 sends no
 		// unavailable presence here, RFC 6121 section 3.3.3; the client
 		// forgets bob's presence when the push ends the subscription).
@@ -525,7 +525,7 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 		}
 		alice.waitItem(t, bobJID, "none", subscription(roster.ItemSubscriptionNone, false))
 		bob.waitItem(t, aliceJID, "none", subscription(roster.ItemSubscriptionNone, false))
-		bob.expectPresence(t, aliceJID, jabberclient.PresenceTypeUnsubscribed)
+		bob.expectPresence(t, aliceJID, xmpp.PresenceTypeUnsubscribed)
 		waitFor(t, "bob no longer sees alice", func() bool { return len(bob.Presences(aliceJID)) == 0 })
 	})
 
@@ -534,11 +534,11 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 		if err := carol.Subscribe(ctx, aliceJID); err != nil {
 			t.Fatal(err)
 		}
-		alice.expectPresence(t, carolJID, jabberclient.PresenceTypeSubscribe)
+		alice.expectPresence(t, carolJID, xmpp.PresenceTypeSubscribe)
 		if err := alice.DenySubscription(ctx, carolJID); err != nil {
 			t.Fatal(err)
 		}
-		carol.expectPresence(t, aliceJID, jabberclient.PresenceTypeUnsubscribed)
+		carol.expectPresence(t, aliceJID, xmpp.PresenceTypeUnsubscribed)
 		carol.waitItem(t, aliceJID, "none, no longer pending", subscription(roster.ItemSubscriptionNone, false))
 		if len(carol.Presences(aliceJID)) != 0 {
 			t.Error("carol sees alice's presence")
@@ -567,15 +567,15 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 		if err := dave.Subscribe(ctx, aliceJID); err != nil {
 			t.Fatal(err)
 		}
-		dave.expectPresence(t, aliceJID, jabberclient.PresenceTypeSubscribed)
+		dave.expectPresence(t, aliceJID, xmpp.PresenceTypeSubscribed)
 		dave.waitItem(t, aliceJID, "to", subscription(roster.ItemSubscriptionTo, false))
 		alice.waitItem(t, daveJID, "from", subscription(roster.ItemSubscriptionFrom, false))
 		// alice was not asked.
-		alice.expectNoPresence(t, daveJID, jabberclient.PresenceTypeSubscribe, 300*time.Millisecond)
+		alice.expectNoPresence(t, daveJID, xmpp.PresenceTypeSubscribe, 300*time.Millisecond)
 	})
 }
 
-func expectMessage(t *testing.T, p *peer, id string) *jabberclient.Message {
+func expectMessage(t *testing.T, p *peer, id string) *xmpp.Message {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -714,22 +714,22 @@ func testIntegrationHandlers(t *testing.T, kind servertest.Kind) {
 	elements := make(chan string, 100)
 	romeo.HandleElement(func(el stanza.Element) {
 		switch x := el.(type) {
-		case *jabberclient.IQ:
+		case *xmpp.IQ:
 			kind := "iq " + string(x.Type)
 			for _, p := range x.Any {
 				kind += " {" + p.ElementName().Space + "}" + p.ElementName().Local
 			}
 			elements <- kind
-		case *jabberclient.Presence:
+		case *xmpp.Presence:
 			elements <- "presence from " + x.From
-		case *jabberclient.Message:
+		case *xmpp.Message:
 			elements <- "message " + x.ID
 		default:
 			elements <- "element " + el.ElementName().Local
 		}
 	})
 	matched := make(chan string, 100)
-	romeo.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat, NS: receipts.NS}, func(m *jabberclient.Message) {
+	romeo.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeChat, NS: receipts.NS}, func(m *xmpp.Message) {
 		matched <- m.ID
 	})
 	if _, err := romeo.Roster(ctx); err != nil {
@@ -740,11 +740,11 @@ func testIntegrationHandlers(t *testing.T, kind servertest.Kind) {
 	}
 
 	juliet := login(t, s, julietJID, client.Options{})
-	send := []*jabberclient.Message{
-		{ID: "m1", Type: jabberclient.MessageTypeChat, Body: []jabberclient.Body{{Value: "1"}}, Any: []stanza.Element{&receipts.Request{}}},
-		{ID: "m2", Type: jabberclient.MessageTypeChat, Body: []jabberclient.Body{{Value: "2"}}},
-		{ID: "m3", Type: jabberclient.MessageTypeHeadline, Body: []jabberclient.Body{{Value: "3"}}, Any: []stanza.Element{&receipts.Request{}}},
-		{ID: "m4", Type: jabberclient.MessageTypeChat, Body: []jabberclient.Body{{Value: "4"}}, Any: []stanza.Element{&receipts.Request{}}},
+	send := []*xmpp.Message{
+		{ID: "m1", Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "1"}}, Any: []stanza.Element{&receipts.Request{}}},
+		{ID: "m2", Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "2"}}},
+		{ID: "m3", Type: xmpp.MessageTypeHeadline, Body: []xmpp.Body{{Value: "3"}}, Any: []stanza.Element{&receipts.Request{}}},
+		{ID: "m4", Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "4"}}, Any: []stanza.Element{&receipts.Request{}}},
 	}
 	for _, m := range send {
 		m.To = romeo.JID().String()
@@ -798,7 +798,7 @@ func testIntegrationRosterPushOrder(t *testing.T, kind servertest.Kind) {
 	aliceJID := account(t, s, "alice")
 	var mu sync.Mutex
 	var in bytes.Buffer
-	p := &peer{pushes: make(chan client.RosterEvent, 100), presences: make(chan *jabberclient.Presence, 100), messages: make(chan *jabberclient.Message, 100)}
+	p := &peer{pushes: make(chan client.RosterEvent, 100), presences: make(chan *xmpp.Presence, 100), messages: make(chan *xmpp.Message, 100)}
 	p.Client = login(t, s, aliceJID, client.Options{Trace: func(isIn bool, b []byte) {
 		if isIn {
 			mu.Lock()
@@ -888,14 +888,14 @@ func testIntegrationBadRequest(t *testing.T, kind servertest.Kind) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = strict.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: alice.JID().String(), Any: []stanza.Element{typedBad}})
+	_, err = strict.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: alice.JID().String(), Any: []stanza.Element{typedBad}})
 	if !errors.Is(err, stanza.ErrInvalid) {
 		t.Errorf("strict client sent an invalid ping: %v", err)
 	}
 	for _, payload := range []stanza.Element{badPing, typedBad} {
-		_, err = bob.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: alice.JID().String(), Any: []stanza.Element{payload}})
+		_, err = bob.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: alice.JID().String(), Any: []stanza.Element{payload}})
 		var se *client.StanzaError
-		if !errors.As(err, &se) || se.Condition != client.BadRequest || se.Type != jabberclient.ErrorTypeModify || !strings.Contains(se.Text, "/iq/ping") {
+		if !errors.As(err, &se) || se.Condition != client.BadRequest || se.Type != xmpp.ErrorTypeModify || !strings.Contains(se.Text, "/iq/ping") {
 			t.Errorf("%s: invalid ping answered with %v, want bad-request (modify) naming /iq/ping", kind, err)
 		}
 	}

@@ -10,9 +10,9 @@ import (
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
 	"github.com/protoxmpp/protoxmpp/stanza/version"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // IQHandler answers an IQ request (type get or set) whose payload it was
@@ -20,17 +20,17 @@ import (
 // result), or an error: a *StanzaError or a Condition is sent as given,
 // any other error as internal-server-error (its text is not sent). ctx ends
 // with the session. It runs on the dispatch goroutine.
-type IQHandler func(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error)
+type IQHandler func(ctx context.Context, iq *xmpp.IQ) (stanza.Element, error)
 
 // pendingIQ is a request waiting for its response.
 type pendingIQ struct {
 	to    jid.JID // normalized; zero when the request had no 'to'
 	hasTo bool
-	ch    chan *jabberclient.IQ
+	ch    chan *xmpp.IQ
 	// hook runs in the reader with the accepted response, before anything
 	// received after it is processed (used to apply a roster result before
 	// later pushes).
-	hook func(*jabberclient.IQ)
+	hook func(*xmpp.IQ)
 }
 
 // newID returns an unpredictable stanza ID, so that nobody can answer a
@@ -44,15 +44,15 @@ func newID() string { return rand.Text() }
 // the account: no 'from', the account's bare JID, or the server's domain
 // (RFC 6120 section 8.1.2.1). Anything else with the same ID is ignored. A
 // response of type error is returned together with a *StanzaError.
-func (c *Client) SendIQ(ctx context.Context, iq *jabberclient.IQ) (*jabberclient.IQ, error) {
+func (c *Client) SendIQ(ctx context.Context, iq *xmpp.IQ) (*xmpp.IQ, error) {
 	return c.sendIQ(ctx, iq, nil)
 }
 
-func (c *Client) sendIQ(ctx context.Context, iq *jabberclient.IQ, hook func(*jabberclient.IQ)) (*jabberclient.IQ, error) {
-	if iq.Type != jabberclient.IQTypeGet && iq.Type != jabberclient.IQTypeSet {
+func (c *Client) sendIQ(ctx context.Context, iq *xmpp.IQ, hook func(*xmpp.IQ)) (*xmpp.IQ, error) {
+	if iq.Type != xmpp.IQTypeGet && iq.Type != xmpp.IQTypeSet {
 		return nil, fmt.Errorf("client: SendIQ needs a request of type get or set, not %q", iq.Type)
 	}
-	p := &pendingIQ{ch: make(chan *jabberclient.IQ, 1), hook: hook}
+	p := &pendingIQ{ch: make(chan *xmpp.IQ, 1), hook: hook}
 	if iq.To != "" {
 		to, err := jid.Parse(iq.To)
 		if err != nil {
@@ -86,7 +86,7 @@ func (c *Client) sendIQ(ctx context.Context, iq *jabberclient.IQ, hook func(*jab
 	}
 	select {
 	case resp := <-p.ch:
-		if resp.Type == jabberclient.IQTypeError {
+		if resp.Type == xmpp.IQTypeError {
 			se := StanzaErrorOf(resp.Error)
 			if se == nil {
 				se = &StanzaError{Condition: UndefinedCondition, Text: "error response without <error/>"}
@@ -104,7 +104,7 @@ func (c *Client) sendIQ(ctx context.Context, iq *jabberclient.IQ, hook func(*jab
 
 // response matches a received result or error with the request waiting
 // for it; unmatched or misaddressed responses are dropped.
-func (c *Client) response(iq *jabberclient.IQ) {
+func (c *Client) response(iq *xmpp.IQ) {
 	c.mu.Lock()
 	p := c.pending[iq.ID]
 	if p == nil || !c.responseFrom(p, iq.From) {
@@ -193,7 +193,7 @@ func (c *Client) discoFeatures() []string {
 }
 
 // serveIQ answers an IQ request on the dispatch goroutine.
-func (c *Client) serveIQ(iq *jabberclient.IQ, refuse bool) {
+func (c *Client) serveIQ(iq *xmpp.IQ, refuse bool) {
 	if refuse {
 		c.replyIQ(iq, nil, ServiceUnavailable)
 		return
@@ -219,11 +219,11 @@ func (c *Client) serveIQ(iq *jabberclient.IQ, refuse bool) {
 }
 
 // replyIQ sends the result (or error, when err is not nil) of req.
-func (c *Client) replyIQ(req *jabberclient.IQ, payload stanza.Element, err error) {
-	resp := &jabberclient.IQ{ID: req.ID, To: req.From, Type: jabberclient.IQTypeResult}
+func (c *Client) replyIQ(req *xmpp.IQ, payload stanza.Element, err error) {
+	resp := &xmpp.IQ{ID: req.ID, To: req.From, Type: xmpp.IQTypeResult}
 	switch {
 	case err != nil:
-		resp.Type, resp.Error = jabberclient.IQTypeError, errorElementFor(err)
+		resp.Type, resp.Error = xmpp.IQTypeError, errorElementFor(err)
 	case payload != nil:
 		resp.Any = []stanza.Element{payload}
 	}
@@ -250,8 +250,8 @@ func (c *Client) builtinIQ(name stanza.Name) IQHandler {
 }
 
 // ping0 answers XEP-0199 pings with an empty result (section 4.2).
-func ping0(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
-	if iq.Type != jabberclient.IQTypeGet {
+func ping0(ctx context.Context, iq *xmpp.IQ) (stanza.Element, error) {
+	if iq.Type != xmpp.IQTypeGet {
 		return nil, BadRequest
 	}
 	return nil, nil
@@ -260,9 +260,9 @@ func ping0(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
 // discoInfo answers XEP-0030 disco#info requests: identity client/pc and
 // the features advertised. A node the client does not know is
 // item-not-found (XEP-0030 section 3.1).
-func (c *Client) discoInfo(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
+func (c *Client) discoInfo(ctx context.Context, iq *xmpp.IQ) (stanza.Element, error) {
 	q := iq.Any[0].(*discoinfo.Query)
-	if iq.Type != jabberclient.IQTypeGet {
+	if iq.Type != xmpp.IQTypeGet {
 		return nil, BadRequest
 	}
 	if q.Node != "" {
@@ -280,8 +280,8 @@ func (c *Client) discoInfo(ctx context.Context, iq *jabberclient.IQ) (stanza.Ele
 }
 
 // softwareVersion answers XEP-0092 requests.
-func (c *Client) softwareVersion(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
-	if iq.Type != jabberclient.IQTypeGet {
+func (c *Client) softwareVersion(ctx context.Context, iq *xmpp.IQ) (stanza.Element, error) {
+	if iq.Type != xmpp.IQTypeGet {
 		return nil, BadRequest
 	}
 	name, ver := c.opts.SoftwareName, c.opts.SoftwareVersion
@@ -323,6 +323,6 @@ func (c *Client) Ping(ctx context.Context, to jid.JID) error {
 	if to.IsZero() {
 		to = c.domain
 	}
-	_, err := c.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: to.String(), Any: []stanza.Element{&ping.Ping{}}})
+	_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: to.String(), Any: []stanza.Element{&ping.Ping{}}})
 	return err
 }

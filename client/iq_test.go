@@ -12,10 +12,10 @@ import (
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 	"github.com/protoxmpp/protoxmpp/stanza/version"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // versionNamed is a result payload that tells responses apart.
@@ -56,11 +56,11 @@ func TestSendIQResponseAddress(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, srv := connect(t, serverOpts{}, client.Options{})
 			type result struct {
-				resp *jabberclient.IQ
+				resp *xmpp.IQ
 				err  error
 			}
 			done := make(chan result, 1)
-			req := &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: tc.to, Any: []stanza.Element{&version.Query{}}}
+			req := &xmpp.IQ{Type: xmpp.IQTypeGet, To: tc.to, Any: []stanza.Element{&version.Query{}}}
 			go func() {
 				resp, err := c.SendIQ(testCtx(t), req)
 				done <- result{resp, err}
@@ -70,7 +70,7 @@ func TestSendIQResponseAddress(t *testing.T) {
 				t.Fatal("request sent without an ID")
 			}
 			for i, from := range tc.froms {
-				srv.send(&jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: got.ID, From: from, To: c.JID().String(), Any: []stanza.Element{versionNamed(i)}})
+				srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: got.ID, From: from, To: c.JID().String(), Any: []stanza.Element{versionNamed(i)}})
 			}
 			r := <-done
 			if r.err != nil {
@@ -92,11 +92,11 @@ func TestSendIQError(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	go func() {
 		iq := srv.nextIQ()
-		srv.send(&jabberclient.IQ{Type: jabberclient.IQTypeError, ID: iq.ID, From: iq.To, Error: &jabberclient.Error{
-			Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound, Text: &stanzaerror.Text{Value: "no such node", Lang: "en"},
+		srv.send(&xmpp.IQ{Type: xmpp.IQTypeError, ID: iq.ID, From: iq.To, Error: &xmpp.Error{
+			Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound, Text: &stanzaerror.Text{Value: "no such node", Lang: "en"},
 		}})
 	}()
-	resp, err := c.SendIQ(testCtx(t), &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: "pubsub.example.com", Any: []stanza.Element{&discoinfo.Query{Node: "x"}}})
+	resp, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: "pubsub.example.com", Any: []stanza.Element{&discoinfo.Query{Node: "x"}}})
 	if !errors.Is(err, client.ItemNotFound) {
 		t.Fatalf("error %v, want item-not-found", err)
 	}
@@ -107,11 +107,11 @@ func TestSendIQError(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Fatalf("error %T is not a *StanzaError", err)
 	}
-	want := &client.StanzaError{Type: jabberclient.ErrorTypeCancel, Condition: client.ItemNotFound, Text: "no such node", Lang: "en", Stanza: resp}
+	want := &client.StanzaError{Type: xmpp.ErrorTypeCancel, Condition: client.ItemNotFound, Text: "no such node", Lang: "en", Stanza: resp}
 	if diff := cmp.Diff(want, se); diff != "" {
 		t.Errorf("StanzaError (-want +got):\n%s", diff)
 	}
-	if resp == nil || resp.Type != jabberclient.IQTypeError {
+	if resp == nil || resp.Type != xmpp.IQTypeError {
 		t.Errorf("response %+v, want the error IQ", resp)
 	}
 	if got, wantMsg := err.Error(), "client: stanza error item-not-found (cancel): no such node"; got != wantMsg {
@@ -125,16 +125,16 @@ func TestSendIQContextAndEnd(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := c.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: "example.com", Any: []stanza.Element{&ping.Ping{}}})
+	_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: "example.com", Any: []stanza.Element{&ping.Ping{}}})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error %v, want the deadline", err)
 	}
 	late := srv.nextIQ()
-	srv.send(&jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: late.ID, From: "example.com"})
+	srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: late.ID, From: "example.com"})
 
 	errc := make(chan error, 1)
 	go func() {
-		_, err := c.SendIQ(testCtx(t), &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: "example.com", Any: []stanza.Element{&ping.Ping{}}})
+		_, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: "example.com", Any: []stanza.Element{&ping.Ping{}}})
 		errc <- err
 	}()
 	srv.nextIQ()
@@ -147,10 +147,10 @@ func TestSendIQContextAndEnd(t *testing.T) {
 	if !errors.Is(c.Err(), client.ErrServerClosed) {
 		t.Errorf("Err() = %v, want ErrServerClosed", c.Err())
 	}
-	if _, err := c.SendIQ(testCtx(t), &jabberclient.IQ{Type: jabberclient.IQTypeGet, Any: []stanza.Element{&ping.Ping{}}}); !errors.Is(err, client.ErrClosed) {
+	if _, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, Any: []stanza.Element{&ping.Ping{}}}); !errors.Is(err, client.ErrClosed) {
 		t.Errorf("SendIQ after the end: %v, want ErrClosed", err)
 	}
-	if _, err := c.SendIQ(testCtx(t), &jabberclient.IQ{Type: jabberclient.IQTypeResult}); err == nil {
+	if _, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeResult}); err == nil {
 		t.Error("SendIQ accepted a result")
 	}
 }
@@ -164,36 +164,36 @@ func raw(space, local, xml string) *stanza.RawElement {
 // service-unavailable or bad-request for the rest.
 func TestIncomingIQ(t *testing.T) {
 	const peer = "romeo@example.net/orchard"
-	errIQ := func(id string, x *jabberclient.Error) *jabberclient.IQ {
-		return &jabberclient.IQ{Type: jabberclient.IQTypeError, ID: id, To: peer, Error: x}
+	errIQ := func(id string, x *xmpp.Error) *xmpp.IQ {
+		return &xmpp.IQ{Type: xmpp.IQTypeError, ID: id, To: peer, Error: x}
 	}
-	resultIQ := func(id string, payload ...stanza.Element) *jabberclient.IQ {
-		return &jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: id, To: peer, Any: payload}
+	resultIQ := func(id string, payload ...stanza.Element) *xmpp.IQ {
+		return &xmpp.IQ{Type: xmpp.IQTypeResult, ID: id, To: peer, Any: payload}
 	}
 	name, ver, os := "Nurse", "1.2", "Verona"
 	cases := []struct {
 		name string
-		req  *jabberclient.IQ
-		want *jabberclient.IQ
+		req  *xmpp.IQ
+		want *xmpp.IQ
 	}{{
 		name: "unknown payload",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "u1", Any: []stanza.Element{raw("urn:example:unknown", "query", `<query xmlns='urn:example:unknown'/>`)}},
-		want: errIQ("u1", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "u1", Any: []stanza.Element{raw("urn:example:unknown", "query", `<query xmlns='urn:example:unknown'/>`)}},
+		want: errIQ("u1", &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}),
 	}, {
 		name: "unknown set",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: "u2", Any: []stanza.Element{raw("urn:example:unknown", "x", `<x xmlns='urn:example:unknown'><y/></x>`)}},
-		want: errIQ("u2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeSet, ID: "u2", Any: []stanza.Element{raw("urn:example:unknown", "x", `<x xmlns='urn:example:unknown'><y/></x>`)}},
+		want: errIQ("u2", &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}),
 	}, {
 		name: "no payload",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "b1"},
-		want: errIQ("b1", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "an IQ request carries exactly one payload"}}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "b1"},
+		want: errIQ("b1", &xmpp.Error{Type: xmpp.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "an IQ request carries exactly one payload"}}),
 	}, {
 		name: "two payloads",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "b2", Any: []stanza.Element{&ping.Ping{}, &ping.Ping{}}},
-		want: errIQ("b2", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "an IQ request carries exactly one payload"}}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "b2", Any: []stanza.Element{&ping.Ping{}, &ping.Ping{}}},
+		want: errIQ("b2", &xmpp.Error{Type: xmpp.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "an IQ request carries exactly one payload"}}),
 	}, {
 		name: "disco#info",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "d1", Any: []stanza.Element{&discoinfo.Query{}}},
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "d1", Any: []stanza.Element{&discoinfo.Query{}}},
 		want: resultIQ("d1", &discoinfo.Query{
 			Identity: []discoinfo.Identity{{Category: "client", Type: "pc", Name: "Nurse"}},
 			Feature: []discoinfo.Feature{
@@ -203,47 +203,47 @@ func TestIncomingIQ(t *testing.T) {
 		}),
 	}, {
 		name: "disco#info of an unknown node",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "d2", Any: []stanza.Element{&discoinfo.Query{Node: "urn:example:node"}}},
-		want: errIQ("d2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "d2", Any: []stanza.Element{&discoinfo.Query{Node: "urn:example:node"}}},
+		want: errIQ("d2", &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound}),
 	}, {
 		name: "ping",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "p1", Any: []stanza.Element{&ping.Ping{}}},
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "p1", Any: []stanza.Element{&ping.Ping{}}},
 		want: resultIQ("p1"),
 	}, {
 		name: "ping as set",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: "p2", Any: []stanza.Element{&ping.Ping{}}},
-		want: errIQ("p2", &jabberclient.Error{Type: jabberclient.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeSet, ID: "p2", Any: []stanza.Element{&ping.Ping{}}},
+		want: errIQ("p2", &xmpp.Error{Type: xmpp.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest}),
 	}, {
 		name: "software version",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "v1", Any: []stanza.Element{&version.Query{}}},
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "v1", Any: []stanza.Element{&version.Query{}}},
 		want: resultIQ("v1", &version.Query{Name: &name, Version: &ver, OS: &os}),
 	}, {
 		name: "registered handler",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "c1", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>ok</q>`)}},
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "c1", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>ok</q>`)}},
 		want: resultIQ("c1", raw("urn:example:custom", "a", `<a xmlns='urn:example:custom'>fine</a>`)),
 	}, {
 		name: "registered handler returning a condition",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "c2", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>deny</q>`)}},
-		want: errIQ("c2", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionNotAllowed}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "c2", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>deny</q>`)}},
+		want: errIQ("c2", &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionNotAllowed}),
 	}, {
 		name: "registered handler returning a plain error",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "c3", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>fail</q>`)}},
-		want: errIQ("c3", &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionInternalServerError}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeGet, ID: "c3", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>fail</q>`)}},
+		want: errIQ("c3", &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionInternalServerError}),
 	}, {
 		name: "registered handler returning a StanzaError",
-		req:  &jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: "c4", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>wait</q>`)}},
-		want: errIQ("c4", &jabberclient.Error{Type: jabberclient.ErrorTypeWait, Condition: stanzaerror.ConditionResourceConstraint, Text: &stanzaerror.Text{Value: "busy"}}),
+		req:  &xmpp.IQ{Type: xmpp.IQTypeSet, ID: "c4", Any: []stanza.Element{raw("urn:example:custom", "q", `<q xmlns='urn:example:custom'>wait</q>`)}},
+		want: errIQ("c4", &xmpp.Error{Type: xmpp.ErrorTypeWait, Condition: stanzaerror.ConditionResourceConstraint, Text: &stanzaerror.Text{Value: "busy"}}),
 	}}
 	c, srv := connect(t, serverOpts{}, client.Options{SoftwareName: name, SoftwareVersion: ver, SoftwareOS: os})
 	c.AddFeature("urn:xmpp:receipts")
-	c.HandleIQ("urn:example:custom", "q", func(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
+	c.HandleIQ("urn:example:custom", "q", func(ctx context.Context, iq *xmpp.IQ) (stanza.Element, error) {
 		switch x := iq.Any[0].(*stanza.RawElement); x.XML {
 		case `<q xmlns='urn:example:custom'>deny</q>`:
 			return nil, client.NotAllowed
 		case `<q xmlns='urn:example:custom'>fail</q>`:
 			return nil, errors.New("database on fire")
 		case `<q xmlns='urn:example:custom'>wait</q>`:
-			return nil, &client.StanzaError{Type: jabberclient.ErrorTypeWait, Condition: client.ResourceConstraint, Text: "busy"}
+			return nil, &client.StanzaError{Type: xmpp.ErrorTypeWait, Condition: client.ResourceConstraint, Text: "busy"}
 		}
 		return raw("urn:example:custom", "a", `<a xmlns='urn:example:custom'>fine</a>`), nil
 	})
@@ -266,12 +266,12 @@ func TestIncomingIQ(t *testing.T) {
 func TestUnmatchedResponsesIgnored(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	srv.send(
-		&jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: "nobody", From: "example.com", To: c.JID().String()},
-		&jabberclient.IQ{Type: jabberclient.IQTypeError, ID: "nobody2", From: "example.com", To: c.JID().String(), Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionNotAllowed}},
-		&jabberclient.IQ{Type: jabberclient.IQTypeGet, ID: "after", From: "example.com", To: c.JID().String(), Any: []stanza.Element{&ping.Ping{}}},
+		&xmpp.IQ{Type: xmpp.IQTypeResult, ID: "nobody", From: "example.com", To: c.JID().String()},
+		&xmpp.IQ{Type: xmpp.IQTypeError, ID: "nobody2", From: "example.com", To: c.JID().String(), Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionNotAllowed}},
+		&xmpp.IQ{Type: xmpp.IQTypeGet, ID: "after", From: "example.com", To: c.JID().String(), Any: []stanza.Element{&ping.Ping{}}},
 	)
 	got := srv.nextIQ()
-	if got.ID != "after" || got.Type != jabberclient.IQTypeResult {
+	if got.ID != "after" || got.Type != xmpp.IQTypeResult {
 		t.Errorf("client sent %s, want only the ping result", marshal(t, got))
 	}
 }
@@ -280,11 +280,11 @@ func TestUnmatchedResponsesIgnored(t *testing.T) {
 func TestPing(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	srv.handle(func(el stanza.Element) bool {
-		iq := el.(*jabberclient.IQ)
-		if _, ok := iq.Any[0].(*ping.Ping); !ok || iq.To != "example.com" || iq.Type != jabberclient.IQTypeGet {
+		iq := el.(*xmpp.IQ)
+		if _, ok := iq.Any[0].(*ping.Ping); !ok || iq.To != "example.com" || iq.Type != xmpp.IQTypeGet {
 			return false
 		}
-		srv.sendLocked(&jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: iq.ID, From: "example.com"})
+		srv.sendLocked(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: iq.ID, From: "example.com"})
 		return true
 	})
 	if err := c.Ping(testCtx(t), jid.JID{}); err != nil {

@@ -15,10 +15,10 @@ import (
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -50,9 +50,9 @@ func TestIdleSessionHeap(t *testing.T) {
 	self := testUser + "@" + testDomain + "/lean"
 	var b []byte
 	for i := range burst {
-		p := &jabberclient.Presence{From: fmt.Sprintf("romeo@example.net/r%d", i%(burst/2)), To: self}
+		p := &xmpp.Presence{From: fmt.Sprintf("romeo@example.net/r%d", i%(burst/2)), To: self}
 		if i >= burst/2 {
-			p.Type = jabberclient.PresenceTypeUnavailable
+			p.Type = xmpp.PresenceTypeUnavailable
 		}
 		b = append(b, marshal(t, p)...)
 	}
@@ -85,7 +85,7 @@ func TestIdleSessionHeap(t *testing.T) {
 			t.Fatalf("session %d: NewClient: %v", i, err)
 		}
 		clients[i] = c
-		c.HandlePresence(func(p *jabberclient.Presence) {
+		c.HandlePresence(func(p *xmpp.Presence) {
 			if p.From == self {
 				echoed.Done()
 				return
@@ -93,11 +93,11 @@ func TestIdleSessionHeap(t *testing.T) {
 			<-gate
 			handled.Done()
 		})
-		c.HandleMessage(func(*jabberclient.Message) {})
+		c.HandleMessage(func(*xmpp.Message) {})
 		if _, err := c.Roster(ctx); err != nil {
 			t.Fatalf("session %d: Roster: %v", i, err)
 		}
-		if err := c.SendMessage(ctx, romeo, jabberclient.MessageTypeChat, big); err != nil {
+		if err := c.SendMessage(ctx, romeo, xmpp.MessageTypeChat, big); err != nil {
 			t.Fatalf("session %d: SendMessage: %v", i, err)
 		}
 		if err := c.SetPresence(ctx, client.Status{}); err != nil {
@@ -250,11 +250,11 @@ func serveLogin(conn net.Conn) bool {
 				}
 			case stream.EventElement:
 				switch x := ev.Element.(type) {
-				case *jabberclient.IQ:
-					if len(x.Any) == 1 && x.Type == jabberclient.IQTypeGet && x.Any[0].ElementName() == (stanza.Name{Space: roster.NS, Local: "query"}) {
-						s.Send(&jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: x.ID, To: testUser + "@" + domain + "/lean", Any: []stanza.Element{&roster.Query{}}})
+				case *xmpp.IQ:
+					if len(x.Any) == 1 && x.Type == xmpp.IQTypeGet && x.Any[0].ElementName() == (stanza.Name{Space: roster.NS, Local: "query"}) {
+						s.Send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: x.ID, To: testUser + "@" + domain + "/lean", Any: []stanza.Element{&roster.Query{}}})
 					}
-				case *jabberclient.Presence:
+				case *xmpp.Presence:
 					full := testUser + "@" + domain + "/lean"
 					x.From, x.To = full, full
 					s.Send(x)
@@ -294,9 +294,9 @@ func BenchmarkReceive(b *testing.B) {
 }
 
 func benchReceive(b *testing.B, transport string, body int) {
-	msg, err := stanza.Marshal(&jabberclient.Message{
-		From: "romeo@example.net/orchard", To: testUser + "@" + testDomain + "/lean", Type: jabberclient.MessageTypeChat,
-		ID: "a5b9c7", Body: []jabberclient.Body{{Value: strings.Repeat("x", body)}},
+	msg, err := stanza.Marshal(&xmpp.Message{
+		From: "romeo@example.net/orchard", To: testUser + "@" + testDomain + "/lean", Type: xmpp.MessageTypeChat,
+		ID: "a5b9c7", Body: []xmpp.Body{{Value: strings.Repeat("x", body)}},
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -336,7 +336,7 @@ func benchReceive(b *testing.B, transport string, body int) {
 	defer c.Close()
 	done := make(chan struct{})
 	count := 0
-	c.HandleMessage(func(*jabberclient.Message) {
+	c.HandleMessage(func(*xmpp.Message) {
 		if count++; count == b.N {
 			close(done)
 		}

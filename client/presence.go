@@ -6,14 +6,14 @@ import (
 	"slices"
 
 	"github.com/protoxmpp/protoxmpp/client/jid"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // Status is an availability to announce (RFC 6121 section 4.7.2).
 type Status struct {
 	// Show is the availability sub-state: away, chat, dnd or xa; empty
 	// means plainly available.
-	Show jabberclient.ShowType
+	Show xmpp.ShowType
 	// Text is the human-readable status, empty for none.
 	Text string
 	// Priority is the priority of this resource, from -128 to 127; a
@@ -28,21 +28,21 @@ type ContactPresence struct {
 	// presence came from its bare JID).
 	JID jid.JID
 	// Show, Status and Priority are those of its last available presence.
-	Show     jabberclient.ShowType
+	Show     xmpp.ShowType
 	Status   string
 	Priority int8
 	// Presence is that presence stanza as received.
-	Presence *jabberclient.Presence
+	Presence *xmpp.Presence
 }
 
-func (st Status) presence(to string) *jabberclient.Presence {
-	p := &jabberclient.Presence{To: to}
+func (st Status) presence(to string) *xmpp.Presence {
+	p := &xmpp.Presence{To: to}
 	if st.Show != "" {
 		show := st.Show
 		p.Show = &show
 	}
 	if st.Text != "" {
-		p.Status = []jabberclient.Status{{Value: st.Text}}
+		p.Status = []xmpp.Status{{Value: st.Text}}
 	}
 	if st.Priority != 0 {
 		prio := st.Priority
@@ -63,9 +63,9 @@ func (c *Client) SetPresence(ctx context.Context, st Status) error {
 // SetUnavailable broadcasts unavailable presence (RFC 6121 section 4.5),
 // with an optional status text, without ending the session.
 func (c *Client) SetUnavailable(ctx context.Context, text string) error {
-	p := &jabberclient.Presence{Type: jabberclient.PresenceTypeUnavailable}
+	p := &xmpp.Presence{Type: xmpp.PresenceTypeUnavailable}
 	if text != "" {
-		p.Status = []jabberclient.Status{{Value: text}}
+		p.Status = []xmpp.Status{{Value: text}}
 	}
 	return c.Send(ctx, p)
 }
@@ -79,9 +79,9 @@ func (c *Client) SendPresenceTo(ctx context.Context, to jid.JID, st Status) erro
 // SendUnavailableTo sends directed unavailable presence to one entity
 // (RFC 6121 section 4.6.3).
 func (c *Client) SendUnavailableTo(ctx context.Context, to jid.JID, text string) error {
-	p := &jabberclient.Presence{To: to.String(), Type: jabberclient.PresenceTypeUnavailable}
+	p := &xmpp.Presence{To: to.String(), Type: xmpp.PresenceTypeUnavailable}
 	if text != "" {
-		p.Status = []jabberclient.Status{{Value: text}}
+		p.Status = []xmpp.Status{{Value: text}}
 	}
 	return c.Send(ctx, p)
 }
@@ -89,40 +89,40 @@ func (c *Client) SendUnavailableTo(ctx context.Context, to jid.JID, text string)
 // subscription sends a subscription-management presence of type typ to
 // the bare JID of j, with an ID (RFC 6121 section 3: the requests go to the
 // bare JID, and an 'id' is recommended for tracking).
-func (c *Client) subscription(ctx context.Context, j jid.JID, typ jabberclient.PresenceType) error {
-	return c.Send(ctx, &jabberclient.Presence{To: j.Bare().String(), Type: typ, ID: newID()})
+func (c *Client) subscription(ctx context.Context, j jid.JID, typ xmpp.PresenceType) error {
+	return c.Send(ctx, &xmpp.Presence{To: j.Bare().String(), Type: typ, ID: newID()})
 }
 
 // Subscribe asks contact j for a subscription to its presence (RFC 6121
 // section 3.1.1, type subscribe). The answer comes as a presence of type
 // subscribed or unsubscribed, and the roster changes through pushes.
 func (c *Client) Subscribe(ctx context.Context, j jid.JID) error {
-	return c.subscription(ctx, j, jabberclient.PresenceTypeSubscribe)
+	return c.subscription(ctx, j, xmpp.PresenceTypeSubscribe)
 }
 
 // ApproveSubscription approves the subscription request of contact j
 // (RFC 6121 section 3.1.4, type subscribed): j will receive the user's
 // presence.
 func (c *Client) ApproveSubscription(ctx context.Context, j jid.JID) error {
-	return c.subscription(ctx, j, jabberclient.PresenceTypeSubscribed)
+	return c.subscription(ctx, j, xmpp.PresenceTypeSubscribed)
 }
 
 // DenySubscription refuses the subscription request of contact j (RFC 6121
 // section 3.1.4, type unsubscribed).
 func (c *Client) DenySubscription(ctx context.Context, j jid.JID) error {
-	return c.subscription(ctx, j, jabberclient.PresenceTypeUnsubscribed)
+	return c.subscription(ctx, j, xmpp.PresenceTypeUnsubscribed)
 }
 
 // Unsubscribe ends the user's subscription to the presence of contact j
 // (RFC 6121 section 3.3.1, type unsubscribe).
 func (c *Client) Unsubscribe(ctx context.Context, j jid.JID) error {
-	return c.subscription(ctx, j, jabberclient.PresenceTypeUnsubscribe)
+	return c.subscription(ctx, j, xmpp.PresenceTypeUnsubscribe)
 }
 
 // CancelSubscription revokes the subscription contact j has to the user's
 // presence (RFC 6121 section 3.2.1, type unsubscribed).
 func (c *Client) CancelSubscription(ctx context.Context, j jid.JID) error {
-	return c.subscription(ctx, j, jabberclient.PresenceTypeUnsubscribed)
+	return c.subscription(ctx, j, xmpp.PresenceTypeUnsubscribed)
 }
 
 // PreApprove approves in advance a subscription request contact j has not
@@ -133,11 +133,11 @@ func (c *Client) PreApprove(ctx context.Context, j jid.JID) error {
 	if !c.preApprovalOK {
 		return ErrPreApprovalUnsupported
 	}
-	return c.subscription(ctx, j, jabberclient.PresenceTypeSubscribed)
+	return c.subscription(ctx, j, xmpp.PresenceTypeSubscribed)
 }
 
 // trackPresence updates the table of contacts' presence (in the reader).
-func (c *Client) trackPresence(p *jabberclient.Presence) {
+func (c *Client) trackPresence(p *xmpp.Presence) {
 	from, err := jid.Parse(p.From)
 	if err != nil || p.From == "" {
 		return
@@ -166,7 +166,7 @@ func (c *Client) trackPresence(p *jabberclient.Presence) {
 		} else {
 			c.presences[bare] = append(rs, cp)
 		}
-	case jabberclient.PresenceTypeUnavailable:
+	case xmpp.PresenceTypeUnavailable:
 		if from.Resource() == "" {
 			c.forgetPresenceLocked(bare)
 			return
@@ -180,7 +180,7 @@ func (c *Client) trackPresence(p *jabberclient.Presence) {
 				c.presences[bare] = rs
 			}
 		}
-	case jabberclient.PresenceTypeError:
+	case xmpp.PresenceTypeError:
 		// The contact cannot be reached (RFC 6121 section 4.3.2 and
 		// 4.6.1): whatever was known of it is stale.
 		c.forgetPresenceLocked(bare)
@@ -198,7 +198,7 @@ func (c *Client) forgetPresenceLocked(bare jid.JID) {
 
 // pickStatus chooses the status text in the stream's language, or else the
 // first one (RFC 6121 section 4.7.2.2 allows one per language).
-func pickStatus(sts []jabberclient.Status, lang string) string {
+func pickStatus(sts []xmpp.Status, lang string) string {
 	for _, s := range sts {
 		if s.Lang == lang {
 			return s.Value
@@ -230,11 +230,11 @@ func (c *Client) Presences(bare jid.JID) []ContactPresence {
 // SendMessage sends a message of type typ (chat, normal, headline,
 // groupchat) with one body to to (RFC 6121 section 5). For a subject,
 // thread, several bodies or extension payloads, build a
-// *jabberclient.Message and use Send.
-func (c *Client) SendMessage(ctx context.Context, to jid.JID, typ jabberclient.MessageType, body string) error {
-	m := &jabberclient.Message{To: to.String(), Type: typ, ID: newID()}
+// *xmpp.Message and use Send.
+func (c *Client) SendMessage(ctx context.Context, to jid.JID, typ xmpp.MessageType, body string) error {
+	m := &xmpp.Message{To: to.String(), Type: typ, ID: newID()}
 	if body != "" {
-		m.Body = []jabberclient.Body{{Value: body}}
+		m.Body = []xmpp.Body{{Value: body}}
 	}
 	return c.Send(ctx, m)
 }

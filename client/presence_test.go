@@ -13,8 +13,8 @@ import (
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -33,13 +33,13 @@ func TestPresenceSent(t *testing.T) {
 			return c.SetPresence(ctx, client.Status{})
 		}, `<presence xmlns='jabber:client'/>`, false, nil},
 		{"presence with show, status and priority", false, func(ctx context.Context, c *client.Client) error {
-			return c.SetPresence(ctx, client.Status{Show: jabberclient.ShowTypeAway, Text: "out", Priority: -1})
+			return c.SetPresence(ctx, client.Status{Show: xmpp.ShowTypeAway, Text: "out", Priority: -1})
 		}, `<presence xmlns='jabber:client'><show>away</show><status>out</status><priority>-1</priority></presence>`, false, nil},
 		{"unavailable", false, func(ctx context.Context, c *client.Client) error {
 			return c.SetUnavailable(ctx, "gone")
 		}, `<presence xmlns='jabber:client' type='unavailable'><status>gone</status></presence>`, false, nil},
 		{"directed presence", false, func(ctx context.Context, c *client.Client) error {
-			return c.SendPresenceTo(ctx, romeoRes, client.Status{Show: jabberclient.ShowTypeDND})
+			return c.SendPresenceTo(ctx, romeoRes, client.Status{Show: xmpp.ShowTypeDND})
 		}, `<presence xmlns='jabber:client' to='romeo@example.net/orchard'><show>dnd</show></presence>`, false, nil},
 		{"directed unavailable", false, func(ctx context.Context, c *client.Client) error {
 			return c.SendUnavailableTo(ctx, romeoRes, "")
@@ -80,7 +80,7 @@ func TestPresenceSent(t *testing.T) {
 				srv.quiet(50 * time.Millisecond)
 				return
 			}
-			p, ok := srv.next().(*jabberclient.Presence)
+			p, ok := srv.next().(*xmpp.Presence)
 			if !ok {
 				t.Fatal("not a presence")
 			}
@@ -110,46 +110,46 @@ func TestPresenceTable(t *testing.T) {
 		return out
 	}
 	views := make(chan view, 10)
-	c.HandlePresence(func(*jabberclient.Presence) {
+	c.HandlePresence(func(*xmpp.Presence) {
 		views <- view{render(c.Presences(romeo)), render(c.Presences(nurse))}
 	})
-	show := func(s jabberclient.ShowType) *jabberclient.ShowType { return &s }
+	show := func(s xmpp.ShowType) *xmpp.ShowType { return &s }
 	prio := func(p int8) *int8 { return &p }
 	cases := []struct {
 		name string
-		p    *jabberclient.Presence
+		p    *xmpp.Presence
 		want view
 	}{{
 		name: "first resource",
-		p:    &jabberclient.Presence{From: "romeo@example.net/orchard", Show: show(jabberclient.ShowTypeAway), Priority: prio(1), Status: []jabberclient.Status{{Lang: "it", Value: "fuori"}, {Lang: "en", Value: "out"}}},
+		p:    &xmpp.Presence{From: "romeo@example.net/orchard", Show: show(xmpp.ShowTypeAway), Priority: prio(1), Status: []xmpp.Status{{Lang: "it", Value: "fuori"}, {Lang: "en", Value: "out"}}},
 		want: view{Romeo: []string{`romeo@example.net/orchard show=away status="out" prio=1`}},
 	}, {
 		name: "second resource, higher priority first",
-		p:    &jabberclient.Presence{From: "romeo@example.net/balcony", Priority: prio(5)},
+		p:    &xmpp.Presence{From: "romeo@example.net/balcony", Priority: prio(5)},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`, `romeo@example.net/orchard show=away status="out" prio=1`}},
 	}, {
 		name: "bare JID presence",
-		p:    &jabberclient.Presence{From: "nurse@example.com", Status: []jabberclient.Status{{Value: "here"}}},
+		p:    &xmpp.Presence{From: "nurse@example.com", Status: []xmpp.Status{{Value: "here"}}},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`, `romeo@example.net/orchard show=away status="out" prio=1`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "update replaces",
-		p:    &jabberclient.Presence{From: "romeo@example.net/orchard", Show: show(jabberclient.ShowTypeChat), Priority: prio(9)},
+		p:    &xmpp.Presence{From: "romeo@example.net/orchard", Show: show(xmpp.ShowTypeChat), Priority: prio(9)},
 		want: view{Romeo: []string{`romeo@example.net/orchard show=chat status="" prio=9`, `romeo@example.net/balcony show= status="" prio=5`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "one resource unavailable",
-		p:    &jabberclient.Presence{From: "romeo@example.net/orchard", Type: jabberclient.PresenceTypeUnavailable},
+		p:    &xmpp.Presence{From: "romeo@example.net/orchard", Type: xmpp.PresenceTypeUnavailable},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "subscription request changes nothing",
-		p:    &jabberclient.Presence{From: "romeo@example.net", Type: jabberclient.PresenceTypeSubscribe},
+		p:    &xmpp.Presence{From: "romeo@example.net", Type: xmpp.PresenceTypeSubscribe},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "error clears the contact",
-		p:    &jabberclient.Presence{From: "nurse@example.com", Type: jabberclient.PresenceTypeError, Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionRemoteServerNotFound}},
+		p:    &xmpp.Presence{From: "nurse@example.com", Type: xmpp.PresenceTypeError, Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionRemoteServerNotFound}},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`}},
 	}, {
 		name: "unavailable from the bare JID clears all resources",
-		p:    &jabberclient.Presence{From: "romeo@example.net", Type: jabberclient.PresenceTypeUnavailable},
+		p:    &xmpp.Presence{From: "romeo@example.net", Type: xmpp.PresenceTypeUnavailable},
 		want: view{},
 	}}
 	for _, tc := range cases {
@@ -180,15 +180,15 @@ func TestMessages(t *testing.T) {
 			out.Write(p)
 		}
 	}})
-	got := make(chan *jabberclient.Message, 10)
-	c.HandleMessage(func(m *jabberclient.Message) { got <- m })
+	got := make(chan *xmpp.Message, 10)
+	c.HandleMessage(func(m *xmpp.Message) { got <- m })
 	ctx := testCtx(t)
 
-	for _, typ := range []jabberclient.MessageType{jabberclient.MessageTypeChat, jabberclient.MessageTypeNormal, jabberclient.MessageTypeHeadline, jabberclient.MessageTypeGroupchat} {
+	for _, typ := range []xmpp.MessageType{xmpp.MessageTypeChat, xmpp.MessageTypeNormal, xmpp.MessageTypeHeadline, xmpp.MessageTypeGroupchat} {
 		if err := c.SendMessage(ctx, romeo, typ, "Art thou not Romeo?"); err != nil {
 			t.Fatal(err)
 		}
-		m := srv.next().(*jabberclient.Message)
+		m := srv.next().(*xmpp.Message)
 		if m.ID == "" {
 			t.Error("message without id")
 		}
@@ -199,22 +199,22 @@ func TestMessages(t *testing.T) {
 		}
 	}
 
-	full := &jabberclient.Message{
-		From: "romeo@example.net/orchard", To: c.JID().String(), Type: jabberclient.MessageTypeChat, ID: "m1",
-		Subject: []jabberclient.Subject{{Value: "Balcony"}},
-		Body:    []jabberclient.Body{{Value: "Neither, fair saint"}, {Lang: "fr", Value: "Ni l'un ni l'autre"}},
-		Thread:  &jabberclient.Thread{Value: "e0ffe42b28561960c6b12b944a092794b9683a38", Parent: "p1"},
+	full := &xmpp.Message{
+		From: "romeo@example.net/orchard", To: c.JID().String(), Type: xmpp.MessageTypeChat, ID: "m1",
+		Subject: []xmpp.Subject{{Value: "Balcony"}},
+		Body:    []xmpp.Body{{Value: "Neither, fair saint"}, {Lang: "fr", Value: "Ni l'un ni l'autre"}},
+		Thread:  &xmpp.Thread{Value: "e0ffe42b28561960c6b12b944a092794b9683a38", Parent: "p1"},
 		Any:     []stanza.Element{raw("urn:example:mood", "mood", `<mood xmlns='urn:example:mood'><happy/></mood>`)},
 	}
-	errMsg := &jabberclient.Message{From: "romeo@example.net", Type: jabberclient.MessageTypeError, ID: "m2",
-		Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
+	errMsg := &xmpp.Message{From: "romeo@example.net", Type: xmpp.MessageTypeError, ID: "m2",
+		Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
 	srv.send(full, errMsg)
-	for _, want := range []*jabberclient.Message{full, errMsg} {
+	for _, want := range []*xmpp.Message{full, errMsg} {
 		m := <-got
 		if diff := cmp.Diff(marshal(t, want), marshal(t, m)); diff != "" {
 			t.Errorf("received (-want +got):\n%s", diff)
 		}
-		if m.Type == jabberclient.MessageTypeError && !errors.Is(client.StanzaErrorOf(m.Error), client.ServiceUnavailable) {
+		if m.Type == xmpp.MessageTypeError && !errors.Is(client.StanzaErrorOf(m.Error), client.ServiceUnavailable) {
 			t.Error("StanzaErrorOf does not see service-unavailable")
 		}
 	}
@@ -245,12 +245,12 @@ func TestHandlerOrder(t *testing.T) {
 	}
 	const n = 90
 	all := make(chan struct{})
-	c.HandleMessage(func(m *jabberclient.Message) {
+	c.HandleMessage(func(m *xmpp.Message) {
 		record("message " + m.ID)
 		if m.ID == "9" {
 			// Blocks this handler until the server answers, which it does
 			// only after sending the whole burst.
-			_, err := c.SendIQ(testCtx(t), &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: "example.com", Any: []stanza.Element{raw("urn:example:slow", "q", `<q xmlns='urn:example:slow'/>`)}})
+			_, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: "example.com", Any: []stanza.Element{raw("urn:example:slow", "q", `<q xmlns='urn:example:slow'/>`)}})
 			if err != nil {
 				t.Errorf("SendIQ from a handler: %v", err)
 			}
@@ -260,8 +260,8 @@ func TestHandlerOrder(t *testing.T) {
 			close(all)
 		}
 	})
-	c.HandlePresence(func(p *jabberclient.Presence) { record("presence " + p.ID) })
-	c.HandleIQ("urn:example:order", "q", func(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
+	c.HandlePresence(func(p *xmpp.Presence) { record("presence " + p.ID) })
+	c.HandleIQ("urn:example:order", "q", func(ctx context.Context, iq *xmpp.IQ) (stanza.Element, error) {
 		record("iq " + iq.ID)
 		return nil, nil
 	})
@@ -271,13 +271,13 @@ func TestHandlerOrder(t *testing.T) {
 		id := fmt.Sprint(i)
 		switch i % 3 {
 		case 0:
-			burst = append(burst, &jabberclient.Message{From: "romeo@example.net/orchard", ID: id, Body: []jabberclient.Body{{Value: id}}})
+			burst = append(burst, &xmpp.Message{From: "romeo@example.net/orchard", ID: id, Body: []xmpp.Body{{Value: id}}})
 			want = append(want, "message "+id)
 		case 1:
-			burst = append(burst, &jabberclient.Presence{From: "romeo@example.net/orchard", ID: id})
+			burst = append(burst, &xmpp.Presence{From: "romeo@example.net/orchard", ID: id})
 			want = append(want, "presence "+id)
 		case 2:
-			burst = append(burst, &jabberclient.IQ{From: "romeo@example.net/orchard", ID: id, Type: jabberclient.IQTypeGet, Any: []stanza.Element{raw("urn:example:order", "q", `<q xmlns='urn:example:order'/>`)}})
+			burst = append(burst, &xmpp.IQ{From: "romeo@example.net/orchard", ID: id, Type: xmpp.IQTypeGet, Any: []stanza.Element{raw("urn:example:order", "q", `<q xmlns='urn:example:order'/>`)}})
 			want = append(want, "iq "+id)
 		}
 		if i == 9 {
@@ -286,13 +286,13 @@ func TestHandlerOrder(t *testing.T) {
 	}
 	srv.send(burst...)
 	// The slow request arrives after the burst was read by the client.
-	var slow *jabberclient.IQ
+	var slow *xmpp.IQ
 	for slow == nil {
-		if iq, ok := srv.next().(*jabberclient.IQ); ok && iq.Type == jabberclient.IQTypeGet {
+		if iq, ok := srv.next().(*xmpp.IQ); ok && iq.Type == xmpp.IQTypeGet {
 			slow = iq
 		}
 	}
-	srv.send(&jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: slow.ID, From: "example.com"})
+	srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: slow.ID, From: "example.com"})
 	select {
 	case <-all:
 	case <-time.After(5 * time.Second):
@@ -324,7 +324,7 @@ func TestClose(t *testing.T) {
 		if err := c.Close(); err != nil {
 			t.Errorf("second Close: %v", err)
 		}
-		if err := c.SendMessage(testCtx(t), romeo, jabberclient.MessageTypeChat, "x"); !errors.Is(err, client.ErrClosed) {
+		if err := c.SendMessage(testCtx(t), romeo, xmpp.MessageTypeChat, "x"); !errors.Is(err, client.ErrClosed) {
 			t.Errorf("SendMessage after Close: %v, want ErrClosed", err)
 		}
 	})

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/client/jid"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // queueClient is a Client that is not connected, for the dispatch queue
@@ -21,7 +21,7 @@ func queueClient(t *testing.T, size int) *Client {
 }
 
 func message(i int) inbound {
-	return inbound{el: &jabberclient.Message{ID: strconv.Itoa(i)}}
+	return inbound{el: &xmpp.Message{ID: strconv.Itoa(i)}}
 }
 
 func ids(n int) []string {
@@ -75,7 +75,7 @@ func TestQueueGrowsAndShrinks(t *testing.T) {
 			entered, release := make(chan struct{}), make(chan struct{})
 			var got []string // written by the dispatcher only
 			var inHandler atomic.Int32
-			c.HandleMessage(func(m *jabberclient.Message) {
+			c.HandleMessage(func(m *xmpp.Message) {
 				if inHandler.Add(1) != 1 {
 					t.Error("two handlers run at once")
 				}
@@ -110,7 +110,7 @@ func TestQueueRestarts(t *testing.T) {
 	c := queueClient(t, 4)
 	var got []string
 	var inHandler atomic.Int32
-	c.HandleMessage(func(m *jabberclient.Message) {
+	c.HandleMessage(func(m *xmpp.Message) {
 		if inHandler.Add(1) != 1 {
 			t.Error("two handlers run at once")
 		}
@@ -146,7 +146,7 @@ func TestQueueFull(t *testing.T) {
 			c := queueClient(t, 2)
 			entered, release := make(chan struct{}), make(chan struct{})
 			var got []string
-			c.HandleMessage(func(m *jabberclient.Message) {
+			c.HandleMessage(func(m *xmpp.Message) {
 				if m.ID == "0" {
 					close(entered)
 					<-release

@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // TestQueueSize blocks the message handler on the first of four messages
@@ -34,7 +34,7 @@ func TestQueueSize(t *testing.T) {
 			var mu sync.Mutex
 			var seen []string
 			all := make(chan struct{})
-			c.HandleMessage(func(m *jabberclient.Message) {
+			c.HandleMessage(func(m *xmpp.Message) {
 				if m.ID == "1" {
 					<-release
 				}
@@ -48,15 +48,15 @@ func TestQueueSize(t *testing.T) {
 			ctx := testCtx(t)
 			pinged := make(chan error, 1)
 			go func() {
-				_, err := c.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: testDomain, Any: []stanza.Element{&ping.Ping{}}})
+				_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: testDomain, Any: []stanza.Element{&ping.Ping{}}})
 				pinged <- err
 			}()
 			req := srv.nextIQ()
 			var burst []stanza.Element
 			for i := 1; i <= 4; i++ {
-				burst = append(burst, &jabberclient.Message{From: "romeo@example.net/orchard", ID: fmt.Sprint(i)})
+				burst = append(burst, &xmpp.Message{From: "romeo@example.net/orchard", ID: fmt.Sprint(i)})
 			}
-			srv.send(append(burst, &jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: req.ID, From: testDomain})...)
+			srv.send(append(burst, &xmpp.IQ{Type: xmpp.IQTypeResult, ID: req.ID, From: testDomain})...)
 
 			if tc.wantStalled {
 				select {

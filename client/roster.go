@@ -10,8 +10,8 @@ import (
 
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // RosterItem is one contact of the roster (RFC 6121 section 2.1.2).
@@ -134,8 +134,8 @@ func itemFrom(x roster.Item) (RosterItem, error) {
 
 // rosterPush returns the query of a roster push candidate: a set whose one
 // payload is a jabber:iq:roster query.
-func rosterPush(iq *jabberclient.IQ) (*roster.Query, bool) {
-	if iq.Type != jabberclient.IQTypeSet || len(iq.Any) != 1 {
+func rosterPush(iq *xmpp.IQ) (*roster.Query, bool) {
+	if iq.Type != xmpp.IQTypeSet || len(iq.Any) != 1 {
 		return nil, false
 	}
 	q, ok := iq.Any[0].(*roster.Query)
@@ -144,7 +144,7 @@ func rosterPush(iq *jabberclient.IQ) (*roster.Query, bool) {
 
 // rosterPushed applies a roster push from the account (in the reader) and
 // returns the dispatcher's task: acknowledge it, then call the handlers.
-func (c *Client) rosterPushed(iq *jabberclient.IQ, q *roster.Query) inbound {
+func (c *Client) rosterPushed(iq *xmpp.IQ, q *roster.Query) inbound {
 	if len(q.Item) != 1 { // RFC 6121 section 2.1.6: one and only one item
 		return inbound{el: iq, task: func() {
 			c.replyIQ(iq, nil, &StanzaError{Condition: BadRequest, Text: "a roster push carries exactly one item"})
@@ -216,8 +216,8 @@ func (c *Client) Roster(ctx context.Context) (Roster, error) {
 	}
 	c.mu.Unlock()
 	var herr error
-	_, err := c.sendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, Any: []stanza.Element{q}}, func(resp *jabberclient.IQ) {
-		if resp.Type == jabberclient.IQTypeResult {
+	_, err := c.sendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, Any: []stanza.Element{q}}, func(resp *xmpp.IQ) {
+		if resp.Type == xmpp.IQTypeResult {
 			herr = c.applyRosterResult(resp, versioned)
 		}
 	})
@@ -232,7 +232,7 @@ func (c *Client) Roster(ctx context.Context) (Roster, error) {
 
 // applyRosterResult replaces the cache with a roster result, in the reader
 // so that pushes received after it apply on top.
-func (c *Client) applyRosterResult(resp *jabberclient.IQ, versioned bool) error {
+func (c *Client) applyRosterResult(resp *xmpp.IQ, versioned bool) error {
 	var q *roster.Query
 	for _, el := range resp.Any {
 		if x, ok := el.(*roster.Query); ok {
@@ -305,7 +305,7 @@ func (c *Client) RosterSet(ctx context.Context, item RosterItem) error {
 		seen[g] = true
 	}
 	q := &roster.Query{Item: []roster.Item{{JID: item.JID.String(), Name: item.Name, Group: slices.Clone(item.Groups)}}}
-	if _, err := c.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeSet, Any: []stanza.Element{q}}); err != nil {
+	if _, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeSet, Any: []stanza.Element{q}}); err != nil {
 		return fmt.Errorf("client: roster set %s: %w", item.JID, err)
 	}
 	return nil
@@ -316,7 +316,7 @@ func (c *Client) RosterSet(ctx context.Context, item RosterItem) error {
 // that is not in the roster is an error matching ItemNotFound.
 func (c *Client) RosterRemove(ctx context.Context, j jid.JID) error {
 	q := &roster.Query{Item: []roster.Item{{JID: j.String(), Subscription: roster.ItemSubscriptionRemove}}}
-	if _, err := c.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeSet, Any: []stanza.Element{q}}); err != nil {
+	if _, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeSet, Any: []stanza.Element{q}}); err != nil {
 		return fmt.Errorf("client: roster remove %s: %w", j, err)
 	}
 	return nil

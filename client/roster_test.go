@@ -9,9 +9,9 @@ import (
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 var (
@@ -38,8 +38,8 @@ func rosterServer(srv *fakeServer, result func(q *roster.Query) *roster.Query) (
 	var mu sync.Mutex
 	var seen string
 	srv.handle(func(el stanza.Element) bool {
-		iq, ok := el.(*jabberclient.IQ)
-		if !ok || iq.Type != jabberclient.IQTypeGet || len(iq.Any) != 1 {
+		iq, ok := el.(*xmpp.IQ)
+		if !ok || iq.Type != xmpp.IQTypeGet || len(iq.Any) != 1 {
 			return false
 		}
 		q, ok := iq.Any[0].(*roster.Query)
@@ -50,7 +50,7 @@ func rosterServer(srv *fakeServer, result func(q *roster.Query) *roster.Query) (
 		mu.Lock()
 		seen = string(b)
 		mu.Unlock()
-		resp := &jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: iq.ID}
+		resp := &xmpp.IQ{Type: xmpp.IQTypeResult, ID: iq.ID}
 		if r := result(q); r != nil {
 			resp.Any = []stanza.Element{r}
 		}
@@ -157,20 +157,20 @@ func TestRosterPush(t *testing.T) {
 	events := make(chan client.RosterEvent, 10)
 	c.HandleRoster(func(ev client.RosterEvent) { events <- ev })
 
-	push := func(id, from, ver string, items ...roster.Item) *jabberclient.IQ {
-		return &jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: id, From: from, To: c.JID().String(), Any: []stanza.Element{rosterQuery(&ver, items...)}}
+	push := func(id, from, ver string, items ...roster.Item) *xmpp.IQ {
+		return &xmpp.IQ{Type: xmpp.IQTypeSet, ID: id, From: from, To: c.JID().String(), Any: []stanza.Element{rosterQuery(&ver, items...)}}
 	}
-	ack := func(id, to string) *jabberclient.IQ {
-		return &jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: id, To: to}
+	ack := func(id, to string) *xmpp.IQ {
+		return &xmpp.IQ{Type: xmpp.IQTypeResult, ID: id, To: to}
 	}
-	refuse := func(id, to string) *jabberclient.IQ {
-		return &jabberclient.IQ{Type: jabberclient.IQTypeError, ID: id, To: to, Error: &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
+	refuse := func(id, to string) *xmpp.IQ {
+		return &xmpp.IQ{Type: xmpp.IQTypeError, ID: id, To: to, Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
 	}
 	nurseItem := roster.Item{JID: "nurse@example.com", Name: "Nurse", Subscription: roster.ItemSubscriptionFrom}
 	cases := []struct {
 		name      string
-		push      *jabberclient.IQ
-		answer    *jabberclient.IQ
+		push      *xmpp.IQ
+		answer    *xmpp.IQ
 		event     *client.RosterEvent
 		wantItems []client.RosterItem
 		wantVer   string
@@ -212,7 +212,7 @@ func TestRosterPush(t *testing.T) {
 	}, {
 		name:      "two items",
 		push:      push("b1", "", "v4", nurseItem, nurseItem),
-		answer:    &jabberclient.IQ{Type: jabberclient.IQTypeError, ID: "b1", Error: &jabberclient.Error{Type: jabberclient.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "a roster push carries exactly one item"}}},
+		answer:    &xmpp.IQ{Type: xmpp.IQTypeError, ID: "b1", Error: &xmpp.Error{Type: xmpp.ErrorTypeModify, Condition: stanzaerror.ConditionBadRequest, Text: &stanzaerror.Text{Value: "a roster push carries exactly one item"}}},
 		wantItems: []client.RosterItem{{JID: nurse, Name: "Nurse", Subscription: roster.ItemSubscriptionFrom}, {JID: romeo, Subscription: roster.ItemSubscriptionNone, Ask: true, Groups: []string{"Friends"}}},
 		wantVer:   "v3",
 	}, {
@@ -256,14 +256,14 @@ func TestRosterSetRemove(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
 	srv.handle(func(el stanza.Element) bool {
-		iq := el.(*jabberclient.IQ)
+		iq := el.(*xmpp.IQ)
 		q := iq.Any[0].(*roster.Query)
 		mu.Lock()
 		got = append(got, marshal(t, q))
 		mu.Unlock()
-		resp := &jabberclient.IQ{Type: jabberclient.IQTypeResult, ID: iq.ID}
+		resp := &xmpp.IQ{Type: xmpp.IQTypeResult, ID: iq.ID}
 		if q.Item[0].JID == "stranger@example.net" {
-			resp.Type, resp.Error = jabberclient.IQTypeError, &jabberclient.Error{Type: jabberclient.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound}
+			resp.Type, resp.Error = xmpp.IQTypeError, &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound}
 		}
 		srv.sendLocked(resp)
 		return true
@@ -311,16 +311,16 @@ func TestPresenceForgottenWhenSubscriptionEnds(t *testing.T) {
 	pushed := make(chan client.RosterEvent, 10)
 	c.HandleRoster(func(ev client.RosterEvent) { pushed <- ev })
 	seen := make(chan struct{}, 10)
-	c.HandlePresence(func(*jabberclient.Presence) { seen <- struct{}{} })
+	c.HandlePresence(func(*xmpp.Presence) { seen <- struct{}{} })
 	push := func(j string, sub roster.ItemSubscription) {
 		t.Helper()
-		srv.send(&jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: "p-" + j + string(sub), Any: []stanza.Element{rosterQuery(nil, roster.Item{JID: j, Subscription: sub})}})
+		srv.send(&xmpp.IQ{Type: xmpp.IQTypeSet, ID: "p-" + j + string(sub), Any: []stanza.Element{rosterQuery(nil, roster.Item{JID: j, Subscription: sub})}})
 		srv.nextIQ() // the acknowledgement
 		<-pushed
 	}
 	available := func(from string) {
 		t.Helper()
-		srv.send(&jabberclient.Presence{From: from})
+		srv.send(&xmpp.Presence{From: from})
 		<-seen
 	}
 	push("romeo@example.net", roster.ItemSubscriptionBoth)

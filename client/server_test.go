@@ -20,13 +20,13 @@ import (
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/preapproval"
 	"github.com/protoxmpp/protoxmpp/stanza/rosterver"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/session"
 	"github.com/protoxmpp/protoxmpp/stanza/starttls"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 	"github.com/xdg-go/scram"
 )
@@ -309,10 +309,10 @@ func (srv *fakeServer) next() stanza.Element {
 }
 
 // nextIQ returns the next element, which must be an IQ.
-func (srv *fakeServer) nextIQ() *jabberclient.IQ {
+func (srv *fakeServer) nextIQ() *xmpp.IQ {
 	srv.t.Helper()
 	el := srv.next()
-	iq, ok := el.(*jabberclient.IQ)
+	iq, ok := el.(*xmpp.IQ)
 	if !ok {
 		srv.t.Fatalf("client sent %s, want an IQ", marshal(srv.t, el))
 	}

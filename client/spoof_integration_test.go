@@ -13,9 +13,9 @@ import (
 	"github.com/protoxmpp/protoxmpp/internal/servertest"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // spoofWait bounds each wait for something the server is expected to
@@ -92,13 +92,13 @@ func testIntegrationSpoofedRosterPush(t *testing.T, kind servertest.Kind) {
 			before := alice.RosterSnapshot()
 
 			id := "spoofed-push-" + strconv.Itoa(i)
-			push := &jabberclient.IQ{ID: id, Type: jabberclient.IQTypeSet, To: alice.JID().String(),
+			push := &xmpp.IQ{ID: id, Type: xmpp.IQTypeSet, To: alice.JID().String(),
 				Any: []stanza.Element{&roster.Query{Ver: "mallory-" + id, Item: []roster.Item{tc.item}}}}
 			resp, err := mallory.SendIQ(ctx, push)
 			if !errors.Is(err, client.ServiceUnavailable) {
 				t.Errorf("mallory's push: error %v, want service-unavailable", err)
 			}
-			if resp == nil || resp.ID != id || resp.From != alice.JID().String() || resp.Type != jabberclient.IQTypeError {
+			if resp == nil || resp.ID != id || resp.From != alice.JID().String() || resp.Type != xmpp.IQTypeError {
 				t.Errorf("mallory's push: response %s, want an error from %s with id %q", marshalOrNil(t, resp), alice.JID(), id)
 			}
 			// alice answers IQs one at a time in arrival order: once she
@@ -169,7 +169,7 @@ const spoofNS = "urn:example:spoof"
 
 // heldIQ is a request bob's handler holds until release is closed.
 type heldIQ struct {
-	iq      *jabberclient.IQ
+	iq      *xmpp.IQ
 	release chan struct{}
 }
 
@@ -197,9 +197,9 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 	bobPhone := login(t, s, bobJID, client.Options{Resource: "phone"})
 
 	// Every response alice receives, once the client has matched it.
-	responses := make(chan *jabberclient.IQ, 100)
+	responses := make(chan *xmpp.IQ, 100)
 	alice.HandleElement(func(el stanza.Element) {
-		if iq, ok := el.(*jabberclient.IQ); ok && (iq.Type == jabberclient.IQTypeResult || iq.Type == jabberclient.IQTypeError) {
+		if iq, ok := el.(*xmpp.IQ); ok && (iq.Type == xmpp.IQTypeResult || iq.Type == xmpp.IQTypeError) {
 			responses <- iq
 		}
 	})
@@ -208,7 +208,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 	testDone := make(chan struct{})
 	t.Cleanup(func() { close(testDone) }) // runs before the clients close
 	bobAnswer := raw(spoofNS, "q", `<q xmlns='urn:example:spoof'><from>bob</from></q>`)
-	bob.HandleIQ(spoofNS, "q", func(ctx context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
+	bob.HandleIQ(spoofNS, "q", func(ctx context.Context, iq *xmpp.IQ) (stanza.Element, error) {
 		h := heldIQ{iq: iq, release: make(chan struct{})}
 		select {
 		case held <- h:
@@ -236,14 +236,14 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 		{
 			name: "result from mallory",
 			spoof: func(ctx context.Context, id string) error {
-				return mallory.Send(ctx, &jabberclient.IQ{ID: id, Type: jabberclient.IQTypeResult, To: alice.JID().String(), Any: bogus()})
+				return mallory.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID().String(), Any: bogus()})
 			},
 			from: mallory.JID().String(),
 		},
 		{
 			name: "error from mallory",
 			spoof: func(ctx context.Context, id string) error {
-				return mallory.Send(ctx, &jabberclient.IQ{ID: id, Type: jabberclient.IQTypeError, To: alice.JID().String(),
+				return mallory.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeError, To: alice.JID().String(),
 					Error: (&client.StanzaError{Condition: client.ItemNotFound, Text: "mallory says no"}).Element()})
 			},
 			from: mallory.JID().String(),
@@ -251,7 +251,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 		{
 			name: "result from another resource of alice",
 			spoof: func(ctx context.Context, id string) error {
-				return other.Send(ctx, &jabberclient.IQ{ID: id, Type: jabberclient.IQTypeResult, To: alice.JID().String(), Any: bogus()})
+				return other.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID().String(), Any: bogus()})
 			},
 			from: other.JID().String(),
 		},
@@ -260,7 +260,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			// not answer it.
 			name: "result from another resource of bob",
 			spoof: func(ctx context.Context, id string) error {
-				return bobPhone.Send(ctx, &jabberclient.IQ{ID: id, Type: jabberclient.IQTypeResult, To: alice.JID().String(), Any: bogus()})
+				return bobPhone.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID().String(), Any: bogus()})
 			},
 			from: bobPhone.JID().String(),
 		},
@@ -269,7 +269,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			// comes from the domain.
 			name: "result from the server domain",
 			spoof: func(ctx context.Context, id string) error {
-				return alice.Send(ctx, &jabberclient.IQ{ID: id, Type: jabberclient.IQTypeGet, To: s.Domain, Any: []stanza.Element{&ping.Ping{}}})
+				return alice.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeGet, To: s.Domain, Any: []stanza.Element{&ping.Ping{}}})
 			},
 			from: s.Domain,
 		},
@@ -278,7 +278,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			// the server answers from her bare JID.
 			name: "result from alice's bare JID",
 			spoof: func(ctx context.Context, id string) error {
-				return alice.Send(ctx, &jabberclient.IQ{ID: id, Type: jabberclient.IQTypeGet, To: aliceJID.String(), Any: []stanza.Element{&discoinfo.Query{}}})
+				return alice.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeGet, To: aliceJID.String(), Any: []stanza.Element{&discoinfo.Query{}}})
 			},
 			from: aliceJID.String(),
 		},
@@ -288,7 +288,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			// account's bare JID (ejabberd).
 			name: "result without from",
 			spoof: func(ctx context.Context, id string) error {
-				return alice.Send(ctx, &jabberclient.IQ{ID: id, Type: jabberclient.IQTypeGet, Any: []stanza.Element{&roster.Query{}}})
+				return alice.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeGet, Any: []stanza.Element{&roster.Query{}}})
 			},
 			from: "",
 		},
@@ -296,12 +296,12 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			type outcome struct {
-				resp *jabberclient.IQ
+				resp *xmpp.IQ
 				err  error
 			}
 			done := make(chan outcome, 1)
 			go func() {
-				resp, err := alice.SendIQ(ctx, &jabberclient.IQ{Type: jabberclient.IQTypeGet, To: bob.JID().String(),
+				resp, err := alice.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: bob.JID().String(),
 					Any: []stanza.Element{raw(spoofNS, "q", `<q xmlns='urn:example:spoof'/>`)}})
 				done <- outcome{resp, err}
 			}()
@@ -352,7 +352,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 				if o.err != nil {
 					t.Fatalf("SendIQ: %v", o.err)
 				}
-				if o.resp.From != bob.JID().String() || o.resp.ID != id || o.resp.Type != jabberclient.IQTypeResult || len(o.resp.Any) != 1 {
+				if o.resp.From != bob.JID().String() || o.resp.ID != id || o.resp.Type != xmpp.IQTypeResult || len(o.resp.Any) != 1 {
 					t.Fatalf("SendIQ returned %s, want bob's result", marshal(t, o.resp))
 				}
 				if diff := cmp.Diff(marshal(t, bobAnswer), marshal(t, o.resp.Any[0])); diff != "" {
@@ -366,7 +366,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 }
 
 // marshalOrNil is marshal for a response that may be nil.
-func marshalOrNil(t *testing.T, iq *jabberclient.IQ) string {
+func marshalOrNil(t *testing.T, iq *xmpp.IQ) string {
 	t.Helper()
 	if iq == nil {
 		return "<nil>"

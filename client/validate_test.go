@@ -12,9 +12,9 @@ import (
 
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // lockedBuffer is a bytes.Buffer for a logger written by the client's
@@ -43,14 +43,14 @@ func TestInvalidRequests(t *testing.T) {
 	var logs lockedBuffer
 	c, srv := connect(t, serverOpts{}, client.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	handled := make(chan string, 10)
-	c.HandleIQ(ping.NS, "ping", func(_ context.Context, iq *jabberclient.IQ) (stanza.Element, error) {
+	c.HandleIQ(ping.NS, "ping", func(_ context.Context, iq *xmpp.IQ) (stanza.Element, error) {
 		handled <- iq.ID
 		return nil, nil
 	})
 	// A ping with a child: the ping element has no content.
 	srv.sendRaw(`<iq type='get' id='bad1' from='romeo@example.net/a'><ping xmlns='urn:xmpp:ping'><extra/></ping></iq>`)
 	resp := srv.nextIQ()
-	if resp.ID != "bad1" || resp.Type != jabberclient.IQTypeError || resp.Error == nil || resp.Error.Type != jabberclient.ErrorTypeModify || resp.Error.Condition != stanzaerror.ConditionBadRequest {
+	if resp.ID != "bad1" || resp.Type != xmpp.IQTypeError || resp.Error == nil || resp.Error.Type != xmpp.ErrorTypeModify || resp.Error.Condition != stanzaerror.ConditionBadRequest {
 		t.Fatalf("answer %s, want a bad-request error of type modify", marshal(t, resp))
 	}
 	if resp.Error.Text == nil || !strings.Contains(resp.Error.Text.Value, "/iq/ping") {
@@ -69,7 +69,7 @@ func TestInvalidRequests(t *testing.T) {
 	// A valid one reaches the handler and is answered.
 	srv.sendRaw(`<iq type='get' id='ok1' from='romeo@example.net/a'><ping xmlns='urn:xmpp:ping'/></iq>`)
 	resp = srv.nextIQ()
-	if resp.ID != "ok1" || resp.Type != jabberclient.IQTypeResult {
+	if resp.ID != "ok1" || resp.Type != xmpp.IQTypeResult {
 		t.Fatalf("answer %s, want a result", marshal(t, resp))
 	}
 	select {
@@ -90,7 +90,7 @@ func TestInvalidRequests(t *testing.T) {
 // TestStrictSend: what does not validate is not sent, unless
 // SkipSendValidation relays it as it is.
 func TestStrictSend(t *testing.T) {
-	bad := &jabberclient.Message{Type: "shout", Body: []jabberclient.Body{{Value: "hi"}}}
+	bad := &xmpp.Message{Type: "shout", Body: []xmpp.Body{{Value: "hi"}}}
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	err := c.Send(testCtx(t), bad)
 	var v *stanza.Violation
@@ -103,7 +103,7 @@ func TestStrictSend(t *testing.T) {
 	if err := c2.Send(testCtx(t), bad); err != nil {
 		t.Fatal(err)
 	}
-	got, ok := srv2.next().(*jabberclient.Message)
+	got, ok := srv2.next().(*xmpp.Message)
 	if !ok || got.Type != "shout" {
 		t.Errorf("relayed %v", got)
 	}

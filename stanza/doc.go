@@ -1,6 +1,6 @@
 // Package stanza is the protoxmpp runtime: the XMPP-restricted XML
 // tokenizer, the encoder, raw elements, limits, errors and the registry that
-// generated packages (stanza/jabberclient, stanza/roster, ...) fill. It uses
+// generated packages (stanza/xmpp, stanza/roster, ...) fill. It uses
 // the standard library only.
 //
 // # Decoding

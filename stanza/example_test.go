@@ -5,7 +5,7 @@ import (
 
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/delay"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // Decode a message into its typed value, with a typed delay payload and an
@@ -15,7 +15,7 @@ func Example() {
 		`<body>Wherefore art thou?</body>` +
 		`<delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/>` +
 		`<x xmlns='urn:example:unknown' a='1'>kept</x></message>`
-	var m jabberclient.Message
+	var m xmpp.Message
 	if err := stanza.UnmarshalString(in, &m); err != nil {
 		fmt.Println(err)
 		return
@@ -64,7 +64,7 @@ func ExampleFind() {
 		fmt.Println(err)
 		return
 	}
-	m := el.(*jabberclient.Message)
+	m := el.(*xmpp.Message)
 	if d, ok := stanza.Find[*delay.Delay](m.Any); ok {
 		fmt.Println("delayed at", d.Stamp)
 	}

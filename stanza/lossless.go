@@ -131,3 +131,19 @@ func DecodeString(s string) (Element, error) {
 		}
 	}
 }
+
+// DeclaresDefault reports whether the start tag d has just returned
+// declares the default namespace itself (xmlns='...'), rather than
+// inheriting it. Generated types of a namespace family remember it: a
+// stanza that declared its namespace keeps it wherever it is written.
+func (d *Decoder) DeclaresDefault() bool {
+	if d.kind != StartElement || len(d.stack) == 0 {
+		return false
+	}
+	for _, b := range d.bindings[d.stack[len(d.stack)-1].nbind:] {
+		if b.prefix == "" {
+			return true
+		}
+	}
+	return false
+}

@@ -199,7 +199,7 @@ func (d *Decoder) DecodeOne(v Element) error {
 			continue
 		case StartElement:
 			want := v.ElementName()
-			if d.name != want {
+			if d.name != want && !inFamily(v, d.name, want) {
 				return &DecodeError{Path: []string{d.name.Local}, Err: Errorf(ErrUnexpected, "expected <"+want.Local+" xmlns='"+want.Space+"'>, got xmlns='"+d.name.Space+"'")}
 			}
 			if err := v.DecodeXMPP(d); err != nil {
@@ -226,4 +226,19 @@ func AppendMarshal(dst []byte, v Element) ([]byte, error) {
 		return dst, err
 	}
 	return e.Bytes(), nil
+}
+
+// NamespaceFamily is implemented by the generated types of a package that
+// decodes several namespaces (jabber:client, jabber:server and
+// jabber:component:accept): DecodesNamespace reports whether space is one
+// of them.
+type NamespaceFamily interface {
+	DecodesNamespace(space string) bool
+}
+
+// inFamily reports whether the element named got may decode into v, whose
+// name is want, because v's type decodes a family of namespaces.
+func inFamily(v Element, got, want Name) bool {
+	f, ok := v.(NamespaceFamily)
+	return ok && got.Local == want.Local && f.DecodesNamespace(got.Space)
 }

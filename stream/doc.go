@@ -11,7 +11,7 @@
 // before anything is built) and decodes each top-level element with a
 // stanza.Decoder in the scope of the peer's stream header. Next returns,
 // in order: EventOpen (the peer's header), EventFeatures, EventElement for
-// each stanza as its typed value (*jabberclient.Message, ...; registered
+// each stanza as its typed value (*xmpp.Message, ...; registered
 // payloads typed, others *stanza.RawElement), EventNegotiated and
 // EventStepFailed for the negotiation steps, and finally EventClose,
 // EventStreamError (the peer's *Error) or EventError (bad input: this side

@@ -5,11 +5,11 @@ import (
 	"slices"
 
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 	"github.com/protoxmpp/protoxmpp/stanza/streamerror"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // Condition is a stream error condition of RFC 6120 section 4.9.3, the name
@@ -313,7 +313,7 @@ type BindError struct {
 	Condition BindCondition
 	Text      string
 	// Stanza is the IQ error as received, nil on the server side.
-	Stanza *jabberclient.IQ
+	Stanza *xmpp.IQ
 }
 
 func (e *BindError) Error() string {
@@ -336,7 +336,7 @@ func (e *BindError) Is(target error) bool {
 	return false
 }
 
-func bindErrorFromIQ(iq *jabberclient.IQ) *BindError {
+func bindErrorFromIQ(iq *xmpp.IQ) *BindError {
 	e := &BindError{Condition: "undefined-condition", Stanza: iq}
 	x := iq.Error
 	if x == nil {
@@ -364,17 +364,17 @@ func bindCondition(err error) BindCondition {
 	return BindNotAllowed
 }
 
-func bindErrorElement(c BindCondition) *jabberclient.Error {
-	x := &jabberclient.Error{Condition: stanzaerror.Condition(c)}
+func bindErrorElement(c BindCondition) *xmpp.Error {
+	x := &xmpp.Error{Condition: stanzaerror.Condition(c)}
 	switch c {
 	case BindBadRequest:
-		x.Type = jabberclient.ErrorTypeModify
+		x.Type = xmpp.ErrorTypeModify
 	case BindConflict:
-		x.Type = jabberclient.ErrorTypeCancel
+		x.Type = xmpp.ErrorTypeCancel
 	case BindResourceConstraint:
-		x.Type = jabberclient.ErrorTypeWait
+		x.Type = xmpp.ErrorTypeWait
 	default:
-		x.Type, x.Condition = jabberclient.ErrorTypeCancel, stanzaerror.ConditionNotAllowed
+		x.Type, x.Condition = xmpp.ErrorTypeCancel, stanzaerror.ConditionNotAllowed
 	}
 	return x
 }

@@ -3,7 +3,7 @@ package stream_test
 import (
 	"fmt"
 
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -24,7 +24,7 @@ func Example() {
 		case stream.EventFeatures:
 			fmt.Println("features:", len(ev.Features.Any))
 		case stream.EventElement:
-			if m, ok := ev.Element.(*jabberclient.Message); ok {
+			if m, ok := ev.Element.(*xmpp.Message); ok {
 				fmt.Println("message from", m.From+":", m.Body[0].Value)
 			}
 		}

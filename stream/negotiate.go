@@ -8,11 +8,11 @@ import (
 
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/session"
 	"github.com/protoxmpp/protoxmpp/stanza/starttls"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // Mechanism is the initiating entity's side of a SASL mechanism (RFC 6120
@@ -175,7 +175,7 @@ func (s *Stream) Bind(resource string) error {
 		b.Resource = &resource
 	}
 	s.bindID = s.newID()
-	return s.send(&jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: s.bindID, Any: []stanza.Element{b}})
+	return s.send(&xmpp.IQ{Type: xmpp.IQTypeSet, ID: s.bindID, Any: []stanza.Element{b}})
 }
 
 // Session establishes a legacy session (RFC 3921 section 3), for servers
@@ -186,7 +186,7 @@ func (s *Stream) Session() error {
 		return err
 	}
 	s.sessID = s.newID()
-	return s.send(&jabberclient.IQ{Type: jabberclient.IQTypeSet, ID: s.sessID, Any: []stanza.Element{&session.Session{}}})
+	return s.send(&xmpp.IQ{Type: xmpp.IQTypeSet, ID: s.sessID, Any: []stanza.Element{&session.Session{}}})
 }
 
 func (s *Stream) newID() string {
@@ -275,7 +275,7 @@ func (s *Stream) clientElement(el stanza.Element) (Event, bool) {
 			s.mech, s.mechErr = nil, nil
 			return Event{Kind: EventStepFailed, Step: StepSASL, Err: e}, true
 		}
-	case *jabberclient.IQ:
+	case *xmpp.IQ:
 		if step, jid, err, ok := s.iqResult(x); ok {
 			if err != nil {
 				return Event{Kind: EventStepFailed, Step: step, Err: err}, true
@@ -310,14 +310,14 @@ func (s *Stream) challenge(text string) (Event, bool) {
 }
 
 // iqResult matches an IQ against the bind and session requests in flight.
-func (s *Stream) iqResult(iq *jabberclient.IQ) (Step, string, error, bool) {
-	if iq.Type != jabberclient.IQTypeResult && iq.Type != jabberclient.IQTypeError {
+func (s *Stream) iqResult(iq *xmpp.IQ) (Step, string, error, bool) {
+	if iq.Type != xmpp.IQTypeResult && iq.Type != xmpp.IQTypeError {
 		return 0, "", nil, false
 	}
 	switch {
 	case s.bindID != "" && iq.ID == s.bindID:
 		s.bindID = ""
-		if iq.Type == jabberclient.IQTypeError {
+		if iq.Type == xmpp.IQTypeError {
 			return StepBind, "", bindErrorFromIQ(iq), true
 		}
 		for _, c := range iq.Any {
@@ -328,7 +328,7 @@ func (s *Stream) iqResult(iq *jabberclient.IQ) (Step, string, error, bool) {
 		return StepBind, "", &BindError{Condition: "undefined-condition", Text: "no JID in the bind result", Stanza: iq}, true
 	case s.sessID != "" && iq.ID == s.sessID:
 		s.sessID = ""
-		if iq.Type == jabberclient.IQTypeError {
+		if iq.Type == xmpp.IQTypeError {
 			return StepSession, "", bindErrorFromIQ(iq), true
 		}
 		return StepSession, "", nil, true
@@ -344,11 +344,11 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 	}
 	if !s.authed && s.ns == NSClient {
 		switch el.(type) {
-		case *jabberclient.Message, *jabberclient.Presence:
+		case *xmpp.Message, *xmpp.Presence:
 			// RFC 6120 section 4.9.3.12: not processed, the stream ends.
 			return s.fail(NotAuthorized, errors.New("stream: stanza before authentication")), true
-		case *jabberclient.IQ:
-			if x := el.(*jabberclient.IQ); !(x.Type == jabberclient.IQTypeSet && len(x.Any) == 1 && isNegotiation(x.Any[0])) {
+		case *xmpp.IQ:
+			if x := el.(*xmpp.IQ); !(x.Type == xmpp.IQTypeSet && len(x.Any) == 1 && isNegotiation(x.Any[0])) {
 				return s.fail(NotAuthorized, errors.New("stream: stanza before authentication")), true
 			}
 		}
@@ -385,8 +385,8 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 			return s.saslFail(SASLMalformedRequest)
 		}
 		return s.saslFail(SASLAborted)
-	case *jabberclient.IQ:
-		if x.Type != jabberclient.IQTypeSet || len(x.Any) != 1 {
+	case *xmpp.IQ:
+		if x.Type != xmpp.IQTypeSet || len(x.Any) != 1 {
 			break
 		}
 		switch p := x.Any[0].(type) {
@@ -395,10 +395,10 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 				break
 			}
 			jid, err := s.cfg.Bind(p.Resource)
-			reply := &jabberclient.IQ{ID: x.ID, Type: jabberclient.IQTypeResult}
+			reply := &xmpp.IQ{ID: x.ID, Type: xmpp.IQTypeResult}
 			if err != nil {
 				c := bindCondition(err)
-				reply.Type, reply.Error = jabberclient.IQTypeError, bindErrorElement(c)
+				reply.Type, reply.Error = xmpp.IQTypeError, bindErrorElement(c)
 				reply.Any = []stanza.Element{p}
 				s.send(reply)
 				return Event{Kind: EventStepFailed, Step: StepBind, Err: &BindError{Condition: c, Text: err.Error()}}, true
@@ -412,7 +412,7 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 			if !s.offered.session || !s.authed {
 				break
 			}
-			s.send(&jabberclient.IQ{ID: x.ID, Type: jabberclient.IQTypeResult})
+			s.send(&xmpp.IQ{ID: x.ID, Type: xmpp.IQTypeResult})
 			return Event{Kind: EventNegotiated, Step: StepSession}, true
 		}
 	}

@@ -13,11 +13,11 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza"
 	_ "github.com/protoxmpp/protoxmpp/stanza/all" // every element typed
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/session"
 	"github.com/protoxmpp/protoxmpp/stanza/starttls"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -41,7 +41,7 @@ func TestPair(t *testing.T) {
 			srv := stream.New(serverConfig())
 			var clLog, srvLog []string
 			var tlsDone bool
-			var got *jabberclient.Message
+			var got *xmpp.Message
 			mech := c.mech()
 			if err := cl.Open(stream.Header{To: "example.com", Lang: "en"}); err != nil {
 				t.Fatal(err)
@@ -83,8 +83,8 @@ func TestPair(t *testing.T) {
 							srv.Restart()
 						}
 					case stream.EventElement:
-						if m, ok := ev.Element.(*jabberclient.Message); ok {
-							srv.Send(&jabberclient.Message{To: m.From, From: m.To, Type: m.Type, Body: []jabberclient.Body{{Value: "re: " + m.Body[0].Value}}})
+						if m, ok := ev.Element.(*xmpp.Message); ok {
+							srv.Send(&xmpp.Message{To: m.From, From: m.To, Type: m.Type, Body: []xmpp.Body{{Value: "re: " + m.Body[0].Value}}})
 						}
 					}
 				}
@@ -112,10 +112,10 @@ func TestPair(t *testing.T) {
 						case stream.StepSASL:
 							cl.Restart()
 						case stream.StepBind:
-							cl.Send(&jabberclient.Message{From: ev.JID, To: "romeo@example.net", Type: jabberclient.MessageTypeChat, Body: []jabberclient.Body{{Value: "wherefore"}}})
+							cl.Send(&xmpp.Message{From: ev.JID, To: "romeo@example.net", Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "wherefore"}}})
 						}
 					case stream.EventElement:
-						if m, ok := ev.Element.(*jabberclient.Message); ok {
+						if m, ok := ev.Element.(*xmpp.Message); ok {
 							got = m
 							cl.Close()
 						}
@@ -125,7 +125,7 @@ func TestPair(t *testing.T) {
 			open := `open from="" to="example.com" id="" version="1.0" lang="en" ns="jabber:client"`
 			sopen := `open from="example.com" to="" id="s1" version="1.0" lang="" ns="jabber:client"`
 			wantSrv := []string{open, "negotiated tls ", open, "negotiated sasl " + mech.Name(), open, "negotiated bind juliet@example.com/balcony",
-				`element *jabberclient.Message <message xmlns='jabber:client' from='juliet@example.com/balcony' to='romeo@example.net' type='chat'><body>wherefore</body></message>`,
+				`element *xmpp.Message <message xmlns='jabber:client' from='juliet@example.com/balcony' to='romeo@example.net' type='chat'><body>wherefore</body></message>`,
 				"EventClose"}
 			if diff := cmp.Diff(wantSrv, srvLog); diff != "" {
 				t.Errorf("server events (-want +got):\n%s", diff)
@@ -137,7 +137,7 @@ func TestPair(t *testing.T) {
 				"negotiated sasl " + mech.Name(), sopen,
 				`features <features xmlns='http://etherx.jabber.org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session></features>`,
 				"negotiated bind juliet@example.com/balcony",
-				`element *jabberclient.Message <message xmlns='jabber:client' from='romeo@example.net' to='juliet@example.com/balcony' type='chat'><body>re: wherefore</body></message>`,
+				`element *xmpp.Message <message xmlns='jabber:client' from='romeo@example.net' to='juliet@example.com/balcony' type='chat'><body>re: wherefore</body></message>`,
 				"EventClose"}
 			if diff := cmp.Diff(wantCl, clLog); diff != "" {
 				t.Errorf("client events (-want +got):\n%s", diff)
@@ -252,7 +252,7 @@ func TestTranscripts(t *testing.T) {
 								continue
 							}
 							switch x := ev.Element.(type) {
-							case *jabberclient.Message, *jabberclient.Presence, *jabberclient.IQ, *starttls.Proceed, *sasl.Challenge, *sasl.Success:
+							case *xmpp.Message, *xmpp.Presence, *xmpp.IQ, *starttls.Proceed, *sasl.Challenge, *sasl.Success:
 								typed++
 							case *stanza.RawElement:
 								raw++

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 const testServerHeader = `<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='example.com' id='s1' version='1.0'>`
@@ -50,7 +50,7 @@ func TestDecoderReleased(t *testing.T) {
 	}
 	for i, x := range []*Stream{other, s, other} {
 		x.Feed([]byte(`<message from='nurse@example.com/h' id='n` + string(rune('0'+i)) + `'><body>` + strings.Repeat("anon ", 300) + `</body></message>`))
-		if got := drain(t, x); len(got) != 1 || got[0].(*jabberclient.Message).ID != "n"+string(rune('0'+i)) {
+		if got := drain(t, x); len(got) != 1 || got[0].(*xmpp.Message).ID != "n"+string(rune('0'+i)) {
 			t.Fatalf("decode %d: got %v", i, got)
 		}
 	}
@@ -80,7 +80,7 @@ func TestOutputBufferBounded(t *testing.T) {
 			s := New(Config{})
 			s.Open(Header{To: "example.com"})
 			s.Output()
-			m := &jabberclient.Message{To: "romeo@example.net", Body: []jabberclient.Body{{Value: strings.Repeat("x", tc.body)}}}
+			m := &xmpp.Message{To: "romeo@example.net", Body: []xmpp.Body{{Value: strings.Repeat("x", tc.body)}}}
 			if err := s.Send(m); err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +92,7 @@ func TestOutputBufferBounded(t *testing.T) {
 			if cap(s.out) > maxKeptOutput {
 				t.Errorf("kept a buffer of %d bytes, want at most %d", cap(s.out), maxKeptOutput)
 			}
-			if err := s.Send(&jabberclient.Message{To: "nurse@example.com", Body: []jabberclient.Body{{Value: "next"}}}); err != nil {
+			if err := s.Send(&xmpp.Message{To: "nurse@example.com", Body: []xmpp.Body{{Value: "next"}}}); err != nil {
 				t.Fatal(err)
 			}
 			// A kept buffer is reused, as Output documents; a dropped

@@ -32,8 +32,19 @@ func (r Role) String() string {
 	return "initiating"
 }
 
-// NSClient is the default content namespace of client-to-server streams.
-const NSClient = "jabber:client"
+// Content namespaces of the three kinds of stream (RFC 6120 section
+// 4.8.2; XEP-0114). The stanzas of all three decode into the types of
+// package stanza/xmpp, and a stanza received on one is written on another
+// in that stream's namespace, with no conversion.
+const (
+	// NSClient is the default content namespace of client-to-server streams.
+	NSClient = "jabber:client"
+	// NSServer is the content namespace of server-to-server streams.
+	NSServer = "jabber:server"
+	// NSComponent is the content namespace of streams from an external
+	// component to a server (XEP-0114).
+	NSComponent = "jabber:component:accept"
+)
 
 // Config configures a Stream. The zero value is an initiating entity on a
 // jabber:client stream with the default limits.
@@ -101,8 +112,8 @@ const (
 	// EventFeatures: the stream features, in Event.Features.
 	EventFeatures
 	// EventElement: a top-level element that is not part of a negotiation
-	// step this Stream drives, in Event.Element: a *jabberclient.Message,
-	// *jabberclient.Presence, *jabberclient.IQ, any registered typed value,
+	// step this Stream drives, in Event.Element: a *xmpp.Message,
+	// *xmpp.Presence, *xmpp.IQ, any registered typed value,
 	// or a *stanza.RawElement.
 	EventElement
 	// EventNegotiated: a negotiation step succeeded, named by Event.Step.

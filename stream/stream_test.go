@@ -9,11 +9,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/session"
 	"github.com/protoxmpp/protoxmpp/stanza/starttls"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -173,7 +173,7 @@ func TestClientScripts(t *testing.T) {
 		want: []string{
 			`open from="example.com" to="" id="s1" version="1.0" lang="en" ns="jabber:client"`,
 			`features <features xmlns='http://etherx.jabber.org/streams'><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></features>`,
-			`element *jabberclient.Message <message xmlns='jabber:client' from='a@b' type='chat'><body>hi &amp; bye</body></message>`,
+			`element *xmpp.Message <message xmlns='jabber:client' from='a@b' type='chat'><body>hi &amp; bye</body></message>`,
 			"EventClose",
 		},
 		out: myClientOut + "</stream:stream>",
@@ -230,7 +230,7 @@ func TestClientScripts(t *testing.T) {
 			{in: `<iq type='error' id='stream-2'><error type='cancel'><not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq><iq type='result' id='other'/>`}},
 		want: []string{`open from="example.com" to="" id="s1" version="1.0" lang="en" ns="jabber:client"`,
 			"negotiated bind juliet@example.com/balcony", "failed session: bind not-allowed",
-			`element *jabberclient.IQ <iq xmlns='jabber:client' id='other' type='result'/>`},
+			`element *xmpp.IQ <iq xmlns='jabber:client' id='other' type='result'/>`},
 		out: myClientOut + `<iq id='stream-1' type='set'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>balcony</resource></bind></iq>` +
 			`<iq id='stream-2' type='set'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>`,
 	}, {
@@ -368,7 +368,7 @@ func TestServerScripts(t *testing.T) {
 		steps: []step{{in: clientHeader}, {do: serverOpen}, {do: sendFeatures(mechs)}, {in: `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldAByMG0zMA==</auth>`},
 			{do: (*stream.Stream).Restart}, {in: clientHeader}, {do: serverOpen},
 			{in: "  \n<presence/> \r\n\t<message to='x@y'><body>b</body></message>"}, {do: (*stream.Stream).SendKeepalive}, {in: "</stream:stream>"}},
-		want: []string{opened, "negotiated sasl PLAIN", opened, `element *jabberclient.Presence <presence xmlns='jabber:client'/>`, `element *jabberclient.Message <message xmlns='jabber:client' to='x@y'><body>b</body></message>`, "EventClose"},
+		want: []string{opened, "negotiated sasl PLAIN", opened, `element *xmpp.Presence <presence xmlns='jabber:client'/>`, `element *xmpp.Message <message xmlns='jabber:client' to='x@y'><body>b</body></message>`, "EventClose"},
 		out: myServerOut + `<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism><mechanism>X-ECHO</mechanism></mechanisms></stream:features>` +
 			`<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>` + myServerOut + " </stream:stream>",
 	}, {
@@ -538,7 +538,7 @@ func TestSendBadElement(t *testing.T) {
 	s := stream.New(stream.Config{})
 	s.Open(stream.Header{To: "example.com"})
 	s.Output()
-	err := s.Send(&jabberclient.Message{Body: []jabberclient.Body{{Value: "\x00"}}})
+	err := s.Send(&xmpp.Message{Body: []xmpp.Body{{Value: "\x00"}}})
 	if err == nil {
 		t.Fatal("no error")
 	}

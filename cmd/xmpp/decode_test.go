@@ -18,9 +18,8 @@ import (
 
 	"github.com/protoxmpp/protoxmpp/internal/xmltest"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberserver"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // result is what one in-process run of the command gave.
@@ -360,16 +359,16 @@ func TestDecodeJSONTyped(t *testing.T) {
 			ns:       "jabber:client",
 			input:    `<message from='juliet@example.com/balcony' to='romeo@example.net' type='chat' id='k1' xml:lang='en'><subject>Plan</subject><body>Art thou &amp; not</body><body xml:lang='cs'>Pro&#x010D;e</body><thread parent='p1'>t1</thread></message>`,
 			elem:     "{jabber:client}message",
-			typ:      "jabberclient.Message",
-			newValue: func() stanza.Element { return new(jabberclient.Message) },
+			typ:      "xmpp.Message",
+			newValue: func() stanza.Element { return new(xmpp.Message) },
 		},
 		{
 			name:     "presence",
 			ns:       "jabber:client",
 			input:    "<presence from='a@b/c'>\n<show>dnd</show><status>busy</status><priority>5</priority></presence>",
 			elem:     "{jabber:client}presence",
-			typ:      "jabberclient.Presence",
-			newValue: func() stanza.Element { return new(jabberclient.Presence) },
+			typ:      "xmpp.Presence",
+			newValue: func() stanza.Element { return new(xmpp.Presence) },
 		},
 		{
 			name:     "jabber:server message",
@@ -377,8 +376,8 @@ func TestDecodeJSONTyped(t *testing.T) {
 			ns:       "jabber:server",
 			input:    `<message from='a@b' to='c@d' type='normal'><body>x</body></message>`,
 			elem:     "{jabber:server}message",
-			typ:      "jabberserver.Message",
-			newValue: func() stanza.Element { return new(jabberserver.Message) },
+			typ:      "xmpp.Message",
+			newValue: func() stanza.Element { return new(xmpp.Message) },
 		},
 	}
 	for _, tt := range tests {

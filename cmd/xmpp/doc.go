@@ -99,5 +99,5 @@
 //	$ xmpp -jid juliet@example.com send romeo@example.net 'Art thou not Romeo?' -wait 1m
 //	Neither, fair saint, if either thee dislike.
 //	$ printf '<message to="romeo@example.net"><body>hi</body></message>' | xmpp decode -json
-//	{"offset":0,"element":"{jabber:client}message","type":"jabberclient.Message","value":{"To":"romeo@example.net","Body":[{"Value":"hi"}]}}
+//	{"offset":0,"element":"{jabber:client}message","type":"xmpp.Message","value":{"To":"romeo@example.net","Body":[{"Value":"hi"}]}}
 package main

@@ -15,7 +15,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/internal/servertest"
 	"github.com/protoxmpp/protoxmpp/internal/xmltest"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // syncBuffer is a bytes.Buffer safe for a command writing in one goroutine
@@ -211,8 +211,8 @@ func testIntegration(t *testing.T, kind servertest.Kind) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		c.HandlePresence(func(p *jabberclient.Presence) {
-			if p.Type == jabberclient.PresenceTypeSubscribe {
+		c.HandlePresence(func(p *xmpp.Presence) {
+			if p.Type == xmpp.PresenceTypeSubscribe {
 				c.DenySubscription(ctx, jid.MustParse(p.From))
 			}
 		})

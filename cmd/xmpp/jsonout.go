@@ -17,7 +17,7 @@ import (
 //
 // Each top-level element is one line holding one object:
 //
-//	{"offset":0,"element":"{jabber:client}message","type":"jabberclient.Message","value":{...}}
+//	{"offset":0,"element":"{jabber:client}message","type":"xmpp.Message","value":{...}}
 //
 // offset is the element's byte offset in the input, element its expanded
 // name in Clark notation, type the Go type of its typed value (the generated

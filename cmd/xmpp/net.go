@@ -16,8 +16,8 @@ import (
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // session is what the network commands share: the options built from the
@@ -239,13 +239,13 @@ func (e *env) subscribeCmd(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	defer closeClient(c, &err)
-	answer := make(chan jabberclient.PresenceType, 1)
-	c.HandlePresence(func(p *jabberclient.Presence) {
+	answer := make(chan xmpp.PresenceType, 1)
+	c.HandlePresence(func(p *xmpp.Presence) {
 		if !fromContact(p.From, contact) {
 			return
 		}
 		switch p.Type {
-		case jabberclient.PresenceTypeSubscribed, jabberclient.PresenceTypeUnsubscribed, jabberclient.PresenceTypeError:
+		case xmpp.PresenceTypeSubscribed, xmpp.PresenceTypeUnsubscribed, xmpp.PresenceTypeError:
 			select {
 			case answer <- p.Type:
 			default:
@@ -262,15 +262,15 @@ func (e *env) subscribeCmd(ctx context.Context, args []string) (err error) {
 		if ev.Item.JID != contact.Bare() {
 			return
 		}
-		var typ jabberclient.PresenceType
+		var typ xmpp.PresenceType
 		switch sub := ev.Item.Subscription; {
 		case sub == roster.ItemSubscriptionTo || sub == roster.ItemSubscriptionBoth:
-			typ = jabberclient.PresenceTypeSubscribed
+			typ = xmpp.PresenceTypeSubscribed
 		case ev.Item.Ask:
 			asked = true
 			return
 		case asked && !ev.Removed:
-			typ = jabberclient.PresenceTypeUnsubscribed
+			typ = xmpp.PresenceTypeUnsubscribed
 		default:
 			return
 		}
@@ -294,10 +294,10 @@ func (e *env) subscribeCmd(ctx context.Context, args []string) (err error) {
 	select {
 	case typ := <-answer:
 		switch typ {
-		case jabberclient.PresenceTypeSubscribed:
+		case xmpp.PresenceTypeSubscribed:
 			_, err = fmt.Fprintln(e.stdout, "subscribed")
 			return err
-		case jabberclient.PresenceTypeUnsubscribed:
+		case xmpp.PresenceTypeUnsubscribed:
 			fmt.Fprintln(e.stdout, "unsubscribed")
 			return fmt.Errorf("subscribe: %s refused the subscription", contact.Bare())
 		}
@@ -341,7 +341,7 @@ func (e *env) sendCmd(ctx context.Context, args []string) (err error) {
 	defer closeClient(c, &err)
 	if *wait <= 0 {
 		return s.step(ctx, func(ctx context.Context) error {
-			return c.SendMessage(ctx, to, jabberclient.MessageTypeChat, pos[1])
+			return c.SendMessage(ctx, to, xmpp.MessageTypeChat, pos[1])
 		})
 	}
 	type reply struct {
@@ -349,15 +349,15 @@ func (e *env) sendCmd(ctx context.Context, args []string) (err error) {
 		err  error
 	}
 	replies := make(chan reply, 1)
-	c.HandleMessage(func(m *jabberclient.Message) {
+	c.HandleMessage(func(m *xmpp.Message) {
 		if !fromContact(m.From, to) {
 			return
 		}
 		var r reply
 		switch {
-		case m.Type == jabberclient.MessageTypeError:
+		case m.Type == xmpp.MessageTypeError:
 			r.err = fmt.Errorf("send: %s answered with an error: %w", m.From, stanzaErr(m.Error))
-		case m.Type == jabberclient.MessageTypeChat && len(m.Body) > 0:
+		case m.Type == xmpp.MessageTypeChat && len(m.Body) > 0:
 			r.body = m.Body[0].Value
 		default:
 			return
@@ -376,7 +376,7 @@ func (e *env) sendCmd(ctx context.Context, args []string) (err error) {
 		if err := c.SetPresence(ctx, client.Status{}); err != nil {
 			return err
 		}
-		return c.SendMessage(ctx, to, jabberclient.MessageTypeChat, pos[1])
+		return c.SendMessage(ctx, to, xmpp.MessageTypeChat, pos[1])
 	}); err != nil {
 		return err
 	}
@@ -399,7 +399,7 @@ func (e *env) sendCmd(ctx context.Context, args []string) (err error) {
 }
 
 // stanzaErr converts a stanza's error child, which may be missing.
-func stanzaErr(x *jabberclient.Error) error {
+func stanzaErr(x *xmpp.Error) error {
 	if se := client.StanzaErrorOf(x); se != nil {
 		return se
 	}
@@ -436,7 +436,7 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 		defer cancel()
 	}
 	if *approve {
-		c.HandlePresenceMatch(client.PresenceMatch{Type: jabberclient.PresenceTypeSubscribe}, func(pr *jabberclient.Presence) {
+		c.HandlePresenceMatch(client.PresenceMatch{Type: xmpp.PresenceTypeSubscribe}, func(pr *xmpp.Presence) {
 			from, err := jid.Parse(pr.From)
 			if err != nil {
 				return
@@ -455,7 +455,7 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 		})
 	}
 	if *echo {
-		c.HandleMessageMatch(client.MessageMatch{Type: jabberclient.MessageTypeChat}, func(m *jabberclient.Message) {
+		c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeChat}, func(m *xmpp.Message) {
 			if len(m.Body) == 0 || m.From == "" {
 				return
 			}
@@ -464,7 +464,7 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 				return
 			}
 			if err := s.step(ctx, func(ctx context.Context) error {
-				return c.SendMessage(ctx, from, jabberclient.MessageTypeChat, "echo: "+m.Body[0].Value)
+				return c.SendMessage(ctx, from, xmpp.MessageTypeChat, "echo: "+m.Body[0].Value)
 			}); err != nil {
 				p.warn("echoing to %s: %v", from, err)
 			}

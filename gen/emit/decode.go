@@ -14,9 +14,18 @@ func (g *gen) decoders(f *jen.File) {
 	for _, st := range g.p.Structs {
 		f.Line()
 		f.Comment(fmt.Sprintf("DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values."))
+		g.selfNS = nil
+		if g.family() {
+			g.selfNS = jen.Id("space")
+		}
 		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("DecodeXMPP").Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Error().BlockFunc(func(b *jen.Group) {
+			if g.family() && !st.Empty {
+				// The namespace of the element decoded: its children are in it.
+				b.Id("space").Op(":=").Id("d").Dot("Name").Call().Dot("Space")
+			}
 			g.decodeBody(b, st)
 		})
+		g.selfNS = nil
 	}
 }
 
@@ -133,6 +142,9 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 		reset[jen.Id(st.ExtraName)] = jen.Id("v").Dot(st.ExtraName).Index(jen.Empty(), jen.Lit(0))
 	}
 	b.Op("*").Id("v").Op("=").Id(st.Name).Values(reset)
+	if g.family() && st.Element != nil {
+		b.List(jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")).Op("=").List(jen.Id("space"), jen.Op("!").Id("d").Dot("DeclaresDefault").Call())
+	}
 	if en := st.ElementEnum; en != nil {
 		b.Id("v").Dot("Value").Op("=").Id(en.Name).Call(jen.Id("d").Dot("Name").Call().Dot("Local"))
 	}
@@ -339,7 +351,7 @@ func (g *gen) keepExtra(c *jen.Group, st *ir.Struct, ordered bool) {
 	extra := jen.Id("v").Dot(st.ExtraName)
 	c.Var().Id("x").Add(rt(rtElement))
 	c.Var().Id("err").Error()
-	c.If(jen.Id("d").Dot("Name").Call().Dot("Space").Op("==").Add(g.nsOf(st))).Block(
+	c.If(jen.Id("d").Dot("Name").Call().Dot("Space").Op("==").Add(g.spaceExpr(st.Pkg.Namespace, st.Pkg))).Block(
 		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Id("d").Dot("ReadRaw").Call(),
 	).Else().Block(
 		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Add(rt(rtDecodeElem)).Call(jen.Id("d")),

@@ -57,7 +57,14 @@ type gen struct {
 	// (validate_gen.go), facetDecls declares them.
 	facetVars  map[string]string
 	facetDecls []jen.Code
+	// selfNS, in a package with a namespace family, is the expression of
+	// the namespace in use for the package's own namespace: the decoded
+	// element's (space) or the encoder's default.
+	selfNS jen.Code
 }
+
+// family reports whether the package decodes several namespaces.
+func (g *gen) family() bool { return len(g.p.Family) > 0 }
 
 func rt(name string) *jen.Statement { return jen.Qual(runtimePath, name) }
 
@@ -69,6 +76,10 @@ func (g *gen) spaceExpr(space string, home *ir.Package) jen.Code {
 		return jen.Lit("")
 	}
 	if space == home.Namespace {
+		if home == g.p && g.selfNS != nil {
+			// A namespace family: the namespace in use, not NS.
+			return g.selfNS
+		}
 		return jen.Qual(home.Path, "NS")
 	}
 	if space == "http://www.w3.org/XML/1998/namespace" {
@@ -119,6 +130,30 @@ func (g *gen) types(f *jen.File) {
 	}
 	f.Comment("NS is the XML namespace of this package.")
 	f.Const().Id("NS").Op("=").Lit(p.Namespace)
+	if g.family() {
+		all := append([]string{p.Namespace}, p.Family...)
+		var lits []jen.Code
+		lits = append(lits, jen.Id("NS"))
+		for _, ns := range p.Family {
+			lits = append(lits, jen.Lit(ns))
+		}
+		f.Comment(fmt.Sprintf("Namespaces are the namespaces whose elements these types decode, NS first: %s. A decoded value remembers its namespace (XMLNS) and whether it declared it; encoding writes it in the namespace in use around it when that is one of these (a stream's content namespace), unless it declared its own.", strings.Join(all, ", ")))
+		f.Var().Id("Namespaces").Op("=").Index().String().Values(lits...)
+		f.Line()
+		f.Comment("member reports whether ns is one of Namespaces.")
+		f.Func().Id("member").Params(jen.Id("ns").String()).Bool().Block(
+			jen.Switch(jen.Id("ns")).Block(jen.Case(lits...).Block(jen.Return(jen.True()))),
+			jen.Return(jen.False()),
+		)
+		f.Line()
+		f.Comment("encodeNS returns the namespace to write an element in that came with came (\"\" when built), which it declared unless inherited.")
+		f.Func().Id("encodeNS").Params(jen.Id("e").Op("*").Add(rt(rtEncoder)), jen.Id("came").String(), jen.Id("inherited").Bool()).String().Block(
+			jen.If(jen.Id("came").Op("!=").Lit("").Op("&&").Op("!").Id("inherited")).Block(jen.Return(jen.Id("came"))),
+			jen.If(jen.Id("d").Op(":=").Id("e").Dot("DefaultNS").Call(), jen.Id("member").Call(jen.Id("d"))).Block(jen.Return(jen.Id("d"))),
+			jen.If(jen.Id("came").Op("!=").Lit("")).Block(jen.Return(jen.Id("came"))),
+			jen.Return(jen.Id("NS")),
+		)
+	}
 	for _, e := range p.Enums {
 		g.enum(f, e)
 	}
@@ -341,6 +376,12 @@ func (g *gen) structType(f *jen.File, st *ir.Struct) {
 				comment(s, fmt.Sprintf("%s is the text of the %s element, which %s may carry.", fl.TextName, fl.GoName, strings.Join(with, " and ")))
 				s.Id(fl.TextName).String()
 			}
+		}
+		if g.family() && st.Element != nil {
+			comment(s, "XMLNS is the namespace the element came with, one of Namespaces (\"\" for one built here: NS, or the namespace in use where it is written).")
+			s.Id("XMLNS").String()
+			comment(s, "XMLNSInherited is set when the element did not declare XMLNS itself but inherited it (a stanza at the top level of a stream): it is then written in the namespace in use where it is written.")
+			s.Id("XMLNSInherited").Bool()
 		}
 		comment(s, st.AnyAttrsName+" keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.")
 		s.Id(st.AnyAttrsName).Index().Add(rt(rtAttr))

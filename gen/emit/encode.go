@@ -25,15 +25,14 @@ func (g *gen) encoders(f *jen.File) {
 						locals = append(locals, v.Value)
 					}
 				}
+				spaces := []jen.Code{jen.Id("NS")}
+				for _, ns := range g.p.Family {
+					spaces = append(spaces, jen.Lit(ns))
+				}
 				for _, local := range locals {
-					b.Add(rt(rtRegister)).Call(
-						rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("NS"), jen.Id("Local"): jen.Lit(local)}),
-						jen.Func().Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Params(rt(rtElement), jen.Error()).Block(
-							jen.Id("v").Op(":=").New(jen.Id(st.Name)),
-							jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")),
-							jen.Return(jen.Id("v"), jen.Id("err")),
-						),
-					)
+					for _, space := range spaces {
+						g.register(b, st, space, local)
+					}
 				}
 			}
 		})
@@ -41,6 +40,10 @@ func (g *gen) encoders(f *jen.File) {
 	for _, st := range g.p.Structs {
 		if st.Element != nil {
 			g.globalMethods(f, st)
+		}
+		g.selfNS = nil
+		if g.family() {
+			g.selfNS = jen.Id("e").Dot("DefaultNS").Call()
 		}
 		f.Line()
 		f.Comment("EncodeElement appends v to e as an element named {space}local.")
@@ -57,21 +60,45 @@ func (g *gen) encoders(f *jen.File) {
 		).BlockFunc(func(b *jen.Group) {
 			g.encodeBody(b, st)
 		})
-		if kept := keptScalars(st); len(kept) > 0 {
-			f.Line()
-			f.Comment("staleCopy reports a child kept in XMLExtra in a non-canonical form whose field no longer has its value: the field is written instead.")
-			f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("staleCopy").Params(jen.Id("x").Add(rt(rtElement))).Bool().BlockFunc(func(b *jen.Group) {
-				for _, fl := range kept {
-					field := jen.Id("v").Dot(fl.GoName)
-					name := rt(rtName).Values(jen.Dict{jen.Id("Space"): g.spaceExpr(fl.Name.Space, st.Pkg), jen.Id("Local"): jen.Lit(fl.Name.Local)})
-					b.If(jen.List(jen.Id("lex"), jen.Id("ok")).Op(":=").Add(rt("KeptText")).Call(jen.Id("x"), name), jen.Id("ok")).Block(
-						jen.Return(field.Clone().Op("==").Nil().Op("||").Op("!").Add(g.sameValue(fl.Scalar, jen.Id("lex"), jen.Op("*").Add(field.Clone())))),
-					)
-				}
-				b.Return(jen.False())
-			})
+		if g.family() {
+			// A kept copy is in the namespace of the element that kept it.
+			g.selfNS = jen.Id("x").Dot("ElementName").Call().Dot("Space")
 		}
+		g.staleCopyMethod(f, st)
+		g.selfNS = nil
 	}
+}
+
+func (g *gen) register(b *jen.Group, st *ir.Struct, space jen.Code, local string) {
+	b.Add(rt(rtRegister)).Call(
+		rt(rtName).Values(jen.Dict{jen.Id("Space"): space, jen.Id("Local"): jen.Lit(local)}),
+		jen.Func().Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Params(rt(rtElement), jen.Error()).Block(
+			jen.Id("v").Op(":=").New(jen.Id(st.Name)),
+			jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")),
+			jen.Return(jen.Id("v"), jen.Id("err")),
+		),
+	)
+}
+
+// staleCopyMethod writes staleCopy for a struct that may keep simple
+// children in a non-canonical form.
+func (g *gen) staleCopyMethod(f *jen.File, st *ir.Struct) {
+	kept := keptScalars(st)
+	if len(kept) == 0 {
+		return
+	}
+	f.Line()
+	f.Comment("staleCopy reports a child kept in XMLExtra in a non-canonical form whose field no longer has its value: the field is written instead.")
+	f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("staleCopy").Params(jen.Id("x").Add(rt(rtElement))).Bool().BlockFunc(func(b *jen.Group) {
+		for _, fl := range kept {
+			field := jen.Id("v").Dot(fl.GoName)
+			name := rt(rtName).Values(jen.Dict{jen.Id("Space"): g.spaceExpr(fl.Name.Space, st.Pkg), jen.Id("Local"): jen.Lit(fl.Name.Local)})
+			b.If(jen.List(jen.Id("lex"), jen.Id("ok")).Op(":=").Add(rt("KeptText")).Call(jen.Id("x"), name), jen.Id("ok")).Block(
+				jen.Return(field.Clone().Op("==").Nil().Op("||").Op("!").Add(g.sameValue(fl.Scalar, jen.Id("lex"), jen.Op("*").Add(field.Clone())))),
+			)
+		}
+		b.Return(jen.False())
+	})
 }
 
 func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
@@ -86,6 +113,23 @@ func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
 		f.Comment("EncodeXMPP appends v to e, as the element its Value names.")
 		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
 			jen.Id("e").Dot("Start").Call(jen.Id("NS"), jen.String().Call(jen.Id("v").Dot("Value"))),
+			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
+		)
+	} else if g.family() {
+		f.Line()
+		f.Comment(fmt.Sprintf("ElementName returns the name of the <%s/> element, in the namespace it came with (NS for one built here).", st.Element.Local))
+		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("ElementName").Params().Add(rt(rtName)).Block(
+			jen.Id("space").Op(":=").Id("v").Dot("XMLNS"),
+			jen.If(jen.Id("space").Op("==").Lit("")).Block(jen.Id("space").Op("=").Id("NS")),
+			jen.Return(rt(rtName).Values(jen.Dict{jen.Id("Space"): jen.Id("space"), jen.Id("Local"): jen.Lit(st.Element.Local)})),
+		)
+		f.Line()
+		f.Comment("DecodesNamespace reports whether space is one of Namespaces, which v decodes from (stanza.NamespaceFamily).")
+		f.Func().Params(jen.Op("*").Id(st.Name)).Id("DecodesNamespace").Params(jen.Id("space").String()).Bool().Block(jen.Return(jen.Id("member").Call(jen.Id("space"))))
+		f.Line()
+		f.Comment("EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.")
+		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
+			jen.Id("e").Dot("StartTrusted").Call(jen.Id("encodeNS").Call(jen.Id("e"), jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")), jen.Lit(st.Element.Local)),
 			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
 		)
 	} else {

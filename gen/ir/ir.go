@@ -21,6 +21,12 @@ type Package struct {
 	Doc       string
 	Structs   []*Struct // sorted by Go name
 	Enums     []*Enum   // sorted by Go name
+	// Family lists the other namespaces whose elements have the shapes
+	// of Namespace's (jabber:server and jabber:component:accept beside
+	// jabber:client): namespaces the package map sends to this package's
+	// folder with no schema of their own. The types decode from any of
+	// them, remember which, and encode in the namespace of their context.
+	Family []string
 
 	names map[string]bool
 }
@@ -238,6 +244,21 @@ func Build(set *xsd.Set, opts Options) ([]*Package, []string, error) {
 		if p.Doc == "" {
 			p.Doc = s.Doc
 		}
+	}
+	// Namespaces mapped to the folder of a schema's package, with no
+	// schema of their own, join its family.
+	for ns, dir := range opts.Packages {
+		if b.pkgs[ns] != nil {
+			continue
+		}
+		for _, p := range b.order {
+			if p.Dir == dir {
+				p.Family = append(p.Family, ns)
+			}
+		}
+	}
+	for _, p := range b.order {
+		sort.Strings(p.Family)
 	}
 	// Declare the struct for every global element first, so that refs
 	// resolve whatever the order.

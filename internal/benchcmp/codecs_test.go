@@ -17,9 +17,9 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza/chatstates"
 	"github.com/protoxmpp/protoxmpp/stanza/delay"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaid"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // Implementation names, as they appear in benchmark names.
@@ -98,7 +98,7 @@ func pxEncoder(v any) encodeFunc {
 }
 
 func pxMessageSummary(v any) any {
-	m := v.(*jabberclient.Message)
+	m := v.(*xmpp.Message)
 	s := msgSummary{From: m.From, To: m.To, ID: m.ID, Type: string(m.Type), Lang: m.Lang}
 	if len(m.Body) > 0 {
 		s.Body = m.Body[0].Value
@@ -120,7 +120,7 @@ func pxMessageSummary(v any) any {
 }
 
 func pxPresenceSummary(v any) any {
-	p := v.(*jabberclient.Presence)
+	p := v.(*xmpp.Presence)
 	s := presSummary{From: p.From, To: p.To, ID: p.ID, Lang: p.Lang}
 	if p.Show != nil {
 		s.Show = string(*p.Show)
@@ -140,7 +140,7 @@ func pxPresenceSummary(v any) any {
 }
 
 func pxRosterSummary(v any) any {
-	iq := v.(*jabberclient.IQ)
+	iq := v.(*xmpp.IQ)
 	s := rosterSummary{Type: string(iq.Type), ID: iq.ID, To: iq.To}
 	for _, p := range iq.Any {
 		if q, ok := p.(*roster.Query); ok {
@@ -154,7 +154,7 @@ func pxRosterSummary(v any) any {
 }
 
 func pxDiscoSummary(v any) any {
-	iq := v.(*jabberclient.IQ)
+	iq := v.(*xmpp.IQ)
 	s := discoSummary{Type: string(iq.Type), ID: iq.ID, From: iq.From, To: iq.To}
 	for _, p := range iq.Any {
 		if q, ok := p.(*discoinfo.Query); ok {
@@ -565,8 +565,8 @@ func gosrcDiscoSummary(v any) any {
 // ---- the inputs ----
 
 var benchInputs = []benchInput{
-	{name: "message", file: "message.xml", summary: msgSummary{}, element: func() stanza.Element { return new(jabberclient.Message) }, variants: []variant{
-		{impl: implProtoxmpp, decoder: pxDecoder[jabberclient.Message], summary: pxMessageSummary, encoder: pxEncoder},
+	{name: "message", file: "message.xml", summary: msgSummary{}, element: func() stanza.Element { return new(xmpp.Message) }, variants: []variant{
+		{impl: implProtoxmpp, decoder: pxDecoder[xmpp.Message], summary: pxMessageSummary, encoder: pxEncoder},
 		{impl: implStd, decoder: stdDecoder[xMessage], summary: stdMessageSummary, encoder: xmlEncoder},
 		{impl: implMellium, decoder: melliumDecoder[mMessage], summary: melliumMessageSummary, encoder: xmlEncoder},
 		// gosrc's Attrs.Lang is tagged `xml:"lang,attr"`: it reads xml:lang
@@ -574,22 +574,22 @@ var benchInputs = []benchInput{
 		// attribute, which is not xml:lang.
 		{impl: implGosrc, decoder: gosrcDecoder, summary: gosrcMessageSummary, encoder: gosrcEncoder, notEncoded: []string{"Lang"}},
 	}},
-	{name: "presence", file: "presence.xml", summary: presSummary{}, element: func() stanza.Element { return new(jabberclient.Presence) }, variants: []variant{
-		{impl: implProtoxmpp, decoder: pxDecoder[jabberclient.Presence], summary: pxPresenceSummary, encoder: pxEncoder},
+	{name: "presence", file: "presence.xml", summary: presSummary{}, element: func() stanza.Element { return new(xmpp.Presence) }, variants: []variant{
+		{impl: implProtoxmpp, decoder: pxDecoder[xmpp.Presence], summary: pxPresenceSummary, encoder: pxEncoder},
 		{impl: implStd, decoder: stdDecoder[xPresence], summary: stdPresenceSummary, encoder: xmlEncoder},
 		{impl: implMellium, decoder: melliumDecoder[mPresence], summary: melliumPresenceSummary, encoder: xmlEncoder},
 		{impl: implGosrc, decoder: gosrcDecoder, summary: gosrcPresenceSummary, encoder: gosrcEncoder, notEncoded: []string{"Lang"}},
 	}},
-	{name: "roster", file: "roster.xml", summary: rosterSummary{}, element: func() stanza.Element { return new(jabberclient.IQ) }, variants: []variant{
-		{impl: implProtoxmpp, decoder: pxDecoder[jabberclient.IQ], summary: pxRosterSummary, encoder: pxEncoder},
+	{name: "roster", file: "roster.xml", summary: rosterSummary{}, element: func() stanza.Element { return new(xmpp.IQ) }, variants: []variant{
+		{impl: implProtoxmpp, decoder: pxDecoder[xmpp.IQ], summary: pxRosterSummary, encoder: pxEncoder},
 		{impl: implStd, decoder: stdDecoder[xRosterIQ], summary: stdRosterSummary, encoder: xmlEncoder},
 		{impl: implMellium, decoder: melliumDecoder[mroster.IQ], summary: melliumRosterSummary, encoder: xmlEncoder},
 		// gosrc's RosterItems has no field for the roster version (RFC 6121
 		// section 2.6): ver is neither read nor written.
 		{impl: implGosrc, decoder: gosrcDecoder, summary: gosrcRosterSummary, encoder: gosrcEncoder, notDecoded: []string{"Ver"}, notEncoded: []string{"Ver"}},
 	}},
-	{name: "discoinfo", file: "discoinfo.xml", summary: discoSummary{}, element: func() stanza.Element { return new(jabberclient.IQ) }, variants: []variant{
-		{impl: implProtoxmpp, decoder: pxDecoder[jabberclient.IQ], summary: pxDiscoSummary, encoder: pxEncoder},
+	{name: "discoinfo", file: "discoinfo.xml", summary: discoSummary{}, element: func() stanza.Element { return new(xmpp.IQ) }, variants: []variant{
+		{impl: implProtoxmpp, decoder: pxDecoder[xmpp.IQ], summary: pxDiscoSummary, encoder: pxEncoder},
 		{impl: implStd, decoder: stdDecoder[xDiscoIQ], summary: stdDiscoSummary, encoder: xmlEncoder},
 		{impl: implMellium, decoder: melliumDecoder[mDiscoIQ], summary: melliumDiscoSummary, encoder: xmlEncoder},
 		{impl: implGosrc, decoder: gosrcDecoder, summary: gosrcDiscoSummary, encoder: gosrcEncoder},

@@ -19,10 +19,10 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza/chatstates"
 	"github.com/protoxmpp/protoxmpp/stanza/delay"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaid"
 	"github.com/protoxmpp/protoxmpp/stanza/version"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
 )
 
@@ -100,7 +100,7 @@ func pxReadStream(data []byte, sum *streamSummary) error {
 
 func pxAdd(sum *streamSummary, el stanza.Element) {
 	switch v := el.(type) {
-	case *jabberclient.Message:
+	case *xmpp.Message:
 		sum.Messages++
 		if !sum.hashing {
 			return
@@ -124,7 +124,7 @@ func pxAdd(sum *streamSummary, el stanza.Element) {
 		}
 		sum.message(v.ID, v.From, v.To, string(v.Type), v.Lang, body, thread, state)
 		sum.add(stamp, sid)
-	case *jabberclient.Presence:
+	case *xmpp.Presence:
 		sum.Presences++
 		if !sum.hashing {
 			return
@@ -146,7 +146,7 @@ func pxAdd(sum *streamSummary, el stanza.Element) {
 			}
 		}
 		sum.presence(v.ID, v.From, v.To, string(v.Type), v.Lang, show, status, prio, ver)
-	case *jabberclient.IQ:
+	case *xmpp.IQ:
 		sum.IQs++
 		if !sum.hashing {
 			return

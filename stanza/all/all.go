@@ -20,8 +20,6 @@ import (
 	_ "github.com/protoxmpp/protoxmpp/stanza/discoitems"
 	_ "github.com/protoxmpp/protoxmpp/stanza/entitytime"
 	_ "github.com/protoxmpp/protoxmpp/stanza/forward"
-	_ "github.com/protoxmpp/protoxmpp/stanza/jabberclient"
-	_ "github.com/protoxmpp/protoxmpp/stanza/jabberserver"
 	_ "github.com/protoxmpp/protoxmpp/stanza/ping"
 	_ "github.com/protoxmpp/protoxmpp/stanza/preapproval"
 	_ "github.com/protoxmpp/protoxmpp/stanza/receipts"
@@ -37,4 +35,5 @@ import (
 	_ "github.com/protoxmpp/protoxmpp/stanza/streams"
 	_ "github.com/protoxmpp/protoxmpp/stanza/version"
 	_ "github.com/protoxmpp/protoxmpp/stanza/xdata"
+	_ "github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )

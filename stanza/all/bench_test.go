@@ -11,9 +11,9 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza/caps"
 	"github.com/protoxmpp/protoxmpp/stanza/delay"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaid"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // Hand-tagged encoding/xml structs equivalent to the generated types, for
@@ -105,10 +105,10 @@ type benchCase struct {
 
 var benchCases = []benchCase{
 	{"message", "message.xml",
-		func() stanza.Element { return new(jabberclient.Message) },
+		func() stanza.Element { return new(xmpp.Message) },
 		func() any { return new(xMessage) },
 		func(t testing.TB, o stanza.Element, s any) {
-			m, x := o.(*jabberclient.Message), s.(*xMessage)
+			m, x := o.(*xmpp.Message), s.(*xMessage)
 			if len(m.Body) != 1 || m.Body[0].Value != x.Body || m.Thread == nil || m.Thread.Value != x.Thread || m.To != x.To || string(m.Type) != x.Type {
 				t.Fatalf("message: %+v vs %+v", m, x)
 			}
@@ -127,10 +127,10 @@ var benchCases = []benchCase{
 			}
 		}},
 	{"presence", "presence.xml",
-		func() stanza.Element { return new(jabberclient.Presence) },
+		func() stanza.Element { return new(xmpp.Presence) },
 		func() any { return new(xPresence) },
 		func(t testing.TB, o stanza.Element, s any) {
-			p, x := o.(*jabberclient.Presence), s.(*xPresence)
+			p, x := o.(*xmpp.Presence), s.(*xPresence)
 			if p.Show == nil || string(*p.Show) != x.Show || p.Priority == nil || *p.Priority != x.Priority || len(p.Status) != 1 || p.Status[0].Value != x.Status {
 				t.Fatalf("presence: %+v vs %+v", p, x)
 			}
@@ -139,10 +139,10 @@ var benchCases = []benchCase{
 			}
 		}},
 	{"roster", "roster.xml",
-		func() stanza.Element { return new(jabberclient.IQ) },
+		func() stanza.Element { return new(xmpp.IQ) },
 		func() any { return new(xRosterIQ) },
 		func(t testing.TB, o stanza.Element, s any) {
-			iq, x := o.(*jabberclient.IQ), s.(*xRosterIQ)
+			iq, x := o.(*xmpp.IQ), s.(*xRosterIQ)
 			q := iq.Any[0].(*roster.Query)
 			if len(q.Item) != 100 || len(q.Item) != len(x.Query.Items) || q.Ver != x.Query.Ver {
 				t.Fatalf("roster: %d items vs %d", len(q.Item), len(x.Query.Items))
@@ -155,10 +155,10 @@ var benchCases = []benchCase{
 			}
 		}},
 	{"discoinfo", "discoinfo.xml",
-		func() stanza.Element { return new(jabberclient.IQ) },
+		func() stanza.Element { return new(xmpp.IQ) },
 		func() any { return new(xDiscoIQ) },
 		func(t testing.TB, o stanza.Element, s any) {
-			iq, x := o.(*jabberclient.IQ), s.(*xDiscoIQ)
+			iq, x := o.(*xmpp.IQ), s.(*xDiscoIQ)
 			q := iq.Any[0].(*discoinfo.Query)
 			if len(q.Identity) != 5 || len(q.Feature) != 40 || len(x.Query.Features) != 40 || q.Feature[39].Var != x.Query.Features[39].Var || q.Identity[4].Name != x.Query.Identities[4].Name {
 				t.Fatalf("disco: %d/%d vs %d/%d", len(q.Identity), len(q.Feature), len(x.Query.Identities), len(x.Query.Features))

@@ -9,7 +9,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/internal/xmltest"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/chatstates"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // TestValidateViolations seeds one violation of each kind into otherwise
@@ -170,7 +170,7 @@ func TestNonCanonicalChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := el.(*jabberclient.Presence)
+	p := el.(*xmpp.Presence)
 	if p.Priority == nil || *p.Priority != 5 {
 		t.Fatalf("priority %v, want 5", p.Priority)
 	}

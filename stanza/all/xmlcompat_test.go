@@ -8,14 +8,14 @@ import (
 
 	"github.com/protoxmpp/protoxmpp/internal/xmltest"
 	"github.com/protoxmpp/protoxmpp/stanza/delay"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // The generated types work inside structs handled by encoding/xml.
 func TestEncodingXMLInterop(t *testing.T) {
 	type envelope struct {
-		XMLName xml.Name              `xml:"urn:example:log entry"`
-		Message *jabberclient.Message `xml:"jabber:client message"`
+		XMLName xml.Name      `xml:"urn:example:log entry"`
+		Message *xmpp.Message `xml:"jabber:client message"`
 	}
 	in := `<entry xmlns='urn:example:log'><message xmlns='jabber:client' to='a@b' type='chat'>` +
 		`<body xml:lang='en'>hi &amp; bye</body><delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'>Offline</delay></message></entry>`

@@ -63,7 +63,7 @@ again:
 					continue
 				}
 			}
-			if n.Space == "jabber:client" || n.Space == "jabber:server" {
+			if n.Space == "jabber:client" || n.Space == "jabber:server" || n.Space == "jabber:component:accept" {
 				var old stanza.Element
 				if k := len(v.Any); k < cap(v.Any) {
 					old = v.Any[:k+1][k]

@@ -16,7 +16,7 @@ import (
 
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/client/jid"
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 // target is the server under load.
@@ -133,11 +133,11 @@ func newLedger(n, m int) *ledger {
 }
 
 // receive records message msg arriving at session to.
-func (l *ledger) receive(to int, msg *jabberclient.Message) {
+func (l *ledger) receive(to int, msg *xmpp.Message) {
 	now := time.Since(l.start).Nanoseconds()
 	from, seq, ok := parseID(msg.ID)
 	wantFrom := (to - 1 + l.n) % l.n
-	if !ok || from != wantFrom || seq < 0 || seq >= l.m || msg.Type != jabberclient.MessageTypeChat ||
+	if !ok || from != wantFrom || seq < 0 || seq >= l.m || msg.Type != xmpp.MessageTypeChat ||
 		len(msg.Body) != 1 || msg.Body[0].Value != msgBody(from, seq) || l.from[from].Load() == nil || msg.From != *l.from[from].Load() {
 		l.stray.Add(1)
 		s := fmt.Sprintf("session %d got id %q type %q from %q", to, msg.ID, msg.Type, msg.From)
@@ -226,7 +226,7 @@ func run(ctx context.Context, cfg config, t target) (*report, error) {
 		clients[i] = c
 		bound := c.JID().String()
 		led.from[i].Store(&bound)
-		c.HandleMessage(func(m *jabberclient.Message) { led.receive(i, m) })
+		c.HandleMessage(func(m *xmpp.Message) { led.receive(i, m) })
 		if _, err := c.Roster(ctx); err != nil {
 			return fmt.Errorf("session %d: roster: %w", i, err)
 		}
@@ -278,7 +278,7 @@ func run(ctx context.Context, cfg config, t target) (*report, error) {
 			for seq := range cfg.M {
 				k := i*cfg.M + seq
 				led.sent[k].Store(max(time.Since(led.start).Nanoseconds(), 1))
-				m := &jabberclient.Message{To: to, Type: jabberclient.MessageTypeChat, ID: msgID(i, seq), Body: []jabberclient.Body{{Value: msgBody(i, seq)}}}
+				m := &xmpp.Message{To: to, Type: xmpp.MessageTypeChat, ID: msgID(i, seq), Body: []xmpp.Body{{Value: msgBody(i, seq)}}}
 				if err := c.Send(ctx, m); err != nil {
 					err = fmt.Errorf("session %d: send: %w", i, err)
 					sendErr.CompareAndSwap(nil, &err)

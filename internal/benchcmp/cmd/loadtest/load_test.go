@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/protoxmpp/protoxmpp/stanza/jabberclient"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
 func TestPercentiles(t *testing.T) {
@@ -80,8 +80,8 @@ func TestLedger(t *testing.T) {
 	for k := range l.sent {
 		l.sent[k].Store(1)
 	}
-	msg := func(from, seq int) *jabberclient.Message {
-		return &jabberclient.Message{From: *l.from[from].Load(), Type: jabberclient.MessageTypeChat, ID: msgID(from, seq), Body: []jabberclient.Body{{Value: msgBody(from, seq)}}}
+	msg := func(from, seq int) *xmpp.Message {
+		return &xmpp.Message{From: *l.from[from].Load(), Type: xmpp.MessageTypeChat, ID: msgID(from, seq), Body: []xmpp.Body{{Value: msgBody(from, seq)}}}
 	}
 	l.receive(1, msg(0, 0))
 	l.receive(1, msg(0, 0)) // duplicate
