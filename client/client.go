@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
@@ -608,11 +608,11 @@ func (c *Client) received(el stanza.Element) {
 
 // fromAccount reports whether from is empty or the account's bare JID (the
 // server acting for the account, RFC 6120 section 8.1.2.1).
-func (c *Client) fromAccount(from string) bool {
-	if from == "" {
+func (c *Client) fromAccount(from jid.JID) bool {
+	if from.IsZero() {
 		return true
 	}
-	j, err := jid.Parse(from)
+	j, err := from.Prepare()
 	return err == nil && j == c.bare
 }
 

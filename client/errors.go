@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
@@ -174,7 +175,7 @@ func StanzaErrorOf(x *xmpp.Error) *StanzaError {
 	if x == nil {
 		return nil
 	}
-	e := &StanzaError{Type: x.Type, By: x.By, Condition: Condition(x.Condition)}
+	e := &StanzaError{Type: x.Type, By: x.By.String(), Condition: Condition(x.Condition)}
 	switch e.Condition {
 	case "":
 		e.Condition = UndefinedCondition
@@ -193,7 +194,7 @@ func StanzaErrorOf(x *xmpp.Error) *StanzaError {
 // Element returns e as an <error/> child to send, with the condition's
 // default type when Type is empty.
 func (e *StanzaError) Element() *xmpp.Error {
-	x := &xmpp.Error{Type: e.Type, By: e.By}
+	x := &xmpp.Error{Type: e.Type, By: jid.Raw(e.By)}
 	if x.Type == "" {
 		x.Type = e.Condition.DefaultType()
 	}

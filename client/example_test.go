@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/receipts"
 	"github.com/protoxmpp/protoxmpp/stanza/version"
@@ -35,7 +35,7 @@ func Example() {
 		if p.Type != xmpp.PresenceTypeSubscribe {
 			return
 		}
-		from, err := jid.Parse(p.From)
+		from, err := p.From.Prepare()
 		if err != nil {
 			return
 		}
@@ -51,7 +51,7 @@ func Example() {
 		if m.Type != xmpp.MessageTypeChat || len(m.Body) == 0 {
 			return
 		}
-		from, err := jid.Parse(m.From)
+		from, err := m.From.Prepare()
 		if err != nil {
 			return
 		}
@@ -77,7 +77,7 @@ func ExampleClient_SendIQ() {
 	ctx := context.Background()
 	resp, err := c.SendIQ(ctx, &xmpp.IQ{
 		Type: xmpp.IQTypeGet,
-		To:   "romeo@example.net/orchard",
+		To:   jid.Raw("romeo@example.net/orchard"),
 		Any:  []stanza.Element{&version.Query{}},
 	})
 	var se *client.StanzaError

@@ -17,8 +17,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/client"
 	"github.com/protoxmpp/protoxmpp/client/auth"
-	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/internal/servertest"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
@@ -116,7 +116,7 @@ func (p *peer) expectPresence(t *testing.T, from jid.JID, typ xmpp.PresenceType)
 	for {
 		select {
 		case x := <-p.presences:
-			f, err := jid.Parse(x.From)
+			f, err := x.From.Prepare()
 			if err != nil {
 				continue
 			}
@@ -141,7 +141,7 @@ func (p *peer) expectNoPresence(t *testing.T, from jid.JID, typ xmpp.PresenceTyp
 	for {
 		select {
 		case x := <-p.presences:
-			f, _ := jid.Parse(x.From)
+			f, _ := x.From.Prepare()
 			if f.Bare() == from.Bare() && x.Type == typ {
 				t.Errorf("%s: unexpected presence %s", p.JID(), marshal(t, x))
 			}
@@ -224,7 +224,7 @@ func testIntegrationConnect(t *testing.T, kind servertest.Kind) {
 			}
 			// Another client asks this one: the server routes to the full JID.
 			other := login(t, s, bob, client.Options{})
-			resp, err := other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{&version.Query{}}})
+			resp, err := other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID(), Any: []stanza.Element{&version.Query{}}})
 			if err != nil {
 				// Without a subscription Prosody may refuse to route; that
 				// is not the client's answer.
@@ -234,7 +234,7 @@ func testIntegrationConnect(t *testing.T, kind servertest.Kind) {
 			if q == nil || q.Name == nil || *q.Name != "itest" || *q.Version != "9.9" {
 				t.Errorf("version answer %s", marshal(t, resp))
 			}
-			resp, err = other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{&discoinfo.Query{}}})
+			resp, err = other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID(), Any: []stanza.Element{&discoinfo.Query{}}})
 			if err != nil {
 				t.Fatalf("disco query: %v", err)
 			}
@@ -245,7 +245,7 @@ func testIntegrationConnect(t *testing.T, kind servertest.Kind) {
 			if diff := cmp.Diff(marshal(t, want), marshal(t, resp.Any[0])); diff != "" {
 				t.Errorf("disco#info (-want +got):\n%s", diff)
 			}
-			_, err = other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID().String(), Any: []stanza.Element{raw("urn:example:nothing", "q", `<q xmlns='urn:example:nothing'/>`)}})
+			_, err = other.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: c.JID(), Any: []stanza.Element{raw("urn:example:nothing", "q", `<q xmlns='urn:example:nothing'/>`)}})
 			if !errors.Is(err, client.ServiceUnavailable) {
 				t.Errorf("unknown query: %v, want service-unavailable", err)
 			}
@@ -464,14 +464,14 @@ func testIntegrationSubscriptions(t *testing.T, kind servertest.Kind) {
 
 	t.Run("messages", func(t *testing.T) {
 		thread := &xmpp.Thread{Value: "t-42"}
-		m := &xmpp.Message{To: bob.JID().String(), Type: xmpp.MessageTypeChat, ID: "msg-1",
+		m := &xmpp.Message{To: bob.JID(), Type: xmpp.MessageTypeChat, ID: "msg-1",
 			Subject: []xmpp.Subject{{Value: "hello"}}, Body: []xmpp.Body{{Value: "Wherefore art thou?"}}, Thread: thread,
 			Any: []stanza.Element{raw("urn:example:mood", "mood", `<mood xmlns='urn:example:mood'><happy/></mood>`)}}
 		if err := alice.Send(ctx, m); err != nil {
 			t.Fatal(err)
 		}
 		got := expectMessage(t, bob, "msg-1")
-		if got.From != alice.JID().String() || got.Type != xmpp.MessageTypeChat || got.Body[0].Value != "Wherefore art thou?" ||
+		if got.From.String() != alice.JID().String() || got.Type != xmpp.MessageTypeChat || got.Body[0].Value != "Wherefore art thou?" ||
 			got.Subject[0].Value != "hello" || got.Thread == nil || got.Thread.Value != "t-42" || len(got.Any) == 0 ||
 			marshal(t, got.Any[0]) != `<mood xmlns='urn:example:mood'><happy/></mood>` {
 			t.Errorf("bob got %s", marshal(t, got))
@@ -721,7 +721,7 @@ func testIntegrationHandlers(t *testing.T, kind servertest.Kind) {
 			}
 			elements <- kind
 		case *xmpp.Presence:
-			elements <- "presence from " + x.From
+			elements <- "presence from " + x.From.String()
 		case *xmpp.Message:
 			elements <- "message " + x.ID
 		default:
@@ -747,7 +747,7 @@ func testIntegrationHandlers(t *testing.T, kind servertest.Kind) {
 		{ID: "m4", Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "4"}}, Any: []stanza.Element{&receipts.Request{}}},
 	}
 	for _, m := range send {
-		m.To = romeo.JID().String()
+		m.To = romeo.JID()
 		if err := juliet.Send(ctx, m); err != nil {
 			t.Fatal(err)
 		}
@@ -888,12 +888,12 @@ func testIntegrationBadRequest(t *testing.T, kind servertest.Kind) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = strict.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: alice.JID().String(), Any: []stanza.Element{typedBad}})
+	_, err = strict.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: alice.JID(), Any: []stanza.Element{typedBad}})
 	if !errors.Is(err, stanza.ErrInvalid) {
 		t.Errorf("strict client sent an invalid ping: %v", err)
 	}
 	for _, payload := range []stanza.Element{badPing, typedBad} {
-		_, err = bob.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: alice.JID().String(), Any: []stanza.Element{payload}})
+		_, err = bob.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: alice.JID(), Any: []stanza.Element{payload}})
 		var se *client.StanzaError
 		if !errors.As(err, &se) || se.Condition != client.BadRequest || se.Type != xmpp.ErrorTypeModify || !strings.Contains(se.Text, "/iq/ping") {
 			t.Errorf("%s: invalid ping answered with %v, want bad-request (modify) naming /iq/ping", kind, err)

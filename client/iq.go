@@ -7,7 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
@@ -53,8 +53,8 @@ func (c *Client) sendIQ(ctx context.Context, iq *xmpp.IQ, hook func(*xmpp.IQ)) (
 		return nil, fmt.Errorf("client: SendIQ needs a request of type get or set, not %q", iq.Type)
 	}
 	p := &pendingIQ{ch: make(chan *xmpp.IQ, 1), hook: hook}
-	if iq.To != "" {
-		to, err := jid.Parse(iq.To)
+	if !iq.To.IsZero() {
+		to, err := iq.To.Prepare()
 		if err != nil {
 			return nil, fmt.Errorf("client: IQ to %q: %w", iq.To, err)
 		}
@@ -130,13 +130,13 @@ func (c *Client) donePendingLocked(id string) {
 }
 
 // responseFrom reports whether a response from 'from' may answer p.
-func (c *Client) responseFrom(p *pendingIQ, from string) bool {
-	if from == "" {
+func (c *Client) responseFrom(p *pendingIQ, from jid.JID) bool {
+	if from.IsZero() {
 		// Only the server acting for the account omits 'from'
 		// (RFC 6120 section 8.1.2.1, case 3).
 		return !p.hasTo || p.to == c.bare
 	}
-	f, err := jid.Parse(from)
+	f, err := from.Prepare()
 	if err != nil {
 		return false
 	}
@@ -323,6 +323,6 @@ func (c *Client) Ping(ctx context.Context, to jid.JID) error {
 	if to.IsZero() {
 		to = c.domain
 	}
-	_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: to.String(), Any: []stanza.Element{&ping.Ping{}}})
+	_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: to, Any: []stanza.Element{&ping.Ping{}}})
 	return err
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
@@ -60,7 +60,7 @@ func TestSendIQResponseAddress(t *testing.T) {
 				err  error
 			}
 			done := make(chan result, 1)
-			req := &xmpp.IQ{Type: xmpp.IQTypeGet, To: tc.to, Any: []stanza.Element{&version.Query{}}}
+			req := &xmpp.IQ{Type: xmpp.IQTypeGet, To: jid.Raw(tc.to), Any: []stanza.Element{&version.Query{}}}
 			go func() {
 				resp, err := c.SendIQ(testCtx(t), req)
 				done <- result{resp, err}
@@ -70,7 +70,7 @@ func TestSendIQResponseAddress(t *testing.T) {
 				t.Fatal("request sent without an ID")
 			}
 			for i, from := range tc.froms {
-				srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: got.ID, From: from, To: c.JID().String(), Any: []stanza.Element{versionNamed(i)}})
+				srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: got.ID, From: jid.Raw(from), To: c.JID(), Any: []stanza.Element{versionNamed(i)}})
 			}
 			r := <-done
 			if r.err != nil {
@@ -96,7 +96,7 @@ func TestSendIQError(t *testing.T) {
 			Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound, Text: &stanzaerror.Text{Value: "no such node", Lang: "en"},
 		}})
 	}()
-	resp, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: "pubsub.example.com", Any: []stanza.Element{&discoinfo.Query{Node: "x"}}})
+	resp, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: jid.Raw("pubsub.example.com"), Any: []stanza.Element{&discoinfo.Query{Node: "x"}}})
 	if !errors.Is(err, client.ItemNotFound) {
 		t.Fatalf("error %v, want item-not-found", err)
 	}
@@ -125,16 +125,16 @@ func TestSendIQContextAndEnd(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: "example.com", Any: []stanza.Element{&ping.Ping{}}})
+	_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: jid.Raw("example.com"), Any: []stanza.Element{&ping.Ping{}}})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error %v, want the deadline", err)
 	}
 	late := srv.nextIQ()
-	srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: late.ID, From: "example.com"})
+	srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: late.ID, From: jid.Raw("example.com")})
 
 	errc := make(chan error, 1)
 	go func() {
-		_, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: "example.com", Any: []stanza.Element{&ping.Ping{}}})
+		_, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: jid.Raw("example.com"), Any: []stanza.Element{&ping.Ping{}}})
 		errc <- err
 	}()
 	srv.nextIQ()
@@ -165,10 +165,10 @@ func raw(space, local, xml string) *stanza.RawElement {
 func TestIncomingIQ(t *testing.T) {
 	const peer = "romeo@example.net/orchard"
 	errIQ := func(id string, x *xmpp.Error) *xmpp.IQ {
-		return &xmpp.IQ{Type: xmpp.IQTypeError, ID: id, To: peer, Error: x}
+		return &xmpp.IQ{Type: xmpp.IQTypeError, ID: id, To: jid.Raw(peer), Error: x}
 	}
 	resultIQ := func(id string, payload ...stanza.Element) *xmpp.IQ {
-		return &xmpp.IQ{Type: xmpp.IQTypeResult, ID: id, To: peer, Any: payload}
+		return &xmpp.IQ{Type: xmpp.IQTypeResult, ID: id, To: jid.Raw(peer), Any: payload}
 	}
 	name, ver, os := "Nurse", "1.2", "Verona"
 	cases := []struct {
@@ -249,8 +249,8 @@ func TestIncomingIQ(t *testing.T) {
 	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.req.From = peer
-			tc.req.To = c.JID().String()
+			tc.req.From = jid.Raw(peer)
+			tc.req.To = c.JID()
 			srv.send(tc.req)
 			got := srv.nextIQ()
 			if diff := cmp.Diff(marshal(t, tc.want), marshal(t, got)); diff != "" {
@@ -266,9 +266,9 @@ func TestIncomingIQ(t *testing.T) {
 func TestUnmatchedResponsesIgnored(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	srv.send(
-		&xmpp.IQ{Type: xmpp.IQTypeResult, ID: "nobody", From: "example.com", To: c.JID().String()},
-		&xmpp.IQ{Type: xmpp.IQTypeError, ID: "nobody2", From: "example.com", To: c.JID().String(), Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionNotAllowed}},
-		&xmpp.IQ{Type: xmpp.IQTypeGet, ID: "after", From: "example.com", To: c.JID().String(), Any: []stanza.Element{&ping.Ping{}}},
+		&xmpp.IQ{Type: xmpp.IQTypeResult, ID: "nobody", From: jid.Raw("example.com"), To: c.JID()},
+		&xmpp.IQ{Type: xmpp.IQTypeError, ID: "nobody2", From: jid.Raw("example.com"), To: c.JID(), Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionNotAllowed}},
+		&xmpp.IQ{Type: xmpp.IQTypeGet, ID: "after", From: jid.Raw("example.com"), To: c.JID(), Any: []stanza.Element{&ping.Ping{}}},
 	)
 	got := srv.nextIQ()
 	if got.ID != "after" || got.Type != xmpp.IQTypeResult {
@@ -281,10 +281,10 @@ func TestPing(t *testing.T) {
 	c, srv := connect(t, serverOpts{}, client.Options{})
 	srv.handle(func(el stanza.Element) bool {
 		iq := el.(*xmpp.IQ)
-		if _, ok := iq.Any[0].(*ping.Ping); !ok || iq.To != "example.com" || iq.Type != xmpp.IQTypeGet {
+		if _, ok := iq.Any[0].(*ping.Ping); !ok || iq.To.String() != "example.com" || iq.Type != xmpp.IQTypeGet {
 			return false
 		}
-		srv.sendLocked(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: iq.ID, From: "example.com"})
+		srv.sendLocked(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: iq.ID, From: jid.Raw("example.com")})
 		return true
 	})
 	if err := c.Ping(testCtx(t), jid.JID{}); err != nil {

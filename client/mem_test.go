@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"net"
 	"runtime"
 	"strings"
@@ -50,7 +51,7 @@ func TestIdleSessionHeap(t *testing.T) {
 	self := testUser + "@" + testDomain + "/lean"
 	var b []byte
 	for i := range burst {
-		p := &xmpp.Presence{From: fmt.Sprintf("romeo@example.net/r%d", i%(burst/2)), To: self}
+		p := &xmpp.Presence{From: jid.Raw(fmt.Sprintf("romeo@example.net/r%d", i%(burst/2))), To: jid.Raw(self)}
 		if i >= burst/2 {
 			p.Type = xmpp.PresenceTypeUnavailable
 		}
@@ -86,7 +87,7 @@ func TestIdleSessionHeap(t *testing.T) {
 		}
 		clients[i] = c
 		c.HandlePresence(func(p *xmpp.Presence) {
-			if p.From == self {
+			if p.From.String() == self {
 				echoed.Done()
 				return
 			}
@@ -252,11 +253,11 @@ func serveLogin(conn net.Conn) bool {
 				switch x := ev.Element.(type) {
 				case *xmpp.IQ:
 					if len(x.Any) == 1 && x.Type == xmpp.IQTypeGet && x.Any[0].ElementName() == (stanza.Name{Space: roster.NS, Local: "query"}) {
-						s.Send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: x.ID, To: testUser + "@" + domain + "/lean", Any: []stanza.Element{&roster.Query{}}})
+						s.Send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: x.ID, To: jid.Raw(testUser + "@" + domain + "/lean"), Any: []stanza.Element{&roster.Query{}}})
 					}
 				case *xmpp.Presence:
 					full := testUser + "@" + domain + "/lean"
-					x.From, x.To = full, full
+					x.From, x.To = jid.Raw(full), jid.Raw(full)
 					s.Send(x)
 					echoed = true
 				}
@@ -295,7 +296,7 @@ func BenchmarkReceive(b *testing.B) {
 
 func benchReceive(b *testing.B, transport string, body int) {
 	msg, err := stanza.Marshal(&xmpp.Message{
-		From: "romeo@example.net/orchard", To: testUser + "@" + testDomain + "/lean", Type: xmpp.MessageTypeChat,
+		From: jid.Raw("romeo@example.net/orchard"), To: jid.Raw(testUser + "@" + testDomain + "/lean"), Type: xmpp.MessageTypeChat,
 		ID: "a5b9c7", Body: []xmpp.Body{{Value: strings.Repeat("x", body)}},
 	})
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/protoxmpp/protoxmpp/client/auth"
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
 	"github.com/protoxmpp/protoxmpp/stanza/preapproval"

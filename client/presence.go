@@ -5,7 +5,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
@@ -35,7 +35,7 @@ type ContactPresence struct {
 	Presence *xmpp.Presence
 }
 
-func (st Status) presence(to string) *xmpp.Presence {
+func (st Status) presence(to jid.JID) *xmpp.Presence {
 	p := &xmpp.Presence{To: to}
 	if st.Show != "" {
 		show := st.Show
@@ -57,7 +57,7 @@ func (st Status) presence(to string) *xmpp.Presence {
 // receives its contacts' presence and subscription requests); later calls
 // update it (section 4.4). Fetch the roster first (RFC 6121 section 2.2).
 func (c *Client) SetPresence(ctx context.Context, st Status) error {
-	return c.Send(ctx, st.presence(""))
+	return c.Send(ctx, st.presence(jid.JID{}))
 }
 
 // SetUnavailable broadcasts unavailable presence (RFC 6121 section 4.5),
@@ -73,13 +73,13 @@ func (c *Client) SetUnavailable(ctx context.Context, text string) error {
 // SendPresenceTo sends directed presence to one entity (RFC 6121 section
 // 4.6), which need not be a subscribed contact.
 func (c *Client) SendPresenceTo(ctx context.Context, to jid.JID, st Status) error {
-	return c.Send(ctx, st.presence(to.String()))
+	return c.Send(ctx, st.presence(to))
 }
 
 // SendUnavailableTo sends directed unavailable presence to one entity
 // (RFC 6121 section 4.6.3).
 func (c *Client) SendUnavailableTo(ctx context.Context, to jid.JID, text string) error {
-	p := &xmpp.Presence{To: to.String(), Type: xmpp.PresenceTypeUnavailable}
+	p := &xmpp.Presence{To: to, Type: xmpp.PresenceTypeUnavailable}
 	if text != "" {
 		p.Status = []xmpp.Status{{Value: text}}
 	}
@@ -90,7 +90,7 @@ func (c *Client) SendUnavailableTo(ctx context.Context, to jid.JID, text string)
 // the bare JID of j, with an ID (RFC 6121 section 3: the requests go to the
 // bare JID, and an 'id' is recommended for tracking).
 func (c *Client) subscription(ctx context.Context, j jid.JID, typ xmpp.PresenceType) error {
-	return c.Send(ctx, &xmpp.Presence{To: j.Bare().String(), Type: typ, ID: newID()})
+	return c.Send(ctx, &xmpp.Presence{To: j.Bare(), Type: typ, ID: newID()})
 }
 
 // Subscribe asks contact j for a subscription to its presence (RFC 6121
@@ -138,8 +138,8 @@ func (c *Client) PreApprove(ctx context.Context, j jid.JID) error {
 
 // trackPresence updates the table of contacts' presence (in the reader).
 func (c *Client) trackPresence(p *xmpp.Presence) {
-	from, err := jid.Parse(p.From)
-	if err != nil || p.From == "" {
+	from, err := p.From.Prepare()
+	if err != nil || p.From.IsZero() {
 		return
 	}
 	bare := from.Bare()
@@ -232,7 +232,7 @@ func (c *Client) Presences(bare jid.JID) []ContactPresence {
 // thread, several bodies or extension payloads, build a
 // *xmpp.Message and use Send.
 func (c *Client) SendMessage(ctx context.Context, to jid.JID, typ xmpp.MessageType, body string) error {
-	m := &xmpp.Message{To: to.String(), Type: typ, ID: newID()}
+	m := &xmpp.Message{To: to, Type: typ, ID: newID()}
 	if body != "" {
 		m.Body = []xmpp.Body{{Value: body}}
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
@@ -121,35 +121,35 @@ func TestPresenceTable(t *testing.T) {
 		want view
 	}{{
 		name: "first resource",
-		p:    &xmpp.Presence{From: "romeo@example.net/orchard", Show: show(xmpp.ShowTypeAway), Priority: prio(1), Status: []xmpp.Status{{Lang: "it", Value: "fuori"}, {Lang: "en", Value: "out"}}},
+		p:    &xmpp.Presence{From: jid.Raw("romeo@example.net/orchard"), Show: show(xmpp.ShowTypeAway), Priority: prio(1), Status: []xmpp.Status{{Lang: "it", Value: "fuori"}, {Lang: "en", Value: "out"}}},
 		want: view{Romeo: []string{`romeo@example.net/orchard show=away status="out" prio=1`}},
 	}, {
 		name: "second resource, higher priority first",
-		p:    &xmpp.Presence{From: "romeo@example.net/balcony", Priority: prio(5)},
+		p:    &xmpp.Presence{From: jid.Raw("romeo@example.net/balcony"), Priority: prio(5)},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`, `romeo@example.net/orchard show=away status="out" prio=1`}},
 	}, {
 		name: "bare JID presence",
-		p:    &xmpp.Presence{From: "nurse@example.com", Status: []xmpp.Status{{Value: "here"}}},
+		p:    &xmpp.Presence{From: jid.Raw("nurse@example.com"), Status: []xmpp.Status{{Value: "here"}}},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`, `romeo@example.net/orchard show=away status="out" prio=1`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "update replaces",
-		p:    &xmpp.Presence{From: "romeo@example.net/orchard", Show: show(xmpp.ShowTypeChat), Priority: prio(9)},
+		p:    &xmpp.Presence{From: jid.Raw("romeo@example.net/orchard"), Show: show(xmpp.ShowTypeChat), Priority: prio(9)},
 		want: view{Romeo: []string{`romeo@example.net/orchard show=chat status="" prio=9`, `romeo@example.net/balcony show= status="" prio=5`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "one resource unavailable",
-		p:    &xmpp.Presence{From: "romeo@example.net/orchard", Type: xmpp.PresenceTypeUnavailable},
+		p:    &xmpp.Presence{From: jid.Raw("romeo@example.net/orchard"), Type: xmpp.PresenceTypeUnavailable},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "subscription request changes nothing",
-		p:    &xmpp.Presence{From: "romeo@example.net", Type: xmpp.PresenceTypeSubscribe},
+		p:    &xmpp.Presence{From: jid.Raw("romeo@example.net"), Type: xmpp.PresenceTypeSubscribe},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`}, Nurse: []string{`nurse@example.com show= status="here" prio=0`}},
 	}, {
 		name: "error clears the contact",
-		p:    &xmpp.Presence{From: "nurse@example.com", Type: xmpp.PresenceTypeError, Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionRemoteServerNotFound}},
+		p:    &xmpp.Presence{From: jid.Raw("nurse@example.com"), Type: xmpp.PresenceTypeError, Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionRemoteServerNotFound}},
 		want: view{Romeo: []string{`romeo@example.net/balcony show= status="" prio=5`}},
 	}, {
 		name: "unavailable from the bare JID clears all resources",
-		p:    &xmpp.Presence{From: "romeo@example.net", Type: xmpp.PresenceTypeUnavailable},
+		p:    &xmpp.Presence{From: jid.Raw("romeo@example.net"), Type: xmpp.PresenceTypeUnavailable},
 		want: view{},
 	}}
 	for _, tc := range cases {
@@ -200,13 +200,13 @@ func TestMessages(t *testing.T) {
 	}
 
 	full := &xmpp.Message{
-		From: "romeo@example.net/orchard", To: c.JID().String(), Type: xmpp.MessageTypeChat, ID: "m1",
+		From: jid.Raw("romeo@example.net/orchard"), To: c.JID(), Type: xmpp.MessageTypeChat, ID: "m1",
 		Subject: []xmpp.Subject{{Value: "Balcony"}},
 		Body:    []xmpp.Body{{Value: "Neither, fair saint"}, {Lang: "fr", Value: "Ni l'un ni l'autre"}},
 		Thread:  &xmpp.Thread{Value: "e0ffe42b28561960c6b12b944a092794b9683a38", Parent: "p1"},
 		Any:     []stanza.Element{raw("urn:example:mood", "mood", `<mood xmlns='urn:example:mood'><happy/></mood>`)},
 	}
-	errMsg := &xmpp.Message{From: "romeo@example.net", Type: xmpp.MessageTypeError, ID: "m2",
+	errMsg := &xmpp.Message{From: jid.Raw("romeo@example.net"), Type: xmpp.MessageTypeError, ID: "m2",
 		Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
 	srv.send(full, errMsg)
 	for _, want := range []*xmpp.Message{full, errMsg} {
@@ -250,7 +250,7 @@ func TestHandlerOrder(t *testing.T) {
 		if m.ID == "9" {
 			// Blocks this handler until the server answers, which it does
 			// only after sending the whole burst.
-			_, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: "example.com", Any: []stanza.Element{raw("urn:example:slow", "q", `<q xmlns='urn:example:slow'/>`)}})
+			_, err := c.SendIQ(testCtx(t), &xmpp.IQ{Type: xmpp.IQTypeGet, To: jid.Raw("example.com"), Any: []stanza.Element{raw("urn:example:slow", "q", `<q xmlns='urn:example:slow'/>`)}})
 			if err != nil {
 				t.Errorf("SendIQ from a handler: %v", err)
 			}
@@ -271,13 +271,13 @@ func TestHandlerOrder(t *testing.T) {
 		id := fmt.Sprint(i)
 		switch i % 3 {
 		case 0:
-			burst = append(burst, &xmpp.Message{From: "romeo@example.net/orchard", ID: id, Body: []xmpp.Body{{Value: id}}})
+			burst = append(burst, &xmpp.Message{From: jid.Raw("romeo@example.net/orchard"), ID: id, Body: []xmpp.Body{{Value: id}}})
 			want = append(want, "message "+id)
 		case 1:
-			burst = append(burst, &xmpp.Presence{From: "romeo@example.net/orchard", ID: id})
+			burst = append(burst, &xmpp.Presence{From: jid.Raw("romeo@example.net/orchard"), ID: id})
 			want = append(want, "presence "+id)
 		case 2:
-			burst = append(burst, &xmpp.IQ{From: "romeo@example.net/orchard", ID: id, Type: xmpp.IQTypeGet, Any: []stanza.Element{raw("urn:example:order", "q", `<q xmlns='urn:example:order'/>`)}})
+			burst = append(burst, &xmpp.IQ{From: jid.Raw("romeo@example.net/orchard"), ID: id, Type: xmpp.IQTypeGet, Any: []stanza.Element{raw("urn:example:order", "q", `<q xmlns='urn:example:order'/>`)}})
 			want = append(want, "iq "+id)
 		}
 		if i == 9 {
@@ -292,7 +292,7 @@ func TestHandlerOrder(t *testing.T) {
 			slow = iq
 		}
 	}
-	srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: slow.ID, From: "example.com"})
+	srv.send(&xmpp.IQ{Type: xmpp.IQTypeResult, ID: slow.ID, From: jid.Raw("example.com")})
 	select {
 	case <-all:
 	case <-time.After(5 * time.Second):

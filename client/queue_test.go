@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"fmt"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"sync"
 	"testing"
 	"time"
@@ -48,15 +49,15 @@ func TestQueueSize(t *testing.T) {
 			ctx := testCtx(t)
 			pinged := make(chan error, 1)
 			go func() {
-				_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: testDomain, Any: []stanza.Element{&ping.Ping{}}})
+				_, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: jid.Raw(testDomain), Any: []stanza.Element{&ping.Ping{}}})
 				pinged <- err
 			}()
 			req := srv.nextIQ()
 			var burst []stanza.Element
 			for i := 1; i <= 4; i++ {
-				burst = append(burst, &xmpp.Message{From: "romeo@example.net/orchard", ID: fmt.Sprint(i)})
+				burst = append(burst, &xmpp.Message{From: jid.Raw("romeo@example.net/orchard"), ID: fmt.Sprint(i)})
 			}
-			srv.send(append(burst, &xmpp.IQ{Type: xmpp.IQTypeResult, ID: req.ID, From: testDomain})...)
+			srv.send(append(burst, &xmpp.IQ{Type: xmpp.IQTypeResult, ID: req.ID, From: jid.Raw(testDomain)})...)
 
 			if tc.wantStalled {
 				select {

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
@@ -112,7 +112,7 @@ func setQueryVer(q *roster.Query, ver string) {
 
 // itemFrom converts a received roster item.
 func itemFrom(x roster.Item) (RosterItem, error) {
-	j, err := jid.Parse(x.JID)
+	j, err := x.JID.Prepare()
 	if err != nil {
 		return RosterItem{}, err
 	}
@@ -304,7 +304,7 @@ func (c *Client) RosterSet(ctx context.Context, item RosterItem) error {
 		}
 		seen[g] = true
 	}
-	q := &roster.Query{Item: []roster.Item{{JID: item.JID.String(), Name: item.Name, Group: slices.Clone(item.Groups)}}}
+	q := &roster.Query{Item: []roster.Item{{JID: item.JID, Name: item.Name, Group: slices.Clone(item.Groups)}}}
 	if _, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeSet, Any: []stanza.Element{q}}); err != nil {
 		return fmt.Errorf("client: roster set %s: %w", item.JID, err)
 	}
@@ -315,7 +315,7 @@ func (c *Client) RosterSet(ctx context.Context, item RosterItem) error {
 // 2.5), which also cancels the subscriptions both ways. Removing a contact
 // that is not in the roster is an error matching ItemNotFound.
 func (c *Client) RosterRemove(ctx context.Context, j jid.JID) error {
-	q := &roster.Query{Item: []roster.Item{{JID: j.String(), Subscription: roster.ItemSubscriptionRemove}}}
+	q := &roster.Query{Item: []roster.Item{{JID: j, Subscription: roster.ItemSubscriptionRemove}}}
 	if _, err := c.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeSet, Any: []stanza.Element{q}}); err != nil {
 		return fmt.Errorf("client: roster remove %s: %w", j, err)
 	}

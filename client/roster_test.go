@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
@@ -68,7 +68,7 @@ func rosterServer(srv *fakeServer, result func(q *roster.Query) *roster.Query) (
 // the client sends, and how the cache comes out of the result.
 func TestRosterFetch(t *testing.T) {
 	stored := &client.Roster{Version: "v7", Items: []client.RosterItem{{JID: nurse, Name: "Nurse", Subscription: roster.ItemSubscriptionBoth, Groups: []string{"Family"}}}}
-	fresh := roster.Item{JID: "romeo@example.net", Name: "Romeo", Subscription: roster.ItemSubscriptionTo, Ask: roster.ItemAskSubscribe, Group: []string{"Friends", "Verona"}}
+	fresh := roster.Item{JID: jid.Raw("romeo@example.net"), Name: "Romeo", Subscription: roster.ItemSubscriptionTo, Ask: roster.ItemAskSubscribe, Group: []string{"Friends", "Verona"}}
 	romeoItem := client.RosterItem{JID: romeo, Name: "Romeo", Subscription: roster.ItemSubscriptionTo, Ask: true, Groups: []string{"Friends", "Verona"}}
 	cases := []struct {
 		name      string
@@ -100,7 +100,7 @@ func TestRosterFetch(t *testing.T) {
 	}, {
 		name:      "no versioning: no ver sent even with a stored roster",
 		stored:    stored,
-		result:    rosterQuery(nil, fresh, roster.Item{JID: "nurse@example.com"}),
+		result:    rosterQuery(nil, fresh, roster.Item{JID: jid.Raw("nurse@example.com")}),
 		wantQuery: `<query xmlns='jabber:iq:roster'/>`,
 		want: client.Roster{Items: []client.RosterItem{
 			{JID: nurse, Subscription: roster.ItemSubscriptionNone},
@@ -158,15 +158,15 @@ func TestRosterPush(t *testing.T) {
 	c.HandleRoster(func(ev client.RosterEvent) { events <- ev })
 
 	push := func(id, from, ver string, items ...roster.Item) *xmpp.IQ {
-		return &xmpp.IQ{Type: xmpp.IQTypeSet, ID: id, From: from, To: c.JID().String(), Any: []stanza.Element{rosterQuery(&ver, items...)}}
+		return &xmpp.IQ{Type: xmpp.IQTypeSet, ID: id, From: jid.Raw(from), To: c.JID(), Any: []stanza.Element{rosterQuery(&ver, items...)}}
 	}
 	ack := func(id, to string) *xmpp.IQ {
-		return &xmpp.IQ{Type: xmpp.IQTypeResult, ID: id, To: to}
+		return &xmpp.IQ{Type: xmpp.IQTypeResult, ID: id, To: jid.Raw(to)}
 	}
 	refuse := func(id, to string) *xmpp.IQ {
-		return &xmpp.IQ{Type: xmpp.IQTypeError, ID: id, To: to, Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
+		return &xmpp.IQ{Type: xmpp.IQTypeError, ID: id, To: jid.Raw(to), Error: &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionServiceUnavailable}}
 	}
-	nurseItem := roster.Item{JID: "nurse@example.com", Name: "Nurse", Subscription: roster.ItemSubscriptionFrom}
+	nurseItem := roster.Item{JID: jid.Raw("nurse@example.com"), Name: "Nurse", Subscription: roster.ItemSubscriptionFrom}
 	cases := []struct {
 		name      string
 		push      *xmpp.IQ
@@ -176,7 +176,7 @@ func TestRosterPush(t *testing.T) {
 		wantVer   string
 	}{{
 		name:      "from a stranger",
-		push:      push("s1", "mallory@evil.example", "v666", roster.Item{JID: "mallory@evil.example", Subscription: roster.ItemSubscriptionBoth}),
+		push:      push("s1", "mallory@evil.example", "v666", roster.Item{JID: jid.Raw("mallory@evil.example"), Subscription: roster.ItemSubscriptionBoth}),
 		answer:    refuse("s1", "mallory@evil.example"),
 		wantItems: []client.RosterItem{},
 		wantVer:   "v1",
@@ -201,7 +201,7 @@ func TestRosterPush(t *testing.T) {
 		wantVer:   "v2",
 	}, {
 		name:   "from the account's bare JID",
-		push:   push("p2", "JULIET@example.com", "v3", roster.Item{JID: "romeo@example.net", Ask: roster.ItemAskSubscribe, Group: []string{"Friends"}}),
+		push:   push("p2", "JULIET@example.com", "v3", roster.Item{JID: jid.Raw("romeo@example.net"), Ask: roster.ItemAskSubscribe, Group: []string{"Friends"}}),
 		answer: ack("p2", "JULIET@example.com"),
 		event:  &client.RosterEvent{Item: client.RosterItem{JID: romeo, Subscription: roster.ItemSubscriptionNone, Ask: true, Groups: []string{"Friends"}}, Version: "v3"},
 		wantItems: []client.RosterItem{
@@ -217,7 +217,7 @@ func TestRosterPush(t *testing.T) {
 		wantVer:   "v3",
 	}, {
 		name:      "removal",
-		push:      push("p3", "", "v5", roster.Item{JID: "nurse@example.com", Subscription: roster.ItemSubscriptionRemove}),
+		push:      push("p3", "", "v5", roster.Item{JID: jid.Raw("nurse@example.com"), Subscription: roster.ItemSubscriptionRemove}),
 		answer:    ack("p3", ""),
 		event:     &client.RosterEvent{Item: client.RosterItem{JID: nurse, Subscription: roster.ItemSubscriptionRemove}, Removed: true, Version: "v5"},
 		wantItems: []client.RosterItem{{JID: romeo, Subscription: roster.ItemSubscriptionNone, Ask: true, Groups: []string{"Friends"}}},
@@ -262,7 +262,7 @@ func TestRosterSetRemove(t *testing.T) {
 		got = append(got, marshal(t, q))
 		mu.Unlock()
 		resp := &xmpp.IQ{Type: xmpp.IQTypeResult, ID: iq.ID}
-		if q.Item[0].JID == "stranger@example.net" {
+		if q.Item[0].JID.String() == "stranger@example.net" {
 			resp.Type, resp.Error = xmpp.IQTypeError, &xmpp.Error{Type: xmpp.ErrorTypeCancel, Condition: stanzaerror.ConditionItemNotFound}
 		}
 		srv.sendLocked(resp)
@@ -314,13 +314,13 @@ func TestPresenceForgottenWhenSubscriptionEnds(t *testing.T) {
 	c.HandlePresence(func(*xmpp.Presence) { seen <- struct{}{} })
 	push := func(j string, sub roster.ItemSubscription) {
 		t.Helper()
-		srv.send(&xmpp.IQ{Type: xmpp.IQTypeSet, ID: "p-" + j + string(sub), Any: []stanza.Element{rosterQuery(nil, roster.Item{JID: j, Subscription: sub})}})
+		srv.send(&xmpp.IQ{Type: xmpp.IQTypeSet, ID: "p-" + j + string(sub), Any: []stanza.Element{rosterQuery(nil, roster.Item{JID: jid.Raw(j), Subscription: sub})}})
 		srv.nextIQ() // the acknowledgement
 		<-pushed
 	}
 	available := func(from string) {
 		t.Helper()
-		srv.send(&xmpp.Presence{From: from})
+		srv.send(&xmpp.Presence{From: jid.Raw(from)})
 		<-seen
 	}
 	push("romeo@example.net", roster.ItemSubscriptionBoth)

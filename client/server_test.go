@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
 	"github.com/protoxmpp/protoxmpp/stanza/preapproval"

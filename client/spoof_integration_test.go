@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/internal/servertest"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/discoinfo"
 	"github.com/protoxmpp/protoxmpp/stanza/ping"
@@ -66,7 +66,7 @@ func testIntegrationSpoofedRosterPush(t *testing.T, kind servertest.Kind) {
 	}{
 		{
 			name: "add the attacker",
-			item: roster.Item{JID: malloryJID.String(), Name: "evil", Subscription: roster.ItemSubscriptionBoth},
+			item: roster.Item{JID: malloryJID, Name: "evil", Subscription: roster.ItemSubscriptionBoth},
 			legit: func(ctx context.Context) error {
 				return other.RosterSet(ctx, client.RosterItem{JID: malloryJID, Name: "evil"})
 			},
@@ -74,7 +74,7 @@ func testIntegrationSpoofedRosterPush(t *testing.T, kind servertest.Kind) {
 		},
 		{
 			name: "rewrite a contact",
-			item: roster.Item{JID: bobJID.String(), Name: "Mallory's Bob", Subscription: roster.ItemSubscriptionBoth, Group: []string{"Pwned"}},
+			item: roster.Item{JID: bobJID, Name: "Mallory's Bob", Subscription: roster.ItemSubscriptionBoth, Group: []string{"Pwned"}},
 			legit: func(ctx context.Context) error {
 				return other.RosterSet(ctx, client.RosterItem{JID: bobJID, Name: "Mallory's Bob", Groups: []string{"Pwned"}})
 			},
@@ -82,7 +82,7 @@ func testIntegrationSpoofedRosterPush(t *testing.T, kind servertest.Kind) {
 		},
 		{
 			name:  "remove a contact",
-			item:  roster.Item{JID: carolJID.String(), Subscription: roster.ItemSubscriptionRemove},
+			item:  roster.Item{JID: carolJID, Subscription: roster.ItemSubscriptionRemove},
 			legit: func(ctx context.Context) error { return other.RosterRemove(ctx, carolJID) },
 			want:  client.RosterEvent{Item: client.RosterItem{JID: carolJID, Subscription: roster.ItemSubscriptionRemove}, Removed: true},
 		},
@@ -92,13 +92,13 @@ func testIntegrationSpoofedRosterPush(t *testing.T, kind servertest.Kind) {
 			before := alice.RosterSnapshot()
 
 			id := "spoofed-push-" + strconv.Itoa(i)
-			push := &xmpp.IQ{ID: id, Type: xmpp.IQTypeSet, To: alice.JID().String(),
+			push := &xmpp.IQ{ID: id, Type: xmpp.IQTypeSet, To: alice.JID(),
 				Any: []stanza.Element{&roster.Query{Ver: "mallory-" + id, Item: []roster.Item{tc.item}}}}
 			resp, err := mallory.SendIQ(ctx, push)
 			if !errors.Is(err, client.ServiceUnavailable) {
 				t.Errorf("mallory's push: error %v, want service-unavailable", err)
 			}
-			if resp == nil || resp.ID != id || resp.From != alice.JID().String() || resp.Type != xmpp.IQTypeError {
+			if resp == nil || resp.ID != id || resp.From.String() != alice.JID().String() || resp.Type != xmpp.IQTypeError {
 				t.Errorf("mallory's push: response %s, want an error from %s with id %q", marshalOrNil(t, resp), alice.JID(), id)
 			}
 			// alice answers IQs one at a time in arrival order: once she
@@ -236,14 +236,14 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 		{
 			name: "result from mallory",
 			spoof: func(ctx context.Context, id string) error {
-				return mallory.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID().String(), Any: bogus()})
+				return mallory.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID(), Any: bogus()})
 			},
 			from: mallory.JID().String(),
 		},
 		{
 			name: "error from mallory",
 			spoof: func(ctx context.Context, id string) error {
-				return mallory.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeError, To: alice.JID().String(),
+				return mallory.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeError, To: alice.JID(),
 					Error: (&client.StanzaError{Condition: client.ItemNotFound, Text: "mallory says no"}).Element()})
 			},
 			from: mallory.JID().String(),
@@ -251,7 +251,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 		{
 			name: "result from another resource of alice",
 			spoof: func(ctx context.Context, id string) error {
-				return other.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID().String(), Any: bogus()})
+				return other.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID(), Any: bogus()})
 			},
 			from: other.JID().String(),
 		},
@@ -260,7 +260,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			// not answer it.
 			name: "result from another resource of bob",
 			spoof: func(ctx context.Context, id string) error {
-				return bobPhone.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID().String(), Any: bogus()})
+				return bobPhone.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeResult, To: alice.JID(), Any: bogus()})
 			},
 			from: bobPhone.JID().String(),
 		},
@@ -269,7 +269,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			// comes from the domain.
 			name: "result from the server domain",
 			spoof: func(ctx context.Context, id string) error {
-				return alice.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeGet, To: s.Domain, Any: []stanza.Element{&ping.Ping{}}})
+				return alice.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeGet, To: jid.Raw(s.Domain), Any: []stanza.Element{&ping.Ping{}}})
 			},
 			from: s.Domain,
 		},
@@ -278,7 +278,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			// the server answers from her bare JID.
 			name: "result from alice's bare JID",
 			spoof: func(ctx context.Context, id string) error {
-				return alice.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeGet, To: aliceJID.String(), Any: []stanza.Element{&discoinfo.Query{}}})
+				return alice.Send(ctx, &xmpp.IQ{ID: id, Type: xmpp.IQTypeGet, To: aliceJID, Any: []stanza.Element{&discoinfo.Query{}}})
 			},
 			from: aliceJID.String(),
 		},
@@ -301,7 +301,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			}
 			done := make(chan outcome, 1)
 			go func() {
-				resp, err := alice.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: bob.JID().String(),
+				resp, err := alice.SendIQ(ctx, &xmpp.IQ{Type: xmpp.IQTypeGet, To: bob.JID(),
 					Any: []stanza.Element{raw(spoofNS, "q", `<q xmlns='urn:example:spoof'/>`)}})
 				done <- outcome{resp, err}
 			}()
@@ -322,7 +322,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			}
 			defer release()
 			id := h.iq.ID
-			if id == "" || h.iq.From != alice.JID().String() {
+			if id == "" || h.iq.From.String() != alice.JID().String() {
 				t.Fatalf("bob got id %q from %q, want an id from %s", id, h.iq.From, alice.JID())
 			}
 
@@ -335,7 +335,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 			for seen := false; !seen; {
 				select {
 				case r := <-responses:
-					seen = r.ID == id && (r.From == tc.from || tc.name == "result without from" && kind == servertest.Ejabberd && r.From == aliceJID.String())
+					seen = r.ID == id && (r.From.String() == tc.from || tc.name == "result without from" && kind == servertest.Ejabberd && r.From.String() == aliceJID.String())
 				case <-deadline:
 					t.Fatalf("alice received no response with id %q from %q", id, tc.from)
 				}
@@ -352,7 +352,7 @@ func testIntegrationSpoofedIQResponse(t *testing.T, kind servertest.Kind) {
 				if o.err != nil {
 					t.Fatalf("SendIQ: %v", o.err)
 				}
-				if o.resp.From != bob.JID().String() || o.resp.ID != id || o.resp.Type != xmpp.IQTypeResult || len(o.resp.Any) != 1 {
+				if o.resp.From.String() != bob.JID().String() || o.resp.ID != id || o.resp.Type != xmpp.IQTypeResult || len(o.resp.Any) != 1 {
 					t.Fatalf("SendIQ returned %s, want bob's result", marshal(t, o.resp))
 				}
 				if diff := cmp.Diff(marshal(t, bobAnswer), marshal(t, o.resp.Any[0])); diff != "" {

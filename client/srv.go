@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 )
 
 // Target is one address to try when connecting: a host and port, and

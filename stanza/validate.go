@@ -267,6 +267,18 @@ func (c *Checker) Lexical(space, local, xsd, value string, facets *Facets) bool 
 	return true
 }
 
+// Invalid reports at the attribute local (or the element's text when local
+// is "") a value that is not a valid what, for the reason err gives (a JID
+// that does not prepare, for generated code).
+func (c *Checker) Invalid(space, local, value, what string, err error) {
+	msg := quote(value) + " is not a valid " + what + ": " + err.Error()
+	if local == "" {
+		c.Report(msg)
+		return
+	}
+	c.ReportAttr(space, local, msg)
+}
+
 // Union reports at the attribute local (or the element's text when local
 // is "") a value that no member type of its xs:union accepts; each member
 // reports whether it accepts the value.

@@ -25,7 +25,7 @@ func Example() {
 			fmt.Println("features:", len(ev.Features.Any))
 		case stream.EventElement:
 			if m, ok := ev.Element.(*xmpp.Message); ok {
-				fmt.Println("message from", m.From+":", m.Body[0].Value)
+				fmt.Println("message from", m.From.String()+":", m.Body[0].Value)
 			}
 		}
 	}

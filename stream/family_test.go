@@ -1,6 +1,7 @@
 package stream_test
 
 import (
+	"github.com/protoxmpp/protoxmpp/jid"
 	"testing"
 
 	"github.com/protoxmpp/protoxmpp/internal/xmltest"
@@ -105,7 +106,7 @@ func TestFamilyNamespaceAlone(t *testing.T) {
 	if got := sent(t, stream.NSClient, el); got != string(out) {
 		t.Errorf("on a client stream: %s, want %s", got, out)
 	}
-	built := &xmpp.Message{To: "b@example.net", Body: []xmpp.Body{{Value: "hi"}}}
+	built := &xmpp.Message{To: jid.Raw("b@example.net"), Body: []xmpp.Body{{Value: "hi"}}}
 	out, _ = stanza.Marshal(built)
 	if want := `<message xmlns='jabber:client' to='b@example.net'><body>hi</body></message>`; string(out) != want {
 		t.Errorf("built, alone: %s, want %s", out, want)

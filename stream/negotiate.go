@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
@@ -322,7 +323,7 @@ func (s *Stream) iqResult(iq *xmpp.IQ) (Step, string, error, bool) {
 		}
 		for _, c := range iq.Any {
 			if b, ok := c.(*bind.Bind); ok && b.JID != nil {
-				return StepBind, *b.JID, nil, true
+				return StepBind, b.JID.String(), nil, true
 			}
 		}
 		return StepBind, "", &BindError{Condition: "undefined-condition", Text: "no JID in the bind result", Stanza: iq}, true
@@ -394,7 +395,7 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 			if s.cfg.Bind == nil || !s.authed {
 				break
 			}
-			jid, err := s.cfg.Bind(p.Resource)
+			bound, err := s.cfg.Bind(p.Resource)
 			reply := &xmpp.IQ{ID: x.ID, Type: xmpp.IQTypeResult}
 			if err != nil {
 				c := bindCondition(err)
@@ -403,11 +404,12 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 				s.send(reply)
 				return Event{Kind: EventStepFailed, Step: StepBind, Err: &BindError{Condition: c, Text: err.Error()}}, true
 			}
-			reply.Any = []stanza.Element{&bind.Bind{JID: &jid}}
+			j := jid.Raw(bound)
+			reply.Any = []stanza.Element{&bind.Bind{JID: &j}}
 			if err := s.send(reply); err != nil {
 				return s.fail(InternalServerError, err), true
 			}
-			return Event{Kind: EventNegotiated, Step: StepBind, JID: jid}, true
+			return Event{Kind: EventNegotiated, Step: StepBind, JID: bound}, true
 		case *session.Session:
 			if !s.offered.session || !s.authed {
 				break

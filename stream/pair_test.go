@@ -3,6 +3,7 @@ package stream_test
 import (
 	"bytes"
 	"errors"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -112,7 +113,7 @@ func TestPair(t *testing.T) {
 						case stream.StepSASL:
 							cl.Restart()
 						case stream.StepBind:
-							cl.Send(&xmpp.Message{From: ev.JID, To: "romeo@example.net", Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "wherefore"}}})
+							cl.Send(&xmpp.Message{From: jid.Raw(ev.JID), To: jid.Raw("romeo@example.net"), Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "wherefore"}}})
 						}
 					case stream.EventElement:
 						if m, ok := ev.Element.(*xmpp.Message); ok {

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"github.com/protoxmpp/protoxmpp/jid"
 	"strings"
 	"testing"
 
@@ -80,7 +81,7 @@ func TestOutputBufferBounded(t *testing.T) {
 			s := New(Config{})
 			s.Open(Header{To: "example.com"})
 			s.Output()
-			m := &xmpp.Message{To: "romeo@example.net", Body: []xmpp.Body{{Value: strings.Repeat("x", tc.body)}}}
+			m := &xmpp.Message{To: jid.Raw("romeo@example.net"), Body: []xmpp.Body{{Value: strings.Repeat("x", tc.body)}}}
 			if err := s.Send(m); err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +93,7 @@ func TestOutputBufferBounded(t *testing.T) {
 			if cap(s.out) > maxKeptOutput {
 				t.Errorf("kept a buffer of %d bytes, want at most %d", cap(s.out), maxKeptOutput)
 			}
-			if err := s.Send(&xmpp.Message{To: "nurse@example.com", Body: []xmpp.Body{{Value: "next"}}}); err != nil {
+			if err := s.Send(&xmpp.Message{To: jid.Raw("nurse@example.com"), Body: []xmpp.Body{{Value: "next"}}}); err != nil {
 				t.Fatal(err)
 			}
 			// A kept buffer is reused, as Output documents; a dropped

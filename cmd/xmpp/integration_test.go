@@ -12,9 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
 	"github.com/protoxmpp/protoxmpp/internal/servertest"
 	"github.com/protoxmpp/protoxmpp/internal/xmltest"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
@@ -213,7 +213,7 @@ func testIntegration(t *testing.T, kind servertest.Kind) {
 		defer c.Close()
 		c.HandlePresence(func(p *xmpp.Presence) {
 			if p.Type == xmpp.PresenceTypeSubscribe {
-				c.DenySubscription(ctx, jid.MustParse(p.From))
+				c.DenySubscription(ctx, jid.MustParse(p.From.String()))
 			}
 		})
 		if _, err := c.Roster(ctx); err != nil {

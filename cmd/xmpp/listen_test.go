@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -17,11 +18,11 @@ import (
 func TestPrinter(t *testing.T) {
 	var out, errb bytes.Buffer
 	p := &printer{w: &out, stderr: &errb}
-	p.print(&xmpp.Message{From: "romeo@example.net/orchard", Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "two\nlines"}}})
-	p.print(&xmpp.IQ{From: "example.com", ID: "p1", Type: xmpp.IQTypeGet, Any: []stanza.Element{&ping.Ping{}}})
+	p.print(&xmpp.Message{From: jid.Raw("romeo@example.net/orchard"), Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "two\nlines"}}})
+	p.print(&xmpp.IQ{From: jid.Raw("example.com"), ID: "p1", Type: xmpp.IQTypeGet, Any: []stanza.Element{&ping.Ping{}}})
 	p.print(&stanza.RawElement{Name: stanza.Name{Space: "urn:example:top", Local: "top"}, XML: "<top xmlns='urn:example:top'>\n</top>"})
 	p.stop()
-	p.print(&xmpp.Presence{From: "romeo@example.net/orchard"})
+	p.print(&xmpp.Presence{From: jid.Raw("romeo@example.net/orchard")})
 	want := "<message xmlns='jabber:client' from='romeo@example.net/orchard' type='chat'><body>two&#xA;lines</body></message>\n" +
 		"<iq xmlns='jabber:client' from='example.com' id='p1' type='get'><ping xmlns='urn:xmpp:ping'/></iq>\n" +
 		"<top xmlns='urn:example:top'>&#xA;</top>\n"
@@ -48,7 +49,7 @@ func TestPrinterWriteError(t *testing.T) {
 	w := &failWriter{}
 	p := &printer{w: w, stderr: &errb}
 	for range 3 {
-		p.print(&xmpp.Presence{From: "romeo@example.net/orchard"})
+		p.print(&xmpp.Presence{From: jid.Raw("romeo@example.net/orchard")})
 	}
 	if w.n != 1 {
 		t.Errorf("%d writes, want 1", w.n)

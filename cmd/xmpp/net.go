@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
@@ -313,9 +313,8 @@ func (e *env) subscribeCmd(ctx context.Context, args []string) (err error) {
 
 // fromContact reports whether the stanza's from is contact or one of its
 // resources.
-func fromContact(from string, contact jid.JID) bool {
-	f, err := jid.Parse(from)
-	return err == nil && f.Bare() == contact.Bare()
+func fromContact(from, contact jid.JID) bool {
+	return from.Bare().Equal(contact.Bare())
 }
 
 // sendCmd is "xmpp send JID TEXT [-wait D]".
@@ -437,7 +436,7 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 	}
 	if *approve {
 		c.HandlePresenceMatch(client.PresenceMatch{Type: xmpp.PresenceTypeSubscribe}, func(pr *xmpp.Presence) {
-			from, err := jid.Parse(pr.From)
+			from, err := pr.From.Prepare()
 			if err != nil {
 				return
 			}
@@ -456,10 +455,10 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 	}
 	if *echo {
 		c.HandleMessageMatch(client.MessageMatch{Type: xmpp.MessageTypeChat}, func(m *xmpp.Message) {
-			if len(m.Body) == 0 || m.From == "" {
+			if len(m.Body) == 0 || m.From.IsZero() {
 				return
 			}
-			from, err := jid.Parse(m.From)
+			from, err := m.From.Prepare()
 			if err != nil {
 				return
 			}

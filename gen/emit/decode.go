@@ -49,6 +49,9 @@ func (g *gen) valueFrom(s *ir.Scalar, src jen.Code, assign func(val jen.Code) []
 		return assign(src)
 	case ir.KDateTime:
 		return assign(rt(rtDateTime).Call(src))
+	case ir.KJID:
+		// The text as it came: no preparation on decode.
+		return assign(jen.Qual(jidPath, "Raw").Call(src))
 	case ir.KBool:
 		return conv(rtParseBool, nil, nil)
 	case ir.KInt:
@@ -91,7 +94,7 @@ func (g *gen) valueFrom(s *ir.Scalar, src jen.Code, assign func(val jen.Code) []
 // form; strings, date-times and string enumerations keep the form itself.
 func needsParse(s *ir.Scalar) bool {
 	switch s.Kind {
-	case ir.KString, ir.KDateTime:
+	case ir.KString, ir.KDateTime, ir.KJID:
 		return false
 	case ir.KEnum:
 		return needsParse(s.Enum.Base)

@@ -232,6 +232,8 @@ func (g *gen) scalarType(s *ir.Scalar) *jen.Statement {
 		return jen.Index().Add(g.scalarType(s.Elem))
 	case ir.KEnum:
 		return jen.Qual(s.Enum.Pkg.Path, s.Enum.Name)
+	case ir.KJID:
+		return jen.Qual(jidPath, "JID")
 	}
 	return jen.String()
 }

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -180,6 +181,8 @@ func (g *gen) stringOf(s *ir.Scalar, val jen.Code) jen.Code {
 		return val
 	case ir.KDateTime:
 		return jen.String().Call(val)
+	case ir.KJID:
+		return method(val, "String")
 	case ir.KBool:
 		return rt(rtFormatBool).Call(val)
 	case ir.KInt:
@@ -251,6 +254,9 @@ func present(s *ir.Scalar, val jen.Code) jen.Code {
 	}
 	if s.Kind == ir.KEnum {
 		return present(s.Enum.Base, val)
+	}
+	if s.Kind == ir.KJID {
+		return jen.Op("!").Add(method(val, "IsZero"))
 	}
 	return jen.Add(val).Op("!=").Lit("")
 }
@@ -492,4 +498,13 @@ func keptScalars(st *ir.Struct) []*ir.Field {
 		}
 	}
 	return out
+}
+
+// method returns the call of the method name on val, in parentheses when
+// val is a dereference (*p).
+func method(val jen.Code, name string) jen.Code {
+	if st, ok := val.(*jen.Statement); ok && strings.HasPrefix(st.GoString(), "*") {
+		return jen.Parens(val).Dot(name).Call()
+	}
+	return jen.Add(val).Dot(name).Call()
 }

@@ -5,6 +5,8 @@ package emit
 const (
 	runtimePath = "github.com/protoxmpp/protoxmpp/stanza"
 	xmlPath     = "encoding/xml"
+	// jidPath is the package of the JID type of generated addresses.
+	jidPath = "github.com/protoxmpp/protoxmpp/jid"
 
 	rtName        = "Name"
 	rtAttr        = "Attr"

@@ -49,7 +49,7 @@ func (g *gen) validateBody(b *jen.Group, st *ir.Struct) {
 		b.BlockFunc(func(ab *jen.Group) {
 			if !needsParse(a.Type) {
 				// The value, or the empty value kept in AnyAttrs.
-				ab.Id("val").Op(":=").String().Call(field.Clone())
+				ab.Id("val").Op(":=").Add(textOf(a.Type, field.Clone()))
 				ab.Id("have").Op(":=").Id("val").Op("!=").Lit("")
 				ab.If(jen.Op("!").Id("have")).Block(
 					jen.List(jen.Id("val"), jen.Id("have")).Op("=").Add(rt("KeptAttr")).Call(kept.Clone(), space, jen.Lit(local)),
@@ -273,6 +273,12 @@ func (g *gen) validateBody(b *jen.Group, st *ir.Struct) {
 // or string enumeration) at the attribute local of space, or the text
 // when local is "".
 func (g *gen) checkString(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
+	if s.Kind == ir.KJID {
+		// Prepared on demand, here: RFC 7622 with PRECIS.
+		return []jen.Code{jen.If(jen.Id("err").Op(":=").Qual(jidPath, "Raw").Call(val).Dot("Check").Call(), jen.Id("err").Op("!=").Nil()).Block(
+			jen.Id("c").Dot("Invalid").Call(space, local, val, jen.Lit("JID"), jen.Id("err")),
+		)}
+	}
 	if s.Kind == ir.KEnum {
 		var vals []jen.Code
 		var names []string
@@ -317,7 +323,7 @@ func (g *gen) checkString(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
 // checkValue returns the checks of a decoded value of s.
 func (g *gen) checkValue(s *ir.Scalar, space, local, val jen.Code) []jen.Code {
 	if !needsParse(s) {
-		return g.checkString(s, space, local, jen.String().Call(val))
+		return g.checkString(s, space, local, textOf(s, val))
 	}
 	if s.Kind == ir.KEnum {
 		// An enumeration of numbers (or other parsed values): compared
@@ -452,4 +458,13 @@ func canonicalLiteral(s *ir.Scalar, v string) string {
 		}
 	}
 	return v
+}
+
+// textOf returns the text of a string-kept value: its string conversion,
+// or String() for a JID.
+func textOf(s *ir.Scalar, val jen.Code) jen.Code {
+	if s.Kind == ir.KJID {
+		return method(val, "String")
+	}
+	return jen.String().Call(val)
 }

@@ -89,6 +89,7 @@ const (
 	KBase64
 	KHex
 	KDateTime // stanza.DateTime, kept lexically
+	KJID      // jid.JID, an XMPP address kept as its text (protoxmpp:type='jid')
 	KList
 	KEnum
 )
@@ -113,7 +114,7 @@ type Scalar struct {
 // IsStringLike reports whether the zero value "" can stand for absent.
 func (s *Scalar) IsStringLike() bool {
 	switch s.Kind {
-	case KString, KDateTime, KBase64, KHex, KList:
+	case KString, KDateTime, KBase64, KHex, KList, KJID:
 		return true
 	case KEnum:
 		return s.Enum.Base.IsStringLike()
@@ -432,7 +433,7 @@ func (b *builder) fill(st *Struct, e *xsd.Element) {
 	case *xsd.ComplexType:
 		b.fillComplex(st, t)
 	case *xsd.SimpleType:
-		st.Text = &TextField{GoName: "Value", Type: b.scalar(t, st.Pkg, st.Name+"Value", e.Pos)}
+		st.Text = &TextField{GoName: "Value", Type: b.genType(b.scalar(t, st.Pkg, st.Name+"Value", e.Pos), e.GenType, e.Pos)}
 		st.AnyAttrsName = "AnyAttrs"
 	}
 }
@@ -499,7 +500,7 @@ func (b *builder) fillComplex(st *Struct, t *xsd.ComplexType) {
 			base = "Lang"
 		}
 		af.GoName = m.add(base, "Attr")
-		af.Type = b.scalar(a.Type, st.Pkg, st.Name+GoName(a.Name.Local), a.Pos)
+		af.Type = b.genType(b.scalar(a.Type, st.Pkg, st.Name+GoName(a.Name.Local), a.Pos), a.GenType, a.Pos)
 		// Required or not, a value that may be absent from what was
 		// received: decoding is lossless and validation reports it.
 		if !af.Type.IsStringLike() {
@@ -617,7 +618,11 @@ func (b *builder) elementField(st *Struct, m members, e *xsd.Element, optional, 
 		if target.Global {
 			hint = name
 		}
-		f.Scalar = b.scalar(t, b.pkgFor(target.Name.Space, st.Pkg), hint, target.Pos)
+		gt := e.GenType
+		if gt == "" {
+			gt = target.GenType
+		}
+		f.Scalar = b.genType(b.scalar(t, b.pkgFor(target.Name.Space, st.Pkg), hint, target.Pos), gt, e.Pos)
 		// Single values are pointers, so that an element present with
 		// empty content (<gone/>) differs from an absent one, required
 		// or not (decoding is lossless; validation reports a missing one).
@@ -862,6 +867,19 @@ func (b *builder) scalar(t *xsd.SimpleType, p *Package, hint string, pos xsd.Pos
 		}
 	}
 	return &Scalar{Kind: KString, XSD: "string"}
+}
+
+// genType applies the protoxmpp:type hint of a declaration to its scalar:
+// "jid" makes a string an address (jid.JID); anything else is warned about.
+func (b *builder) genType(sc *Scalar, hint string, pos xsd.Pos) *Scalar {
+	switch {
+	case hint == "":
+		return sc
+	case hint == "jid" && sc.Kind == KString:
+		return &Scalar{Kind: KJID, XSD: sc.XSD, Facets: sc.Facets}
+	}
+	b.warnings = append(b.warnings, fmt.Sprintf("%s: warning: protoxmpp:type=%q does not apply to a %s; ignored", pos, hint, sc.XSD))
+	return sc
 }
 
 // union maps an xs:union to a string that validation checks against each

@@ -466,7 +466,7 @@ func (l *loader) readDocument(d *document) {
 		case "notation":
 			// Notations have no bearing on generated code.
 		case "element":
-			e := &Element{Pos: k.pos, Doc: docOf(k), Global: true, MinOccurs: 1, MaxOccurs: 1}
+			e := &Element{Pos: k.pos, Doc: docOf(k), Global: true, MinOccurs: 1, MaxOccurs: 1, GenType: k.genAttr("type")}
 			for _, a := range k.attrs {
 				if a.Name.Space == GenNamespace && a.Name.Local == "enum" {
 					e.Enum = a.Value

@@ -190,6 +190,9 @@ type Element struct {
 	Nillable          bool
 	Abstract          bool
 	SubstitutionGroup *Element
+	// GenType is the protoxmpp:type attribute ("jid"), as for an
+	// AttributeUse.
+	GenType string
 	// Enum is the protoxmpp:enum attribute of a global element
 	// (GenNamespace): the global empty elements of a schema that carry the
 	// same Enum are the values of one Go type of that name, which decodes
@@ -351,6 +354,9 @@ type AttributeUse struct {
 	// the referenced declaration; nil when absent.
 	Default, Fixed *string
 	Ref            *Attribute // the global declaration for ref=
+	// GenType is the protoxmpp:type attribute (GenNamespace): "jid" for
+	// an address, generated as a jid.JID that keeps its text.
+	GenType string
 }
 
 // SimpleType is a simple type definition, user-defined or built-in.

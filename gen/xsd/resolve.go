@@ -404,7 +404,7 @@ func (l *loader) localElement(n *node, d *document, inAll bool) *Particle {
 	if inAll && (hi > 1 || hi == Unbounded) {
 		l.errorf(n.pos, "maxOccurs of an element in xs:all must be 0 or 1")
 	}
-	e := &Element{Pos: n.pos, Doc: docOf(n), MinOccurs: lo, MaxOccurs: hi}
+	e := &Element{Pos: n.pos, Doc: docOf(n), MinOccurs: lo, MaxOccurs: hi, GenType: n.genAttr("type")}
 	p := &Particle{Pos: n.pos, Kind: ElementParticle, MinOccurs: lo, MaxOccurs: hi, Element: e}
 	if _, ok := n.attr("ref"); ok {
 		l.check(n, "element.ref")
@@ -864,7 +864,7 @@ func (l *loader) attributeUses(n *node, d *document) (uses []*AttributeUse, wild
 // attributeUse builds a local attribute declaration or reference. It
 // returns nil after an error that leaves it without a name.
 func (l *loader) attributeUse(n *node, d *document) *AttributeUse {
-	u := &AttributeUse{Pos: n.pos, Doc: docOf(n)}
+	u := &AttributeUse{Pos: n.pos, Doc: docOf(n), GenType: n.genAttr("type")}
 	use := "optional"
 	if v, ok := n.attr("use"); ok {
 		switch v = strings.TrimSpace(v); v {

@@ -371,3 +371,14 @@ func peekTargetNamespace(data []byte) (string, bool) {
 		}
 	}
 }
+
+// genAttr returns the value of the generator hint attribute local
+// (GenNamespace) of n, "" when absent.
+func (n *node) genAttr(local string) string {
+	for _, a := range n.attrs {
+		if a.Name.Space == GenNamespace && a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}

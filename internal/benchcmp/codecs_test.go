@@ -99,7 +99,7 @@ func pxEncoder(v any) encodeFunc {
 
 func pxMessageSummary(v any) any {
 	m := v.(*xmpp.Message)
-	s := msgSummary{From: m.From, To: m.To, ID: m.ID, Type: string(m.Type), Lang: m.Lang}
+	s := msgSummary{From: m.From.String(), To: m.To.String(), ID: m.ID, Type: string(m.Type), Lang: m.Lang}
 	if len(m.Body) > 0 {
 		s.Body = m.Body[0].Value
 	}
@@ -111,9 +111,9 @@ func pxMessageSummary(v any) any {
 		case *chatstates.State:
 			s.ChatState = string(p.Value)
 		case *delay.Delay:
-			s.DelayFrom, s.DelayStamp = p.From, string(p.Stamp)
+			s.DelayFrom, s.DelayStamp = p.From.String(), string(p.Stamp)
 		case *stanzaid.StanzaID:
-			s.StanzaID, s.StanzaIDBy = p.ID, p.By
+			s.StanzaID, s.StanzaIDBy = p.ID, p.By.String()
 		}
 	}
 	return s
@@ -121,7 +121,7 @@ func pxMessageSummary(v any) any {
 
 func pxPresenceSummary(v any) any {
 	p := v.(*xmpp.Presence)
-	s := presSummary{From: p.From, To: p.To, ID: p.ID, Lang: p.Lang}
+	s := presSummary{From: p.From.String(), To: p.To.String(), ID: p.ID, Lang: p.Lang}
 	if p.Show != nil {
 		s.Show = string(*p.Show)
 	}
@@ -141,12 +141,12 @@ func pxPresenceSummary(v any) any {
 
 func pxRosterSummary(v any) any {
 	iq := v.(*xmpp.IQ)
-	s := rosterSummary{Type: string(iq.Type), ID: iq.ID, To: iq.To}
+	s := rosterSummary{Type: string(iq.Type), ID: iq.ID, To: iq.To.String()}
 	for _, p := range iq.Any {
 		if q, ok := p.(*roster.Query); ok {
 			s.Ver = q.Ver
 			for _, it := range q.Item {
-				s.Items = append(s.Items, rosterItem{JID: it.JID, Name: it.Name, Subscription: string(it.Subscription), Groups: it.Group})
+				s.Items = append(s.Items, rosterItem{JID: it.JID.String(), Name: it.Name, Subscription: string(it.Subscription), Groups: it.Group})
 			}
 		}
 	}
@@ -155,7 +155,7 @@ func pxRosterSummary(v any) any {
 
 func pxDiscoSummary(v any) any {
 	iq := v.(*xmpp.IQ)
-	s := discoSummary{Type: string(iq.Type), ID: iq.ID, From: iq.From, To: iq.To}
+	s := discoSummary{Type: string(iq.Type), ID: iq.ID, From: iq.From.String(), To: iq.To.String()}
 	for _, p := range iq.Any {
 		if q, ok := p.(*discoinfo.Query); ok {
 			for _, id := range q.Identity {

@@ -122,7 +122,7 @@ func pxAdd(sum *streamSummary, el stanza.Element) {
 				sid = p.ID
 			}
 		}
-		sum.message(v.ID, v.From, v.To, string(v.Type), v.Lang, body, thread, state)
+		sum.message(v.ID, v.From.String(), v.To.String(), string(v.Type), v.Lang, body, thread, state)
 		sum.add(stamp, sid)
 	case *xmpp.Presence:
 		sum.Presences++
@@ -145,18 +145,18 @@ func pxAdd(sum *streamSummary, el stanza.Element) {
 				ver = c.Ver
 			}
 		}
-		sum.presence(v.ID, v.From, v.To, string(v.Type), v.Lang, show, status, prio, ver)
+		sum.presence(v.ID, v.From.String(), v.To.String(), string(v.Type), v.Lang, show, status, prio, ver)
 	case *xmpp.IQ:
 		sum.IQs++
 		if !sum.hashing {
 			return
 		}
-		sum.iq(v.ID, v.From, v.To, string(v.Type))
+		sum.iq(v.ID, v.From.String(), v.To.String(), string(v.Type))
 		for _, p := range v.Any {
 			switch q := p.(type) {
 			case *roster.Query:
 				for _, it := range q.Item {
-					sum.add(it.JID, it.Name, string(it.Subscription))
+					sum.add(it.JID.String(), it.Name, string(it.Subscription))
 					sum.add(it.Group...)
 				}
 			case *discoinfo.Query:

@@ -109,7 +109,7 @@ var benchCases = []benchCase{
 		func() any { return new(xMessage) },
 		func(t testing.TB, o stanza.Element, s any) {
 			m, x := o.(*xmpp.Message), s.(*xMessage)
-			if len(m.Body) != 1 || m.Body[0].Value != x.Body || m.Thread == nil || m.Thread.Value != x.Thread || m.To != x.To || string(m.Type) != x.Type {
+			if len(m.Body) != 1 || m.Body[0].Value != x.Body || m.Thread == nil || m.Thread.Value != x.Thread || m.To.String() != x.To || string(m.Type) != x.Type {
 				t.Fatalf("message: %+v vs %+v", m, x)
 			}
 			var d *delay.Delay
@@ -149,7 +149,7 @@ var benchCases = []benchCase{
 			}
 			for i, it := range q.Item {
 				xi := x.Query.Items[i]
-				if it.JID != xi.JID || it.Name != xi.Name || string(it.Subscription) != xi.Subscription || len(it.Group) != 2 || it.Group[1] != xi.Groups[1] {
+				if it.JID.String() != xi.JID || it.Name != xi.Name || string(it.Subscription) != xi.Subscription || len(it.Group) != 2 || it.Group[1] != xi.Groups[1] {
 					t.Fatalf("roster item %d: %+v vs %+v", i, it, xi)
 				}
 			}

@@ -24,7 +24,7 @@ func TestEncodingXMLInterop(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := env.Message
-	if m == nil || m.To != "a@b" || len(m.Body) != 1 || m.Body[0].Value != "hi & bye" || m.Body[0].Lang != "en" {
+	if m == nil || m.To.String() != "a@b" || len(m.Body) != 1 || m.Body[0].Value != "hi & bye" || m.Body[0].Lang != "en" {
 		t.Fatalf("decoded %+v", m)
 	}
 	d, ok := m.Any[0].(*delay.Delay)

@@ -2,7 +2,10 @@
 
 package bind
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Bind) DecodeXMPP(d *stanza.Decoder) error {
@@ -106,9 +109,9 @@ again:
 						continue
 					}
 					if keepJID == nil {
-						keepJID = new(string)
+						keepJID = new(jid.JID)
 					}
-					*keepJID = s
+					*keepJID = jid.Raw(s)
 					v.JID = keepJID
 					seen |= uint64(0x4)
 					ord.Add(2)

@@ -62,7 +62,7 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 			e.ElementTrusted(NS, "resource", *v.Resource)
 		}
 		if v.JID != nil {
-			e.ElementTrusted(NS, "jid", *v.JID)
+			e.ElementTrusted(NS, "jid", (*v.JID).String())
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -90,7 +90,7 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 				}
 			case 2:
 				if v.JID != nil {
-					e.ElementTrusted(NS, "jid", *v.JID)
+					e.ElementTrusted(NS, "jid", (*v.JID).String())
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -113,7 +113,7 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 	}
 	if n[2] == 0 {
 		if v.JID != nil {
-			e.ElementTrusted(NS, "jid", *v.JID)
+			e.ElementTrusted(NS, "jid", (*v.JID).String())
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {

@@ -8,12 +8,15 @@
 // Importing the package registers its elements with the stanza runtime, so that stanza.DecodeElement decodes them into these typed values.
 package bind
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // NS is the XML namespace of this package.
 const NS = "urn:ietf:params:xml:ns:xmpp-bind"
 
-// Bind is the <bind/> element of urn:ietf:params:xml:ns:xmpp-bind (schemas/rfc6120-bind.xsd, line 20).
+// Bind is the <bind/> element of urn:ietf:params:xml:ns:xmpp-bind (schemas/rfc6120-bind.xsd, line 21).
 //
 // Empty as a stream feature; in an IQ set it may carry the desired resource, and in the IQ result it carries the bound full JID (RFC 6120 sections 7.4 and 7.6).
 type Bind struct {
@@ -25,7 +28,7 @@ type Bind struct {
 	Resource *string
 	// JID is the child element <jid/> (optional: nil when absent).
 	// The full JID the server has bound for the client (RFC 6120 section 7.6.1).
-	JID *string
+	JID *jid.JID
 	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.

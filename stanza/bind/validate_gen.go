@@ -2,7 +2,10 @@
 
 package bind
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *Bind) ValidateXMPP(c *stanza.Checker) {
@@ -11,6 +14,13 @@ func (v *Bind) ValidateXMPP(c *stanza.Checker) {
 			continue
 		}
 		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
+	}
+	if v.JID != nil {
+		c.Enter("jid", 0)
+		if err := jid.Raw((*v.JID).String()).Check(); err != nil {
+			c.Invalid("", "", (*v.JID).String(), "JID", err)
+		}
+		c.Leave()
 	}
 	c.Extra(v.XMLExtra)
 }

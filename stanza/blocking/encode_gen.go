@@ -234,14 +234,14 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
-	if v.JID != "" {
-		e.AttrTrusted("jid", v.JID)
+	if !v.JID.IsZero() {
+		e.AttrTrusted("jid", v.JID.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
 			Local: "jid",
 			Space: "",
-		} && v.JID != "") {
+		} && !v.JID.IsZero()) {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)

@@ -8,12 +8,15 @@
 // Importing the package registers its elements with the stanza runtime, so that stanza.DecodeElement decodes them into these typed values.
 package blocking
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // NS is the XML namespace of this package.
 const NS = "urn:xmpp:blocking"
 
-// Block is the <block/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 28).
+// Block is the <block/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 29).
 //
 // An IQ set, or the server's push to the user's resources, that blocks one or more JIDs (XEP-0191 section "User Blocks Contact").
 type Block struct {
@@ -28,7 +31,7 @@ type Block struct {
 	XMLOrder stanza.Order
 }
 
-// Blocklist is the <blocklist/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 19).
+// Blocklist is the <blocklist/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 20).
 //
 // Empty in the IQ get; in the result, one item per blocked JID (XEP-0191 section "User Retrieves Block List").
 type Blocklist struct {
@@ -43,20 +46,20 @@ type Blocklist struct {
 	XMLOrder stanza.Order
 }
 
-// Item is the <item/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 46).
+// Item is the <item/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 47).
 //
 // One blocked or to-be-(un)blocked JID (XEP-0191 section "User Blocks Contact").
 type Item struct {
 	// JID is the attribute jid (required: empty when absent, which validation reports).
 	// The JID, matched as in privacy lists: full JID, bare JID, domain with resource, or domain (XEP-0191 section "JID Matching").
-	JID string
+	JID jid.JID
 	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
 	XMLExtra []stanza.Element
 }
 
-// Unblock is the <unblock/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 37).
+// Unblock is the <unblock/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 38).
 //
 // An IQ set, or the server's push, that unblocks the listed JIDs, or every JID when empty (XEP-0191 sections "User Unblocks Contact" and "User Unblocks All Contacts").
 type Unblock struct {

@@ -3,6 +3,7 @@
 package blocking
 
 import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"strconv"
 )
@@ -45,13 +46,18 @@ func (v *Blocklist) ValidateXMPP(c *stanza.Checker) {
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *Item) ValidateXMPP(c *stanza.Checker) {
 	{
-		val := string(v.JID)
+		val := v.JID.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "jid")
 		}
 		if !have {
 			c.ReportAttr("", "jid", "required attribute missing")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "jid", val, "JID", err)
+			}
 		}
 	}
 	for _, a := range v.AnyAttrs {

@@ -2,7 +2,10 @@
 
 package delay
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Delay) DecodeXMPP(d *stanza.Decoder) error {
@@ -15,7 +18,7 @@ func (v *Delay) DecodeXMPP(d *stanza.Decoder) error {
 				if a.Value == "" {
 					break
 				}
-				v.From = a.Value
+				v.From = jid.Raw(a.Value)
 				continue
 			case "stamp":
 				if a.Value == "" {

@@ -50,8 +50,8 @@ func (v *Delay) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Delay) encodeContent(e *stanza.Encoder) {
-	if v.From != "" {
-		e.AttrTrusted("from", v.From)
+	if !v.From.IsZero() {
+		e.AttrTrusted("from", v.From.String())
 	}
 	if v.Stamp != "" {
 		e.AttrTrusted("stamp", string(v.Stamp))
@@ -60,7 +60,7 @@ func (v *Delay) encodeContent(e *stanza.Encoder) {
 		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
-		} && v.From != "") || (a.Name == stanza.Name{
+		} && !v.From.IsZero()) || (a.Name == stanza.Name{
 			Local: "stamp",
 			Space: "",
 		} && v.Stamp != "") {

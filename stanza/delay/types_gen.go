@@ -8,18 +8,21 @@
 // Importing the package registers its elements with the stanza runtime, so that stanza.DecodeElement decodes them into these typed values.
 package delay
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // NS is the XML namespace of this package.
 const NS = "urn:xmpp:delay"
 
-// Delay is the <delay/> element of urn:xmpp:delay (schemas/xep-0203-delay.xsd, line 19).
+// Delay is the <delay/> element of urn:xmpp:delay (schemas/xep-0203-delay.xsd, line 20).
 //
 // Says that the stanza was delivered later than it was sent, giving the original time and optionally who delayed it and why (XEP-0203 section 2).
 type Delay struct {
 	// From is the attribute from (optional: empty when absent).
 	// The JID of the entity that originally sent or delayed the stanza (XEP-0203 section 2).
-	From string
+	From jid.JID
 	// Stamp is the attribute stamp (required: empty when absent, which validation reports).
 	// When the delay began, in UTC in the XEP-0082 DateTime profile (XEP-0203 section 2).
 	Stamp stanza.DateTime

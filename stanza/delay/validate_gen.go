@@ -2,15 +2,23 @@
 
 package delay
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *Delay) ValidateXMPP(c *stanza.Checker) {
 	{
-		val := string(v.From)
+		val := v.From.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "from")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "from", val, "JID", err)
+			}
 		}
 	}
 	{

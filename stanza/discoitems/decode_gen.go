@@ -2,7 +2,10 @@
 
 package discoitems
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
@@ -21,7 +24,7 @@ again:
 				if a.Value == "" {
 					break
 				}
-				v.JID = a.Value
+				v.JID = jid.Raw(a.Value)
 				continue
 			case "node":
 				if a.Value == "" {

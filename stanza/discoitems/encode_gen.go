@@ -58,8 +58,8 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
-	if v.JID != "" {
-		e.AttrTrusted("jid", v.JID)
+	if !v.JID.IsZero() {
+		e.AttrTrusted("jid", v.JID.String())
 	}
 	if v.Node != "" {
 		e.AttrTrusted("node", v.Node)
@@ -71,7 +71,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		if (a.Name == stanza.Name{
 			Local: "jid",
 			Space: "",
-		} && v.JID != "") || (a.Name == stanza.Name{
+		} && !v.JID.IsZero()) || (a.Name == stanza.Name{
 			Local: "node",
 			Space: "",
 		} && v.Node != "") || (a.Name == stanza.Name{

@@ -8,18 +8,21 @@
 // Importing the package registers its elements with the stanza runtime, so that stanza.DecodeElement decodes them into these typed values.
 package discoitems
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // NS is the XML namespace of this package.
 const NS = "http://jabber.org/protocol/disco#items"
 
-// Item is the <item/> element of http://jabber.org/protocol/disco#items (schemas/xep-0030-disco-items.xsd, line 32).
+// Item is the <item/> element of http://jabber.org/protocol/disco#items (schemas/xep-0030-disco-items.xsd, line 33).
 //
 // One item associated with the queried entity, addressed by JID and optionally node (XEP-0030 section 4.1).
 type Item struct {
 	// JID is the attribute jid (required: empty when absent, which validation reports).
 	// The JID of the item (XEP-0030 section 4.1).
-	JID string
+	JID jid.JID
 	// Node is the attribute node (optional: empty when absent).
 	// The node of the item at that JID, for items that are not addressable by JID alone (XEP-0030 section 4.1).
 	Node string
@@ -32,7 +35,7 @@ type Item struct {
 	XMLExtra []stanza.Element
 }
 
-// Query is the <query/> element of http://jabber.org/protocol/disco#items (schemas/xep-0030-disco-items.xsd, line 20).
+// Query is the <query/> element of http://jabber.org/protocol/disco#items (schemas/xep-0030-disco-items.xsd, line 21).
 //
 // An items request when empty, or the result listing the associated items (XEP-0030 section 4.1).
 type Query struct {

@@ -2,18 +2,26 @@
 
 package discoitems
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *Item) ValidateXMPP(c *stanza.Checker) {
 	{
-		val := string(v.JID)
+		val := v.JID.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "jid")
 		}
 		if !have {
 			c.ReportAttr("", "jid", "required attribute missing")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "jid", val, "JID", err)
+			}
 		}
 	}
 	{

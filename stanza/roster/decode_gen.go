@@ -2,7 +2,10 @@
 
 package roster
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Group) DecodeXMPP(d *stanza.Decoder) error {
@@ -37,7 +40,7 @@ again:
 				if a.Value == "" {
 					break
 				}
-				v.JID = a.Value
+				v.JID = jid.Raw(a.Value)
 				continue
 			case "name":
 				if a.Value == "" {

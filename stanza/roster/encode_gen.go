@@ -105,8 +105,8 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
-	if v.JID != "" {
-		e.AttrTrusted("jid", v.JID)
+	if !v.JID.IsZero() {
+		e.AttrTrusted("jid", v.JID.String())
 	}
 	if v.Name != "" {
 		e.AttrTrusted("name", v.Name)
@@ -134,7 +134,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		if (a.Name == stanza.Name{
 			Local: "jid",
 			Space: "",
-		} && v.JID != "") || (a.Name == stanza.Name{
+		} && !v.JID.IsZero()) || (a.Name == stanza.Name{
 			Local: "name",
 			Space: "",
 		} && v.Name != "") || (a.Name == stanza.Name{

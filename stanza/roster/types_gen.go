@@ -8,7 +8,10 @@
 // Importing the package registers its elements with the stanza runtime, so that stanza.DecodeElement decodes them into these typed values.
 package roster
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // NS is the XML namespace of this package.
 const NS = "jabber:iq:roster"
@@ -39,7 +42,7 @@ const (
 	ItemSubscriptionRemove ItemSubscription = "remove"
 )
 
-// Group is the <group/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 70).
+// Group is the <group/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 71).
 //
 // The name of one user-defined group the item belongs to (RFC 6121 section 2.1.2.6).
 type Group struct {
@@ -49,13 +52,13 @@ type Group struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Item is the <item/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 32).
+// Item is the <item/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 33).
 //
 // One contact in the roster, with its subscription state and groups (RFC 6121 section 2.1.2).
 type Item struct {
 	// JID is the attribute jid (required: empty when absent, which validation reports).
 	// The bare JID of the contact, which uniquely identifies the item (RFC 6121 section 2.1.2.3).
-	JID string
+	JID jid.JID
 	// Name is the attribute name (optional: empty when absent).
 	// The user's handle for the contact (RFC 6121 section 2.1.2.4).
 	Name string
@@ -79,7 +82,7 @@ type Item struct {
 	XMLOrder stanza.Order
 }
 
-// Query is the <query/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 20).
+// Query is the <query/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 21).
 //
 // The roster payload of an IQ get, result, set or push, holding zero or more roster items (RFC 6121 section 2.1).
 type Query struct {

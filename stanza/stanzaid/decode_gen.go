@@ -2,7 +2,10 @@
 
 package stanzaid
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *OriginID) DecodeXMPP(d *stanza.Decoder) error {
@@ -90,7 +93,7 @@ again:
 				if a.Value == "" {
 					break
 				}
-				v.By = a.Value
+				v.By = jid.Raw(a.Value)
 				continue
 			}
 		}

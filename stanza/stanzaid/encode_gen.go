@@ -113,8 +113,8 @@ func (v *StanzaID) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
 	}
-	if v.By != "" {
-		e.AttrTrusted("by", v.By)
+	if !v.By.IsZero() {
+		e.AttrTrusted("by", v.By.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -123,7 +123,7 @@ func (v *StanzaID) encodeContent(e *stanza.Encoder) {
 		} && v.ID != "") || (a.Name == stanza.Name{
 			Local: "by",
 			Space: "",
-		} && v.By != "") {
+		} && !v.By.IsZero()) {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)

@@ -2,7 +2,10 @@
 
 package stanzaid
 
-import "github.com/protoxmpp/protoxmpp/stanza"
+import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
+	"github.com/protoxmpp/protoxmpp/stanza"
+)
 
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *OriginID) ValidateXMPP(c *stanza.Checker) {
@@ -42,13 +45,18 @@ func (v *StanzaID) ValidateXMPP(c *stanza.Checker) {
 		}
 	}
 	{
-		val := string(v.By)
+		val := v.By.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "by")
 		}
 		if !have {
 			c.ReportAttr("", "by", "required attribute missing")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "by", val, "JID", err)
+			}
 		}
 	}
 	for _, a := range v.AnyAttrs {

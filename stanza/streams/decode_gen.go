@@ -3,6 +3,7 @@
 package streams
 
 import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/streamerror"
 )
@@ -930,13 +931,13 @@ again:
 				if a.Value == "" {
 					break
 				}
-				v.From = a.Value
+				v.From = jid.Raw(a.Value)
 				continue
 			case "to":
 				if a.Value == "" {
 					break
 				}
-				v.To = a.Value
+				v.To = jid.Raw(a.Value)
 				continue
 			case "id":
 				if a.Value == "" {

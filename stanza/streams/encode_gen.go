@@ -264,11 +264,11 @@ func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Stream) encodeContent(e *stanza.Encoder) {
-	if v.From != "" {
-		e.AttrTrusted("from", v.From)
+	if !v.From.IsZero() {
+		e.AttrTrusted("from", v.From.String())
 	}
-	if v.To != "" {
-		e.AttrTrusted("to", v.To)
+	if !v.To.IsZero() {
+		e.AttrTrusted("to", v.To.String())
 	}
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
@@ -283,10 +283,10 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
-		} && v.From != "") || (a.Name == stanza.Name{
+		} && !v.From.IsZero()) || (a.Name == stanza.Name{
 			Local: "to",
 			Space: "",
-		} && v.To != "") || (a.Name == stanza.Name{
+		} && !v.To.IsZero()) || (a.Name == stanza.Name{
 			Local: "id",
 			Space: "",
 		} && v.ID != "") || (a.Name == stanza.Name{

@@ -9,6 +9,7 @@
 package streams
 
 import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/streamerror"
 )
@@ -16,7 +17,7 @@ import (
 // NS is the XML namespace of this package.
 const NS = "http://etherx.jabber.org/streams"
 
-// Error is the <error/> element of http://etherx.jabber.org/streams (schemas/rfc6120-streams.xsd, line 73).
+// Error is the <error/> element of http://etherx.jabber.org/streams (schemas/rfc6120-streams.xsd, line 74).
 //
 // A stream-level error, after which the stream is closed; it holds one defined condition, optional text and an optional application-specific condition (RFC 6120 section 4.9.2).
 type Error struct {
@@ -37,7 +38,7 @@ type Error struct {
 	XMLOrder stanza.Order
 }
 
-// Features is the <features/> element of http://etherx.jabber.org/streams (schemas/rfc6120-streams.xsd, line 61).
+// Features is the <features/> element of http://etherx.jabber.org/streams (schemas/rfc6120-streams.xsd, line 62).
 //
 // The stream features the receiving entity offers after each stream header it sends, one child element per feature, each qualified by its own namespace (RFC 6120 section 4.3.2).
 type Features struct {
@@ -51,16 +52,16 @@ type Features struct {
 	XMLOrder stanza.Order
 }
 
-// Stream is the <stream/> element of http://etherx.jabber.org/streams (schemas/rfc6120-streams.xsd, line 27).
+// Stream is the <stream/> element of http://etherx.jabber.org/streams (schemas/rfc6120-streams.xsd, line 28).
 //
 // The root element of an XML stream, whose start tag opens the stream and whose end tag closes it; everything exchanged in between is one of its children (RFC 6120 sections 4.1 and 4.7).
 type Stream struct {
 	// From is the attribute from (optional: empty when absent).
 	// The JID of the entity sending this stream header (RFC 6120 section 4.7.1).
-	From string
+	From jid.JID
 	// To is the attribute to (optional: empty when absent).
 	// The JID of the intended recipient of this stream header (RFC 6120 section 4.7.2).
-	To string
+	To jid.JID
 	// ID is the attribute id (optional: empty when absent).
 	// The unique stream identifier chosen by the receiving entity and sent only in the response stream header (RFC 6120 section 4.7.3).
 	ID string

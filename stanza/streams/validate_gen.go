@@ -3,6 +3,7 @@
 package streams
 
 import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/streamerror"
 	"regexp"
@@ -53,17 +54,27 @@ func (v *Features) ValidateXMPP(c *stanza.Checker) {
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *Stream) ValidateXMPP(c *stanza.Checker) {
 	{
-		val := string(v.From)
+		val := v.From.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "from")
 		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "from", val, "JID", err)
+			}
+		}
 	}
 	{
-		val := string(v.To)
+		val := v.To.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "to")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "to", val, "JID", err)
+			}
 		}
 	}
 	{

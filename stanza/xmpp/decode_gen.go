@@ -3,6 +3,7 @@
 package xmpp
 
 import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 )
@@ -62,7 +63,7 @@ again:
 				if a.Value == "" {
 					break
 				}
-				v.By = a.Value
+				v.By = jid.Raw(a.Value)
 				continue
 			}
 		}
@@ -814,13 +815,13 @@ again:
 				if a.Value == "" {
 					break
 				}
-				v.From = a.Value
+				v.From = jid.Raw(a.Value)
 				continue
 			case "to":
 				if a.Value == "" {
 					break
 				}
-				v.To = a.Value
+				v.To = jid.Raw(a.Value)
 				continue
 			case "id":
 				if a.Value == "" {
@@ -964,13 +965,13 @@ again:
 				if a.Value == "" {
 					break
 				}
-				v.From = a.Value
+				v.From = jid.Raw(a.Value)
 				continue
 			case "to":
 				if a.Value == "" {
 					break
 				}
-				v.To = a.Value
+				v.To = jid.Raw(a.Value)
 				continue
 			case "id":
 				if a.Value == "" {
@@ -1171,13 +1172,13 @@ again:
 				if a.Value == "" {
 					break
 				}
-				v.From = a.Value
+				v.From = jid.Raw(a.Value)
 				continue
 			case "to":
 				if a.Value == "" {
 					break
 				}
-				v.To = a.Value
+				v.To = jid.Raw(a.Value)
 				continue
 			case "id":
 				if a.Value == "" {

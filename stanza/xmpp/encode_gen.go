@@ -351,8 +351,8 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
 		e.AttrTrusted("type", string(v.Type))
 	}
-	if v.By != "" {
-		e.AttrTrusted("by", v.By)
+	if !v.By.IsZero() {
+		e.AttrTrusted("by", v.By.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -361,7 +361,7 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 		} && v.Type != "") || (a.Name == stanza.Name{
 			Local: "by",
 			Space: "",
-		} && v.By != "") {
+		} && !v.By.IsZero()) {
 			continue
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
@@ -489,11 +489,11 @@ func (v *IQ) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *IQ) encodeContent(e *stanza.Encoder) {
-	if v.From != "" {
-		e.AttrTrusted("from", v.From)
+	if !v.From.IsZero() {
+		e.AttrTrusted("from", v.From.String())
 	}
-	if v.To != "" {
-		e.AttrTrusted("to", v.To)
+	if !v.To.IsZero() {
+		e.AttrTrusted("to", v.To.String())
 	}
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
@@ -508,10 +508,10 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
-		} && v.From != "") || (a.Name == stanza.Name{
+		} && !v.From.IsZero()) || (a.Name == stanza.Name{
 			Local: "to",
 			Space: "",
-		} && v.To != "") || (a.Name == stanza.Name{
+		} && !v.To.IsZero()) || (a.Name == stanza.Name{
 			Local: "id",
 			Space: "",
 		} && v.ID != "") || (a.Name == stanza.Name{
@@ -627,11 +627,11 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Message) encodeContent(e *stanza.Encoder) {
-	if v.From != "" {
-		e.AttrTrusted("from", v.From)
+	if !v.From.IsZero() {
+		e.AttrTrusted("from", v.From.String())
 	}
-	if v.To != "" {
-		e.AttrTrusted("to", v.To)
+	if !v.To.IsZero() {
+		e.AttrTrusted("to", v.To.String())
 	}
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
@@ -646,10 +646,10 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
-		} && v.From != "") || (a.Name == stanza.Name{
+		} && !v.From.IsZero()) || (a.Name == stanza.Name{
 			Local: "to",
 			Space: "",
-		} && v.To != "") || (a.Name == stanza.Name{
+		} && !v.To.IsZero()) || (a.Name == stanza.Name{
 			Local: "id",
 			Space: "",
 		} && v.ID != "") || (a.Name == stanza.Name{
@@ -806,11 +806,11 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Presence) encodeContent(e *stanza.Encoder) {
-	if v.From != "" {
-		e.AttrTrusted("from", v.From)
+	if !v.From.IsZero() {
+		e.AttrTrusted("from", v.From.String())
 	}
-	if v.To != "" {
-		e.AttrTrusted("to", v.To)
+	if !v.To.IsZero() {
+		e.AttrTrusted("to", v.To.String())
 	}
 	if v.ID != "" {
 		e.AttrTrusted("id", v.ID)
@@ -825,10 +825,10 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		if (a.Name == stanza.Name{
 			Local: "from",
 			Space: "",
-		} && v.From != "") || (a.Name == stanza.Name{
+		} && !v.From.IsZero()) || (a.Name == stanza.Name{
 			Local: "to",
 			Space: "",
-		} && v.To != "") || (a.Name == stanza.Name{
+		} && !v.To.IsZero()) || (a.Name == stanza.Name{
 			Local: "id",
 			Space: "",
 		} && v.ID != "") || (a.Name == stanza.Name{

@@ -10,6 +10,7 @@
 package xmpp
 
 import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 )
@@ -128,7 +129,7 @@ const (
 	ShowTypeXA ShowType = "xa"
 )
 
-// Body is the <body/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 67).
+// Body is the <body/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 68).
 //
 // The human-readable content of a message; several may appear only as alternate versions with distinct xml:lang values (RFC 6121 section 5.2.3).
 type Body struct {
@@ -145,7 +146,7 @@ type Body struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Error is the <error/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 201).
+// Error is the <error/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 202).
 //
 // A stanza error: one defined condition, optional text and an optional application-specific condition (RFC 6120 section 8.3.2).
 type Error struct {
@@ -154,7 +155,7 @@ type Error struct {
 	Type ErrorType
 	// By is the attribute by (optional: empty when absent).
 	// The JID of the entity that generated the error (RFC 6120 section 8.3.2).
-	By string
+	By jid.JID
 	// Condition is the name of the one child element of this choice (empty when there is none): one of the Condition constants. A child of this namespace not among them is kept in XMLExtra. Exactly one defined stanza error condition (RFC 6120 section 8.3.3).
 	Condition stanzaerror.Condition
 	// ConditionText is the text of the Condition element, which <gone/> and <redirect/> may carry.
@@ -176,16 +177,16 @@ type Error struct {
 	XMLOrder stanza.Order
 }
 
-// IQ is the <iq/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 170).
+// IQ is the <iq/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 171).
 //
 // A request-response stanza: a get or set carries exactly one payload and is answered by a result or an error (RFC 6120 section 8.2.3).
 type IQ struct {
 	// From is the attribute from (optional: empty when absent).
 	// The JID of the sender (RFC 6120 section 8.1.2).
-	From string
+	From jid.JID
 	// To is the attribute to (optional: empty when absent).
 	// The JID of the intended recipient (RFC 6120 section 8.1.1).
-	To string
+	To jid.JID
 	// ID is the attribute id (required: empty when absent, which validation reports).
 	// Identifier used to match a response or error to the request that caused it; required on IQ stanzas (RFC 6120 section 8.1.3).
 	ID string
@@ -212,16 +213,16 @@ type IQ struct {
 	XMLOrder stanza.Order
 }
 
-// Message is the <message/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 28).
+// Message is the <message/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 29).
 //
 // A push stanza that carries content, such as a chat message, from one entity to another (RFC 6120 section 8.2.1; RFC 6121 section 5).
 type Message struct {
 	// From is the attribute from (optional: empty when absent).
 	// The JID of the sender (RFC 6120 section 8.1.2).
-	From string
+	From jid.JID
 	// To is the attribute to (optional: empty when absent).
 	// The JID of the intended recipient (RFC 6120 section 8.1.1).
-	To string
+	To jid.JID
 	// ID is the attribute id (optional: empty when absent).
 	// Identifier used to match a response or error to the message that caused it (RFC 6120 section 8.1.3).
 	ID string
@@ -257,16 +258,16 @@ type Message struct {
 	XMLOrder stanza.Order
 }
 
-// Presence is the <presence/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 102).
+// Presence is the <presence/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 103).
 //
 // A broadcast stanza that advertises network availability, or, with a subscription type, manages presence subscriptions (RFC 6120 section 8.2.2; RFC 6121 sections 3 and 4).
 type Presence struct {
 	// From is the attribute from (optional: empty when absent).
 	// The JID of the sender (RFC 6120 section 8.1.2).
-	From string
+	From jid.JID
 	// To is the attribute to (optional: empty when absent).
 	// The JID of the intended recipient (RFC 6120 section 8.1.1).
-	To string
+	To jid.JID
 	// ID is the attribute id (optional: empty when absent).
 	// Identifier used to match a response or error to the presence that caused it (RFC 6120 section 8.1.3).
 	ID string
@@ -302,7 +303,7 @@ type Presence struct {
 	XMLOrder stanza.Order
 }
 
-// Priority is the <priority/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 166).
+// Priority is the <priority/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 167).
 //
 // The priority of this resource, an integer from -128 to 127, taken as 0 when absent; a presence carries at most one (RFC 6121 section 4.7.2.3).
 type Priority struct {
@@ -316,7 +317,7 @@ type Priority struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Show is the <show/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 143).
+// Show is the <show/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 144).
 //
 // The particular availability sub-state of an available entity; absent means plainly online, and a presence carries at most one (RFC 6121 section 4.7.2.1).
 type Show struct {
@@ -330,7 +331,7 @@ type Show struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Status is the <status/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 155).
+// Status is the <status/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 156).
 //
 // A human-readable description of the entity's availability; several may appear only as alternate versions with distinct xml:lang values (RFC 6121 section 4.7.2.2).
 type Status struct {
@@ -347,7 +348,7 @@ type Status struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Subject is the <subject/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 78).
+// Subject is the <subject/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 79).
 //
 // The human-readable topic of a message; several may appear only as alternate versions with distinct xml:lang values (RFC 6121 section 5.2.4).
 type Subject struct {
@@ -364,7 +365,7 @@ type Subject struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Thread is the <thread/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 89).
+// Thread is the <thread/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 90).
 //
 // An opaque identifier of the conversation thread a message belongs to; a message carries at most one (RFC 6121 section 5.2.5).
 type Thread struct {

@@ -3,6 +3,7 @@
 package xmpp
 
 import (
+	jid "github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 )
@@ -47,10 +48,15 @@ func (v *Error) ValidateXMPP(c *stanza.Checker) {
 		}
 	}
 	{
-		val := string(v.By)
+		val := v.By.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "by")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "by", val, "JID", err)
+			}
 		}
 	}
 	for _, a := range v.AnyAttrs {
@@ -88,17 +94,27 @@ func (v *Error) ValidateXMPP(c *stanza.Checker) {
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *IQ) ValidateXMPP(c *stanza.Checker) {
 	{
-		val := string(v.From)
+		val := v.From.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "from")
 		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "from", val, "JID", err)
+			}
+		}
 	}
 	{
-		val := string(v.To)
+		val := v.To.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "to")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "to", val, "JID", err)
+			}
 		}
 	}
 	{
@@ -160,17 +176,27 @@ func (v *IQ) ValidateXMPP(c *stanza.Checker) {
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *Message) ValidateXMPP(c *stanza.Checker) {
 	{
-		val := string(v.From)
+		val := v.From.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "from")
 		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "from", val, "JID", err)
+			}
+		}
 	}
 	{
-		val := string(v.To)
+		val := v.To.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "to")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "to", val, "JID", err)
+			}
 		}
 	}
 	{
@@ -241,17 +267,27 @@ func (v *Message) ValidateXMPP(c *stanza.Checker) {
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *Presence) ValidateXMPP(c *stanza.Checker) {
 	{
-		val := string(v.From)
+		val := v.From.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "from")
 		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "from", val, "JID", err)
+			}
+		}
 	}
 	{
-		val := string(v.To)
+		val := v.To.String()
 		have := val != ""
 		if !have {
 			val, have = stanza.KeptAttr(v.AnyAttrs, "", "to")
+		}
+		if have {
+			if err := jid.Raw(val).Check(); err != nil {
+				c.Invalid("", "to", val, "JID", err)
+			}
 		}
 	}
 	{

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/protoxmpp/protoxmpp/client"
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
 
@@ -138,7 +138,7 @@ func (l *ledger) receive(to int, msg *xmpp.Message) {
 	from, seq, ok := parseID(msg.ID)
 	wantFrom := (to - 1 + l.n) % l.n
 	if !ok || from != wantFrom || seq < 0 || seq >= l.m || msg.Type != xmpp.MessageTypeChat ||
-		len(msg.Body) != 1 || msg.Body[0].Value != msgBody(from, seq) || l.from[from].Load() == nil || msg.From != *l.from[from].Load() {
+		len(msg.Body) != 1 || msg.Body[0].Value != msgBody(from, seq) || l.from[from].Load() == nil || msg.From.String() != *l.from[from].Load() {
 		l.stray.Add(1)
 		s := fmt.Sprintf("session %d got id %q type %q from %q", to, msg.ID, msg.Type, msg.From)
 		l.strayLog.CompareAndSwap(nil, &s)
@@ -278,7 +278,7 @@ func run(ctx context.Context, cfg config, t target) (*report, error) {
 			for seq := range cfg.M {
 				k := i*cfg.M + seq
 				led.sent[k].Store(max(time.Since(led.start).Nanoseconds(), 1))
-				m := &xmpp.Message{To: to, Type: xmpp.MessageTypeChat, ID: msgID(i, seq), Body: []xmpp.Body{{Value: msgBody(i, seq)}}}
+				m := &xmpp.Message{To: jid.Raw(to), Type: xmpp.MessageTypeChat, ID: msgID(i, seq), Body: []xmpp.Body{{Value: msgBody(i, seq)}}}
 				if err := c.Send(ctx, m); err != nil {
 					err = fmt.Errorf("session %d: send: %w", i, err)
 					sendErr.CompareAndSwap(nil, &err)

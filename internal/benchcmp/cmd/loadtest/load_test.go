@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"github.com/protoxmpp/protoxmpp/jid"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestLedger(t *testing.T) {
 		l.sent[k].Store(1)
 	}
 	msg := func(from, seq int) *xmpp.Message {
-		return &xmpp.Message{From: *l.from[from].Load(), Type: xmpp.MessageTypeChat, ID: msgID(from, seq), Body: []xmpp.Body{{Value: msgBody(from, seq)}}}
+		return &xmpp.Message{From: jid.Raw(*l.from[from].Load()), Type: xmpp.MessageTypeChat, ID: msgID(from, seq), Body: []xmpp.Body{{Value: msgBody(from, seq)}}}
 	}
 	l.receive(1, msg(0, 0))
 	l.receive(1, msg(0, 0)) // duplicate
@@ -90,7 +91,7 @@ func TestLedger(t *testing.T) {
 	bad.Body[0].Value = "changed"
 	l.receive(0, bad) // wrong body
 	forged := msg(2, 1)
-	forged.From = *l.from[1].Load()
+	forged.From = jid.Raw(*l.from[1].Load())
 	l.receive(0, forged) // wrong sender address
 	if got := [3]int64{l.received.Load(), l.dups.Load(), l.stray.Load()}; got != [3]int64{1, 1, 3} {
 		t.Fatalf("received, duplicates, stray = %v; want [1 1 3]", got)

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/protoxmpp/protoxmpp/client/jid"
+	"github.com/protoxmpp/protoxmpp/jid"
 )
 
 func Example() {

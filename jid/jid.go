@@ -16,11 +16,23 @@ import (
 const MaxPartLen = 1023
 
 // JID is an XMPP address (RFC 7622): an optional localpart, a domainpart and
-// an optional resourcepart, each held in its canonical (enforced) form, so
-// that == compares addresses. The zero value is no address (IsZero).
+// an optional resourcepart, held as the text of the address.
+//
+// A JID made by Parse, New or WithResource holds the canonical (enforced)
+// form of its parts, so == compares two such JIDs as addresses. One made by
+// Raw, as generated stanza types make the addresses they decode, holds the
+// text exactly as it came, valid or not: decoding does no PRECIS work and
+// re-encodes the address as it came. Its parts are split from the text on
+// demand; Prepare (or Check) enforces them, and Equal compares two JIDs as
+// addresses whatever their form. The zero value is no address (IsZero).
 type JID struct {
-	local, domain, resource string
+	s string
 }
+
+// Raw returns the JID whose text is s, as it is: nothing is checked or
+// prepared (see Prepare and Check). Generated stanza types use it for the
+// addresses they decode.
+func Raw(s string) JID { return JID{s: s} }
 
 // Parse parses s as a JID, splitting it as RFC 7622 section 3.1 describes
 // and enforcing every part (see the package documentation). The error is an
@@ -31,22 +43,41 @@ func Parse(s string) (JID, error) {
 	if !hasLocal {
 		local, domain = "", bare
 	}
-	var j JID
+	var l, d, r string
 	var err error
 	if hasLocal {
-		if j.local, err = enforceLocal(local); err != nil {
+		if l, err = enforceLocal(local); err != nil {
 			return JID{}, err
 		}
 	}
-	if j.domain, err = enforceDomain(domain); err != nil {
+	if d, err = enforceDomain(domain); err != nil {
 		return JID{}, err
 	}
 	if hasResource {
-		if j.resource, err = enforceResource(resource); err != nil {
+		if r, err = enforceResource(resource); err != nil {
 			return JID{}, err
 		}
 	}
-	return j, nil
+	if l == local && d == domain && r == resource {
+		return JID{s: s}, nil // already canonical: no copy
+	}
+	return join(l, d, r), nil
+}
+
+// join builds the JID of canonical parts.
+func join(local, domain, resource string) JID {
+	if local == "" && resource == "" {
+		return JID{s: domain}
+	}
+	b := make([]byte, 0, len(local)+len(domain)+len(resource)+2)
+	if local != "" {
+		b = append(append(b, local...), '@')
+	}
+	b = append(b, domain...)
+	if resource != "" {
+		b = append(append(b, '/'), resource...)
+	}
+	return JID{s: string(b)}
 }
 
 // MustParse is Parse that panics on error, for addresses written in code.
@@ -61,39 +92,53 @@ func MustParse(s string) JID {
 // New builds a JID from its parts, enforcing each as Parse does. An empty
 // local or resource means the part is absent; domain is required.
 func New(local, domain, resource string) (JID, error) {
-	var j JID
+	var l, d, r string
 	var err error
 	if local != "" {
-		if j.local, err = enforceLocal(local); err != nil {
+		if l, err = enforceLocal(local); err != nil {
 			return JID{}, err
 		}
 	}
-	if j.domain, err = enforceDomain(domain); err != nil {
+	if d, err = enforceDomain(domain); err != nil {
 		return JID{}, err
 	}
 	if resource != "" {
-		if j.resource, err = enforceResource(resource); err != nil {
+		if r, err = enforceResource(resource); err != nil {
 			return JID{}, err
 		}
 	}
-	return j, nil
+	return join(l, d, r), nil
+}
+
+// parts splits the text of j as RFC 7622 section 3.1 describes.
+func (j JID) parts() (local, domain, resource string) {
+	bare, resource, _ := strings.Cut(j.s, "/")
+	local, domain, hasLocal := strings.Cut(bare, "@")
+	if !hasLocal {
+		return "", bare, resource
+	}
+	return local, domain, resource
 }
 
 // Local returns the localpart, "" when there is none.
-func (j JID) Local() string { return j.local }
+func (j JID) Local() string { l, _, _ := j.parts(); return l }
 
 // Domain returns the domainpart, "" only for the zero JID.
-func (j JID) Domain() string { return j.domain }
+func (j JID) Domain() string { _, d, _ := j.parts(); return d }
 
 // Resource returns the resourcepart, "" when there is none.
-func (j JID) Resource() string { return j.resource }
+func (j JID) Resource() string { _, _, r := j.parts(); return r }
 
-// Bare returns j without its resourcepart (localpart@domainpart).
-func (j JID) Bare() JID { return JID{local: j.local, domain: j.domain} }
+// Bare returns j without its resourcepart (localpart@domainpart), in the
+// form j has.
+func (j JID) Bare() JID {
+	bare, _, _ := strings.Cut(j.s, "/")
+	return JID{s: bare}
+}
 
 // DomainJID returns the JID made of j's domainpart alone (the server or
 // service that hosts j).
-func (j JID) DomainJID() JID { return JID{domain: j.domain} }
+func (j JID) DomainJID() JID { return JID{s: j.Domain()} }
 
 // WithResource returns j with its resourcepart replaced by r, enforced with
 // the OpaqueString profile; an empty r gives the bare JID. It fails for the
@@ -106,51 +151,55 @@ func (j JID) WithResource(r string) (JID, error) {
 	if r == "" {
 		return out, nil
 	}
-	var err error
-	if out.resource, err = enforceResource(r); err != nil {
+	er, err := enforceResource(r)
+	if err != nil {
 		return JID{}, err
 	}
-	return out, nil
+	return JID{s: out.s + "/" + er}, nil
 }
 
-// String returns the canonical form localpart@domainpart/resourcepart (the
-// parts that are present), "" for the zero JID. Parse gives j back from it.
-func (j JID) String() string {
-	if j.local == "" && j.resource == "" {
-		return j.domain
-	}
-	return string(j.AppendTo(make([]byte, 0, len(j.local)+len(j.domain)+len(j.resource)+2)))
-}
+// String returns the text of j: localpart@domainpart/resourcepart (the
+// parts that are present), "" for the zero JID; the canonical form for a
+// JID made by Parse, the text as it came for one made by Raw.
+func (j JID) String() string { return j.s }
 
-// AppendTo appends the canonical form of j (as String) to b.
-func (j JID) AppendTo(b []byte) []byte {
-	if j.local != "" {
-		b = append(b, j.local...)
-		b = append(b, '@')
-	}
-	b = append(b, j.domain...)
-	if j.resource != "" {
-		b = append(b, '/')
-		b = append(b, j.resource...)
-	}
-	return b
-}
+// AppendTo appends the text of j (as String) to b.
+func (j JID) AppendTo(b []byte) []byte { return append(b, j.s...) }
 
 // IsZero reports whether j is the zero JID (no address).
-func (j JID) IsZero() bool { return j.domain == "" }
+func (j JID) IsZero() bool { return j.s == "" }
 
 // IsBare reports whether j is an address without a resourcepart.
-func (j JID) IsBare() bool { return j.domain != "" && j.resource == "" }
+func (j JID) IsBare() bool { return j.s != "" && !strings.Contains(j.s, "/") }
 
 // IsFull reports whether j has a resourcepart.
-func (j JID) IsFull() bool { return j.resource != "" }
+func (j JID) IsFull() bool { return j.Resource() != "" }
 
-// Equal reports whether j and o are the same address; it is the same as
-// j == o, since both hold canonical parts.
-func (j JID) Equal(o JID) bool { return j == o }
+// Prepare returns j with every part enforced (as Parse(j.String())), or
+// the *Error of the first part that fails: how a JID received, made by
+// Raw, is checked and put in canonical form.
+func (j JID) Prepare() (JID, error) { return Parse(j.s) }
 
-// MarshalText implements encoding.TextMarshaler: the canonical form, empty
-// for the zero JID.
+// Check returns the error Prepare would, nil for a valid address.
+func (j JID) Check() error {
+	_, err := Parse(j.s)
+	return err
+}
+
+// Equal reports whether j and o are the same address: the same text, or
+// texts whose canonical forms are the same. Two invalid addresses are
+// equal only when their texts are.
+func (j JID) Equal(o JID) bool {
+	if j == o {
+		return true
+	}
+	pj, err1 := j.Prepare()
+	po, err2 := o.Prepare()
+	return err1 == nil && err2 == nil && pj == po
+}
+
+// MarshalText implements encoding.TextMarshaler: the text of j, empty for
+// the zero JID.
 func (j JID) MarshalText() ([]byte, error) { return j.AppendTo(nil), nil }
 
 // AppendText implements encoding.TextAppender.
