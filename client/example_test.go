@@ -35,27 +35,20 @@ func Example() {
 		if p.Type != xmpp.PresenceTypeSubscribe {
 			return
 		}
-		from, err := p.From.Prepare()
-		if err != nil {
-			return
-		}
+		// The address is a jid.JID, as the client's: no parsing here.
 		for _, it := range c.RosterItems() {
-			if it.JID == from.Bare() {
-				c.ApproveSubscription(c.Context(), from)
+			if it.JID.Equal(p.From.Bare()) {
+				c.ApproveSubscription(c.Context(), p.From)
 				return
 			}
 		}
-		c.DenySubscription(c.Context(), from)
+		c.DenySubscription(c.Context(), p.From)
 	})
 	c.HandleMessage(func(m *xmpp.Message) {
 		if m.Type != xmpp.MessageTypeChat || len(m.Body) == 0 {
 			return
 		}
-		from, err := m.From.Prepare()
-		if err != nil {
-			return
-		}
-		c.SendMessage(c.Context(), from, xmpp.MessageTypeChat, "You said: "+m.Body[0].Value)
+		c.SendMessage(c.Context(), m.From, xmpp.MessageTypeChat, "You said: "+m.Body[0].Value)
 	})
 
 	r, err := c.Roster(ctx)

@@ -58,7 +58,8 @@ func (c *Client) sendIQ(ctx context.Context, iq *xmpp.IQ, hook func(*xmpp.IQ)) (
 		if err != nil {
 			return nil, fmt.Errorf("client: IQ to %q: %w", iq.To, err)
 		}
-		p.to, p.hasTo = to, true
+		// Addresses go out prepared (RFC 7622), as iq.ID goes out set.
+		iq.To, p.to, p.hasTo = to, to, true
 	}
 	if iq.ID == "" {
 		iq.ID = newID()

@@ -3,6 +3,7 @@ package client
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/protoxmpp/protoxmpp/jid"
@@ -79,6 +80,10 @@ func (c *Client) SendPresenceTo(ctx context.Context, to jid.JID, st Status) erro
 // SendUnavailableTo sends directed unavailable presence to one entity
 // (RFC 6121 section 4.6.3).
 func (c *Client) SendUnavailableTo(ctx context.Context, to jid.JID, text string) error {
+	to, err := prepared(to)
+	if err != nil {
+		return err
+	}
 	p := &xmpp.Presence{To: to, Type: xmpp.PresenceTypeUnavailable}
 	if text != "" {
 		p.Status = []xmpp.Status{{Value: text}}
@@ -90,7 +95,21 @@ func (c *Client) SendUnavailableTo(ctx context.Context, to jid.JID, text string)
 // the bare JID of j, with an ID (RFC 6121 section 3: the requests go to the
 // bare JID, and an 'id' is recommended for tracking).
 func (c *Client) subscription(ctx context.Context, j jid.JID, typ xmpp.PresenceType) error {
+	j, err := prepared(j)
+	if err != nil {
+		return err
+	}
 	return c.Send(ctx, &xmpp.Presence{To: j.Bare(), Type: typ, ID: newID()})
+}
+
+// prepared returns j in canonical form (RFC 7622), as the client sends
+// addresses: a JID received as it came (jid.Raw) is prepared here.
+func prepared(j jid.JID) (jid.JID, error) {
+	p, err := j.Prepare()
+	if err != nil {
+		return jid.JID{}, fmt.Errorf("client: address %q: %w", j, err)
+	}
+	return p, nil
 }
 
 // Subscribe asks contact j for a subscription to its presence (RFC 6121
@@ -232,6 +251,10 @@ func (c *Client) Presences(bare jid.JID) []ContactPresence {
 // thread, several bodies or extension payloads, build a
 // *xmpp.Message and use Send.
 func (c *Client) SendMessage(ctx context.Context, to jid.JID, typ xmpp.MessageType, body string) error {
+	to, err := prepared(to)
+	if err != nil {
+		return err
+	}
 	m := &xmpp.Message{To: to, Type: typ, ID: newID()}
 	if body != "" {
 		m.Body = []xmpp.Body{{Value: body}}
