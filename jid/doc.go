@@ -1,7 +1,23 @@
 // Package jid implements XMPP addresses (JIDs) as RFC 7622 defines them:
 // localpart@domainpart/resourcepart, each part prepared and enforced with
-// its PRECIS profile or IDNA2008 rules, so that two JIDs that address the
-// same entity compare equal with ==.
+// its PRECIS profile or IDNA2008 rules.
+//
+// # One type, as received or prepared
+//
+// A JID holds the text of an address. Parse, MustParse, New and
+// WithResource make it from prepared parts, so that two such JIDs that
+// address the same entity compare equal with ==. Raw keeps a text exactly
+// as it came, valid or not: the generated stanza types (package
+// stanza/xmpp and the others) decode every address with it, so that
+// decoding does no PRECIS work, never fails on a bad address, and
+// re-encodes the address byte for byte. Its parts, Bare and the like split
+// the text on demand; Prepare puts it in canonical form (or says which
+// part is wrong), Check only says, and Equal compares any two JIDs as
+// addresses. stanza.Validate reports an address that does not prepare.
+// The client prepares the addresses it sends.
+//
+// The package is imported by generated packages, so it depends on nothing
+// of this module; it lives beside the runtime, not in the client.
 //
 // # Rules
 //
