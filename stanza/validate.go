@@ -219,23 +219,6 @@ func (c *Checker) Extra(els []Element) {
 	}
 }
 
-// AttrKept reports the attribute local (in no namespace) when it was kept
-// in attrs (a generated type's AnyAttrs) rather than in its typed field
-// because its value is not in the lexical space of xsd. present says the
-// typed field is set: the kept copy then only remembers a non-canonical
-// form of a valid value, and nothing is reported.
-func (c *Checker) AttrKept(attrs []Attr, local, xsd string, present bool) {
-	if present {
-		return
-	}
-	for _, a := range attrs {
-		if a.Name.Space == "" && a.Name.Local == local {
-			c.ReportAttr("", local, quote(a.Value)+" is not a valid xs:"+xsd)
-			return
-		}
-	}
-}
-
 // NotOneOf reports at the attribute local (or at the current element's text
 // when local is "") a value outside an enumeration; allowed is the list
 // for the message.
