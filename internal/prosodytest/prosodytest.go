@@ -119,28 +119,7 @@ func Available() error {
 // the test with the end of its log.
 func Start(tb testing.TB, opts Options) *Server {
 	tb.Helper()
-	if err := Available(); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(notInstalled)
-		}
-		tb.Skipf("%s: %v", notInstalled, err)
-	}
-	s, err := start(tb.TempDir(), opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		switch err := s.Stop(); {
-		case errors.Is(err, ErrKilled):
-			tb.Log(err) // stuck connections, not a broken server
-		case err != nil:
-			tb.Error(err)
-		}
-		if tb.Failed() {
-			tb.Logf("prosodytest: log of the server for %s:\n%s", s.Domain, s.Log())
-		}
-	})
-	return s
+	return harness(opts).StartTB(tb)
 }
 
 // StartProcess starts a server in a new temporary folder, for callers
@@ -148,26 +127,19 @@ func Start(tb testing.TB, opts Options) *Server {
 // stops the server (see Stop) and removes the folder; read Log before.
 // It returns an error when Prosody is not installed or does not start.
 func StartProcess(opts Options) (*Server, func() error, error) {
-	if err := Available(); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", notInstalled, err)
+	return harness(opts).StartProcess()
+}
+
+// harness is the shared start and stop of internal/testproc.
+func harness(opts Options) testproc.Harness[*Server] {
+	return testproc.Harness[*Server]{
+		Name:         "prosodytest",
+		NotInstalled: notInstalled,
+		Available:    Available,
+		Start:        func(dir string) (*Server, error) { return start(dir, opts) },
+		Stop:         (*Server).Stop,
+		Describe:     func(s *Server) (string, string) { return s.Domain, s.Log() },
 	}
-	dir, err := os.MkdirTemp("", "prosodytest-")
-	if err != nil {
-		return nil, nil, fmt.Errorf("prosodytest: %w", err)
-	}
-	s, err := start(dir, opts)
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, nil, err
-	}
-	stop := func() error {
-		err := s.Stop()
-		if rerr := os.RemoveAll(dir); err == nil && rerr != nil {
-			err = fmt.Errorf("prosodytest: %w", rerr)
-		}
-		return err
-	}
-	return s, stop, nil
 }
 
 // Stop stops the server: SIGTERM, then SIGKILL after 5 seconds, and waits
