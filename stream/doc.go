@@ -18,6 +18,15 @@
 // has already written the matching stream error and its closing tag).
 // EventNone means "feed more". Whitespace keepalives are skipped.
 //
+// # Kinds of stream
+//
+// Config.NS is the content namespace: NSClient (the default), NSServer or
+// NSComponent. The stanzas of all three decode into the same types of
+// package stanza/xmpp, which remember the namespace they came with; Send
+// writes a stanza in the stream's own namespace unless it declared another
+// (a forwarded jabber:client message keeps its own), so a stanza read on
+// one kind of stream is written on another with no conversion.
+//
 // # Negotiation
 //
 // The caller drives the steps; the Stream writes and reads their elements.
