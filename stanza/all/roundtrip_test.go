@@ -119,6 +119,11 @@ func TestCorpusRoundTrip(t *testing.T) {
 			if _, ok := ours[r.Name.Space]; !ok {
 				return
 			}
+			if stanza.Lookup(r.Name) == nil {
+				// An element its namespace's schema does not declare (a
+				// payload without its own xmlns, in pubsub's): raw is right.
+				return
+			}
 			t.Errorf("%s (%s): %s: <%s xmlns='%s'> left raw: %v", name, s.Source, path, r.Name.Local, r.Name.Space, r.Err)
 		})
 		// A placeholder where the schema wants a number decodes typed, the
