@@ -55,7 +55,9 @@ func Equal(t testing.TB, want, got []byte, scope map[string]string) {
 }
 
 // Canonical parses data, a sequence of zero or more top-level elements (such
-// as stanzas cut from a stream), and returns its canonical form.
+// as stanzas cut from a stream), and returns its canonical form. Attribute
+// values are normalized as XML 1.0 section 3.3.3 says (a literal tab or line
+// break becomes a space), which encoding/xml does not do by itself.
 //
 // scope maps prefixes to the namespaces bound around data: a stanza cut out
 // of a client stream inherits {"": "jabber:client", "stream":
@@ -143,7 +145,7 @@ type frame struct {
 // parse builds the element trees of data, resolving namespaces itself so that
 // it can seed the bindings from scope and reject unbound prefixes.
 func parse(data []byte, scope map[string]string) ([]*node, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
+	d := xml.NewDecoder(bytes.NewReader(normalizeAttrs(data)))
 	d.Strict = true
 	base := map[string]string{"xml": XMLNamespace}
 	for p, ns := range scope {
@@ -271,4 +273,53 @@ func qname(n xml.Name) string {
 		return n.Local
 	}
 	return n.Space + ":" + n.Local
+}
+
+// normalizeAttrs applies XML attribute-value normalization (XML 1.0 section
+// 3.3.3) to the well-formed element in: each literal tab, line feed,
+// carriage return or CR LF pair inside a quoted attribute value becomes one
+// space, as a conforming parser reports it (a character reference such as
+// &#9; stays a tab). encoding/xml, and so xmltest.Canonical, skips this
+// step, so without it the reference would disagree with every conforming
+// parser about a value holding a literal line break.
+func normalizeAttrs(in []byte) []byte {
+	out := make([]byte, 0, len(in))
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		if c != '<' {
+			out = append(out, c)
+			continue
+		}
+		if bytes.HasPrefix(in[i:], []byte("<![CDATA[")) {
+			end := bytes.Index(in[i:], []byte("]]>"))
+			if end < 0 {
+				return append(out, in[i:]...)
+			}
+			out = append(out, in[i:i+end+3]...)
+			i += end + 2
+			continue
+		}
+		// A tag: copy it, normalizing inside quotes, through its '>'.
+		var quote byte
+		for ; i < len(in); i++ {
+			c := in[i]
+			switch {
+			case quote == 0 && (c == '\'' || c == '"'):
+				quote = c
+			case quote == 0 && c == '>':
+				out = append(out, c)
+				goto next
+			case quote != 0 && c == quote:
+				quote = 0
+			case quote != 0 && c == '\r' && i+1 < len(in) && in[i+1] == '\n':
+				i++
+				c = ' '
+			case quote != 0 && (c == '\t' || c == '\n' || c == '\r'):
+				c = ' '
+			}
+			out = append(out, c)
+		}
+	next:
+	}
+	return out
 }
