@@ -8,6 +8,7 @@
 package all
 
 import (
+	_ "github.com/protoxmpp/protoxmpp/stanza/activity"
 	_ "github.com/protoxmpp/protoxmpp/stanza/addresses"
 	_ "github.com/protoxmpp/protoxmpp/stanza/amp"
 	_ "github.com/protoxmpp/protoxmpp/stanza/amperrors"
@@ -28,11 +29,13 @@ import (
 	_ "github.com/protoxmpp/protoxmpp/stanza/dialbackfeature"
 	_ "github.com/protoxmpp/protoxmpp/stanza/discoinfo"
 	_ "github.com/protoxmpp/protoxmpp/stanza/discoitems"
+	_ "github.com/protoxmpp/protoxmpp/stanza/eme"
 	_ "github.com/protoxmpp/protoxmpp/stanza/entitytime"
 	_ "github.com/protoxmpp/protoxmpp/stanza/extdisco"
 	_ "github.com/protoxmpp/protoxmpp/stanza/fast"
 	_ "github.com/protoxmpp/protoxmpp/stanza/filemetadata"
 	_ "github.com/protoxmpp/protoxmpp/stanza/forward"
+	_ "github.com/protoxmpp/protoxmpp/stanza/geoloc"
 	_ "github.com/protoxmpp/protoxmpp/stanza/hashes"
 	_ "github.com/protoxmpp/protoxmpp/stanza/hints"
 	_ "github.com/protoxmpp/protoxmpp/stanza/httpupload"
@@ -47,6 +50,8 @@ import (
 	_ "github.com/protoxmpp/protoxmpp/stanza/last"
 	_ "github.com/protoxmpp/protoxmpp/stanza/mam"
 	_ "github.com/protoxmpp/protoxmpp/stanza/markers"
+	_ "github.com/protoxmpp/protoxmpp/stanza/mds"
+	_ "github.com/protoxmpp/protoxmpp/stanza/mood"
 	_ "github.com/protoxmpp/protoxmpp/stanza/muc"
 	_ "github.com/protoxmpp/protoxmpp/stanza/mucadmin"
 	_ "github.com/protoxmpp/protoxmpp/stanza/mucowner"
@@ -81,6 +86,7 @@ import (
 	_ "github.com/protoxmpp/protoxmpp/stanza/storagebookmarks"
 	_ "github.com/protoxmpp/protoxmpp/stanza/streamerror"
 	_ "github.com/protoxmpp/protoxmpp/stanza/streams"
+	_ "github.com/protoxmpp/protoxmpp/stanza/tune"
 	_ "github.com/protoxmpp/protoxmpp/stanza/vcard"
 	_ "github.com/protoxmpp/protoxmpp/stanza/vcardupdate"
 	_ "github.com/protoxmpp/protoxmpp/stanza/version"
