@@ -151,22 +151,6 @@ func (d *Decoder) ReadSimple() (string, error) {
 // when the input ended inside an element.
 func (d *Decoder) Failure() error { return d.errOrEOF() }
 
-// MissingAttr reports a required attribute that is absent.
-func MissingAttr(d *Decoder, attr string) error {
-	return &DecodeError{Attr: attr, Err: Errorf(ErrInvalidValue, "required attribute missing")}
-}
-
-// MissingElement reports, at the end tag of the element d is decoding, a
-// child element the schema requires that did not appear.
-func MissingElement(d *Decoder, local string) error {
-	return &DecodeError{Err: Errorf(ErrInvalidValue, "required element <"+local+"> missing")}
-}
-
-// Duplicate reports a second occurrence of a child that may appear once.
-func Duplicate(d *Decoder) error {
-	return &DecodeError{Path: []string{d.name.Local}, Err: Errorf(ErrUnexpected, "element may appear only once")}
-}
-
 // UnexpectedElement reports a child element the schema does not allow.
 func UnexpectedElement(d *Decoder) error {
 	n := d.name

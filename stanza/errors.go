@@ -120,8 +120,3 @@ func WrapElement(err error, local string) error {
 	}
 	return &DecodeError{Path: []string{local}, Err: err}
 }
-
-// AttrError reports a bad attribute value.
-func AttrError(attr string, err error) error {
-	return &DecodeError{Attr: attr, Err: err}
-}
