@@ -281,6 +281,9 @@ func (s *Stream) clientElement(el stanza.Element) (Event, bool) {
 			if err != nil {
 				return Event{Kind: EventStepFailed, Step: step, Err: err}, true
 			}
+			if step == StepBind {
+				s.bound, s.boundJID = true, jid
+			}
 			return Event{Kind: EventNegotiated, Step: step, JID: jid}, true
 		}
 	}
@@ -409,6 +412,7 @@ func (s *Stream) serverElement(el stanza.Element) (Event, bool) {
 			if err := s.send(reply); err != nil {
 				return s.fail(InternalServerError, err), true
 			}
+			s.bound, s.boundJID = true, bound
 			return Event{Kind: EventNegotiated, Step: StepBind, JID: bound}, true
 		case *session.Session:
 			if !s.offered.session || !s.authed {

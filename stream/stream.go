@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/sm"
 	"github.com/protoxmpp/protoxmpp/stanza/streamerror"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
 )
@@ -82,6 +83,12 @@ type Config struct {
 	RequireTLS bool
 	// Secure says the connection was encrypted before the stream began.
 	Secure bool
+	// SM, for the receiving entity, answers Stream Management requests
+	// (XEP-0198): <enable/> after binding and <resume/> after
+	// authentication. When nil they are refused with
+	// feature-not-implemented. Offer the <sm xmlns='urn:xmpp:sm:3'/>
+	// feature in SendFeatures too.
+	SM *SMConfig
 }
 
 // Header is a stream header (RFC 6120 section 4.7): the attributes of the
@@ -120,11 +127,16 @@ const (
 	// StepTLS: switch the connection to TLS now (check Buffered is empty
 	// first), then call Restart. StepSASL: authentication succeeded; call
 	// Restart. StepBind: Event.JID is the bound full JID. StepSession: the
-	// legacy session is established.
+	// legacy session is established. StepSM: Stream Management is on,
+	// Event.SM is its session. StepResume: the session Event.SM is resumed
+	// on this stream (its unacknowledged stanzas re-sent), bound to
+	// Event.JID.
 	EventNegotiated
 	// EventStepFailed: a negotiation step failed, named by Event.Step, with
-	// Event.Err (a *SASLError, a *BindError, ErrTLSFailed). The stream stays
-	// open unless a stream error or close follows.
+	// Event.Err (a *SASLError, a *BindError, ErrTLSFailed, an *SMError).
+	// The stream stays open unless a stream error or close follows. For
+	// StepResume, Event.SM is the session that could not be resumed, its
+	// unacknowledged stanzas still in it.
 	EventStepFailed
 	// EventStreamError: the peer sent a stream error, in Event.Err (an
 	// *Error). This side answers with its closing tag.
@@ -156,9 +168,11 @@ const (
 	StepSASL         // SASL authentication (RFC 6120 section 6)
 	StepBind         // resource binding (RFC 6120 section 7)
 	StepSession      // legacy session establishment (RFC 3921 section 3)
+	StepSM           // enabling Stream Management (XEP-0198 section 3)
+	StepResume       // resuming a Stream Management session (XEP-0198 section 5)
 )
 
-var stepNames = [...]string{"none", "tls", "sasl", "bind", "session"}
+var stepNames = [...]string{"none", "tls", "sasl", "bind", "session", "sm", "resume"}
 
 func (s Step) String() string {
 	if int(s) < len(stepNames) {
@@ -174,7 +188,8 @@ type Event struct {
 	Features *streams.Features // EventFeatures
 	Element  stanza.Element    // EventElement
 	Step     Step              // EventNegotiated, EventStepFailed
-	JID      string            // EventNegotiated of StepBind
+	JID      string            // EventNegotiated of StepBind and StepResume
+	SM       *SMSession        // EventNegotiated of StepSM and StepResume; EventStepFailed of StepResume
 	// Mechanism is the SASL mechanism of EventNegotiated StepSASL.
 	Mechanism string
 	Err       error // EventStepFailed, EventStreamError, EventError
@@ -223,6 +238,15 @@ type Stream struct {
 	bindID   string
 	sessID   string
 	nextID   int
+	bound    bool   // a resource is bound (or a session resumed)
+	boundJID string // the full JID bound
+
+	// Stream Management (XEP-0198)
+	sm     *SMSession // nil until enabled or resumed
+	smIn   bool       // received stanzas are counted
+	smOut  bool       // sent stanzas are counted and kept
+	smWait smPending  // the request awaiting its answer
+	smPrev *SMSession // the session a pending <resume/> names
 }
 
 // offer records what the receiving entity's last features offered.
@@ -395,6 +419,14 @@ func (s *Stream) Send(el stanza.Element) error {
 	if !s.sent {
 		return ErrState
 	}
+	if s.sm != nil && s.smOut && isStanza(el.ElementName()) {
+		start := len(s.out)
+		if err := s.send(el); err != nil {
+			return err
+		}
+		s.sm.push(s.out[start:])
+		return nil
+	}
 	return s.send(el)
 }
 
@@ -435,6 +467,11 @@ func (s *Stream) Close() error {
 			return nil
 		}
 		s.writeHeader(s.replyHeader())
+	}
+	if s.sm != nil && s.smIn && s.st == stOpen {
+		// The acknowledgement owed, so that nothing is re-sent that
+		// arrived (XEP-0198 section 4).
+		s.send(&sm.A{H: ptr(s.sm.in)})
 	}
 	s.out = append(s.out, "</stream:stream>"...)
 	s.closed = true
@@ -502,12 +539,17 @@ func (s *Stream) SendError(e *Error) error {
 
 // fail sends a stream error for bad input and returns the EventError.
 func (s *Stream) fail(c Condition, cause error) Event {
-	e := &Error{Condition: c, Cause: cause}
+	return s.failWith(&Error{Condition: c, Cause: cause})
+}
+
+// failWith sends the stream error e (its condition, text and application
+// condition) and returns the EventError.
+func (s *Stream) failWith(e *Error) Event {
 	if s.closed {
 		s.st = stDone
 		s.err = e
 	} else {
-		s.SendError(&Error{Condition: c})
+		s.SendError(&Error{Condition: e.Condition, Text: e.Text, App: e.App})
 		s.err = e
 	}
 	return Event{Kind: EventError, Err: e}
@@ -744,6 +786,10 @@ func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 		if s.cfg.Role == Initiating {
 			return Event{Kind: EventFeatures, Features: x}, true
 		}
+	}
+	s.countIn(el)
+	if ev, ok, handled := s.smElement(el); handled {
+		return ev, ok
 	}
 	if s.cfg.Role == Initiating {
 		return s.clientElement(el)
