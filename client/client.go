@@ -36,6 +36,22 @@ type Client struct {
 	rosterVerOK   bool // the server supports roster versioning
 	preApprovalOK bool // the server supports subscription pre-approval
 
+	password string                                      // for reconnections
+	redial   func(ctx context.Context) (net.Conn, error) // nil: no reconnection
+
+	// Stream Management and reconnection; guarded by smu.
+	down     bool              // the connection is lost; reconnecting
+	upCh     chan struct{}     // closed when the connection is back
+	lostSM   *stream.SMSession // while down: the session to resume
+	ackReq   bool              // an <r/> is unanswered
+	ackReqAt uint32            // the count of stanzas sent when it was sent
+	ackTimer *time.Timer       // requests acks by time, and detects a dead connection
+	// Set by negotiate (in the reader, write lock held) for reconnect.
+	resumeFrom *stream.SMSession // the session to resume
+	resumed    bool              // it was resumed
+	resumeErr  error             // why resumption failed
+	early      []stanza.Element  // stanzas received during negotiation, for the reader
+
 	// smu guards s. wlock (a one-slot semaphore, so that waiting for it
 	// can be abandoned) orders writes; it is taken before smu, never
 	// after.
@@ -76,6 +92,9 @@ type Client struct {
 	extraFeat map[string]bool
 	roster    rosterCache
 	presences map[jid.JID][]ContactPresence // by bare JID, one per available resource
+	sessH     []func(SessionEvent)
+	lastPres  *xmpp.Presence // the last broadcast presence sent, re-sent on a new session
+	rosterGot bool           // the roster was fetched, and is fetched again on a new session
 }
 
 // inbound is one unit of work for the dispatcher: an element for the
@@ -107,7 +126,21 @@ func Dial(ctx context.Context, j jid.JID, password string, opts Options) (*Clien
 	if err != nil {
 		return nil, err
 	}
+	conn, err := dialService(ctx, j, host, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Redial == nil {
+		opts.Redial = func(ctx context.Context) (net.Conn, error) { return dialService(ctx, j, host, opts) }
+	}
+	return NewClient(ctx, conn, j, password, opts)
+}
+
+// dialService connects to the XMPP service of j's domain as Dial says, and
+// does the TLS handshake of direct TLS.
+func dialService(ctx context.Context, j jid.JID, host string, opts Options) (net.Conn, error) {
 	var targets []Target
+	var err error
 	if opts.Server != "" {
 		targets = []Target{{Addr: opts.Server, DirectTLS: opts.DirectTLS}}
 	} else {
@@ -137,7 +170,7 @@ func Dial(ctx context.Context, j jid.JID, password string, opts Options) (*Clien
 			}
 			continue
 		}
-		return NewClient(ctx, conn, j, password, opts)
+		return conn, nil
 	}
 	return nil, fmt.Errorf("client: cannot connect to %s: %w", j.Domain(), errors.Join(errs...))
 }
@@ -156,6 +189,7 @@ func NewClient(ctx context.Context, conn net.Conn, j jid.JID, password string, o
 	}
 	c := newClient(conn, j, opts)
 	c.host = host
+	c.password, c.redial = password, opts.Redial
 	if err := c.negotiate(ctx, password); err != nil {
 		c.conn.Close()
 		return nil, err
@@ -180,6 +214,25 @@ func newClient(conn net.Conn, j jid.JID, opts Options) *Client {
 	}
 	if opts.CloseTimeout <= 0 {
 		opts.CloseTimeout = defaultCloseTimeout
+	}
+	if opts.AckEvery <= 0 {
+		opts.AckEvery = defaultAckEvery
+	}
+	if opts.AckInterval <= 0 {
+		opts.AckInterval = defaultAckInterval
+	}
+	if opts.AckTimeout <= 0 {
+		opts.AckTimeout = defaultAckTimeout
+	}
+	r := &opts.Reconnect
+	if r.MinDelay <= 0 {
+		r.MinDelay = defaultMinDelay
+	}
+	if r.MaxDelay <= 0 {
+		r.MaxDelay = defaultMaxDelay
+	}
+	if r.AttemptTimeout <= 0 {
+		r.AttemptTimeout = defaultAttemptTime
 	}
 	if opts.Resource == "" {
 		opts.Resource = j.Resource()
@@ -221,15 +274,25 @@ func tlsConfig(host string, opts Options, direct bool) *tls.Config {
 }
 
 // JID returns the full JID the server bound for this session.
-func (c *Client) JID() jid.JID { return c.jid }
+func (c *Client) JID() jid.JID {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.jid
+}
 
 // Features returns the stream features the server offered after
 // authentication (bind, roster versioning, stream management, ...).
-func (c *Client) Features() *streams.Features { return c.feats }
+func (c *Client) Features() *streams.Features {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.feats
+}
 
 // TLSConnectionState returns the state of the TLS connection, and false
 // when the session runs without TLS.
 func (c *Client) TLSConnectionState() (tls.ConnectionState, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.tls == nil {
 		return tls.ConnectionState{}, false
 	}
@@ -238,15 +301,27 @@ func (c *Client) TLSConnectionState() (tls.ConnectionState, bool) {
 
 // Mechanism returns the name of the SASL mechanism that authenticated the
 // session.
-func (c *Client) Mechanism() string { return c.mech }
+func (c *Client) Mechanism() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.mech
+}
 
 // SupportsRosterVersioning reports whether the server advertised roster
 // versioning (RFC 6121 section 2.6).
-func (c *Client) SupportsRosterVersioning() bool { return c.rosterVerOK }
+func (c *Client) SupportsRosterVersioning() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rosterVerOK
+}
 
 // SupportsPreApproval reports whether the server advertised subscription
 // pre-approval (RFC 6121 section 3.4).
-func (c *Client) SupportsPreApproval() bool { return c.preApprovalOK }
+func (c *Client) SupportsPreApproval() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.preApprovalOK
+}
 
 // Context returns a context canceled when the session ends: the context
 // for work a handler starts (IQHandler gets it as its ctx).
@@ -288,6 +363,14 @@ func (c *Client) Close() error {
 		<-c.done
 		return nil
 	}
+	c.smu.Lock()
+	down := c.down
+	c.smu.Unlock()
+	if down { // nothing to close but the reconnection
+		c.end(nil)
+		<-c.readerDone
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
 	defer cancel()
 	var err error
@@ -320,7 +403,12 @@ func (c *Client) end(err error) {
 		c.mu.Lock()
 		c.endErr = err
 		c.mu.Unlock()
+		c.smu.Lock()
 		c.conn.Close()
+		if c.ackTimer != nil {
+			c.ackTimer.Stop()
+		}
+		c.smu.Unlock()
 		c.cancel()
 		close(c.done)
 		// Wake the reader if it waits for room in the queue.
@@ -381,9 +469,16 @@ func (c *Client) writeOut(ctx context.Context, p []byte) error {
 	c.wdl.Unlock()
 	if err != nil {
 		if ctx.Err() != nil {
-			err = fmt.Errorf("client: write interrupted, session ended: %w", ctx.Err())
+			err = fmt.Errorf("client: write interrupted: %w", ctx.Err())
 		} else {
 			err = fmt.Errorf("client: write: %w", err)
+		}
+		if c.reconnects() {
+			// The reader finds the connection closed and reconnects.
+			c.smu.Lock()
+			c.conn.Close()
+			c.smu.Unlock()
+			return fmt.Errorf("%w: %w", ErrConnectionLost, err)
 		}
 		c.end(err)
 		return err
@@ -397,21 +492,59 @@ func (c *Client) writeOut(ctx context.Context, p []byte) error {
 // the stream cannot continue after half a stanza. For IQ requests use
 // SendIQ, which waits for the response.
 func (c *Client) Send(ctx context.Context, el stanza.Element) error {
-	if err := c.lockWrite(ctx); err != nil {
-		return err
-	}
-	defer c.unlockWrite()
 	if !c.opts.SkipSendValidation {
 		// Strict on send: what a schema refuses never leaves.
 		if verr := stanza.Validate(el); verr != nil {
 			return fmt.Errorf("client: <%s> not sent: %w", el.ElementName().Local, verr)
 		}
 	}
-	c.smu.Lock()
+	c.notePresence(el)
+	for {
+		if err := c.lockWrite(ctx); err != nil {
+			return err
+		}
+		c.smu.Lock()
+		if !c.down {
+			break // both locks held
+		}
+		if m := c.lostSM; m != nil && m.Resumable {
+			// Counted and kept with the unacknowledged stanzas: sent when
+			// the session is resumed, handed back if it cannot be.
+			err := m.Enqueue(el)
+			c.smu.Unlock()
+			c.unlockWrite()
+			return err
+		}
+		up := c.upCh
+		c.smu.Unlock()
+		c.unlockWrite()
+		select {
+		case <-up:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-c.done:
+			return c.closedErr()
+		}
+	}
+	defer c.unlockWrite()
+	m := c.s.SM()
+	kept := 0
+	if m != nil {
+		kept = m.Unacked()
+	}
 	err := c.s.Send(el)
+	if m != nil && m.Unacked() > kept {
+		c.afterSendLocked(m)
+	}
+	// A stanza Stream Management keeps is not lost with the connection:
+	// resumption sends it again, or a new session hands it back.
+	queued := m != nil && m.Unacked() > kept
 	out := bytes.Clone(c.s.Output())
 	c.smu.Unlock()
 	if werr := c.writeOut(ctx, out); werr != nil {
+		if queued && errors.Is(werr, ErrConnectionLost) {
+			return nil // re-sent on resumption, or handed back
+		}
 		return werr
 	}
 	switch {
@@ -434,6 +567,25 @@ func (c *Client) start() {
 // queues stanzas for the dispatcher in arrival order.
 func (c *Client) readLoop() {
 	defer close(c.readerDone)
+	for {
+		err := c.readConn()
+		if err == nil {
+			return // the session ended
+		}
+		if !c.reconnect(err) {
+			return
+		}
+	}
+}
+
+// readConn reads the current connection until the session ends (nil) or
+// the connection is lost (the error).
+func (c *Client) readConn() error {
+	early := c.early
+	c.early = nil
+	for _, el := range early {
+		c.received(el)
+	}
 	buf := c.rbuf[:]
 	for {
 		// The first round handles what negotiation left buffered.
@@ -451,10 +603,11 @@ func (c *Client) readLoop() {
 			}
 		}
 		for _, ev := range evs {
-			if !c.event(ev) {
-				return
+			if ok, lost := c.event(ev); !ok {
+				return lost
 			}
 		}
+		c.checkAcks()
 		n, err := c.conn.Read(buf)
 		if n > 0 {
 			if c.opts.Trace != nil {
@@ -468,16 +621,15 @@ func (c *Client) readLoop() {
 		if err != nil {
 			if c.closing.Load() {
 				c.end(nil)
-			} else {
-				c.end(fmt.Errorf("client: connection lost: %w", err))
+				return nil
 			}
-			return
+			return fmt.Errorf("client: connection lost: %w", err)
 		}
 	}
 }
 
 // event handles one stream event in the reader; false ends the reader.
-func (c *Client) event(ev stream.Event) bool {
+func (c *Client) event(ev stream.Event) (ok bool, lost error) {
 	switch ev.Kind {
 	case stream.EventElement:
 		c.received(ev.Element)
@@ -487,10 +639,28 @@ func (c *Client) event(ev stream.Event) bool {
 		} else {
 			c.end(ErrServerClosed)
 		}
-		return false
+		return false, nil
 	case stream.EventStreamError, stream.EventError:
+		if c.reconnects() && retryAfter(ev.Err) {
+			return false, fmt.Errorf("client: connection lost: %w", ev.Err)
+		}
 		c.end(ev.Err)
-		return false
+		return false, nil
+	}
+	return true, nil
+}
+
+// retryAfter reports whether a stream error ends only the connection, not
+// the session: a new connection may resume or replace it. Errors that
+// would come again (authentication, addressing, another resource taking
+// over with conflict) end the session.
+func retryAfter(err error) bool {
+	for _, c := range []stream.Condition{stream.Conflict, stream.NotAuthorized, stream.HostUnknown, stream.HostGone,
+		stream.InvalidNamespace, stream.InvalidFrom, stream.UnsupportedVersion, stream.UnsupportedEncoding,
+		stream.UnsupportedStanzaType, stream.ImproperAddressing, stream.BadNamespacePrefix, stream.RestrictedXML, stream.SeeOtherHost} {
+		if errors.Is(err, c) {
+			return false
+		}
 	}
 	return true
 }

@@ -87,6 +87,9 @@ func (c *Client) sendIQ(ctx context.Context, iq *xmpp.IQ, hook func(*xmpp.IQ)) (
 	}
 	select {
 	case resp := <-p.ch:
+		if resp == nil {
+			return nil, ErrSessionLost
+		}
 		if resp.Type == xmpp.IQTypeError {
 			se := StanzaErrorOf(resp.Error)
 			if se == nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza/rosterver"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
 	"github.com/protoxmpp/protoxmpp/stanza/session"
+	"github.com/protoxmpp/protoxmpp/stanza/sm"
 	"github.com/protoxmpp/protoxmpp/stanza/starttls"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
 	"github.com/protoxmpp/protoxmpp/stream"
@@ -61,17 +62,25 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 		if err := tc.HandshakeContext(ctx); err != nil {
 			return fmt.Errorf("client: TLS handshake with %s: %w", domain, err)
 		}
-		c.conn, secure = tc, true
+		c.smu.Lock()
+		c.conn = tc
+		c.smu.Unlock()
+		secure = true
 	}
 	if secure {
 		st := c.conn.(interface{ ConnectionState() tls.ConnectionState }).ConnectionState()
+		c.mu.Lock()
 		c.tls = &st
+		c.mu.Unlock()
 	}
 
 	// open starts a new stream (at the start and after STARTTLS). The
 	// header names the account only once TLS protects it.
 	open := func() {
-		c.s = stream.New(stream.Config{Limits: c.opts.Limits})
+		s := stream.New(stream.Config{Limits: c.opts.Limits})
+		c.smu.Lock()
+		c.s = s
+		c.smu.Unlock()
 		h := stream.Header{To: domain, Lang: c.opts.Lang}
 		if secure {
 			h.From = c.bare.String()
@@ -92,7 +101,16 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 	open()
 
 	var mech stream.Mechanism
-	needSession := false
+	needSession, offersSM := false, false
+	c.resumed, c.resumeErr, c.early = false, nil, nil
+	// afterBind enables Stream Management when offered, or ends the
+	// negotiation.
+	afterBind := func() error {
+		if offersSM && !c.opts.NoStreamManagement {
+			return c.s.EnableSM(true, 0)
+		}
+		return errDone
+	}
 	buf := c.rbuf[:] // the reader's, which starts afterwards
 	for {
 		if err := flush(); err != nil {
@@ -148,9 +166,18 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 						c.abort(flush)
 						return fmt.Errorf("client: server %s offers no resource binding", domain)
 					}
+					c.mu.Lock()
 					c.feats = ev.Features
 					c.rosterVerOK, c.preApprovalOK = f.rosterVer, f.preApproval
+					c.mu.Unlock()
 					needSession = f.session && !f.sessionOptional
+					offersSM = f.sm
+					if c.resumeFrom != nil && f.sm {
+						if err := c.s.Resume(c.resumeFrom); err != nil {
+							return err
+						}
+						break
+					}
 					if err := c.s.Bind(c.opts.Resource); err != nil {
 						return err
 					}
@@ -168,7 +195,13 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 						return fmt.Errorf("client: TLS handshake with %s: %w", domain, err)
 					}
 					st := tc.ConnectionState()
-					c.conn, c.tls, secure = tc, &st, true
+					c.smu.Lock()
+					c.conn = tc
+					c.smu.Unlock()
+					c.mu.Lock()
+					c.tls = &st
+					c.mu.Unlock()
+					secure = true
 					open()
 					break events
 				case stream.StepSASL:
@@ -178,7 +211,9 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 						c.abort(flush)
 						return fmt.Errorf("client: SASL %s: %w", ev.Mechanism, err)
 					}
+					c.mu.Lock()
 					c.mech = ev.Mechanism
+					c.mu.Unlock()
 					if err := c.s.Restart(); err != nil {
 						return err
 					}
@@ -190,17 +225,57 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 						c.abort(flush)
 						return fmt.Errorf("client: server bound the unusable address %q", ev.JID)
 					}
+					c.mu.Lock()
 					c.jid = j
+					c.mu.Unlock()
 					if !needSession {
-						return flush()
+						if err := afterBind(); err != nil {
+							return flushDone(flush, err)
+						}
+						break
 					}
 					if err := c.s.Session(); err != nil {
 						return err
 					}
 				case stream.StepSession:
+					if err := afterBind(); err != nil {
+						return flushDone(flush, err)
+					}
+				case stream.StepSM:
 					return flush()
+				case stream.StepResume:
+					c.resumed = true
+					// The stanzas re-sent go out in writes of whole
+					// elements, so that a connection cut between two TLS
+					// records never leaves the server half a stanza (see
+					// elementChunks).
+					out := c.s.Output()
+					if c.opts.Trace != nil {
+						c.opts.Trace(false, out)
+					}
+					for _, chunk := range elementChunks(out, resendChunk) {
+						if _, err := c.conn.Write(chunk); err != nil {
+							return err
+						}
+					}
+					return nil
 				}
+			case stream.EventElement:
+				// Sent between binding and <enabled/>: for the reader.
+				c.early = append(c.early, ev.Element)
 			case stream.EventStepFailed:
+				switch ev.Step {
+				case stream.StepSM:
+					// The session goes on without Stream Management.
+					c.logger().Warn("client: the server refused to enable stream management", "err", ev.Err)
+					return flush()
+				case stream.StepResume:
+					c.resumeErr = ev.Err
+					if err := c.s.Bind(c.opts.Resource); err != nil {
+						return err
+					}
+					continue
+				}
 				c.abort(flush)
 				switch ev.Step {
 				case stream.StepSASL:
@@ -236,6 +311,7 @@ type features struct {
 	bind                     bool
 	session, sessionOptional bool
 	rosterVer, preApproval   bool
+	sm                       bool
 }
 
 func scanFeatures(f *streams.Features) features {
@@ -254,6 +330,8 @@ func scanFeatures(f *streams.Features) features {
 			r.rosterVer = true
 		case *preapproval.Sub:
 			r.preApproval = true
+		case *sm.SM:
+			r.sm = true
 		case *stanza.RawElement:
 			if x.Name == (stanza.Name{Space: nsSASLCB, Local: "sasl-channel-binding"}) {
 				r.channelBindings = channelBindingTypes(x)

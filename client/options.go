@@ -90,10 +90,59 @@ type Options struct {
 	// IQ request without id, dropped); nil is slog.Default().
 	Logger *slog.Logger
 
+	// NoStreamManagement turns off Stream Management (XEP-0198), which is
+	// otherwise enabled, with resumption, whenever the server offers it:
+	// every stanza sent is kept until the server acknowledges it, and a
+	// lost connection is resumed without losing or repeating any.
+	NoStreamManagement bool
+	// AckEvery is the number of unacknowledged stanzas after which an
+	// acknowledgement is requested; default 8.
+	AckEvery int
+	// AckInterval is how long a stanza may stay unacknowledged before an
+	// acknowledgement is requested; default 10 seconds.
+	AckInterval time.Duration
+	// AckTimeout is how long an acknowledgement request may stay
+	// unanswered before the connection is taken for dead and dropped
+	// (and, with Reconnect, re-established); default 30 seconds.
+	AckTimeout time.Duration
+
+	// Reconnect says how a session made by Dial (or by NewClient with
+	// Redial set) survives a lost connection. By default it reconnects:
+	// see Reconnect.
+	Reconnect Reconnect
+	// Redial opens a new connection to the server for NewClient's
+	// reconnections (Dial reconnects through its own resolution); nil
+	// leaves a NewClient session to end when its connection is lost.
+	Redial func(ctx context.Context) (net.Conn, error)
+
 	// Trace, when set, is called with every chunk of bytes read from
 	// (in=true) or written to the stream, after TLS decryption. It must not
 	// keep p. It sees the password of SASL PLAIN (base64-encoded).
 	Trace func(in bool, p []byte)
+}
+
+// Reconnect is the reconnection policy of a session whose connection is
+// lost (not closed by either side): it redials with exponential backoff
+// and full jitter, authenticates again, and resumes the session when
+// Stream Management allows it; otherwise, or when the server refuses the
+// resumption, it starts a new session (see SessionEvent). The zero value
+// reconnects for ever, from 500 ms to 1 minute between attempts, until
+// Close.
+type Reconnect struct {
+	// Disabled ends the session when its connection is lost.
+	Disabled bool
+	// MinDelay is the delay before the first attempt; default 500 ms. Each
+	// failed attempt doubles it, up to MaxDelay; the actual wait is drawn
+	// at random between half of it and all of it.
+	MinDelay time.Duration
+	// MaxDelay caps the delay between attempts; default 1 minute.
+	MaxDelay time.Duration
+	// MaxAttempts ends the session after that many failed attempts in a
+	// row; 0 means no limit.
+	MaxAttempts int
+	// AttemptTimeout bounds one attempt (connection, TLS, authentication,
+	// resumption); default 30 seconds.
+	AttemptTimeout time.Duration
 }
 
 // Resolver looks up DNS SRV records; *net.Resolver implements it.
@@ -109,6 +158,12 @@ type Dialer interface {
 const (
 	defaultQueueSize    = 1024
 	defaultCloseTimeout = 5 * time.Second
+	defaultAckEvery     = 8
+	defaultAckInterval  = 10 * time.Second
+	defaultAckTimeout   = 30 * time.Second
+	defaultMinDelay     = 500 * time.Millisecond
+	defaultMaxDelay     = time.Minute
+	defaultAttemptTime  = 30 * time.Second
 	// readBufSize is the size of the reads from the connection, a buffer
 	// every session keeps. Bytes read go straight to the stream's framer,
 	// which keeps what an element needs, so a bigger buffer only saves

@@ -149,7 +149,7 @@ func (c *Client) CancelSubscription(ctx context.Context, j jid.JID) error {
 // advertises pre-approval; otherwise it sends nothing and returns
 // ErrPreApprovalUnsupported.
 func (c *Client) PreApprove(ctx context.Context, j jid.JID) error {
-	if !c.preApprovalOK {
+	if !c.SupportsPreApproval() {
 		return ErrPreApprovalUnsupported
 	}
 	return c.subscription(ctx, j, xmpp.PresenceTypeSubscribed)

@@ -260,6 +260,7 @@ func (c *Client) applyRosterResult(resp *xmpp.IQ, versioned bool) error {
 	c.mu.Lock()
 	// A copy, so that the cache does not keep the whole result's text.
 	c.roster.items, c.roster.ver = items, strings.Clone(ver)
+	c.rosterGot = true
 	c.mu.Unlock()
 	return nil
 }

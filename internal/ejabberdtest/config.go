@@ -122,7 +122,11 @@ func (o Options) modules() []string {
 		"mod_admin_extra: {}", // commands for the HTTP API
 	}
 	if !o.NoStreamManagement {
-		mods = append(mods, "mod_stream_mgmt:\n    resend_on_timeout: if_offline") // XEP-0198
+		m := "mod_stream_mgmt:\n    resend_on_timeout: if_offline" // XEP-0198
+		if o.NoResumption {
+			m += "\n    resume_timeout: 0"
+		}
+		mods = append(mods, m)
 	}
 	if o.Registration {
 		mods = append(mods, "mod_register:\n    access: register\n    ip_access: all\n    password_strength: 0") // XEP-0077

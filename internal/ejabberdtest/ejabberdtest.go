@@ -40,6 +40,9 @@ type Options struct {
 	AllowPlain bool
 	// NoStreamManagement leaves out mod_stream_mgmt (XEP-0198).
 	NoStreamManagement bool
+	// NoResumption enables Stream Management without resumption
+	// (mod_stream_mgmt resume_timeout: 0).
+	NoResumption bool
 	// Registration loads mod_register: in-band registration (XEP-0077)
 	// open to anyone on loopback.
 	Registration bool

@@ -110,6 +110,9 @@ func (o Options) config(dir string, c2sPort, tlsPort int) string {
 	if o.SCRAMSHA256 {
 		line("password_hash = \"SHA-256\" -- mod_auth_internal_hashed: offer SCRAM-SHA-256 instead of SCRAM-SHA-1")
 	}
+	if o.NoResumption {
+		line("smacks_hibernation_time = 0 -- mod_smacks: no session survives its connection")
+	}
 	line("c2s_require_encryption = %t", !o.AllowPlain)
 	line("allow_unencrypted_plain_auth = %t", o.AllowPlain)
 	ssl := fmt.Sprintf("certificate = %s, key = %s", path(certName), path(keyName))

@@ -43,6 +43,10 @@ type Options struct {
 	// hard limit) and the listen backlog are raised. Rate limiting
 	// (mod_limits) is off on every server.
 	MaxClients int
+	// NoResumption keeps no session for resumption (XEP-0198
+	// smacks_hibernation_time = 0): a <resume/> fails, as after a server
+	// restart or an expiry.
+	NoResumption bool
 	// Modules are loaded beside the default set (roster, saslauth, tls,
 	// disco, ping, version, time, carbons, blocklist, smacks, and the
 	// presence, message, iq and offline modules Prosody always loads).

@@ -61,6 +61,10 @@ type Options struct {
 	// NoStreamManagement turns XEP-0198 off (ejabberd only: Prosody's
 	// harness always loads mod_smacks).
 	NoStreamManagement bool
+	// NoResumption offers Stream Management but no resumption: Prosody
+	// keeps no session once its connection is gone (a <resume/> fails
+	// with item-not-found), ejabberd enables it without resume.
+	NoResumption bool
 	// PlainStorage stores passwords in clear so that every SCRAM variant
 	// is offered (Prosody only).
 	PlainStorage bool
@@ -151,7 +155,7 @@ func StartProcess(kind Kind, opts Options) (s *Server, stop func() error, err er
 }
 
 func prosodyOptions(o Options) (prosodytest.Options, error) {
-	po := prosodytest.Options{TLS12Only: o.TLS12Only, AllowPlain: o.AllowPlain, PlainStorage: o.PlainStorage, MaxClients: o.MaxClients}
+	po := prosodytest.Options{TLS12Only: o.TLS12Only, AllowPlain: o.AllowPlain, PlainStorage: o.PlainStorage, MaxClients: o.MaxClients, NoResumption: o.NoResumption}
 	switch o.SCRAM {
 	case "", "SHA-1":
 	case "SHA-256":
@@ -163,7 +167,7 @@ func prosodyOptions(o Options) (prosodytest.Options, error) {
 }
 
 func ejabberdOptions(o Options) (ejabberdtest.Options, error) {
-	eo := ejabberdtest.Options{TLS12Only: o.TLS12Only, AllowPlain: o.AllowPlain, NoStreamManagement: o.NoStreamManagement, MaxClients: o.MaxClients}
+	eo := ejabberdtest.Options{TLS12Only: o.TLS12Only, AllowPlain: o.AllowPlain, NoStreamManagement: o.NoStreamManagement, NoResumption: o.NoResumption, MaxClients: o.MaxClients}
 	if o.PlainStorage {
 		return eo, errors.New("servertest: PlainStorage is for Prosody only")
 	}

@@ -1,0 +1,399 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/protoxmpp/protoxmpp/client"
+	"github.com/protoxmpp/protoxmpp/internal/cutproxy"
+	"github.com/protoxmpp/protoxmpp/internal/servertest"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
+)
+
+// smPeer is one side of the exchange: a client behind its own cutting
+// proxy, what it received, what came back to it.
+type smPeer struct {
+	name  string
+	c     *client.Client
+	proxy *cutproxy.Proxy
+
+	mu          sync.Mutex
+	got         []int        // sequence numbers received from the other, in order
+	bounced     map[int]bool // sequence numbers of its own that came back as errors
+	undelivered map[int]bool // handed back by a new session
+	events      map[client.SessionEventKind]int
+	dumped      bool
+	seen        map[int]bool // distinct sequence numbers in got[:nseen]
+	nseen       int
+	// resendUndelivered sends again what a new session hands back.
+	resendUndelivered bool
+	tmu               sync.Mutex
+	trace             []string
+}
+
+func seqOf(id, prefix string) (int, bool) {
+	s, ok := strings.CutPrefix(id, prefix)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// smLogin connects user through a new cutting proxy with fast
+// reconnection settings.
+func smLogin(t *testing.T, s *servertest.Server, user string, resend bool) *smPeer {
+	t.Helper()
+	px, err := cutproxy.New(s.C2SAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { px.Close() })
+	j := account(t, s, user)
+	p := &smPeer{name: user, proxy: px, resendUndelivered: resend, bounced: map[int]bool{}, undelivered: map[int]bool{}, events: map[client.SessionEventKind]int{}}
+	opts := client.Options{
+		Server:      px.Addr(),
+		AckEvery:    8,
+		AckInterval: 200 * time.Millisecond,
+		AckTimeout:  3 * time.Second,
+		Reconnect:   client.Reconnect{MinDelay: 20 * time.Millisecond, MaxDelay: 300 * time.Millisecond, AttemptTimeout: 5 * time.Second},
+	}
+	opts.Trace = func(in bool, b []byte) {
+		p.tmu.Lock()
+		dir := "C: "
+		if in {
+			dir = "S: "
+		}
+		p.trace = append(p.trace, dir+string(b))
+		if len(p.trace) > 400 {
+			p.trace = p.trace[1:]
+		}
+		p.tmu.Unlock()
+	}
+	p.c = loginUnchecked(t, s, j, opts)
+	p.c.HandleSession(func(ev client.SessionEvent) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.events[ev.Kind]++
+		var again []*xmpp.Message
+		for _, el := range ev.Undelivered {
+			if m, ok := el.(*xmpp.Message); ok {
+				if n, ok := seqOf(m.ID, user+"-"); ok {
+					p.undelivered[n] = true
+					again = append(again, m)
+				}
+			}
+		}
+		if p.resendUndelivered && len(again) > 0 {
+			// What an application that prefers a duplicate to a loss
+			// does with the stanzas handed back.
+			go func() {
+				for _, m := range again {
+					p.c.Send(p.c.Context(), m)
+				}
+			}()
+		}
+	})
+	p.c.HandleMessage(func(m *xmpp.Message) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if m.Type == xmpp.MessageTypeError {
+			if n, ok := seqOf(m.ID, user+"-"); ok {
+				p.bounced[n] = true
+			}
+			return
+		}
+		if len(m.Body) == 1 {
+			if n, ok := seqOf(m.Body[0].Value, "m-"); ok {
+				if os.Getenv("SM_DEBUG") != "" && len(p.got) > 0 && n <= p.got[len(p.got)-1] && !p.dumped {
+					p.dumped = true
+					p.tmu.Lock()
+					fmt.Fprintf(os.Stderr, "DUP %s got %d after %d; trace:\n", p.name, n, p.got[len(p.got)-1])
+					for _, l := range p.trace {
+						if len(l) > 600 {
+							l = l[:300] + " ... " + l[len(l)-300:]
+						}
+						fmt.Fprintln(os.Stderr, l)
+					}
+					p.tmu.Unlock()
+				}
+				p.got = append(p.got, n)
+			}
+		}
+	})
+	if err := p.c.SetPresence(integrationCtx(t), client.Status{}); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// send sends n messages to the other peer, numbered from 0, with the id
+// "<name>-<n>" and the body "m-<n>". It keeps at most window messages on
+// their way, as a conversation does: Prosody keeps at most 500 stanzas
+// unacknowledged for a disconnected client (smacks_max_queue_size) before
+// the session can no longer be resumed.
+func (p *smPeer) send(ctx context.Context, other *smPeer, n, window int) error {
+	to := other.c.JID().Bare()
+	for i := range n {
+		for i-other.received() > window {
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("%s: message %d: %w (the other side received %d)", p.name, i, ctx.Err(), other.received())
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+		m := &xmpp.Message{ID: p.name + "-" + strconv.Itoa(i), To: to, Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "m-" + strconv.Itoa(i)}}}
+		if err := p.c.Send(ctx, m); err != nil {
+			return fmt.Errorf("%s: message %d: %w", p.name, i, err)
+		}
+	}
+	return nil
+}
+
+// sendPaced sends n messages as send does, one every d.
+func (p *smPeer) sendPaced(ctx context.Context, other *smPeer, n int, d time.Duration) error {
+	to := other.c.JID().Bare()
+	for i := range n {
+		m := &xmpp.Message{ID: p.name + "-" + strconv.Itoa(i), To: to, Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "m-" + strconv.Itoa(i)}}}
+		if err := p.c.Send(ctx, m); err != nil {
+			return fmt.Errorf("%s: message %d: %w", p.name, i, err)
+		}
+		time.Sleep(d)
+	}
+	return nil
+}
+
+// received returns the number of distinct messages received.
+func (p *smPeer) received() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.seen == nil {
+		p.seen = map[int]bool{}
+	}
+	for _, g := range p.got[p.nseen:] {
+		p.seen[g] = true
+	}
+	p.nseen = len(p.got)
+	return len(p.seen)
+}
+
+// smMessages is the number of messages each side sends.
+func smMessages() int {
+	if n, err := strconv.Atoi(os.Getenv("SM_MESSAGES")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}
+
+// TestStreamManagementCuts: two clients exchange messages in both
+// directions while their connections are cut every few hundred
+// milliseconds (seeded, over STARTTLS, cuts landing mid-stanza, between a
+// stanza and its acknowledgement, during TLS and during resumption): every
+// message arrives exactly once, in order.
+func TestStreamManagementCuts(t *testing.T) {
+	servertest.ForEach(t, func(t *testing.T, kind servertest.Kind) {
+		s := servertest.Start(t, kind, servertest.Options{})
+		a := smLogin(t, s, "alice", true)
+		b := smLogin(t, s, "bob", true)
+		for _, p := range []*smPeer{a, b} {
+			if on, resumable := p.c.StreamManagement(); !on || !resumable {
+				t.Fatalf("%s: stream management on=%v resumable=%v", p.name, on, resumable)
+			}
+		}
+		n := smMessages()
+		a.proxy.Random(cutproxy.RandomConfig{Seed: 11, MeanLife: 300 * time.Millisecond, MinLife: 100 * time.Millisecond, EarlyCut: 0.15, EarlyBytes: 4000})
+		b.proxy.Random(cutproxy.RandomConfig{Seed: 12, MeanLife: 300 * time.Millisecond, MinLife: 100 * time.Millisecond, EarlyCut: 0.15, EarlyBytes: 4000})
+		a.proxy.Cut()
+		b.proxy.Cut()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		start := time.Now()
+		errs := make(chan error, 2)
+		go func() { errs <- a.send(ctx, b, n, 200) }()
+		go func() { errs <- b.send(ctx, a, n, 200) }()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for (a.received() < n || b.received() < n) && ctx.Err() == nil {
+			if a.c.Err() != nil || b.c.Err() != nil {
+				for _, p := range []*smPeer{a, b} {
+					p.tmu.Lock()
+					t.Logf("%s trace:\n%s", p.name, strings.Join(p.trace, "\n"))
+					p.tmu.Unlock()
+				}
+				t.Fatalf("session ended: alice: %v (%v); bob: %v (%v)", a.c.Err(), errors.Unwrap(a.c.Err()), b.c.Err(), errors.Unwrap(b.c.Err()))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		a.proxy.StopRandom()
+		b.proxy.StopRandom()
+		time.Sleep(500 * time.Millisecond) // a duplicate would come now
+		elapsed := time.Since(start)
+		a.mu.Lock()
+		news := a.events[client.SessionNew]
+		a.mu.Unlock()
+		b.mu.Lock()
+		news += b.events[client.SessionNew]
+		b.mu.Unlock()
+		for _, p := range []*smPeer{a, b} {
+			p.mu.Lock()
+			lost, dup, disorder := checkSeq(p.got, n)
+			t.Logf("%s: %s received %d/%d (lost %d, duplicated %d, out of order %d) in %v; proxy cuts %d, connections %d; events %v",
+				kind, p.name, len(p.got), n, lost, dup, disorder, elapsed.Round(time.Millisecond), p.proxy.Cuts(), p.proxy.Accepts(), p.events)
+			if lost != 0 {
+				t.Errorf("%s: lost %d; missing %s", p.name, lost, missingRanges(p.got, n))
+			}
+			switch {
+			case news == 0 && (dup != 0 || disorder != 0):
+				t.Errorf("%s: every cut resumed, yet %d duplicated and %d out of order", p.name, dup, disorder)
+			case news > 0:
+				// The server ended a session instead of resuming it (see
+				// the note in the test's doc): what it had not delivered
+				// came back to the sender, which sent it again.
+				t.Logf("%s: %d sessions could not be resumed; %d duplicates and %d out of order followed", p.name, news, dup, disorder)
+			}
+			if os.Getenv("SM_DEBUG") != "" {
+				p.tmu.Lock()
+				os.WriteFile("/tmp/smtrace-"+string(kind)+"-"+p.name, []byte(strings.Join(p.trace, "\n")), 0o644)
+				p.tmu.Unlock()
+			}
+			if p.events[client.SessionResumed] == 0 {
+				t.Errorf("%s: never resumed: the proxy did not cut", p.name)
+			}
+			p.mu.Unlock()
+		}
+	})
+}
+
+// missingRanges lists the sequence numbers of 0..n-1 not in got.
+func missingRanges(got []int, n int) string {
+	seen := make([]bool, n)
+	for _, g := range got {
+		if g >= 0 && g < n {
+			seen[g] = true
+		}
+	}
+	var out []string
+	for i := 0; i < n; i++ {
+		if seen[i] {
+			continue
+		}
+		j := i
+		for j+1 < n && !seen[j+1] {
+			j++
+		}
+		out = append(out, fmt.Sprintf("%d-%d", i, j))
+		i = j
+		if len(out) > 10 {
+			break
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// checkSeq counts, in the sequence numbers received, those of 0..n-1
+// missing, those received more than once, and those received after a
+// later one.
+func checkSeq(got []int, n int) (lost, dup, disorder int) {
+	seen := make([]int, n)
+	last := -1
+	for _, g := range got {
+		if g < 0 || g >= n {
+			dup++
+			continue
+		}
+		seen[g]++
+		if seen[g] > 1 {
+			dup++
+		}
+		if g < last {
+			disorder++
+		}
+		last = max(last, g)
+	}
+	for _, c := range seen {
+		if c == 0 {
+			lost++
+		}
+	}
+	return lost, dup, disorder
+}
+
+// TestStreamManagementNewSession: the same exchange with a server that
+// keeps no session for resumption: every cut starts a new session, and no
+// message is lost silently: each is received, bounced back to its sender
+// as an error, or handed back to it as undelivered.
+func TestStreamManagementNewSession(t *testing.T) {
+	servertest.ForEach(t, func(t *testing.T, kind servertest.Kind) {
+		s := servertest.Start(t, kind, servertest.Options{NoResumption: true})
+		a := smLogin(t, s, "alice", false)
+		b := smLogin(t, s, "bob", false)
+		n := smMessages() / 5
+		a.proxy.Random(cutproxy.RandomConfig{Seed: 21, MeanLife: 500 * time.Millisecond, MinLife: 200 * time.Millisecond, Outage: 1500 * time.Millisecond})
+		b.proxy.Random(cutproxy.RandomConfig{Seed: 22, MeanLife: 500 * time.Millisecond, MinLife: 200 * time.Millisecond, Outage: 1500 * time.Millisecond})
+		a.proxy.Cut()
+		b.proxy.Cut()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		errs := make(chan error, 2)
+		go func() { errs <- a.sendPaced(ctx, b, n, 5*time.Millisecond) }()
+		go func() { errs <- b.sendPaced(ctx, a, n, 5*time.Millisecond) }()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		a.proxy.StopRandom()
+		b.proxy.StopRandom()
+		// Let the last session settle: offline messages come with the
+		// presence of the new session.
+		deadline := time.Now().Add(20 * time.Second)
+		accounted := func(from, to *smPeer) (silent int) {
+			to.mu.Lock()
+			seen := map[int]bool{}
+			for _, g := range to.got {
+				seen[g] = true
+			}
+			to.mu.Unlock()
+			from.mu.Lock()
+			defer from.mu.Unlock()
+			for i := range n {
+				if !seen[i] && !from.bounced[i] && !from.undelivered[i] {
+					silent++
+				}
+			}
+			return silent
+		}
+		for time.Now().Before(deadline) && (accounted(a, b) > 0 || accounted(b, a) > 0) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		for _, pr := range [][2]*smPeer{{a, b}, {b, a}} {
+			from, to := pr[0], pr[1]
+			silent := accounted(from, to)
+			to.mu.Lock()
+			_, dup, _ := checkSeq(to.got, n)
+			recv := len(to.got)
+			to.mu.Unlock()
+			from.mu.Lock()
+			t.Logf("%s: %s -> %s: %d sent, %d received (%d duplicates), %d bounced, %d handed back undelivered, %d silently lost; sender events %v, cuts %d",
+				kind, from.name, to.name, n, recv, dup, len(from.bounced), len(from.undelivered), silent, from.events, from.proxy.Cuts())
+			news := from.events[client.SessionNew]
+			from.mu.Unlock()
+			if silent != 0 {
+				t.Errorf("%s -> %s: %d messages silently lost", from.name, to.name, silent)
+			}
+			if news == 0 {
+				t.Errorf("%s: no new session: the proxy did not cut", from.name)
+			}
+		}
+	})
+}
