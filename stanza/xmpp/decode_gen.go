@@ -794,6 +794,22 @@ again:
 }
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+func (v *Handshake) DecodeXMPP(d *stanza.Decoder) error {
+	space := d.Name().Space
+	*v = Handshake{AnyAttrs: v.AnyAttrs[:0]}
+	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	for _, a := range d.Attrs() {
+		v.AnyAttrs = append(v.AnyAttrs, a)
+	}
+	s, err := d.ReadText()
+	if err != nil {
+		return err
+	}
+	v.Value = s
+	return nil
+}
+
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	keepError := v.Error

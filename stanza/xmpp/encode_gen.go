@@ -57,6 +57,30 @@ func init() {
 		return v, err
 	})
 	stanza.Register(stanza.Name{
+		Local: "handshake",
+		Space: NS,
+	}, func(d *stanza.Decoder) (stanza.Element, error) {
+		v := new(Handshake)
+		err := v.DecodeXMPP(d)
+		return v, err
+	})
+	stanza.Register(stanza.Name{
+		Local: "handshake",
+		Space: "jabber:component:accept",
+	}, func(d *stanza.Decoder) (stanza.Element, error) {
+		v := new(Handshake)
+		err := v.DecodeXMPP(d)
+		return v, err
+	})
+	stanza.Register(stanza.Name{
+		Local: "handshake",
+		Space: "jabber:server",
+	}, func(d *stanza.Decoder) (stanza.Element, error) {
+		v := new(Handshake)
+		err := v.DecodeXMPP(d)
+		return v, err
+	})
+	stanza.Register(stanza.Name{
 		Local: "iq",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
@@ -445,6 +469,54 @@ func (v *Error) encodeContent(e *stanza.Encoder) {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}
 	}
+	e.End()
+}
+
+// ElementName returns the name of the <handshake/> element, in the namespace it came with (NS for one built here).
+func (v *Handshake) ElementName() stanza.Name {
+	space := v.XMLNS
+	if space == "" {
+		space = NS
+	}
+	return stanza.Name{
+		Local: "handshake",
+		Space: space,
+	}
+}
+
+// DecodesNamespace reports whether space is one of Namespaces, which v decodes from (stanza.NamespaceFamily).
+func (*Handshake) DecodesNamespace(space string) bool {
+	return member(space)
+}
+
+// EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
+func (v *Handshake) EncodeXMPP(e *stanza.Encoder) {
+	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "handshake")
+	v.encodeContent(e)
+}
+
+// MarshalXML implements encoding/xml.Marshaler.
+func (v *Handshake) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	return stanza.MarshalXMLTo(e, v)
+}
+
+// UnmarshalXML implements encoding/xml.Unmarshaler.
+func (v *Handshake) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	return stanza.UnmarshalXMLFrom(d, start, v)
+}
+
+// EncodeElement appends v to e as an element named {space}local.
+func (v *Handshake) EncodeElement(e *stanza.Encoder, space, local string) {
+	e.Start(space, local)
+	v.encodeContent(e)
+}
+
+// encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
+func (v *Handshake) encodeContent(e *stanza.Encoder) {
+	for _, a := range v.AnyAttrs {
+		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
+	}
+	e.Text(v.Value)
 	e.End()
 }
 

@@ -146,7 +146,7 @@ type Body struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Error is the <error/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 202).
+// Error is the <error/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 206).
 //
 // A stanza error: one defined condition, optional text and an optional application-specific condition (RFC 6120 section 8.3.2).
 type Error struct {
@@ -175,6 +175,20 @@ type Error struct {
 	XMLExtra []stanza.Element
 	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
 	XMLOrder stanza.Order
+}
+
+// Handshake is the <handshake/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 202).
+//
+// The handshake of an external component (XEP-0114 section 3): from the component, the lower-case hex SHA-1 of the stream ID followed by the shared secret; from the server, empty, to accept it. Defined for jabber:component:accept, which shares this family's types.
+type Handshake struct {
+	// Value is the element's text content.
+	Value string
+	// XMLNS is the namespace the element came with, one of Namespaces ("" for one built here: NS, or the namespace in use where it is written).
+	XMLNS string
+	// XMLNSInherited is set when the element did not declare XMLNS itself but inherited it (a stanza at the top level of a stream): it is then written in the namespace in use where it is written.
+	XMLNSInherited bool
+	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
+	AnyAttrs []stanza.Attr
 }
 
 // IQ is the <iq/> element of jabber:client (schemas/rfc6120-jabber-client.xsd, line 171).

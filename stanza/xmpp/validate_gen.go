@@ -92,6 +92,16 @@ func (v *Error) ValidateXMPP(c *stanza.Checker) {
 }
 
 // ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
+func (v *Handshake) ValidateXMPP(c *stanza.Checker) {
+	for _, a := range v.AnyAttrs {
+		if a.Name.Space != "" {
+			continue
+		}
+		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
+	}
+}
+
+// ValidateXMPP reports to c every way v departs from its schema, and validates the typed values inside it.
 func (v *IQ) ValidateXMPP(c *stanza.Checker) {
 	{
 		val := v.From.String()
