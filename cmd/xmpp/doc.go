@@ -47,6 +47,10 @@
 //	    subscription back; -echo answers each chat message with "echo: "
 //	    and its body. An element is printed before -approve or -echo acts
 //	    on it.
+//	    A lost connection does not end it: it reconnects (exponential
+//	    backoff with jitter) and resumes the session (XEP-0198), so that
+//	    each stanza is printed once, and says so on standard error; when
+//	    the server cannot resume the session, a new one is started.
 //	decode [-json] [-ns NS] [-validate]
 //	    Offline: decode XMPP read from standard input (see below).
 //

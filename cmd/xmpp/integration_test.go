@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/protoxmpp/protoxmpp/client"
+	"github.com/protoxmpp/protoxmpp/internal/cutproxy"
 	"github.com/protoxmpp/protoxmpp/internal/servertest"
 	"github.com/protoxmpp/protoxmpp/internal/xmltest"
 	"github.com/protoxmpp/protoxmpp/jid"
@@ -309,4 +313,80 @@ func waitFor(cond func() bool) bool {
 		}
 	}
 	return cond()
+}
+
+// TestListenSurvivesCuts: "listen" behind a proxy that cuts its
+// connection every second or two, while another client sends it 300
+// messages: each is printed exactly once, and the reconnections are
+// reported on stderr.
+func TestListenSurvivesCuts(t *testing.T) {
+	servertest.ForEach(t, func(t *testing.T, kind servertest.Kind) {
+		srv := servertest.Start(t, kind, servertest.Options{})
+		alice := account{srv, "alice", "alice-secret-1"}
+		bob := account{srv, "bob", "bob-secret-2"}
+		srv.Register(t, alice.user, alice.pass)
+		srv.Register(t, bob.user, bob.pass)
+		px, err := cutproxy.New(srv.C2SAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer px.Close()
+		behind := account{&servertest.Server{Kind: srv.Kind, Domain: srv.Domain, C2SAddr: px.Addr(), CAFile: srv.CAFile}, alice.user, alice.pass}
+		l := behind.listen(t)
+		px.Random(cutproxy.RandomConfig{Seed: 7, MeanLife: time.Second, MinLife: 500 * time.Millisecond})
+		px.Cut()
+
+		ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+		defer cancel()
+		c, err := client.Dial(ctx, jid.MustParse(bob.jid()), bob.pass, client.Options{Server: srv.C2SAddr, RootCAs: srv.CAPool})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		const n = 300
+		for i := range n {
+			if err := c.SendMessage(ctx, jid.MustParse(alice.jid()), xmpp.MessageTypeChat, fmt.Sprintf("n-%d", i)); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		count := func() (map[int]int, int) {
+			seen := map[int]int{}
+			for _, m := range regexp.MustCompile(`<body>n-(\d+)</body>`).FindAllStringSubmatch(l.out.String(), -1) {
+				k, _ := strconv.Atoi(m[1])
+				seen[k]++
+			}
+			return seen, len(seen)
+		}
+		for {
+			if _, got := count(); got == n || ctx.Err() != nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		px.StopRandom()
+		time.Sleep(500 * time.Millisecond) // a repeat would come now
+		seen, got := count()
+		dups := 0
+		for _, c := range seen {
+			if c > 1 {
+				dups++
+			}
+		}
+		errs := l.errb.String()
+		t.Logf("%s: %d/%d printed, %d more than once, %d cuts; stderr:\n%s", kind, got, n, dups, px.Cuts(), errs)
+		if got != n || dups != 0 {
+			t.Errorf("printed %d of %d messages, %d more than once", got, n, dups)
+		}
+		if !strings.Contains(errs, "xmpp: connection lost") || !strings.Contains(errs, "xmpp: reconnected") {
+			t.Errorf("no reconnection reported on stderr")
+		}
+		// stop, without the empty-stderr check of the cleanup.
+		l.cancel()
+		if code := <-l.done; code != 0 {
+			t.Errorf("listen exited with %d", code)
+		}
+		l.done <- 0
+		l.errb = syncBuffer{}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -55,6 +56,9 @@ func (e *env) newSession() (*session, error) {
 		Server:                e.g.server,
 		DirectTLS:             e.g.directTLS,
 		InsecureSkipTLSVerify: e.g.insecureSkipVerify,
+		// What the client notices and returns to nobody goes to stderr;
+		// reconnections are reported by the commands that stay online.
+		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 	if e.g.caFile != "" {
 		pem, err := os.ReadFile(e.g.caFile)
@@ -426,8 +430,25 @@ func (e *env) listenCmd(ctx context.Context, args []string) (err error) {
 	defer p.stop()
 	defer closeClient(c, &err)
 	// Registered before anything is asked of the server: every element it
-	// sends from now on is printed, before the handlers below see it.
+	// sends from now on is printed, before the handlers below see it. A
+	// lost connection is re-established and the session resumed (Stream
+	// Management), so that each stanza is printed once; the reconnections
+	// are reported on stderr.
 	c.HandleElement(p.print)
+	c.HandleSession(func(ev client.SessionEvent) {
+		switch ev.Kind {
+		case client.SessionDisconnected:
+			p.note("connection lost (%v); reconnecting", ev.Err)
+		case client.SessionResumed:
+			p.note("reconnected, session resumed (%d attempts)", ev.Attempts)
+		case client.SessionNew:
+			why := "stream management is off"
+			if ev.Err != nil {
+				why = ev.Err.Error()
+			}
+			p.note("reconnected with a new session (%s): stanzas sent to this session meanwhile may have gone to offline storage; %d stanzas not acknowledged", why, len(ev.Undelivered))
+		}
+	})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if *dur > 0 {
@@ -540,6 +561,13 @@ func (p *printer) stop() {
 }
 
 // warn reports a failure that does not end the command.
+// note prints a line about the session on stderr.
+func (p *printer) note(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.stderr, "xmpp: "+format+"\n", args...)
+}
+
 func (p *printer) warn(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
