@@ -18,6 +18,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza/bind"
 	"github.com/protoxmpp/protoxmpp/stanza/roster"
 	"github.com/protoxmpp/protoxmpp/stanza/sasl"
+	"github.com/protoxmpp/protoxmpp/stanza/sm"
 	"github.com/protoxmpp/protoxmpp/stanza/streams"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 	"github.com/protoxmpp/protoxmpp/stream"
@@ -39,7 +40,19 @@ const maxIdleHeap = 16 << 10
 // nothing but its end of the pipe and a goroutine while a session is
 // idle, and those are measured apart and subtracted, so the figures are
 // the client's own.
-func TestIdleSessionHeap(t *testing.T) {
+func TestIdleSessionHeap(t *testing.T) { idleSessionHeap(t, false) }
+
+// TestIdleSessionHeapSM is TestIdleSessionHeap with Stream Management on:
+// the server offers it, acknowledges what the client sent, and the client
+// keeps its session state for resumption.
+func TestIdleSessionHeapSM(t *testing.T) { idleSessionHeap(t, true) }
+
+// serveSM makes serveLogin offer Stream Management.
+var serveSM bool
+
+func idleSessionHeap(t *testing.T, withSM bool) {
+	serveSM = withSM
+	defer func() { serveSM = false }()
 	const (
 		n     = 200
 		burst = 300 // presence stanzas, half available, half unavailable
@@ -125,8 +138,13 @@ func TestIdleSessionHeap(t *testing.T) {
 		}
 	}
 	afterBurst := perSession(base, heapAlloc(), ctl, n)
-	t.Logf("heap per idle session: %.0f B (%.1f KiB) after login, %.0f B (%.1f KiB) after a burst of %d stanzas; net.Pipe and server side (%.0f B each) excluded",
-		loggedIn, loggedIn/1024, afterBurst, afterBurst/1024, burst, float64(ctl)/n)
+	for i, c := range clients {
+		if on, _ := c.StreamManagement(); on != withSM {
+			t.Fatalf("session %d: stream management on = %v, want %v", i, on, withSM)
+		}
+	}
+	t.Logf("stream management %v: heap per idle session: %.0f B (%.1f KiB) after login, %.0f B (%.1f KiB) after a burst of %d stanzas; net.Pipe and server side (%.0f B each) excluded",
+		withSM, loggedIn, loggedIn/1024, afterBurst, afterBurst/1024, burst, float64(ctl)/n)
 	if loggedIn > maxIdleHeap || afterBurst > maxIdleHeap {
 		t.Errorf("heap per idle session = %.0f B after login, %.0f B after a burst, want at most %d", loggedIn, afterBurst, maxIdleHeap)
 	}
@@ -205,15 +223,30 @@ func leanIdle(conn net.Conn, start <-chan struct{}, b []byte, queued chan<- stru
 	if queued != nil {
 		queued <- struct{}{}
 	}
-	var one [16]byte
-	conn.Read(one[:])
+	// The client's closing tag, after the acknowledgement it owes when
+	// Stream Management is on.
+	var got []byte
+	var buf [64]byte
+	for !bytes.HasSuffix(got, []byte("</stream:stream>")) {
+		n, err := conn.Read(buf[:])
+		got = append(got, buf[:n]...)
+		if err != nil {
+			return
+		}
+	}
 }
 
 // serveLogin runs the server side of a login; it returns true once the
 // initial presence has been echoed.
 func serveLogin(conn net.Conn) bool {
+	_, ok := serveLoginStream(conn)
+	return ok
+}
+
+// serveLoginStream is serveLogin, returning the server's stream too.
+func serveLoginStream(conn net.Conn) (*stream.Stream, bool) {
 	const domain = testDomain
-	s := stream.New(stream.Config{
+	cfg := (stream.Config{
 		Role: stream.Receiving,
 		Verify: func(mech string) stream.Verifier {
 			if mech != "PLAIN" {
@@ -228,11 +261,15 @@ func serveLogin(conn net.Conn) bool {
 		},
 		Bind: func(res *string) (string, error) { return testUser + "@" + domain + "/lean", nil },
 	})
+	if serveSM {
+		cfg.SM = &stream.SMConfig{Resume: true, Max: 300}
+	}
+	s := stream.New(cfg)
 	buf := make([]byte, 4096)
 	for {
 		n, err := conn.Read(buf)
 		if err != nil {
-			return false
+			return nil, false
 		}
 		s.Feed(buf[:n])
 		echoed := false
@@ -243,6 +280,9 @@ func serveLogin(conn net.Conn) bool {
 				f := []stanza.Element{&sasl.Mechanisms{Mechanism: []string{"PLAIN"}}}
 				if s.Authenticated() {
 					f = []stanza.Element{&bind.Bind{}}
+					if serveSM {
+						f = append(f, &sm.SM{})
+					}
 				}
 				s.SendFeatures(&streams.Features{Any: f})
 			case stream.EventNegotiated:
@@ -259,20 +299,23 @@ func serveLogin(conn net.Conn) bool {
 					full := testUser + "@" + domain + "/lean"
 					x.From, x.To = jid.Raw(full), jid.Raw(full)
 					s.Send(x)
+					if serveSM {
+						s.SendAck() // as servers do, unasked, now and then
+					}
 					echoed = true
 				}
 			case stream.EventClose, stream.EventError, stream.EventStreamError:
 				conn.Write(s.Output())
-				return false
+				return nil, false
 			}
 		}
 		if out := bytes.Clone(s.Output()); len(out) > 0 {
 			if _, err := conn.Write(out); err != nil {
-				return false
+				return nil, false
 			}
 		}
 		if echoed {
-			return true
+			return s, true
 		}
 	}
 }
@@ -370,4 +413,69 @@ func benchReceive(b *testing.B, transport string, body int) {
 		b.Fatalf("session ended: %v", c.Err())
 	}
 	b.StopTimer()
+}
+
+// BenchmarkSendSM measures messages sent per second over one session, with
+// Stream Management off and on (every message kept until acknowledged, an
+// ack requested every AckEvery messages), to a server that reads them and
+// answers the requests, over net.Pipe.
+func BenchmarkSendSM(b *testing.B) {
+	for _, withSM := range []bool{false, true} {
+		b.Run(fmt.Sprintf("sm=%v", withSM), func(b *testing.B) {
+			serveSM = withSM
+			defer func() { serveSM = false }()
+			cconn, sconn := net.Pipe()
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				s, ok := serveLoginStream(sconn)
+				if !ok {
+					return
+				}
+				buf := make([]byte, 32<<10)
+				for {
+					n, err := sconn.Read(buf)
+					if err != nil {
+						return
+					}
+					s.Feed(buf[:n])
+					for ev := s.Next(); ev.Kind != stream.EventNone; ev = s.Next() {
+						if ev.Kind == stream.EventClose {
+							sconn.Write(s.Output())
+							sconn.Close()
+							return
+						}
+					}
+					if out := s.Output(); len(out) > 0 {
+						if _, err := sconn.Write(bytes.Clone(out)); err != nil {
+							return
+						}
+					}
+				}
+			}()
+			ctx := context.Background()
+			c, err := client.NewClient(ctx, cconn, testJID, testPassword, client.Options{InsecurePlaintext: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := c.SetPresence(ctx, client.Status{}); err != nil {
+				b.Fatal(err)
+			}
+			if on, _ := c.StreamManagement(); on != withSM {
+				b.Fatalf("stream management on = %v", on)
+			}
+			m := &xmpp.Message{To: romeo, Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "Art thou not Romeo, and a Montague?"}}}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if err := c.Send(ctx, m); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			c.Close()
+			<-done
+		})
+	}
 }
