@@ -63,7 +63,12 @@ func smLogin(t *testing.T, s *servertest.Server, user string, resend bool) *smPe
 		AckEvery:    8,
 		AckInterval: 200 * time.Millisecond,
 		AckTimeout:  3 * time.Second,
-		Reconnect:   client.Reconnect{MinDelay: 20 * time.Millisecond, MaxDelay: 300 * time.Millisecond, AttemptTimeout: 5 * time.Second},
+		// A reconnection 150-300 ms after a cut, as over a real network:
+		// ejabberd 23.01 hands a session over while its old connection's
+		// process may still route what it had read (its "late queue"), so
+		// a resumption a few milliseconds after the cut can repeat or
+		// reorder stanzas on the server side.
+		Reconnect: client.Reconnect{MinDelay: 300 * time.Millisecond, MaxDelay: time.Second, AttemptTimeout: 5 * time.Second},
 	}
 	opts.Trace = func(in bool, b []byte) {
 		p.tmu.Lock()

@@ -246,7 +246,45 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	for i := range v.XMLExtra {
+	if len(v.XMLOrder) == 0 {
+		for i := range v.Any {
+			if v.Any[i] != nil {
+				v.Any[i].EncodeXMPP(e)
+			}
+		}
+		for i := range v.XMLExtra {
+			if v.XMLExtra[i] != nil {
+				v.XMLExtra[i].EncodeXMPP(e)
+			}
+		}
+		e.End()
+		return
+	}
+	var n [2]int
+	for _, r := range v.XMLOrder {
+		if int(r.Slot) >= 2 {
+			continue
+		}
+		for k := 0; k < int(r.N); k++ {
+			switch r.Slot {
+			case 0:
+				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
+					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 1:
+				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
+					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
+				}
+			}
+			n[r.Slot]++
+		}
+	}
+	for i := n[0]; i < len(v.Any); i++ {
+		if v.Any[i] != nil {
+			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}

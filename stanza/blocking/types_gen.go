@@ -53,10 +53,14 @@ type Item struct {
 	// JID is the attribute jid (required: empty when absent, which validation reports).
 	// The JID, matched as in privacy lists: full JID, bare JID, domain with resource, or domain (XEP-0191 section "JID Matching").
 	JID jid.JID
+	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
+	Any []stanza.Element
 	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
 	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
 // Unblock is the <unblock/> element of urn:xmpp:blocking (schemas/xep-0191-blocking.xsd, line 38).

@@ -70,6 +70,7 @@ func (v *Item) ValidateXMPP(c *stanza.Checker) {
 		}
 		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
 	}
+	c.Elements(v.Any)
 	c.Extra(v.XMLExtra)
 }
 

@@ -27,6 +27,7 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	allText := false
 again:
 	*v = Item{
+		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
 		Group:    v.Group[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -95,13 +96,26 @@ again:
 							return stanza.WrapElement(ferr, "group")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
+						ord.Add(2)
 						continue
 					}
 					v.Group = append(v.Group, s)
 					ord.Add(0)
 					continue
 				}
+			}
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(1)
+				continue
 			}
 			var x stanza.Element
 			var err error
@@ -114,11 +128,11 @@ again:
 				return err
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
-			ord.Add(1)
+			ord.Add(2)
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
-				ord.Add(1)
+				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -131,7 +145,7 @@ again:
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
-				ord.Add(1)
+				ord.Add(2)
 			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
@@ -147,6 +161,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	allText := false
 again:
 	*v = Query{
+		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
 		Item:     v.Item[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -187,12 +202,25 @@ again:
 							return stanza.WrapElement(ferr, "item")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
+						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
 					continue
 				}
+			}
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(1)
+				continue
 			}
 			var x stanza.Element
 			var err error
@@ -205,11 +233,11 @@ again:
 				return err
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
-			ord.Add(1)
+			ord.Add(2)
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
-				ord.Add(1)
+				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -222,7 +250,7 @@ again:
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
-				ord.Add(1)
+				ord.Add(2)
 			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil

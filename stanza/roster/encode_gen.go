@@ -155,6 +155,11 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		for i := range v.Group {
 			e.ElementTrusted(NS, "group", v.Group[i])
 		}
+		for i := range v.Any {
+			if v.Any[i] != nil {
+				v.Any[i].EncodeXMPP(e)
+			}
+		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
 				v.XMLExtra[i].EncodeXMPP(e)
@@ -163,9 +168,9 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		e.End()
 		return
 	}
-	var n [2]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 2 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -175,6 +180,10 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 					e.ElementTrusted(NS, "group", v.Group[n[r.Slot]])
 				}
 			case 1:
+				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
+					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
 					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
@@ -185,7 +194,12 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	for i := n[0]; i < len(v.Group); i++ {
 		e.ElementTrusted(NS, "group", v.Group[i])
 	}
-	for i := n[1]; i < len(v.XMLExtra); i++ {
+	for i := n[1]; i < len(v.Any); i++ {
+		if v.Any[i] != nil {
+			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[2]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}
@@ -242,6 +256,11 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "item")
 			v.Item[i].encodeContent(e)
 		}
+		for i := range v.Any {
+			if v.Any[i] != nil {
+				v.Any[i].EncodeXMPP(e)
+			}
+		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
 				v.XMLExtra[i].EncodeXMPP(e)
@@ -250,9 +269,9 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		e.End()
 		return
 	}
-	var n [2]int
+	var n [3]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 2 {
+		if int(r.Slot) >= 3 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -263,6 +282,10 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
+				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
+					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
 					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
@@ -274,7 +297,12 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		e.StartTrusted(NS, "item")
 		v.Item[i].encodeContent(e)
 	}
-	for i := n[1]; i < len(v.XMLExtra); i++ {
+	for i := n[1]; i < len(v.Any); i++ {
+		if v.Any[i] != nil {
+			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[2]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}

@@ -42,7 +42,7 @@ const (
 	ItemSubscriptionRemove ItemSubscription = "remove"
 )
 
-// Group is the <group/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 71).
+// Group is the <group/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 77).
 //
 // The name of one user-defined group the item belongs to (RFC 6121 section 2.1.2.6).
 type Group struct {
@@ -52,7 +52,7 @@ type Group struct {
 	AnyAttrs []stanza.Attr
 }
 
-// Item is the <item/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 33).
+// Item is the <item/> element of jabber:iq:roster (schemas/rfc6121-roster.xsd, line 36).
 //
 // One contact in the roster, with its subscription state and groups (RFC 6121 section 2.1.2).
 type Item struct {
@@ -74,6 +74,8 @@ type Item struct {
 	// Group is the child element <group/> (repeated).
 	// The name of one user-defined group the item belongs to (RFC 6121 section 2.1.2.6).
 	Group []string
+	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
+	Any []stanza.Element
 	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
@@ -92,6 +94,8 @@ type Query struct {
 	// Item is the child element <item/> (repeated).
 	// One contact in the roster, with its subscription state and groups (RFC 6121 section 2.1.2).
 	Item []Item
+	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
+	Any []stanza.Element
 	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.

@@ -89,6 +89,7 @@ func (v *Item) ValidateXMPP(c *stanza.Checker) {
 		}
 		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
 	}
+	c.Elements(v.Any)
 	c.Extra(v.XMLExtra)
 }
 
@@ -116,5 +117,6 @@ func (v *Query) ValidateXMPP(c *stanza.Checker) {
 		v.Item[i].ValidateXMPP(c)
 		c.Leave()
 	}
+	c.Elements(v.Any)
 	c.Extra(v.XMLExtra)
 }

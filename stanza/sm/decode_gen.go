@@ -81,8 +81,10 @@ func (v *Enable) DecodeXMPP(d *stanza.Decoder) error {
 	allText := false
 again:
 	*v = Enable{
+		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -114,12 +116,27 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
 	var ws string
 	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
 			kids = true
+			n := d.Name()
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(0)
+				continue
+			}
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -131,9 +148,11 @@ again:
 				return err
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -146,7 +165,9 @@ again:
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
 			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -160,8 +181,10 @@ func (v *Enabled) DecodeXMPP(d *stanza.Decoder) error {
 	allText := false
 again:
 	*v = Enabled{
+		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
+		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -205,12 +228,27 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
+	var ord stanza.OrderRecorder
 	var ws string
 	kids := false
 	for {
 		switch d.Next() {
 		case stanza.StartElement:
 			kids = true
+			n := d.Name()
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(0)
+				continue
+			}
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -222,9 +260,11 @@ again:
 				return err
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
+			ord.Add(1)
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -237,7 +277,9 @@ again:
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				ord.Add(1)
 			}
+			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

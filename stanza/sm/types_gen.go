@@ -16,7 +16,7 @@ import (
 // NS is the XML namespace of this package.
 const NS = "urn:xmpp:sm:3"
 
-// A is the <a/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 112).
+// A is the <a/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 122).
 //
 // An acknowledgement, requested or not, of the stanzas handled so far (XEP-0198 section 4).
 type A struct {
@@ -39,13 +39,17 @@ type Enable struct {
 	// Max is the attribute max (optional: nil when absent).
 	// The initiating entity's preferred maximum resumption time, in seconds (XEP-0198 section 3).
 	Max *uint64
+	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
+	Any []stanza.Element
 	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
 	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
-// Enabled is the <enabled/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 52).
+// Enabled is the <enabled/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 57).
 //
 // The receiving entity's confirmation that Stream Management is on, with the resumption details if it allows resumption (XEP-0198 sections 3 and 5).
 type Enabled struct {
@@ -61,13 +65,17 @@ type Enabled struct {
 	// Resume is the attribute resume (optional: nil when absent).
 	// Whether the receiving entity allows the stream to be resumed; false when absent (XEP-0198 sections 3 and 5).
 	Resume *bool
+	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
+	Any []stanza.Element
 	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.
 	XMLExtra []stanza.Element
+	// XMLOrder records the order of the children when it differs from the schema's; nil otherwise. Encoding follows it, so that a decoded element re-encodes in its original order.
+	XMLOrder stanza.Order
 }
 
-// Failed is the <failed/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 94).
+// Failed is the <failed/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 104).
 //
 // An enable or resume request failed; it should carry a stanza error condition (XEP-0198 section 6).
 type Failed struct {
@@ -89,7 +97,7 @@ type Failed struct {
 	XMLOrder stanza.Order
 }
 
-// HandledCountTooHigh is the <handled-count-too-high/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 121).
+// HandledCountTooHigh is the <handled-count-too-high/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 131).
 //
 // Application-specific stream error condition, sent with undefined-condition, when an acknowledgement claims more stanzas than were sent (XEP-0198 section 4).
 type HandledCountTooHigh struct {
@@ -105,14 +113,14 @@ type HandledCountTooHigh struct {
 	XMLExtra []stanza.Element
 }
 
-// R is the <r/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 107).
+// R is the <r/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 117).
 //
 // A request that the peer acknowledge the stanzas it has handled (XEP-0198 section 4).
 //
 // The element has no attributes and no content: the type is an empty struct.
 type R struct{}
 
-// Resume is the <resume/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 70).
+// Resume is the <resume/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 80).
 //
 // Sent on a new stream to resume a former session, saying how many stanzas from the server were handled (XEP-0198 section 5).
 type Resume struct {
@@ -128,7 +136,7 @@ type Resume struct {
 	XMLExtra []stanza.Element
 }
 
-// Resumed is the <resumed/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 82).
+// Resumed is the <resumed/> element of urn:xmpp:sm:3 (schemas/xep-0198-sm.xsd, line 92).
 //
 // The receiving entity's confirmation that the former session has been resumed, saying how many stanzas from the client it handled (XEP-0198 section 5).
 type Resumed struct {

@@ -66,6 +66,7 @@ func (v *Enable) ValidateXMPP(c *stanza.Checker) {
 		}
 		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
 	}
+	c.Elements(v.Any)
 	c.Extra(v.XMLExtra)
 }
 
@@ -115,6 +116,7 @@ func (v *Enabled) ValidateXMPP(c *stanza.Checker) {
 		}
 		c.ReportAttr("", a.Name.Local, "attribute not in the schema")
 	}
+	c.Elements(v.Any)
 	c.Extra(v.XMLExtra)
 }
 

@@ -480,6 +480,7 @@ func (v *X) DecodeXMPP(d *stanza.Decoder) error {
 	allText := false
 again:
 	*v = X{
+		Any:          v.Any[:0],
 		AnyAttrs:     v.AnyAttrs[:0],
 		Field:        v.Field[:0],
 		Instructions: v.Instructions[:0],
@@ -520,7 +521,7 @@ again:
 							return stanza.WrapElement(err, "title")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
+						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -531,7 +532,7 @@ again:
 							return stanza.WrapElement(ferr, "title")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
+						ord.Add(6)
 						continue
 					}
 					if keepTitle == nil {
@@ -551,7 +552,7 @@ again:
 							return stanza.WrapElement(ferr, "instructions")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
+						ord.Add(6)
 						continue
 					}
 					v.Instructions = append(v.Instructions, s)
@@ -567,7 +568,7 @@ again:
 							return stanza.WrapElement(ferr, "field")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
+						ord.Add(6)
 						continue
 					}
 					ord.Add(2)
@@ -579,7 +580,7 @@ again:
 							return stanza.WrapElement(err, "reported")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
+						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -592,7 +593,7 @@ again:
 							return stanza.WrapElement(ferr, "reported")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
+						ord.Add(6)
 						continue
 					}
 					v.Reported = keepReported
@@ -609,12 +610,25 @@ again:
 							return stanza.WrapElement(ferr, "item")
 						}
 						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
+						ord.Add(6)
 						continue
 					}
 					ord.Add(4)
 					continue
 				}
+			}
+			if n.Space != NS && n.Space != "" {
+				var old stanza.Element
+				if k := len(v.Any); k < cap(v.Any) {
+					old = v.Any[:k+1][k]
+				}
+				x, err := stanza.DecodeElementReuse(d, old)
+				if err != nil {
+					return err
+				}
+				v.Any = append(v.Any, x)
+				ord.Add(5)
+				continue
 			}
 			var x stanza.Element
 			var err error
@@ -627,11 +641,11 @@ again:
 				return err
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
-			ord.Add(5)
+			ord.Add(6)
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
-				ord.Add(5)
+				ord.Add(6)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -644,7 +658,7 @@ again:
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
 				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
-				ord.Add(5)
+				ord.Add(6)
 			}
 			v.XMLOrder = ord.Result(v.XMLOrder)
 			return nil

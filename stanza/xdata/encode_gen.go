@@ -560,6 +560,11 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			e.StartTrusted(NS, "item")
 			v.Item[i].encodeContent(e)
 		}
+		for i := range v.Any {
+			if v.Any[i] != nil {
+				v.Any[i].EncodeXMPP(e)
+			}
+		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
 				v.XMLExtra[i].EncodeXMPP(e)
@@ -568,9 +573,9 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 		e.End()
 		return
 	}
-	var n [6]int
+	var n [7]int
 	for _, r := range v.XMLOrder {
-		if int(r.Slot) >= 6 {
+		if int(r.Slot) >= 7 {
 			continue
 		}
 		for k := 0; k < int(r.N); k++ {
@@ -599,6 +604,10 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 5:
+				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
+					v.Any[n[r.Slot]].EncodeXMPP(e)
+				}
+			case 6:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
 					v.XMLExtra[n[r.Slot]].EncodeXMPP(e)
 				}
@@ -628,7 +637,12 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 		e.StartTrusted(NS, "item")
 		v.Item[i].encodeContent(e)
 	}
-	for i := n[5]; i < len(v.XMLExtra); i++ {
+	for i := n[5]; i < len(v.Any); i++ {
+		if v.Any[i] != nil {
+			v.Any[i].EncodeXMPP(e)
+		}
+	}
+	for i := n[6]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
 			v.XMLExtra[i].EncodeXMPP(e)
 		}

@@ -55,7 +55,7 @@ const (
 	XTypeResult XType = "result"
 )
 
-// Field is the <field/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 48).
+// Field is the <field/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 51).
 //
 // One field of a form, submission or result, with its type, label, values and, for list types, its options (XEP-0004 section 3.2).
 type Field struct {
@@ -90,7 +90,7 @@ type Field struct {
 	XMLOrder stanza.Order
 }
 
-// Item is the <item/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 116).
+// Item is the <item/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 119).
 //
 // In a multi-item result, one row: a value for each field named in reported (XEP-0004 section 3.4).
 type Item struct {
@@ -105,7 +105,7 @@ type Item struct {
 	XMLOrder stanza.Order
 }
 
-// Option is the <option/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 95).
+// Option is the <option/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 98).
 //
 // One choice offered by a list-single or list-multi field (XEP-0004 section 3.2).
 type Option struct {
@@ -123,7 +123,7 @@ type Option struct {
 	XMLOrder stanza.Order
 }
 
-// Reported is the <reported/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 107).
+// Reported is the <reported/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 110).
 //
 // In a multi-item result, the header row: the fields, without values, that every item reports (XEP-0004 section 3.4).
 type Reported struct {
@@ -138,7 +138,7 @@ type Reported struct {
 	XMLOrder stanza.Order
 }
 
-// Value is the <value/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 91).
+// Value is the <value/> element of jabber:x:data (schemas/xep-0004-data.xsd, line 94).
 //
 // One value of a field, or the value of an option; multi-valued field types repeat it (XEP-0004 section 3.2).
 type Value struct {
@@ -170,6 +170,8 @@ type X struct {
 	// Item is the child element <item/> (repeated).
 	// In a multi-item result, one row: a value for each field named in reported (XEP-0004 section 3.4).
 	Item []Item
+	// Any holds child elements the schema leaves open (xs:any): typed values for namespaces whose generated package is imported, *stanza.RawElement otherwise.
+	Any []stanza.Element
 	// AnyAttrs keeps the attributes the schema does not describe, and those of its attributes whose value is not of their type or not in its canonical form, as they came, so that they survive a round trip.
 	AnyAttrs []stanza.Attr
 	// XMLExtra keeps, in place, the content the schema does not allow here: children of other namespaces (typed when their package is imported), unknown or repeated children of this namespace and children whose content does not fit their type (as *stanza.RawElement), and text (as *stanza.Text). Validation reports it; encoding writes it back where it was.

@@ -173,5 +173,6 @@ func (v *X) ValidateXMPP(c *stanza.Checker) {
 		v.Item[i].ValidateXMPP(c)
 		c.Leave()
 	}
+	c.Elements(v.Any)
 	c.Extra(v.XMLExtra)
 }
