@@ -141,6 +141,37 @@
 //	c.SetPresence(ctx, client.Status{Show: xmpp.ShowTypeChat, Text: "here"})
 //	c.SendMessage(ctx, jid.MustParse("romeo@example.net"), xmpp.MessageTypeChat, "Art thou not Romeo?")
 //
+// # Lost connections and Stream Management
+//
+// When the server offers Stream Management (XEP-0198), the client enables
+// it with resumption after binding (Options.NoStreamManagement turns it
+// off). Every stanza sent is then kept, encoded as it was written, until
+// the server acknowledges it; an acknowledgement is requested after
+// Options.AckEvery stanzas or Options.AckInterval, and one left unanswered
+// for Options.AckTimeout means a dead connection, which is dropped. The
+// server's requests are answered at once, and Close sends the
+// acknowledgement owed before the closing tag.
+//
+// A connection that is lost (not closed by either side, nor ended by a
+// stream error that would come again, such as conflict) does not end a
+// session made by Dial, or by NewClient with Options.Redial: the client
+// reconnects with exponential backoff and full jitter (Options.Reconnect),
+// authenticates again and resumes the session. The server then sends what
+// this side had not handled and the client sends again what the server
+// had not acknowledged, so nothing is lost or repeated and handlers see
+// each stanza once, however many times the connection is lost. Meanwhile
+// Send keeps the stanzas of a resumable session with the unacknowledged
+// ones (they go out on resumption), and otherwise waits for the
+// connection. When the session cannot be resumed (no Stream Management,
+// expired, refused, server restarted), a new one replaces it: a resource is
+// bound again, the roster is fetched again if it had been, the last
+// broadcast presence is sent again, IQ requests in flight fail with
+// ErrSessionLost, and the stanzas the server never acknowledged are
+// handed back in the SessionNew event, for the application to send again
+// or to report: never dropped silently, never sent twice behind its back.
+// HandleSession reports each change (SessionDisconnected,
+// SessionResumed, SessionNew).
+//
 // # Ending
 //
 // Close sends the closing stream tag (no unavailable presence: the server

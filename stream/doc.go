@@ -46,6 +46,25 @@
 // *SASLError with a SASLCondition; binding errors *BindError. All match
 // their condition with errors.Is.
 //
+// # Stream Management
+//
+// XEP-0198 runs in the Stream for both roles. The initiating entity calls
+// EnableSM after binding (EventNegotiated StepSM carries the SMSession) or,
+// on a new connection after authentication, Resume with the SMSession of
+// the lost one (EventNegotiated StepResume: the stanzas the peer had not
+// acknowledged are re-sent in Output; EventStepFailed StepResume: they stay
+// in the session for UnackedElements, and binding starts a new one). The
+// receiving entity answers <enable/> and <resume/> as Config.SM says,
+// looking former sessions up by SM-ID. Both sides count stanzas (message,
+// presence, iq; not nonzas) as XEP-0198 section 4 says, from the <enable/>
+// or <enabled/> on, modulo 2^32; answer <r/> at once with <a/>; drop the
+// stanzas an <a/> acknowledges; and end the stream with undefined-condition
+// and <handled-count-too-high/> when a peer acknowledges more than was sent.
+// RequestAck and SendAck write <r/> and <a/> when the caller decides (the
+// Stream reads no clock), and Close writes the acknowledgement owed before
+// the closing tag. The SMSession outlives its connection; it is not safe
+// for concurrent use.
+//
 // # Memory
 //
 // A Stream waiting for input (Next returned EventNone) holds no Decoder
