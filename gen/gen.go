@@ -24,6 +24,10 @@ type Config struct {
 	PkgMap     string   // file naming the Go package for each namespace
 	Out        string   // output root folder
 	Module     string   // import path of Out; found from go.mod when empty
+	// Strict makes every warning an error: a schema that needed a repair
+	// or a degradation (see gen/xsd.Load) is refused, with each defect's
+	// file:line:col.
+	Strict bool
 }
 
 // Result is the generated output, keyed by path (Out joined with the
@@ -74,6 +78,9 @@ func Generate(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Strict && len(res.Warnings) > 0 {
+		return nil, strictError(res.Warnings)
+	}
 	for _, p := range model {
 		files, err := emit.Package(p)
 		if err != nil {
@@ -84,6 +91,16 @@ func Generate(cfg Config) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// strictError turns warnings ("file:line:col: warning: msg") into one
+// error, a line per warning ("file:line:col: msg").
+func strictError(warns []string) error {
+	lines := make([]string, len(warns))
+	for i, w := range warns {
+		lines[i] = strings.Replace(w, ": warning: ", ": ", 1)
+	}
+	return fmt.Errorf("%s", strings.Join(lines, "\n"))
 }
 
 // expand replaces each folder among names by the *.xsd files in it, sorted.

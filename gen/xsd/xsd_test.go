@@ -744,98 +744,15 @@ func TestErrors(t *testing.T) {
 			want:  []string{"a.xsd:1:1: not an XML Schema: the root element is schema, want xs:schema (http://www.w3.org/2001/XMLSchema)"},
 		},
 		{
-			name: "unresolved references",
-			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a'>
-  <xs:element name='e' type='nosuch'/>
-  <xs:element name='f' type='xs:datetime'/>
-  <xs:element name='g'><xs:complexType><xs:sequence><xs:element ref='nope'/><xs:group ref='ng'/></xs:sequence></xs:complexType></xs:element>
-  <xs:element name='h' type='p:t'/>
-  <xs:attribute name='i' type='e'/>
-</xs:schema>`},
-			want: []string{
-				`a.xsd:3:3: type="nosuch": undefined type {urn:a}nosuch`,
-				`a.xsd:4:3: type="xs:datetime": datetime is not an XSD built-in type`,
-				`a.xsd:5:53: ref="nope": undefined element {urn:a}nope`,
-				`a.xsd:5:77: ref="ng": undefined group {urn:a}ng`,
-				`a.xsd:6:3: type="p:t": namespace prefix "p" is not declared`,
-				`a.xsd:7:3: type="e": undefined simple type {urn:a}e`,
-			},
-		},
-		{
-			name: "complex type where a simple type is needed",
-			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a'>
-  <xs:complexType name='c'/>
-  <xs:attribute name='i' type='c'/>
-</xs:schema>`},
-			want: []string{`a.xsd:4:3: type="c": {urn:a}c is a complex type; a simple type is required here`},
-		},
-		{
-			name: "namespace not imported",
-			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns:b='urn:b'>
+			name: "imported schema that does not parse",
+			files: map[string]string{
+				"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns:b='urn:b'>
+  <xs:import namespace='urn:b' schemaLocation='b.xsd'/>
   <xs:element name='e' type='b:t'/>
-</xs:schema>`},
-			want: []string{`a.xsd:3:3: type="b:t": namespace urn:b is not imported`},
-		},
-		{
-			name: "duplicates",
-			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a'>
-  <xs:element name='e' type='xs:string'/>
-  <xs:element name='e' type='xs:int'/>
-  <xs:simpleType name='t'><xs:restriction base='xs:string'/></xs:simpleType>
-  <xs:complexType name='t'/>
-  <xs:complexType name='c'><xs:attribute name='a'/><xs:attribute name='a'/></xs:complexType>
-</xs:schema>`},
-			want: []string{
-				`a.xsd:4:3: duplicate element {urn:a}e (first declared at a.xsd:3:3)`,
-				`a.xsd:6:3: duplicate type {urn:a}t (first declared at a.xsd:5:3)`,
-				`a.xsd:7:52: duplicate attribute a (also at a.xsd:7:28)`,
+</xs:schema>`,
+				"b.xsd": xsHead + ` targetNamespace='urn:b'><xs:element name='x'></xs:schema>`,
 			},
-		},
-		{
-			name: "misplaced schema elements",
-			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a'>
-  <xs:annotations/>
-  <xs:element name='e'>
-    <xs:attribute name='a'/>
-    <xs:complexType>
-      <xs:attribute name='b'/>
-      <xs:sequence/>
-      <xs:element name='c'/>
-    </xs:complexType>
-  </xs:element>
-  <xs:complexType name='t'>
-    <xs:simpleContent><xs:attribute name='x'/></xs:simpleContent>
-  </xs:complexType>
-  <xs:complexType name='u'><xs:all><xs:choice/></xs:all></xs:complexType>
-</xs:schema>`},
-			want: []string{
-				`a.xsd:3:3: xs:annotations is not allowed in xs:schema`,
-				`a.xsd:5:5: xs:attribute is not allowed in xs:element`,
-				`a.xsd:8:7: xs:sequence is out of order in xs:complexType`,
-				`a.xsd:9:7: xs:element is not allowed in xs:complexType`,
-				`a.xsd:13:5: xs:simpleContent requires xs:restriction or xs:extension`,
-				`a.xsd:13:23: xs:attribute is not allowed in xs:simpleContent`,
-				`a.xsd:15:36: xs:choice is not allowed in xs:all`,
-			},
-		},
-		{
-			name: "declaration conflicts",
-			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a'>
-  <xs:element name='e' type='xs:string'><xs:complexType/></xs:element>
-  <xs:complexType name='c'>
-    <xs:attribute name='a' type='xs:string' use='required' default='x'/>
-    <xs:attribute/>
-  </xs:complexType>
-  <xs:complexType name='d'><xs:all><xs:element name='x' maxOccurs='2'/></xs:all></xs:complexType>
-  <xs:complexType name='f'><xs:sequence><xs:element name='x' minOccurs='2' maxOccurs='1'/></xs:sequence></xs:complexType>
-</xs:schema>`},
-			want: []string{
-				`a.xsd:3:41: xs:element has both a type attribute and an anonymous xs:complexType`,
-				`a.xsd:5:5: xs:attribute with a default must have use="optional", not "required"`,
-				`a.xsd:6:5: xs:attribute has neither name nor ref`,
-				`a.xsd:8:36: maxOccurs of an element in xs:all must be 0 or 1`,
-				`a.xsd:9:41: minOccurs 2 is greater than maxOccurs 1`,
-			},
+			want: []string{`b.xsd:2:101: XML syntax error: element <xs:element> (opened at line 2) closed by </xs:schema>`},
 		},
 		{
 			name: "illegal cycles",
@@ -852,25 +769,6 @@ func TestErrors(t *testing.T) {
 				`a.xsd:6:48: circular type derivation: base {urn:a}c1 derives from itself`,
 				`a.xsd:7:32: circular attribute group: {urn:a}ag contains itself`,
 			},
-		},
-		{
-			name: "include not found",
-			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a'>
-  <xs:include schemaLocation='http://example.org/part.xsd'/>
-</xs:schema>`},
-			want: []string{`a.xsd:3:3: xs:include: cannot find "http://example.org/part.xsd" (search dirs: .)`},
-		},
-		{
-			name: "error in an imported schema",
-			files: map[string]string{
-				"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns:b='urn:b'>
-  <xs:import namespace='urn:b' schemaLocation='b.xsd'/>
-  <xs:element name='e' type='b:t'/>
-</xs:schema>`,
-				"b.xsd": xsHead + ` targetNamespace='urn:b'>
-  <xs:complexType name='t'><xs:sequence><xs:element name='x' type='xs:strin'/></xs:sequence></xs:complexType>
-</xs:schema>`},
-			want: []string{`b.xsd:3:41: type="xs:strin": strin is not an XSD built-in type`},
 		},
 	}
 	for _, tt := range tests {
