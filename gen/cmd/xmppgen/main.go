@@ -21,9 +21,13 @@
 // warning an error, for checking one's own schemas. Malformed XML is always
 // an error.
 //
-// From a //go:generate line in your own module:
+// In your own module, add it as a tool once:
 //
-//	//go:generate go run github.com/protoxmpp/protoxmpp/gen/cmd/xmppgen -out . -pkgmap pkgmap.txt myext.xsd
+//	go get -tool github.com/protoxmpp/protoxmpp/gen/cmd/xmppgen
+//
+// and run it from a //go:generate line:
+//
+//	//go:generate go tool xmppgen -out . -pkgmap pkgmap.txt myext.xsd
 package main
 
 import (
