@@ -140,6 +140,60 @@ func TestRepairs(t *testing.T) {
 				`b.xsd:3:41: warning: type="xs:strin": strin is not an XSD built-in type; read as xs:string`,
 			},
 		},
+		{
+			name: "undeclared xsd prefix on schema elements",
+			files: map[string]string{"a.xsd": `<?xml version='1.0'?>
+<xsd:schema targetNamespace='urn:a'>
+  <xsd:element name='e' type='xsd:string'/>
+</xsd:schema>`},
+			want: []string{`a.xsd:2:1: warning: namespace prefix "xsd" is not declared; read as the XSD namespace`},
+		},
+		{
+			name: "derivations and content in the wrong place",
+			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a'>
+  <xs:complexType name='empty'/>
+  <xs:element name='hash-used'>
+    <xs:complexType>
+      <xs:extension base='empty'><xs:attribute name='algo' type='xs:NCName'/></xs:extension>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name='accept'>
+    <xs:complexType>
+      <xs:simpleContent>
+        <xs:extension base='empty'><xs:attribute name='id' type='xs:string'/></xs:extension>
+      </xs:simpleContent>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name='prompt'>
+    <xs:complexType>
+      <xs:simpleContent>
+        <xs:attribute name='barge-in' type='xs:boolean'/>
+        <xs:sequence><xs:element name='output' type='xs:string'/></xs:sequence>
+      </xs:simpleContent>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name='query'>
+    <xs:complexType>
+      <xs:choice>
+        <xs:all><xs:element name='first' type='xs:string'/></xs:all>
+        <xs:element name='x' type='xs:string'/>
+      </xs:choice>
+      <xs:attribute name='xml:lang' type='xs:language'/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name='p' type='nope:t'/>
+</xs:schema>`},
+			want: []string{
+				`a.xsd:6:7: warning: xs:extension directly in xs:complexType; read as in an xs:complexContent`,
+				`a.xsd:12:9: warning: simpleContent extension: base type {urn:a}empty does not have simple content; read as complexContent`,
+				`a.xsd:18:7: warning: xs:simpleContent holds particles and no xs:extension; its content read as the complex type's`,
+				`a.xsd:20:9: warning: xs:sequence after the attributes; read as if it came first`,
+				`a.xsd:27:9: warning: xs:all in xs:choice; read as a repeated xs:choice`,
+				`a.xsd:30:7: warning: xs:attribute name="xml:lang"; read as ref="xml:lang"`,
+				`a.xsd:30:7: warning: ref="xml:lang": the XML namespace is used without an xs:import; treated as imported`,
+				`a.xsd:33:3: warning: type="nope:t": namespace prefix "nope" is not declared; kept as untyped content`,
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
