@@ -566,7 +566,7 @@ func (l *loader) implicitImports(d *document) {
 				for _, v := range strings.Fields(a.Value) {
 					prefix, _, found := strings.Cut(v, ":")
 					if !found {
-						continue // no namespace or the default one: reported where used
+						prefix = "" // the default namespace, if declared
 					}
 					ns, ok := k.ns.lookup(prefix)
 					if !ok || ns == "" || ns == d.tns || ns == XSDNamespace || ns == XMLNamespace {

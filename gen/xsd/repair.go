@@ -89,6 +89,8 @@ func (r *repairer) walk(n *node) {
 		}
 	}
 	switch n.name.Local {
+	case "simpleType":
+		r.simpleType(n)
 	case "attribute":
 		r.attribute(n)
 	case "element":
@@ -195,6 +197,30 @@ func (r *repairer) attribute(n *node) {
 			n.delAttr("default")
 		}
 	}
+}
+
+// simpleType reads facets directly in xs:simpleType, with or without a
+// base attribute (the syntax of XSD drafts before 1.0), as a restriction of
+// that base, or of xs:string.
+func (r *repairer) simpleType(n *node) {
+	if n.xsdKid("restriction", "list", "union") != nil {
+		return
+	}
+	facets := n.takeKids(facetNames...)
+	if len(facets) == 0 {
+		return
+	}
+	base, ok := n.attr("base")
+	if ok {
+		n.delAttr("base")
+	} else {
+		base = xsdQName(n, "string")
+	}
+	r.warnf(facets[0].pos, "%s directly in xs:simpleType; read as in an xs:restriction of %s", xsName(facets[0]), base)
+	res := newXSD(facets[0], "restriction", attr("base", base))
+	res.ns = n.ns
+	res.kids = facets
+	n.kids = append(n.kids, res)
 }
 
 // isSimpleBase tells whether the type named by the QName raw, seen from n,

@@ -194,6 +194,29 @@ func TestRepairs(t *testing.T) {
 				`a.xsd:33:3: warning: type="nope:t": namespace prefix "nope" is not declared; kept as untyped content`,
 			},
 		},
+		{
+			name: "facets directly in xs:simpleType",
+			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a'>
+  <xs:simpleType name='kind' base='xs:NMTOKEN'><xs:enumeration value='roster'/></xs:simpleType>
+  <xs:simpleType name='size'><xs:maxLength value='3'/></xs:simpleType>
+</xs:schema>`},
+			want: []string{
+				`a.xsd:3:48: warning: xs:enumeration directly in xs:simpleType; read as in an xs:restriction of xs:NMTOKEN`,
+				`a.xsd:4:30: warning: xs:maxLength directly in xs:simpleType; read as in an xs:restriction of xs:string`,
+			},
+		},
+		{
+			name: "default namespace not imported",
+			files: map[string]string{
+				"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:b'>
+  <xs:element name='e' type='t'/>
+</xs:schema>`,
+				"b.xsd": xsHead + ` targetNamespace='urn:b'><xs:simpleType name='t'><xs:restriction base='xs:int'/></xs:simpleType></xs:schema>`,
+			},
+			want: []string{
+				`a.xsd:3:3: warning: type="t": namespace urn:b is used without an xs:import; looked up in the search dirs as for an xs:import`,
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
