@@ -124,14 +124,17 @@ type parsed struct {
 // resolves every reference. Relative schemaLocations are taken relative to
 // the file that names them, then looked up in opts.SearchDirs.
 //
-// An import whose schema cannot be found is repaired when the importing
-// schema refers to its namespace: elements become untyped (xs:anyType)
-// content, types xs:anyType (xs:anySimpleType where a simple type is
-// needed), attributes strings, group references lax wildcards, and
-// attribute group references are dropped, with one warning per import. A
-// schema found for an import only by scanning the search dirs for its
-// namespace that turns out to have errors is not used: the import is then
-// treated as one whose schema cannot be found.
+// Defects with one sensible reading are repaired, and references to what is
+// defined nowhere degraded to untyped content, each with a warning (see the
+// package documentation): only malformed XML, a document that is not a
+// schema, an unreadable file and illegal cycles are errors. References into
+// an import whose schema cannot be found degrade the same way: elements
+// become untyped (xs:anyType) content, types xs:anyType (xs:anySimpleType
+// where a simple type is needed), attributes strings, group references lax
+// wildcards, and attribute group references are dropped, with one warning
+// per import. A schema found for an import only by scanning the search dirs
+// for its namespace that turns out to have errors is not used: the import
+// is then treated as one whose schema cannot be found.
 //
 // The returned Set is never nil. On failure the error is a *Error or an
 // errors.Join of several, sorted by position; the Set is then only partially
