@@ -17,9 +17,8 @@
 //
 // Load reports as errors (*Error values carrying a position, joined with
 // errors.Join when there are several) only what it cannot read: malformed
-// XML, a root that is not xs:schema, a file that cannot be read, and
-// illegal cycles (a group, attribute group, simple type or derivation that
-// contains itself). Everything else is repaired or degraded, with a
+// XML, a root that is not xs:schema, a file that cannot be read.
+// Everything else is repaired or degraded, with a
 // Warning that cites the construct's file:line:col and says what was
 // assumed, so that every well-formed schema yields a model.
 //
@@ -58,7 +57,11 @@
 // found get one warning at the xs:import; others one at each reference. A
 // schema found for an import only by scanning the search dirs for its
 // namespace is not used if it does not load without errors (the next
-// candidate is tried, else the import counts as not found). Identity
+// candidate is tried, else the import counts as not found). Illegal cycles
+// are broken where they close: a group that contains itself becomes a lax
+// wildcard there, an attribute group or union member is ignored, a simple
+// type reads as xs:anySimpleType, a derivation or substitution group loses
+// its base or head. Identity
 // constraints (xs:key, xs:keyref, xs:unique), notations and xs:appinfo are
 // ignored; xs:redefine is ignored with a warning.
 //

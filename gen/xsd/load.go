@@ -127,7 +127,7 @@ type parsed struct {
 // Defects with one sensible reading are repaired, and references to what is
 // defined nowhere degraded to untyped content, each with a warning (see the
 // package documentation): only malformed XML, a document that is not a
-// schema, an unreadable file and illegal cycles are errors. References into
+// schema and an unreadable file are errors. References into
 // an import whose schema cannot be found degrade the same way: elements
 // become untyped (xs:anyType) content, types xs:anyType (xs:anySimpleType
 // where a simple type is needed), attributes strings, group references lax

@@ -217,6 +217,22 @@ func TestRepairs(t *testing.T) {
 				`a.xsd:3:3: warning: type="t": namespace urn:b is used without an xs:import; looked up in the search dirs as for an xs:import`,
 			},
 		},
+		{
+			name: "illegal cycles",
+			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns='urn:a'>
+  <xs:group name='g'><xs:sequence><xs:group ref='g'/></xs:sequence></xs:group>
+  <xs:simpleType name='s'><xs:restriction base='s'/></xs:simpleType>
+  <xs:complexType name='c1'><xs:complexContent><xs:extension base='c2'/></xs:complexContent></xs:complexType>
+  <xs:complexType name='c2'><xs:complexContent><xs:extension base='c1'/></xs:complexContent></xs:complexType>
+  <xs:attributeGroup name='ag'><xs:attributeGroup ref='ag'/></xs:attributeGroup>
+</xs:schema>`},
+			want: []string{
+				`a.xsd:3:35: warning: circular group: {urn:a}g contains itself; the inner reference is kept raw (a lax wildcard)`,
+				`a.xsd:4:27: warning: circular simple type: restriction {urn:a}s depends on itself; read as xs:anySimpleType`,
+				`a.xsd:6:48: warning: circular type derivation: base {urn:a}c1 derives from itself; the base is ignored`,
+				`a.xsd:7:32: warning: circular attribute group: {urn:a}ag contains itself; the inner reference is ignored`,
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

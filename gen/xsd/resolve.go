@@ -426,7 +426,7 @@ func (l *loader) ensureElem(e *Element) bool {
 		if l.ensureElem(head) {
 			e.SubstitutionGroup = head
 		} else {
-			l.errorf(n.pos, "circular substitution group: element %s", e.Name)
+			l.warnf(n.pos, "circular substitution group: element %s; the substitution group is ignored", e.Name)
 		}
 	}
 	l.elementDecl(e, n, d)
@@ -612,8 +612,9 @@ func (l *loader) groupRef(n *node, d *document) *Particle {
 		return &Particle{Pos: n.pos, Kind: AnyParticle, MinOccurs: lo, MaxOccurs: hi, Wildcard: w}
 	}
 	if !l.ensureGroup(g) {
-		l.errorf(n.pos, "circular group: %s contains itself", g.Name)
-		return nil
+		l.warnf(n.pos, "circular group: %s contains itself; the inner reference is kept raw (a lax wildcard)", g.Name)
+		w := &Wildcard{Pos: n.pos, Namespace: "##any", ProcessContents: "lax", TargetNamespace: d.tns}
+		return &Particle{Pos: n.pos, Kind: AnyParticle, MinOccurs: lo, MaxOccurs: hi, Wildcard: w}
 	}
 	if g.Particle == nil {
 		return nil
@@ -722,7 +723,7 @@ func (l *loader) derivationBase(der *node, d *document) (base *ComplexType, st *
 	switch b := l.resolve(der, d, "base", refType).(type) {
 	case *ComplexType:
 		if !l.ensureCT(b) {
-			l.errorf(der.pos, "circular type derivation: base %s derives from itself", b.Name)
+			l.warnf(der.pos, "circular type derivation: base %s derives from itself; the base is ignored", b.Name)
 			return nil, nil
 		}
 		return b, nil
@@ -912,7 +913,7 @@ func (l *loader) attributeUses(n *node, d *document) (uses []*AttributeUse, wild
 				continue // of an imported namespace without a schema: dropped
 			}
 			if !l.ensureAG(ag) {
-				l.errorf(k.pos, "circular attribute group: %s contains itself", ag.Name)
+				l.warnf(k.pos, "circular attribute group: %s contains itself; the inner reference is ignored", ag.Name)
 				continue
 			}
 			for _, u := range ag.Attributes {
@@ -1090,7 +1091,7 @@ func (l *loader) ensureST(st *SimpleType) bool {
 					continue
 				}
 				if !l.ensureST(m) {
-					l.errorf(r.pos, "circular simple type: union member %s depends on the union", m.Name)
+					l.warnf(r.pos, "circular simple type: union member %s depends on the union; the member is ignored", m.Name)
 					continue
 				}
 				st.Union = append(st.Union, m)
@@ -1127,8 +1128,8 @@ func (l *loader) simpleBase(r *node, d *document, attr, what string) *SimpleType
 		return l.anySimpleType
 	}
 	if !l.ensureST(b) {
-		l.errorf(r.pos, "circular simple type: %s %s depends on itself", what, b.Name)
-		return nil
+		l.warnf(r.pos, "circular simple type: %s %s depends on itself; read as xs:anySimpleType", what, b.Name)
+		return l.anySimpleType
 	}
 	return b
 }
