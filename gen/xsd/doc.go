@@ -16,8 +16,10 @@
 // of pointers: walkers of the model must keep a visited set.
 //
 // Load reports as errors (*Error values carrying a position, joined with
-// errors.Join when there are several) only what it cannot read: malformed
-// XML, a root that is not xs:schema, a file that cannot be read.
+// errors.Join when there are several) only what it cannot read in the files
+// it is given: malformed XML, a root that is not xs:schema, a file that
+// cannot be read. An imported or included file that is not well-formed is
+// treated as one that cannot be found, with a warning.
 // Everything else is repaired or degraded, with a
 // Warning that cites the construct's file:line:col and says what was
 // assumed, so that every well-formed schema yields a model.

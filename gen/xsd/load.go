@@ -126,8 +126,9 @@ type parsed struct {
 //
 // Defects with one sensible reading are repaired, and references to what is
 // defined nowhere degraded to untyped content, each with a warning (see the
-// package documentation): only malformed XML, a document that is not a
-// schema and an unreadable file are errors. References into
+// package documentation): only a file given that is malformed XML, not a
+// schema or unreadable is an error (an imported or included one is treated
+// as not found). References into
 // an import whose schema cannot be found degrade the same way: elements
 // become untyped (xs:anyType) content, types xs:anyType (xs:anySimpleType
 // where a simple type is needed), attributes strings, group references lax
@@ -716,7 +717,7 @@ func (l *loader) include(d *document, n *node) {
 	si.included[key] = true
 	root, perr := l.parseFile(file)
 	if perr != nil {
-		l.errs = append(l.errs, perr)
+		l.warnf(n.pos, "xs:include of %s, which does not load: %s; references to its components are kept as untyped content", file, perr)
 		return
 	}
 	tns, _ := root.attr("targetNamespace")
@@ -769,12 +770,21 @@ func (l *loader) resolveImport(imp *importInfo) {
 		return
 	}
 	var tried []string
+	broken := map[string]bool{} // absolute paths of the candidates that do not parse
 	for _, c := range l.candidates(imp.doc.file, imp.loc) {
-		if !fileExists(c) {
+		if !fileExists(c) || broken[absPath(c)] {
 			continue
 		}
 		tns, ok := l.peekTNS(c)
 		if ok && tns == imp.ns {
+			if _, perr := l.parseFile(c); perr != nil {
+				// Not well-formed: the import is repaired as one whose
+				// schema cannot be found, unless the search dirs hold
+				// another.
+				tried = append(tried, fmt.Sprintf("%s has that targetNamespace but does not load: %s", c, perr))
+				broken[absPath(c)] = true
+				continue
+			}
 			if l.loadSchema(c) != nil {
 				imp.found = true
 			}
@@ -790,6 +800,13 @@ func (l *loader) resolveImport(imp *importInfo) {
 			if tns, ok := l.peekTNS(f); ok && tns == imp.ns {
 				if why, bad := l.rejected[absPath(f)]; bad {
 					skipped = append(skipped, fmt.Sprintf("%s has that targetNamespace but does not load: %s", f, why))
+					continue
+				}
+				if _, perr := l.parseFile(f); perr != nil {
+					if !broken[absPath(f)] {
+						broken[absPath(f)] = true
+						skipped = append(skipped, fmt.Sprintf("%s has that targetNamespace but does not load: %s", f, perr))
+					}
 					continue
 				}
 				found = append(found, f)

@@ -170,6 +170,22 @@ func TestMissingImportDegrades(t *testing.T) {
 			},
 		},
 		{
+			name: "imported schema that does not parse",
+			files: map[string]string{
+				"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns:b='urn:b'>
+  <xs:import namespace='urn:b' schemaLocation='b.xsd'/>
+  <xs:include schemaLocation='part.xsd'/>
+  <xs:element name='e' type='b:t'/>
+</xs:schema>`,
+				"b.xsd":    xsHead + ` targetNamespace='urn:b'><xs:element name='x'></xs:schema>`,
+				"part.xsd": xsHead + ` targetNamespace='urn:a'><xs:element name='y'></xs:schema>`,
+			},
+			want: []string{
+				`a.xsd:3:3: warning: cannot find a schema for imported namespace urn:b (schemaLocation "b.xsd"; b.xsd has that targetNamespace but does not load: b.xsd:2:101: XML syntax error: element <xs:element> (opened at line 2) closed by </xs:schema>; search dirs: .); its elements are kept as untyped content: type t as xs:anyType`,
+				`a.xsd:4:3: warning: xs:include of part.xsd, which does not load: part.xsd:2:101: XML syntax error: element <xs:element> (opened at line 2) closed by </xs:schema>; references to its components are kept as untyped content`,
+			},
+		},
+		{
 			name: "missing include",
 			files: map[string]string{"a.xsd": xsHead + ` targetNamespace='urn:a' xmlns:b='urn:b'>
   <xs:import namespace='urn:b' schemaLocation='missing.xsd'/>
@@ -203,7 +219,7 @@ func TestMissingImportDegrades(t *testing.T) {
 // TestBrokenSchemaFoundByNamespace: a schema found for an import only by
 // scanning the search dirs for the namespace is not used when it does not
 // load; the import is then repaired as a missing one. Found through its
-// schemaLocation, the same schema's errors are reported.
+// schemaLocation, the same goes for a schema that is not well-formed.
 func TestBrokenSchemaFoundByNamespace(t *testing.T) {
 	a := func(loc string) string {
 		return xsHead + ` targetNamespace='urn:a' xmlns:b='urn:b'>
@@ -237,10 +253,13 @@ func TestBrokenSchemaFoundByNamespace(t *testing.T) {
 		dir := writeFiles(t, map[string]string{"a.xsd": a("http://example.org/b.xsd"), "lib/b.xsd": broken, "lib/other.xsd": good})
 		lib := filepath.Join(dir, "lib")
 		set, err := Load([]string{filepath.Join(dir, "a.xsd")}, Options{SearchDirs: []string{lib}})
-		if err == nil {
-			// b.xsd is found by the schemaLocation's base name, not by
-			// scanning: its errors are reported.
-			t.Fatalf("Load succeeded, want the errors of lib/b.xsd")
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		// b.xsd, found by the schemaLocation's base name, is not
+		// well-formed: the schema found by scanning is used.
+		if len(set.Schemas) != 2 || filepath.Base(set.Schemas[1].File) != "other.xsd" {
+			t.Fatalf("the good schema was not used: %d schemas", len(set.Schemas))
 		}
 		dir2 := writeFiles(t, map[string]string{"a.xsd": a("http://example.org/nob.xsd"), "lib/aaa.xsd": broken, "lib/zzz.xsd": good})
 		lib2 := filepath.Join(dir2, "lib")
@@ -256,8 +275,8 @@ func TestBrokenSchemaFoundByNamespace(t *testing.T) {
 		if x == nil || e.Content.Children[0].Element.Ref != x {
 			t.Errorf("ref not resolved to zzz.xsd's element")
 		}
-		// The one that parses is preferred.
-		want := []string{`a.xsd:3:3: warning: namespace urn:b is the targetNamespace of 2 files (lib/aaa.xsd, lib/zzz.xsd); using lib/zzz.xsd`}
+		want := []string{`a.xsd:3:3: warning: namespace urn:b: lib/aaa.xsd has that targetNamespace but does not load: ` +
+			`lib/aaa.xsd:4:1: XML syntax error: element <xs:element> (opened at line 3) closed by </xs:schema>; using lib/zzz.xsd`}
 		if diff := cmp.Diff(want, warnings(set, dir2)); diff != "" {
 			t.Errorf("warnings (-want +got):\n%s", diff)
 		}
