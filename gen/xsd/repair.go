@@ -266,16 +266,16 @@ func (r *repairer) element(n *node) {
 		ct.kids = append(ct.kids, attrs...)
 		return
 	case n.xsdKid("simpleType") != nil:
-		// An anonymous simple type cannot be a base: the attributes go
-		// with the text read as a string.
+		// An anonymous simple type cannot be a base: the element is read
+		// as a restriction of xs:anyType to simple content of that type,
+		// which keeps its facets, with the attributes.
 		st := n.takeKids("simpleType")[0]
 		ct = newXSD(attrs[0], "complexType")
 		sc := newXSD(attrs[0], "simpleContent")
-		ext := newXSD(attrs[0], "extension")
-		ext.setAttr("base", xsdQName(ext, "string"))
-		_ = st
-		ext.kids = attrs
-		sc.kids = []*node{ext}
+		res := newXSD(attrs[0], "restriction")
+		res.setAttr("base", xsdQName(res, "anyType"))
+		res.kids = append([]*node{st}, attrs...)
+		sc.kids = []*node{res}
 		ct.kids = []*node{sc}
 	case hasType:
 		base, _ := n.attr("type")
