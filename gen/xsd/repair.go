@@ -42,8 +42,6 @@ func repairTree(root *node) []Warning {
 	return r.warns
 }
 
-var particleNames = []string{"group", "all", "choice", "sequence"}
-
 // walk repairs n and its descendants, children first where a repair of n
 // depends on its children being repaired (attributes moved up).
 func (r *repairer) walk(n *node) {
