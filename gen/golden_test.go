@@ -19,7 +19,8 @@ var update = flag.Bool("update", false, "rewrite the expectations of the golden 
 
 // A golden scenario is one txtar file in testdata/golden: a comment saying
 // what it covers, the input schemas (schemas/*.xsd) and optionally a package
-// map (pkgmap.txt), then either the expected output (out/<pkg>/*_gen.go)
+// map (pkgmap.txt) and an empty file "strict" to run as with -strict, then
+// either the expected output (out/<pkg>/*_gen.go)
 // or the expected error (error), and the expected warnings (warnings) if
 // any. Hand-written tests (out/<pkg>/*_test.go) are not compared: they are
 // copied beside the generated code for the compile check, which builds,
@@ -45,8 +46,9 @@ type goldenRun struct {
 func runScenario(t *testing.T, a *txtar.Archive) goldenRun {
 	t.Helper()
 	dir := t.TempDir()
-	hasMap := false
+	hasMap, strict := false, false
 	for _, f := range a.Files {
+		strict = strict || f.Name == "strict"
 		if !strings.HasPrefix(f.Name, "schemas/") && f.Name != "pkgmap.txt" {
 			continue
 		}
@@ -69,6 +71,7 @@ func runScenario(t *testing.T, a *txtar.Archive) goldenRun {
 	if hasMap {
 		cfg.PkgMap = "pkgmap.txt"
 	}
+	cfg.Strict = strict
 	gen := func() (res *Result, err error) {
 		defer func() {
 			if r := recover(); r != nil {

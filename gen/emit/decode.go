@@ -279,6 +279,10 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 				g.keepExtra(c, st, ordered)
 			})
 			sw.Case(rt(rtCharData)).BlockFunc(func(c *jen.Group) {
+				if st.TextInAny != nil {
+					c.Id("v").Dot(st.TextInAny.GoName).Op("=").Append(jen.Id("v").Dot(st.TextInAny.GoName), jen.Op("&").Add(rt("Text")).Values(jen.Dict{jen.Id("Value"): jen.Id("d").Dot("Text").Call()}))
+					return
+				}
 				if st.Text != nil && st.Text.Mixed {
 					c.Id("v").Dot(st.Text.GoName).Op("+=").Id("d").Dot("Text").Call()
 					return

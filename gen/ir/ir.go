@@ -71,6 +71,10 @@ type Struct struct {
 	// (xs:anyAttribute); validation then reports no unknown attribute in a
 	// namespace, and none in no namespace when OpenLocalAttrs is set too.
 	OpenAttrs, OpenLocalAttrs bool
+	// TextInAny is set for untyped content (xs:anyType): the runs of text
+	// are kept in the Any field as *stanza.Text, in place among the
+	// children, so that decoding is lossless; there is no Text field.
+	TextInAny *Field
 
 	built bool
 	xtype *xsd.ComplexType
@@ -481,8 +485,9 @@ func (b *builder) fillComplex(st *Struct, t *xsd.ComplexType) {
 	}
 	m := newMembers()
 	if t.AnyType {
-		st.Fields = append(st.Fields, &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: "Any holds the element's children.", Wildcard: "##any", Max: xsd.Unbounded})
-		st.Text = &TextField{GoName: m.add("Text", "Value"), Type: &Scalar{Kind: KString, XSD: "string"}, Mixed: true}
+		any := &Field{GoName: m.add("Any", "Elements"), Kind: AnyField, Repeated: true, Doc: "Any holds the element's content in order: its children, and its runs of text as *stanza.Text.", Wildcard: "##any", Max: xsd.Unbounded}
+		st.Fields = append(st.Fields, any)
+		st.TextInAny = any
 		st.AnyAttrsName = m.add("AnyAttrs", "Field")
 		st.OpenAttrs, st.OpenLocalAttrs = true, true
 		return

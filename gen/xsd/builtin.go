@@ -1,5 +1,7 @@
 package xsd
 
+import "strings"
+
 // builtinBases lists the XSD 1.0 built-in simple types with the base of each
 // in the built-in type hierarchy ("" for anySimpleType). The list types
 // (NMTOKENS, IDREFS, ENTITIES) name their item type in builtinLists.
@@ -99,4 +101,61 @@ func (l *loader) addBuiltins() {
 		special.Attributes = append(special.Attributes, &AttributeUse{Name: a.Name, Type: a.Type, Doc: a.Doc, Ref: a})
 	}
 	l.set.attributeGroups[special.Name] = special
+}
+
+// builtinLike returns the XSD built-in type that name misspells (another
+// case, as in datetime, or one letter added, dropped, changed or two
+// swapped, as in bolean), or "" when there is none or more than one.
+func builtinLike(name string) string {
+	var found string
+	for _, b := range builtinBases {
+		if strings.EqualFold(b.name, name) {
+			return b.name
+		}
+	}
+	if len(name) < 4 {
+		return ""
+	}
+	for _, b := range builtinBases {
+		if editDistance1(strings.ToLower(b.name), strings.ToLower(name)) {
+			if found != "" {
+				return ""
+			}
+			found = b.name
+		}
+	}
+	return found
+}
+
+// editDistance1 reports whether a and b differ by one insertion, deletion,
+// substitution or transposition of adjacent letters.
+func editDistance1(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	switch len(a) - len(b) {
+	case 0:
+		var diff []int
+		for i := range a {
+			if a[i] != b[i] {
+				diff = append(diff, i)
+			}
+		}
+		switch len(diff) {
+		case 1:
+			return true
+		case 2:
+			i, j := diff[0], diff[1]
+			return j == i+1 && a[i] == b[j] && a[j] == b[i]
+		}
+		return false
+	case 1:
+		for i := range b {
+			if a[i] != b[i] {
+				return a[i+1:] == b[i:]
+			}
+		}
+		return true
+	}
+	return false
 }

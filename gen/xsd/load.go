@@ -115,22 +115,27 @@ type tnsInfo struct {
 }
 
 type parsed struct {
-	root *node
-	err  *Error
+	root  *node
+	err   *Error
+	warns []Warning // the repairs made to the tree (see repairTree)
 }
 
 // Load reads the schema files, the files they include and import, and
 // resolves every reference. Relative schemaLocations are taken relative to
 // the file that names them, then looked up in opts.SearchDirs.
 //
-// An import whose schema cannot be found is repaired when the importing
-// schema refers to its namespace: elements become untyped (xs:anyType)
-// content, types xs:anyType (xs:anySimpleType where a simple type is
-// needed), attributes strings, group references lax wildcards, and
-// attribute group references are dropped, with one warning per import. A
-// schema found for an import only by scanning the search dirs for its
-// namespace that turns out to have errors is not used: the import is then
-// treated as one whose schema cannot be found.
+// Defects with one sensible reading are repaired, and references to what is
+// defined nowhere degraded to untyped content, each with a warning (see the
+// package documentation): only a file given that is malformed XML, not a
+// schema or unreadable is an error (an imported or included one is treated
+// as not found). References into
+// an import whose schema cannot be found degrade the same way: elements
+// become untyped (xs:anyType) content, types xs:anyType (xs:anySimpleType
+// where a simple type is needed), attributes strings, group references lax
+// wildcards, and attribute group references are dropped, with one warning
+// per import. A schema found for an import only by scanning the search dirs
+// for its namespace that turns out to have errors is not used: the import
+// is then treated as one whose schema cannot be found.
 //
 // The returned Set is never nil. On failure the error is a *Error or an
 // errors.Join of several, sorted by position; the Set is then only partially
@@ -363,12 +368,15 @@ func (l *loader) parseFile(file string) (*node, *Error) {
 		l.parseCache[key] = parsed{err: e}
 		return nil, e
 	}
-	root, perr := parseXML(file, data)
+	root, warns, perr := parseXML(file, data)
 	if perr == nil && (root.name.Space != XSDNamespace || root.name.Local != "schema") {
 		perr = &Error{Pos: root.pos, Msg: fmt.Sprintf("not an XML Schema: the root element is %s, want xs:schema (%s)", QName{root.name.Space, root.name.Local}, XSDNamespace)}
 		root = nil
 	}
-	l.parseCache[key] = parsed{root: root, err: perr}
+	if root != nil {
+		warns = append(warns, repairTree(root)...)
+	}
+	l.parseCache[key] = parsed{root: root, err: perr, warns: warns}
 	return root, perr
 }
 
@@ -417,6 +425,7 @@ func (l *loader) loadSchema(file string) *schemaInfo {
 // document for an include.
 func (l *loader) newDocument(file string, root *node, si *schemaInfo, includer *document) *document {
 	d := &document{file: file, root: root, schema: si}
+	l.warns = append(l.warns, l.parseCache[absPath(file)].warns...)
 	l.check(root, "schema")
 	d.tns, _ = root.attr("targetNamespace")
 	if includer != nil && d.tns == "" && includer.tns != "" {
@@ -439,7 +448,7 @@ func (l *loader) formDefault(n *node, attr string) bool {
 	case "unqualified":
 		return false
 	}
-	l.errorf(n.pos, "%s=%q: want qualified or unqualified", attr, v)
+	l.warnf(n.pos, "%s=%q: want qualified or unqualified; read as unqualified", attr, v)
 	return false
 }
 
@@ -447,9 +456,10 @@ func (l *loader) formDefault(n *node, attr string) bool {
 // imports recorded, global components declared.
 func (l *loader) readDocument(d *document) {
 	si := d.schema
+	defer l.implicitImports(d)
 	for _, k := range d.root.elems() {
 		if k.name.Space != XSDNamespace {
-			l.errorf(k.pos, "element %s (%s) is not allowed in xs:schema", k.name.Local, k.name.Space)
+			l.warnf(k.pos, "element %s (%s) is not allowed in xs:schema; ignored", k.name.Local, k.name.Space)
 			continue
 		}
 		switch k.name.Local {
@@ -525,9 +535,61 @@ func (l *loader) readDocument(d *document) {
 				}
 			}
 		default:
-			l.errorf(k.pos, "%s is not allowed in xs:schema", xsName(k))
+			l.warnf(k.pos, "%s is not allowed in xs:schema; ignored", xsName(k))
 		}
 	}
+}
+
+// qnameAttrs are the attributes whose values are QNames, with the XSD
+// elements that carry them.
+var qnameAttrs = map[string][]string{
+	"type":              {"element", "attribute"},
+	"ref":               {"element", "attribute", "group", "attributeGroup"},
+	"base":              {"extension", "restriction"},
+	"itemType":          {"list"},
+	"memberTypes":       {"union"},
+	"substitutionGroup": {"element"},
+}
+
+// implicitImports finds the namespaces d refers to (through a declared
+// prefix) without importing them, and imports each, with a warning: its
+// schema is then looked up in the search dirs as for an xs:import without a
+// schemaLocation, and repaired as a missing import when there is none.
+func (l *loader) implicitImports(d *document) {
+	si := d.schema
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, k := range n.elems() {
+			if k.name.Space != XSDNamespace {
+				continue
+			}
+			for _, a := range k.attrs {
+				if a.Name.Space != "" || !slices.Contains(qnameAttrs[a.Name.Local], k.name.Local) {
+					continue
+				}
+				for _, v := range strings.Fields(a.Value) {
+					prefix, _, found := strings.Cut(v, ":")
+					if !found {
+						prefix = "" // the default namespace, if declared
+					}
+					ns, ok := k.ns.lookup(prefix)
+					if !ok || ns == "" || ns == d.tns || ns == XSDNamespace || ns == XMLNamespace {
+						continue
+					}
+					if _, ok := si.imports[ns]; ok {
+						continue
+					}
+					l.warnf(k.pos, "%s=%q: namespace %s is used without an xs:import; looked up in the search dirs as for an xs:import", a.Name.Local, a.Value, ns)
+					imp := &importInfo{ns: ns, pos: k.pos, doc: d}
+					si.imports[ns] = imp
+					si.s.Imports = append(si.s.Imports, ns)
+					l.imports = append(l.imports, imp)
+				}
+			}
+			walk(k)
+		}
+	}
+	walk(d.root)
 }
 
 // globalName returns the expanded name of a global declaration.
@@ -536,9 +598,9 @@ func (l *loader) globalName(n *node, d *document) (QName, bool) {
 	name = strings.TrimSpace(name)
 	if !ok || !isNCName(name) {
 		if !ok {
-			l.errorf(n.pos, "global %s has no name", xsName(n))
+			l.warnf(n.pos, "global %s has no name; ignored", xsName(n))
 		} else {
-			l.errorf(n.pos, "%s: invalid name %q", xsName(n), name)
+			l.warnf(n.pos, "%s: invalid name %q; ignored", xsName(n), name)
 		}
 		return QName{}, false
 	}
@@ -549,7 +611,7 @@ func (l *loader) globalName(n *node, d *document) (QName, bool) {
 func declareIn[T comparable](l *loader, p Pos, what string, q QName, v T, table map[QName]T) bool {
 	var zero T
 	if old, ok := table[q]; ok && old != zero {
-		l.errorf(p, "duplicate %s %s (first declared at %s)", what, q, l.firstPos[old])
+		l.warnf(p, "duplicate %s %s (first declared at %s); the first is kept", what, q, l.firstPos[old])
 		return false
 	}
 	table[q] = v
@@ -574,9 +636,9 @@ func (l *loader) declare(p Pos, what string, q QName, v any, table any) bool {
 func (l *loader) declareType(p Pos, q QName, t Type) bool {
 	if old, ok := l.set.types[q]; ok {
 		if q.Space == XSDNamespace {
-			l.errorf(p, "type %s redefines an XSD built-in type", q)
+			l.warnf(p, "type %s redefines an XSD built-in type; the built-in is kept", q)
 		} else {
-			l.errorf(p, "duplicate type %s (first declared at %s)", q, l.firstPos[old])
+			l.warnf(p, "duplicate type %s (first declared at %s); the first is kept", q, l.firstPos[old])
 		}
 		return false
 	}
@@ -633,7 +695,7 @@ func fileExists(p string) bool {
 func (l *loader) include(d *document, n *node) {
 	loc, ok := n.attr("schemaLocation")
 	if !ok || strings.TrimSpace(loc) == "" {
-		l.errorf(n.pos, "xs:include has no schemaLocation")
+		l.warnf(n.pos, "xs:include has no schemaLocation; ignored")
 		return
 	}
 	var file string
@@ -644,7 +706,7 @@ func (l *loader) include(d *document, n *node) {
 		}
 	}
 	if file == "" {
-		l.errorf(n.pos, "xs:include: cannot find %q%s", loc, l.searchedDirs())
+		l.warnf(n.pos, "xs:include: cannot find %q%s; references to its components are kept as untyped content", loc, l.searchedDirs())
 		return
 	}
 	key := absPath(file)
@@ -655,12 +717,12 @@ func (l *loader) include(d *document, n *node) {
 	si.included[key] = true
 	root, perr := l.parseFile(file)
 	if perr != nil {
-		l.errs = append(l.errs, perr)
+		l.warnf(n.pos, "xs:include of %s, which does not load: %s; references to its components are kept as untyped content", file, perr)
 		return
 	}
 	tns, _ := root.attr("targetNamespace")
 	if tns != "" && tns != d.tns {
-		l.errorf(n.pos, "xs:include of %s: its targetNamespace %q differs from %q", file, tns, d.tns)
+		l.warnf(n.pos, "xs:include of %s: its targetNamespace %q differs from %q; ignored", file, tns, d.tns)
 		return
 	}
 	inc := l.newDocument(file, root, si, d)
@@ -680,7 +742,7 @@ func (l *loader) recordImport(d *document, n *node) {
 	loc, _ := n.attr("schemaLocation")
 	si := d.schema
 	if hasNS && ns == d.tns || !hasNS && d.tns == "" {
-		l.errorf(n.pos, "xs:import of the schema's own target namespace %q", d.tns)
+		l.warnf(n.pos, "xs:import of the schema's own target namespace %q; ignored", d.tns)
 		return
 	}
 	if old, ok := si.imports[ns]; ok {
@@ -708,12 +770,21 @@ func (l *loader) resolveImport(imp *importInfo) {
 		return
 	}
 	var tried []string
+	broken := map[string]bool{} // absolute paths of the candidates that do not parse
 	for _, c := range l.candidates(imp.doc.file, imp.loc) {
-		if !fileExists(c) {
+		if !fileExists(c) || broken[absPath(c)] {
 			continue
 		}
 		tns, ok := l.peekTNS(c)
 		if ok && tns == imp.ns {
+			if _, perr := l.parseFile(c); perr != nil {
+				// Not well-formed: the import is repaired as one whose
+				// schema cannot be found, unless the search dirs hold
+				// another.
+				tried = append(tried, fmt.Sprintf("%s has that targetNamespace but does not load: %s", c, perr))
+				broken[absPath(c)] = true
+				continue
+			}
 			if l.loadSchema(c) != nil {
 				imp.found = true
 			}
@@ -729,6 +800,13 @@ func (l *loader) resolveImport(imp *importInfo) {
 			if tns, ok := l.peekTNS(f); ok && tns == imp.ns {
 				if why, bad := l.rejected[absPath(f)]; bad {
 					skipped = append(skipped, fmt.Sprintf("%s has that targetNamespace but does not load: %s", f, why))
+					continue
+				}
+				if _, perr := l.parseFile(f); perr != nil {
+					if !broken[absPath(f)] {
+						broken[absPath(f)] = true
+						skipped = append(skipped, fmt.Sprintf("%s has that targetNamespace but does not load: %s", f, perr))
+					}
 					continue
 				}
 				found = append(found, f)

@@ -1,6 +1,7 @@
 package xsd
 
 import (
+	"encoding/xml"
 	"fmt"
 	"slices"
 	"strconv"
@@ -70,21 +71,36 @@ func (l *loader) drain() {
 	}
 }
 
-// qname parses the QName value raw of attribute attr of n.
+// undeclaredNS is the namespace given to a QName whose prefix is not
+// declared (and is not xs or xsd): lookup turns it into a stand-in, the
+// warning given already.
+const undeclaredNS = "urn:protoxmpp:undeclared-prefix:"
+
+// qname parses the QName value raw of attribute attr of n. Prefixes xs and
+// xsd that are not declared, and a doubled prefix (xs:xs:string), are read
+// as the XSD namespace, with a warning.
 func (l *loader) qname(n *node, d *document, attr, raw string) (QName, bool) {
 	v := strings.TrimSpace(raw)
 	prefix, local, found := strings.Cut(v, ":")
 	if !found {
 		prefix, local = "", prefix
 	}
+	if p2, l2, again := strings.Cut(local, ":"); again && p2 == prefix && isNCName(l2) {
+		l.warnf(n.pos, "%s=%q: doubled prefix; read as %s:%s", attr, raw, prefix, l2)
+		local = l2
+	}
 	if !isNCName(local) || found && !isNCName(prefix) {
-		l.errorf(n.pos, "%s=%q: not a valid QName", attr, raw)
+		l.warnf(n.pos, "%s=%q: not a valid QName; ignored", attr, raw)
 		return QName{}, false
 	}
 	uri, ok := n.ns.lookup(prefix)
 	if !ok && prefix != "" {
-		l.errorf(n.pos, "%s=%q: namespace prefix %q is not declared", attr, raw, prefix)
-		return QName{}, false
+		if prefix == "xs" || prefix == "xsd" {
+			l.warnf(n.pos, "%s=%q: namespace prefix %q is not declared; read as the XSD namespace", attr, raw, prefix)
+			return QName{XSDNamespace, local}, true
+		}
+		l.warnf(n.pos, "%s=%q: namespace prefix %q is not declared; kept as untyped content", attr, raw, prefix)
+		return QName{undeclaredNS + prefix, local}, true
 	}
 	if uri == "" && d.chameleon {
 		uri = d.tns
@@ -109,8 +125,16 @@ func (l *loader) resolve(n *node, d *document, attr string, k refKind) any {
 
 // lookup finds the component q of kind k referred to from n, checking that
 // its namespace is visible from d's schema. what quotes the reference.
+//
+// A reference that cannot be resolved is degraded, with a warning, to a
+// stand-in (see standIn): its content is then kept as untyped (raw)
+// content. Unprefixed names of XSD built-ins that resolve to nothing, and
+// misspelled XSD built-ins, are read as the built-in.
 func (l *loader) lookup(n *node, d *document, what string, q QName, k refKind) any {
 	si := d.schema
+	if strings.HasPrefix(q.Space, undeclaredNS) {
+		return l.standIn(n, q, k)
+	}
 	switch q.Space {
 	case XSDNamespace, d.tns:
 		// Built-ins and the schema's own components need no import.
@@ -128,14 +152,18 @@ func (l *loader) lookup(n *node, d *document, what string, q QName, k refKind) a
 			switch {
 			case imp != nil && imp.missing:
 				return l.repairMissing(n, q, k, imp)
+			case q.Space == "" && (k == refType || k == refSimpleType) && l.set.types[QName{XSDNamespace, q.Local}] != nil:
+				l.warnf(n.pos, "%s: refers to %s in no namespace, which is not imported; read as the XSD built-in xs:%s", what, q.Local, q.Local)
+				return l.lookup(n, d, what, QName{XSDNamespace, q.Local}, k)
 			case imp != nil:
 				// The imported file failed to load; that error is reported.
+				return nil
 			case q.Space == "":
-				l.errorf(n.pos, "%s: refers to %s in no namespace, which is not imported (missing prefix?)", what, q.Local)
+				l.warnf(n.pos, "%s: refers to %s in no namespace, which is not imported (missing prefix?); %s", what, q.Local, degradeNote(k))
 			default:
-				l.errorf(n.pos, "%s: namespace %s is not imported", what, q.Space)
+				l.warnf(n.pos, "%s: namespace %s is not imported; %s", what, q.Space, degradeNote(k))
 			}
-			return nil
+			return l.standIn(n, q, k)
 		}
 		if imp == nil {
 			l.warnf(n.pos, "%s: %s is not imported by this schema; resolved from the schema loaded for it", what, nsLabel(q.Space))
@@ -150,8 +178,8 @@ func (l *loader) lookup(n *node, d *document, what string, q QName, k refKind) a
 	case refType, refSimpleType:
 		if t, ok := l.set.types[q]; ok {
 			if _, isCT := t.(*ComplexType); isCT && k == refSimpleType {
-				l.errorf(n.pos, "%s: %s is a complex type; a simple type is required here", what, q)
-				return nil
+				l.warnf(n.pos, "%s: %s is a complex type; a simple type is required here; read as xs:anySimpleType", what, q)
+				return l.anySimpleType
 			}
 			v = t
 		}
@@ -171,33 +199,47 @@ func (l *loader) lookup(n *node, d *document, what string, q QName, k refKind) a
 	if v == nil {
 		switch {
 		case q.Space == XSDNamespace && (k == refType || k == refSimpleType):
-			l.errorf(n.pos, "%s: %s is not an XSD built-in type", what, q.Local)
+			if b := builtinLike(q.Local); b != "" {
+				l.warnf(n.pos, "%s: %s is not an XSD built-in type; read as xs:%s", what, q.Local, b)
+				return l.set.types[QName{XSDNamespace, b}]
+			}
+			l.warnf(n.pos, "%s: %s is not an XSD built-in type; %s", what, q.Local, degradeNote(k))
 		case q.Space == XSDNamespace:
-			l.errorf(n.pos, "%s: the XSD namespace has no %s %s", what, refKindNames[k], q.Local)
+			l.warnf(n.pos, "%s: the XSD namespace has no %s %s; %s", what, refKindNames[k], q.Local, degradeNote(k))
+		case q.Space == "" && (k == refType || k == refSimpleType) && l.set.types[QName{XSDNamespace, q.Local}] != nil:
+			l.warnf(n.pos, "%s: undefined %s %s; read as the XSD built-in xs:%s", what, refKindNames[k], q, q.Local)
+			return l.set.types[QName{XSDNamespace, q.Local}]
 		default:
-			l.errorf(n.pos, "%s: undefined %s %s", what, refKindNames[k], q)
+			l.warnf(n.pos, "%s: undefined %s %s; %s", what, refKindNames[k], q, degradeNote(k))
 		}
+		return l.standIn(n, q, k)
 	}
 	return v
 }
 
-// repairMissing returns the stand-in for component q of kind k, referred
-// to from n, whose namespace is imported by imp but has no schema: an
-// untyped (xs:anyType) global element, one per name and not listed in any
-// Schema; xs:anyType for a type; xs:anySimpleType for a simple type; a
-// global attribute of type xs:string, one per name; for a group or an
-// attribute group, a placeholder (in l.placeholders) that groupRef turns
-// into a lax wildcard and attributeUses drops. The repair is noted on imp,
-// for the warning Load emits at the import.
-func (l *loader) repairMissing(n *node, q QName, k refKind, imp *importInfo) any {
-	note := repairNote{k, q.Local}
-	if !imp.repairSeen[note] {
-		if imp.repairSeen == nil {
-			imp.repairSeen = map[repairNote]bool{}
-		}
-		imp.repairSeen[note] = true
-		imp.repairs = append(imp.repairs, note)
+// degradeNote says what becomes of a reference of kind k that cannot be
+// resolved (see standIn).
+func degradeNote(k refKind) string {
+	switch k {
+	case refSimpleType:
+		return "read as xs:anySimpleType (a string)"
+	case refAttribute:
+		return "read as an xs:string attribute"
+	case refGroup:
+		return "its content is kept raw (a lax wildcard)"
+	case refAttributeGroup:
+		return "dropped (its attributes are kept as unknown attributes)"
 	}
+	return "its content is kept raw (xs:anyType)"
+}
+
+// standIn returns what an unresolvable reference to q of kind k stands
+// for: an untyped (xs:anyType) global element, one per name and listed in
+// no Schema; xs:anyType for a type; xs:anySimpleType for a simple type; a
+// global xs:string attribute, one per name; for a group or an attribute
+// group, a placeholder (in l.placeholders) that groupRef turns into a lax
+// wildcard and attributeUses drops.
+func (l *loader) standIn(n *node, q QName, k refKind) any {
 	switch k {
 	case refElement:
 		e := l.missingElems[q]
@@ -237,6 +279,26 @@ func (l *loader) repairMissing(n *node, q QName, k refKind, imp *importInfo) any
 	return nil
 }
 
+// repairMissing returns the stand-in for component q of kind k, referred
+// to from n, whose namespace is imported by imp but has no schema: an
+// untyped (xs:anyType) global element, one per name and not listed in any
+// Schema; xs:anyType for a type; xs:anySimpleType for a simple type; a
+// global attribute of type xs:string, one per name; for a group or an
+// attribute group, a placeholder (in l.placeholders) that groupRef turns
+// into a lax wildcard and attributeUses drops. The repair is noted on imp,
+// for the warning Load emits at the import.
+func (l *loader) repairMissing(n *node, q QName, k refKind, imp *importInfo) any {
+	note := repairNote{k, q.Local}
+	if !imp.repairSeen[note] {
+		if imp.repairSeen == nil {
+			imp.repairSeen = map[repairNote]bool{}
+		}
+		imp.repairSeen[note] = true
+		imp.repairs = append(imp.repairs, note)
+	}
+	return l.standIn(n, q, k)
+}
+
 // repairList describes the repairs of one missing namespace for the
 // warning: "element a as xs:anyType, group g as a lax wildcard, ...".
 func repairList(notes []repairNote) string {
@@ -273,7 +335,7 @@ func (l *loader) boolAttr(n *node, attr string) bool {
 	case "false", "0":
 		return false
 	}
-	l.errorf(n.pos, "%s=%q: want true or false", attr, v)
+	l.warnf(n.pos, "%s=%q: want true or false; read as false", attr, v)
 	return false
 }
 
@@ -283,7 +345,7 @@ func (l *loader) occurs(n *node) (lo, hi int) {
 	if v, ok := n.attr("minOccurs"); ok {
 		i, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || i < 0 {
-			l.errorf(n.pos, "minOccurs=%q: want a non-negative integer", v)
+			l.warnf(n.pos, "minOccurs=%q: want a non-negative integer; read as 1", v)
 		} else {
 			lo = i
 		}
@@ -293,13 +355,13 @@ func (l *loader) occurs(n *node) (lo, hi int) {
 		if v == "unbounded" {
 			hi = Unbounded
 		} else if i, err := strconv.Atoi(v); err != nil || i < 0 {
-			l.errorf(n.pos, "maxOccurs=%q: want a non-negative integer or unbounded", v)
+			l.warnf(n.pos, "maxOccurs=%q: want a non-negative integer or unbounded; read as 1", v)
 		} else {
 			hi = i
 		}
 	}
 	if hi != Unbounded && lo > hi {
-		l.errorf(n.pos, "minOccurs %d is greater than maxOccurs %d", lo, hi)
+		l.warnf(n.pos, "minOccurs %d is greater than maxOccurs %d; maxOccurs read as %d", lo, hi, lo)
 		hi = lo
 	}
 	return lo, hi
@@ -314,7 +376,7 @@ func (l *loader) valueConstraint(n *node) (def, fixed *string) {
 		fixed = &v
 	}
 	if def != nil && fixed != nil {
-		l.errorf(n.pos, "%s has both default and fixed", xsName(n))
+		l.warnf(n.pos, "%s has both default and fixed; fixed dropped", xsName(n))
 		fixed = nil
 	}
 	return def, fixed
@@ -364,7 +426,7 @@ func (l *loader) ensureElem(e *Element) bool {
 		if l.ensureElem(head) {
 			e.SubstitutionGroup = head
 		} else {
-			l.errorf(n.pos, "circular substitution group: element %s", e.Name)
+			l.warnf(n.pos, "circular substitution group: element %s; the substitution group is ignored", e.Name)
 		}
 	}
 	l.elementDecl(e, n, d)
@@ -384,7 +446,7 @@ func (l *loader) elementDecl(e *Element, n *node, d *document) {
 	}
 	if anon := n.xsdKid("complexType", "simpleType"); anon != nil {
 		if hasType {
-			l.errorf(anon.pos, "xs:element has both a type attribute and an anonymous %s", xsName(anon))
+			l.warnf(anon.pos, "xs:element has both a type attribute and an anonymous %s; the anonymous type is kept", xsName(anon))
 		}
 		t = l.anonType(anon, d)
 	}
@@ -402,7 +464,7 @@ func (l *loader) elementDecl(e *Element, n *node, d *document) {
 func (l *loader) localElement(n *node, d *document, inAll bool) *Particle {
 	lo, hi := l.occurs(n)
 	if inAll && (hi > 1 || hi == Unbounded) {
-		l.errorf(n.pos, "maxOccurs of an element in xs:all must be 0 or 1")
+		l.warnf(n.pos, "maxOccurs of an element in xs:all must be 0 or 1; kept")
 	}
 	e := &Element{Pos: n.pos, Doc: docOf(n), MinOccurs: lo, MaxOccurs: hi, GenType: n.genAttr("type")}
 	p := &Particle{Pos: n.pos, Kind: ElementParticle, MinOccurs: lo, MaxOccurs: hi, Element: e}
@@ -410,11 +472,15 @@ func (l *loader) localElement(n *node, d *document, inAll bool) *Particle {
 		l.check(n, "element.ref")
 		for _, a := range []string{"name", "type"} {
 			if _, ok := n.attr(a); ok {
-				l.errorf(n.pos, "xs:element with ref must not have a %s attribute", a)
+				l.warnf(n.pos, "xs:element with ref must not have a %s attribute; ignored", a)
 			}
 		}
 		e.Type = l.anyType
-		if v := l.resolve(n, d, "ref", refElement); v != nil {
+		v := l.resolve(n, d, "ref", refElement)
+		if v == nil {
+			return nil
+		}
+		{
 			t := v.(*Element)
 			l.ensureElem(t)
 			e.Ref = t
@@ -436,9 +502,9 @@ func (l *loader) localElement(n *node, d *document, inAll bool) *Particle {
 	name = strings.TrimSpace(name)
 	if !ok || !isNCName(name) {
 		if ok {
-			l.errorf(n.pos, "xs:element: invalid name %q", name)
+			l.warnf(n.pos, "xs:element: invalid name %q; ignored", name)
 		} else {
-			l.errorf(n.pos, "xs:element has neither name nor ref")
+			l.warnf(n.pos, "xs:element has neither name nor ref; ignored")
 		}
 		return nil
 	}
@@ -463,7 +529,7 @@ func (l *loader) form(n *node, def bool) bool {
 	case "unqualified":
 		return false
 	}
-	l.errorf(n.pos, "form=%q: want qualified or unqualified", v)
+	l.warnf(n.pos, "form=%q: want qualified or unqualified; the schema's default is used", v)
 	return def
 }
 
@@ -497,14 +563,14 @@ func (l *loader) modelGroup(n *node, d *document) *Particle {
 	for _, a := range n.attrs {
 		if a.Name.Space == GenNamespace && a.Name.Local == "enum" {
 			if p.Kind != ChoiceParticle {
-				l.errorf(n.pos, "protoxmpp:enum is only for xs:choice")
+				l.warnf(n.pos, "protoxmpp:enum is only for xs:choice; ignored")
 			}
 			p.Enum = a.Value
 		}
 	}
 	inAll := p.Kind == AllParticle
 	if inAll && (lo > 1 || hi != 1) {
-		l.errorf(n.pos, "xs:all must have minOccurs 0 or 1 and maxOccurs 1")
+		l.warnf(n.pos, "xs:all must have minOccurs 0 or 1 and maxOccurs 1; kept as given")
 	}
 	for _, k := range n.elems() {
 		if k.name.Space != XSDNamespace {
@@ -530,7 +596,7 @@ func (l *loader) modelGroup(n *node, d *document) *Particle {
 func (l *loader) groupRef(n *node, d *document) *Particle {
 	l.check(n, "group.ref")
 	if _, ok := n.attr("ref"); !ok {
-		l.errorf(n.pos, "xs:group in a content model needs a ref attribute")
+		l.warnf(n.pos, "xs:group in a content model needs a ref attribute; ignored")
 		return nil
 	}
 	lo, hi := l.occurs(n)
@@ -546,8 +612,9 @@ func (l *loader) groupRef(n *node, d *document) *Particle {
 		return &Particle{Pos: n.pos, Kind: AnyParticle, MinOccurs: lo, MaxOccurs: hi, Wildcard: w}
 	}
 	if !l.ensureGroup(g) {
-		l.errorf(n.pos, "circular group: %s contains itself", g.Name)
-		return nil
+		l.warnf(n.pos, "circular group: %s contains itself; the inner reference is kept raw (a lax wildcard)", g.Name)
+		w := &Wildcard{Pos: n.pos, Namespace: "##any", ProcessContents: "lax", TargetNamespace: d.tns}
+		return &Particle{Pos: n.pos, Kind: AnyParticle, MinOccurs: lo, MaxOccurs: hi, Wildcard: w}
 	}
 	if g.Particle == nil {
 		return nil
@@ -588,7 +655,7 @@ func (l *loader) wildcard(n *node, d *document) *Wildcard {
 		case "strict", "lax", "skip":
 			w.ProcessContents = v
 		default:
-			l.errorf(n.pos, "processContents=%q: want strict, lax or skip", v)
+			l.warnf(n.pos, "processContents=%q: want strict, lax or skip; read as strict", v)
 		}
 	}
 	return w
@@ -650,13 +717,13 @@ func (l *loader) ensureCT(ct *ComplexType) bool {
 // after an error.
 func (l *loader) derivationBase(der *node, d *document) (base *ComplexType, st *SimpleType) {
 	if _, ok := der.attr("base"); !ok {
-		l.errorf(der.pos, "%s has no base attribute", xsName(der))
+		l.warnf(der.pos, "%s has no base attribute; read as xs:anyType", xsName(der))
 		return nil, nil
 	}
 	switch b := l.resolve(der, d, "base", refType).(type) {
 	case *ComplexType:
 		if !l.ensureCT(b) {
-			l.errorf(der.pos, "circular type derivation: base %s derives from itself", b.Name)
+			l.warnf(der.pos, "circular type derivation: base %s derives from itself; the base is ignored", b.Name)
 			return nil, nil
 		}
 		return b, nil
@@ -680,7 +747,7 @@ func (l *loader) complexContent(ct *ComplexType, cc *node, d *document) {
 	ct.Derivation = der.name.Local
 	base, st := l.derivationBase(der, d)
 	if st != nil {
-		l.errorf(der.pos, "complexContent %s: base %s is a simple type (use simpleContent)", der.name.Local, st.Name)
+		l.warnf(der.pos, "complexContent %s: base %s is a simple type (use simpleContent); the base is ignored", der.name.Local, st.Name)
 	}
 	own := l.contentParticle(der, d)
 	attrs, anyAttr := l.attributeUses(der, d)
@@ -694,7 +761,7 @@ func (l *loader) complexContent(ct *ComplexType, cc *node, d *document) {
 				anyAttr = base.AnyAttribute
 			}
 			if base.SimpleContent != nil && own != nil {
-				l.errorf(der.pos, "complexContent extension adds elements to %s, which has simple content", base.Name)
+				l.warnf(der.pos, "complexContent extension adds elements to %s, which has simple content; kept", base.Name)
 			}
 		}
 		switch {
@@ -736,10 +803,15 @@ func (l *loader) simpleContent(ct *ComplexType, sc *node, d *document) {
 		case base.AnyType:
 			value = l.anySimpleType
 		default:
-			l.errorf(der.pos, "simpleContent %s: base type %s does not have simple content", der.name.Local, base.Name)
+			// An extension of a type without simple content (an empty
+			// type, most often) adds attributes: the one reading is
+			// complex content.
+			l.warnf(der.pos, "simpleContent %s: base type %s does not have simple content; read as complexContent", der.name.Local, base.Name)
+			l.complexContent(ct, &node{name: xml.Name{Space: XSDNamespace, Local: "complexContent"}, ns: sc.ns, pos: sc.pos, kids: []*node{der}}, d)
+			return
 		}
 	} else if value != nil && restriction {
-		l.errorf(der.pos, "simpleContent restriction: base %s must be a complex type with simple content (use extension to add attributes to a simple type)", value.Name)
+		l.warnf(der.pos, "simpleContent restriction: base %s must be a complex type with simple content (use extension to add attributes to a simple type); read as an extension", value.Name)
 	}
 	if restriction {
 		inline := der.xsdKid("simpleType")
@@ -787,7 +859,7 @@ func (l *loader) extendAttrs(base, own []*AttributeUse) []*AttributeUse {
 	out := slices.Clone(base)
 	for _, u := range own {
 		if i := indexAttr(out, u.Name); i >= 0 {
-			l.errorf(u.Pos, "attribute %s is already declared by the base type", u.Name)
+			l.warnf(u.Pos, "attribute %s is already declared by the base type; the base's is kept", u.Name)
 			continue
 		}
 		out = append(out, u)
@@ -815,7 +887,7 @@ func (l *loader) attributeUses(n *node, d *document) (uses []*AttributeUse, wild
 	var fromGroup *Wildcard
 	add := func(u *AttributeUse, at Pos) {
 		if i := indexAttr(uses, u.Name); i >= 0 {
-			l.errorf(at, "duplicate attribute %s (also at %s)", u.Name, uses[i].Pos)
+			l.warnf(at, "duplicate attribute %s (also at %s); the first is kept", u.Name, uses[i].Pos)
 			return
 		}
 		uses = append(uses, u)
@@ -829,7 +901,7 @@ func (l *loader) attributeUses(n *node, d *document) (uses []*AttributeUse, wild
 		case "attributeGroup":
 			l.check(k, "attributeGroup.ref")
 			if _, ok := k.attr("ref"); !ok {
-				l.errorf(k.pos, "xs:attributeGroup here needs a ref attribute")
+				l.warnf(k.pos, "xs:attributeGroup here needs a ref attribute; ignored")
 				continue
 			}
 			v := l.resolve(k, d, "ref", refAttributeGroup)
@@ -841,7 +913,7 @@ func (l *loader) attributeUses(n *node, d *document) (uses []*AttributeUse, wild
 				continue // of an imported namespace without a schema: dropped
 			}
 			if !l.ensureAG(ag) {
-				l.errorf(k.pos, "circular attribute group: %s contains itself", ag.Name)
+				l.warnf(k.pos, "circular attribute group: %s contains itself; the inner reference is ignored", ag.Name)
 				continue
 			}
 			for _, u := range ag.Attributes {
@@ -871,19 +943,20 @@ func (l *loader) attributeUse(n *node, d *document) *AttributeUse {
 		case "optional", "required", "prohibited":
 			use = v
 		default:
-			l.errorf(n.pos, "use=%q: want optional, required or prohibited", v)
+			l.warnf(n.pos, "use=%q: want optional, required or prohibited; read as optional", v)
 		}
 	}
 	u.Required, u.Prohibited = use == "required", use == "prohibited"
 	u.Default, u.Fixed = l.valueConstraint(n)
 	if u.Default != nil && use != "optional" {
-		l.errorf(n.pos, "xs:attribute with a default must have use=\"optional\", not %q", use)
+		l.warnf(n.pos, "xs:attribute with a default must have use=\"optional\", not %q; default dropped", use)
+		u.Default = nil
 	}
 	if _, ok := n.attr("ref"); ok {
 		l.check(n, "attribute.ref")
 		for _, a := range []string{"name", "type"} {
 			if _, ok := n.attr(a); ok {
-				l.errorf(n.pos, "xs:attribute with ref must not have a %s attribute", a)
+				l.warnf(n.pos, "xs:attribute with ref must not have a %s attribute; ignored", a)
 			}
 		}
 		v := l.resolve(n, d, "ref", refAttribute)
@@ -906,10 +979,10 @@ func (l *loader) attributeUse(n *node, d *document) *AttributeUse {
 	name = strings.TrimSpace(name)
 	switch {
 	case !ok:
-		l.errorf(n.pos, "xs:attribute has neither name nor ref")
+		l.warnf(n.pos, "xs:attribute has neither name nor ref; ignored")
 		return nil
 	case !isNCName(name) || name == "xmlns":
-		l.errorf(n.pos, "xs:attribute: invalid name %q", name)
+		l.warnf(n.pos, "xs:attribute: invalid name %q; ignored", name)
 		return nil
 	}
 	if l.form(n, d.attrQual) {
@@ -930,7 +1003,7 @@ func (l *loader) attributeType(n *node, d *document) *SimpleType {
 	}
 	if anon := n.xsdKid("simpleType"); anon != nil {
 		if hasType {
-			l.errorf(anon.pos, "xs:attribute has both a type attribute and an anonymous xs:simpleType")
+			l.warnf(anon.pos, "xs:attribute has both a type attribute and an anonymous xs:simpleType; the anonymous type is kept")
 		}
 		t = l.anonST(anon, d)
 	}
@@ -1018,7 +1091,7 @@ func (l *loader) ensureST(st *SimpleType) bool {
 					continue
 				}
 				if !l.ensureST(m) {
-					l.errorf(r.pos, "circular simple type: union member %s depends on the union", m.Name)
+					l.warnf(r.pos, "circular simple type: union member %s depends on the union; the member is ignored", m.Name)
 					continue
 				}
 				st.Union = append(st.Union, m)
@@ -1028,7 +1101,7 @@ func (l *loader) ensureST(st *SimpleType) bool {
 			st.Union = append(st.Union, l.anonST(k, d))
 		}
 		if len(st.Union) == 0 && strings.TrimSpace(v) == "" {
-			l.errorf(r.pos, "xs:union has no member types")
+			l.warnf(r.pos, "xs:union has no member types; read as xs:anySimpleType")
 		}
 	}
 	l.state[st] = resolved
@@ -1042,9 +1115,9 @@ func (l *loader) simpleBase(r *node, d *document, attr, what string) *SimpleType
 	inline := r.xsdKid("simpleType")
 	switch {
 	case has && inline != nil:
-		l.errorf(inline.pos, "xs:%s has both a %s attribute and an anonymous xs:simpleType", what, attr)
+		l.warnf(inline.pos, "xs:%s has both a %s attribute and an anonymous xs:simpleType; the anonymous type is kept", what, attr)
 	case !has && inline == nil:
-		l.errorf(r.pos, "xs:%s needs a %s attribute or an xs:simpleType", what, attr)
+		l.warnf(r.pos, "xs:%s needs a %s attribute or an xs:simpleType; read as xs:anySimpleType", what, attr)
 		return nil
 	}
 	if inline != nil {
@@ -1052,11 +1125,11 @@ func (l *loader) simpleBase(r *node, d *document, attr, what string) *SimpleType
 	}
 	b, _ := l.resolve(r, d, attr, refSimpleType).(*SimpleType)
 	if b == nil {
-		return nil
+		return l.anySimpleType
 	}
 	if !l.ensureST(b) {
-		l.errorf(r.pos, "circular simple type: %s %s depends on itself", what, b.Name)
-		return nil
+		l.warnf(r.pos, "circular simple type: %s %s depends on itself; read as xs:anySimpleType", what, b.Name)
+		return l.anySimpleType
 	}
 	return b
 }
@@ -1067,7 +1140,7 @@ func (l *loader) facets(st *SimpleType, r *node) {
 		l.check(k, "facet")
 		v, ok := k.attr("value")
 		if !ok {
-			l.errorf(k.pos, "xs:%s has no value attribute", k.name.Local)
+			l.warnf(k.pos, "xs:%s has no value attribute; ignored", k.name.Local)
 			continue
 		}
 		if k.name.Local == "enumeration" {
@@ -1079,7 +1152,7 @@ func (l *loader) facets(st *SimpleType, r *node) {
 		}
 		if old, dup := st.Facets[k.name.Local]; dup {
 			if k.name.Local != "pattern" {
-				l.errorf(k.pos, "duplicate facet xs:%s (value %q already given)", k.name.Local, old)
+				l.warnf(k.pos, "duplicate facet xs:%s (value %q already given); the first is kept", k.name.Local, old)
 			}
 			continue
 		}

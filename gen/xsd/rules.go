@@ -157,7 +157,7 @@ func (l *loader) checkKids(n *node, slots []slot) {
 	i, count := 0, 0
 	for _, k := range n.elems() {
 		if k.name.Space != XSDNamespace {
-			l.errorf(k.pos, "element %s is not allowed in %s", k.name.Local+" ("+k.name.Space+")", xsName(n))
+			l.warnf(k.pos, "element %s is not allowed in %s; ignored", k.name.Local+" ("+k.name.Space+")", xsName(n))
 			continue
 		}
 		j, c := i, count
@@ -166,25 +166,25 @@ func (l *loader) checkKids(n *node, slots []slot) {
 		}
 		if j == len(slots) {
 			if earlier(k.name.Local, slots[:i]) {
-				l.errorf(k.pos, "%s is out of order in %s", xsName(k), xsName(n))
+				l.warnf(k.pos, "%s is out of order in %s; read as if in order", xsName(k), xsName(n))
 			} else {
-				l.errorf(k.pos, "%s is not allowed in %s", xsName(k), xsName(n))
+				l.warnf(k.pos, "%s is not allowed in %s; ignored", xsName(k), xsName(n))
 			}
 			continue
 		}
 		for ; i < j; i, count = i+1, 0 {
 			if count < slots[i].min {
-				l.errorf(k.pos, "%s: missing %s before %s", xsName(n), orNames(slots[i].names), xsName(k))
+				l.warnf(k.pos, "%s: missing %s before %s; ignored", xsName(n), orNames(slots[i].names), xsName(k))
 			}
 		}
 		count = c + 1
 		if slots[i].max >= 0 && count > slots[i].max {
-			l.errorf(k.pos, "%s: only one of %s allowed", xsName(n), orNames(slots[i].names))
+			l.warnf(k.pos, "%s: only one of %s allowed; the first is used", xsName(n), orNames(slots[i].names))
 		}
 	}
 	for ; i < len(slots); i, count = i+1, 0 {
 		if count < slots[i].min {
-			l.errorf(n.pos, "%s requires %s", xsName(n), orNames(slots[i].names))
+			l.warnf(n.pos, "%s requires %s; read as empty", xsName(n), orNames(slots[i].names))
 		}
 	}
 }

@@ -79,7 +79,19 @@ func (li *lineIndex) posOnLine(line int, off int64) Pos {
 // parseXML parses data into a tree. It checks what encoding/xml's RawToken
 // leaves out: tag matching, prefix bindings, a single root element,
 // duplicate attributes.
-func parseXML(file string, data []byte) (*node, *Error) {
+//
+// An undeclared prefix xs or xsd on an element is bound to the XSD
+// namespace, with a warning: the one sensible reading in a schema.
+func parseXML(file string, data []byte) (*node, []Warning, *Error) {
+	root, warns, err := parseXMLTree(file, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return root, warns, nil
+}
+
+func parseXMLTree(file string, data []byte) (*node, []Warning, *Error) {
+	var warns []Warning
 	li := newLineIndex(file, data)
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
@@ -98,24 +110,24 @@ func parseXML(file string, data []byte) (*node, *Error) {
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			if len(stack) > 0 {
-				return nil, errAt(d.InputOffset(), "XML syntax error: unexpected end of file: <%s> is not closed (opened at %s)", rawName(raw[len(raw)-1]), stack[len(stack)-1].pos)
+				return nil, nil, errAt(d.InputOffset(), "XML syntax error: unexpected end of file: <%s> is not closed (opened at %s)", rawName(raw[len(raw)-1]), stack[len(stack)-1].pos)
 			}
 			if root == nil {
-				return nil, errAt(d.InputOffset(), "XML syntax error: no root element")
+				return nil, nil, errAt(d.InputOffset(), "XML syntax error: no root element")
 			}
-			return root, nil
+			return root, warns, nil
 		}
 		if err != nil {
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
-				return nil, &Error{Pos: li.posOnLine(se.Line, d.InputOffset()), Msg: "XML syntax error: " + se.Msg}
+				return nil, nil, &Error{Pos: li.posOnLine(se.Line, d.InputOffset()), Msg: "XML syntax error: " + se.Msg}
 			}
-			return nil, errAt(d.InputOffset(), "XML error: %v", err)
+			return nil, nil, errAt(d.InputOffset(), "XML error: %v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if rootEnd {
-				return nil, errAt(off, "XML syntax error: extra content after the document element")
+				return nil, nil, errAt(off, "XML syntax error: extra content after the document element")
 			}
 			n := &node{pos: li.pos(off)}
 			var parent *scope
@@ -126,7 +138,7 @@ func parseXML(file string, data []byte) (*node, *Error) {
 			seen := map[xml.Name]bool{}
 			for _, a := range t.Attr {
 				if seen[a.Name] {
-					return nil, errAt(off, "XML syntax error: attribute %s repeated in <%s>", rawName(a.Name), rawName(t.Name))
+					return nil, nil, errAt(off, "XML syntax error: attribute %s repeated in <%s>", rawName(a.Name), rawName(t.Name))
 				}
 				seen[a.Name] = true
 				switch {
@@ -135,7 +147,7 @@ func parseXML(file string, data []byte) (*node, *Error) {
 						n.ns = &scope{parent: parent, m: map[string]string{}}
 					}
 					if a.Value == "" {
-						return nil, errAt(off, "XML namespace error: xmlns:%s must not be empty", a.Name.Local)
+						return nil, nil, errAt(off, "XML namespace error: xmlns:%s must not be empty", a.Name.Local)
 					}
 					n.ns.m[a.Name.Local] = a.Value
 				case a.Name.Space == "" && a.Name.Local == "xmlns":
@@ -146,8 +158,13 @@ func parseXML(file string, data []byte) (*node, *Error) {
 				}
 			}
 			space, ok := n.ns.lookup(t.Name.Space)
+			if !ok && (t.Name.Space == "xs" || t.Name.Space == "xsd") {
+				warns = append(warns, Warning{Pos: li.pos(off), Msg: fmt.Sprintf("namespace prefix %q is not declared; read as the XSD namespace", t.Name.Space)})
+				n.ns = &scope{parent: n.ns, m: map[string]string{t.Name.Space: XSDNamespace}}
+				space, ok = XSDNamespace, true
+			}
 			if !ok {
-				return nil, errAt(off, "XML namespace error: unbound prefix %q in <%s>", t.Name.Space, rawName(t.Name))
+				return nil, nil, errAt(off, "XML namespace error: unbound prefix %q in <%s>", t.Name.Space, rawName(t.Name))
 			}
 			n.name = xml.Name{Space: space, Local: t.Name.Local}
 			for _, a := range t.Attr {
@@ -157,7 +174,7 @@ func parseXML(file string, data []byte) (*node, *Error) {
 				if a.Name.Space != "" {
 					uri, ok := n.ns.lookup(a.Name.Space)
 					if !ok {
-						return nil, errAt(off, "XML namespace error: unbound prefix %q in attribute %s", a.Name.Space, rawName(a.Name))
+						return nil, nil, errAt(off, "XML namespace error: unbound prefix %q in attribute %s", a.Name.Space, rawName(a.Name))
 					}
 					a.Name.Space = uri
 				}
@@ -173,11 +190,11 @@ func parseXML(file string, data []byte) (*node, *Error) {
 			raw = append(raw, t.Name)
 		case xml.EndElement:
 			if len(stack) == 0 {
-				return nil, errAt(off, "XML syntax error: unexpected end element </%s>", rawName(t.Name))
+				return nil, nil, errAt(off, "XML syntax error: unexpected end element </%s>", rawName(t.Name))
 			}
 			open := raw[len(raw)-1]
 			if open != t.Name {
-				return nil, errAt(off, "XML syntax error: element <%s> (opened at line %d) closed by </%s>", rawName(open), stack[len(stack)-1].pos.Line, rawName(t.Name))
+				return nil, nil, errAt(off, "XML syntax error: element <%s> (opened at line %d) closed by </%s>", rawName(open), stack[len(stack)-1].pos.Line, rawName(t.Name))
 			}
 			stack = stack[:len(stack)-1]
 			raw = raw[:len(raw)-1]
@@ -187,7 +204,7 @@ func parseXML(file string, data []byte) (*node, *Error) {
 		case xml.CharData:
 			if len(stack) == 0 {
 				if len(bytes.TrimSpace(t)) != 0 {
-					return nil, errAt(off, "XML syntax error: character data outside the document element")
+					return nil, nil, errAt(off, "XML syntax error: character data outside the document element")
 				}
 				continue
 			}
@@ -199,7 +216,7 @@ func parseXML(file string, data []byte) (*node, *Error) {
 			}
 		case xml.Directive:
 			if bytes.HasPrefix(bytes.TrimSpace(t), []byte("DOCTYPE")) && root != nil {
-				return nil, errAt(off, "XML syntax error: DOCTYPE inside the document element")
+				return nil, nil, errAt(off, "XML syntax error: DOCTYPE inside the document element")
 			}
 		}
 	}

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	xmppgen -out DIR [-I SEARCHDIR]... [-pkgmap FILE] [-module PATH] [-check] SCHEMA.xsd...
+//	xmppgen -out DIR [-I SEARCHDIR]... [-pkgmap FILE] [-module PATH] [-check] [-strict] SCHEMA.xsd...
 //
 // -I names folders where xs:import and xs:include are resolved, by file name
 // or by target namespace; the xml namespace (xml:lang) is built in. -pkgmap
@@ -13,9 +13,21 @@
 // path of DIR (default: found from the go.mod above DIR). -check writes
 // nothing and exits 1 if any generated file would change or is orphaned.
 //
-// From a //go:generate line in your own module:
+// Defects of a schema that have one sensible reading (XSD 1.1 constructs,
+// content out of order, misspelled built-ins, a namespace used without an
+// xs:import, ...) are repaired, and references to what is defined nowhere
+// are kept as untyped content (stanza.RawElement, or a string), each with a
+// warning on standard error citing file:line:col. -strict makes every
+// warning an error, for checking one's own schemas. Malformed XML is always
+// an error.
 //
-//	//go:generate go run github.com/protoxmpp/protoxmpp/gen/cmd/xmppgen -out . -pkgmap pkgmap.txt myext.xsd
+// In your own module, add it as a tool once:
+//
+//	go get -tool github.com/protoxmpp/protoxmpp/gen/cmd/xmppgen
+//
+// and run it from a //go:generate line:
+//
+//	//go:generate go tool xmppgen -out . -pkgmap pkgmap.txt myext.xsd
 package main
 
 import (
@@ -44,8 +56,9 @@ func run(args []string) int {
 	fs.StringVar(&cfg.PkgMap, "pkgmap", "", "`file` of NAMESPACE PACKAGE lines")
 	fs.StringVar(&cfg.Module, "module", "", "import `path` of the output folder (default: from go.mod)")
 	check := fs.Bool("check", false, "write nothing; exit 1 if generated files are stale or orphaned")
+	fs.BoolVar(&cfg.Strict, "strict", false, "make every warning (a repaired or degraded schema defect) an error")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: xmppgen -out DIR [-I SEARCHDIR]... [-pkgmap FILE] [-module PATH] [-check] SCHEMA.xsd...")
+		fmt.Fprintln(fs.Output(), "usage: xmppgen -out DIR [-I SEARCHDIR]... [-pkgmap FILE] [-module PATH] [-check] [-strict] SCHEMA.xsd...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
