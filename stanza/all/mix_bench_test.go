@@ -1,0 +1,337 @@
+package all_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/protoxmpp/protoxmpp/internal/xmltest"
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
+	"github.com/protoxmpp/protoxmpp/stream"
+)
+
+// The structs a Go user writes for encoding/xml: the stanza's attributes
+// and defined children, and ",any" catch-alls for its payloads, kept as
+// raw inner XML so that nothing is lost.
+type (
+	mixAny struct {
+		XMLName xml.Name
+		Attrs   []xml.Attr `xml:",any,attr"`
+		Inner   []byte     `xml:",innerxml"`
+	}
+	mixText struct {
+		Lang  string `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
+		Value string `xml:",chardata"`
+	}
+	mixMessage struct {
+		XMLName xml.Name  `xml:"message"`
+		From    string    `xml:"from,attr,omitempty"`
+		To      string    `xml:"to,attr,omitempty"`
+		ID      string    `xml:"id,attr,omitempty"`
+		Type    string    `xml:"type,attr,omitempty"`
+		Lang    string    `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
+		Subject []mixText `xml:"subject"`
+		Body    []mixText `xml:"body"`
+		Thread  *mixText  `xml:"thread"`
+		Error   *mixAny   `xml:"error"`
+		Any     []mixAny  `xml:",any"`
+	}
+	mixPresence struct {
+		XMLName  xml.Name  `xml:"presence"`
+		From     string    `xml:"from,attr,omitempty"`
+		To       string    `xml:"to,attr,omitempty"`
+		ID       string    `xml:"id,attr,omitempty"`
+		Type     string    `xml:"type,attr,omitempty"`
+		Lang     string    `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
+		Show     string    `xml:"show,omitempty"`
+		Status   []mixText `xml:"status"`
+		Priority string    `xml:"priority,omitempty"`
+		Error    *mixAny   `xml:"error"`
+		Any      []mixAny  `xml:",any"`
+	}
+	mixIQ struct {
+		XMLName xml.Name `xml:"iq"`
+		From    string   `xml:"from,attr,omitempty"`
+		To      string   `xml:"to,attr,omitempty"`
+		ID      string   `xml:"id,attr,omitempty"`
+		Type    string   `xml:"type,attr,omitempty"`
+		Lang    string   `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
+		Error   *mixAny  `xml:"error"`
+		Any     []mixAny `xml:",any"`
+	}
+)
+
+// mixStanza is one stanza of the mix: its bytes and what each side decodes
+// it into.
+type mixStanza struct {
+	data []byte
+	kind string // message, presence, iq
+	std  any    // the encoding/xml value, decoded
+	ours stanza.Element
+}
+
+// mixCorpus returns every jabber:client message, presence and iq of the
+// project's corpus (RFC and XEP examples, Prosody captures, other
+// libraries' test vectors, with their unknown payloads) that both
+// encoding/xml and protoxmpp decode, with the number left out.
+func mixCorpus(tb testing.TB) (mix []mixStanza, total int, skipped int) {
+	tb.Helper()
+	for _, s := range xmltest.Corpus(tb, "../../testdata/corpus") {
+		var d stanza.Decoder
+		d.ResetBytes(s.XML, 0, nil)
+		if d.Next() != stanza.StartElement {
+			continue
+		}
+		n := d.Name()
+		if n.Space != xmpp.NS || (n.Local != "message" && n.Local != "presence" && n.Local != "iq") {
+			continue
+		}
+		total++
+		m := mixStanza{data: s.XML, kind: n.Local}
+		switch n.Local {
+		case "message":
+			m.std, m.ours = new(mixMessage), new(xmpp.Message)
+		case "presence":
+			m.std, m.ours = new(mixPresence), new(xmpp.Presence)
+		default:
+			m.std, m.ours = new(mixIQ), new(xmpp.IQ)
+		}
+		if xml.Unmarshal(s.XML, m.std) != nil || stanza.Unmarshal(s.XML, m.ours) != nil {
+			skipped++
+			continue
+		}
+		mix = append(mix, m)
+	}
+	return mix, total, skipped
+}
+
+func mixBytes(mix []mixStanza) int64 {
+	var n int64
+	for _, m := range mix {
+		n += int64(len(m.data))
+	}
+	return n
+}
+
+// mallocs returns the number of heap allocations so far.
+func mallocs() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.Mallocs
+}
+
+// reportMix reports the figures per stanza of a benchmark whose every
+// iteration is one pass over the mix.
+func reportMix(b *testing.B, n int, before uint64) {
+	b.StopTimer()
+	stanzas := float64(b.N) * float64(n)
+	b.ReportMetric(float64(mallocs()-before)/stanzas, "allocs/stanza")
+	b.ReportMetric(stanzas/b.Elapsed().Seconds(), "stanzas/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/stanzas, "ns/stanza")
+}
+
+// mixCases are the benchmarks of the mix, each iteration one pass over it:
+//
+//   - decode/protoxmpp: a reused Decoder, ResetBytes, one reused value per
+//     kind of stanza (what an application reading stanzas does);
+//   - decode/protoxmpp_registry: stanza.DecodeElement, a fresh value per
+//     stanza (what stream does);
+//   - decode/encoding_xml: xml.Unmarshal into the structs above;
+//   - encode/protoxmpp: a reused Encoder; encode/encoding_xml: a reused
+//     xml.Encoder over a reused buffer, as a client writes to its
+//     connection;
+//   - stream/receiving and stream/initiating: the stanzas as one stream,
+//     fed in 4 KiB chunks to a stream.Stream of each role (the receiving
+//     one on a jabber:server stream, where stanzas need no authentication
+//     first).
+var mixCases = []struct {
+	name string
+	run  func(b *testing.B, mix []mixStanza)
+}{
+	{"decode/protoxmpp", func(b *testing.B, mix []mixStanza) {
+		var d stanza.Decoder
+		vals := map[string]stanza.Element{"message": new(xmpp.Message), "presence": new(xmpp.Presence), "iq": new(xmpp.IQ)}
+		b.SetBytes(mixBytes(mix))
+		before := mallocs()
+		for b.Loop() {
+			for i := range mix {
+				d.ResetBytes(mix[i].data, 0, nil)
+				d.Next()
+				if err := vals[mix[i].kind].DecodeXMPP(&d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportMix(b, len(mix), before)
+	}},
+	{"decode/protoxmpp_registry", func(b *testing.B, mix []mixStanza) {
+		var d stanza.Decoder
+		b.SetBytes(mixBytes(mix))
+		before := mallocs()
+		for b.Loop() {
+			for i := range mix {
+				d.ResetBytes(mix[i].data, 0, nil)
+				d.Next()
+				if _, err := stanza.DecodeElement(&d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportMix(b, len(mix), before)
+	}},
+	{"decode/encoding_xml", func(b *testing.B, mix []mixStanza) {
+		b.SetBytes(mixBytes(mix))
+		before := mallocs()
+		for b.Loop() {
+			for i := range mix {
+				var v any
+				switch mix[i].kind {
+				case "message":
+					v = new(mixMessage)
+				case "presence":
+					v = new(mixPresence)
+				default:
+					v = new(mixIQ)
+				}
+				if err := xml.Unmarshal(mix[i].data, v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportMix(b, len(mix), before)
+	}},
+	{"encode/protoxmpp", func(b *testing.B, mix []mixStanza) {
+		e := stanza.NewEncoder(nil)
+		var out int64
+		for i := range mix {
+			e.Reset(e.Bytes()[:0])
+			mix[i].ours.EncodeXMPP(e)
+			out += int64(len(e.Bytes()))
+		}
+		b.SetBytes(out)
+		before := mallocs()
+		for b.Loop() {
+			for i := range mix {
+				e.Reset(e.Bytes()[:0])
+				mix[i].ours.EncodeXMPP(e)
+				if e.Err() != nil {
+					b.Fatal(e.Err())
+				}
+			}
+		}
+		reportMix(b, len(mix), before)
+	}},
+	{"encode/encoding_xml", func(b *testing.B, mix []mixStanza) {
+		var buf bytes.Buffer
+		enc := xml.NewEncoder(&buf)
+		var out int64
+		for i := range mix {
+			buf.Reset()
+			enc.Encode(mix[i].std)
+			out += int64(buf.Len())
+		}
+		b.SetBytes(out)
+		before := mallocs()
+		for b.Loop() {
+			for i := range mix {
+				buf.Reset()
+				if err := enc.Encode(mix[i].std); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportMix(b, len(mix), before)
+	}},
+	{"stream/receiving", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Receiving) }},
+	{"stream/initiating", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Initiating) }},
+}
+
+func mixStream(b *testing.B, mix []mixStanza, role stream.Role) {
+	var buf bytes.Buffer
+	cfg := stream.Config{Role: role}
+	if role == stream.Initiating {
+		buf.WriteString("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='example.com' id='s1' version='1.0'>")
+	} else {
+		cfg.NS = stream.NSServer
+		buf.WriteString("<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' to='example.com' from='example.net' version='1.0'>")
+	}
+	for i := range mix {
+		buf.Write(mix[i].data)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	before := mallocs()
+	for b.Loop() {
+		s := stream.New(cfg)
+		got := 0
+		for off := 0; off < len(data); off += 4 << 10 {
+			s.Feed(data[off:min(off+4<<10, len(data))])
+			for ev := s.Next(); ev.Kind != stream.EventNone; ev = s.Next() {
+				switch ev.Kind {
+				case stream.EventOpen:
+					if role == stream.Receiving {
+						s.Open(stream.Header{From: "example.com"})
+					}
+				case stream.EventElement:
+					got++
+				case stream.EventError, stream.EventStreamError:
+					b.Fatal(ev.Err)
+				}
+			}
+			s.Output()
+		}
+		if got != len(mix) {
+			b.Fatalf("%d stanzas out of the stream, want %d (%v)", got, len(mix), s.Err())
+		}
+	}
+	reportMix(b, len(mix), before)
+}
+
+// BenchmarkMix decodes and encodes every real stanza of the corpus (see
+// mixCorpus), in one run with encoding/xml doing the same: the realistic
+// mix of what users receive, payloads the imported packages do not know
+// included. Each iteration is one pass over the mix.
+func BenchmarkMix(b *testing.B) {
+	mix, total, skipped := mixCorpus(b)
+	size := mixBytes(mix)
+	b.Logf("mix: %d stanzas (of the corpus's %d jabber:client stanzas; %d left out because encoding/xml refuses them), %d bytes, %.0f bytes on average",
+		len(mix), total, skipped, size, float64(size)/float64(len(mix)))
+	for _, c := range mixCases {
+		b.Run(c.name, func(b *testing.B) { c.run(b, mix) })
+	}
+}
+
+var mixFlag = flag.Bool("mix", false, "TestMixRatios: measure the mix and print the ratios to encoding/xml")
+
+// TestMixRatios runs the mix benchmarks in three interleaved rounds,
+// keeps the best of each, and prints the README's table with the ratios
+// to encoding/xml measured in the same run. It runs with -mix only.
+func TestMixRatios(t *testing.T) {
+	if !*mixFlag {
+		t.Skip("run with -mix to measure the mix")
+	}
+	mix, total, skipped := mixCorpus(t)
+	res := map[string]testing.BenchmarkResult{}
+	for range 3 {
+		for _, c := range mixCases {
+			r := testing.Benchmark(func(b *testing.B) { c.run(b, mix) })
+			if old, ok := res[c.name]; !ok || r.NsPerOp() < old.NsPerOp() {
+				res[c.name] = r
+			}
+		}
+	}
+	rows := []string{fmt.Sprintf("mix: %d stanzas (%d in the corpus, %d refused by encoding/xml), %.0f bytes on average", len(mix), total, skipped, float64(mixBytes(mix))/float64(len(mix))),
+		"| path | MB/s | stanzas/s | ns/stanza | allocs/stanza |", "| --- | ---: | ---: | ---: | ---: |"}
+	for _, c := range mixCases {
+		r := res[c.name]
+		rows = append(rows, fmt.Sprintf("| %s | %.0f | %.0f | %.0f | %.2f |", c.name, float64(r.Bytes)*float64(r.N)/r.T.Seconds()/1e6, r.Extra["stanzas/s"], r.Extra["ns/stanza"], r.Extra["allocs/stanza"]))
+	}
+	ratio := func(std, ours string) float64 { return float64(res[std].NsPerOp()) / float64(res[ours].NsPerOp()) }
+	t.Logf("\n%s\ndecode %.1fx encoding/xml (through the registry %.1fx), encode %.1fx", strings.Join(rows, "\n"),
+		ratio("decode/encoding_xml", "decode/protoxmpp"), ratio("decode/encoding_xml", "decode/protoxmpp_registry"), ratio("encode/encoding_xml", "encode/protoxmpp"))
+}
