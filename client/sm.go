@@ -47,9 +47,15 @@ const (
 	// SessionEvent.Undelivered holds the stanzas the server never
 	// acknowledged: the application decides whether to send them again.
 	SessionNew
+	// SessionEnded: reconnecting failed for good (Options.Reconnect's
+	// MaxAttempts, or an authentication failure; SessionEvent.Err says
+	// why) and the session ends. SessionEvent.Undelivered holds the
+	// stanzas the server never acknowledged, those Send kept while the
+	// connection was down included.
+	SessionEnded
 )
 
-var sessionEventNames = [...]string{"", "disconnected", "resumed", "new session"}
+var sessionEventNames = [...]string{"", "disconnected", "resumed", "new session", "ended"}
 
 func (k SessionEventKind) String() string {
 	if int(k) < len(sessionEventNames) {
@@ -68,7 +74,7 @@ type SessionEvent struct {
 	// Attempts is the number of connection attempts it took
 	// (SessionResumed, SessionNew).
 	Attempts int
-	// Undelivered (SessionNew) are the stanzas sent on the former session
+	// Undelivered (SessionNew, SessionEnded) are the stanzas sent on the former session
 	// that the server did not acknowledge, oldest first: they may or may
 	// not have reached it. Without Stream Management nothing is known, and
 	// it is nil.
@@ -260,11 +266,25 @@ func (c *Client) reconnect(cause error) bool {
 		c.logger().Info("client: reconnection attempt failed", "attempt", attempt, "err", err)
 		var se *stream.SASLError
 		if errors.As(err, &se) || (pol.MaxAttempts > 0 && attempt >= pol.MaxAttempts) {
-			c.end(fmt.Errorf("client: reconnection failed after %d attempts: %w (the connection was lost: %w)", attempt, err, cause))
+			err = fmt.Errorf("client: reconnection failed after %d attempts: %w (the connection was lost: %w)", attempt, err, cause)
+			c.giveUp(lost, err)
 			return false
 		}
 		delay = min(2*delay, pol.MaxDelay)
 	}
+}
+
+// giveUp ends the session after reconnecting failed, handing back what
+// the server never acknowledged.
+func (c *Client) giveUp(lost *stream.SMSession, err error) {
+	var undelivered []stanza.Element
+	if lost != nil {
+		c.smu.Lock()
+		undelivered, _ = lost.UnackedElements()
+		c.smu.Unlock()
+	}
+	c.emitSession(SessionEvent{Kind: SessionEnded, Err: err, Undelivered: undelivered})
+	c.end(err)
 }
 
 // attempt is one reconnection: connect, negotiate, resume or bind.

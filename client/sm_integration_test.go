@@ -402,3 +402,53 @@ func TestStreamManagementNewSession(t *testing.T) {
 		}
 	})
 }
+
+// TestStreamManagementGivesUp: when reconnecting fails for good, the
+// session ends with a SessionEnded event that hands back the stanzas the
+// server never acknowledged, one sent while the connection was down
+// included.
+func TestStreamManagementGivesUp(t *testing.T) {
+	servertest.ForEach(t, func(t *testing.T, kind servertest.Kind) {
+		s := servertest.Start(t, kind, servertest.Options{})
+		px, err := cutproxy.New(s.C2SAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer px.Close()
+		j := account(t, s, "alice")
+		disconnected := make(chan struct{}, 1)
+		ended := make(chan client.SessionEvent, 1)
+		c := loginUnchecked(t, s, j, client.Options{Server: px.Addr(),
+			Reconnect: client.Reconnect{MinDelay: 200 * time.Millisecond, MaxDelay: 300 * time.Millisecond, MaxAttempts: 3}})
+		c.HandleSession(func(ev client.SessionEvent) {
+			switch ev.Kind {
+			case client.SessionDisconnected:
+				disconnected <- struct{}{}
+			case client.SessionEnded:
+				ended <- ev
+			}
+		})
+		px.Refuse(true)
+		px.Cut()
+		<-disconnected
+		m := &xmpp.Message{ID: "while-down", To: j, Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: "kept"}}}
+		if err := c.Send(integrationCtx(t), m); err != nil {
+			t.Fatalf("Send while down: %v", err)
+		}
+		select {
+		case ev := <-ended:
+			if ev.Err == nil || len(ev.Undelivered) != 1 {
+				t.Fatalf("SessionEnded: err %v, %d undelivered, want the message sent while down", ev.Err, len(ev.Undelivered))
+			}
+			if got, ok := ev.Undelivered[0].(*xmpp.Message); !ok || got.ID != "while-down" {
+				t.Errorf("undelivered: %#v", ev.Undelivered[0])
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("no SessionEnded event")
+		}
+		<-c.Done()
+		if c.Err() == nil {
+			t.Error("Err() = nil after giving up")
+		}
+	})
+}
