@@ -50,6 +50,7 @@ type Client struct {
 	resumeFrom *stream.SMSession // the session to resume
 	resumed    bool              // it was resumed
 	resumeErr  error             // why resumption failed
+	rebinding  bool              // a new session replaces a lost one
 	early      []stanza.Element  // stanzas received during negotiation, for the reader
 
 	// smu guards s. wlock (a one-slot semaphore, so that waiting for it

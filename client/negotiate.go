@@ -178,7 +178,7 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 						}
 						break
 					}
-					if err := c.s.Bind(c.opts.Resource); err != nil {
+					if err := c.s.Bind(c.bindResource()); err != nil {
 						return err
 					}
 				}
@@ -271,7 +271,7 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 					return flush()
 				case stream.StepResume:
 					c.resumeErr = ev.Err
-					if err := c.s.Bind(c.opts.Resource); err != nil {
+					if err := c.s.Bind(c.bindResource()); err != nil {
 						return err
 					}
 					continue

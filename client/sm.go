@@ -307,6 +307,8 @@ func (c *Client) attempt(lost *stream.SMSession) error {
 	if lost != nil && lost.Resumable {
 		c.resumeFrom = lost
 	}
+	c.rebinding = true
+	defer func() { c.rebinding = false }()
 	if err := c.negotiate(ctx, c.password); err != nil {
 		c.smu.Lock()
 		c.conn.Close()
@@ -370,6 +372,20 @@ func (c *Client) reconnected(lost *stream.SMSession, attempts int) {
 			}
 		}
 	}()
+}
+
+// bindResource is the resourcepart to ask for at binding: on a new
+// session after a lost one, the one it had, so that what the server routes
+// or bounces to the former full JID reaches the new session (ejabberd, for
+// one, re-routes a lost session's unacknowledged messages only to the
+// same resource); otherwise Options.Resource.
+func (c *Client) bindResource() string {
+	if c.resumeFrom != nil || c.rebinding {
+		if r := c.JID().Resource(); r != "" {
+			return r
+		}
+	}
+	return c.opts.Resource
 }
 
 // errDone ends the negotiation successfully.
