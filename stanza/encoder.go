@@ -400,6 +400,11 @@ func (e *Encoder) attr(local, value string) {
 	e.attrs = append(e.attrs, encAttr{off: len(buf), n: len(local)})
 	buf = append(buf, local...)
 	buf = append(buf, '=', '\'')
+	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
+		buf = append(buf, value...)
+		e.buf = append(buf, '\'')
+		return
+	}
 	buf, bad := encAppendEscaped(buf, value, true)
 	if bad >= 0 {
 		e.buf = buf
@@ -480,6 +485,11 @@ func (e *Encoder) attrNS(space, local, value string) {
 	buf = append(buf, ':')
 	buf = append(buf, local...)
 	buf = append(buf, '=', '\'')
+	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
+		buf = append(buf, value...)
+		e.buf = append(buf, '\'')
+		return
+	}
 	buf, bad := encAppendEscaped(buf, value, true)
 	if bad >= 0 {
 		e.buf = buf
@@ -595,6 +605,10 @@ func (e *Encoder) Text(s string) {
 		buf = append(buf, '>')
 		e.open = false
 		e.attrs = e.attrs[:0]
+	}
+	if encSkipText(s, 0) == len(s) { // the common case: nothing to escape or check
+		e.buf = append(buf, s...)
+		return
 	}
 	buf, bad := encAppendEscaped(buf, s, false)
 	e.buf = buf
