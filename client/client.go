@@ -46,6 +46,7 @@ type Client struct {
 	ackReq   bool              // an <r/> is unanswered
 	ackReqAt uint32            // the count of stanzas sent when it was sent
 	ackTimer *time.Timer       // requests acks by time, and detects a dead connection
+	ackArmed bool              // ackTimer is set to fire
 	// Set by negotiate (in the reader, write lock held) for reconnect.
 	resumeFrom *stream.SMSession // the session to resume
 	resumed    bool              // it was resumed

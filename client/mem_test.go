@@ -479,3 +479,67 @@ func BenchmarkSendSM(b *testing.B) {
 		})
 	}
 }
+
+// TestAckByTime: a trickle of stanzas, each sent before AckInterval has
+// passed since the last, still gets an acknowledgement request
+// AckInterval after the first unacknowledged one, not only after AckEvery
+// of them.
+func TestAckByTime(t *testing.T) {
+	serveSM = true
+	defer func() { serveSM = false }()
+	cconn, sconn := net.Pipe()
+	go func() {
+		s, ok := serveLoginStream(sconn)
+		if !ok {
+			return
+		}
+		buf := make([]byte, 4096)
+		for {
+			n, err := sconn.Read(buf)
+			if err != nil {
+				return
+			}
+			s.Feed(buf[:n])
+			for ev := s.Next(); ev.Kind != stream.EventNone; ev = s.Next() {
+			}
+			if out := s.Output(); len(out) > 0 {
+				if _, err := sconn.Write(bytes.Clone(out)); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	var mu sync.Mutex
+	var firstR time.Time
+	opts := client.Options{InsecurePlaintext: true, AckEvery: 1000, AckInterval: 100 * time.Millisecond,
+		Trace: func(in bool, p []byte) {
+			if !in && bytes.Contains(p, []byte("<r xmlns='urn:xmpp:sm:3'/>")) {
+				mu.Lock()
+				if firstR.IsZero() {
+					firstR = time.Now()
+				}
+				mu.Unlock()
+			}
+		}}
+	ctx := testCtx(t)
+	c, err := client.NewClient(ctx, cconn, testJID, testPassword, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	for range 30 {
+		if err := c.SendMessage(ctx, romeo, xmpp.MessageTypeChat, "trickle"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if firstR.IsZero() {
+		t.Fatal("no acknowledgement requested during 900 ms of stanzas 30 ms apart, with AckInterval 100 ms")
+	}
+	if d := firstR.Sub(start); d > 400*time.Millisecond {
+		t.Errorf("first acknowledgement request %v after the first stanza, want about AckInterval (100 ms)", d)
+	}
+}

@@ -154,7 +154,7 @@ func (c *Client) afterSendLocked(m *stream.SMSession) {
 		c.requestAckLocked(m)
 		return
 	}
-	c.armAckTimerLocked(c.opts.AckInterval)
+	c.armAckTimerLocked(c.opts.AckInterval, false)
 }
 
 // requestAckLocked writes an <r/> (to the stream's output) and starts
@@ -164,18 +164,32 @@ func (c *Client) requestAckLocked(m *stream.SMSession) {
 		return
 	}
 	c.ackReq, c.ackReqAt = true, m.Sent()
-	c.armAckTimerLocked(c.opts.AckTimeout)
+	c.armAckTimerLocked(c.opts.AckTimeout, true)
 }
 
-// armAckTimerLocked makes the ack timer fire in d, unless it is armed
-// already; smu is held. There is no timer while nothing waits for an
-// acknowledgement, so an idle session has none running.
-func (c *Client) armAckTimerLocked(d time.Duration) {
+// armAckTimerLocked makes the ack timer fire in d; unless force, a timer
+// armed already keeps its time, so that a stanza waiting for an
+// acknowledgement gets a request AckInterval after it was sent however
+// many follow it. smu is held. There is no timer while nothing waits for
+// an acknowledgement, so an idle session has none running.
+func (c *Client) armAckTimerLocked(d time.Duration, force bool) {
+	if c.ackArmed && !force {
+		return
+	}
+	c.ackArmed = true
 	if c.ackTimer == nil {
 		c.ackTimer = time.AfterFunc(d, c.ackTick)
 		return
 	}
 	c.ackTimer.Reset(d)
+}
+
+// stopAckTimerLocked stops the ack timer; smu is held.
+func (c *Client) stopAckTimerLocked() {
+	c.ackArmed = false
+	if c.ackTimer != nil {
+		c.ackTimer.Stop()
+	}
 }
 
 // ackTick runs when the ack timer fires: an unanswered request means a
@@ -187,6 +201,7 @@ func (c *Client) ackTick() {
 	}
 	defer c.unlockWrite()
 	c.smu.Lock()
+	c.ackArmed = false
 	if c.down {
 		c.smu.Unlock()
 		return
@@ -222,9 +237,9 @@ func (c *Client) checkAcks() {
 	}
 	c.ackReq = false
 	if m.Unacked() > 0 {
-		c.armAckTimerLocked(c.opts.AckInterval)
-	} else if c.ackTimer != nil {
-		c.ackTimer.Stop()
+		c.armAckTimerLocked(c.opts.AckInterval, true)
+	} else {
+		c.stopAckTimerLocked()
 	}
 }
 
@@ -238,9 +253,7 @@ func (c *Client) reconnect(cause error) bool {
 	c.smu.Lock()
 	lost := c.s.SM()
 	c.down, c.upCh, c.lostSM, c.ackReq = true, make(chan struct{}), lost, false
-	if c.ackTimer != nil {
-		c.ackTimer.Stop()
-	}
+	c.stopAckTimerLocked()
 	c.conn.Close()
 	c.smu.Unlock()
 	c.logger().Info("client: connection lost; reconnecting", "err", cause)
