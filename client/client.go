@@ -366,10 +366,12 @@ func (c *Client) Close() error {
 		return nil
 	}
 	c.smu.Lock()
-	down := c.down
+	down, lost := c.down, c.lostSM
 	c.smu.Unlock()
 	if down { // nothing to close but the reconnection
-		c.end(nil)
+		// What was kept for a resumption that will not happen goes back
+		// to the application.
+		c.giveUp(lost, nil)
 		<-c.readerDone
 		return nil
 	}

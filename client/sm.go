@@ -49,7 +49,8 @@ const (
 	SessionNew
 	// SessionEnded: reconnecting failed for good (Options.Reconnect's
 	// MaxAttempts, or an authentication failure; SessionEvent.Err says
-	// why) and the session ends. SessionEvent.Undelivered holds the
+	// why), or Close was called while the connection was down (Err is
+	// nil), and the session ends. SessionEvent.Undelivered holds the
 	// stanzas the server never acknowledged, those Send kept while the
 	// connection was down included.
 	SessionEnded
@@ -287,8 +288,8 @@ func (c *Client) reconnect(cause error) bool {
 	}
 }
 
-// giveUp ends the session after reconnecting failed, handing back what
-// the server never acknowledged.
+// giveUp ends the session while its connection is down (reconnecting
+// failed, or Close), handing back what the server never acknowledged.
 func (c *Client) giveUp(lost *stream.SMSession, err error) {
 	var undelivered []stanza.Element
 	if lost != nil {
@@ -296,7 +297,9 @@ func (c *Client) giveUp(lost *stream.SMSession, err error) {
 		undelivered, _ = lost.UnackedElements()
 		c.smu.Unlock()
 	}
-	c.emitSession(SessionEvent{Kind: SessionEnded, Err: err, Undelivered: undelivered})
+	if err != nil || len(undelivered) > 0 {
+		c.emitSession(SessionEvent{Kind: SessionEnded, Err: err, Undelivered: undelivered})
+	}
 	c.end(err)
 }
 
