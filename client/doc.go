@@ -170,7 +170,9 @@
 // handed back in the SessionNew event, for the application to send again
 // or to report: never dropped silently, never sent twice behind its back.
 // HandleSession reports each change (SessionDisconnected,
-// SessionResumed, SessionNew).
+// SessionResumed, SessionNew, and SessionEnded when reconnecting fails for
+// good or Close is called while the connection is down, with the stanzas
+// the server never acknowledged).
 //
 // # Ending
 //
