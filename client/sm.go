@@ -423,57 +423,35 @@ const resendChunk = 1024
 
 // elementChunks splits p, a sequence of whole top-level elements written
 // by our encoder, into runs of whole elements of at most limit bytes (an
-// element larger than limit is a run of its own). A server that loses a
-// connection in the middle of a stanza may keep that half in its parser
-// and join it to what the resumed connection brings: Prosody 0.12 does,
-// and ends the resumed session with not-well-formed. Whole elements per
-// TLS record avoid giving it the chance.
+// element larger than limit is a run of its own), using the runtime's
+// framer for the boundaries. A server that loses a connection in the
+// middle of a stanza may keep that half in its parser and join it to what
+// the resumed connection brings: Prosody 0.12 does, and ends the resumed
+// session with not-well-formed. Whole elements per TLS record avoid giving
+// it the chance. Should the framer refuse something, the rest is one run.
 func elementChunks(p []byte, limit int) [][]byte {
+	fr := stanza.NewFramer(stanza.Limits{MaxElementBytes: len(p) + 1})
+	fr.Feed([]byte("<r>")) // a root for the elements to be children of
+	fr.Feed(p)
 	var chunks [][]byte
-	start, last := 0, 0 // start of the current run, end of its last whole element
-	depth := 0
-	inTag, closing, quote := false, false, byte(0)
-	for i := 0; i < len(p); i++ {
-		b := p[i]
-		switch {
-		case quote != 0:
-			if b == quote {
-				quote = 0
-			}
-			continue
-		case inTag:
-			switch b {
-			case '\'', '"':
-				quote = b
-				continue
-			case '>':
-				inTag = false
-				switch {
-				case closing:
-					depth--
-				case i > 0 && p[i-1] == '/':
-				default:
-					depth++
-				}
-				if depth > 0 {
-					continue
-				}
-			default:
-				continue
-			}
-		case b == '<':
-			inTag, closing = true, i+1 < len(p) && p[i+1] == '/'
-			continue
-		default:
+	start, last, off := 0, 0, 0 // start of the current run, end of its last element, end of the frames read (in p)
+	for {
+		kind, frame := fr.Next()
+		if kind == stanza.FrameNone {
+			break
+		}
+		if kind == stanza.FrameOpen {
+			continue // the root, not in p
+		}
+		off += len(frame)
+		if kind != stanza.FrameElement {
 			continue
 		}
-		// An element ends at i.
-		end := i + 1
-		if end-start > limit && last > start {
+		if off-start > limit && last > start {
 			chunks = append(chunks, p[start:last])
 			start = last
 		}
-		last = end
+		last = off
 	}
 	if start < len(p) {
 		chunks = append(chunks, p[start:])

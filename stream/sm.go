@@ -116,7 +116,7 @@ const maxKeptQueue = 4 << 10
 
 // ack applies an acknowledgement of h: the stanzas it covers are dropped.
 // It fails when h acknowledges more stanzas than were sent.
-func (m *SMSession) ack(h uint32) error {
+func (m *SMSession) ack(h uint32) *Error {
 	n := h - m.acked // modulo 2^32, as h wraps
 	if int64(n) > int64(m.Unacked()) {
 		return &Error{Condition: UndefinedCondition, Text: "h=" + strconv.FormatUint(uint64(h), 10) + " acknowledges more stanzas than were sent",
@@ -313,7 +313,7 @@ func (s *Stream) smElement(el stanza.Element) (ev Event, ok, handled bool) {
 			return Event{}, false, false
 		}
 		if err := s.sm.ack(*x.H); err != nil {
-			return s.failWith(err.(*Error)), true, true
+			return s.failWith(err), true, true
 		}
 		return Event{}, false, true
 	}
@@ -350,7 +350,7 @@ func (s *Stream) smClient(el stanza.Element) (Event, bool, bool) {
 			return s.fail(UndefinedCondition, errors.New("stream: <resumed/> does not match the <resume/> sent")), true, true
 		}
 		if err := prev.ack(*x.H); err != nil {
-			return s.failWith(err.(*Error)), true, true
+			return s.failWith(err), true, true
 		}
 		s.attach(prev)
 		return Event{Kind: EventNegotiated, Step: StepResume, SM: prev, JID: prev.JID}, true, true
@@ -426,7 +426,7 @@ func (s *Stream) smServer(el stanza.Element) (Event, bool, bool) {
 			return s.smRefuse(StepResume, stanzaerror.ConditionItemNotFound)
 		}
 		if err := prev.ack(*x.H); err != nil {
-			return s.failWith(err.(*Error)), true, true
+			return s.failWith(err), true, true
 		}
 		s.send(&sm.Resumed{Previd: prev.ID, H: ptr(prev.in)})
 		s.attach(prev)

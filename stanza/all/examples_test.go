@@ -19,6 +19,8 @@ var (
 	sourceXEP    = regexp.MustCompile(`^XEP-(\d{4}) \([^)]*\).*?example "([^"]*)"`)
 	xepExample   = regexp.MustCompile(`(?s)<example(?:\s+caption=(?:"([^"]*)"|'([^']*)'))?\s*>\s*<!\[CDATA\[(.*?)\]\]>\s*</example>`)
 	placeholders = regexp.MustCompile(`\[[A-Za-z][^\]\n]*\]|BASE64|base64-encoded|<!--`)
+	targetNS     = regexp.MustCompile(`targetNamespace=['"]([^'"]+)['"]`)
+	figurePrefix = regexp.MustCompile(`(?m)^\s*[CS]:\s?`)
 )
 
 // TestXEPExamples accounts, for every XEP we ship a schema for, for the
@@ -46,7 +48,7 @@ func TestXEPExamples(t *testing.T) {
 		if m == nil || err != nil {
 			continue
 		}
-		tn := regexp.MustCompile(`targetNamespace=['"]([^'"]+)['"]`).FindSubmatch(b)
+		tn := targetNS.FindSubmatch(b)
 		if tn == nil {
 			continue
 		}
@@ -127,7 +129,7 @@ func exampleReason(text string) string {
 	}
 	// Well-formed as a sequence of elements? Stream headers and prefixes
 	// bound elsewhere make it a fragment of a stream.
-	body := regexp.MustCompile(`(?m)^\s*[CS]:\s?`).ReplaceAllString(text, "")
+	body := figurePrefix.ReplaceAllString(text, "")
 	d := xml.NewDecoder(strings.NewReader("<r xmlns:stream='http://etherx.jabber.org/streams'>" + body + "</r>"))
 	for {
 		_, err := d.Token()
