@@ -414,3 +414,64 @@ func KeptAttr(attrs []Attr, space, local string) (string, bool) {
 	}
 	return "", false
 }
+
+// Canonical checks: whether a parsed value's canonical form is exactly the
+// lexical form s it came from, without allocating. Generated decoders keep
+// the form of a value written otherwise.
+
+// IsCanonicalInt reports whether FormatInt(v) == s.
+func IsCanonicalInt(v int64, s string) bool {
+	var buf [24]byte
+	return string(strconv.AppendInt(buf[:0], v, 10)) == s
+}
+
+// IsCanonicalUint reports whether FormatUint(v) == s.
+func IsCanonicalUint(v uint64, s string) bool {
+	var buf [24]byte
+	return string(strconv.AppendUint(buf[:0], v, 10)) == s
+}
+
+// IsCanonicalFloat reports whether FormatFloat(v, bits) == s.
+func IsCanonicalFloat(v float64, bits int, s string) bool {
+	if v != v || v*2 == v && v != 0 {
+		return FormatFloat(v, bits) == s
+	}
+	var buf [32]byte
+	return string(strconv.AppendFloat(buf[:0], v, 'g', -1, bits)) == s
+}
+
+// IsCanonicalBase64 reports whether FormatBase64(b) == s.
+func IsCanonicalBase64(b []byte, s string) bool {
+	enc := base64.StdEncoding
+	if enc.EncodedLen(len(b)) != len(s) {
+		return false
+	}
+	var buf [64]byte
+	for len(b) > 0 {
+		n := min(len(b), 48) // whole groups of three but at the end
+		m := enc.EncodedLen(n)
+		enc.Encode(buf[:m], b[:n])
+		if string(buf[:m]) != s[:m] {
+			return false
+		}
+		b, s = b[n:], s[m:]
+	}
+	return true
+}
+
+// IsCanonicalHex reports whether FormatHex(b) == s.
+func IsCanonicalHex(b []byte, s string) bool {
+	if hex.EncodedLen(len(b)) != len(s) {
+		return false
+	}
+	var buf [64]byte
+	for len(b) > 0 {
+		n := min(len(b), 32)
+		hex.Encode(buf[:2*n], b[:n])
+		if string(buf[:2*n]) != s[:2*n] {
+			return false
+		}
+		b, s = b[n:], s[2*n:]
+	}
+	return true
+}

@@ -100,6 +100,8 @@ type Decoder struct {
 	capturing bool
 	capDepth  int
 	capUsed   []NSBinding
+
+	rc recycler // values dropped by decodes into reused values (recycle.go)
 }
 
 // NewDecoder returns a Decoder reading b, which is converted to a string

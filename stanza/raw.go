@@ -102,8 +102,17 @@ func escapeAttrString(s string) string {
 // ReadRaw consumes the current element through its end tag and returns it as
 // a RawElement. Call it right after Next returned StartElement.
 func (d *Decoder) ReadRaw() (*RawElement, error) {
+	r := new(RawElement)
+	if err := d.readRawInto(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// readRawInto is ReadRaw into r, whose Scope slice it reuses.
+func (d *Decoder) readRawInto(r *RawElement) error {
 	if d.kind != StartElement {
-		return nil, errors.New("stanza: ReadRaw called when not at a start tag")
+		return errors.New("stanza: ReadRaw called when not at a start tag")
 	}
 	start := d.tokStart
 	depth := len(d.stack)
@@ -121,13 +130,16 @@ func (d *Decoder) ReadRaw() (*RawElement, error) {
 	err := d.Skip()
 	d.capturing = false
 	if err != nil {
-		return nil, err
+		return err
 	}
-	r := &RawElement{Name: name, XML: d.s[start:d.pos]}
+	scope := r.Scope[:0]
 	if len(d.capUsed) > 0 {
-		r.Scope = append([]NSBinding(nil), d.capUsed...)
+		scope = append(scope, d.capUsed...)
+	} else {
+		scope = nil
 	}
-	return r, nil
+	*r = RawElement{Name: name, XML: d.s[start:d.pos], Scope: scope}
+	return nil
 }
 
 // DecodeFunc decodes one element whose StartElement the Decoder has just

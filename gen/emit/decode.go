@@ -11,6 +11,8 @@ import (
 )
 
 func (g *gen) decoders(f *jen.File) {
+	g.decoding = true
+	defer func() { g.decoding = false }()
 	for _, st := range g.p.Structs {
 		f.Line()
 		f.Comment(fmt.Sprintf("DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values."))
@@ -61,6 +63,14 @@ func (g *gen) valueFrom(s *ir.Scalar, src jen.Code, assign func(val jen.Code) []
 	case ir.KFloat:
 		return conv(rtParseFloat, []jen.Code{jen.Lit(s.Bits)}, g.scalarType(s))
 	case ir.KBase64:
+		if g.decoding {
+			// Into the decoder's spare room when it fits.
+			out := []jen.Code{
+				jen.List(jen.Id("x"), jen.Id("err")).Op(":=").Id("d").Dot(rtParseB64).Call(src),
+				jen.If(jen.Id("err").Op("!=").Nil()).Block(onErr(jen.Id("err"))),
+			}
+			return append(out, assign(jen.Id("x"))...)
+		}
 		return conv(rtParseB64, nil, nil)
 	case ir.KHex:
 		return conv(rtParseHex, nil, nil)
@@ -105,6 +115,22 @@ func needsParse(s *ir.Scalar) bool {
 // canonicalCheck returns the condition that the parsed value x, from the
 // lexical form src, writes back as src.
 func (g *gen) canonicalCheck(s *ir.Scalar, x, src jen.Code) jen.Code {
+	// Numbers and binary values are compared without formatting them
+	// into a new string.
+	switch s.Kind {
+	case ir.KInt:
+		return jen.Op("!").Add(rt("IsCanonicalInt")).Call(jen.Int64().Call(x), src)
+	case ir.KUint:
+		return jen.Op("!").Add(rt("IsCanonicalUint")).Call(jen.Uint64().Call(x), src)
+	case ir.KFloat:
+		return jen.Op("!").Add(rt("IsCanonicalFloat")).Call(jen.Float64().Call(x), jen.Lit(s.Bits), src)
+	case ir.KBase64:
+		return jen.Op("!").Add(rt("IsCanonicalBase64")).Call(x, src)
+	case ir.KHex:
+		return jen.Op("!").Add(rt("IsCanonicalHex")).Call(x, src)
+	case ir.KEnum:
+		return g.canonicalCheck(s.Enum.Base, g.scalarType(s.Enum.Base).Call(x), src)
+	}
 	return jen.Add(g.stringOf(s, x)).Op("!=").Add(src)
 }
 
@@ -122,6 +148,11 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 			b.Id(name).Op(":=").Id("v").Dot(fl.GoName)
 		}
 	}
+	for _, a := range st.Attrs {
+		if a.Pointer {
+			b.Id("keep" + a.GoName).Op(":=").Id("v").Dot(a.GoName)
+		}
+	}
 	simple := st.Text != nil && !st.Text.Mixed
 	keepText := st.ExtraName != "" && !(st.Text != nil && st.Text.Mixed)
 	if keepText {
@@ -130,6 +161,19 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 		b.Id("start").Op(":=").Id("d").Dot("Mark").Call()
 		b.Id("allText").Op(":=").False()
 		b.Id("again").Op(":")
+	}
+	// What the value held and drops goes back to the decoder, to be
+	// decoded into again wherever an element of its name comes.
+	for _, fl := range st.Fields {
+		switch {
+		case fl.Kind == ir.AnyField:
+			b.Id("d").Dot("Recycle").Call(jen.Id("v").Dot(fl.GoName))
+		case fl.Kind == ir.RawField && fl.Repeated:
+			b.Id("d").Dot("RecycleRaw").Call(jen.Id("v").Dot(fl.GoName))
+		}
+	}
+	if st.ExtraName != "" {
+		b.Id("d").Dot("Recycle").Call(jen.Id("v").Dot(st.ExtraName))
 	}
 	reset := jen.Dict{}
 	for _, fl := range st.Fields {
@@ -257,12 +301,8 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 				if anyField != nil {
 					admit := g.wildcardAdmits(st, anyField)
 					body := func(c *jen.Group) {
-						// Reuse the value left at this position by an earlier decode.
-						c.Var().Id("old").Add(rt(rtElement))
-						c.If(jen.Id("k").Op(":=").Len(jen.Id("v").Dot(anyField.GoName)), jen.Id("k").Op("<").Cap(jen.Id("v").Dot(anyField.GoName))).Block(
-							jen.Id("old").Op("=").Id("v").Dot(anyField.GoName).Index(jen.Empty(), jen.Id("k").Op("+").Lit(1)).Index(jen.Id("k")),
-						)
-						c.List(jen.Id("x"), jen.Id("err")).Op(":=").Add(rt(rtDecodeElem+"Reuse")).Call(jen.Id("d"), jen.Id("old"))
+						// Into a value of this name recycled by an earlier decode, if any.
+						c.List(jen.Id("x"), jen.Id("err")).Op(":=").Add(rt(rtDecodeChild)).Call(jen.Id("d"))
 						c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
 						c.Id("v").Dot(anyField.GoName).Op("=").Append(jen.Id("v").Dot(anyField.GoName), jen.Id("x"))
 						if ordered {
@@ -280,14 +320,14 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 			})
 			sw.Case(rt(rtCharData)).BlockFunc(func(c *jen.Group) {
 				if st.TextInAny != nil {
-					c.Id("v").Dot(st.TextInAny.GoName).Op("=").Append(jen.Id("v").Dot(st.TextInAny.GoName), jen.Op("&").Add(rt("Text")).Values(jen.Dict{jen.Id("Value"): jen.Id("d").Dot("Text").Call()}))
+					c.Id("v").Dot(st.TextInAny.GoName).Op("=").Append(jen.Id("v").Dot(st.TextInAny.GoName), jen.Id("d").Dot("NewText").Call(jen.Id("d").Dot("Text").Call()))
 					return
 				}
 				if st.Text != nil && st.Text.Mixed {
 					c.Id("v").Dot(st.Text.GoName).Op("+=").Id("d").Dot("Text").Call()
 					return
 				}
-				keepT := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Op("&").Add(rt("Text")).Values(jen.Dict{jen.Id("Value"): jen.Id("d").Dot("Text").Call()}))}
+				keepT := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Id("d").Dot("NewText").Call(jen.Id("d").Dot("Text").Call()))}
 				if ordered {
 					keepT = append(keepT, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
 				}
@@ -301,14 +341,31 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 			})
 			sw.Case(rt(rtEndElem)).BlockFunc(func(c *jen.Group) {
 				if keepText {
-					keepWS := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Op("&").Add(rt("Text")).Values(jen.Dict{jen.Id("Value"): jen.Id("ws")}))}
+					keepWS := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Id("d").Dot("NewText").Call(jen.Id("ws")))}
 					if ordered {
 						keepWS = append(keepWS, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
 					}
 					c.If(jen.Op("!").Id("kids").Op("&&").Id("ws").Op("!=").Lit("").Op("&&").Op("!").Id("allText")).Block(keepWS...)
 				}
 				if ordered {
-					c.Id("v").Dot(st.OrderName).Op("=").Id("ord").Dot("Result").Call(jen.Id("v").Dot(st.OrderName))
+					c.Id("v").Dot(st.OrderName).Op("=").Id("ord").Dot("Finish").Call(jen.Id("d"), jen.Id("v").Dot(st.OrderName))
+				}
+				// An optional child held before and absent now is set
+				// aside for the next value that has one.
+				spare := func(k, field string) {
+					c.If(jen.Id(k).Op("!=").Nil().Op("&&").Id("v").Dot(field).Op("==").Nil()).Block(
+						rt("Spare").Call(jen.Id("d"), jen.Id(k)),
+					)
+				}
+				for _, a := range st.Attrs {
+					if a.Pointer {
+						spare("keep"+a.GoName, a.GoName)
+					}
+				}
+				for _, fl := range st.Fields {
+					if k, ok := keep[fl]; ok {
+						spare(k, fl.GoName)
+					}
 				}
 				c.Return(jen.Nil())
 			})
@@ -359,9 +416,9 @@ func (g *gen) keepExtra(c *jen.Group, st *ir.Struct, ordered bool) {
 	c.Var().Id("x").Add(rt(rtElement))
 	c.Var().Id("err").Error()
 	c.If(jen.Id("d").Dot("Name").Call().Dot("Space").Op("==").Add(g.spaceExpr(st.Pkg.Namespace, st.Pkg))).Block(
-		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Id("d").Dot("ReadRaw").Call(),
+		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Id("d").Dot("ReadRawChild").Call(),
 	).Else().Block(
-		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Add(rt(rtDecodeElem)).Call(jen.Id("d")),
+		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Add(rt(rtDecodeChild)).Call(jen.Id("d")),
 	)
 	c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
 	c.Add(extra).Op("=").Append(extra.Clone(), jen.Id("x"))
@@ -397,9 +454,11 @@ func (g *gen) decodeAttrs(b *jen.Group, st *ir.Struct) {
 									for _, c := range g.valueFrom(a.Type, jen.Id("a").Dot("Value"), func(val jen.Code) []jen.Code {
 										var out []jen.Code
 										if a.Pointer {
+											keep := "keep" + a.GoName
 											out = []jen.Code{
-												jen.Id("y").Op(":=").Add(val),
-												jen.Id("v").Dot(a.GoName).Op("=").Op("&").Id("y"),
+												jen.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").Add(rt("Take")).Types(g.scalarType(a.Type)).Call(jen.Id("d"))),
+												jen.Op("*").Id(keep).Op("=").Add(val),
+												jen.Id("v").Dot(a.GoName).Op("=").Id(keep),
 											}
 										} else {
 											out = []jen.Code{jen.Id("v").Dot(a.GoName).Op("=").Add(val)}
@@ -485,7 +544,7 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 				return append(out, target.Clone().Op("=").Append(target.Clone(), val))
 			case fl.Pointer:
 				out = append(out,
-					jen.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").New(g.scalarType(fl.Scalar))),
+					jen.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").Add(rt("Take")).Types(g.scalarType(fl.Scalar)).Call(jen.Id("d"))),
 					jen.Op("*").Id(keep).Op("=").Add(val),
 					target.Clone().Op("=").Id(keep),
 				)
@@ -514,7 +573,7 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 			cb.If(jen.Id("err").Op(":=").Add(target.Clone()).Index(jen.Len(target.Clone()).Op("-").Lit(1)).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Add(
 				fallback(jen.Id("err"), target.Clone().Op("=").Add(target.Clone()).Index(jen.Empty(), jen.Len(target.Clone()).Op("-").Lit(1))))
 		case fl.Pointer:
-			cb.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").New(t))
+			cb.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").Add(rt("Take")).Types(t).Call(jen.Id("d")))
 			cb.If(jen.Id("err").Op(":=").Id(keep).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Add(fallback(jen.Id("err")))
 			cb.Add(target).Op("=").Id(keep)
 		default:

@@ -61,6 +61,9 @@ type gen struct {
 	// the namespace in use for the package's own namespace: the decoded
 	// element's (space) or the encoder's default.
 	selfNS jen.Code
+	// decoding is set while decoders are generated: values are parsed
+	// with the Decoder's methods where it has them.
+	decoding bool
 }
 
 // family reports whether the package decodes several namespaces.

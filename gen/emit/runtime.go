@@ -24,6 +24,7 @@ const (
 	rtRegister    = "Register"
 	rtDecodeElem  = "DecodeElement"
 	rtDecodeEmpty = "DecodeEmpty"
+	rtDecodeChild = "DecodeChild"
 	rtWrapElement = "WrapElement"
 	rtIsSpace     = "IsSpace"
 	rtExtend      = "Extend"

@@ -6,9 +6,13 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Info) DecodeXMPP(d *stanza.Decoder) error {
+	keepBytes := v.Bytes
+	keepHeight := v.Height
+	keepWidth := v.Width
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Info{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -22,9 +26,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Bytes = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepBytes == nil {
+					keepBytes = stanza.Take[uint32](d)
+				}
+				*keepBytes = uint32(x)
+				v.Bytes = keepBytes
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -33,9 +40,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Height = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepHeight == nil {
+					keepHeight = stanza.Take[uint16](d)
+				}
+				*keepHeight = uint16(x)
+				v.Height = keepHeight
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -62,9 +72,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Width = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepWidth == nil {
+					keepWidth = stanza.Take[uint16](d)
+				}
+				*keepWidth = uint16(x)
+				v.Width = keepWidth
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -81,9 +94,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -91,7 +104,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -103,7 +116,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepBytes != nil && v.Bytes == nil {
+				stanza.Spare(d, keepBytes)
+			}
+			if keepHeight != nil && v.Height == nil {
+				stanza.Spare(d, keepHeight)
+			}
+			if keepWidth != nil && v.Width == nil {
+				stanza.Spare(d, keepWidth)
 			}
 			return nil
 		default:
@@ -117,6 +139,7 @@ func (v *Metadata) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Metadata{
 		AnyAttrs: v.AnyAttrs[:0],
 		Info:     v.Info[:0],
@@ -173,9 +196,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -184,7 +207,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -197,10 +220,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -210,9 +233,14 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Pointer) DecodeXMPP(d *stanza.Decoder) error {
+	keepBytes := v.Bytes
+	keepHeight := v.Height
+	keepWidth := v.Width
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Pointer{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -228,9 +256,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Bytes = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepBytes == nil {
+					keepBytes = stanza.Take[uint32](d)
+				}
+				*keepBytes = uint32(x)
+				v.Bytes = keepBytes
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -239,9 +270,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Height = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepHeight == nil {
+					keepHeight = stanza.Take[uint16](d)
+				}
+				*keepHeight = uint16(x)
+				v.Height = keepHeight
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -262,9 +296,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Width = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepWidth == nil {
+					keepWidth = stanza.Take[uint16](d)
+				}
+				*keepWidth = uint16(x)
+				v.Width = keepWidth
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -281,11 +318,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -296,9 +329,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -307,7 +340,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -320,10 +353,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepBytes != nil && v.Bytes == nil {
+				stanza.Spare(d, keepBytes)
+			}
+			if keepHeight != nil && v.Height == nil {
+				stanza.Spare(d, keepHeight)
+			}
+			if keepWidth != nil && v.Width == nil {
+				stanza.Spare(d, keepWidth)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -14,6 +14,7 @@ func (v *Bind) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Bind{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -80,7 +81,7 @@ again:
 						continue
 					}
 					if keepResource == nil {
-						keepResource = new(string)
+						keepResource = stanza.Take[string](d)
 					}
 					*keepResource = s
 					v.Resource = keepResource
@@ -109,7 +110,7 @@ again:
 						continue
 					}
 					if keepJID == nil {
-						keepJID = new(jid.JID)
+						keepJID = stanza.Take[jid.JID](d)
 					}
 					*keepJID = jid.Raw(s)
 					v.JID = keepJID
@@ -121,9 +122,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -132,7 +133,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -145,10 +146,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepResource != nil && v.Resource == nil {
+				stanza.Spare(d, keepResource)
+			}
+			if keepJID != nil && v.JID == nil {
+				stanza.Spare(d, keepJID)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -6,6 +6,7 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Data) DecodeXMPP(d *stanza.Decoder) error {
+	keepMaxAge := v.MaxAge
 	*v = Data{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -22,9 +23,12 @@ func (v *Data) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.MaxAge = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepMaxAge == nil {
+					keepMaxAge = stanza.Take[uint32](d)
+				}
+				*keepMaxAge = uint32(x)
+				v.MaxAge = keepMaxAge
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue

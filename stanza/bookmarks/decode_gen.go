@@ -9,9 +9,11 @@ func (v *Conference) DecodeXMPP(d *stanza.Decoder) error {
 	keepNick := v.Nick
 	keepPassword := v.Password
 	keepExtensions := v.Extensions
+	keepAutojoin := v.Autojoin
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Conference{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -26,8 +28,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Autojoin = &y
+				if keepAutojoin == nil {
+					keepAutojoin = stanza.Take[bool](d)
+				}
+				*keepAutojoin = x
+				v.Autojoin = keepAutojoin
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -76,7 +81,7 @@ again:
 						continue
 					}
 					if keepNick == nil {
-						keepNick = new(string)
+						keepNick = stanza.Take[string](d)
 					}
 					*keepNick = s
 					v.Nick = keepNick
@@ -105,7 +110,7 @@ again:
 						continue
 					}
 					if keepPassword == nil {
-						keepPassword = new(string)
+						keepPassword = stanza.Take[string](d)
 					}
 					*keepPassword = s
 					v.Password = keepPassword
@@ -124,7 +129,7 @@ again:
 					}
 					m := d.Mark()
 					if keepExtensions == nil {
-						keepExtensions = new(Extensions)
+						keepExtensions = stanza.Take[Extensions](d)
 					}
 					if err := keepExtensions.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -144,9 +149,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -155,7 +160,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -168,10 +173,22 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepAutojoin != nil && v.Autojoin == nil {
+				stanza.Spare(d, keepAutojoin)
+			}
+			if keepNick != nil && v.Nick == nil {
+				stanza.Spare(d, keepNick)
+			}
+			if keepPassword != nil && v.Password == nil {
+				stanza.Spare(d, keepPassword)
+			}
+			if keepExtensions != nil && v.Extensions == nil {
+				stanza.Spare(d, keepExtensions)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -184,6 +201,8 @@ func (v *Extensions) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Extensions{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -202,11 +221,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -217,9 +232,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -228,7 +243,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -241,10 +256,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

@@ -10,9 +10,22 @@ import (
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Body) DecodeXMPP(d *stanza.Decoder) error {
 	keepURI := v.URI
+	keepAck := v.Ack
+	keepHold := v.Hold
+	keepInactivity := v.Inactivity
+	keepMaxpause := v.Maxpause
+	keepPause := v.Pause
+	keepPolling := v.Polling
+	keepReport := v.Report
+	keepRequests := v.Requests
+	keepRid := v.Rid
+	keepTime := v.Time
+	keepWait := v.Wait
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Body{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -34,9 +47,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint64(x)
-				v.Ack = &y
-				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+				if keepAck == nil {
+					keepAck = stanza.Take[uint64](d)
+				}
+				*keepAck = uint64(x)
+				v.Ack = keepAck
+				if !stanza.IsCanonicalUint(uint64(uint64(x)), a.Value) {
 					break
 				}
 				continue
@@ -75,9 +91,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint8(x)
-				v.Hold = &y
-				if stanza.FormatUint(uint64(uint8(x))) != a.Value {
+				if keepHold == nil {
+					keepHold = stanza.Take[uint8](d)
+				}
+				*keepHold = uint8(x)
+				v.Hold = keepHold
+				if !stanza.IsCanonicalUint(uint64(uint8(x)), a.Value) {
 					break
 				}
 				continue
@@ -86,9 +105,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Inactivity = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepInactivity == nil {
+					keepInactivity = stanza.Take[uint16](d)
+				}
+				*keepInactivity = uint16(x)
+				v.Inactivity = keepInactivity
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -103,9 +125,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Maxpause = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepMaxpause == nil {
+					keepMaxpause = stanza.Take[uint16](d)
+				}
+				*keepMaxpause = uint16(x)
+				v.Maxpause = keepMaxpause
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -120,9 +145,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Pause = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepPause == nil {
+					keepPause = stanza.Take[uint16](d)
+				}
+				*keepPause = uint16(x)
+				v.Pause = keepPause
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -131,9 +159,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Polling = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepPolling == nil {
+					keepPolling = stanza.Take[uint16](d)
+				}
+				*keepPolling = uint16(x)
+				v.Polling = keepPolling
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -142,9 +173,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint64(x)
-				v.Report = &y
-				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+				if keepReport == nil {
+					keepReport = stanza.Take[uint64](d)
+				}
+				*keepReport = uint64(x)
+				v.Report = keepReport
+				if !stanza.IsCanonicalUint(uint64(uint64(x)), a.Value) {
 					break
 				}
 				continue
@@ -153,9 +187,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint8(x)
-				v.Requests = &y
-				if stanza.FormatUint(uint64(uint8(x))) != a.Value {
+				if keepRequests == nil {
+					keepRequests = stanza.Take[uint8](d)
+				}
+				*keepRequests = uint8(x)
+				v.Requests = keepRequests
+				if !stanza.IsCanonicalUint(uint64(uint8(x)), a.Value) {
 					break
 				}
 				continue
@@ -164,9 +201,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint64(x)
-				v.Rid = &y
-				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+				if keepRid == nil {
+					keepRid = stanza.Take[uint64](d)
+				}
+				*keepRid = uint64(x)
+				v.Rid = keepRid
+				if !stanza.IsCanonicalUint(uint64(uint64(x)), a.Value) {
 					break
 				}
 				continue
@@ -193,9 +233,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Time = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepTime == nil {
+					keepTime = stanza.Take[uint32](d)
+				}
+				*keepTime = uint32(x)
+				v.Time = keepTime
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -222,9 +265,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Wait = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepWait == nil {
+					keepWait = stanza.Take[uint16](d)
+				}
+				*keepWait = uint16(x)
+				v.Wait = keepWait
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -275,7 +321,7 @@ again:
 						continue
 					}
 					if keepURI == nil {
-						keepURI = new(string)
+						keepURI = stanza.Take[string](d)
 					}
 					*keepURI = s
 					v.URI = keepURI
@@ -285,11 +331,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -300,9 +342,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -311,7 +353,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -324,10 +366,46 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepAck != nil && v.Ack == nil {
+				stanza.Spare(d, keepAck)
+			}
+			if keepHold != nil && v.Hold == nil {
+				stanza.Spare(d, keepHold)
+			}
+			if keepInactivity != nil && v.Inactivity == nil {
+				stanza.Spare(d, keepInactivity)
+			}
+			if keepMaxpause != nil && v.Maxpause == nil {
+				stanza.Spare(d, keepMaxpause)
+			}
+			if keepPause != nil && v.Pause == nil {
+				stanza.Spare(d, keepPause)
+			}
+			if keepPolling != nil && v.Polling == nil {
+				stanza.Spare(d, keepPolling)
+			}
+			if keepReport != nil && v.Report == nil {
+				stanza.Spare(d, keepReport)
+			}
+			if keepRequests != nil && v.Requests == nil {
+				stanza.Spare(d, keepRequests)
+			}
+			if keepRid != nil && v.Rid == nil {
+				stanza.Spare(d, keepRid)
+			}
+			if keepTime != nil && v.Time == nil {
+				stanza.Spare(d, keepTime)
+			}
+			if keepWait != nil && v.Wait == nil {
+				stanza.Spare(d, keepWait)
+			}
+			if keepURI != nil && v.URI == nil {
+				stanza.Spare(d, keepURI)
+			}
 			return nil
 		default:
 			return d.Failure()

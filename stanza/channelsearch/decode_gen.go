@@ -21,6 +21,8 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Item{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -75,7 +77,7 @@ again:
 						continue
 					}
 					if keepName == nil {
-						keepName = new(string)
+						keepName = stanza.Take[string](d)
 					}
 					*keepName = s
 					v.Name = keepName
@@ -104,7 +106,7 @@ again:
 						continue
 					}
 					if keepDescription == nil {
-						keepDescription = new(string)
+						keepDescription = stanza.Take[string](d)
 					}
 					*keepDescription = s
 					v.Description = keepDescription
@@ -133,7 +135,7 @@ again:
 						continue
 					}
 					if keepLanguage == nil {
-						keepLanguage = new(string)
+						keepLanguage = stanza.Take[string](d)
 					}
 					*keepLanguage = s
 					v.Language = keepLanguage
@@ -174,11 +176,11 @@ again:
 						}
 					}
 					if keepNusers == nil {
-						keepNusers = new(uint32)
+						keepNusers = stanza.Take[uint32](d)
 					}
 					*keepNusers = uint32(x)
 					v.Nusers = keepNusers
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x8)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -215,7 +217,7 @@ again:
 						continue
 					}
 					if keepServiceType == nil {
-						keepServiceType = new(ItemServiceType)
+						keepServiceType = stanza.Take[ItemServiceType](d)
 					}
 					*keepServiceType = ItemServiceType(s)
 					v.ServiceType = keepServiceType
@@ -244,7 +246,7 @@ again:
 						continue
 					}
 					if keepIsOpen == nil {
-						keepIsOpen = new(string)
+						keepIsOpen = stanza.Take[string](d)
 					}
 					*keepIsOpen = s
 					v.IsOpen = keepIsOpen
@@ -273,7 +275,7 @@ again:
 						continue
 					}
 					if keepAnonymityMode == nil {
-						keepAnonymityMode = new(string)
+						keepAnonymityMode = stanza.Take[string](d)
 					}
 					*keepAnonymityMode = s
 					v.AnonymityMode = keepAnonymityMode
@@ -283,11 +285,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -298,9 +296,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -309,7 +307,7 @@ again:
 			ord.Add(8)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(8)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -322,10 +320,31 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(8)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepName != nil && v.Name == nil {
+				stanza.Spare(d, keepName)
+			}
+			if keepDescription != nil && v.Description == nil {
+				stanza.Spare(d, keepDescription)
+			}
+			if keepLanguage != nil && v.Language == nil {
+				stanza.Spare(d, keepLanguage)
+			}
+			if keepNusers != nil && v.Nusers == nil {
+				stanza.Spare(d, keepNusers)
+			}
+			if keepServiceType != nil && v.ServiceType == nil {
+				stanza.Spare(d, keepServiceType)
+			}
+			if keepIsOpen != nil && v.IsOpen == nil {
+				stanza.Spare(d, keepIsOpen)
+			}
+			if keepAnonymityMode != nil && v.AnonymityMode == nil {
+				stanza.Spare(d, keepAnonymityMode)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -339,6 +358,7 @@ func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Result{
 		AnyAttrs: v.AnyAttrs[:0],
 		Item:     v.Item[:0],
@@ -372,7 +392,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSet == nil {
-						keepSet = new(rsm.Set)
+						keepSet = stanza.Take[rsm.Set](d)
 					}
 					if err := keepSet.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -410,9 +430,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -421,7 +441,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -434,10 +454,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSet != nil && v.Set == nil {
+				stanza.Spare(d, keepSet)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -452,6 +475,7 @@ func (v *Search) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Search{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -484,7 +508,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSet == nil {
-						keepSet = new(rsm.Set)
+						keepSet = stanza.Take[rsm.Set](d)
 					}
 					if err := keepSet.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -514,7 +538,7 @@ again:
 					}
 					m := d.Mark()
 					if keepX == nil {
-						keepX = new(xdata.X)
+						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -534,9 +558,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -545,7 +569,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -558,10 +582,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSet != nil && v.Set == nil {
+				stanza.Spare(d, keepSet)
+			}
+			if keepX != nil && v.X == nil {
+				stanza.Spare(d, keepX)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -9,9 +9,11 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *X) DecodeXMPP(d *stanza.Decoder) error {
+	keepContinue := v.Continue
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = X{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -43,8 +45,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Continue = &y
+				if keepContinue == nil {
+					keepContinue = stanza.Take[bool](d)
+				}
+				*keepContinue = x
+				v.Continue = keepContinue
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -68,9 +73,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -78,7 +83,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -90,7 +95,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepContinue != nil && v.Continue == nil {
+				stanza.Spare(d, keepContinue)
 			}
 			return nil
 		default:

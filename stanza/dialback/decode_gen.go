@@ -9,6 +9,8 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Result{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -47,11 +49,7 @@ func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 		case stanza.StartElement:
 			n := d.Name()
 			if n.Space == "jabber:server" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -62,9 +60,9 @@ func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -74,7 +72,7 @@ func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 		case stanza.CharData:
 			v.Text += d.Text()
 		case stanza.EndElement:
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -84,6 +82,8 @@ func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Verify) DecodeXMPP(d *stanza.Decoder) error {
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Verify{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -128,11 +128,7 @@ func (v *Verify) DecodeXMPP(d *stanza.Decoder) error {
 		case stanza.StartElement:
 			n := d.Name()
 			if n.Space == "jabber:server" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -143,9 +139,9 @@ func (v *Verify) DecodeXMPP(d *stanza.Decoder) error {
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -155,7 +151,7 @@ func (v *Verify) DecodeXMPP(d *stanza.Decoder) error {
 		case stanza.CharData:
 			v.Text += d.Text()
 		case stanza.EndElement:
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

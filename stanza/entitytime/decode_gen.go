@@ -11,6 +11,7 @@ func (v *Time) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Time{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -53,7 +54,7 @@ again:
 						continue
 					}
 					if keepTZO == nil {
-						keepTZO = new(string)
+						keepTZO = stanza.Take[string](d)
 					}
 					*keepTZO = s
 					v.TZO = keepTZO
@@ -82,7 +83,7 @@ again:
 						continue
 					}
 					if keepUTC == nil {
-						keepUTC = new(stanza.DateTime)
+						keepUTC = stanza.Take[stanza.DateTime](d)
 					}
 					*keepUTC = stanza.DateTime(s)
 					v.UTC = keepUTC
@@ -94,9 +95,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -105,7 +106,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -118,10 +119,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepTZO != nil && v.TZO == nil {
+				stanza.Spare(d, keepTZO)
+			}
+			if keepUTC != nil && v.UTC == nil {
+				stanza.Spare(d, keepUTC)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -15,6 +15,7 @@ func (v *Encrypted) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Encrypted{
 		AnyAttrs: v.AnyAttrs[:0],
 		Hash:     v.Hash[:0],
@@ -68,7 +69,7 @@ again:
 						ord.Add(4)
 						continue
 					}
-					x, err := stanza.ParseBase64(s)
+					x, err := d.ParseBase64(s)
 					if err != nil {
 						{
 							r, ferr := d.Fallback(m, err)
@@ -81,11 +82,11 @@ again:
 						}
 					}
 					if keepKey == nil {
-						keepKey = new([]byte)
+						keepKey = stanza.Take[[]byte](d)
 					}
 					*keepKey = x
 					v.Key = keepKey
-					if stanza.FormatBase64(x) != s {
+					if !stanza.IsCanonicalBase64(x, s) {
 						seen |= uint64(0x1)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -121,7 +122,7 @@ again:
 						ord.Add(4)
 						continue
 					}
-					x, err := stanza.ParseBase64(s)
+					x, err := d.ParseBase64(s)
 					if err != nil {
 						{
 							r, ferr := d.Fallback(m, err)
@@ -134,11 +135,11 @@ again:
 						}
 					}
 					if keepIv == nil {
-						keepIv = new([]byte)
+						keepIv = stanza.Take[[]byte](d)
 					}
 					*keepIv = x
 					v.Iv = keepIv
-					if stanza.FormatBase64(x) != s {
+					if !stanza.IsCanonicalBase64(x, s) {
 						seen |= uint64(0x2)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -186,7 +187,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSources == nil {
-						keepSources = new(sfs.Sources)
+						keepSources = stanza.Take[sfs.Sources](d)
 					}
 					if err := keepSources.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -206,9 +207,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -217,7 +218,7 @@ again:
 			ord.Add(4)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(4)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -230,10 +231,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(4)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepKey != nil && v.Key == nil {
+				stanza.Spare(d, keepKey)
+			}
+			if keepIv != nil && v.Iv == nil {
+				stanza.Spare(d, keepIv)
+			}
+			if keepSources != nil && v.Sources == nil {
+				stanza.Spare(d, keepSources)
+			}
 			return nil
 		default:
 			return d.Failure()

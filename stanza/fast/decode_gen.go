@@ -6,9 +6,13 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Fast) DecodeXMPP(d *stanza.Decoder) error {
+	keepTLS0rtt := v.TLS0rtt
+	keepCount := v.Count
+	keepInvalidate := v.Invalidate
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Fast{
 		AnyAttrs:  v.AnyAttrs[:0],
 		Mechanism: v.Mechanism[:0],
@@ -24,8 +28,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.TLS0rtt = &y
+				if keepTLS0rtt == nil {
+					keepTLS0rtt = stanza.Take[bool](d)
+				}
+				*keepTLS0rtt = x
+				v.TLS0rtt = keepTLS0rtt
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -35,9 +42,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Count = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepCount == nil {
+					keepCount = stanza.Take[uint32](d)
+				}
+				*keepCount = uint32(x)
+				v.Count = keepCount
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -46,8 +56,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Invalidate = &y
+				if keepInvalidate == nil {
+					keepInvalidate = stanza.Take[bool](d)
+				}
+				*keepInvalidate = x
+				v.Invalidate = keepInvalidate
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -87,9 +100,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -98,7 +111,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -111,10 +124,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepTLS0rtt != nil && v.TLS0rtt == nil {
+				stanza.Spare(d, keepTLS0rtt)
+			}
+			if keepCount != nil && v.Count == nil {
+				stanza.Spare(d, keepCount)
+			}
+			if keepInvalidate != nil && v.Invalidate == nil {
+				stanza.Spare(d, keepInvalidate)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -127,6 +149,7 @@ func (v *RequestToken) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = RequestToken{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -154,9 +177,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -164,7 +187,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -176,7 +199,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -190,6 +213,7 @@ func (v *Token) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Token{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -223,9 +247,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -233,7 +257,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -245,7 +269,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:

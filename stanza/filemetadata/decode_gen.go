@@ -16,6 +16,8 @@ func (v *File) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = File{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -61,7 +63,7 @@ again:
 						continue
 					}
 					if keepMediaType == nil {
-						keepMediaType = new(string)
+						keepMediaType = stanza.Take[string](d)
 					}
 					*keepMediaType = s
 					v.MediaType = keepMediaType
@@ -90,7 +92,7 @@ again:
 						continue
 					}
 					if keepName == nil {
-						keepName = new(string)
+						keepName = stanza.Take[string](d)
 					}
 					*keepName = s
 					v.Name = keepName
@@ -119,7 +121,7 @@ again:
 						continue
 					}
 					if keepDate == nil {
-						keepDate = new(stanza.DateTime)
+						keepDate = stanza.Take[stanza.DateTime](d)
 					}
 					*keepDate = stanza.DateTime(s)
 					v.Date = keepDate
@@ -160,11 +162,11 @@ again:
 						}
 					}
 					if keepSize == nil {
-						keepSize = new(uint64)
+						keepSize = stanza.Take[uint64](d)
 					}
 					*keepSize = uint64(x)
 					v.Size = keepSize
-					if stanza.FormatUint(uint64(uint64(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint64(x)), s) {
 						seen |= uint64(0x8)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -213,11 +215,11 @@ again:
 						}
 					}
 					if keepWidth == nil {
-						keepWidth = new(uint32)
+						keepWidth = stanza.Take[uint32](d)
 					}
 					*keepWidth = uint32(x)
 					v.Width = keepWidth
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x10)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -266,11 +268,11 @@ again:
 						}
 					}
 					if keepHeight == nil {
-						keepHeight = new(uint32)
+						keepHeight = stanza.Take[uint32](d)
 					}
 					*keepHeight = uint32(x)
 					v.Height = keepHeight
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x20)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -319,11 +321,11 @@ again:
 						}
 					}
 					if keepLength == nil {
-						keepLength = new(uint64)
+						keepLength = stanza.Take[uint64](d)
 					}
 					*keepLength = uint64(x)
 					v.Length = keepLength
-					if stanza.FormatUint(uint64(uint64(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint64(x)), s) {
 						seen |= uint64(0x40)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -374,11 +376,7 @@ again:
 				}
 			}
 			if n.Space == "urn:xmpp:thumbs:1" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -389,9 +387,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -400,7 +398,7 @@ again:
 			ord.Add(10)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(10)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -413,10 +411,31 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(10)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepMediaType != nil && v.MediaType == nil {
+				stanza.Spare(d, keepMediaType)
+			}
+			if keepName != nil && v.Name == nil {
+				stanza.Spare(d, keepName)
+			}
+			if keepDate != nil && v.Date == nil {
+				stanza.Spare(d, keepDate)
+			}
+			if keepSize != nil && v.Size == nil {
+				stanza.Spare(d, keepSize)
+			}
+			if keepWidth != nil && v.Width == nil {
+				stanza.Spare(d, keepWidth)
+			}
+			if keepHeight != nil && v.Height == nil {
+				stanza.Spare(d, keepHeight)
+			}
+			if keepLength != nil && v.Length == nil {
+				stanza.Spare(d, keepLength)
+			}
 			return nil
 		default:
 			return d.Failure()

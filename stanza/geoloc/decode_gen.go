@@ -34,6 +34,7 @@ func (v *Geoloc) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Geoloc{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -87,7 +88,7 @@ again:
 						continue
 					}
 					if keepAccuracy == nil {
-						keepAccuracy = new(string)
+						keepAccuracy = stanza.Take[string](d)
 					}
 					*keepAccuracy = s
 					v.Accuracy = keepAccuracy
@@ -116,7 +117,7 @@ again:
 						continue
 					}
 					if keepAlt == nil {
-						keepAlt = new(string)
+						keepAlt = stanza.Take[string](d)
 					}
 					*keepAlt = s
 					v.Alt = keepAlt
@@ -145,7 +146,7 @@ again:
 						continue
 					}
 					if keepAltaccuracy == nil {
-						keepAltaccuracy = new(string)
+						keepAltaccuracy = stanza.Take[string](d)
 					}
 					*keepAltaccuracy = s
 					v.Altaccuracy = keepAltaccuracy
@@ -174,7 +175,7 @@ again:
 						continue
 					}
 					if keepArea == nil {
-						keepArea = new(string)
+						keepArea = stanza.Take[string](d)
 					}
 					*keepArea = s
 					v.Area = keepArea
@@ -203,7 +204,7 @@ again:
 						continue
 					}
 					if keepBearing == nil {
-						keepBearing = new(string)
+						keepBearing = stanza.Take[string](d)
 					}
 					*keepBearing = s
 					v.Bearing = keepBearing
@@ -232,7 +233,7 @@ again:
 						continue
 					}
 					if keepBuilding == nil {
-						keepBuilding = new(string)
+						keepBuilding = stanza.Take[string](d)
 					}
 					*keepBuilding = s
 					v.Building = keepBuilding
@@ -261,7 +262,7 @@ again:
 						continue
 					}
 					if keepCountry == nil {
-						keepCountry = new(string)
+						keepCountry = stanza.Take[string](d)
 					}
 					*keepCountry = s
 					v.Country = keepCountry
@@ -290,7 +291,7 @@ again:
 						continue
 					}
 					if keepCountrycode == nil {
-						keepCountrycode = new(string)
+						keepCountrycode = stanza.Take[string](d)
 					}
 					*keepCountrycode = s
 					v.Countrycode = keepCountrycode
@@ -319,7 +320,7 @@ again:
 						continue
 					}
 					if keepDatum == nil {
-						keepDatum = new(string)
+						keepDatum = stanza.Take[string](d)
 					}
 					*keepDatum = s
 					v.Datum = keepDatum
@@ -348,7 +349,7 @@ again:
 						continue
 					}
 					if keepDescription == nil {
-						keepDescription = new(string)
+						keepDescription = stanza.Take[string](d)
 					}
 					*keepDescription = s
 					v.Description = keepDescription
@@ -377,7 +378,7 @@ again:
 						continue
 					}
 					if keepError == nil {
-						keepError = new(string)
+						keepError = stanza.Take[string](d)
 					}
 					*keepError = s
 					v.Error = keepError
@@ -406,7 +407,7 @@ again:
 						continue
 					}
 					if keepFloor == nil {
-						keepFloor = new(string)
+						keepFloor = stanza.Take[string](d)
 					}
 					*keepFloor = s
 					v.Floor = keepFloor
@@ -435,7 +436,7 @@ again:
 						continue
 					}
 					if keepLat == nil {
-						keepLat = new(string)
+						keepLat = stanza.Take[string](d)
 					}
 					*keepLat = s
 					v.Lat = keepLat
@@ -464,7 +465,7 @@ again:
 						continue
 					}
 					if keepLocality == nil {
-						keepLocality = new(string)
+						keepLocality = stanza.Take[string](d)
 					}
 					*keepLocality = s
 					v.Locality = keepLocality
@@ -493,7 +494,7 @@ again:
 						continue
 					}
 					if keepLon == nil {
-						keepLon = new(string)
+						keepLon = stanza.Take[string](d)
 					}
 					*keepLon = s
 					v.Lon = keepLon
@@ -522,7 +523,7 @@ again:
 						continue
 					}
 					if keepPostalcode == nil {
-						keepPostalcode = new(string)
+						keepPostalcode = stanza.Take[string](d)
 					}
 					*keepPostalcode = s
 					v.Postalcode = keepPostalcode
@@ -551,7 +552,7 @@ again:
 						continue
 					}
 					if keepRegion == nil {
-						keepRegion = new(string)
+						keepRegion = stanza.Take[string](d)
 					}
 					*keepRegion = s
 					v.Region = keepRegion
@@ -580,7 +581,7 @@ again:
 						continue
 					}
 					if keepRegioncode == nil {
-						keepRegioncode = new(string)
+						keepRegioncode = stanza.Take[string](d)
 					}
 					*keepRegioncode = s
 					v.Regioncode = keepRegioncode
@@ -609,7 +610,7 @@ again:
 						continue
 					}
 					if keepRoom == nil {
-						keepRoom = new(string)
+						keepRoom = stanza.Take[string](d)
 					}
 					*keepRoom = s
 					v.Room = keepRoom
@@ -638,7 +639,7 @@ again:
 						continue
 					}
 					if keepSpeed == nil {
-						keepSpeed = new(string)
+						keepSpeed = stanza.Take[string](d)
 					}
 					*keepSpeed = s
 					v.Speed = keepSpeed
@@ -667,7 +668,7 @@ again:
 						continue
 					}
 					if keepStreet == nil {
-						keepStreet = new(string)
+						keepStreet = stanza.Take[string](d)
 					}
 					*keepStreet = s
 					v.Street = keepStreet
@@ -696,7 +697,7 @@ again:
 						continue
 					}
 					if keepText == nil {
-						keepText = new(string)
+						keepText = stanza.Take[string](d)
 					}
 					*keepText = s
 					v.Text = keepText
@@ -725,7 +726,7 @@ again:
 						continue
 					}
 					if keepTimestamp == nil {
-						keepTimestamp = new(stanza.DateTime)
+						keepTimestamp = stanza.Take[stanza.DateTime](d)
 					}
 					*keepTimestamp = stanza.DateTime(s)
 					v.Timestamp = keepTimestamp
@@ -754,7 +755,7 @@ again:
 						continue
 					}
 					if keepTZO == nil {
-						keepTZO = new(string)
+						keepTZO = stanza.Take[string](d)
 					}
 					*keepTZO = s
 					v.TZO = keepTZO
@@ -783,7 +784,7 @@ again:
 						continue
 					}
 					if keepURI == nil {
-						keepURI = new(string)
+						keepURI = stanza.Take[string](d)
 					}
 					*keepURI = s
 					v.URI = keepURI
@@ -795,9 +796,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -806,7 +807,7 @@ again:
 			ord.Add(25)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(25)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -819,10 +820,85 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(25)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepAccuracy != nil && v.Accuracy == nil {
+				stanza.Spare(d, keepAccuracy)
+			}
+			if keepAlt != nil && v.Alt == nil {
+				stanza.Spare(d, keepAlt)
+			}
+			if keepAltaccuracy != nil && v.Altaccuracy == nil {
+				stanza.Spare(d, keepAltaccuracy)
+			}
+			if keepArea != nil && v.Area == nil {
+				stanza.Spare(d, keepArea)
+			}
+			if keepBearing != nil && v.Bearing == nil {
+				stanza.Spare(d, keepBearing)
+			}
+			if keepBuilding != nil && v.Building == nil {
+				stanza.Spare(d, keepBuilding)
+			}
+			if keepCountry != nil && v.Country == nil {
+				stanza.Spare(d, keepCountry)
+			}
+			if keepCountrycode != nil && v.Countrycode == nil {
+				stanza.Spare(d, keepCountrycode)
+			}
+			if keepDatum != nil && v.Datum == nil {
+				stanza.Spare(d, keepDatum)
+			}
+			if keepDescription != nil && v.Description == nil {
+				stanza.Spare(d, keepDescription)
+			}
+			if keepError != nil && v.Error == nil {
+				stanza.Spare(d, keepError)
+			}
+			if keepFloor != nil && v.Floor == nil {
+				stanza.Spare(d, keepFloor)
+			}
+			if keepLat != nil && v.Lat == nil {
+				stanza.Spare(d, keepLat)
+			}
+			if keepLocality != nil && v.Locality == nil {
+				stanza.Spare(d, keepLocality)
+			}
+			if keepLon != nil && v.Lon == nil {
+				stanza.Spare(d, keepLon)
+			}
+			if keepPostalcode != nil && v.Postalcode == nil {
+				stanza.Spare(d, keepPostalcode)
+			}
+			if keepRegion != nil && v.Region == nil {
+				stanza.Spare(d, keepRegion)
+			}
+			if keepRegioncode != nil && v.Regioncode == nil {
+				stanza.Spare(d, keepRegioncode)
+			}
+			if keepRoom != nil && v.Room == nil {
+				stanza.Spare(d, keepRoom)
+			}
+			if keepSpeed != nil && v.Speed == nil {
+				stanza.Spare(d, keepSpeed)
+			}
+			if keepStreet != nil && v.Street == nil {
+				stanza.Spare(d, keepStreet)
+			}
+			if keepText != nil && v.Text == nil {
+				stanza.Spare(d, keepText)
+			}
+			if keepTimestamp != nil && v.Timestamp == nil {
+				stanza.Spare(d, keepTimestamp)
+			}
+			if keepTZO != nil && v.TZO == nil {
+				stanza.Spare(d, keepTZO)
+			}
+			if keepURI != nil && v.URI == nil {
+				stanza.Spare(d, keepURI)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -6,9 +6,11 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Invisible) DecodeXMPP(d *stanza.Decoder) error {
+	keepProbe := v.Probe
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Invisible{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -22,8 +24,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Probe = &y
+				if keepProbe == nil {
+					keepProbe = stanza.Take[bool](d)
+				}
+				*keepProbe = x
+				v.Probe = keepProbe
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -41,9 +46,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -51,7 +56,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -63,7 +68,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepProbe != nil && v.Probe == nil {
+				stanza.Spare(d, keepProbe)
 			}
 			return nil
 		default:

@@ -11,6 +11,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -64,7 +65,7 @@ again:
 						continue
 					}
 					if keepURL == nil {
-						keepURL = new(string)
+						keepURL = stanza.Take[string](d)
 					}
 					*keepURL = s
 					v.URL = keepURL
@@ -93,7 +94,7 @@ again:
 						continue
 					}
 					if keepDesc == nil {
-						keepDesc = new(string)
+						keepDesc = stanza.Take[string](d)
 					}
 					*keepDesc = s
 					v.Desc = keepDesc
@@ -105,9 +106,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -116,7 +117,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -129,10 +130,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepURL != nil && v.URL == nil {
+				stanza.Spare(d, keepURL)
+			}
+			if keepDesc != nil && v.Desc == nil {
+				stanza.Spare(d, keepDesc)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -13,6 +13,7 @@ func (v *AlternativeSession) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = AlternativeSession{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -55,7 +56,7 @@ again:
 						continue
 					}
 					if keepSID == nil {
-						keepSID = new(string)
+						keepSID = stanza.Take[string](d)
 					}
 					*keepSID = s
 					v.SID = keepSID
@@ -67,9 +68,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -78,7 +79,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -91,10 +92,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSID != nil && v.SID == nil {
+				stanza.Spare(d, keepSID)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -122,6 +126,8 @@ func (v *Content) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Content{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -169,11 +175,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -184,9 +186,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -195,7 +197,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -208,10 +210,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -260,6 +262,8 @@ func (v *Jingle) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Jingle{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -338,7 +342,7 @@ again:
 					}
 					m := d.Mark()
 					if keepReason == nil {
-						keepReason = new(Reason)
+						keepReason = stanza.Take[Reason](d)
 					}
 					if err := keepReason.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -356,11 +360,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -371,9 +371,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -382,7 +382,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -395,10 +395,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepReason != nil && v.Reason == nil {
+				stanza.Spare(d, keepReason)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -418,6 +421,8 @@ func (v *Reason) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Reason{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -451,7 +456,7 @@ again:
 					}
 					m := d.Mark()
 					if keepAlternativeSession == nil {
-						keepAlternativeSession = new(AlternativeSession)
+						keepAlternativeSession = stanza.Take[AlternativeSession](d)
 					}
 					if err := keepAlternativeSession.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -862,7 +867,7 @@ again:
 					}
 					m := d.Mark()
 					if keepText == nil {
-						keepText = new(ReasonText)
+						keepText = stanza.Take[ReasonText](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -880,11 +885,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -895,9 +896,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -906,7 +907,7 @@ again:
 			ord.Add(19)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(19)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -919,10 +920,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(19)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepAlternativeSession != nil && v.AlternativeSession == nil {
+				stanza.Spare(d, keepAlternativeSession)
+			}
+			if keepText != nil && v.Text == nil {
+				stanza.Spare(d, keepText)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -10,6 +10,7 @@ func (v *Checksum) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Checksum{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -59,7 +60,7 @@ again:
 					}
 					m := d.Mark()
 					if keepFile == nil {
-						keepFile = new(File)
+						keepFile = stanza.Take[File](d)
 					}
 					if err := keepFile.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -79,9 +80,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -90,7 +91,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -103,10 +104,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepFile != nil && v.File == nil {
+				stanza.Spare(d, keepFile)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -120,6 +124,7 @@ func (v *Description) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Description{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -152,7 +157,7 @@ again:
 					}
 					m := d.Mark()
 					if keepFile == nil {
-						keepFile = new(File)
+						keepFile = stanza.Take[File](d)
 					}
 					if err := keepFile.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -172,9 +177,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -183,7 +188,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -196,10 +201,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepFile != nil && v.File == nil {
+				stanza.Spare(d, keepFile)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -217,6 +225,8 @@ func (v *File) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = File{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -296,7 +306,7 @@ again:
 						continue
 					}
 					if keepDate == nil {
-						keepDate = new(stanza.DateTime)
+						keepDate = stanza.Take[stanza.DateTime](d)
 					}
 					*keepDate = stanza.DateTime(s)
 					v.Date = keepDate
@@ -340,7 +350,7 @@ again:
 						continue
 					}
 					if keepMediaType == nil {
-						keepMediaType = new(string)
+						keepMediaType = stanza.Take[string](d)
 					}
 					*keepMediaType = s
 					v.MediaType = keepMediaType
@@ -369,7 +379,7 @@ again:
 						continue
 					}
 					if keepName == nil {
-						keepName = new(string)
+						keepName = stanza.Take[string](d)
 					}
 					*keepName = s
 					v.Name = keepName
@@ -388,7 +398,7 @@ again:
 					}
 					m := d.Mark()
 					if keepRange == nil {
-						keepRange = new(Range)
+						keepRange = stanza.Take[Range](d)
 					}
 					if err := keepRange.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -437,11 +447,11 @@ again:
 						}
 					}
 					if keepSize == nil {
-						keepSize = new(uint64)
+						keepSize = stanza.Take[uint64](d)
 					}
 					*keepSize = uint64(x)
 					v.Size = keepSize
-					if stanza.FormatUint(uint64(uint64(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint64(x)), s) {
 						seen |= uint64(0x20)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -459,11 +469,7 @@ again:
 				}
 			}
 			if n.Space == "urn:xmpp:thumbs:1" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -474,9 +480,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -485,7 +491,7 @@ again:
 			ord.Add(9)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(9)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -498,10 +504,25 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(9)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepDate != nil && v.Date == nil {
+				stanza.Spare(d, keepDate)
+			}
+			if keepMediaType != nil && v.MediaType == nil {
+				stanza.Spare(d, keepMediaType)
+			}
+			if keepName != nil && v.Name == nil {
+				stanza.Spare(d, keepName)
+			}
+			if keepRange != nil && v.Range == nil {
+				stanza.Spare(d, keepRange)
+			}
+			if keepSize != nil && v.Size == nil {
+				stanza.Spare(d, keepSize)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -536,9 +557,12 @@ func (v *FileDesc) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Range) DecodeXMPP(d *stanza.Decoder) error {
+	keepLength := v.Length
+	keepOffset := v.Offset
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Range{
 		AnyAttrs: v.AnyAttrs[:0],
 		Hash:     v.Hash[:0],
@@ -554,9 +578,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint64(x)
-				v.Length = &y
-				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+				if keepLength == nil {
+					keepLength = stanza.Take[uint64](d)
+				}
+				*keepLength = uint64(x)
+				v.Length = keepLength
+				if !stanza.IsCanonicalUint(uint64(uint64(x)), a.Value) {
 					break
 				}
 				continue
@@ -565,9 +592,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint64(x)
-				v.Offset = &y
-				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+				if keepOffset == nil {
+					keepOffset = stanza.Take[uint64](d)
+				}
+				*keepOffset = uint64(x)
+				v.Offset = keepOffset
+				if !stanza.IsCanonicalUint(uint64(uint64(x)), a.Value) {
 					break
 				}
 				continue
@@ -606,9 +636,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -617,7 +647,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -630,10 +660,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepLength != nil && v.Length == nil {
+				stanza.Spare(d, keepLength)
+			}
+			if keepOffset != nil && v.Offset == nil {
+				stanza.Spare(d, keepOffset)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -646,6 +682,7 @@ func (v *Received) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Received{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -679,9 +716,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -689,7 +726,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -701,7 +738,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:

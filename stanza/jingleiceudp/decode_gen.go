@@ -6,9 +6,16 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Candidate) DecodeXMPP(d *stanza.Decoder) error {
+	keepComponent := v.Component
+	keepGeneration := v.Generation
+	keepNetwork := v.Network
+	keepPort := v.Port
+	keepPriority := v.Priority
+	keepRelPort := v.RelPort
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Candidate{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -22,9 +29,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Component = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepComponent == nil {
+					keepComponent = stanza.Take[uint16](d)
+				}
+				*keepComponent = uint16(x)
+				v.Component = keepComponent
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -39,9 +49,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Generation = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepGeneration == nil {
+					keepGeneration = stanza.Take[uint32](d)
+				}
+				*keepGeneration = uint32(x)
+				v.Generation = keepGeneration
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -62,9 +75,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Network = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepNetwork == nil {
+					keepNetwork = stanza.Take[uint32](d)
+				}
+				*keepNetwork = uint32(x)
+				v.Network = keepNetwork
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -73,9 +89,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Port = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepPort == nil {
+					keepPort = stanza.Take[uint16](d)
+				}
+				*keepPort = uint16(x)
+				v.Port = keepPort
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -84,9 +103,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Priority = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepPriority == nil {
+					keepPriority = stanza.Take[uint32](d)
+				}
+				*keepPriority = uint32(x)
+				v.Priority = keepPriority
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -107,9 +129,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.RelPort = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepRelPort == nil {
+					keepRelPort = stanza.Take[uint16](d)
+				}
+				*keepRelPort = uint16(x)
+				v.RelPort = keepRelPort
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -132,9 +157,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -142,7 +167,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -154,7 +179,25 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepComponent != nil && v.Component == nil {
+				stanza.Spare(d, keepComponent)
+			}
+			if keepGeneration != nil && v.Generation == nil {
+				stanza.Spare(d, keepGeneration)
+			}
+			if keepNetwork != nil && v.Network == nil {
+				stanza.Spare(d, keepNetwork)
+			}
+			if keepPort != nil && v.Port == nil {
+				stanza.Spare(d, keepPort)
+			}
+			if keepPriority != nil && v.Priority == nil {
+				stanza.Spare(d, keepPriority)
+			}
+			if keepRelPort != nil && v.RelPort == nil {
+				stanza.Spare(d, keepRelPort)
 			}
 			return nil
 		default:
@@ -165,9 +208,12 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *RemoteCandidate) DecodeXMPP(d *stanza.Decoder) error {
+	keepComponent := v.Component
+	keepPort := v.Port
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = RemoteCandidate{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -181,9 +227,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Component = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepComponent == nil {
+					keepComponent = stanza.Take[uint16](d)
+				}
+				*keepComponent = uint16(x)
+				v.Component = keepComponent
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -198,9 +247,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Port = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepPort == nil {
+					keepPort = stanza.Take[uint16](d)
+				}
+				*keepPort = uint16(x)
+				v.Port = keepPort
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -217,9 +269,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -227,7 +279,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -239,7 +291,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepComponent != nil && v.Component == nil {
+				stanza.Spare(d, keepComponent)
+			}
+			if keepPort != nil && v.Port == nil {
+				stanza.Spare(d, keepPort)
 			}
 			return nil
 		default:
@@ -254,6 +312,8 @@ func (v *Transport) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Transport{
 		Any:       v.Any[:0],
 		AnyAttrs:  v.AnyAttrs[:0],
@@ -320,7 +380,7 @@ again:
 					}
 					m := d.Mark()
 					if keepRemoteCandidate == nil {
-						keepRemoteCandidate = new(RemoteCandidate)
+						keepRemoteCandidate = stanza.Take[RemoteCandidate](d)
 					}
 					if err := keepRemoteCandidate.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -338,11 +398,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -353,9 +409,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -364,7 +420,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -377,10 +433,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepRemoteCandidate != nil && v.RemoteCandidate == nil {
+				stanza.Spare(d, keepRemoteCandidate)
+			}
 			return nil
 		default:
 			return d.Failure()

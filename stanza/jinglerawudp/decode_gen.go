@@ -6,9 +6,13 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Candidate) DecodeXMPP(d *stanza.Decoder) error {
+	keepComponent := v.Component
+	keepGeneration := v.Generation
+	keepPort := v.Port
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Candidate{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -22,9 +26,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Component = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepComponent == nil {
+					keepComponent = stanza.Take[uint16](d)
+				}
+				*keepComponent = uint16(x)
+				v.Component = keepComponent
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -33,9 +40,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Generation = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepGeneration == nil {
+					keepGeneration = stanza.Take[uint32](d)
+				}
+				*keepGeneration = uint32(x)
+				v.Generation = keepGeneration
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -56,9 +66,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Port = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepPort == nil {
+					keepPort = stanza.Take[uint16](d)
+				}
+				*keepPort = uint16(x)
+				v.Port = keepPort
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -81,9 +94,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -91,7 +104,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -103,7 +116,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepComponent != nil && v.Component == nil {
+				stanza.Spare(d, keepComponent)
+			}
+			if keepGeneration != nil && v.Generation == nil {
+				stanza.Spare(d, keepGeneration)
+			}
+			if keepPort != nil && v.Port == nil {
+				stanza.Spare(d, keepPort)
 			}
 			return nil
 		default:
@@ -117,6 +139,7 @@ func (v *Transport) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Transport{
 		AnyAttrs:  v.AnyAttrs[:0],
 		Candidate: v.Candidate[:0],
@@ -157,9 +180,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -168,7 +191,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -181,10 +204,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

@@ -34,6 +34,7 @@ func (v *Crypto) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Crypto{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -79,9 +80,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -89,7 +90,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -101,7 +102,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -114,9 +115,12 @@ again:
 func (v *Description) DecodeXMPP(d *stanza.Decoder) error {
 	keepEncryption := v.Encryption
 	keepBandwidth := v.Bandwidth
+	keepSsrc := v.Ssrc
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Description{
 		Any:         v.Any[:0],
 		AnyAttrs:    v.AnyAttrs[:0],
@@ -139,9 +143,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Ssrc = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepSsrc == nil {
+					keepSsrc = stanza.Take[uint32](d)
+				}
+				*keepSsrc = uint32(x)
+				v.Ssrc = keepSsrc
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -212,7 +219,7 @@ again:
 					}
 					m := d.Mark()
 					if keepEncryption == nil {
-						keepEncryption = new(Encryption)
+						keepEncryption = stanza.Take[Encryption](d)
 					}
 					if err := keepEncryption.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -239,7 +246,7 @@ again:
 					}
 					m := d.Mark()
 					if keepBandwidth == nil {
-						keepBandwidth = new(Bandwidth)
+						keepBandwidth = stanza.Take[Bandwidth](d)
 					}
 					if err := keepBandwidth.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -257,11 +264,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -272,9 +275,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -283,7 +286,7 @@ again:
 			ord.Add(5)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -296,10 +299,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(5)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSsrc != nil && v.Ssrc == nil {
+				stanza.Spare(d, keepSsrc)
+			}
+			if keepEncryption != nil && v.Encryption == nil {
+				stanza.Spare(d, keepEncryption)
+			}
+			if keepBandwidth != nil && v.Bandwidth == nil {
+				stanza.Spare(d, keepBandwidth)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -309,9 +321,12 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Encryption) DecodeXMPP(d *stanza.Decoder) error {
+	keepRequired := v.Required
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Encryption{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -328,8 +343,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Required = &y
+				if keepRequired == nil {
+					keepRequired = stanza.Take[bool](d)
+				}
+				*keepRequired = x
+				v.Required = keepRequired
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -367,11 +385,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -382,9 +396,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -393,7 +407,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -406,10 +420,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepRequired != nil && v.Required == nil {
+				stanza.Spare(d, keepRequired)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -422,6 +439,7 @@ func (v *Parameter) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Parameter{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -455,9 +473,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -465,7 +483,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -477,7 +495,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -488,9 +506,16 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *PayloadType) DecodeXMPP(d *stanza.Decoder) error {
+	keepChannels := v.Channels
+	keepClockrate := v.Clockrate
+	keepID := v.ID
+	keepMaxptime := v.Maxptime
+	keepPtime := v.Ptime
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = PayloadType{
 		Any:       v.Any[:0],
 		AnyAttrs:  v.AnyAttrs[:0],
@@ -507,9 +532,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint8(x)
-				v.Channels = &y
-				if stanza.FormatUint(uint64(uint8(x))) != a.Value {
+				if keepChannels == nil {
+					keepChannels = stanza.Take[uint8](d)
+				}
+				*keepChannels = uint8(x)
+				v.Channels = keepChannels
+				if !stanza.IsCanonicalUint(uint64(uint8(x)), a.Value) {
 					break
 				}
 				continue
@@ -518,9 +546,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Clockrate = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepClockrate == nil {
+					keepClockrate = stanza.Take[uint32](d)
+				}
+				*keepClockrate = uint32(x)
+				v.Clockrate = keepClockrate
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -529,9 +560,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint8(x)
-				v.ID = &y
-				if stanza.FormatUint(uint64(uint8(x))) != a.Value {
+				if keepID == nil {
+					keepID = stanza.Take[uint8](d)
+				}
+				*keepID = uint8(x)
+				v.ID = keepID
+				if !stanza.IsCanonicalUint(uint64(uint8(x)), a.Value) {
 					break
 				}
 				continue
@@ -540,9 +574,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Maxptime = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepMaxptime == nil {
+					keepMaxptime = stanza.Take[uint32](d)
+				}
+				*keepMaxptime = uint32(x)
+				v.Maxptime = keepMaxptime
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -557,9 +594,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Ptime = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepPtime == nil {
+					keepPtime = stanza.Take[uint32](d)
+				}
+				*keepPtime = uint32(x)
+				v.Ptime = keepPtime
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -596,11 +636,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -611,9 +647,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -622,7 +658,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -635,10 +671,25 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepChannels != nil && v.Channels == nil {
+				stanza.Spare(d, keepChannels)
+			}
+			if keepClockrate != nil && v.Clockrate == nil {
+				stanza.Spare(d, keepClockrate)
+			}
+			if keepID != nil && v.ID == nil {
+				stanza.Spare(d, keepID)
+			}
+			if keepMaxptime != nil && v.Maxptime == nil {
+				stanza.Spare(d, keepMaxptime)
+			}
+			if keepPtime != nil && v.Ptime == nil {
+				stanza.Spare(d, keepPtime)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -12,6 +12,7 @@ func (v *Activated) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Activated{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -39,9 +40,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -49,7 +50,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -61,7 +62,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -72,9 +73,12 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Candidate) DecodeXMPP(d *stanza.Decoder) error {
+	keepPort := v.Port
+	keepPriority := v.Priority
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Candidate{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -106,9 +110,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Port = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepPort == nil {
+					keepPort = stanza.Take[uint16](d)
+				}
+				*keepPort = uint16(x)
+				v.Port = keepPort
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -117,9 +124,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Priority = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepPriority == nil {
+					keepPriority = stanza.Take[uint32](d)
+				}
+				*keepPriority = uint32(x)
+				v.Priority = keepPriority
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -142,9 +152,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -152,7 +162,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -164,7 +174,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepPort != nil && v.Port == nil {
+				stanza.Spare(d, keepPort)
+			}
+			if keepPriority != nil && v.Priority == nil {
+				stanza.Spare(d, keepPriority)
 			}
 			return nil
 		default:
@@ -178,6 +194,7 @@ func (v *CandidateUsed) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = CandidateUsed{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -205,9 +222,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -215,7 +232,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -227,7 +244,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -243,6 +260,7 @@ func (v *Transport) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Transport{
 		AnyAttrs:  v.AnyAttrs[:0],
 		Candidate: v.Candidate[:0],
@@ -314,7 +332,7 @@ again:
 					}
 					m := d.Mark()
 					if keepCandidateUsed == nil {
-						keepCandidateUsed = new(CandidateUsed)
+						keepCandidateUsed = stanza.Take[CandidateUsed](d)
 					}
 					if err := keepCandidateUsed.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -365,7 +383,7 @@ again:
 					}
 					m := d.Mark()
 					if keepActivated == nil {
-						keepActivated = new(Activated)
+						keepActivated = stanza.Take[Activated](d)
 					}
 					if err := keepActivated.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -409,9 +427,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -420,7 +438,7 @@ again:
 			ord.Add(5)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -433,10 +451,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(5)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepCandidateUsed != nil && v.CandidateUsed == nil {
+				stanza.Spare(d, keepCandidateUsed)
+			}
+			if keepActivated != nil && v.Activated == nil {
+				stanza.Spare(d, keepActivated)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -31,6 +31,7 @@ func (v *Source) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Translation) DecodeXMPP(d *stanza.Decoder) error {
+	keepReviewed := v.Reviewed
 	*v = Translation{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -59,8 +60,11 @@ func (v *Translation) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := x
-				v.Reviewed = &y
+				if keepReviewed == nil {
+					keepReviewed = stanza.Take[bool](d)
+				}
+				*keepReviewed = x
+				v.Reviewed = keepReviewed
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -95,6 +99,7 @@ func (v *X) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = X{
 		AnyAttrs:    v.AnyAttrs[:0],
 		Translation: v.Translation[:0],
@@ -128,7 +133,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSource == nil {
-						keepSource = new(Source)
+						keepSource = stanza.Take[Source](d)
 					}
 					if err := keepSource.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -163,9 +168,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -174,7 +179,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -187,10 +192,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSource != nil && v.Source == nil {
+				stanza.Spare(d, keepSource)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -6,6 +6,7 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
+	keepSeconds := v.Seconds
 	*v = Query{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -16,9 +17,12 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint64(x)
-				v.Seconds = &y
-				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+				if keepSeconds == nil {
+					keepSeconds = stanza.Take[uint64](d)
+				}
+				*keepSeconds = uint64(x)
+				v.Seconds = keepSeconds
+				if !stanza.IsCanonicalUint(uint64(uint64(x)), a.Value) {
 					break
 				}
 				continue

@@ -15,6 +15,7 @@ func (v *ArchivedMessage) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = ArchivedMessage{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -48,9 +49,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -58,7 +59,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -70,7 +71,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -82,9 +83,12 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Fin) DecodeXMPP(d *stanza.Decoder) error {
 	keepSet := v.Set
+	keepComplete := v.Complete
+	keepStable := v.Stable
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Fin{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -99,8 +103,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Complete = &y
+				if keepComplete == nil {
+					keepComplete = stanza.Take[bool](d)
+				}
+				*keepComplete = x
+				v.Complete = keepComplete
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -110,8 +117,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Stable = &y
+				if keepStable == nil {
+					keepStable = stanza.Take[bool](d)
+				}
+				*keepStable = x
+				v.Stable = keepStable
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -144,7 +154,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSet == nil {
-						keepSet = new(rsm.Set)
+						keepSet = stanza.Take[rsm.Set](d)
 					}
 					if err := keepSet.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -164,9 +174,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -175,7 +185,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -188,10 +198,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepComplete != nil && v.Complete == nil {
+				stanza.Spare(d, keepComplete)
+			}
+			if keepStable != nil && v.Stable == nil {
+				stanza.Spare(d, keepStable)
+			}
+			if keepSet != nil && v.Set == nil {
+				stanza.Spare(d, keepSet)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -204,6 +223,7 @@ func (v *JIDList) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = JIDList{
 		AnyAttrs: v.AnyAttrs[:0],
 		JID:      v.JID[:0],
@@ -244,9 +264,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -255,7 +275,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -268,10 +288,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -286,6 +306,7 @@ func (v *Metadata) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Metadata{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -318,7 +339,7 @@ again:
 					}
 					m := d.Mark()
 					if keepStart == nil {
-						keepStart = new(ArchivedMessage)
+						keepStart = stanza.Take[ArchivedMessage](d)
 					}
 					if err := keepStart.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -345,7 +366,7 @@ again:
 					}
 					m := d.Mark()
 					if keepEnd == nil {
-						keepEnd = new(ArchivedMessage)
+						keepEnd = stanza.Take[ArchivedMessage](d)
 					}
 					if err := keepEnd.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -365,9 +386,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -376,7 +397,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -389,10 +410,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepStart != nil && v.Start == nil {
+				stanza.Spare(d, keepStart)
+			}
+			if keepEnd != nil && v.End == nil {
+				stanza.Spare(d, keepEnd)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -407,6 +434,7 @@ func (v *Prefs) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Prefs{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -450,7 +478,7 @@ again:
 					}
 					m := d.Mark()
 					if keepAlways == nil {
-						keepAlways = new(JIDList)
+						keepAlways = stanza.Take[JIDList](d)
 					}
 					if err := keepAlways.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -477,7 +505,7 @@ again:
 					}
 					m := d.Mark()
 					if keepNever == nil {
-						keepNever = new(JIDList)
+						keepNever = stanza.Take[JIDList](d)
 					}
 					if err := keepNever.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -497,9 +525,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -508,7 +536,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -521,10 +549,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepAlways != nil && v.Always == nil {
+				stanza.Spare(d, keepAlways)
+			}
+			if keepNever != nil && v.Never == nil {
+				stanza.Spare(d, keepNever)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -539,6 +573,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -588,7 +623,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSet == nil {
-						keepSet = new(rsm.Set)
+						keepSet = stanza.Take[rsm.Set](d)
 					}
 					if err := keepSet.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -618,7 +653,7 @@ again:
 					}
 					m := d.Mark()
 					if keepX == nil {
-						keepX = new(xdata.X)
+						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -665,9 +700,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -676,7 +711,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -689,10 +724,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepX != nil && v.X == nil {
+				stanza.Spare(d, keepX)
+			}
+			if keepSet != nil && v.Set == nil {
+				stanza.Spare(d, keepSet)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -706,6 +747,7 @@ func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Result{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -755,7 +797,7 @@ again:
 					}
 					m := d.Mark()
 					if keepForwarded == nil {
-						keepForwarded = new(forward.Forwarded)
+						keepForwarded = stanza.Take[forward.Forwarded](d)
 					}
 					if err := keepForwarded.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -775,9 +817,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -786,7 +828,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -799,10 +841,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepForwarded != nil && v.Forwarded == nil {
+				stanza.Spare(d, keepForwarded)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -6,9 +6,12 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Media) DecodeXMPP(d *stanza.Decoder) error {
+	keepHeight := v.Height
+	keepWidth := v.Width
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Media{
 		AnyAttrs: v.AnyAttrs[:0],
 		URI:      v.URI[:0],
@@ -24,9 +27,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Height = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepHeight == nil {
+					keepHeight = stanza.Take[uint16](d)
+				}
+				*keepHeight = uint16(x)
+				v.Height = keepHeight
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -35,9 +41,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Width = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepWidth == nil {
+					keepWidth = stanza.Take[uint16](d)
+				}
+				*keepWidth = uint16(x)
+				v.Width = keepWidth
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -76,9 +85,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -87,7 +96,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -100,10 +109,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepHeight != nil && v.Height == nil {
+				stanza.Spare(d, keepHeight)
+			}
+			if keepWidth != nil && v.Width == nil {
+				stanza.Spare(d, keepWidth)
+			}
 			return nil
 		default:
 			return d.Failure()

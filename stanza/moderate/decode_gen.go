@@ -16,6 +16,7 @@ func (v *Moderate) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Moderate{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -69,7 +70,7 @@ again:
 						continue
 					}
 					if keepReason == nil {
-						keepReason = new(string)
+						keepReason = stanza.Take[string](d)
 					}
 					*keepReason = s
 					v.Reason = keepReason
@@ -91,7 +92,7 @@ again:
 					}
 					m := d.Mark()
 					if keepRetract == nil {
-						keepRetract = new(retract.Retract)
+						keepRetract = stanza.Take[retract.Retract](d)
 					}
 					if err := keepRetract.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -111,9 +112,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -122,7 +123,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -135,10 +136,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepRetract != nil && v.Retract == nil {
+				stanza.Spare(d, keepRetract)
+			}
+			if keepReason != nil && v.Reason == nil {
+				stanza.Spare(d, keepReason)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -152,6 +159,7 @@ func (v *Moderated) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Moderated{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -195,7 +203,7 @@ again:
 					}
 					m := d.Mark()
 					if keepOccupantID == nil {
-						keepOccupantID = new(occupantid.OccupantID)
+						keepOccupantID = stanza.Take[occupantid.OccupantID](d)
 					}
 					if err := keepOccupantID.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -215,9 +223,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -226,7 +234,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -239,10 +247,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepOccupantID != nil && v.OccupantID == nil {
+				stanza.Spare(d, keepOccupantID)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -6,9 +6,13 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *History) DecodeXMPP(d *stanza.Decoder) error {
+	keepMaxchars := v.Maxchars
+	keepMaxstanzas := v.Maxstanzas
+	keepSeconds := v.Seconds
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = History{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -22,9 +26,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Maxchars = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepMaxchars == nil {
+					keepMaxchars = stanza.Take[uint32](d)
+				}
+				*keepMaxchars = uint32(x)
+				v.Maxchars = keepMaxchars
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -33,9 +40,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Maxstanzas = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepMaxstanzas == nil {
+					keepMaxstanzas = stanza.Take[uint32](d)
+				}
+				*keepMaxstanzas = uint32(x)
+				v.Maxstanzas = keepMaxstanzas
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -44,9 +54,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Seconds = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepSeconds == nil {
+					keepSeconds = stanza.Take[uint32](d)
+				}
+				*keepSeconds = uint32(x)
+				v.Seconds = keepSeconds
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -69,9 +82,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -79,7 +92,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -91,7 +104,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepMaxchars != nil && v.Maxchars == nil {
+				stanza.Spare(d, keepMaxchars)
+			}
+			if keepMaxstanzas != nil && v.Maxstanzas == nil {
+				stanza.Spare(d, keepMaxstanzas)
+			}
+			if keepSeconds != nil && v.Seconds == nil {
+				stanza.Spare(d, keepSeconds)
 			}
 			return nil
 		default:
@@ -107,6 +129,7 @@ func (v *X) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = X{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -139,7 +162,7 @@ again:
 					}
 					m := d.Mark()
 					if keepHistory == nil {
-						keepHistory = new(History)
+						keepHistory = stanza.Take[History](d)
 					}
 					if err := keepHistory.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -176,7 +199,7 @@ again:
 						continue
 					}
 					if keepPassword == nil {
-						keepPassword = new(string)
+						keepPassword = stanza.Take[string](d)
 					}
 					*keepPassword = s
 					v.Password = keepPassword
@@ -188,9 +211,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -199,7 +222,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -212,10 +235,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepHistory != nil && v.History == nil {
+				stanza.Spare(d, keepHistory)
+			}
+			if keepPassword != nil && v.Password == nil {
+				stanza.Spare(d, keepPassword)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -15,6 +15,7 @@ func (v *Destroy) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Destroy{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -68,7 +69,7 @@ again:
 						continue
 					}
 					if keepPassword == nil {
-						keepPassword = new(string)
+						keepPassword = stanza.Take[string](d)
 					}
 					*keepPassword = s
 					v.Password = keepPassword
@@ -97,7 +98,7 @@ again:
 						continue
 					}
 					if keepReason == nil {
-						keepReason = new(string)
+						keepReason = stanza.Take[string](d)
 					}
 					*keepReason = s
 					v.Reason = keepReason
@@ -109,9 +110,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -120,7 +121,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -133,10 +134,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepPassword != nil && v.Password == nil {
+				stanza.Spare(d, keepPassword)
+			}
+			if keepReason != nil && v.Reason == nil {
+				stanza.Spare(d, keepReason)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -151,6 +158,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -183,7 +191,7 @@ again:
 					}
 					m := d.Mark()
 					if keepDestroy == nil {
-						keepDestroy = new(Destroy)
+						keepDestroy = stanza.Take[Destroy](d)
 					}
 					if err := keepDestroy.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -213,7 +221,7 @@ again:
 					}
 					m := d.Mark()
 					if keepX == nil {
-						keepX = new(xdata.X)
+						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -233,9 +241,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -244,7 +252,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -257,10 +265,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepX != nil && v.X == nil {
+				stanza.Spare(d, keepX)
+			}
+			if keepDestroy != nil && v.Destroy == nil {
+				stanza.Spare(d, keepDestroy)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -12,6 +12,7 @@ func (v *Actor) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Actor{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -45,9 +46,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -55,7 +56,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -67,7 +68,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -81,6 +82,7 @@ func (v *Continue) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Continue{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -108,9 +110,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -118,7 +120,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -130,7 +132,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -145,6 +147,7 @@ func (v *Decline) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Decline{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -204,7 +207,7 @@ again:
 						continue
 					}
 					if keepReason == nil {
-						keepReason = new(string)
+						keepReason = stanza.Take[string](d)
 					}
 					*keepReason = s
 					v.Reason = keepReason
@@ -216,9 +219,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -227,7 +230,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -240,10 +243,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepReason != nil && v.Reason == nil {
+				stanza.Spare(d, keepReason)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -257,6 +263,7 @@ func (v *Destroy) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Destroy{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -310,7 +317,7 @@ again:
 						continue
 					}
 					if keepReason == nil {
-						keepReason = new(string)
+						keepReason = stanza.Take[string](d)
 					}
 					*keepReason = s
 					v.Reason = keepReason
@@ -322,9 +329,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -333,7 +340,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -346,10 +353,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepReason != nil && v.Reason == nil {
+				stanza.Spare(d, keepReason)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -364,6 +374,7 @@ func (v *Invite) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Invite{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -423,7 +434,7 @@ again:
 						continue
 					}
 					if keepReason == nil {
-						keepReason = new(string)
+						keepReason = stanza.Take[string](d)
 					}
 					*keepReason = s
 					v.Reason = keepReason
@@ -442,7 +453,7 @@ again:
 					}
 					m := d.Mark()
 					if keepContinue == nil {
-						keepContinue = new(Continue)
+						keepContinue = stanza.Take[Continue](d)
 					}
 					if err := keepContinue.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -462,9 +473,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -473,7 +484,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -486,10 +497,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepReason != nil && v.Reason == nil {
+				stanza.Spare(d, keepReason)
+			}
+			if keepContinue != nil && v.Continue == nil {
+				stanza.Spare(d, keepContinue)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -504,6 +521,7 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Item{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -565,7 +583,7 @@ again:
 					}
 					m := d.Mark()
 					if keepActor == nil {
-						keepActor = new(Actor)
+						keepActor = stanza.Take[Actor](d)
 					}
 					if err := keepActor.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -602,7 +620,7 @@ again:
 						continue
 					}
 					if keepReason == nil {
-						keepReason = new(string)
+						keepReason = stanza.Take[string](d)
 					}
 					*keepReason = s
 					v.Reason = keepReason
@@ -614,9 +632,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -625,7 +643,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -638,10 +656,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepActor != nil && v.Actor == nil {
+				stanza.Spare(d, keepActor)
+			}
+			if keepReason != nil && v.Reason == nil {
+				stanza.Spare(d, keepReason)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -651,9 +675,11 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Status) DecodeXMPP(d *stanza.Decoder) error {
+	keepCode := v.Code
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Status{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -667,9 +693,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := int32(x)
-				v.Code = &y
-				if stanza.FormatInt(int64(int32(x))) != a.Value {
+				if keepCode == nil {
+					keepCode = stanza.Take[int32](d)
+				}
+				*keepCode = int32(x)
+				v.Code = keepCode
+				if !stanza.IsCanonicalInt(int64(int32(x)), a.Value) {
 					break
 				}
 				continue
@@ -686,9 +715,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -696,7 +725,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -708,7 +737,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepCode != nil && v.Code == nil {
+				stanza.Spare(d, keepCode)
 			}
 			return nil
 		default:
@@ -726,6 +758,7 @@ func (v *X) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = X{
 		AnyAttrs: v.AnyAttrs[:0],
 		Invite:   v.Invite[:0],
@@ -760,7 +793,7 @@ again:
 					}
 					m := d.Mark()
 					if keepDecline == nil {
-						keepDecline = new(Decline)
+						keepDecline = stanza.Take[Decline](d)
 					}
 					if err := keepDecline.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -787,7 +820,7 @@ again:
 					}
 					m := d.Mark()
 					if keepDestroy == nil {
-						keepDestroy = new(Destroy)
+						keepDestroy = stanza.Take[Destroy](d)
 					}
 					if err := keepDestroy.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -829,7 +862,7 @@ again:
 					}
 					m := d.Mark()
 					if keepItem == nil {
-						keepItem = new(Item)
+						keepItem = stanza.Take[Item](d)
 					}
 					if err := keepItem.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -866,7 +899,7 @@ again:
 						continue
 					}
 					if keepPassword == nil {
-						keepPassword = new(string)
+						keepPassword = stanza.Take[string](d)
 					}
 					*keepPassword = s
 					v.Password = keepPassword
@@ -893,9 +926,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -904,7 +937,7 @@ again:
 			ord.Add(6)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(6)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -917,10 +950,22 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(6)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepDecline != nil && v.Decline == nil {
+				stanza.Spare(d, keepDecline)
+			}
+			if keepDestroy != nil && v.Destroy == nil {
+				stanza.Spare(d, keepDestroy)
+			}
+			if keepItem != nil && v.Item == nil {
+				stanza.Spare(d, keepItem)
+			}
+			if keepPassword != nil && v.Password == nil {
+				stanza.Spare(d, keepPassword)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -16,6 +16,7 @@ func (v *Bundle) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Bundle{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -48,7 +49,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSpk == nil {
-						keepSpk = new(Spk)
+						keepSpk = stanza.Take[Spk](d)
 					}
 					if err := keepSpk.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -85,7 +86,7 @@ again:
 						continue
 					}
 					if keepSpks == nil {
-						keepSpks = new(string)
+						keepSpks = stanza.Take[string](d)
 					}
 					*keepSpks = s
 					v.Spks = keepSpks
@@ -114,7 +115,7 @@ again:
 						continue
 					}
 					if keepIk == nil {
-						keepIk = new(string)
+						keepIk = stanza.Take[string](d)
 					}
 					*keepIk = s
 					v.Ik = keepIk
@@ -133,7 +134,7 @@ again:
 					}
 					m := d.Mark()
 					if keepPrekeys == nil {
-						keepPrekeys = new(Prekeys)
+						keepPrekeys = stanza.Take[Prekeys](d)
 					}
 					if err := keepPrekeys.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -153,9 +154,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -164,7 +165,7 @@ again:
 			ord.Add(4)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(4)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -177,10 +178,22 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(4)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSpk != nil && v.Spk == nil {
+				stanza.Spare(d, keepSpk)
+			}
+			if keepSpks != nil && v.Spks == nil {
+				stanza.Spare(d, keepSpks)
+			}
+			if keepIk != nil && v.Ik == nil {
+				stanza.Spare(d, keepIk)
+			}
+			if keepPrekeys != nil && v.Prekeys == nil {
+				stanza.Spare(d, keepPrekeys)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -190,9 +203,11 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Device) DecodeXMPP(d *stanza.Decoder) error {
+	keepID := v.ID
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Device{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -206,9 +221,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.ID = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepID == nil {
+					keepID = stanza.Take[uint32](d)
+				}
+				*keepID = uint32(x)
+				v.ID = keepID
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -237,9 +255,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -247,7 +265,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -259,7 +277,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepID != nil && v.ID == nil {
+				stanza.Spare(d, keepID)
 			}
 			return nil
 		default:
@@ -273,6 +294,7 @@ func (v *Devices) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Devices{
 		AnyAttrs: v.AnyAttrs[:0],
 		Device:   v.Device[:0],
@@ -313,9 +335,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -324,7 +346,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -337,10 +359,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -355,6 +377,7 @@ func (v *Encrypted) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Encrypted{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -387,7 +410,7 @@ again:
 					}
 					m := d.Mark()
 					if keepHeader == nil {
-						keepHeader = new(Header)
+						keepHeader = stanza.Take[Header](d)
 					}
 					if err := keepHeader.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -424,7 +447,7 @@ again:
 						continue
 					}
 					if keepPayload == nil {
-						keepPayload = new(string)
+						keepPayload = stanza.Take[string](d)
 					}
 					*keepPayload = s
 					v.Payload = keepPayload
@@ -436,9 +459,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -447,7 +470,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -460,10 +483,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepHeader != nil && v.Header == nil {
+				stanza.Spare(d, keepHeader)
+			}
+			if keepPayload != nil && v.Payload == nil {
+				stanza.Spare(d, keepPayload)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -473,9 +502,11 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Header) DecodeXMPP(d *stanza.Decoder) error {
+	keepSID := v.SID
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Header{
 		AnyAttrs: v.AnyAttrs[:0],
 		Keys:     v.Keys[:0],
@@ -491,9 +522,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.SID = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepSID == nil {
+					keepSID = stanza.Take[uint32](d)
+				}
+				*keepSID = uint32(x)
+				v.SID = keepSID
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -532,9 +566,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -543,7 +577,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -556,10 +590,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSID != nil && v.SID == nil {
+				stanza.Spare(d, keepSID)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -583,6 +620,8 @@ func (v *Ik) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Key) DecodeXMPP(d *stanza.Decoder) error {
+	keepRid := v.Rid
+	keepKex := v.Kex
 	*v = Key{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -593,9 +632,12 @@ func (v *Key) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Rid = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepRid == nil {
+					keepRid = stanza.Take[uint32](d)
+				}
+				*keepRid = uint32(x)
+				v.Rid = keepRid
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -604,8 +646,11 @@ func (v *Key) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := x
-				v.Kex = &y
+				if keepKex == nil {
+					keepKex = stanza.Take[bool](d)
+				}
+				*keepKex = x
+				v.Kex = keepKex
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -627,6 +672,7 @@ func (v *Keys) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Keys{
 		AnyAttrs: v.AnyAttrs[:0],
 		Key:      v.Key[:0],
@@ -678,9 +724,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -689,7 +735,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -702,10 +748,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -719,6 +765,7 @@ func (v *OptOut) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = OptOut{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -761,7 +808,7 @@ again:
 						continue
 					}
 					if keepReason == nil {
-						keepReason = new(string)
+						keepReason = stanza.Take[string](d)
 					}
 					*keepReason = s
 					v.Reason = keepReason
@@ -773,9 +820,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -784,7 +831,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -797,10 +844,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepReason != nil && v.Reason == nil {
+				stanza.Spare(d, keepReason)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -824,6 +874,7 @@ func (v *Payload) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Pk) DecodeXMPP(d *stanza.Decoder) error {
+	keepID := v.ID
 	*v = Pk{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -834,9 +885,12 @@ func (v *Pk) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.ID = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepID == nil {
+					keepID = stanza.Take[uint32](d)
+				}
+				*keepID = uint32(x)
+				v.ID = keepID
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -857,6 +911,7 @@ func (v *Prekeys) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Prekeys{
 		AnyAttrs: v.AnyAttrs[:0],
 		Pk:       v.Pk[:0],
@@ -897,9 +952,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -908,7 +963,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -921,10 +976,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -934,6 +989,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Spk) DecodeXMPP(d *stanza.Decoder) error {
+	keepID := v.ID
 	*v = Spk{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -944,9 +1000,12 @@ func (v *Spk) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.ID = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepID == nil {
+					keepID = stanza.Take[uint32](d)
+				}
+				*keepID = uint32(x)
+				v.ID = keepID
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue

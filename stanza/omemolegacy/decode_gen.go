@@ -13,6 +13,7 @@ func (v *Bundle) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Bundle{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -45,7 +46,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSignedPreKeyPublic == nil {
-						keepSignedPreKeyPublic = new(SignedPreKeyPublic)
+						keepSignedPreKeyPublic = stanza.Take[SignedPreKeyPublic](d)
 					}
 					if err := keepSignedPreKeyPublic.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -82,7 +83,7 @@ again:
 						continue
 					}
 					if keepSignedPreKeySignature == nil {
-						keepSignedPreKeySignature = new(string)
+						keepSignedPreKeySignature = stanza.Take[string](d)
 					}
 					*keepSignedPreKeySignature = s
 					v.SignedPreKeySignature = keepSignedPreKeySignature
@@ -111,7 +112,7 @@ again:
 						continue
 					}
 					if keepIdentityKey == nil {
-						keepIdentityKey = new(string)
+						keepIdentityKey = stanza.Take[string](d)
 					}
 					*keepIdentityKey = s
 					v.IdentityKey = keepIdentityKey
@@ -130,7 +131,7 @@ again:
 					}
 					m := d.Mark()
 					if keepPrekeys == nil {
-						keepPrekeys = new(Prekeys)
+						keepPrekeys = stanza.Take[Prekeys](d)
 					}
 					if err := keepPrekeys.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -150,9 +151,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -161,7 +162,7 @@ again:
 			ord.Add(4)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(4)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -174,10 +175,22 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(4)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSignedPreKeyPublic != nil && v.SignedPreKeyPublic == nil {
+				stanza.Spare(d, keepSignedPreKeyPublic)
+			}
+			if keepSignedPreKeySignature != nil && v.SignedPreKeySignature == nil {
+				stanza.Spare(d, keepSignedPreKeySignature)
+			}
+			if keepIdentityKey != nil && v.IdentityKey == nil {
+				stanza.Spare(d, keepIdentityKey)
+			}
+			if keepPrekeys != nil && v.Prekeys == nil {
+				stanza.Spare(d, keepPrekeys)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -187,9 +200,11 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Device) DecodeXMPP(d *stanza.Decoder) error {
+	keepID := v.ID
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Device{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -203,9 +218,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.ID = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepID == nil {
+					keepID = stanza.Take[uint32](d)
+				}
+				*keepID = uint32(x)
+				v.ID = keepID
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -222,9 +240,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -232,7 +250,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -244,7 +262,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepID != nil && v.ID == nil {
+				stanza.Spare(d, keepID)
 			}
 			return nil
 		default:
@@ -260,6 +281,7 @@ func (v *Encrypted) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Encrypted{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -292,7 +314,7 @@ again:
 					}
 					m := d.Mark()
 					if keepHeader == nil {
-						keepHeader = new(Header)
+						keepHeader = stanza.Take[Header](d)
 					}
 					if err := keepHeader.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -329,7 +351,7 @@ again:
 						continue
 					}
 					if keepPayload == nil {
-						keepPayload = new(string)
+						keepPayload = stanza.Take[string](d)
 					}
 					*keepPayload = s
 					v.Payload = keepPayload
@@ -341,9 +363,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -352,7 +374,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -365,10 +387,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepHeader != nil && v.Header == nil {
+				stanza.Spare(d, keepHeader)
+			}
+			if keepPayload != nil && v.Payload == nil {
+				stanza.Spare(d, keepPayload)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -379,9 +407,11 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Header) DecodeXMPP(d *stanza.Decoder) error {
 	keepIv := v.Iv
+	keepSID := v.SID
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Header{
 		AnyAttrs: v.AnyAttrs[:0],
 		Key:      v.Key[:0],
@@ -397,9 +427,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.SID = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepSID == nil {
+					keepSID = stanza.Take[uint32](d)
+				}
+				*keepSID = uint32(x)
+				v.SID = keepSID
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -456,7 +489,7 @@ again:
 						continue
 					}
 					if keepIv == nil {
-						keepIv = new(string)
+						keepIv = stanza.Take[string](d)
 					}
 					*keepIv = s
 					v.Iv = keepIv
@@ -468,9 +501,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -479,7 +512,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -492,10 +525,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSID != nil && v.SID == nil {
+				stanza.Spare(d, keepSID)
+			}
+			if keepIv != nil && v.Iv == nil {
+				stanza.Spare(d, keepIv)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -533,6 +572,8 @@ func (v *Iv) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Key) DecodeXMPP(d *stanza.Decoder) error {
+	keepRid := v.Rid
+	keepPrekey := v.Prekey
 	*v = Key{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -543,9 +584,12 @@ func (v *Key) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Rid = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepRid == nil {
+					keepRid = stanza.Take[uint32](d)
+				}
+				*keepRid = uint32(x)
+				v.Rid = keepRid
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -554,8 +598,11 @@ func (v *Key) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := x
-				v.Prekey = &y
+				if keepPrekey == nil {
+					keepPrekey = stanza.Take[bool](d)
+				}
+				*keepPrekey = x
+				v.Prekey = keepPrekey
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -577,6 +624,7 @@ func (v *List) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = List{
 		AnyAttrs: v.AnyAttrs[:0],
 		Device:   v.Device[:0],
@@ -617,9 +665,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -628,7 +676,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -641,10 +689,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -668,6 +716,7 @@ func (v *Payload) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *PreKeyPublic) DecodeXMPP(d *stanza.Decoder) error {
+	keepPreKeyID := v.PreKeyID
 	*v = PreKeyPublic{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -678,9 +727,12 @@ func (v *PreKeyPublic) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.PreKeyID = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepPreKeyID == nil {
+					keepPreKeyID = stanza.Take[uint32](d)
+				}
+				*keepPreKeyID = uint32(x)
+				v.PreKeyID = keepPreKeyID
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -701,6 +753,7 @@ func (v *Prekeys) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Prekeys{
 		AnyAttrs:     v.AnyAttrs[:0],
 		PreKeyPublic: v.PreKeyPublic[:0],
@@ -741,9 +794,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -752,7 +805,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -765,10 +818,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -778,6 +831,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *SignedPreKeyPublic) DecodeXMPP(d *stanza.Decoder) error {
+	keepSignedPreKeyID := v.SignedPreKeyID
 	*v = SignedPreKeyPublic{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -788,9 +842,12 @@ func (v *SignedPreKeyPublic) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.SignedPreKeyID = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepSignedPreKeyID == nil {
+					keepSignedPreKeyID = stanza.Take[uint32](d)
+				}
+				*keepSignedPreKeyID = uint32(x)
+				v.SignedPreKeyID = keepSignedPreKeyID
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue

@@ -15,6 +15,7 @@ func (v *Crypt) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Crypt{
 		AnyAttrs: v.AnyAttrs[:0],
 		To:       v.To[:0],
@@ -63,7 +64,7 @@ again:
 					}
 					m := d.Mark()
 					if keepTime == nil {
-						keepTime = new(Time)
+						keepTime = stanza.Take[Time](d)
 					}
 					if err := keepTime.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -100,7 +101,7 @@ again:
 						continue
 					}
 					if keepRpad == nil {
-						keepRpad = new(string)
+						keepRpad = stanza.Take[string](d)
 					}
 					*keepRpad = s
 					v.Rpad = keepRpad
@@ -119,7 +120,7 @@ again:
 					}
 					m := d.Mark()
 					if keepPayload == nil {
-						keepPayload = new(Payload)
+						keepPayload = stanza.Take[Payload](d)
 					}
 					if err := keepPayload.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -139,9 +140,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -150,7 +151,7 @@ again:
 			ord.Add(4)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(4)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -163,10 +164,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(4)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepTime != nil && v.Time == nil {
+				stanza.Spare(d, keepTime)
+			}
+			if keepRpad != nil && v.Rpad == nil {
+				stanza.Spare(d, keepRpad)
+			}
+			if keepPayload != nil && v.Payload == nil {
+				stanza.Spare(d, keepPayload)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -193,6 +203,8 @@ func (v *Payload) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Payload{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -211,11 +223,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -226,9 +234,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -237,7 +245,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -250,10 +258,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -267,6 +275,7 @@ func (v *Pubkey) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Pubkey{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -309,7 +318,7 @@ again:
 						continue
 					}
 					if keepData == nil {
-						keepData = new(string)
+						keepData = stanza.Take[string](d)
 					}
 					*keepData = s
 					v.Data = keepData
@@ -321,9 +330,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -332,7 +341,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -345,10 +354,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepData != nil && v.Data == nil {
+				stanza.Spare(d, keepData)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -361,6 +373,7 @@ func (v *PubkeyMetadata) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = PubkeyMetadata{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -394,9 +407,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -404,7 +417,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -416,7 +429,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -430,6 +443,7 @@ func (v *PublicKeysList) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = PublicKeysList{
 		AnyAttrs:       v.AnyAttrs[:0],
 		PubkeyMetadata: v.PubkeyMetadata[:0],
@@ -470,9 +484,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -481,7 +495,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -494,10 +508,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -541,6 +555,7 @@ func (v *Sign) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Sign{
 		AnyAttrs: v.AnyAttrs[:0],
 		To:       v.To[:0],
@@ -589,7 +604,7 @@ again:
 					}
 					m := d.Mark()
 					if keepTime == nil {
-						keepTime = new(Time)
+						keepTime = stanza.Take[Time](d)
 					}
 					if err := keepTime.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -626,7 +641,7 @@ again:
 						continue
 					}
 					if keepRpad == nil {
-						keepRpad = new(string)
+						keepRpad = stanza.Take[string](d)
 					}
 					*keepRpad = s
 					v.Rpad = keepRpad
@@ -645,7 +660,7 @@ again:
 					}
 					m := d.Mark()
 					if keepPayload == nil {
-						keepPayload = new(Payload)
+						keepPayload = stanza.Take[Payload](d)
 					}
 					if err := keepPayload.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -665,9 +680,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -676,7 +691,7 @@ again:
 			ord.Add(4)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(4)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -689,10 +704,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(4)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepTime != nil && v.Time == nil {
+				stanza.Spare(d, keepTime)
+			}
+			if keepRpad != nil && v.Rpad == nil {
+				stanza.Spare(d, keepRpad)
+			}
+			if keepPayload != nil && v.Payload == nil {
+				stanza.Spare(d, keepPayload)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -708,6 +732,7 @@ func (v *Signcrypt) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Signcrypt{
 		AnyAttrs: v.AnyAttrs[:0],
 		To:       v.To[:0],
@@ -756,7 +781,7 @@ again:
 					}
 					m := d.Mark()
 					if keepTime == nil {
-						keepTime = new(Time)
+						keepTime = stanza.Take[Time](d)
 					}
 					if err := keepTime.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -793,7 +818,7 @@ again:
 						continue
 					}
 					if keepRpad == nil {
-						keepRpad = new(string)
+						keepRpad = stanza.Take[string](d)
 					}
 					*keepRpad = s
 					v.Rpad = keepRpad
@@ -812,7 +837,7 @@ again:
 					}
 					m := d.Mark()
 					if keepPayload == nil {
-						keepPayload = new(Payload)
+						keepPayload = stanza.Take[Payload](d)
 					}
 					if err := keepPayload.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -832,9 +857,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -843,7 +868,7 @@ again:
 			ord.Add(4)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(4)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -856,10 +881,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(4)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepTime != nil && v.Time == nil {
+				stanza.Spare(d, keepTime)
+			}
+			if keepRpad != nil && v.Rpad == nil {
+				stanza.Spare(d, keepRpad)
+			}
+			if keepPayload != nil && v.Payload == nil {
+				stanza.Spare(d, keepPayload)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -872,6 +906,7 @@ func (v *Time) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Time{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -899,9 +934,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -909,7 +944,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -921,7 +956,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -935,6 +970,7 @@ func (v *To) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = To{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -962,9 +998,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -972,7 +1008,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -984,7 +1020,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:

@@ -13,6 +13,7 @@ func (v *ScramCredentials) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = ScramCredentials{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -78,11 +79,11 @@ again:
 						}
 					}
 					if keepIterCount == nil {
-						keepIterCount = new(uint32)
+						keepIterCount = stanza.Take[uint32](d)
 					}
 					*keepIterCount = uint32(x)
 					v.IterCount = keepIterCount
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x1)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -119,7 +120,7 @@ again:
 						continue
 					}
 					if keepSalt == nil {
-						keepSalt = new(string)
+						keepSalt = stanza.Take[string](d)
 					}
 					*keepSalt = s
 					v.Salt = keepSalt
@@ -148,7 +149,7 @@ again:
 						continue
 					}
 					if keepServerKey == nil {
-						keepServerKey = new(string)
+						keepServerKey = stanza.Take[string](d)
 					}
 					*keepServerKey = s
 					v.ServerKey = keepServerKey
@@ -177,7 +178,7 @@ again:
 						continue
 					}
 					if keepStoredKey == nil {
-						keepStoredKey = new(string)
+						keepStoredKey = stanza.Take[string](d)
 					}
 					*keepStoredKey = s
 					v.StoredKey = keepStoredKey
@@ -189,9 +190,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -200,7 +201,7 @@ again:
 			ord.Add(4)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(4)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -213,10 +214,22 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(4)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepIterCount != nil && v.IterCount == nil {
+				stanza.Spare(d, keepIterCount)
+			}
+			if keepSalt != nil && v.Salt == nil {
+				stanza.Spare(d, keepSalt)
+			}
+			if keepServerKey != nil && v.ServerKey == nil {
+				stanza.Spare(d, keepServerKey)
+			}
+			if keepStoredKey != nil && v.StoredKey == nil {
+				stanza.Spare(d, keepStoredKey)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -6,9 +6,11 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Noticed) DecodeXMPP(d *stanza.Decoder) error {
+	keepCount := v.Count
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Noticed{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -22,9 +24,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Count = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepCount == nil {
+					keepCount = stanza.Take[uint32](d)
+				}
+				*keepCount = uint32(x)
+				v.Count = keepCount
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -41,9 +46,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -51,7 +56,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -63,7 +68,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepCount != nil && v.Count == nil {
+				stanza.Spare(d, keepCount)
 			}
 			return nil
 		default:
@@ -77,6 +85,7 @@ func (v *Reactions) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Reactions{
 		AnyAttrs: v.AnyAttrs[:0],
 		Reaction: v.Reaction[:0],
@@ -117,9 +126,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -128,7 +137,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -141,10 +150,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -154,6 +163,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *ReactionsReaction) DecodeXMPP(d *stanza.Decoder) error {
+	keepCount := v.Count
 	*v = ReactionsReaction{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -164,9 +174,12 @@ func (v *ReactionsReaction) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Count = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepCount == nil {
+					keepCount = stanza.Take[uint32](d)
+				}
+				*keepCount = uint32(x)
+				v.Count = keepCount
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -189,6 +202,8 @@ func (v *Summary) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Summary{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -222,7 +237,7 @@ again:
 					}
 					m := d.Mark()
 					if keepNoticed == nil {
-						keepNoticed = new(Noticed)
+						keepNoticed = stanza.Take[Noticed](d)
 					}
 					if err := keepNoticed.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -249,7 +264,7 @@ again:
 					}
 					m := d.Mark()
 					if keepReactions == nil {
-						keepReactions = new(Reactions)
+						keepReactions = stanza.Take[Reactions](d)
 					}
 					if err := keepReactions.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -267,11 +282,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -282,9 +293,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -293,7 +304,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -306,10 +317,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepNoticed != nil && v.Noticed == nil {
+				stanza.Spare(d, keepNoticed)
+			}
+			if keepReactions != nil && v.Reactions == nil {
+				stanza.Spare(d, keepReactions)
+			}
 			return nil
 		default:
 			return d.Failure()

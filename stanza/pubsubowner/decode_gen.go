@@ -13,6 +13,7 @@ func (v *Affiliation) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Affiliation{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -46,9 +47,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -56,7 +57,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -68,7 +69,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -82,6 +83,7 @@ func (v *Affiliations) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Affiliations{
 		Affiliation: v.Affiliation[:0],
 		AnyAttrs:    v.AnyAttrs[:0],
@@ -133,9 +135,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -144,7 +146,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -157,10 +159,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -174,6 +176,7 @@ func (v *Configure) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Configure{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -217,7 +220,7 @@ again:
 					}
 					m := d.Mark()
 					if keepX == nil {
-						keepX = new(xdata.X)
+						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -237,9 +240,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -248,7 +251,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -261,10 +264,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepX != nil && v.X == nil {
+				stanza.Spare(d, keepX)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -278,6 +284,7 @@ func (v *Default) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Default{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -321,7 +328,7 @@ again:
 					}
 					m := d.Mark()
 					if keepX == nil {
-						keepX = new(xdata.X)
+						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -341,9 +348,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -352,7 +359,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -365,10 +372,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepX != nil && v.X == nil {
+				stanza.Spare(d, keepX)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -382,6 +392,7 @@ func (v *Delete) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Delete{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -425,7 +436,7 @@ again:
 					}
 					m := d.Mark()
 					if keepRedirect == nil {
-						keepRedirect = new(Redirect)
+						keepRedirect = stanza.Take[Redirect](d)
 					}
 					if err := keepRedirect.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -445,9 +456,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -456,7 +467,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -469,10 +480,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepRedirect != nil && v.Redirect == nil {
+				stanza.Spare(d, keepRedirect)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -491,6 +505,7 @@ func (v *Pubsub) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Pubsub{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -523,7 +538,7 @@ again:
 					}
 					m := d.Mark()
 					if keepAffiliations == nil {
-						keepAffiliations = new(Affiliations)
+						keepAffiliations = stanza.Take[Affiliations](d)
 					}
 					if err := keepAffiliations.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -550,7 +565,7 @@ again:
 					}
 					m := d.Mark()
 					if keepConfigure == nil {
-						keepConfigure = new(Configure)
+						keepConfigure = stanza.Take[Configure](d)
 					}
 					if err := keepConfigure.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -577,7 +592,7 @@ again:
 					}
 					m := d.Mark()
 					if keepDefault == nil {
-						keepDefault = new(Default)
+						keepDefault = stanza.Take[Default](d)
 					}
 					if err := keepDefault.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -604,7 +619,7 @@ again:
 					}
 					m := d.Mark()
 					if keepDelete == nil {
-						keepDelete = new(Delete)
+						keepDelete = stanza.Take[Delete](d)
 					}
 					if err := keepDelete.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -631,7 +646,7 @@ again:
 					}
 					m := d.Mark()
 					if keepPurge == nil {
-						keepPurge = new(Purge)
+						keepPurge = stanza.Take[Purge](d)
 					}
 					if err := keepPurge.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -658,7 +673,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSubscriptions == nil {
-						keepSubscriptions = new(Subscriptions)
+						keepSubscriptions = stanza.Take[Subscriptions](d)
 					}
 					if err := keepSubscriptions.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -678,9 +693,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -689,7 +704,7 @@ again:
 			ord.Add(6)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(6)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -702,10 +717,28 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(6)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepAffiliations != nil && v.Affiliations == nil {
+				stanza.Spare(d, keepAffiliations)
+			}
+			if keepConfigure != nil && v.Configure == nil {
+				stanza.Spare(d, keepConfigure)
+			}
+			if keepDefault != nil && v.Default == nil {
+				stanza.Spare(d, keepDefault)
+			}
+			if keepDelete != nil && v.Delete == nil {
+				stanza.Spare(d, keepDelete)
+			}
+			if keepPurge != nil && v.Purge == nil {
+				stanza.Spare(d, keepPurge)
+			}
+			if keepSubscriptions != nil && v.Subscriptions == nil {
+				stanza.Spare(d, keepSubscriptions)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -718,6 +751,7 @@ func (v *Purge) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Purge{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -745,9 +779,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -755,7 +789,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -767,7 +801,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -781,6 +815,7 @@ func (v *Redirect) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Redirect{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -808,9 +843,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -818,7 +853,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -830,7 +865,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -844,6 +879,7 @@ func (v *Subscription) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Subscription{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -883,9 +919,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -893,7 +929,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -905,7 +941,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -919,6 +955,7 @@ func (v *Subscriptions) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Subscriptions{
 		AnyAttrs:     v.AnyAttrs[:0],
 		Subscription: v.Subscription[:0],
@@ -970,9 +1007,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -981,7 +1018,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -994,10 +1031,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

@@ -6,9 +6,11 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Info) DecodeXMPP(d *stanza.Decoder) error {
+	keepTrust := v.Trust
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Info{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -34,9 +36,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint8(x)
-				v.Trust = &y
-				if stanza.FormatUint(uint64(uint8(x))) != a.Value {
+				if keepTrust == nil {
+					keepTrust = stanza.Take[uint8](d)
+				}
+				*keepTrust = uint8(x)
+				v.Trust = keepTrust
+				if !stanza.IsCanonicalUint(uint64(uint8(x)), a.Value) {
 					break
 				}
 				continue
@@ -53,9 +58,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -63,7 +68,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -75,7 +80,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepTrust != nil && v.Trust == nil {
+				stanza.Spare(d, keepTrust)
 			}
 			return nil
 		default:

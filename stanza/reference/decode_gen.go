@@ -6,9 +6,13 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Reference) DecodeXMPP(d *stanza.Decoder) error {
+	keepBegin := v.Begin
+	keepEnd := v.End
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Reference{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -36,9 +40,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Begin = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepBegin == nil {
+					keepBegin = stanza.Take[uint32](d)
+				}
+				*keepBegin = uint32(x)
+				v.Begin = keepBegin
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -47,9 +54,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.End = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepEnd == nil {
+					keepEnd = stanza.Take[uint32](d)
+				}
+				*keepEnd = uint32(x)
+				v.End = keepEnd
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -72,11 +82,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -87,9 +93,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -98,7 +104,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -111,10 +117,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepBegin != nil && v.Begin == nil {
+				stanza.Spare(d, keepBegin)
+			}
+			if keepEnd != nil && v.End == nil {
+				stanza.Spare(d, keepEnd)
+			}
 			return nil
 		default:
 			return d.Failure()

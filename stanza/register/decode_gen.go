@@ -33,6 +33,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -99,7 +100,7 @@ again:
 						continue
 					}
 					if keepInstructions == nil {
-						keepInstructions = new(string)
+						keepInstructions = stanza.Take[string](d)
 					}
 					*keepInstructions = s
 					v.Instructions = keepInstructions
@@ -128,7 +129,7 @@ again:
 						continue
 					}
 					if keepUsername == nil {
-						keepUsername = new(string)
+						keepUsername = stanza.Take[string](d)
 					}
 					*keepUsername = s
 					v.Username = keepUsername
@@ -157,7 +158,7 @@ again:
 						continue
 					}
 					if keepNick == nil {
-						keepNick = new(string)
+						keepNick = stanza.Take[string](d)
 					}
 					*keepNick = s
 					v.Nick = keepNick
@@ -186,7 +187,7 @@ again:
 						continue
 					}
 					if keepPassword == nil {
-						keepPassword = new(string)
+						keepPassword = stanza.Take[string](d)
 					}
 					*keepPassword = s
 					v.Password = keepPassword
@@ -215,7 +216,7 @@ again:
 						continue
 					}
 					if keepName == nil {
-						keepName = new(string)
+						keepName = stanza.Take[string](d)
 					}
 					*keepName = s
 					v.Name = keepName
@@ -244,7 +245,7 @@ again:
 						continue
 					}
 					if keepFirst == nil {
-						keepFirst = new(string)
+						keepFirst = stanza.Take[string](d)
 					}
 					*keepFirst = s
 					v.First = keepFirst
@@ -273,7 +274,7 @@ again:
 						continue
 					}
 					if keepLast == nil {
-						keepLast = new(string)
+						keepLast = stanza.Take[string](d)
 					}
 					*keepLast = s
 					v.Last = keepLast
@@ -302,7 +303,7 @@ again:
 						continue
 					}
 					if keepEmail == nil {
-						keepEmail = new(string)
+						keepEmail = stanza.Take[string](d)
 					}
 					*keepEmail = s
 					v.Email = keepEmail
@@ -331,7 +332,7 @@ again:
 						continue
 					}
 					if keepAddress == nil {
-						keepAddress = new(string)
+						keepAddress = stanza.Take[string](d)
 					}
 					*keepAddress = s
 					v.Address = keepAddress
@@ -360,7 +361,7 @@ again:
 						continue
 					}
 					if keepCity == nil {
-						keepCity = new(string)
+						keepCity = stanza.Take[string](d)
 					}
 					*keepCity = s
 					v.City = keepCity
@@ -389,7 +390,7 @@ again:
 						continue
 					}
 					if keepState == nil {
-						keepState = new(string)
+						keepState = stanza.Take[string](d)
 					}
 					*keepState = s
 					v.State = keepState
@@ -418,7 +419,7 @@ again:
 						continue
 					}
 					if keepZip == nil {
-						keepZip = new(string)
+						keepZip = stanza.Take[string](d)
 					}
 					*keepZip = s
 					v.Zip = keepZip
@@ -447,7 +448,7 @@ again:
 						continue
 					}
 					if keepPhone == nil {
-						keepPhone = new(string)
+						keepPhone = stanza.Take[string](d)
 					}
 					*keepPhone = s
 					v.Phone = keepPhone
@@ -476,7 +477,7 @@ again:
 						continue
 					}
 					if keepURL == nil {
-						keepURL = new(string)
+						keepURL = stanza.Take[string](d)
 					}
 					*keepURL = s
 					v.URL = keepURL
@@ -505,7 +506,7 @@ again:
 						continue
 					}
 					if keepDate == nil {
-						keepDate = new(string)
+						keepDate = stanza.Take[string](d)
 					}
 					*keepDate = s
 					v.Date = keepDate
@@ -534,7 +535,7 @@ again:
 						continue
 					}
 					if keepMisc == nil {
-						keepMisc = new(string)
+						keepMisc = stanza.Take[string](d)
 					}
 					*keepMisc = s
 					v.Misc = keepMisc
@@ -563,7 +564,7 @@ again:
 						continue
 					}
 					if keepText == nil {
-						keepText = new(string)
+						keepText = stanza.Take[string](d)
 					}
 					*keepText = s
 					v.Text = keepText
@@ -592,7 +593,7 @@ again:
 						continue
 					}
 					if keepKey == nil {
-						keepKey = new(string)
+						keepKey = stanza.Take[string](d)
 					}
 					*keepKey = s
 					v.Key = keepKey
@@ -638,7 +639,7 @@ again:
 					}
 					m := d.Mark()
 					if keepX == nil {
-						keepX = new(xdata.X)
+						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -668,7 +669,7 @@ again:
 					}
 					m := d.Mark()
 					if keepXElem == nil {
-						keepXElem = new(oob.X)
+						keepXElem = stanza.Take[oob.X](d)
 					}
 					if err := keepXElem.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -688,9 +689,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -699,7 +700,7 @@ again:
 			ord.Add(22)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(22)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -712,10 +713,70 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(22)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepInstructions != nil && v.Instructions == nil {
+				stanza.Spare(d, keepInstructions)
+			}
+			if keepUsername != nil && v.Username == nil {
+				stanza.Spare(d, keepUsername)
+			}
+			if keepNick != nil && v.Nick == nil {
+				stanza.Spare(d, keepNick)
+			}
+			if keepPassword != nil && v.Password == nil {
+				stanza.Spare(d, keepPassword)
+			}
+			if keepName != nil && v.Name == nil {
+				stanza.Spare(d, keepName)
+			}
+			if keepFirst != nil && v.First == nil {
+				stanza.Spare(d, keepFirst)
+			}
+			if keepLast != nil && v.Last == nil {
+				stanza.Spare(d, keepLast)
+			}
+			if keepEmail != nil && v.Email == nil {
+				stanza.Spare(d, keepEmail)
+			}
+			if keepAddress != nil && v.Address == nil {
+				stanza.Spare(d, keepAddress)
+			}
+			if keepCity != nil && v.City == nil {
+				stanza.Spare(d, keepCity)
+			}
+			if keepState != nil && v.State == nil {
+				stanza.Spare(d, keepState)
+			}
+			if keepZip != nil && v.Zip == nil {
+				stanza.Spare(d, keepZip)
+			}
+			if keepPhone != nil && v.Phone == nil {
+				stanza.Spare(d, keepPhone)
+			}
+			if keepURL != nil && v.URL == nil {
+				stanza.Spare(d, keepURL)
+			}
+			if keepDate != nil && v.Date == nil {
+				stanza.Spare(d, keepDate)
+			}
+			if keepMisc != nil && v.Misc == nil {
+				stanza.Spare(d, keepMisc)
+			}
+			if keepText != nil && v.Text == nil {
+				stanza.Spare(d, keepText)
+			}
+			if keepKey != nil && v.Key == nil {
+				stanza.Spare(d, keepKey)
+			}
+			if keepX != nil && v.X == nil {
+				stanza.Spare(d, keepX)
+			}
+			if keepXElem != nil && v.XElem == nil {
+				stanza.Spare(d, keepXElem)
+			}
 			return nil
 		default:
 			return d.Failure()

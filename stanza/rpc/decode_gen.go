@@ -10,6 +10,7 @@ func (v *Array) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Array{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -42,7 +43,7 @@ again:
 					}
 					m := d.Mark()
 					if keepData == nil {
-						keepData = new(ArrayData)
+						keepData = stanza.Take[ArrayData](d)
 					}
 					if err := keepData.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -62,9 +63,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -73,7 +74,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -86,10 +87,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepData != nil && v.Data == nil {
+				stanza.Spare(d, keepData)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -102,6 +106,7 @@ func (v *ArrayData) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = ArrayData{
 		AnyAttrs: v.AnyAttrs[:0],
 		Value:    v.Value[:0],
@@ -142,9 +147,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -153,7 +158,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -166,10 +171,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -183,6 +188,7 @@ func (v *Fault) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Fault{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -215,7 +221,7 @@ again:
 					}
 					m := d.Mark()
 					if keepValue == nil {
-						keepValue = new(Value)
+						keepValue = stanza.Take[Value](d)
 					}
 					if err := keepValue.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -235,9 +241,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -246,7 +252,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -259,10 +265,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepValue != nil && v.Value == nil {
+				stanza.Spare(d, keepValue)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -277,6 +286,7 @@ func (v *Member) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Member{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -319,7 +329,7 @@ again:
 						continue
 					}
 					if keepName == nil {
-						keepName = new(string)
+						keepName = stanza.Take[string](d)
 					}
 					*keepName = s
 					v.Name = keepName
@@ -338,7 +348,7 @@ again:
 					}
 					m := d.Mark()
 					if keepValue == nil {
-						keepValue = new(Value)
+						keepValue = stanza.Take[Value](d)
 					}
 					if err := keepValue.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -358,9 +368,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -369,7 +379,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -382,10 +392,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepName != nil && v.Name == nil {
+				stanza.Spare(d, keepName)
+			}
+			if keepValue != nil && v.Value == nil {
+				stanza.Spare(d, keepValue)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -400,6 +416,7 @@ func (v *MethodCall) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = MethodCall{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -442,7 +459,7 @@ again:
 						continue
 					}
 					if keepMethodName == nil {
-						keepMethodName = new(string)
+						keepMethodName = stanza.Take[string](d)
 					}
 					*keepMethodName = s
 					v.MethodName = keepMethodName
@@ -461,7 +478,7 @@ again:
 					}
 					m := d.Mark()
 					if keepParams == nil {
-						keepParams = new(Params)
+						keepParams = stanza.Take[Params](d)
 					}
 					if err := keepParams.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -481,9 +498,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -492,7 +509,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -505,10 +522,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepMethodName != nil && v.MethodName == nil {
+				stanza.Spare(d, keepMethodName)
+			}
+			if keepParams != nil && v.Params == nil {
+				stanza.Spare(d, keepParams)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -523,6 +546,7 @@ func (v *MethodResponse) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = MethodResponse{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -555,7 +579,7 @@ again:
 					}
 					m := d.Mark()
 					if keepParams == nil {
-						keepParams = new(Params)
+						keepParams = stanza.Take[Params](d)
 					}
 					if err := keepParams.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -582,7 +606,7 @@ again:
 					}
 					m := d.Mark()
 					if keepFault == nil {
-						keepFault = new(Fault)
+						keepFault = stanza.Take[Fault](d)
 					}
 					if err := keepFault.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -602,9 +626,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -613,7 +637,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -626,10 +650,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepParams != nil && v.Params == nil {
+				stanza.Spare(d, keepParams)
+			}
+			if keepFault != nil && v.Fault == nil {
+				stanza.Spare(d, keepFault)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -643,6 +673,7 @@ func (v *Param) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Param{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -675,7 +706,7 @@ again:
 					}
 					m := d.Mark()
 					if keepValue == nil {
-						keepValue = new(Value)
+						keepValue = stanza.Take[Value](d)
 					}
 					if err := keepValue.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -695,9 +726,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -706,7 +737,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -719,10 +750,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepValue != nil && v.Value == nil {
+				stanza.Spare(d, keepValue)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -735,6 +769,7 @@ func (v *Params) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Params{
 		AnyAttrs: v.AnyAttrs[:0],
 		Param:    v.Param[:0],
@@ -775,9 +810,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -786,7 +821,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -799,10 +834,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -817,6 +852,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -849,7 +885,7 @@ again:
 					}
 					m := d.Mark()
 					if keepMethodCall == nil {
-						keepMethodCall = new(MethodCall)
+						keepMethodCall = stanza.Take[MethodCall](d)
 					}
 					if err := keepMethodCall.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -876,7 +912,7 @@ again:
 					}
 					m := d.Mark()
 					if keepMethodResponse == nil {
-						keepMethodResponse = new(MethodResponse)
+						keepMethodResponse = stanza.Take[MethodResponse](d)
 					}
 					if err := keepMethodResponse.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -896,9 +932,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -907,7 +943,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -920,10 +956,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepMethodCall != nil && v.MethodCall == nil {
+				stanza.Spare(d, keepMethodCall)
+			}
+			if keepMethodResponse != nil && v.MethodResponse == nil {
+				stanza.Spare(d, keepMethodResponse)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -936,6 +978,7 @@ func (v *Struct) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Struct{
 		AnyAttrs: v.AnyAttrs[:0],
 		Member:   v.Member[:0],
@@ -976,9 +1019,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -987,7 +1030,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1000,10 +1043,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -1022,6 +1065,7 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 	keepBase64 := v.Base64
 	keepStruct := v.Struct
 	keepArray := v.Array
+	d.Recycle(v.XMLExtra)
 	*v = Value{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1073,11 +1117,11 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						}
 					}
 					if keepI4 == nil {
-						keepI4 = new(int32)
+						keepI4 = stanza.Take[int32](d)
 					}
 					*keepI4 = int32(x)
 					v.I4 = keepI4
-					if stanza.FormatInt(int64(int32(x))) != s {
+					if !stanza.IsCanonicalInt(int64(int32(x)), s) {
 						seen |= uint64(0x1)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -1126,11 +1170,11 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						}
 					}
 					if keepInt == nil {
-						keepInt = new(int32)
+						keepInt = stanza.Take[int32](d)
 					}
 					*keepInt = int32(x)
 					v.Int = keepInt
-					if stanza.FormatInt(int64(int32(x))) != s {
+					if !stanza.IsCanonicalInt(int64(int32(x)), s) {
 						seen |= uint64(0x2)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -1167,7 +1211,7 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						continue
 					}
 					if keepBoolean == nil {
-						keepBoolean = new(ValueBoolean)
+						keepBoolean = stanza.Take[ValueBoolean](d)
 					}
 					*keepBoolean = ValueBoolean(s)
 					v.Boolean = keepBoolean
@@ -1196,7 +1240,7 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						continue
 					}
 					if keepString == nil {
-						keepString = new(string)
+						keepString = stanza.Take[string](d)
 					}
 					*keepString = s
 					v.String = keepString
@@ -1237,11 +1281,11 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						}
 					}
 					if keepDouble == nil {
-						keepDouble = new(float64)
+						keepDouble = stanza.Take[float64](d)
 					}
 					*keepDouble = float64(x)
 					v.Double = keepDouble
-					if stanza.FormatFloat(float64(float64(x)), 64) != s {
+					if !stanza.IsCanonicalFloat(float64(float64(x)), 64, s) {
 						seen |= uint64(0x10)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -1278,7 +1322,7 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						continue
 					}
 					if keepDateTimeIso8601 == nil {
-						keepDateTimeIso8601 = new(string)
+						keepDateTimeIso8601 = stanza.Take[string](d)
 					}
 					*keepDateTimeIso8601 = s
 					v.DateTimeIso8601 = keepDateTimeIso8601
@@ -1307,7 +1351,7 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						continue
 					}
 					if keepBase64 == nil {
-						keepBase64 = new(string)
+						keepBase64 = stanza.Take[string](d)
 					}
 					*keepBase64 = s
 					v.Base64 = keepBase64
@@ -1326,7 +1370,7 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					}
 					m := d.Mark()
 					if keepStruct == nil {
-						keepStruct = new(Struct)
+						keepStruct = stanza.Take[Struct](d)
 					}
 					if err := keepStruct.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -1353,7 +1397,7 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					}
 					m := d.Mark()
 					if keepArray == nil {
-						keepArray = new(Array)
+						keepArray = stanza.Take[Array](d)
 					}
 					if err := keepArray.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -1373,9 +1417,9 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1385,7 +1429,34 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 		case stanza.CharData:
 			v.Text += d.Text()
 		case stanza.EndElement:
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepI4 != nil && v.I4 == nil {
+				stanza.Spare(d, keepI4)
+			}
+			if keepInt != nil && v.Int == nil {
+				stanza.Spare(d, keepInt)
+			}
+			if keepBoolean != nil && v.Boolean == nil {
+				stanza.Spare(d, keepBoolean)
+			}
+			if keepString != nil && v.String == nil {
+				stanza.Spare(d, keepString)
+			}
+			if keepDouble != nil && v.Double == nil {
+				stanza.Spare(d, keepDouble)
+			}
+			if keepDateTimeIso8601 != nil && v.DateTimeIso8601 == nil {
+				stanza.Spare(d, keepDateTimeIso8601)
+			}
+			if keepBase64 != nil && v.Base64 == nil {
+				stanza.Spare(d, keepBase64)
+			}
+			if keepStruct != nil && v.Struct == nil {
+				stanza.Spare(d, keepStruct)
+			}
+			if keepArray != nil && v.Array == nil {
+				stanza.Spare(d, keepArray)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -6,6 +6,7 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *First) DecodeXMPP(d *stanza.Decoder) error {
+	keepIndex := v.Index
 	*v = First{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -16,9 +17,12 @@ func (v *First) DecodeXMPP(d *stanza.Decoder) error {
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Index = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepIndex == nil {
+					keepIndex = stanza.Take[uint32](d)
+				}
+				*keepIndex = uint32(x)
+				v.Index = keepIndex
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -46,6 +50,7 @@ func (v *Set) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Set{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -88,7 +93,7 @@ again:
 						continue
 					}
 					if keepAfter == nil {
-						keepAfter = new(string)
+						keepAfter = stanza.Take[string](d)
 					}
 					*keepAfter = s
 					v.After = keepAfter
@@ -117,7 +122,7 @@ again:
 						continue
 					}
 					if keepBefore == nil {
-						keepBefore = new(string)
+						keepBefore = stanza.Take[string](d)
 					}
 					*keepBefore = s
 					v.Before = keepBefore
@@ -158,11 +163,11 @@ again:
 						}
 					}
 					if keepCount == nil {
-						keepCount = new(uint32)
+						keepCount = stanza.Take[uint32](d)
 					}
 					*keepCount = uint32(x)
 					v.Count = keepCount
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x4)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -189,7 +194,7 @@ again:
 					}
 					m := d.Mark()
 					if keepFirst == nil {
-						keepFirst = new(First)
+						keepFirst = stanza.Take[First](d)
 					}
 					if err := keepFirst.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -238,11 +243,11 @@ again:
 						}
 					}
 					if keepIndex == nil {
-						keepIndex = new(uint32)
+						keepIndex = stanza.Take[uint32](d)
 					}
 					*keepIndex = uint32(x)
 					v.Index = keepIndex
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x10)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -279,7 +284,7 @@ again:
 						continue
 					}
 					if keepLast == nil {
-						keepLast = new(string)
+						keepLast = stanza.Take[string](d)
 					}
 					*keepLast = s
 					v.Last = keepLast
@@ -320,11 +325,11 @@ again:
 						}
 					}
 					if keepMax == nil {
-						keepMax = new(uint32)
+						keepMax = stanza.Take[uint32](d)
 					}
 					*keepMax = uint32(x)
 					v.Max = keepMax
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x40)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -344,9 +349,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -355,7 +360,7 @@ again:
 			ord.Add(7)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(7)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -368,10 +373,31 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(7)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepAfter != nil && v.After == nil {
+				stanza.Spare(d, keepAfter)
+			}
+			if keepBefore != nil && v.Before == nil {
+				stanza.Spare(d, keepBefore)
+			}
+			if keepCount != nil && v.Count == nil {
+				stanza.Spare(d, keepCount)
+			}
+			if keepFirst != nil && v.First == nil {
+				stanza.Spare(d, keepFirst)
+			}
+			if keepIndex != nil && v.Index == nil {
+				stanza.Spare(d, keepIndex)
+			}
+			if keepLast != nil && v.Last == nil {
+				stanza.Spare(d, keepLast)
+			}
+			if keepMax != nil && v.Max == nil {
+				stanza.Spare(d, keepMax)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -74,6 +74,7 @@ func (v *Failure) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Failure{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -425,7 +426,7 @@ again:
 					}
 					m := d.Mark()
 					if keepText == nil {
-						keepText = new(Text)
+						keepText = stanza.Take[Text](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -445,9 +446,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -456,7 +457,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -469,10 +470,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepText != nil && v.Text == nil {
+				stanza.Spare(d, keepText)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -510,6 +514,8 @@ func (v *Mechanisms) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Mechanisms{
 		Any:       v.Any[:0],
 		AnyAttrs:  v.AnyAttrs[:0],
@@ -549,11 +555,7 @@ again:
 				}
 			}
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -564,9 +566,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -575,7 +577,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -588,10 +590,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

@@ -17,6 +17,7 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Item{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -70,7 +71,7 @@ again:
 						continue
 					}
 					if keepFirst == nil {
-						keepFirst = new(string)
+						keepFirst = stanza.Take[string](d)
 					}
 					*keepFirst = s
 					v.First = keepFirst
@@ -99,7 +100,7 @@ again:
 						continue
 					}
 					if keepLast == nil {
-						keepLast = new(string)
+						keepLast = stanza.Take[string](d)
 					}
 					*keepLast = s
 					v.Last = keepLast
@@ -128,7 +129,7 @@ again:
 						continue
 					}
 					if keepNick == nil {
-						keepNick = new(string)
+						keepNick = stanza.Take[string](d)
 					}
 					*keepNick = s
 					v.Nick = keepNick
@@ -157,7 +158,7 @@ again:
 						continue
 					}
 					if keepEmail == nil {
-						keepEmail = new(string)
+						keepEmail = stanza.Take[string](d)
 					}
 					*keepEmail = s
 					v.Email = keepEmail
@@ -169,9 +170,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -180,7 +181,7 @@ again:
 			ord.Add(4)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(4)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -193,10 +194,22 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(4)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepFirst != nil && v.First == nil {
+				stanza.Spare(d, keepFirst)
+			}
+			if keepLast != nil && v.Last == nil {
+				stanza.Spare(d, keepLast)
+			}
+			if keepNick != nil && v.Nick == nil {
+				stanza.Spare(d, keepNick)
+			}
+			if keepEmail != nil && v.Email == nil {
+				stanza.Spare(d, keepEmail)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -215,6 +228,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		Item:     v.Item[:0],
@@ -258,7 +272,7 @@ again:
 						continue
 					}
 					if keepInstructions == nil {
-						keepInstructions = new(string)
+						keepInstructions = stanza.Take[string](d)
 					}
 					*keepInstructions = s
 					v.Instructions = keepInstructions
@@ -287,7 +301,7 @@ again:
 						continue
 					}
 					if keepFirst == nil {
-						keepFirst = new(string)
+						keepFirst = stanza.Take[string](d)
 					}
 					*keepFirst = s
 					v.First = keepFirst
@@ -316,7 +330,7 @@ again:
 						continue
 					}
 					if keepLast == nil {
-						keepLast = new(string)
+						keepLast = stanza.Take[string](d)
 					}
 					*keepLast = s
 					v.Last = keepLast
@@ -345,7 +359,7 @@ again:
 						continue
 					}
 					if keepNick == nil {
-						keepNick = new(string)
+						keepNick = stanza.Take[string](d)
 					}
 					*keepNick = s
 					v.Nick = keepNick
@@ -374,7 +388,7 @@ again:
 						continue
 					}
 					if keepEmail == nil {
-						keepEmail = new(string)
+						keepEmail = stanza.Take[string](d)
 					}
 					*keepEmail = s
 					v.Email = keepEmail
@@ -411,7 +425,7 @@ again:
 					}
 					m := d.Mark()
 					if keepX == nil {
-						keepX = new(xdata.X)
+						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -431,9 +445,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -442,7 +456,7 @@ again:
 			ord.Add(7)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(7)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -455,10 +469,28 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(7)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepInstructions != nil && v.Instructions == nil {
+				stanza.Spare(d, keepInstructions)
+			}
+			if keepFirst != nil && v.First == nil {
+				stanza.Spare(d, keepFirst)
+			}
+			if keepLast != nil && v.Last == nil {
+				stanza.Spare(d, keepLast)
+			}
+			if keepNick != nil && v.Nick == nil {
+				stanza.Spare(d, keepNick)
+			}
+			if keepEmail != nil && v.Email == nil {
+				stanza.Spare(d, keepEmail)
+			}
+			if keepX != nil && v.X == nil {
+				stanza.Spare(d, keepX)
+			}
 			return nil
 		default:
 			return d.Failure()

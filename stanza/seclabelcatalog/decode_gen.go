@@ -10,9 +10,12 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Catalog) DecodeXMPP(d *stanza.Decoder) error {
+	keepSize := v.Size
+	keepRestrict := v.Restrict
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Catalog{
 		AnyAttrs: v.AnyAttrs[:0],
 		Item:     v.Item[:0],
@@ -58,9 +61,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Size = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepSize == nil {
+					keepSize = stanza.Take[uint32](d)
+				}
+				*keepSize = uint32(x)
+				v.Size = keepSize
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -69,8 +75,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Restrict = &y
+				if keepRestrict == nil {
+					keepRestrict = stanza.Take[bool](d)
+				}
+				*keepRestrict = x
+				v.Restrict = keepRestrict
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -110,9 +119,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -121,7 +130,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -134,10 +143,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepSize != nil && v.Size == nil {
+				stanza.Spare(d, keepSize)
+			}
+			if keepRestrict != nil && v.Restrict == nil {
+				stanza.Spare(d, keepRestrict)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -148,9 +163,11 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	keepSecuritylabel := v.Securitylabel
+	keepDefault := v.Default
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Item{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -171,8 +188,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Default = &y
+				if keepDefault == nil {
+					keepDefault = stanza.Take[bool](d)
+				}
+				*keepDefault = x
+				v.Default = keepDefault
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -205,7 +225,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSecuritylabel == nil {
-						keepSecuritylabel = new(seclabel.Securitylabel)
+						keepSecuritylabel = stanza.Take[seclabel.Securitylabel](d)
 					}
 					if err := keepSecuritylabel.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -225,9 +245,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -236,7 +256,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -249,10 +269,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepDefault != nil && v.Default == nil {
+				stanza.Spare(d, keepDefault)
+			}
+			if keepSecuritylabel != nil && v.Securitylabel == nil {
+				stanza.Spare(d, keepSecuritylabel)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -14,6 +14,7 @@ func (v *FileSharing) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = FileSharing{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -63,7 +64,7 @@ again:
 					}
 					m := d.Mark()
 					if keepFile == nil {
-						keepFile = new(filemetadata.File)
+						keepFile = stanza.Take[filemetadata.File](d)
 					}
 					if err := keepFile.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -93,7 +94,7 @@ again:
 					}
 					m := d.Mark()
 					if keepSources == nil {
-						keepSources = new(Sources)
+						keepSources = stanza.Take[Sources](d)
 					}
 					if err := keepSources.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -113,9 +114,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -124,7 +125,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -137,10 +138,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepFile != nil && v.File == nil {
+				stanza.Spare(d, keepFile)
+			}
+			if keepSources != nil && v.Sources == nil {
+				stanza.Spare(d, keepSources)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -153,6 +160,8 @@ func (v *Sources) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Sources{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -182,11 +191,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -197,9 +202,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -208,7 +213,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -221,10 +226,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

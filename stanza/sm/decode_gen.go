@@ -9,9 +9,11 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *A) DecodeXMPP(d *stanza.Decoder) error {
+	keepH := v.H
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = A{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -25,9 +27,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.H = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepH == nil {
+					keepH = stanza.Take[uint32](d)
+				}
+				*keepH = uint32(x)
+				v.H = keepH
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -44,9 +49,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -54,7 +59,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -66,7 +71,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepH != nil && v.H == nil {
+				stanza.Spare(d, keepH)
 			}
 			return nil
 		default:
@@ -77,9 +85,13 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Enable) DecodeXMPP(d *stanza.Decoder) error {
+	keepResume := v.Resume
+	keepMax := v.Max
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Enable{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -95,8 +107,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Resume = &y
+				if keepResume == nil {
+					keepResume = stanza.Take[bool](d)
+				}
+				*keepResume = x
+				v.Resume = keepResume
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -106,9 +121,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint64(x)
-				v.Max = &y
-				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+				if keepMax == nil {
+					keepMax = stanza.Take[uint64](d)
+				}
+				*keepMax = uint64(x)
+				v.Max = keepMax
+				if !stanza.IsCanonicalUint(uint64(uint64(x)), a.Value) {
 					break
 				}
 				continue
@@ -125,11 +143,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -140,9 +154,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -151,7 +165,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -164,10 +178,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepResume != nil && v.Resume == nil {
+				stanza.Spare(d, keepResume)
+			}
+			if keepMax != nil && v.Max == nil {
+				stanza.Spare(d, keepMax)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -177,9 +197,13 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Enabled) DecodeXMPP(d *stanza.Decoder) error {
+	keepMax := v.Max
+	keepResume := v.Resume
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Enabled{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -207,9 +231,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint64(x)
-				v.Max = &y
-				if stanza.FormatUint(uint64(uint64(x))) != a.Value {
+				if keepMax == nil {
+					keepMax = stanza.Take[uint64](d)
+				}
+				*keepMax = uint64(x)
+				v.Max = keepMax
+				if !stanza.IsCanonicalUint(uint64(uint64(x)), a.Value) {
 					break
 				}
 				continue
@@ -218,8 +245,11 @@ again:
 				if err != nil {
 					break
 				}
-				y := x
-				v.Resume = &y
+				if keepResume == nil {
+					keepResume = stanza.Take[bool](d)
+				}
+				*keepResume = x
+				v.Resume = keepResume
 				if stanza.FormatBool(x) != a.Value {
 					break
 				}
@@ -237,11 +267,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -252,9 +278,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -263,7 +289,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -276,10 +302,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepMax != nil && v.Max == nil {
+				stanza.Spare(d, keepMax)
+			}
+			if keepResume != nil && v.Resume == nil {
+				stanza.Spare(d, keepResume)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -290,9 +322,11 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Failed) DecodeXMPP(d *stanza.Decoder) error {
 	keepText := v.Text
+	keepH := v.H
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Failed{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -307,9 +341,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.H = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepH == nil {
+					keepH = stanza.Take[uint32](d)
+				}
+				*keepH = uint32(x)
+				v.H = keepH
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -973,7 +1010,7 @@ again:
 					}
 					m := d.Mark()
 					if keepText == nil {
-						keepText = new(stanzaerror.Text)
+						keepText = stanza.Take[stanzaerror.Text](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -993,9 +1030,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1004,7 +1041,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1017,10 +1054,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepH != nil && v.H == nil {
+				stanza.Spare(d, keepH)
+			}
+			if keepText != nil && v.Text == nil {
+				stanza.Spare(d, keepText)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1030,9 +1073,12 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *HandledCountTooHigh) DecodeXMPP(d *stanza.Decoder) error {
+	keepH := v.H
+	keepSendCount := v.SendCount
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = HandledCountTooHigh{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1046,9 +1092,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.H = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepH == nil {
+					keepH = stanza.Take[uint32](d)
+				}
+				*keepH = uint32(x)
+				v.H = keepH
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -1057,9 +1106,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.SendCount = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepSendCount == nil {
+					keepSendCount = stanza.Take[uint32](d)
+				}
+				*keepSendCount = uint32(x)
+				v.SendCount = keepSendCount
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -1076,9 +1128,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1086,7 +1138,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -1098,7 +1150,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepH != nil && v.H == nil {
+				stanza.Spare(d, keepH)
+			}
+			if keepSendCount != nil && v.SendCount == nil {
+				stanza.Spare(d, keepSendCount)
 			}
 			return nil
 		default:
@@ -1114,9 +1172,11 @@ func (v *R) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Resume) DecodeXMPP(d *stanza.Decoder) error {
+	keepH := v.H
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Resume{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1130,9 +1190,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.H = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepH == nil {
+					keepH = stanza.Take[uint32](d)
+				}
+				*keepH = uint32(x)
+				v.H = keepH
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -1155,9 +1218,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1165,7 +1228,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -1177,7 +1240,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepH != nil && v.H == nil {
+				stanza.Spare(d, keepH)
 			}
 			return nil
 		default:
@@ -1188,9 +1254,11 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Resumed) DecodeXMPP(d *stanza.Decoder) error {
+	keepH := v.H
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Resumed{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1204,9 +1272,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.H = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepH == nil {
+					keepH = stanza.Take[uint32](d)
+				}
+				*keepH = uint32(x)
+				v.H = keepH
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -1229,9 +1300,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1239,7 +1310,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -1251,7 +1322,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepH != nil && v.H == nil {
+				stanza.Spare(d, keepH)
 			}
 			return nil
 		default:
@@ -1265,6 +1339,7 @@ func (v *SM) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = SM{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1338,9 +1413,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1349,7 +1424,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1362,10 +1437,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

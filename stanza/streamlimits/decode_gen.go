@@ -11,6 +11,7 @@ func (v *Limits) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Limits{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -65,11 +66,11 @@ again:
 						}
 					}
 					if keepMaxBytes == nil {
-						keepMaxBytes = new(uint32)
+						keepMaxBytes = stanza.Take[uint32](d)
 					}
 					*keepMaxBytes = uint32(x)
 					v.MaxBytes = keepMaxBytes
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x1)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -118,11 +119,11 @@ again:
 						}
 					}
 					if keepIdleSeconds == nil {
-						keepIdleSeconds = new(uint32)
+						keepIdleSeconds = stanza.Take[uint32](d)
 					}
 					*keepIdleSeconds = uint32(x)
 					v.IdleSeconds = keepIdleSeconds
-					if stanza.FormatUint(uint64(uint32(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x2)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -142,9 +143,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -153,7 +154,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -166,10 +167,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepMaxBytes != nil && v.MaxBytes == nil {
+				stanza.Spare(d, keepMaxBytes)
+			}
+			if keepIdleSeconds != nil && v.IdleSeconds == nil {
+				stanza.Spare(d, keepIdleSeconds)
+			}
 			return nil
 		default:
 			return d.Failure()

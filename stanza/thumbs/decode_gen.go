@@ -6,9 +6,12 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *Thumbnail) DecodeXMPP(d *stanza.Decoder) error {
+	keepHeight := v.Height
+	keepWidth := v.Width
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Thumbnail{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -22,9 +25,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Height = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepHeight == nil {
+					keepHeight = stanza.Take[uint16](d)
+				}
+				*keepHeight = uint16(x)
+				v.Height = keepHeight
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -45,9 +51,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint16(x)
-				v.Width = &y
-				if stanza.FormatUint(uint64(uint16(x))) != a.Value {
+				if keepWidth == nil {
+					keepWidth = stanza.Take[uint16](d)
+				}
+				*keepWidth = uint16(x)
+				v.Width = keepWidth
+				if !stanza.IsCanonicalUint(uint64(uint16(x)), a.Value) {
 					break
 				}
 				continue
@@ -64,9 +73,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -74,7 +83,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -86,7 +95,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepHeight != nil && v.Height == nil {
+				stanza.Spare(d, keepHeight)
+			}
+			if keepWidth != nil && v.Width == nil {
+				stanza.Spare(d, keepWidth)
 			}
 			return nil
 		default:

@@ -22,6 +22,7 @@ func (v *Tune) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Tune{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -64,7 +65,7 @@ again:
 						continue
 					}
 					if keepArtist == nil {
-						keepArtist = new(string)
+						keepArtist = stanza.Take[string](d)
 					}
 					*keepArtist = s
 					v.Artist = keepArtist
@@ -93,7 +94,7 @@ again:
 						continue
 					}
 					if keepComposer == nil {
-						keepComposer = new(string)
+						keepComposer = stanza.Take[string](d)
 					}
 					*keepComposer = s
 					v.Composer = keepComposer
@@ -122,7 +123,7 @@ again:
 						continue
 					}
 					if keepDate == nil {
-						keepDate = new(string)
+						keepDate = stanza.Take[string](d)
 					}
 					*keepDate = s
 					v.Date = keepDate
@@ -151,7 +152,7 @@ again:
 						continue
 					}
 					if keepGenre == nil {
-						keepGenre = new(string)
+						keepGenre = stanza.Take[string](d)
 					}
 					*keepGenre = s
 					v.Genre = keepGenre
@@ -180,7 +181,7 @@ again:
 						continue
 					}
 					if keepLanguage == nil {
-						keepLanguage = new(string)
+						keepLanguage = stanza.Take[string](d)
 					}
 					*keepLanguage = s
 					v.Language = keepLanguage
@@ -221,11 +222,11 @@ again:
 						}
 					}
 					if keepLength == nil {
-						keepLength = new(uint16)
+						keepLength = stanza.Take[uint16](d)
 					}
 					*keepLength = uint16(x)
 					v.Length = keepLength
-					if stanza.FormatUint(uint64(uint16(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint16(x)), s) {
 						seen |= uint64(0x20)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -262,7 +263,7 @@ again:
 						continue
 					}
 					if keepLyricist == nil {
-						keepLyricist = new(string)
+						keepLyricist = stanza.Take[string](d)
 					}
 					*keepLyricist = s
 					v.Lyricist = keepLyricist
@@ -303,11 +304,11 @@ again:
 						}
 					}
 					if keepRating == nil {
-						keepRating = new(uint8)
+						keepRating = stanza.Take[uint8](d)
 					}
 					*keepRating = uint8(x)
 					v.Rating = keepRating
-					if stanza.FormatUint(uint64(uint8(x))) != s {
+					if !stanza.IsCanonicalUint(uint64(uint8(x)), s) {
 						seen |= uint64(0x80)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -344,7 +345,7 @@ again:
 						continue
 					}
 					if keepPerformer == nil {
-						keepPerformer = new(string)
+						keepPerformer = stanza.Take[string](d)
 					}
 					*keepPerformer = s
 					v.Performer = keepPerformer
@@ -373,7 +374,7 @@ again:
 						continue
 					}
 					if keepSource == nil {
-						keepSource = new(string)
+						keepSource = stanza.Take[string](d)
 					}
 					*keepSource = s
 					v.Source = keepSource
@@ -402,7 +403,7 @@ again:
 						continue
 					}
 					if keepTitle == nil {
-						keepTitle = new(string)
+						keepTitle = stanza.Take[string](d)
 					}
 					*keepTitle = s
 					v.Title = keepTitle
@@ -431,7 +432,7 @@ again:
 						continue
 					}
 					if keepTrack == nil {
-						keepTrack = new(string)
+						keepTrack = stanza.Take[string](d)
 					}
 					*keepTrack = s
 					v.Track = keepTrack
@@ -460,7 +461,7 @@ again:
 						continue
 					}
 					if keepURI == nil {
-						keepURI = new(string)
+						keepURI = stanza.Take[string](d)
 					}
 					*keepURI = s
 					v.URI = keepURI
@@ -472,9 +473,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -483,7 +484,7 @@ again:
 			ord.Add(13)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(13)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -496,10 +497,49 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(13)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepArtist != nil && v.Artist == nil {
+				stanza.Spare(d, keepArtist)
+			}
+			if keepComposer != nil && v.Composer == nil {
+				stanza.Spare(d, keepComposer)
+			}
+			if keepDate != nil && v.Date == nil {
+				stanza.Spare(d, keepDate)
+			}
+			if keepGenre != nil && v.Genre == nil {
+				stanza.Spare(d, keepGenre)
+			}
+			if keepLanguage != nil && v.Language == nil {
+				stanza.Spare(d, keepLanguage)
+			}
+			if keepLength != nil && v.Length == nil {
+				stanza.Spare(d, keepLength)
+			}
+			if keepLyricist != nil && v.Lyricist == nil {
+				stanza.Spare(d, keepLyricist)
+			}
+			if keepRating != nil && v.Rating == nil {
+				stanza.Spare(d, keepRating)
+			}
+			if keepPerformer != nil && v.Performer == nil {
+				stanza.Spare(d, keepPerformer)
+			}
+			if keepSource != nil && v.Source == nil {
+				stanza.Spare(d, keepSource)
+			}
+			if keepTitle != nil && v.Title == nil {
+				stanza.Spare(d, keepTitle)
+			}
+			if keepTrack != nil && v.Track == nil {
+				stanza.Spare(d, keepTrack)
+			}
+			if keepURI != nil && v.URI == nil {
+				stanza.Spare(d, keepURI)
+			}
 			return nil
 		default:
 			return d.Failure()

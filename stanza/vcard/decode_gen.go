@@ -19,6 +19,7 @@ func (v *ADR) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = ADR{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -229,7 +230,7 @@ again:
 						continue
 					}
 					if keepPOBOX == nil {
-						keepPOBOX = new(string)
+						keepPOBOX = stanza.Take[string](d)
 					}
 					*keepPOBOX = s
 					v.POBOX = keepPOBOX
@@ -258,7 +259,7 @@ again:
 						continue
 					}
 					if keepEXTADD == nil {
-						keepEXTADD = new(string)
+						keepEXTADD = stanza.Take[string](d)
 					}
 					*keepEXTADD = s
 					v.EXTADD = keepEXTADD
@@ -287,7 +288,7 @@ again:
 						continue
 					}
 					if keepSTREET == nil {
-						keepSTREET = new(string)
+						keepSTREET = stanza.Take[string](d)
 					}
 					*keepSTREET = s
 					v.STREET = keepSTREET
@@ -316,7 +317,7 @@ again:
 						continue
 					}
 					if keepLOCALITY == nil {
-						keepLOCALITY = new(string)
+						keepLOCALITY = stanza.Take[string](d)
 					}
 					*keepLOCALITY = s
 					v.LOCALITY = keepLOCALITY
@@ -345,7 +346,7 @@ again:
 						continue
 					}
 					if keepREGION == nil {
-						keepREGION = new(string)
+						keepREGION = stanza.Take[string](d)
 					}
 					*keepREGION = s
 					v.REGION = keepREGION
@@ -374,7 +375,7 @@ again:
 						continue
 					}
 					if keepPCODE == nil {
-						keepPCODE = new(string)
+						keepPCODE = stanza.Take[string](d)
 					}
 					*keepPCODE = s
 					v.PCODE = keepPCODE
@@ -403,7 +404,7 @@ again:
 						continue
 					}
 					if keepCTRY == nil {
-						keepCTRY = new(string)
+						keepCTRY = stanza.Take[string](d)
 					}
 					*keepCTRY = s
 					v.CTRY = keepCTRY
@@ -415,9 +416,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -426,7 +427,7 @@ again:
 			ord.Add(14)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(14)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -439,10 +440,31 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(14)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepPOBOX != nil && v.POBOX == nil {
+				stanza.Spare(d, keepPOBOX)
+			}
+			if keepEXTADD != nil && v.EXTADD == nil {
+				stanza.Spare(d, keepEXTADD)
+			}
+			if keepSTREET != nil && v.STREET == nil {
+				stanza.Spare(d, keepSTREET)
+			}
+			if keepLOCALITY != nil && v.LOCALITY == nil {
+				stanza.Spare(d, keepLOCALITY)
+			}
+			if keepREGION != nil && v.REGION == nil {
+				stanza.Spare(d, keepREGION)
+			}
+			if keepPCODE != nil && v.PCODE == nil {
+				stanza.Spare(d, keepPCODE)
+			}
+			if keepCTRY != nil && v.CTRY == nil {
+				stanza.Spare(d, keepCTRY)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -457,6 +479,7 @@ func (v *AGENT) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = AGENT{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -489,7 +512,7 @@ again:
 					}
 					m := d.Mark()
 					if keepVCard == nil {
-						keepVCard = new(VCard)
+						keepVCard = stanza.Take[VCard](d)
 					}
 					if err := keepVCard.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -526,7 +549,7 @@ again:
 						continue
 					}
 					if keepEXTVAL == nil {
-						keepEXTVAL = new(string)
+						keepEXTVAL = stanza.Take[string](d)
 					}
 					*keepEXTVAL = s
 					v.EXTVAL = keepEXTVAL
@@ -538,9 +561,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -549,7 +572,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -562,10 +585,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepVCard != nil && v.VCard == nil {
+				stanza.Spare(d, keepVCard)
+			}
+			if keepEXTVAL != nil && v.EXTVAL == nil {
+				stanza.Spare(d, keepEXTVAL)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -578,6 +607,7 @@ func (v *CATEGORIES) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = CATEGORIES{
 		AnyAttrs: v.AnyAttrs[:0],
 		KEYWORD:  v.KEYWORD[:0],
@@ -618,9 +648,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -629,7 +659,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -642,10 +672,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -658,6 +688,7 @@ func (v *CLASS) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = CLASS{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -755,9 +786,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -766,7 +797,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -779,10 +810,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -796,6 +827,7 @@ func (v *EMAIL) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = EMAIL{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -958,7 +990,7 @@ again:
 						continue
 					}
 					if keepUSERID == nil {
-						keepUSERID = new(string)
+						keepUSERID = stanza.Take[string](d)
 					}
 					*keepUSERID = s
 					v.USERID = keepUSERID
@@ -970,9 +1002,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -981,7 +1013,7 @@ again:
 			ord.Add(6)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(6)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -994,10 +1026,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(6)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepUSERID != nil && v.USERID == nil {
+				stanza.Spare(d, keepUSERID)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1012,6 +1047,7 @@ func (v *GEO) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = GEO{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1054,7 +1090,7 @@ again:
 						continue
 					}
 					if keepLAT == nil {
-						keepLAT = new(string)
+						keepLAT = stanza.Take[string](d)
 					}
 					*keepLAT = s
 					v.LAT = keepLAT
@@ -1083,7 +1119,7 @@ again:
 						continue
 					}
 					if keepLON == nil {
-						keepLON = new(string)
+						keepLON = stanza.Take[string](d)
 					}
 					*keepLON = s
 					v.LON = keepLON
@@ -1095,9 +1131,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1106,7 +1142,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1119,10 +1155,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepLAT != nil && v.LAT == nil {
+				stanza.Spare(d, keepLAT)
+			}
+			if keepLON != nil && v.LON == nil {
+				stanza.Spare(d, keepLON)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1137,6 +1179,7 @@ func (v *KEY) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = KEY{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1179,7 +1222,7 @@ again:
 						continue
 					}
 					if keepTYPE == nil {
-						keepTYPE = new(string)
+						keepTYPE = stanza.Take[string](d)
 					}
 					*keepTYPE = s
 					v.TYPE = keepTYPE
@@ -1208,7 +1251,7 @@ again:
 						continue
 					}
 					if keepCRED == nil {
-						keepCRED = new(string)
+						keepCRED = stanza.Take[string](d)
 					}
 					*keepCRED = s
 					v.CRED = keepCRED
@@ -1220,9 +1263,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1231,7 +1274,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1244,10 +1287,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepTYPE != nil && v.TYPE == nil {
+				stanza.Spare(d, keepTYPE)
+			}
+			if keepCRED != nil && v.CRED == nil {
+				stanza.Spare(d, keepCRED)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1260,6 +1309,7 @@ func (v *LABEL) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = LABEL{
 		AnyAttrs: v.AnyAttrs[:0],
 		LINE:     v.LINE[:0],
@@ -1469,9 +1519,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1480,7 +1530,7 @@ again:
 			ord.Add(8)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(8)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1493,10 +1543,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(8)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()
@@ -1512,6 +1562,7 @@ func (v *LOGO) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = LOGO{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1554,7 +1605,7 @@ again:
 						continue
 					}
 					if keepTYPE == nil {
-						keepTYPE = new(string)
+						keepTYPE = stanza.Take[string](d)
 					}
 					*keepTYPE = s
 					v.TYPE = keepTYPE
@@ -1583,7 +1634,7 @@ again:
 						continue
 					}
 					if keepBINVAL == nil {
-						keepBINVAL = new(string)
+						keepBINVAL = stanza.Take[string](d)
 					}
 					*keepBINVAL = s
 					v.BINVAL = keepBINVAL
@@ -1612,7 +1663,7 @@ again:
 						continue
 					}
 					if keepEXTVAL == nil {
-						keepEXTVAL = new(string)
+						keepEXTVAL = stanza.Take[string](d)
 					}
 					*keepEXTVAL = s
 					v.EXTVAL = keepEXTVAL
@@ -1624,9 +1675,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1635,7 +1686,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1648,10 +1699,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepTYPE != nil && v.TYPE == nil {
+				stanza.Spare(d, keepTYPE)
+			}
+			if keepBINVAL != nil && v.BINVAL == nil {
+				stanza.Spare(d, keepBINVAL)
+			}
+			if keepEXTVAL != nil && v.EXTVAL == nil {
+				stanza.Spare(d, keepEXTVAL)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1669,6 +1729,7 @@ func (v *N) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = N{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -1711,7 +1772,7 @@ again:
 						continue
 					}
 					if keepFAMILY == nil {
-						keepFAMILY = new(string)
+						keepFAMILY = stanza.Take[string](d)
 					}
 					*keepFAMILY = s
 					v.FAMILY = keepFAMILY
@@ -1740,7 +1801,7 @@ again:
 						continue
 					}
 					if keepGIVEN == nil {
-						keepGIVEN = new(string)
+						keepGIVEN = stanza.Take[string](d)
 					}
 					*keepGIVEN = s
 					v.GIVEN = keepGIVEN
@@ -1769,7 +1830,7 @@ again:
 						continue
 					}
 					if keepMIDDLE == nil {
-						keepMIDDLE = new(string)
+						keepMIDDLE = stanza.Take[string](d)
 					}
 					*keepMIDDLE = s
 					v.MIDDLE = keepMIDDLE
@@ -1798,7 +1859,7 @@ again:
 						continue
 					}
 					if keepPREFIX == nil {
-						keepPREFIX = new(string)
+						keepPREFIX = stanza.Take[string](d)
 					}
 					*keepPREFIX = s
 					v.PREFIX = keepPREFIX
@@ -1827,7 +1888,7 @@ again:
 						continue
 					}
 					if keepSUFFIX == nil {
-						keepSUFFIX = new(string)
+						keepSUFFIX = stanza.Take[string](d)
 					}
 					*keepSUFFIX = s
 					v.SUFFIX = keepSUFFIX
@@ -1839,9 +1900,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1850,7 +1911,7 @@ again:
 			ord.Add(5)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1863,10 +1924,25 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(5)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepFAMILY != nil && v.FAMILY == nil {
+				stanza.Spare(d, keepFAMILY)
+			}
+			if keepGIVEN != nil && v.GIVEN == nil {
+				stanza.Spare(d, keepGIVEN)
+			}
+			if keepMIDDLE != nil && v.MIDDLE == nil {
+				stanza.Spare(d, keepMIDDLE)
+			}
+			if keepPREFIX != nil && v.PREFIX == nil {
+				stanza.Spare(d, keepPREFIX)
+			}
+			if keepSUFFIX != nil && v.SUFFIX == nil {
+				stanza.Spare(d, keepSUFFIX)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1880,6 +1956,7 @@ func (v *ORG) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = ORG{
 		AnyAttrs: v.AnyAttrs[:0],
 		ORGUNIT:  v.ORGUNIT[:0],
@@ -1923,7 +2000,7 @@ again:
 						continue
 					}
 					if keepORGNAME == nil {
-						keepORGNAME = new(string)
+						keepORGNAME = stanza.Take[string](d)
 					}
 					*keepORGNAME = s
 					v.ORGNAME = keepORGNAME
@@ -1950,9 +2027,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1961,7 +2038,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1974,10 +2051,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepORGNAME != nil && v.ORGNAME == nil {
+				stanza.Spare(d, keepORGNAME)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1993,6 +2073,7 @@ func (v *PHOTO) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = PHOTO{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -2035,7 +2116,7 @@ again:
 						continue
 					}
 					if keepTYPE == nil {
-						keepTYPE = new(string)
+						keepTYPE = stanza.Take[string](d)
 					}
 					*keepTYPE = s
 					v.TYPE = keepTYPE
@@ -2064,7 +2145,7 @@ again:
 						continue
 					}
 					if keepBINVAL == nil {
-						keepBINVAL = new(string)
+						keepBINVAL = stanza.Take[string](d)
 					}
 					*keepBINVAL = s
 					v.BINVAL = keepBINVAL
@@ -2093,7 +2174,7 @@ again:
 						continue
 					}
 					if keepEXTVAL == nil {
-						keepEXTVAL = new(string)
+						keepEXTVAL = stanza.Take[string](d)
 					}
 					*keepEXTVAL = s
 					v.EXTVAL = keepEXTVAL
@@ -2105,9 +2186,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -2116,7 +2197,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -2129,10 +2210,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepTYPE != nil && v.TYPE == nil {
+				stanza.Spare(d, keepTYPE)
+			}
+			if keepBINVAL != nil && v.BINVAL == nil {
+				stanza.Spare(d, keepBINVAL)
+			}
+			if keepEXTVAL != nil && v.EXTVAL == nil {
+				stanza.Spare(d, keepEXTVAL)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -2148,6 +2238,7 @@ func (v *SOUND) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = SOUND{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -2190,7 +2281,7 @@ again:
 						continue
 					}
 					if keepPHONETIC == nil {
-						keepPHONETIC = new(string)
+						keepPHONETIC = stanza.Take[string](d)
 					}
 					*keepPHONETIC = s
 					v.PHONETIC = keepPHONETIC
@@ -2219,7 +2310,7 @@ again:
 						continue
 					}
 					if keepBINVAL == nil {
-						keepBINVAL = new(string)
+						keepBINVAL = stanza.Take[string](d)
 					}
 					*keepBINVAL = s
 					v.BINVAL = keepBINVAL
@@ -2248,7 +2339,7 @@ again:
 						continue
 					}
 					if keepEXTVAL == nil {
-						keepEXTVAL = new(string)
+						keepEXTVAL = stanza.Take[string](d)
 					}
 					*keepEXTVAL = s
 					v.EXTVAL = keepEXTVAL
@@ -2260,9 +2351,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -2271,7 +2362,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -2284,10 +2375,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepPHONETIC != nil && v.PHONETIC == nil {
+				stanza.Spare(d, keepPHONETIC)
+			}
+			if keepBINVAL != nil && v.BINVAL == nil {
+				stanza.Spare(d, keepBINVAL)
+			}
+			if keepEXTVAL != nil && v.EXTVAL == nil {
+				stanza.Spare(d, keepEXTVAL)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -2301,6 +2401,7 @@ func (v *TEL) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = TEL{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -2655,7 +2756,7 @@ again:
 						continue
 					}
 					if keepNUMBER == nil {
-						keepNUMBER = new(string)
+						keepNUMBER = stanza.Take[string](d)
 					}
 					*keepNUMBER = s
 					v.NUMBER = keepNUMBER
@@ -2667,9 +2768,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -2678,7 +2779,7 @@ again:
 			ord.Add(14)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(14)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -2691,10 +2792,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(14)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepNUMBER != nil && v.NUMBER == nil {
+				stanza.Spare(d, keepNUMBER)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -2722,6 +2826,7 @@ func (v *VCard) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = VCard{
 		ADR:      v.ADR[:0],
 		AGENT:    v.AGENT[:0],
@@ -2779,7 +2884,7 @@ again:
 						continue
 					}
 					if keepVERSION == nil {
-						keepVERSION = new(string)
+						keepVERSION = stanza.Take[string](d)
 					}
 					*keepVERSION = s
 					v.VERSION = keepVERSION
@@ -2808,7 +2913,7 @@ again:
 						continue
 					}
 					if keepFN == nil {
-						keepFN = new(string)
+						keepFN = stanza.Take[string](d)
 					}
 					*keepFN = s
 					v.FN = keepFN
@@ -2827,7 +2932,7 @@ again:
 					}
 					m := d.Mark()
 					if keepN == nil {
-						keepN = new(N)
+						keepN = stanza.Take[N](d)
 					}
 					if err := keepN.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -2864,7 +2969,7 @@ again:
 						continue
 					}
 					if keepNICKNAME == nil {
-						keepNICKNAME = new(string)
+						keepNICKNAME = stanza.Take[string](d)
 					}
 					*keepNICKNAME = s
 					v.NICKNAME = keepNICKNAME
@@ -2908,7 +3013,7 @@ again:
 						continue
 					}
 					if keepBDAY == nil {
-						keepBDAY = new(string)
+						keepBDAY = stanza.Take[string](d)
 					}
 					*keepBDAY = s
 					v.BDAY = keepBDAY
@@ -3012,7 +3117,7 @@ again:
 						continue
 					}
 					if keepMAILER == nil {
-						keepMAILER = new(string)
+						keepMAILER = stanza.Take[string](d)
 					}
 					*keepMAILER = s
 					v.MAILER = keepMAILER
@@ -3041,7 +3146,7 @@ again:
 						continue
 					}
 					if keepTZ == nil {
-						keepTZ = new(string)
+						keepTZ = stanza.Take[string](d)
 					}
 					*keepTZ = s
 					v.TZ = keepTZ
@@ -3060,7 +3165,7 @@ again:
 					}
 					m := d.Mark()
 					if keepGEO == nil {
-						keepGEO = new(GEO)
+						keepGEO = stanza.Take[GEO](d)
 					}
 					if err := keepGEO.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -3162,7 +3267,7 @@ again:
 					}
 					m := d.Mark()
 					if keepCATEGORIES == nil {
-						keepCATEGORIES = new(CATEGORIES)
+						keepCATEGORIES = stanza.Take[CATEGORIES](d)
 					}
 					if err := keepCATEGORIES.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -3214,7 +3319,7 @@ again:
 						continue
 					}
 					if keepPRODID == nil {
-						keepPRODID = new(string)
+						keepPRODID = stanza.Take[string](d)
 					}
 					*keepPRODID = s
 					v.PRODID = keepPRODID
@@ -3243,7 +3348,7 @@ again:
 						continue
 					}
 					if keepREV == nil {
-						keepREV = new(string)
+						keepREV = stanza.Take[string](d)
 					}
 					*keepREV = s
 					v.REV = keepREV
@@ -3272,7 +3377,7 @@ again:
 						continue
 					}
 					if keepSORTSTRING == nil {
-						keepSORTSTRING = new(string)
+						keepSORTSTRING = stanza.Take[string](d)
 					}
 					*keepSORTSTRING = s
 					v.SORTSTRING = keepSORTSTRING
@@ -3316,7 +3421,7 @@ again:
 						continue
 					}
 					if keepUID == nil {
-						keepUID = new(string)
+						keepUID = stanza.Take[string](d)
 					}
 					*keepUID = s
 					v.UID = keepUID
@@ -3350,7 +3455,7 @@ again:
 					}
 					m := d.Mark()
 					if keepCLASS == nil {
-						keepCLASS = new(CLASS)
+						keepCLASS = stanza.Take[CLASS](d)
 					}
 					if err := keepCLASS.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -3402,7 +3507,7 @@ again:
 						continue
 					}
 					if keepDESC == nil {
-						keepDESC = new(string)
+						keepDESC = stanza.Take[string](d)
 					}
 					*keepDESC = s
 					v.DESC = keepDESC
@@ -3414,9 +3519,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -3425,7 +3530,7 @@ again:
 			ord.Add(30)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(30)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -3438,10 +3543,55 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(30)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepVERSION != nil && v.VERSION == nil {
+				stanza.Spare(d, keepVERSION)
+			}
+			if keepFN != nil && v.FN == nil {
+				stanza.Spare(d, keepFN)
+			}
+			if keepN != nil && v.N == nil {
+				stanza.Spare(d, keepN)
+			}
+			if keepNICKNAME != nil && v.NICKNAME == nil {
+				stanza.Spare(d, keepNICKNAME)
+			}
+			if keepBDAY != nil && v.BDAY == nil {
+				stanza.Spare(d, keepBDAY)
+			}
+			if keepMAILER != nil && v.MAILER == nil {
+				stanza.Spare(d, keepMAILER)
+			}
+			if keepTZ != nil && v.TZ == nil {
+				stanza.Spare(d, keepTZ)
+			}
+			if keepGEO != nil && v.GEO == nil {
+				stanza.Spare(d, keepGEO)
+			}
+			if keepCATEGORIES != nil && v.CATEGORIES == nil {
+				stanza.Spare(d, keepCATEGORIES)
+			}
+			if keepPRODID != nil && v.PRODID == nil {
+				stanza.Spare(d, keepPRODID)
+			}
+			if keepREV != nil && v.REV == nil {
+				stanza.Spare(d, keepREV)
+			}
+			if keepSORTSTRING != nil && v.SORTSTRING == nil {
+				stanza.Spare(d, keepSORTSTRING)
+			}
+			if keepUID != nil && v.UID == nil {
+				stanza.Spare(d, keepUID)
+			}
+			if keepCLASS != nil && v.CLASS == nil {
+				stanza.Spare(d, keepCLASS)
+			}
+			if keepDESC != nil && v.DESC == nil {
+				stanza.Spare(d, keepDESC)
+			}
 			return nil
 		default:
 			return d.Failure()

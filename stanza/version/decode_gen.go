@@ -12,6 +12,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Query{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -54,7 +55,7 @@ again:
 						continue
 					}
 					if keepName == nil {
-						keepName = new(string)
+						keepName = stanza.Take[string](d)
 					}
 					*keepName = s
 					v.Name = keepName
@@ -83,7 +84,7 @@ again:
 						continue
 					}
 					if keepVersion == nil {
-						keepVersion = new(string)
+						keepVersion = stanza.Take[string](d)
 					}
 					*keepVersion = s
 					v.Version = keepVersion
@@ -112,7 +113,7 @@ again:
 						continue
 					}
 					if keepOS == nil {
-						keepOS = new(string)
+						keepOS = stanza.Take[string](d)
 					}
 					*keepOS = s
 					v.OS = keepOS
@@ -124,9 +125,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -135,7 +136,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -148,10 +149,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepName != nil && v.Name == nil {
+				stanza.Spare(d, keepName)
+			}
+			if keepVersion != nil && v.Version == nil {
+				stanza.Spare(d, keepVersion)
+			}
+			if keepOS != nil && v.OS == nil {
+				stanza.Spare(d, keepOS)
+			}
 			return nil
 		default:
 			return d.Failure()

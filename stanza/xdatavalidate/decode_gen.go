@@ -11,9 +11,12 @@ func (v *Basic) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
 func (v *ListRange) DecodeXMPP(d *stanza.Decoder) error {
+	keepMin := v.Min
+	keepMax := v.Max
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = ListRange{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -27,9 +30,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Min = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepMin == nil {
+					keepMin = stanza.Take[uint32](d)
+				}
+				*keepMin = uint32(x)
+				v.Min = keepMin
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -38,9 +44,12 @@ again:
 				if err != nil {
 					break
 				}
-				y := uint32(x)
-				v.Max = &y
-				if stanza.FormatUint(uint64(uint32(x))) != a.Value {
+				if keepMax == nil {
+					keepMax = stanza.Take[uint32](d)
+				}
+				*keepMax = uint32(x)
+				v.Max = keepMax
+				if !stanza.IsCanonicalUint(uint64(uint32(x)), a.Value) {
 					break
 				}
 				continue
@@ -57,9 +66,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -67,7 +76,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -79,7 +88,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
+			}
+			if keepMin != nil && v.Min == nil {
+				stanza.Spare(d, keepMin)
+			}
+			if keepMax != nil && v.Max == nil {
+				stanza.Spare(d, keepMax)
 			}
 			return nil
 		default:
@@ -98,6 +113,7 @@ func (v *Range) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Range{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -131,9 +147,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -141,7 +157,7 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
 					return d.Failure()
@@ -153,7 +169,7 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 			}
 			return nil
 		default:
@@ -184,6 +200,7 @@ func (v *Validate) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.XMLExtra)
 	*v = Validate{
 		AnyAttrs: v.AnyAttrs[:0],
 		XMLExtra: v.XMLExtra[:0],
@@ -275,7 +292,7 @@ again:
 					}
 					m := d.Mark()
 					if keepRange == nil {
-						keepRange = new(Range)
+						keepRange = stanza.Take[Range](d)
 					}
 					if err := keepRange.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -312,7 +329,7 @@ again:
 						continue
 					}
 					if keepRegex == nil {
-						keepRegex = new(string)
+						keepRegex = stanza.Take[string](d)
 					}
 					*keepRegex = s
 					v.Regex = keepRegex
@@ -331,7 +348,7 @@ again:
 					}
 					m := d.Mark()
 					if keepListRange == nil {
-						keepListRange = new(ListRange)
+						keepListRange = stanza.Take[ListRange](d)
 					}
 					if err := keepListRange.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -351,9 +368,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -362,7 +379,7 @@ again:
 			ord.Add(5)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -375,10 +392,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(5)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepRange != nil && v.Range == nil {
+				stanza.Spare(d, keepRange)
+			}
+			if keepRegex != nil && v.Regex == nil {
+				stanza.Spare(d, keepRegex)
+			}
+			if keepListRange != nil && v.ListRange == nil {
+				stanza.Spare(d, keepListRange)
+			}
 			return nil
 		default:
 			return d.Failure()

@@ -9,6 +9,8 @@ func (v *HTML) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = HTML{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -27,11 +29,7 @@ again:
 			kids = true
 			n := d.Name()
 			if n.Space == "http://www.w3.org/1999/xhtml" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -42,9 +40,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -53,7 +51,7 @@ again:
 			ord.Add(1)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -66,10 +64,10 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(1)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
 			return d.Failure()

@@ -42,6 +42,8 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Error{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -725,7 +727,7 @@ again:
 					}
 					m := d.Mark()
 					if keepText == nil {
-						keepText = new(stanzaerror.Text)
+						keepText = stanza.Take[stanzaerror.Text](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -743,11 +745,7 @@ again:
 				}
 			}
 			if n.Space != "urn:ietf:params:xml:ns:xmpp-stanzas" && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -758,9 +756,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == space {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -769,7 +767,7 @@ again:
 			ord.Add(3)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -782,10 +780,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(3)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepText != nil && v.Text == nil {
+				stanza.Spare(d, keepText)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -816,6 +817,8 @@ func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = IQ{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -888,7 +891,7 @@ again:
 					}
 					m := d.Mark()
 					if keepError == nil {
-						keepError = new(Error)
+						keepError = stanza.Take[Error](d)
 					}
 					if err := keepError.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -906,11 +909,7 @@ again:
 				}
 			}
 			if n.Space != space && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -921,9 +920,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == space {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -932,7 +931,7 @@ again:
 			ord.Add(2)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -945,10 +944,13 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(2)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepError != nil && v.Error == nil {
+				stanza.Spare(d, keepError)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -964,6 +966,8 @@ func (v *Message) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Message{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -1068,7 +1072,7 @@ again:
 					}
 					m := d.Mark()
 					if keepThread == nil {
-						keepThread = new(Thread)
+						keepThread = stanza.Take[Thread](d)
 					}
 					if err := keepThread.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -1095,7 +1099,7 @@ again:
 					}
 					m := d.Mark()
 					if keepError == nil {
-						keepError = new(Error)
+						keepError = stanza.Take[Error](d)
 					}
 					if err := keepError.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -1113,11 +1117,7 @@ again:
 				}
 			}
 			if n.Space != space && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -1128,9 +1128,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == space {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1139,7 +1139,7 @@ again:
 			ord.Add(5)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1152,10 +1152,16 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(5)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepThread != nil && v.Thread == nil {
+				stanza.Spare(d, keepThread)
+			}
+			if keepError != nil && v.Error == nil {
+				stanza.Spare(d, keepError)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1172,6 +1178,8 @@ func (v *Presence) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
 again:
+	d.Recycle(v.Any)
+	d.Recycle(v.XMLExtra)
 	*v = Presence{
 		Any:      v.Any[:0],
 		AnyAttrs: v.AnyAttrs[:0],
@@ -1255,7 +1263,7 @@ again:
 						continue
 					}
 					if keepShow == nil {
-						keepShow = new(ShowType)
+						keepShow = stanza.Take[ShowType](d)
 					}
 					*keepShow = ShowType(s)
 					v.Show = keepShow
@@ -1311,11 +1319,11 @@ again:
 						}
 					}
 					if keepPriority == nil {
-						keepPriority = new(int8)
+						keepPriority = stanza.Take[int8](d)
 					}
 					*keepPriority = int8(x)
 					v.Priority = keepPriority
-					if stanza.FormatInt(int64(int8(x))) != s {
+					if !stanza.IsCanonicalInt(int64(int8(x)), s) {
 						seen |= uint64(0x4)
 						{
 							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
@@ -1342,7 +1350,7 @@ again:
 					}
 					m := d.Mark()
 					if keepError == nil {
-						keepError = new(Error)
+						keepError = stanza.Take[Error](d)
 					}
 					if err := keepError.DecodeXMPP(d); err != nil {
 						r, ferr := d.Fallback(m, err)
@@ -1360,11 +1368,7 @@ again:
 				}
 			}
 			if n.Space != space && n.Space != "" {
-				var old stanza.Element
-				if k := len(v.Any); k < cap(v.Any) {
-					old = v.Any[:k+1][k]
-				}
-				x, err := stanza.DecodeElementReuse(d, old)
+				x, err := stanza.DecodeChild(d)
 				if err != nil {
 					return err
 				}
@@ -1375,9 +1379,9 @@ again:
 			var x stanza.Element
 			var err error
 			if d.Name().Space == space {
-				x, err = d.ReadRaw()
+				x, err = d.ReadRawChild()
 			} else {
-				x, err = stanza.DecodeElement(d)
+				x, err = stanza.DecodeChild(d)
 			}
 			if err != nil {
 				return err
@@ -1386,7 +1390,7 @@ again:
 			ord.Add(5)
 		case stanza.CharData:
 			if allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: d.Text()})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
 			} else if !stanza.IsSpace(d.Text()) {
 				if !d.Rewind(start) {
@@ -1399,10 +1403,19 @@ again:
 			}
 		case stanza.EndElement:
 			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, &stanza.Text{Value: ws})
+				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
 				ord.Add(5)
 			}
-			v.XMLOrder = ord.Result(v.XMLOrder)
+			v.XMLOrder = ord.Finish(d, v.XMLOrder)
+			if keepShow != nil && v.Show == nil {
+				stanza.Spare(d, keepShow)
+			}
+			if keepPriority != nil && v.Priority == nil {
+				stanza.Spare(d, keepPriority)
+			}
+			if keepError != nil && v.Error == nil {
+				stanza.Spare(d, keepError)
+			}
 			return nil
 		default:
 			return d.Failure()
@@ -1426,7 +1439,7 @@ func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 	if err != nil {
 		return err
 	}
-	if stanza.FormatInt(int64(int8(x))) != s {
+	if !stanza.IsCanonicalInt(int64(int8(x)), s) {
 		return stanza.NonCanonical(s)
 	}
 	v.Value = int8(x)

@@ -1,0 +1,243 @@
+package stanza
+
+import (
+	"encoding/base64"
+	"strings"
+	"unsafe"
+)
+
+// Recycling. A value decoded into again (a reused *xmpp.Message, say) drops
+// the payloads it held; generated decoders hand them to the Decoder with
+// Recycle, and take them back with DecodeChild and ReadRawChild when a
+// later element of the same name comes, wherever it stands. So a reused
+// value that sees disco, then a chat state, then disco again decodes the
+// second disco into the memory of the first, and a stream of mixed
+// payloads settles into decoding without allocating.
+//
+// Only values that a decode into a reused value has dropped are recycled:
+// the contract of generated DecodeXMPP methods is that they reuse the
+// value's slices and pointed-to values, and these are some of them. A
+// value never passed back to a decoder is never touched.
+
+// Bounds of what a Decoder keeps for reuse, so that a peer sending many
+// kinds of payload cannot make it hold much memory.
+const (
+	recycleMaxNames   = 512 // typed values: names kept
+	recycleMaxPerName = 4   // typed values kept per name
+	recycleMaxRaw     = 32  // raw elements and text runs, each
+	recycleMaxSpare   = 64  // optional children kept per type (Spare)
+)
+
+type recycler struct {
+	typed  map[Name][]Element
+	raw    []*RawElement
+	text   []*Text
+	spare  map[any][]any // optional children by type, keyed by a nil *T
+	orders []Order       // buffers of orders no longer needed
+}
+
+// Recycle hands the elements of els, which the value being decoded into
+// held and is about to drop, to d for reuse by later decodes, and clears
+// els. Generated decoders call it; an element must not be held elsewhere
+// in the value, since it will be overwritten.
+func (d *Decoder) Recycle(els []Element) {
+	for i, el := range els {
+		if el == nil {
+			continue
+		}
+		els[i] = nil
+		d.recycle(el)
+	}
+}
+
+// RecycleRaw is Recycle for raw elements.
+func (d *Decoder) RecycleRaw(els []*RawElement) {
+	for i, r := range els {
+		if r != nil {
+			els[i] = nil
+			d.recycleRaw(r)
+		}
+	}
+}
+
+func (d *Decoder) recycle(el Element) {
+	rc := &d.rc
+	switch x := el.(type) {
+	case *RawElement:
+		d.recycleRaw(x)
+	case *Text:
+		if len(rc.text) < recycleMaxRaw && !holds(rc.text, x) {
+			rc.text = append(rc.text, x)
+		}
+	default:
+		n := el.ElementName()
+		list, ok := rc.typed[n]
+		if !ok {
+			if len(rc.typed) >= recycleMaxNames {
+				return
+			}
+			if rc.typed == nil {
+				rc.typed = make(map[Name][]Element)
+			}
+		}
+		if len(list) >= recycleMaxPerName || holds(list, el) {
+			return
+		}
+		rc.typed[n] = append(list, el)
+	}
+}
+
+func (d *Decoder) recycleRaw(r *RawElement) {
+	rc := &d.rc
+	if len(rc.raw) < recycleMaxRaw && !holds(rc.raw, r) {
+		rc.raw = append(rc.raw, r)
+	}
+}
+
+// holds reports whether list has x already: a value that stood twice in
+// what was recycled must not be handed out twice.
+func holds[T comparable](list []T, x T) bool {
+	for _, y := range list {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// DecodeChild is DecodeElement for a child of a value being decoded: the
+// element goes into a value of its name that an earlier decode on d
+// recycled, when there is one, and into a new one otherwise.
+func DecodeChild(d *Decoder) (Element, error) {
+	var old Element
+	if list := d.rc.typed[d.name]; len(list) > 0 {
+		old = list[len(list)-1]
+		list[len(list)-1] = nil
+		d.rc.typed[d.name] = list[:len(list)-1]
+	}
+	m := d.Mark()
+	var v Element
+	var err error
+	if old != nil {
+		v, err = old, old.DecodeXMPP(d)
+	} else if f := registry[d.name]; f != nil {
+		v, err = f(d)
+	} else {
+		return d.ReadRawChild()
+	}
+	if err == nil {
+		return v, nil
+	}
+	if old != nil {
+		d.recycle(old)
+	}
+	r, err := d.Fallback(m, err)
+	if err != nil {
+		return nil, err // not a typed nil
+	}
+	return r, nil
+}
+
+// ReadRawChild is ReadRaw for a child of a value being decoded: the
+// RawElement may be one that an earlier decode on d recycled.
+func (d *Decoder) ReadRawChild() (*RawElement, error) {
+	if n := len(d.rc.raw); n > 0 {
+		r := d.rc.raw[n-1]
+		d.rc.raw[n-1] = nil
+		d.rc.raw = d.rc.raw[:n-1]
+		if err := d.readRawInto(r); err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	return d.ReadRaw()
+}
+
+// NewText returns a Text holding the current character data, one that an
+// earlier decode on d recycled when there is one.
+func (d *Decoder) NewText(s string) *Text {
+	if n := len(d.rc.text); n > 0 {
+		t := d.rc.text[n-1]
+		d.rc.text[n-1] = nil
+		d.rc.text = d.rc.text[:n-1]
+		t.Value = s
+		return t
+	}
+	return &Text{Value: s}
+}
+
+// Take returns a *T that an earlier decode on d set aside with Spare, or a
+// new one. Generated decoders take the value of an optional child from it
+// when the value being decoded into has none, so that a child present in
+// one stanza, absent in the next and present again reuses its memory.
+func Take[T any](d *Decoder) *T {
+	key := any((*T)(nil))
+	if list := d.rc.spare[key]; len(list) > 0 {
+		x := list[len(list)-1]
+		list[len(list)-1] = nil
+		d.rc.spare[key] = list[:len(list)-1]
+		return x.(*T)
+	}
+	return new(T)
+}
+
+// Spare sets p aside for Take: generated decoders call it with the value of
+// an optional child that the value decoded into held before and no longer
+// holds.
+func Spare[T any](d *Decoder, p *T) {
+	key := any((*T)(nil))
+	rc := &d.rc
+	list, ok := rc.spare[key]
+	if !ok {
+		if len(rc.spare) >= recycleMaxNames {
+			return
+		}
+		if rc.spare == nil {
+			rc.spare = make(map[any][]any)
+		}
+	}
+	if len(list) >= recycleMaxSpare || holds(list, any(p)) {
+		return
+	}
+	rc.spare[key] = append(list, p)
+}
+
+// Finish is Result for a generated decoder reading from d: the buffer of
+// an order that is no longer needed is set aside on d, and taken back by
+// the next order to record, so that orders do not allocate once warm.
+func (o *OrderRecorder) Finish(d *Decoder, buf Order) Order {
+	rc := &d.rc
+	if !o.unsorted {
+		if cap(buf) > 0 && len(rc.orders) < recycleMaxRaw {
+			rc.orders = append(rc.orders, buf[:0])
+		}
+		return nil
+	}
+	if buf == nil {
+		if n := len(rc.orders); n > 0 {
+			buf = rc.orders[n-1]
+			rc.orders[n-1] = nil
+			rc.orders = rc.orders[:n-1]
+		}
+	}
+	return o.Result(buf)
+}
+
+// ParseBase64 is the function ParseBase64 for a value of d's input: the
+// bytes go into the room left after d's copy of its input (see
+// ResetBytes) when they fit there, which saves an allocation.
+func (d *Decoder) ParseBase64(s string) ([]byte, error) {
+	enc := base64.StdEncoding
+	n := enc.DecodedLen(len(s))
+	start := len(d.arena)
+	if cap(d.arena)-start < n || strings.ContainsAny(s, " \t\r\n") {
+		return ParseBase64(s)
+	}
+	buf := d.arena[start : start+n]
+	m, err := enc.Decode(buf, unsafe.Slice(unsafe.StringData(s), len(s)))
+	if err != nil {
+		return nil, valueError("base64", s)
+	}
+	d.arena = d.arena[:start+m]
+	return buf[:m:m], nil
+}

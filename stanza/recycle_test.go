@@ -1,0 +1,106 @@
+package stanza
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestIsCanonical(t *testing.T) {
+	for _, v := range []int64{0, 1, -1, 9, 10, 99, 100, 12345, math.MaxInt64, math.MinInt64} {
+		s := FormatInt(v)
+		if !IsCanonicalInt(v, s) || IsCanonicalInt(v, "+"+s) || IsCanonicalInt(v, "0"+s) {
+			t.Errorf("IsCanonicalInt(%d) wrong", v)
+		}
+	}
+	for _, v := range []uint64{0, 7, 100, 65535, math.MaxUint64} {
+		s := FormatUint(v)
+		if !IsCanonicalUint(v, s) || IsCanonicalUint(v, " "+s) || IsCanonicalUint(v, s+"0") {
+			t.Errorf("IsCanonicalUint(%d) wrong", v)
+		}
+	}
+	for _, v := range []float64{0, 1.5, -2.25, 1e300, math.Inf(1), math.Inf(-1), math.NaN()} {
+		for _, bits := range []int{32, 64} {
+			s := FormatFloat(v, bits)
+			if !IsCanonicalFloat(v, bits, s) || IsCanonicalFloat(v, bits, s+"0") {
+				t.Errorf("IsCanonicalFloat(%v, %d) wrong for %q", v, bits, s)
+			}
+		}
+	}
+	if IsCanonicalFloat(1, 64, "1.0") || !IsCanonicalFloat(1, 64, "1") {
+		t.Error("IsCanonicalFloat(1) wrong")
+	}
+	for n := range 200 {
+		b := []byte(strings.Repeat("\xfe\x01x", n)[:n])
+		b64, hx := FormatBase64(b), FormatHex(b)
+		if !IsCanonicalBase64(b, b64) || !IsCanonicalHex(b, hx) {
+			t.Fatalf("%d bytes: canonical forms refused", n)
+		}
+		if n > 0 {
+			if IsCanonicalBase64(b, b64[:len(b64)-1]+"A") && b64[len(b64)-1] != 'A' {
+				t.Fatalf("%d bytes: changed base64 accepted", n)
+			}
+			if IsCanonicalHex(b, strings.ToUpper(hx)) {
+				t.Fatalf("%d bytes: upper-case hex accepted", n)
+			}
+		}
+		if IsCanonicalBase64(b, b64+"\n") || IsCanonicalHex(b, hx+"0") {
+			t.Fatalf("%d bytes: longer form accepted", n)
+		}
+	}
+}
+
+type recycleProbe struct{ n int }
+
+func (p *recycleProbe) ElementName() Name           { return Name{Space: "urn:probe", Local: "p"} }
+func (p *recycleProbe) DecodeXMPP(d *Decoder) error { p.n++; return d.Skip() }
+func (p *recycleProbe) EncodeXMPP(e *Encoder)       {}
+
+// TestRecycleBounds checks that a Decoder keeps a bounded number of
+// recycled values, never hands one out twice, and decodes into them.
+func TestRecycleBounds(t *testing.T) {
+	var d Decoder
+	p := &recycleProbe{}
+	els := []Element{p, p, p}
+	d.Recycle(els)
+	if els[0] != nil || els[2] != nil {
+		t.Fatal("Recycle left the slice's elements")
+	}
+	if got := len(d.rc.typed[p.ElementName()]); got != 1 {
+		t.Fatalf("a value recycled three times is kept %d times", got)
+	}
+	for range 2 * recycleMaxPerName {
+		d.Recycle([]Element{&recycleProbe{}})
+	}
+	if got := len(d.rc.typed[p.ElementName()]); got != recycleMaxPerName {
+		t.Fatalf("%d values kept for one name, want %d", got, recycleMaxPerName)
+	}
+	d.Reset("<p xmlns='urn:probe'/>", 0, nil)
+	d.Next()
+	el, err := DecodeChild(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, ok := el.(*recycleProbe); !ok || q.n != 1 {
+		t.Fatalf("DecodeChild gave %#v, want a recycled probe decoded once", el)
+	}
+	for i := range 3 * recycleMaxRaw {
+		d.RecycleRaw([]*RawElement{{XML: strings.Repeat("x", i)}})
+		d.recycle(&Text{})
+	}
+	if len(d.rc.raw) != recycleMaxRaw || len(d.rc.text) != recycleMaxRaw {
+		t.Fatalf("%d raw elements and %d texts kept, want %d", len(d.rc.raw), len(d.rc.text), recycleMaxRaw)
+	}
+	for range 2 * recycleMaxSpare {
+		Spare(&d, new(string))
+	}
+	if got := len(d.rc.spare[any((*string)(nil))]); got != recycleMaxSpare {
+		t.Fatalf("%d spare strings kept, want %d", got, recycleMaxSpare)
+	}
+	Spare(&d, new(int))
+	Spare(&d, new(int))
+	x := Take[int](&d)
+	if Take[int](&d) == x {
+		t.Fatal("Take handed out one value twice")
+	}
+}
