@@ -102,6 +102,11 @@ type Decoder struct {
 	capUsed   []NSBinding
 
 	rc recycler // values dropped by decodes into reused values (recycle.go)
+
+	// owned: the input is memory never written again (ResetOwned), and
+	// unescaped values go into chunk, likewise only ever appended to.
+	owned bool
+	chunk []byte
 }
 
 // NewDecoder returns a Decoder reading b, which is converted to a string
@@ -128,6 +133,28 @@ func (d *Decoder) ResetBytes(b []byte, base int64, scope []NSBinding) {
 	d.Reset(unsafe.String(unsafe.SliceData(buf), n), base, scope)
 	d.arena = buf[n:n]
 }
+
+// ResetOwned is ResetBytes for input that is never written again, such as
+// a frame from a Framer: d reads b in place, without copying it, so that
+// the strings it returns keep b in memory. Values that need unescaping go
+// into memory of d's own that is never written again either.
+func (d *Decoder) ResetOwned(b []byte, base int64, scope []NSBinding) {
+	d.Reset(unsafe.String(unsafe.SliceData(b), len(b)), base, scope)
+	d.owned = true
+	d.arena = d.chunk
+}
+
+// useArena records b as the arena after values were appended to it.
+func (d *Decoder) useArena(b []byte) {
+	d.arena = b
+	if d.owned {
+		d.chunk = b
+	}
+}
+
+// minChunk is the size of the memory a Decoder reading owned input takes
+// for unescaped values at a time.
+const minChunk = 1 << 10
 
 // NewDecoderString returns a Decoder reading s.
 func NewDecoderString(s string) *Decoder {
@@ -165,6 +192,7 @@ func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
 	d.inRoot = false
 	d.capturing = false
 	d.capUsed = d.capUsed[:0]
+	d.owned = false
 }
 
 // SetLimits sets the depth, attribute and name limits the Decoder enforces.
@@ -637,6 +665,10 @@ func (d *Decoder) unescape(v string, off int, attr bool) (string, bool) {
 	var b []byte
 	start := 0
 	inArena := cap(d.arena)-len(d.arena) >= len(v)
+	if !inArena && d.owned {
+		d.arena = make([]byte, 0, max(minChunk, len(v)))
+		inArena = true
+	}
 	if inArena {
 		b, start = d.arena, len(d.arena)
 	} else {
@@ -690,7 +722,7 @@ func (d *Decoder) unescape(v string, off int, attr bool) (string, bool) {
 		}
 	}
 	if inArena {
-		d.arena = b
+		d.useArena(b)
 	}
 	if len(b) == start {
 		return "", true

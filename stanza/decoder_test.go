@@ -417,3 +417,36 @@ func TestDecoderResetBytes(t *testing.T) {
 		t.Errorf("allocations per stanza: %v, want 1", n)
 	}
 }
+
+// TestResetOwned decodes inputs in place, values that need unescaping
+// included, and checks that no value changes while later inputs are
+// decoded on the same Decoder.
+func TestResetOwned(t *testing.T) {
+	var d Decoder
+	type kept struct{ got, want string }
+	var all []kept
+	for i := range 300 {
+		esc := strings.Repeat("a&amp;b", i%50)
+		in := []byte(fmt.Sprintf("<m id='x%d&lt;' xmlns='urn:t'><b>%s&#x4E2D;</b></m>", i, esc))
+		d.ResetOwned(in, 0, nil)
+		if d.Next() != StartElement {
+			t.Fatal(d.Err())
+		}
+		id := d.Attrs()[0].Value
+		if d.Next() != StartElement {
+			t.Fatal(d.Err())
+		}
+		text, err := d.ReadText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all,
+			kept{id, fmt.Sprintf("x%d<", i)},
+			kept{text, strings.Repeat("a&b", i%50) + "中"})
+	}
+	for i, k := range all {
+		if k.got != k.want {
+			t.Fatalf("value %d is %q, want %q", i, k.got, k.want)
+		}
+	}
+}

@@ -40,10 +40,6 @@ type Encoder struct {
 	stack []encElem   // open elements, outermost first
 	ns    []NSBinding // bindings in effect: the scope, then each open element's declarations
 	attrs []encAttr   // attributes written on the open start tag
-	// plain holds namespace names declared before that needed no
-	// escaping, so that declaring them again copies them unchecked.
-	plain     [8]string
-	plainNext int
 }
 
 // encElem is an open element. Its namespace is not kept: while its start tag
@@ -296,10 +292,9 @@ func (e *Encoder) declare(prefix, space string) {
 		buf = append(buf, prefix...)
 	}
 	buf = append(buf, '=', '\'')
-	if e.isPlain(space) {
+	if encSkipAttr(space, 0) == len(space) { // the common case: nothing to escape or check
 		buf = append(buf, space...)
 	} else {
-		n := len(buf)
 		var bad int
 		buf, bad = encAppendEscaped(buf, space, true)
 		if bad >= 0 {
@@ -307,26 +302,12 @@ func (e *Encoder) declare(prefix, space string) {
 			e.charError("namespace", space, bad)
 			return
 		}
-		if len(buf)-n == len(space) {
-			e.plain[e.plainNext] = space
-			e.plainNext = (e.plainNext + 1) % len(e.plain)
-		}
 	}
 	e.buf = append(buf, '\'')
 	e.ns = append(e.ns, NSBinding{Prefix: prefix, Space: space})
 	if prefix == "" {
 		e.def = space
 	}
-}
-
-// isPlain reports whether space was declared before and needed no escaping.
-func (e *Encoder) isPlain(space string) bool {
-	for _, p := range e.plain {
-		if p == space {
-			return space != ""
-		}
-	}
-	return false
 }
 
 // prefixFor returns a non-empty prefix bound to space and not shadowed at the

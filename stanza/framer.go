@@ -202,7 +202,7 @@ func (f *Framer) setLimits(l Limits) {
 //	f.Reset()
 //	f.Feed(rest)
 func (f *Framer) Reset() {
-	lim, buf := f.lim, f.buf[:0]
+	lim, buf := f.lim, f.buf[len(f.buf):] // frames returned stay as they are
 	*f = Framer{buf: buf, run: -1}
 	f.setLimits(lim)
 }
@@ -213,15 +213,16 @@ func (f *Framer) Feed(p []byte) {
 	if f.err != nil || len(p) == 0 {
 		return
 	}
-	if f.start > 0 && (f.start == len(f.buf) || len(f.buf)+len(p) > cap(f.buf)) {
-		f.compact()
+	if len(f.buf)+len(p) > cap(f.buf) {
+		f.compact(len(p))
 	}
 	f.buf = append(f.buf, p...)
 }
 
 // compact drops the bytes already returned in frames, moving the rest to the
-// front of the buffer.
-func (f *Framer) compact() {
+// front of a new buffer with room for more bytes: the old one is never
+// written again, so frames returned from it stay valid.
+func (f *Framer) compact(more int) {
 	n := f.start
 	done := f.buf[:n]
 	if c := bytes.Count(done, []byte{'\n'}); c > 0 {
@@ -229,8 +230,17 @@ func (f *Framer) compact() {
 		f.lineStart = f.base + int64(bytes.LastIndexByte(done, '\n')) + 1
 	}
 	f.base += int64(n)
-	m := copy(f.buf, f.buf[n:])
-	f.buf = f.buf[:m]
+	rest := f.buf[n:]
+	if more > 0 {
+		// Room for what comes, and twice what waits up to the element
+		// limit, so that an element fed in many small reads is copied
+		// a bounded number of times.
+		nb := make([]byte, len(rest), max(len(rest)+more, min(2*len(rest), f.lim.MaxElementBytes), frMinBuf))
+		copy(nb, rest)
+		f.buf = nb
+	} else {
+		f.buf = rest[:0:0]
+	}
 	f.start = 0
 	f.pos -= n
 	f.mark -= n
@@ -241,11 +251,16 @@ func (f *Framer) compact() {
 }
 
 // frKeepBuf is the largest buffer a Framer keeps once it has returned
-// every complete frame.
-const frKeepBuf = 4 << 10
+// every complete frame; frMinBuf is the smallest it makes.
+const (
+	frKeepBuf = 4 << 10
+	frMinBuf  = 4 << 10
+)
 
 // Next returns the next complete frame and its bytes, a slice of the
-// internal buffer valid until the next call to Feed, Next or Reset. It
+// internal buffer that the Framer never writes again: the frame stays
+// valid, and may be aliased (see Decoder.ResetOwned); it keeps the buffer
+// it is part of, at most about the size of the reads fed, in memory. It
 // returns FrameNone when it needs more input, and for ever after an error.
 func (f *Framer) Next() (FrameKind, []byte) {
 	if f.err != nil {
@@ -266,7 +281,7 @@ func (f *Framer) Next() (FrameKind, []byte) {
 		// Everything fed is consumed: a buffer grown by a large element
 		// is dropped, so that an idle stream holds little memory.
 		if f.start == len(f.buf) && cap(f.buf) > frKeepBuf {
-			f.compact()
+			f.compact(0)
 			f.buf = nil
 		}
 		return FrameNone, nil

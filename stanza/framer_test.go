@@ -814,3 +814,50 @@ func TestFramerReleasesBuffer(t *testing.T) {
 		t.Errorf("offset %d, want %d", f.Offset(), want)
 	}
 }
+
+// TestFramerFramesStayValid keeps every frame returned while a stream is
+// fed in reads of many sizes, across a Reset, and checks at the end that
+// none was overwritten: frames may be aliased (Decoder.ResetOwned).
+func TestFramerFramesStayValid(t *testing.T) {
+	var doc strings.Builder
+	doc.WriteString(frStreamOpen)
+	for i := range 400 {
+		fmt.Fprintf(&doc, "<message id='m%d'><body>%s</body></message> ", i, strings.Repeat("y", i%97))
+	}
+	in := []byte(doc.String())
+	f := NewFramer(Limits{})
+	type kept struct {
+		b    []byte
+		want string
+	}
+	var frames []kept
+	for off, i := 0, 0; off < len(in); i++ {
+		n := min(1+(i*37)%700, len(in)-off)
+		f.Feed(in[off : off+n])
+		off += n
+		for {
+			k, b := f.Next()
+			if k == FrameNone {
+				break
+			}
+			frames = append(frames, kept{b, string(b)})
+		}
+		if i == 50 {
+			rest := bytes.Clone(f.Buffered())
+			f.Reset()
+			f.Feed([]byte(frStreamOpen))
+			f.Feed(rest)
+		}
+	}
+	if err := f.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) < 800 {
+		t.Fatalf("%d frames", len(frames))
+	}
+	for i, fr := range frames {
+		if string(fr.b) != fr.want {
+			t.Fatalf("frame %d overwritten: %q, was %q", i, fr.b, fr.want)
+		}
+	}
+}

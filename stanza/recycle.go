@@ -29,11 +29,11 @@ const (
 )
 
 type recycler struct {
-	typed  map[Name][]Element
+	typed  map[Name]*recycleSlot
 	raw    []*RawElement
 	text   []*Text
-	spare  map[any][]any // optional children by type, keyed by a nil *T
-	orders []Order       // buffers of orders no longer needed
+	spare  map[any]*[]any // optional children by type, keyed by a nil *T
+	orders []Order        // buffers of orders no longer needed
 }
 
 // Recycle hands the elements of els, which the value being decoded into
@@ -70,21 +70,36 @@ func (d *Decoder) recycle(el Element) {
 			rc.text = append(rc.text, x)
 		}
 	default:
-		n := el.ElementName()
-		list, ok := rc.typed[n]
-		if !ok {
-			if len(rc.typed) >= recycleMaxNames {
-				return
-			}
-			if rc.typed == nil {
-				rc.typed = make(map[Name][]Element)
-			}
-		}
-		if len(list) >= recycleMaxPerName || holds(list, el) {
+		sl := d.slot(el.ElementName())
+		if sl == nil || len(sl.free) >= recycleMaxPerName || holds(sl.free, el) {
 			return
 		}
-		rc.typed[n] = append(list, el)
+		sl.free = append(sl.free, el)
 	}
+}
+
+// recycleSlot is what a Decoder knows of one element name: its registered
+// decoder and the values of that name recycled for reuse.
+type recycleSlot struct {
+	f    DecodeFunc
+	free []Element
+}
+
+// slot returns the slot of n, making it if there is room for it.
+func (d *Decoder) slot(n Name) *recycleSlot {
+	rc := &d.rc
+	if sl := rc.typed[n]; sl != nil {
+		return sl
+	}
+	if len(rc.typed) >= recycleMaxNames {
+		return nil
+	}
+	if rc.typed == nil {
+		rc.typed = make(map[Name]*recycleSlot)
+	}
+	sl := &recycleSlot{f: registry[n]}
+	rc.typed[n] = sl
+	return sl
 }
 
 func (d *Decoder) recycleRaw(r *RawElement) {
@@ -110,17 +125,23 @@ func holds[T comparable](list []T, x T) bool {
 // recycled, when there is one, and into a new one otherwise.
 func DecodeChild(d *Decoder) (Element, error) {
 	var old Element
-	if list := d.rc.typed[d.name]; len(list) > 0 {
-		old = list[len(list)-1]
-		list[len(list)-1] = nil
-		d.rc.typed[d.name] = list[:len(list)-1]
+	var f DecodeFunc
+	if sl := d.rc.typed[d.name]; sl != nil {
+		if n := len(sl.free); n > 0 {
+			old = sl.free[n-1]
+			sl.free[n-1] = nil
+			sl.free = sl.free[:n-1]
+		}
+		f = sl.f
+	} else {
+		f = registry[d.name]
 	}
 	m := d.Mark()
 	var v Element
 	var err error
 	if old != nil {
 		v, err = old, old.DecodeXMPP(d)
-	} else if f := registry[d.name]; f != nil {
+	} else if f != nil {
 		v, err = f(d)
 	} else {
 		return d.ReadRawChild()
@@ -171,11 +192,11 @@ func (d *Decoder) NewText(s string) *Text {
 // when the value being decoded into has none, so that a child present in
 // one stanza, absent in the next and present again reuses its memory.
 func Take[T any](d *Decoder) *T {
-	key := any((*T)(nil))
-	if list := d.rc.spare[key]; len(list) > 0 {
-		x := list[len(list)-1]
-		list[len(list)-1] = nil
-		d.rc.spare[key] = list[:len(list)-1]
+	if list := d.rc.spare[any((*T)(nil))]; list != nil && len(*list) > 0 {
+		n := len(*list) - 1
+		x := (*list)[n]
+		(*list)[n] = nil
+		*list = (*list)[:n]
 		return x.(*T)
 	}
 	return new(T)
@@ -187,19 +208,21 @@ func Take[T any](d *Decoder) *T {
 func Spare[T any](d *Decoder, p *T) {
 	key := any((*T)(nil))
 	rc := &d.rc
-	list, ok := rc.spare[key]
-	if !ok {
+	list := rc.spare[key]
+	if list == nil {
 		if len(rc.spare) >= recycleMaxNames {
 			return
 		}
 		if rc.spare == nil {
-			rc.spare = make(map[any][]any)
+			rc.spare = make(map[any]*[]any)
 		}
+		list = new([]any)
+		rc.spare[key] = list
 	}
-	if len(list) >= recycleMaxSpare || holds(list, any(p)) {
+	if len(*list) >= recycleMaxSpare || holds(*list, any(p)) {
 		return
 	}
-	rc.spare[key] = append(list, p)
+	*list = append(*list, p)
 }
 
 // Finish is Result for a generated decoder reading from d: the buffer of
@@ -238,6 +261,6 @@ func (d *Decoder) ParseBase64(s string) ([]byte, error) {
 	if err != nil {
 		return nil, valueError("base64", s)
 	}
-	d.arena = d.arena[:start+m]
+	d.useArena(d.arena[:start+m])
 	return buf[:m:m], nil
 }

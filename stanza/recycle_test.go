@@ -66,13 +66,13 @@ func TestRecycleBounds(t *testing.T) {
 	if els[0] != nil || els[2] != nil {
 		t.Fatal("Recycle left the slice's elements")
 	}
-	if got := len(d.rc.typed[p.ElementName()]); got != 1 {
+	if got := len(d.rc.typed[p.ElementName()].free); got != 1 {
 		t.Fatalf("a value recycled three times is kept %d times", got)
 	}
 	for range 2 * recycleMaxPerName {
 		d.Recycle([]Element{&recycleProbe{}})
 	}
-	if got := len(d.rc.typed[p.ElementName()]); got != recycleMaxPerName {
+	if got := len(d.rc.typed[p.ElementName()].free); got != recycleMaxPerName {
 		t.Fatalf("%d values kept for one name, want %d", got, recycleMaxPerName)
 	}
 	d.Reset("<p xmlns='urn:probe'/>", 0, nil)
@@ -94,7 +94,7 @@ func TestRecycleBounds(t *testing.T) {
 	for range 2 * recycleMaxSpare {
 		Spare(&d, new(string))
 	}
-	if got := len(d.rc.spare[any((*string)(nil))]); got != recycleMaxSpare {
+	if got := len(*d.rc.spare[any((*string)(nil))]); got != recycleMaxSpare {
 		t.Fatalf("%d spare strings kept, want %d", got, recycleMaxSpare)
 	}
 	Spare(&d, new(int))

@@ -34,31 +34,18 @@ func benchStream() ([]byte, int) {
 // BenchmarkStream feeds the stream in 4 KiB chunks to a client Stream
 // (typed values for every stanza) and, in the same run, tokenizes it with
 // encoding/xml token by token.
+//
+// protoxmpp_recycled hands each element back with Recycle once counted, as
+// an application that does not keep stanzas does.
 func BenchmarkStream(b *testing.B) {
 	data, n := benchStream()
-	b.Run("protoxmpp", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		b.ReportAllocs()
-		for b.Loop() {
-			s := stream.New(stream.Config{})
-			s.Open(stream.Header{To: "localhost"})
-			got := 0
-			for p := data; len(p) > 0; {
-				k := min(4096, len(p))
-				s.Feed(p[:k])
-				p = p[k:]
-				for ev := s.Next(); ev.Kind != stream.EventNone; ev = s.Next() {
-					if ev.Kind == stream.EventElement {
-						got++
-					}
-				}
-			}
-			if got != n || s.Err() != nil {
-				b.Fatalf("got %d stanzas of %d, err %v", got, n, s.Err())
-			}
+	for _, recycle := range []bool{false, true} {
+		name := "protoxmpp"
+		if recycle {
+			name += "_recycled"
 		}
-		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stanzas/s")
-	})
+		b.Run(name, func(b *testing.B) { benchProtoxmpp(b, data, n, recycle) })
+	}
 	b.Run("encoding-xml-tokens", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
@@ -89,4 +76,31 @@ func BenchmarkStream(b *testing.B) {
 		}
 		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stanzas/s")
 	})
+}
+
+func benchProtoxmpp(b *testing.B, data []byte, n int, recycle bool) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := stream.New(stream.Config{})
+		s.Open(stream.Header{To: "localhost"})
+		got := 0
+		for p := data; len(p) > 0; {
+			k := min(4096, len(p))
+			s.Feed(p[:k])
+			p = p[k:]
+			for ev := s.Next(); ev.Kind != stream.EventNone; ev = s.Next() {
+				if ev.Kind == stream.EventElement {
+					got++
+					if recycle {
+						s.Recycle(ev.Element)
+					}
+				}
+			}
+		}
+		if got != n || s.Err() != nil {
+			b.Fatalf("got %d stanzas of %d, err %v", got, n, s.Err())
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stanzas/s")
 }

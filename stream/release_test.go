@@ -107,3 +107,54 @@ func TestOutputBufferBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestRecycle reads stanzas with varied payloads twice, once handing each
+// element back with Recycle as soon as it is encoded, once keeping them:
+// both give the same elements, and recycling reuses their memory.
+func TestRecycle(t *testing.T) {
+	payloads := []string{
+		`<body>hi &amp; bye</body>`,
+		`<x xmlns='jabber:x:data' type='form'><field var='a'><value>1</value></field></x>`,
+		`<active xmlns='http://jabber.org/protocol/chatstates'/>`,
+		`<unknown xmlns='urn:example:u' a='1'><k/></unknown><body>two</body>`,
+		`<thread>t1</thread><delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/>`,
+		``,
+	}
+	var in strings.Builder
+	for i := range 60 {
+		in.WriteString(`<message from='a@example.com/r' id='m` + string(rune('a'+i%26)) + `'>` + payloads[i%len(payloads)] + payloads[(i/3)%len(payloads)] + `</message>`)
+	}
+	run := func(recycle bool) (out []string, first stanza.Element) {
+		s := New(Config{})
+		s.Open(Header{To: "example.com"})
+		s.Feed([]byte(testServerHeader + in.String()))
+		for ev := s.Next(); ev.Kind != EventNone; ev = s.Next() {
+			if ev.Kind != EventElement {
+				continue
+			}
+			b, err := stanza.Marshal(ev.Element)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, string(b))
+			if first == nil {
+				first = ev.Element
+			}
+			if recycle {
+				s.Recycle(ev.Element)
+			}
+		}
+		return out, first
+	}
+	kept, _ := run(false)
+	recycled, first := run(true)
+	if len(kept) != 60 {
+		t.Fatalf("%d elements, want 60", len(kept))
+	}
+	if diff := cmp.Diff(kept, recycled); diff != "" {
+		t.Errorf("recycled elements differ (-kept +recycled):\n%s", diff)
+	}
+	if got := first.(*xmpp.Message).ID; got == "ma" {
+		t.Errorf("the first message, recycled, was not decoded into again (id %q)", got)
+	}
+}

@@ -281,6 +281,18 @@ func (s *Stream) decoder() *stanza.Decoder {
 	return s.dec
 }
 
+// Recycle gives el, an element of an event that the caller is done with,
+// back to the Stream: a later element of the same name is decoded into
+// its memory, and so are the payloads it holds. Nothing of el may be used
+// after the call. A caller that hands every element back once it has
+// handled it reads a stream without allocating for the elements.
+func (s *Stream) Recycle(el stanza.Element) {
+	if el == nil {
+		return
+	}
+	s.decoder().Recycle([]stanza.Element{el})
+}
+
 // releaseDecoder gives the Decoder back to the pool, without its input.
 func (s *Stream) releaseDecoder() {
 	if s.dec != nil {
@@ -612,7 +624,7 @@ func (s *Stream) Next() Event {
 			return Event{}
 		case stanza.FrameDecl:
 			d := s.decoder()
-			d.ResetBytes(frame, off, nil)
+			d.ResetOwned(frame, off, nil)
 			if d.Next() != stanza.None || d.Err() != nil {
 				err := d.Err()
 				if err == nil {
@@ -643,7 +655,7 @@ func (s *Stream) Next() Event {
 // open parses the peer's stream header.
 func (s *Stream) open(frame []byte, off int64) Event {
 	d := s.decoder()
-	d.ResetBytes(frame, off, nil)
+	d.ResetOwned(frame, off, nil)
 	if d.Next() != stanza.StartElement {
 		err := d.Err()
 		if err == nil {
@@ -754,7 +766,7 @@ func (s *Stream) peerClose(frame []byte) Event {
 // a negotiation step consumed it without an event.
 func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 	d := s.decoder()
-	d.ResetBytes(frame, off, s.inScope)
+	d.ResetOwned(frame, off, s.inScope)
 	if d.Next() != stanza.StartElement {
 		err := d.Err()
 		if err == nil {
@@ -762,7 +774,7 @@ func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 		}
 		return s.fail(conditionFor(err), err), true
 	}
-	el, err := stanza.DecodeElement(d)
+	el, err := stanza.DecodeChild(d) // into a value given back with Recycle, if any
 	if err == nil && (d.Next() != stanza.None || d.Err() != nil) {
 		err = d.Err()
 		if err == nil {
