@@ -262,7 +262,7 @@ func (d *Decoder) Next() Kind {
 		return None
 	}
 	d.tokStart = d.pos
-	if s[d.pos] != '<' || strings.HasPrefix(s[d.pos:], "<![CDATA[") {
+	if s[d.pos] != '<' {
 		return d.charData()
 	}
 	if d.pos+1 >= len(s) {
@@ -272,6 +272,9 @@ func (d *Decoder) Next() Kind {
 	case '/':
 		return d.endTag()
 	case '!':
+		if strings.HasPrefix(s[d.pos:], "<![CDATA[") {
+			return d.charData()
+		}
 		if strings.HasPrefix(s[d.pos:], "<!--") {
 			return d.fail(d.pos, ErrRestrictedXML, "comments are not allowed")
 		}

@@ -29,11 +29,13 @@ const (
 )
 
 type recycler struct {
-	typed  map[Name]*recycleSlot
-	raw    []*RawElement
-	text   []*Text
-	spare  map[any]*[]any // optional children by type, keyed by a nil *T
-	orders []Order        // buffers of orders no longer needed
+	typed      map[Name]*recycleSlot
+	cache      [64]*recycleSlot // in front of typed, by nameHash
+	raw        []*RawElement
+	text       []*Text
+	spare      map[any]*spareSlot // optional children by type, keyed by a nil *T
+	spareCache [64]*spareSlot     // in front of spare, by the type's address
+	orders     []Order            // buffers of orders no longer needed
 }
 
 // Recycle hands the elements of els, which the value being decoded into
@@ -81,14 +83,43 @@ func (d *Decoder) recycle(el Element) {
 // recycleSlot is what a Decoder knows of one element name: its registered
 // decoder and the values of that name recycled for reuse.
 type recycleSlot struct {
+	name Name
 	f    DecodeFunc
 	free []Element
+}
+
+// nameHash picks the entry of recycler.cache for n, from a few of its
+// bytes: cheaper than hashing the whole name, and good enough to tell
+// apart the payloads a stream carries.
+func nameHash(n Name) int {
+	h := len(n.Local)*31 + len(n.Space)*7
+	if n.Local != "" {
+		h += int(n.Local[0]) * 3
+	}
+	if n.Space != "" {
+		h += int(n.Space[len(n.Space)-1])
+	}
+	return h & 63
+}
+
+// lookupSlot returns the slot of n, or nil if there is none.
+func (d *Decoder) lookupSlot(n Name) *recycleSlot {
+	rc := &d.rc
+	h := nameHash(n)
+	if sl := rc.cache[h]; sl != nil && sl.name == n {
+		return sl
+	}
+	sl := rc.typed[n]
+	if sl != nil {
+		rc.cache[h] = sl
+	}
+	return sl
 }
 
 // slot returns the slot of n, making it if there is room for it.
 func (d *Decoder) slot(n Name) *recycleSlot {
 	rc := &d.rc
-	if sl := rc.typed[n]; sl != nil {
+	if sl := d.lookupSlot(n); sl != nil {
 		return sl
 	}
 	if len(rc.typed) >= recycleMaxNames {
@@ -97,7 +128,7 @@ func (d *Decoder) slot(n Name) *recycleSlot {
 	if rc.typed == nil {
 		rc.typed = make(map[Name]*recycleSlot)
 	}
-	sl := &recycleSlot{f: registry[n]}
+	sl := &recycleSlot{name: n, f: registry[n]}
 	rc.typed[n] = sl
 	return sl
 }
@@ -126,7 +157,7 @@ func holds[T comparable](list []T, x T) bool {
 func DecodeChild(d *Decoder) (Element, error) {
 	var old Element
 	var f DecodeFunc
-	if sl := d.rc.typed[d.name]; sl != nil {
+	if sl := d.lookupSlot(d.name); sl != nil {
 		if n := len(sl.free); n > 0 {
 			old = sl.free[n-1]
 			sl.free[n-1] = nil
@@ -192,12 +223,13 @@ func (d *Decoder) NewText(s string) *Text {
 // when the value being decoded into has none, so that a child present in
 // one stanza, absent in the next and present again reuses its memory.
 func Take[T any](d *Decoder) *T {
-	if list := d.rc.spare[any((*T)(nil))]; list != nil && len(*list) > 0 {
-		n := len(*list) - 1
-		x := (*list)[n]
-		(*list)[n] = nil
-		*list = (*list)[:n]
-		return x.(*T)
+	if sl := d.spareSlot(any((*T)(nil)), false); sl != nil {
+		if n := len(sl.list) - 1; n >= 0 {
+			x := sl.list[n]
+			sl.list[n] = nil
+			sl.list = sl.list[:n]
+			return x.(*T)
+		}
 	}
 	return new(T)
 }
@@ -206,23 +238,42 @@ func Take[T any](d *Decoder) *T {
 // an optional child that the value decoded into held before and no longer
 // holds.
 func Spare[T any](d *Decoder, p *T) {
-	key := any((*T)(nil))
-	rc := &d.rc
-	list := rc.spare[key]
-	if list == nil {
-		if len(rc.spare) >= recycleMaxNames {
-			return
-		}
-		if rc.spare == nil {
-			rc.spare = make(map[any]*[]any)
-		}
-		list = new([]any)
-		rc.spare[key] = list
-	}
-	if len(*list) >= recycleMaxSpare || holds(*list, any(p)) {
+	sl := d.spareSlot(any((*T)(nil)), true)
+	if sl == nil || len(sl.list) >= recycleMaxSpare || holds(sl.list, any(p)) {
 		return
 	}
-	*list = append(*list, p)
+	sl.list = append(sl.list, p)
+}
+
+// spareSlot holds the values of one type set aside with Spare; key is a
+// nil pointer of that type.
+type spareSlot struct {
+	key  any
+	list []any
+}
+
+// spareSlot returns the slot of key, making it when create is set and there
+// is room for it. A small cache indexed by the type's address comes before
+// the map.
+func (d *Decoder) spareSlot(key any, create bool) *spareSlot {
+	rc := &d.rc
+	h := int((*[2]uintptr)(unsafe.Pointer(&key))[0]>>4) & 63
+	if sl := rc.spareCache[h]; sl != nil && sl.key == key {
+		return sl
+	}
+	sl := rc.spare[key]
+	if sl == nil {
+		if !create || len(rc.spare) >= recycleMaxNames {
+			return nil
+		}
+		if rc.spare == nil {
+			rc.spare = make(map[any]*spareSlot)
+		}
+		sl = &spareSlot{key: key}
+		rc.spare[key] = sl
+	}
+	rc.spareCache[h] = sl
+	return sl
 }
 
 // Finish is Result for a generated decoder reading from d: the buffer of

@@ -94,7 +94,7 @@ func TestRecycleBounds(t *testing.T) {
 	for range 2 * recycleMaxSpare {
 		Spare(&d, new(string))
 	}
-	if got := len(*d.rc.spare[any((*string)(nil))]); got != recycleMaxSpare {
+	if got := len(d.rc.spare[any((*string)(nil))].list); got != recycleMaxSpare {
 		t.Fatalf("%d spare strings kept, want %d", got, recycleMaxSpare)
 	}
 	Spare(&d, new(int))
