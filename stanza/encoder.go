@@ -812,10 +812,19 @@ func encAppendEscaped(buf []byte, s string, attr bool) ([]byte, int) {
 // encSkipText returns the offset of the first byte at or after i that may
 // need work in character data (or len(s)).
 func encSkipText(s string, i int) int {
+	from := i
 	for ; i+8 <= len(s); i += 8 {
 		if m := encTextMask(encLoad64(s, i)); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
+	}
+	if n := len(s); i < n && n-8 >= from {
+		// The last word, overlapping bytes this call found clean: its
+		// lowest flagged byte, exact, is at or after i.
+		if m := encTextMask(encLoad64(s, n-8)); m != 0 {
+			return n - 8 + bits.TrailingZeros64(m)>>3
+		}
+		return n
 	}
 	for ; i < len(s); i++ {
 		if encTextTab[s[i]] != encSafe {
@@ -828,10 +837,18 @@ func encSkipText(s string, i int) int {
 // encSkipAttr returns the offset of the first byte at or after i that may
 // need work in an attribute value (or len(s)).
 func encSkipAttr(s string, i int) int {
+	from := i
 	for ; i+8 <= len(s); i += 8 {
 		if m := encAttrMask(encLoad64(s, i)); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
+	}
+	if n := len(s); i < n && n-8 >= from {
+		// The last word, as in encSkipText.
+		if m := encAttrMask(encLoad64(s, n-8)); m != 0 {
+			return n - 8 + bits.TrailingZeros64(m)>>3
+		}
+		return n
 	}
 	for ; i < len(s); i++ {
 		if encAttrTab[s[i]] != encSafe {
