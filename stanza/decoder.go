@@ -465,8 +465,15 @@ func (d *Decoder) startTag() Kind {
 	nbind := len(d.bindings)
 	depth := len(d.stack) + 1
 	empty := false
+	var seen uint64 // a bit per attribute name hash, to compare names only on a hit
 	for {
-		sp := d.skipSpace()
+		var sp bool
+		if p := d.pos; p+1 < len(s) && s[p] == ' ' && s[p+1] != ' ' {
+			d.pos++ // the common case: one space
+			sp = true
+		} else {
+			sp = d.skipSpace()
+		}
 		if d.pos >= len(s) {
 			return d.fail(d.pos, ErrNotWellFormed, "unexpected end of input in start tag <"+qname+">")
 		}
@@ -508,9 +515,13 @@ func (d *Decoder) startTag() Kind {
 		if len(d.qn) >= d.limits.MaxAttrs {
 			return d.fail(aoff, ErrLimitAttrs, "more attributes than the limit on <"+qname+">")
 		}
-		for _, q := range d.qn {
-			if q == aname {
-				return d.fail(aoff, ErrNotWellFormed, "duplicate attribute "+aname)
+		if bit := uint64(1) << ((uint(len(aname))*7 + uint(aname[0]) + uint(aname[len(aname)-1])*3) & 63); seen&bit == 0 {
+			seen |= bit
+		} else {
+			for _, q := range d.qn {
+				if q == aname {
+					return d.fail(aoff, ErrNotWellFormed, "duplicate attribute "+aname)
+				}
 			}
 		}
 		d.qn = append(d.qn, aname)
