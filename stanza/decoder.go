@@ -72,6 +72,11 @@ type rawAttr struct {
 // one of Skip, ReadText, ReadRaw or a generated DecodeXMPP method may consume
 // the element through its end tag. After CharData, Text holds the text.
 // Errors are sticky: once Next returns None with a non-nil Err, it always does.
+//
+// A Decoder reused for many inputs, each decoded into a reused value, keeps
+// the payloads and optional children those values drop, and decodes later
+// elements of the same kinds into them (see Recycle): once warm, such a
+// decode allocates only the copy ResetBytes makes.
 type Decoder struct {
 	s     string
 	arena []byte // spare room after a ResetBytes copy, for unescaped values
@@ -468,7 +473,7 @@ func (d *Decoder) startTag() Kind {
 	var seen uint64 // a bit per attribute name hash, to compare names only on a hit
 	for {
 		var sp bool
-		if p := d.pos; p+1 < len(s) && s[p] == ' ' && s[p+1] != ' ' {
+		if p := d.pos; p+1 < len(s) && s[p] == ' ' && !isSpace(s[p+1]) {
 			d.pos++ // the common case: one space
 			sp = true
 		} else {

@@ -450,3 +450,17 @@ func TestResetOwned(t *testing.T) {
 		}
 	}
 }
+
+// TestAttrSpacing reads attributes separated by every mix of whitespace.
+func TestAttrSpacing(t *testing.T) {
+	for _, sep := range []string{" ", "  ", " \n", "\n ", "\t", " \r\n\t "} {
+		in := "<a" + sep + "x='1'" + sep + "y='2'" + sep + "/>"
+		d := NewDecoderString(in)
+		if d.Next() != StartElement {
+			t.Fatalf("%q: %v", in, d.Err())
+		}
+		if a := d.Attrs(); len(a) != 2 || a[0].Value != "1" || a[1].Value != "2" {
+			t.Fatalf("%q: attributes %v", in, a)
+		}
+	}
+}

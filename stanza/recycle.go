@@ -14,21 +14,30 @@ import (
 // second disco into the memory of the first, and a stream of mixed
 // payloads settles into decoding without allocating.
 //
+// A Decoder keeps at most 512 values in all (recycleMax), whatever the
+// input: each may keep the input it was decoded from in memory, so a
+// Decoder reused over many large stanzas with many kinds of payload can
+// hold up to that many inputs. DropRecycled lets them go.
+//
 // Only values that a decode into a reused value has dropped are recycled:
 // the contract of generated DecodeXMPP methods is that they reuse the
 // value's slices and pointed-to values, and these are some of them. A
 // value never passed back to a decoder is never touched.
 
 // Bounds of what a Decoder keeps for reuse, so that a peer sending many
-// kinds of payload cannot make it hold much memory.
+// kinds of payload cannot make it hold much memory: a value kept may keep
+// the input it was decoded from in memory, so at most recycleMax values
+// are kept in all.
 const (
-	recycleMaxNames   = 512 // typed values: names kept
+	recycleMax        = 512 // values kept, of every kind together
+	recycleMaxNames   = 512 // element names and types known
 	recycleMaxPerName = 4   // typed values kept per name
 	recycleMaxRaw     = 32  // raw elements and text runs, each
 	recycleMaxSpare   = 64  // optional children kept per type (Spare)
 )
 
 type recycler struct {
+	kept       int // values held, of every kind
 	typed      map[Name]*recycleSlot
 	cache      [64]*recycleSlot // in front of typed, by nameHash
 	raw        []*RawElement
@@ -68,15 +77,17 @@ func (d *Decoder) recycle(el Element) {
 	case *RawElement:
 		d.recycleRaw(x)
 	case *Text:
-		if len(rc.text) < recycleMaxRaw && !holds(rc.text, x) {
+		if len(rc.text) < recycleMaxRaw && rc.kept < recycleMax && !holds(rc.text, x) {
 			rc.text = append(rc.text, x)
+			rc.kept++
 		}
 	default:
 		sl := d.slot(el.ElementName())
-		if sl == nil || len(sl.free) >= recycleMaxPerName || holds(sl.free, el) {
+		if sl == nil || len(sl.free) >= recycleMaxPerName || rc.kept >= recycleMax || holds(sl.free, el) {
 			return
 		}
 		sl.free = append(sl.free, el)
+		rc.kept++
 	}
 }
 
@@ -135,8 +146,9 @@ func (d *Decoder) slot(n Name) *recycleSlot {
 
 func (d *Decoder) recycleRaw(r *RawElement) {
 	rc := &d.rc
-	if len(rc.raw) < recycleMaxRaw && !holds(rc.raw, r) {
+	if len(rc.raw) < recycleMaxRaw && rc.kept < recycleMax && !holds(rc.raw, r) {
 		rc.raw = append(rc.raw, r)
+		rc.kept++
 	}
 }
 
@@ -161,6 +173,7 @@ func DecodeChild(d *Decoder) (Element, error) {
 		if n := len(sl.free); n > 0 {
 			old = sl.free[n-1]
 			sl.free[n-1] = nil
+			d.rc.kept--
 			sl.free = sl.free[:n-1]
 		}
 		f = sl.f
@@ -196,6 +209,7 @@ func (d *Decoder) ReadRawChild() (*RawElement, error) {
 	if n := len(d.rc.raw); n > 0 {
 		r := d.rc.raw[n-1]
 		d.rc.raw[n-1] = nil
+		d.rc.kept--
 		d.rc.raw = d.rc.raw[:n-1]
 		if err := d.readRawInto(r); err != nil {
 			return nil, err
@@ -211,6 +225,7 @@ func (d *Decoder) NewText(s string) *Text {
 	if n := len(d.rc.text); n > 0 {
 		t := d.rc.text[n-1]
 		d.rc.text[n-1] = nil
+		d.rc.kept--
 		d.rc.text = d.rc.text[:n-1]
 		t.Value = s
 		return t
@@ -227,6 +242,7 @@ func Take[T any](d *Decoder) *T {
 		if n := len(sl.list) - 1; n >= 0 {
 			x := sl.list[n]
 			sl.list[n] = nil
+			d.rc.kept--
 			sl.list = sl.list[:n]
 			return x.(*T)
 		}
@@ -239,10 +255,11 @@ func Take[T any](d *Decoder) *T {
 // holds.
 func Spare[T any](d *Decoder, p *T) {
 	sl := d.spareSlot(any((*T)(nil)), true)
-	if sl == nil || len(sl.list) >= recycleMaxSpare || holds(sl.list, any(p)) {
+	if sl == nil || len(sl.list) >= recycleMaxSpare || d.rc.kept >= recycleMax || holds(sl.list, any(p)) {
 		return
 	}
 	sl.list = append(sl.list, p)
+	d.rc.kept++
 }
 
 // spareSlot holds the values of one type set aside with Spare; key is a
@@ -314,4 +331,10 @@ func (d *Decoder) ParseBase64(s string) ([]byte, error) {
 	}
 	d.useArena(d.arena[:start+m])
 	return buf[:m:m], nil
+}
+
+// DropRecycled forgets the values d keeps for reuse (see Recycle), so
+// that they and the inputs they came from can be collected.
+func (d *Decoder) DropRecycled() {
+	d.rc = recycler{}
 }

@@ -1,6 +1,7 @@
 package stanza
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -139,5 +140,40 @@ func TestEncSkip(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+type namedProbe struct{ name Name }
+
+func (p *namedProbe) ElementName() Name           { return p.name }
+func (p *namedProbe) DecodeXMPP(d *Decoder) error { return d.Skip() }
+func (p *namedProbe) EncodeXMPP(e *Encoder)       {}
+
+// TestRecycleTotal checks that a Decoder keeps at most recycleMax values
+// in all, however many kinds of element it is given.
+func TestRecycleTotal(t *testing.T) {
+	var d Decoder
+	for i := range 3 * recycleMaxNames {
+		d.Recycle([]Element{&namedProbe{Name{Space: "urn:probe", Local: fmt.Sprint("p", i)}}, &namedProbe{Name{Space: "urn:probe", Local: fmt.Sprint("p", i)}}})
+		d.RecycleRaw([]*RawElement{{}})
+	}
+	n := len(d.rc.raw)
+	for _, sl := range d.rc.typed {
+		n += len(sl.free)
+	}
+	if n != recycleMax || d.rc.kept != n {
+		t.Fatalf("%d values kept (counted %d), want %d", n, d.rc.kept, recycleMax)
+	}
+	if len(d.rc.typed) > recycleMaxNames {
+		t.Fatalf("%d names known, want at most %d", len(d.rc.typed), recycleMaxNames)
+	}
+	d.Reset("<p0 xmlns='urn:probe'/>", 0, nil)
+	d.Next()
+	if _, err := DecodeChild(&d); err != nil || d.rc.kept != n-1 {
+		t.Fatalf("after taking one back: %v, %d kept", err, d.rc.kept)
+	}
+	d.DropRecycled()
+	if d.rc.kept != 0 || len(d.rc.typed) != 0 || len(d.rc.raw) != 0 {
+		t.Fatal("DropRecycled kept values")
 	}
 }

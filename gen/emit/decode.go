@@ -15,7 +15,7 @@ func (g *gen) decoders(f *jen.File) {
 	defer func() { g.decoding = false }()
 	for _, st := range g.p.Structs {
 		f.Line()
-		f.Comment(fmt.Sprintf("DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values."))
+		f.Comment(fmt.Sprintf("DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle)."))
 		g.selfNS = nil
 		if g.family() {
 			g.selfNS = jen.Id("space")

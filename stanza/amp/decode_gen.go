@@ -7,7 +7,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza"
 )
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Amp) DecodeXMPP(d *stanza.Decoder) error {
 	keepPerHop := v.PerHop
 	start := d.Mark()
@@ -129,7 +129,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *InvalidRules) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -210,7 +210,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Rule) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -286,7 +286,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *UnsupportedActions) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -367,7 +367,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *UnsupportedConditions) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false

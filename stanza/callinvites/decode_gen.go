@@ -7,7 +7,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza"
 )
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Accept) DecodeXMPP(d *stanza.Decoder) error {
 	keepJingle := v.Jingle
 	keepExternal := v.External
@@ -157,7 +157,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *External) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -221,7 +221,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Invite) DecodeXMPP(d *stanza.Decoder) error {
 	keepAudio := v.Audio
 	keepVideo := v.Video
@@ -370,7 +370,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Jingle) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -440,7 +440,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Left) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -504,7 +504,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Reject) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -568,7 +568,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Retract) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false

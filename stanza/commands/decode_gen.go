@@ -4,7 +4,7 @@ package commands
 
 import "github.com/protoxmpp/protoxmpp/stanza"
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Actions) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -153,7 +153,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Command) DecodeXMPP(d *stanza.Decoder) error {
 	keepActions := v.Actions
 	start := d.Mark()
@@ -315,7 +315,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Condition) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -369,7 +369,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Note) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Note{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {

@@ -4,17 +4,17 @@ package csi
 
 import "github.com/protoxmpp/protoxmpp/stanza"
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Active) DecodeXMPP(d *stanza.Decoder) error {
 	return stanza.DecodeEmpty(d)
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *CSI) DecodeXMPP(d *stanza.Decoder) error {
 	return stanza.DecodeEmpty(d)
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Inactive) DecodeXMPP(d *stanza.Decoder) error {
 	return stanza.DecodeEmpty(d)
 }

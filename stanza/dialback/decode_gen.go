@@ -7,7 +7,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza"
 )
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -80,7 +80,7 @@ func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Verify) DecodeXMPP(d *stanza.Decoder) error {
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)

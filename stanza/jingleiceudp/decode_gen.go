@@ -4,7 +4,7 @@ package jingleiceudp
 
 import "github.com/protoxmpp/protoxmpp/stanza"
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Candidate) DecodeXMPP(d *stanza.Decoder) error {
 	keepComponent := v.Component
 	keepGeneration := v.Generation
@@ -206,7 +206,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *RemoteCandidate) DecodeXMPP(d *stanza.Decoder) error {
 	keepComponent := v.Component
 	keepPort := v.Port
@@ -306,7 +306,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Transport) DecodeXMPP(d *stanza.Decoder) error {
 	keepRemoteCandidate := v.RemoteCandidate
 	start := d.Mark()

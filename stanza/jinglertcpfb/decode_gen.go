@@ -4,7 +4,7 @@ package jinglertcpfb
 
 import "github.com/protoxmpp/protoxmpp/stanza"
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *RtcpFb) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -102,7 +102,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *RtcpFbParameter) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -172,7 +172,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *RtcpFbTrrInt) DecodeXMPP(d *stanza.Decoder) error {
 	keepValue := v.Value
 	start := d.Mark()

@@ -9,7 +9,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza/retract"
 )
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Moderate) DecodeXMPP(d *stanza.Decoder) error {
 	keepRetract := v.Retract
 	keepReason := v.Reason
@@ -153,7 +153,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Moderated) DecodeXMPP(d *stanza.Decoder) error {
 	keepOccupantID := v.OccupantID
 	start := d.Mark()

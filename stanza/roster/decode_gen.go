@@ -7,7 +7,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza"
 )
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Group) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Group{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
@@ -21,7 +21,7 @@ func (v *Group) DecodeXMPP(d *stanza.Decoder) error {
 	return nil
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	keepApproved := v.Approved
 	start := d.Mark()
@@ -160,7 +160,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false

@@ -4,7 +4,7 @@ package rsm
 
 import "github.com/protoxmpp/protoxmpp/stanza"
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *First) DecodeXMPP(d *stanza.Decoder) error {
 	keepIndex := v.Index
 	*v = First{AnyAttrs: v.AnyAttrs[:0]}
@@ -38,7 +38,7 @@ func (v *First) DecodeXMPP(d *stanza.Decoder) error {
 	return nil
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Set) DecodeXMPP(d *stanza.Decoder) error {
 	keepAfter := v.After
 	keepBefore := v.Before

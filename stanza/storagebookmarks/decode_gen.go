@@ -7,7 +7,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza"
 )
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Conference) DecodeXMPP(d *stanza.Decoder) error {
 	keepNick := v.Nick
 	keepPassword := v.Password
@@ -174,7 +174,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Storage) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false
@@ -271,7 +271,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *URL) DecodeXMPP(d *stanza.Decoder) error {
 	start := d.Mark()
 	allText := false

@@ -8,7 +8,7 @@ import (
 	"github.com/protoxmpp/protoxmpp/stanza/stanzaerror"
 )
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Body) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Body{AnyAttrs: v.AnyAttrs[:0]}
@@ -35,7 +35,7 @@ func (v *Body) DecodeXMPP(d *stanza.Decoder) error {
 	return nil
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	keepText := v.Text
@@ -794,7 +794,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Handshake) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Handshake{AnyAttrs: v.AnyAttrs[:0]}
@@ -810,7 +810,7 @@ func (v *Handshake) DecodeXMPP(d *stanza.Decoder) error {
 	return nil
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	keepError := v.Error
@@ -958,7 +958,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Message) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	keepThread := v.Thread
@@ -1169,7 +1169,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Presence) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	keepShow := v.Show
@@ -1423,7 +1423,7 @@ again:
 	}
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Priority{AnyAttrs: v.AnyAttrs[:0]}
@@ -1446,7 +1446,7 @@ func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 	return nil
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Show) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Show{AnyAttrs: v.AnyAttrs[:0]}
@@ -1462,7 +1462,7 @@ func (v *Show) DecodeXMPP(d *stanza.Decoder) error {
 	return nil
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Status) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Status{AnyAttrs: v.AnyAttrs[:0]}
@@ -1489,7 +1489,7 @@ func (v *Status) DecodeXMPP(d *stanza.Decoder) error {
 	return nil
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Subject) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Subject{AnyAttrs: v.AnyAttrs[:0]}
@@ -1516,7 +1516,7 @@ func (v *Subject) DecodeXMPP(d *stanza.Decoder) error {
 	return nil
 }
 
-// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values.
+// DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Thread) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Thread{AnyAttrs: v.AnyAttrs[:0]}
