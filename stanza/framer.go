@@ -254,7 +254,7 @@ func (f *Framer) compact(more int) {
 // every complete frame; frMinBuf is the smallest it makes.
 const (
 	frKeepBuf = 4 << 10
-	frMinBuf  = 4 << 10
+	frMinBuf  = 512
 )
 
 // Next returns the next complete frame and its bytes, a slice of the

@@ -73,13 +73,14 @@
 // element it sends, an output buffer of at most 4 KiB; a larger one, left
 // by a large element, is dropped once drained.
 //
-// Elements are decoded in place: their strings share the framer's buffer,
-// which is never written again once an element is cut from it, so an
-// element kept keeps in memory the bytes fed around it (a few KiB, the
-// size of the reads fed; strings.Clone what is kept for long). A caller
-// that does not keep an element hands it back with Recycle: later
-// elements of the same kinds are decoded into its memory, and reading
-// allocates almost nothing.
+// Each element is decoded from a copy of its own bytes. With
+// Config.DecodeInPlace it is decoded where it was read instead: the
+// framer never writes its buffer again once an element is cut from it,
+// and the element's strings share it, so an element kept keeps in memory
+// the bytes fed around it (a few KiB, the size of the reads fed). A
+// caller that does not keep an element hands it back with Recycle: later
+// elements of the same kinds are decoded into its memory. Both together
+// read a stream with almost no allocation.
 //
 // # Example
 //

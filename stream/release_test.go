@@ -125,7 +125,7 @@ func TestRecycle(t *testing.T) {
 		in.WriteString(`<message from='a@example.com/r' id='m` + string(rune('a'+i%26)) + `'>` + payloads[i%len(payloads)] + payloads[(i/3)%len(payloads)] + `</message>`)
 	}
 	run := func(recycle bool) (out []string, first stanza.Element) {
-		s := New(Config{})
+		s := New(Config{DecodeInPlace: recycle})
 		s.Open(Header{To: "example.com"})
 		s.Feed([]byte(testServerHeader + in.String()))
 		for ev := s.Next(); ev.Kind != EventNone; ev = s.Next() {

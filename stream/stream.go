@@ -89,6 +89,12 @@ type Config struct {
 	// feature-not-implemented. Offer the <sm xmlns='urn:xmpp:sm:3'/>
 	// feature in SendFeatures too.
 	SM *SMConfig
+	// DecodeInPlace decodes elements in the bytes fed, without copying
+	// each one first: their strings then share the buffer they were read
+	// in, so an element kept keeps those bytes (a few KiB) in memory. For
+	// callers that do not keep elements, or that hand them back with
+	// Recycle; by default each element gets a copy of its own.
+	DecodeInPlace bool
 }
 
 // Header is a stream header (RFC 6120 section 4.7): the attributes of the
@@ -766,7 +772,11 @@ func (s *Stream) peerClose(frame []byte) Event {
 // a negotiation step consumed it without an event.
 func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 	d := s.decoder()
-	d.ResetOwned(frame, off, s.inScope)
+	if s.cfg.DecodeInPlace {
+		d.ResetOwned(frame, off, s.inScope)
+	} else {
+		d.ResetBytes(frame, off, s.inScope)
+	}
 	if d.Next() != stanza.StartElement {
 		err := d.Err()
 		if err == nil {

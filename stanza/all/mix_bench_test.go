@@ -254,11 +254,12 @@ var mixCases = []struct {
 }
 
 // mixStream feeds the mix as one stream to a stream.Stream of the role;
-// with recycle, each element is handed back with Recycle once counted, as
-// an application that does not keep stanzas does.
+// with recycle, the Stream decodes in place and each element is handed
+// back with Recycle once counted, as an application that does not keep
+// stanzas does.
 func mixStream(b *testing.B, mix []mixStanza, role stream.Role, recycle bool) {
 	var buf bytes.Buffer
-	cfg := stream.Config{Role: role}
+	cfg := stream.Config{Role: role, DecodeInPlace: recycle}
 	if role == stream.Initiating {
 		buf.WriteString("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='example.com' id='s1' version='1.0'>")
 	} else {
