@@ -1,11 +1,14 @@
 package all_test
 
 import (
+	"bytes"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/protoxmpp/protoxmpp/internal/xmltest"
 	"github.com/protoxmpp/protoxmpp/stanza"
 	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
 )
@@ -59,4 +62,58 @@ func TestReuseMatchesFresh(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzReuse decodes arbitrary input into a value that earlier decodes on
+// the same Decoder filled from corpus stanzas of the same element (so
+// that it holds payloads, optional children, raw elements and orders to
+// recycle), and checks that the value encodes exactly as a fresh decode
+// of the input does.
+func FuzzReuse(f *testing.F) {
+	byName := map[stanza.Name][][]byte{}
+	for _, s := range xmltest.Corpus(f, "../../testdata/corpus") {
+		f.Add(s.XML)
+		if el, _, err := decodeFirst(s.XML); err == nil && el != nil {
+			n := el.ElementName()
+			byName[n] = append(byName[n], s.XML)
+		}
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		fresh, elem, err := decodeFirst(in)
+		if err != nil || fresh == nil {
+			return
+		}
+		if _, raw := fresh.(*stanza.RawElement); raw {
+			return
+		}
+		want, err := stanza.Marshal(fresh)
+		if err != nil {
+			return // FuzzGenerated's concern
+		}
+		var d stanza.Decoder
+		v := reflect.New(reflect.TypeOf(fresh).Elem()).Interface().(stanza.Element)
+		prevs := byName[fresh.ElementName()]
+		if len(prevs) > 6 { // a few, picked by the input
+			k := len(in) % (len(prevs) - 5)
+			prevs = prevs[k : k+6]
+		}
+		for i, prev := range append(prevs[:len(prevs):len(prevs)], elem) {
+			d.ResetBytes(prev, 0, nil)
+			for d.Next() == stanza.CharData {
+			}
+			if d.Kind() != stanza.StartElement || d.Name() != fresh.ElementName() && i < len(prevs) {
+				continue
+			}
+			if err := v.DecodeXMPP(&d); err != nil {
+				t.Fatalf("decode %d into a reused value: %v\ninput: %q", i, err, prev)
+			}
+		}
+		got, err := stanza.Marshal(v)
+		if err != nil {
+			t.Fatalf("reused value does not encode: %v\ninput: %q", err, elem)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("decoded into a reused value, the input encodes as\n%s\nfresh, as\n%s", got, want)
+		}
+	})
 }
