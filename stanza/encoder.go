@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Encoder appends XML to a buffer. Generated encoders call it in straight-line
@@ -40,6 +41,18 @@ type Encoder struct {
 	stack []encElem   // open elements, outermost first
 	ns    []NSBinding // bindings in effect: the scope, then each open element's declarations
 	attrs []encAttr   // attributes written on the open start tag
+	// plain holds the addresses of namespace names declared before that
+	// needed no escaping (see isPlain).
+	plain     [4]plainNS
+	plainNext int
+}
+
+// plainNS locates a namespace name known to need no escaping, by the
+// address and length of its bytes: comparing them costs nothing, where
+// comparing the strings would compare their bytes.
+type plainNS struct {
+	p *byte
+	n int
 }
 
 // encElem is an open element. Its namespace is not kept: while its start tag
@@ -292,8 +305,12 @@ func (e *Encoder) declare(prefix, space string) {
 		buf = append(buf, prefix...)
 	}
 	buf = append(buf, '=', '\'')
-	if encSkipAttr(space, 0) == len(space) { // the common case: nothing to escape or check
+	if e.isPlain(space) {
 		buf = append(buf, space...)
+	} else if encSkipAttr(space, 0) == len(space) { // the common case: nothing to escape or check
+		buf = append(buf, space...)
+		e.plain[e.plainNext] = plainNS{unsafe.StringData(space), len(space)}
+		e.plainNext = (e.plainNext + 1) % len(e.plain)
 	} else {
 		var bad int
 		buf, bad = encAppendEscaped(buf, space, true)
@@ -308,6 +325,19 @@ func (e *Encoder) declare(prefix, space string) {
 	if prefix == "" {
 		e.def = space
 	}
+}
+
+// isPlain reports whether space is, in memory, a string declared before
+// that needed no escaping: generated code declares its namespaces with
+// the same constants again and again, which are then not checked again.
+func (e *Encoder) isPlain(space string) bool {
+	p := unsafe.StringData(space)
+	for _, c := range e.plain {
+		if c.p == p && c.n == len(space) {
+			return p != nil
+		}
+	}
+	return false
 }
 
 // prefixFor returns a non-empty prefix bound to space and not shadowed at the
@@ -812,19 +842,10 @@ func encAppendEscaped(buf []byte, s string, attr bool) ([]byte, int) {
 // encSkipText returns the offset of the first byte at or after i that may
 // need work in character data (or len(s)).
 func encSkipText(s string, i int) int {
-	from := i
 	for ; i+8 <= len(s); i += 8 {
 		if m := encTextMask(encLoad64(s, i)); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
-	}
-	if n := len(s); i < n && n-8 >= from {
-		// The last word, overlapping bytes this call found clean: its
-		// lowest flagged byte, exact, is at or after i.
-		if m := encTextMask(encLoad64(s, n-8)); m != 0 {
-			return n - 8 + bits.TrailingZeros64(m)>>3
-		}
-		return n
 	}
 	for ; i < len(s); i++ {
 		if encTextTab[s[i]] != encSafe {
@@ -837,18 +858,10 @@ func encSkipText(s string, i int) int {
 // encSkipAttr returns the offset of the first byte at or after i that may
 // need work in an attribute value (or len(s)).
 func encSkipAttr(s string, i int) int {
-	from := i
 	for ; i+8 <= len(s); i += 8 {
 		if m := encAttrMask(encLoad64(s, i)); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
-	}
-	if n := len(s); i < n && n-8 >= from {
-		// The last word, as in encSkipText.
-		if m := encAttrMask(encLoad64(s, n-8)); m != 0 {
-			return n - 8 + bits.TrailingZeros64(m)>>3
-		}
-		return n
 	}
 	for ; i < len(s); i++ {
 		if encAttrTab[s[i]] != encSafe {

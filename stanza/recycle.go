@@ -52,6 +52,15 @@ type recycler struct {
 // els. Generated decoders call it; an element must not be held elsewhere
 // in the value, since it will be overwritten.
 func (d *Decoder) Recycle(els []Element) {
+	if len(els) > 0 { // inlined: most values have nothing to recycle
+		d.recycleAll(els)
+	}
+}
+
+// recycleAll is not inlined, so that Recycle is.
+//
+//go:noinline
+func (d *Decoder) recycleAll(els []Element) {
 	for i, el := range els {
 		if el == nil {
 			continue
@@ -63,6 +72,13 @@ func (d *Decoder) Recycle(els []Element) {
 
 // RecycleRaw is Recycle for raw elements.
 func (d *Decoder) RecycleRaw(els []*RawElement) {
+	if len(els) > 0 {
+		d.recycleRawAll(els)
+	}
+}
+
+//go:noinline
+func (d *Decoder) recycleRawAll(els []*RawElement) {
 	for i, r := range els {
 		if r != nil {
 			els[i] = nil
