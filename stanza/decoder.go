@@ -84,6 +84,7 @@ type Decoder struct {
 	base  int64 // offset of s in the enclosing document, for errors
 
 	kind       Kind
+	space      bool // the CharData is whitespace only, found so by its scan
 	name       Name
 	qname      string
 	text       string
@@ -218,6 +219,11 @@ func (d *Decoder) Attrs() []Attr { return d.attrs }
 
 // Text returns the current character data.
 func (d *Decoder) Text() string { return d.text }
+
+// TextIsSpace reports whether the current character data is whitespace
+// only, as IsSpace(d.Text()) does, without reading it again when the scan
+// found it so.
+func (d *Decoder) TextIsSpace() bool { return d.space || IsSpace(d.text) }
 
 // Depth returns the number of elements open around the current position
 // (after a StartElement, the element itself counts).
@@ -822,6 +828,18 @@ func (d *Decoder) charData() Kind {
 	s := d.s
 	start := d.pos
 	i := d.pos
+	// The common case in pretty-printed XML: whitespace up to a tag.
+	for i < len(s) && s[i] <= ' ' && isSpace(s[i]) && s[i] != '\r' {
+		i++
+	}
+	if i > start && i < len(s) && s[i] == '<' && i+1 < len(s) && s[i+1] != '!' {
+		d.pos = i
+		d.kind = CharData
+		d.text = s[start:i]
+		d.space = true
+		return CharData
+	}
+	d.space = false
 	plain := true
 	for i < len(s) {
 		// Eight bytes at a time over runs with no markup, reference,

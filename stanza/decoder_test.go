@@ -464,3 +464,25 @@ func TestAttrSpacing(t *testing.T) {
 		}
 	}
 }
+
+// TestWhitespaceText reads runs of whitespace before tags, CDATA, text and
+// carriage returns, each as one CharData with its value normalized.
+func TestWhitespaceText(t *testing.T) {
+	for _, c := range []struct{ in, text string }{
+		{"<a>\n  <b/></a>", "\n  "},
+		{"<a> \t<b/></a>", " \t"},
+		{"<a>\r\n <b/></a>", "\n "},
+		{"<a>\n <![CDATA[x]]></a>", "\n x"},
+		{"<a>\n x<b/></a>", "\n x"},
+		{"<a>\n &amp;</a>", "\n &"},
+	} {
+		d := NewDecoderString(c.in)
+		d.Next()
+		if d.Next() != CharData {
+			t.Fatalf("%q: %v", c.in, d.Err())
+		}
+		if d.Text() != c.text || d.TextIsSpace() != IsSpace(c.text) {
+			t.Errorf("%q: text %q (space %v), want %q", c.in, d.Text(), d.TextIsSpace(), c.text)
+		}
+	}
+}

@@ -331,7 +331,7 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 				if ordered {
 					keepT = append(keepT, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
 				}
-				c.If(jen.Id("allText")).Block(keepT...).Else().If(jen.Op("!").Add(rt(rtIsSpace)).Call(jen.Id("d").Dot("Text").Call())).Block(
+				c.If(jen.Id("allText")).Block(keepT...).Else().If(jen.Op("!").Id("d").Dot("TextIsSpace").Call()).Block(
 					jen.If(jen.Op("!").Id("d").Dot("Rewind").Call(jen.Id("start"))).Block(jen.Return(jen.Id("d").Dot("Failure").Call())),
 					jen.Id("allText").Op("=").True(),
 					jen.Goto().Id("again"),

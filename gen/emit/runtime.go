@@ -26,7 +26,6 @@ const (
 	rtDecodeEmpty = "DecodeEmpty"
 	rtDecodeChild = "DecodeChild"
 	rtWrapElement = "WrapElement"
-	rtIsSpace     = "IsSpace"
 	rtExtend      = "Extend"
 	rtParseBool   = "ParseBool"
 	rtParseInt    = "ParseInt"

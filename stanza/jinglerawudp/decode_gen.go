@@ -105,7 +105,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -193,7 +193,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}

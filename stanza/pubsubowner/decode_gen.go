@@ -58,7 +58,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -148,7 +148,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -253,7 +253,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -361,7 +361,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -469,7 +469,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -706,7 +706,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(6)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -790,7 +790,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -854,7 +854,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -930,7 +930,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1020,7 +1020,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}

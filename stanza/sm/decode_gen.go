@@ -60,7 +60,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -167,7 +167,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -291,7 +291,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1043,7 +1043,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1139,7 +1139,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1229,7 +1229,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1311,7 +1311,7 @@ again:
 		case stanza.CharData:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1426,7 +1426,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}

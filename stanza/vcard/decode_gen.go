@@ -429,7 +429,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(14)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -574,7 +574,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -661,7 +661,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(1)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -799,7 +799,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1015,7 +1015,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(6)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1144,7 +1144,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1276,7 +1276,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1532,7 +1532,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(8)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1688,7 +1688,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1913,7 +1913,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -2040,7 +2040,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -2199,7 +2199,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -2364,7 +2364,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -2781,7 +2781,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(14)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -3532,7 +3532,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(30)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}

@@ -769,7 +769,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(3)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -933,7 +933,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(2)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1141,7 +1141,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
@@ -1392,7 +1392,7 @@ again:
 			if allText {
 				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
 				ord.Add(5)
-			} else if !stanza.IsSpace(d.Text()) {
+			} else if !d.TextIsSpace() {
 				if !d.Rewind(start) {
 					return d.Failure()
 				}
