@@ -406,6 +406,34 @@ func (e *Encoder) AttrTrusted(local, value string) {
 	e.attr(local, value)
 }
 
+// AttrQuoted is AttrTrusted with the attribute's name given as it is
+// written before the value: " local='" (generated code passes such
+// constants), which is appended in one piece.
+func (e *Encoder) AttrQuoted(open, value string) {
+	if e.err != nil {
+		return
+	}
+	if !e.open {
+		e.fail("attribute "+open, "no start tag is open")
+		return
+	}
+	buf := e.buf
+	e.attrs = append(e.attrs, encAttr{off: len(buf) + 1, n: len(open) - 3})
+	buf = append(buf, open...)
+	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
+		buf = append(buf, value...)
+		e.buf = append(buf, '\'')
+		return
+	}
+	buf, bad := encAppendEscaped(buf, value, true)
+	if bad >= 0 {
+		e.buf = buf
+		e.charError("attribute "+open[1:len(open)-2], value, bad)
+		return
+	}
+	e.buf = append(buf, '\'')
+}
+
 func (e *Encoder) attr(local, value string) {
 	buf := append(e.buf, ' ')
 	e.attrs = append(e.attrs, encAttr{off: len(buf), n: len(local)})

@@ -106,43 +106,6 @@ func TestRecycleBounds(t *testing.T) {
 	}
 }
 
-// TestEncSkip checks the word-wide scans against a byte loop, for every
-// length, start and position of a byte that needs work: they stop at or
-// before the first such byte (a control character the text may keep
-// stops them too), never before the start.
-func TestEncSkip(t *testing.T) {
-	naive := func(tab *[256]uint8, s string, i int) int {
-		for ; i < len(s); i++ {
-			if tab[s[i]] != encSafe {
-				break
-			}
-		}
-		return i
-	}
-	for n := 0; n < 40; n++ {
-		for _, c := range []byte{'&', '<', '>', '\'', '"', '\n', '\t', 0x01, 0xC3, 'a'} {
-			for at := -1; at < n; at++ {
-				b := []byte(strings.Repeat("x", n))
-				if at >= 0 {
-					b[at] = c
-				}
-				if at >= 2 {
-					b[at-2] = '&' // a byte needing work before it
-				}
-				s := string(b)
-				for from := 0; from <= n; from++ {
-					if got, want := encSkipAttr(s, from), naive(&encAttrTab, s, from); got != want {
-						t.Fatalf("encSkipAttr(%q, %d) = %d, want %d", s, from, got, want)
-					}
-					if got, want := encSkipText(s, from), naive(&encTextTab, s, from); got > want || got < from || got < want && s[got] >= 0x20 {
-						t.Fatalf("encSkipText(%q, %d) = %d, want %d", s, from, got, want)
-					}
-				}
-			}
-		}
-	}
-}
-
 type namedProbe struct{ name Name }
 
 func (p *namedProbe) ElementName() Name           { return p.name }

@@ -171,7 +171,7 @@ func (g *gen) writeAttr(a *ir.AttrField, val jen.Code) jen.Code {
 	case ir.KUint:
 		return jen.Id("e").Dot("AttrUint").Call(local, jen.Uint64().Call(val))
 	}
-	return jen.Id("e").Dot("AttrTrusted").Call(local, g.stringOf(a.Type, val))
+	return jen.Id("e").Dot("AttrQuoted").Call(jen.Lit(" "+a.Name.Local+"='"), g.stringOf(a.Type, val))
 }
 
 // stringOf converts a scalar value to its lexical string.

@@ -59,22 +59,22 @@ func (v *Address) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Address) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.URI != "" {
-		e.AttrTrusted("uri", v.URI)
+		e.AttrQuoted(" uri='", v.URI)
 	}
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	if v.Desc != "" {
-		e.AttrTrusted("desc", v.Desc)
+		e.AttrQuoted(" desc='", v.Desc)
 	}
 	if v.Delivered != "" {
-		e.AttrTrusted("delivered", string(v.Delivered))
+		e.AttrQuoted(" delivered='", string(v.Delivered))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

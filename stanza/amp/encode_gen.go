@@ -83,13 +83,13 @@ func (v *Amp) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Amp) encodeContent(e *stanza.Encoder) {
 	if v.Status != "" {
-		e.AttrTrusted("status", v.Status)
+		e.AttrQuoted(" status='", v.Status)
 	}
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.PerHop != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "per-hop"); ok && func() bool {
@@ -280,13 +280,13 @@ func (v *Rule) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Rule) encodeContent(e *stanza.Encoder) {
 	if v.Action != "" {
-		e.AttrTrusted("action", v.Action)
+		e.AttrQuoted(" action='", v.Action)
 	}
 	if v.Condition != "" {
-		e.AttrTrusted("condition", v.Condition)
+		e.AttrQuoted(" condition='", v.Condition)
 	}
 	if v.Value != "" {
-		e.AttrTrusted("value", v.Value)
+		e.AttrQuoted(" value='", v.Value)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -139,13 +139,13 @@ func (v *Rule) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Rule) encodeContent(e *stanza.Encoder) {
 	if v.Action != "" {
-		e.AttrTrusted("action", v.Action)
+		e.AttrQuoted(" action='", v.Action)
 	}
 	if v.Condition != "" {
-		e.AttrTrusted("condition", v.Condition)
+		e.AttrQuoted(" condition='", v.Condition)
 	}
 	if v.Value != "" {
-		e.AttrTrusted("value", v.Value)
+		e.AttrQuoted(" value='", v.Value)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

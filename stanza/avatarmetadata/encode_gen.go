@@ -93,13 +93,13 @@ func (v *Info) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	if v.URL != "" {
-		e.AttrTrusted("url", v.URL)
+		e.AttrQuoted(" url='", v.URL)
 	}
 	if v.Width != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "width"); ok && func() bool {
@@ -298,10 +298,10 @@ func (v *Pointer) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	if v.Width != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "width"); ok && func() bool {

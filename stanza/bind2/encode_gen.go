@@ -264,7 +264,7 @@ func (v *Feature) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Feature) encodeContent(e *stanza.Encoder) {
 	if v.Var != "" {
-		e.AttrTrusted("var", v.Var)
+		e.AttrQuoted(" var='", v.Var)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

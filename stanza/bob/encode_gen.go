@@ -51,7 +51,7 @@ func (v *Data) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Data) encodeContent(e *stanza.Encoder) {
 	if v.Cid != "" {
-		e.AttrTrusted("cid", v.Cid)
+		e.AttrQuoted(" cid='", v.Cid)
 	}
 	if v.MaxAge != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "max-age"); ok && func() bool {
@@ -67,7 +67,7 @@ func (v *Data) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

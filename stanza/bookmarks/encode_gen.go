@@ -72,7 +72,7 @@ func (v *Conference) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,7 +51,7 @@ func (v *Body) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Body) encodeContent(e *stanza.Encoder) {
 	if v.Accept != "" {
-		e.AttrTrusted("accept", v.Accept)
+		e.AttrQuoted(" accept='", v.Accept)
 	}
 	if v.Ack != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "ack"); ok && func() bool {
@@ -67,19 +67,19 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Authid != "" {
-		e.AttrTrusted("authid", v.Authid)
+		e.AttrQuoted(" authid='", v.Authid)
 	}
 	if v.Charsets != "" {
-		e.AttrTrusted("charsets", v.Charsets)
+		e.AttrQuoted(" charsets='", v.Charsets)
 	}
 	if v.Condition != "" {
-		e.AttrTrusted("condition", string(v.Condition))
+		e.AttrQuoted(" condition='", string(v.Condition))
 	}
 	if v.Content != "" {
-		e.AttrTrusted("content", v.Content)
+		e.AttrQuoted(" content='", v.Content)
 	}
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if v.Hold != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "hold"); ok && func() bool {
@@ -108,7 +108,7 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Key != "" {
-		e.AttrTrusted("key", v.Key)
+		e.AttrQuoted(" key='", v.Key)
 	}
 	if v.Maxpause != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "maxpause"); ok && func() bool {
@@ -124,7 +124,7 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Newkey != "" {
-		e.AttrTrusted("newkey", v.Newkey)
+		e.AttrQuoted(" newkey='", v.Newkey)
 	}
 	if v.Pause != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "pause"); ok && func() bool {
@@ -192,13 +192,13 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Route != "" {
-		e.AttrTrusted("route", v.Route)
+		e.AttrQuoted(" route='", v.Route)
 	}
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	if v.Stream != "" {
-		e.AttrTrusted("stream", v.Stream)
+		e.AttrQuoted(" stream='", v.Stream)
 	}
 	if v.Time != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "time"); ok && func() bool {
@@ -214,13 +214,13 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	if v.Ver != "" {
-		e.AttrTrusted("ver", v.Ver)
+		e.AttrQuoted(" ver='", v.Ver)
 	}
 	if v.Wait != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "wait"); ok && func() bool {

@@ -75,13 +75,13 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.Dstaddr != "" {
-		e.AttrTrusted("dstaddr", v.Dstaddr)
+		e.AttrQuoted(" dstaddr='", v.Dstaddr)
 	}
 	if v.Mode != "" {
-		e.AttrTrusted("mode", string(v.Mode))
+		e.AttrQuoted(" mode='", string(v.Mode))
 	}
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -203,10 +203,10 @@ func (v *Streamhost) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Streamhost) encodeContent(e *stanza.Encoder) {
 	if v.Host != "" {
-		e.AttrTrusted("host", v.Host)
+		e.AttrQuoted(" host='", v.Host)
 	}
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Port != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "port"); ok && func() bool {
@@ -277,7 +277,7 @@ func (v *StreamhostUsed) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *StreamhostUsed) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -329,7 +329,7 @@ func (v *Udpsuccess) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Udpsuccess) encodeContent(e *stanza.Encoder) {
 	if v.Dstaddr != "" {
-		e.AttrTrusted("dstaddr", v.Dstaddr)
+		e.AttrQuoted(" dstaddr='", v.Dstaddr)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

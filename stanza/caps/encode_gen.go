@@ -51,16 +51,16 @@ func (v *C) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *C) encodeContent(e *stanza.Encoder) {
 	if v.Hash != "" {
-		e.AttrTrusted("hash", v.Hash)
+		e.AttrQuoted(" hash='", v.Hash)
 	}
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	if v.Ver != "" {
-		e.AttrTrusted("ver", v.Ver)
+		e.AttrQuoted(" ver='", v.Ver)
 	}
 	if v.Ext != "" {
-		e.AttrTrusted("ext", v.Ext)
+		e.AttrQuoted(" ext='", v.Ext)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -67,7 +67,7 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if !v.Address.IsZero() {
-		e.AttrTrusted("address", v.Address.String())
+		e.AttrQuoted(" address='", v.Address.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -115,7 +115,7 @@ func (v *Actions) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Actions) encodeContent(e *stanza.Encoder) {
 	if v.Execute != "" {
-		e.AttrTrusted("execute", string(v.Execute))
+		e.AttrQuoted(" execute='", string(v.Execute))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -236,16 +236,16 @@ func (v *Command) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Command) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	if v.Sessionid != "" {
-		e.AttrTrusted("sessionid", v.Sessionid)
+		e.AttrQuoted(" sessionid='", v.Sessionid)
 	}
 	if v.Action != "" {
-		e.AttrTrusted("action", string(v.Action))
+		e.AttrQuoted(" action='", string(v.Action))
 	}
 	if v.Status != "" {
-		e.AttrTrusted("status", string(v.Status))
+		e.AttrQuoted(" status='", string(v.Status))
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
@@ -421,7 +421,7 @@ func (v *Note) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Note) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

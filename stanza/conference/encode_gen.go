@@ -51,13 +51,13 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *X) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Password != "" {
-		e.AttrTrusted("password", v.Password)
+		e.AttrQuoted(" password='", v.Password)
 	}
 	if v.Reason != "" {
-		e.AttrTrusted("reason", v.Reason)
+		e.AttrQuoted(" reason='", v.Reason)
 	}
 	if v.Continue != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "continue"); ok && func() bool {
@@ -73,7 +73,7 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Thread != "" {
-		e.AttrTrusted("thread", v.Thread)
+		e.AttrQuoted(" thread='", v.Thread)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,10 +51,10 @@ func (v *Delay) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Delay) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if v.Stamp != "" {
-		e.AttrTrusted("stamp", string(v.Stamp))
+		e.AttrQuoted(" stamp='", string(v.Stamp))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

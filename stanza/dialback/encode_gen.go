@@ -59,13 +59,13 @@ func (v *Result) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Result) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -164,16 +164,16 @@ func (v *Verify) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Verify) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

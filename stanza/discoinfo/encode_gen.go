@@ -67,7 +67,7 @@ func (v *Feature) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Feature) encodeContent(e *stanza.Encoder) {
 	if v.Var != "" {
-		e.AttrTrusted("var", v.Var)
+		e.AttrQuoted(" var='", v.Var)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -119,13 +119,13 @@ func (v *Identity) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Identity) encodeContent(e *stanza.Encoder) {
 	if v.Category != "" {
-		e.AttrTrusted("category", v.Category)
+		e.AttrQuoted(" category='", v.Category)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
@@ -189,7 +189,7 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,10 +51,10 @@ func (v *Encryption) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Encryption) encodeContent(e *stanza.Encoder) {
 	if v.Namespace != "" {
-		e.AttrTrusted("namespace", v.Namespace)
+		e.AttrQuoted(" namespace='", v.Namespace)
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,7 +51,7 @@ func (v *Encrypted) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 	if v.Cipher != "" {
-		e.AttrTrusted("cipher", v.Cipher)
+		e.AttrQuoted(" cipher='", v.Cipher)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

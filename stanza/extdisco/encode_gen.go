@@ -149,19 +149,19 @@ func (v *Service) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Service) encodeContent(e *stanza.Encoder) {
 	if v.Action != "" {
-		e.AttrTrusted("action", string(v.Action))
+		e.AttrQuoted(" action='", string(v.Action))
 	}
 	if v.Expires != "" {
-		e.AttrTrusted("expires", string(v.Expires))
+		e.AttrQuoted(" expires='", string(v.Expires))
 	}
 	if v.Host != "" {
-		e.AttrTrusted("host", v.Host)
+		e.AttrQuoted(" host='", v.Host)
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Password != "" {
-		e.AttrTrusted("password", v.Password)
+		e.AttrQuoted(" password='", v.Password)
 	}
 	if v.Port != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "port"); ok && func() bool {
@@ -190,13 +190,13 @@ func (v *Service) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Transport != "" {
-		e.AttrTrusted("transport", v.Transport)
+		e.AttrQuoted(" transport='", v.Transport)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	if v.Username != "" {
-		e.AttrTrusted("username", v.Username)
+		e.AttrQuoted(" username='", v.Username)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -311,7 +311,7 @@ func (v *Services) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Services) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

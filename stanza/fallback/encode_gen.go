@@ -51,7 +51,7 @@ func (v *Fallback) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Fallback) encodeContent(e *stanza.Encoder) {
 	if v.For != "" {
-		e.AttrTrusted("for", v.For)
+		e.AttrQuoted(" for='", v.For)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

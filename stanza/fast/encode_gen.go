@@ -195,7 +195,7 @@ func (v *RequestToken) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *RequestToken) encodeContent(e *stanza.Encoder) {
 	if v.Mechanism != "" {
-		e.AttrTrusted("mechanism", v.Mechanism)
+		e.AttrQuoted(" mechanism='", v.Mechanism)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -247,10 +247,10 @@ func (v *Token) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Token) encodeContent(e *stanza.Encoder) {
 	if v.Expiry != "" {
-		e.AttrTrusted("expiry", string(v.Expiry))
+		e.AttrQuoted(" expiry='", string(v.Expiry))
 	}
 	if v.Token != "" {
-		e.AttrTrusted("token", v.Token)
+		e.AttrQuoted(" token='", v.Token)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -59,7 +59,7 @@ func (v *ApplyTo) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *ApplyTo) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Clear != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "clear"); ok && func() bool {
@@ -194,10 +194,10 @@ func (v *External) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *External) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.ElementNamespace != "" {
-		e.AttrTrusted("element-namespace", v.ElementNamespace)
+		e.AttrQuoted(" element-namespace='", v.ElementNamespace)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

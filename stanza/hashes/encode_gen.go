@@ -59,7 +59,7 @@ func (v *Hash) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Hash) encodeContent(e *stanza.Encoder) {
 	if v.Algo != "" {
-		e.AttrTrusted("algo", v.Algo)
+		e.AttrQuoted(" algo='", v.Algo)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -107,7 +107,7 @@ func (v *HashUsed) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *HashUsed) encodeContent(e *stanza.Encoder) {
 	if v.Algo != "" {
-		e.AttrTrusted("algo", v.Algo)
+		e.AttrQuoted(" algo='", v.Algo)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,13 +51,13 @@ func (v *Confirm) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Confirm) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Method != "" {
-		e.AttrTrusted("method", v.Method)
+		e.AttrQuoted(" method='", v.Method)
 	}
 	if v.URL != "" {
-		e.AttrTrusted("url", v.URL)
+		e.AttrQuoted(" url='", v.URL)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

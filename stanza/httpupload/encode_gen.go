@@ -234,7 +234,7 @@ func (v *Get) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Get) encodeContent(e *stanza.Encoder) {
 	if v.URL != "" {
-		e.AttrTrusted("url", v.URL)
+		e.AttrQuoted(" url='", v.URL)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -286,7 +286,7 @@ func (v *Header) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Header) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -334,7 +334,7 @@ func (v *Put) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Put) encodeContent(e *stanza.Encoder) {
 	if v.URL != "" {
-		e.AttrTrusted("url", v.URL)
+		e.AttrQuoted(" url='", v.URL)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -423,7 +423,7 @@ func (v *Request) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Request) encodeContent(e *stanza.Encoder) {
 	if v.Filename != "" {
-		e.AttrTrusted("filename", v.Filename)
+		e.AttrQuoted(" filename='", v.Filename)
 	}
 	if v.Size != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "size"); ok && func() bool {
@@ -439,7 +439,7 @@ func (v *Request) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.ContentType != "" {
-		e.AttrTrusted("content-type", v.ContentType)
+		e.AttrQuoted(" content-type='", v.ContentType)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -578,7 +578,7 @@ func (v *Retry) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Retry) encodeContent(e *stanza.Encoder) {
 	if v.Stamp != "" {
-		e.AttrTrusted("stamp", string(v.Stamp))
+		e.AttrQuoted(" stamp='", string(v.Stamp))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -75,7 +75,7 @@ func (v *Ephemeral) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Ephemeral) encodeContent(e *stanza.Encoder) {
 	if v.ExpireBefore != "" {
-		e.AttrTrusted("expire-before", string(v.ExpireBefore))
+		e.AttrQuoted(" expire-before='", string(v.ExpireBefore))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

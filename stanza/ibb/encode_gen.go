@@ -67,7 +67,7 @@ func (v *Close) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Close) encodeContent(e *stanza.Encoder) {
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -132,7 +132,7 @@ func (v *Data) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -196,10 +196,10 @@ func (v *Open) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	if v.Stanza != "" {
-		e.AttrTrusted("stanza", string(v.Stanza))
+		e.AttrQuoted(" stanza='", string(v.Stanza))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

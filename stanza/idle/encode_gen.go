@@ -51,7 +51,7 @@ func (v *Idle) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Idle) encodeContent(e *stanza.Encoder) {
 	if v.Since != "" {
-		e.AttrTrusted("since", string(v.Since))
+		e.AttrQuoted(" since='", string(v.Since))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

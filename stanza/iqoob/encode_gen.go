@@ -51,7 +51,7 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -268,7 +268,7 @@ func (v *InstResumed) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *InstResumed) encodeContent(e *stanza.Encoder) {
 	if v.Token != "" {
-		e.AttrTrusted("token", v.Token)
+		e.AttrQuoted(" token='", v.Token)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -435,7 +435,7 @@ func (v *IsrEnable) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *IsrEnable) encodeContent(e *stanza.Encoder) {
 	if v.Mechanism != "" {
-		e.AttrTrusted("mechanism", v.Mechanism)
+		e.AttrQuoted(" mechanism='", v.Mechanism)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -487,10 +487,10 @@ func (v *IsrEnabled) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *IsrEnabled) encodeContent(e *stanza.Encoder) {
 	if v.Token != "" {
-		e.AttrTrusted("token", v.Token)
+		e.AttrQuoted(" token='", v.Token)
 	}
 	if v.Location != "" {
-		e.AttrTrusted("location", v.Location)
+		e.AttrQuoted(" location='", v.Location)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -387,16 +387,16 @@ func (v *Content) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Content) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrTrusted("creator", string(v.Creator))
+		e.AttrQuoted(" creator='", string(v.Creator))
 	}
 	if v.Disposition != "" {
-		e.AttrTrusted("disposition", v.Disposition)
+		e.AttrQuoted(" disposition='", v.Disposition)
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Senders != "" {
-		e.AttrTrusted("senders", string(v.Senders))
+		e.AttrQuoted(" senders='", string(v.Senders))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -740,16 +740,16 @@ func (v *Jingle) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Jingle) encodeContent(e *stanza.Encoder) {
 	if v.Action != "" {
-		e.AttrTrusted("action", string(v.Action))
+		e.AttrQuoted(" action='", string(v.Action))
 	}
 	if !v.Initiator.IsZero() {
-		e.AttrTrusted("initiator", v.Initiator.String())
+		e.AttrQuoted(" initiator='", v.Initiator.String())
 	}
 	if !v.Responder.IsZero() {
-		e.AttrTrusted("responder", v.Responder.String())
+		e.AttrQuoted(" responder='", v.Responder.String())
 	}
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,10 +51,10 @@ func (v *Fingerprint) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Fingerprint) encodeContent(e *stanza.Encoder) {
 	if v.Hash != "" {
-		e.AttrTrusted("hash", v.Hash)
+		e.AttrQuoted(" hash='", v.Hash)
 	}
 	if v.Setup != "" {
-		e.AttrTrusted("setup", string(v.Setup))
+		e.AttrQuoted(" setup='", string(v.Setup))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

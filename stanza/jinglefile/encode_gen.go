@@ -83,10 +83,10 @@ func (v *Checksum) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Checksum) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrTrusted("creator", string(v.Creator))
+		e.AttrQuoted(" creator='", string(v.Creator))
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -631,10 +631,10 @@ func (v *Received) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Received) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrTrusted("creator", string(v.Creator))
+		e.AttrQuoted(" creator='", string(v.Creator))
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,7 +51,7 @@ func (v *Group) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Group) encodeContent(e *stanza.Encoder) {
 	if v.Semantics != "" {
-		e.AttrTrusted("semantics", v.Semantics)
+		e.AttrQuoted(" semantics='", v.Semantics)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -116,7 +116,7 @@ func (v *GroupContent) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *GroupContent) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -64,10 +64,10 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	if v.Stanza != "" {
-		e.AttrTrusted("stanza", string(v.Stanza))
+		e.AttrQuoted(" stanza='", string(v.Stanza))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

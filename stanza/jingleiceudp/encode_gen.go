@@ -80,7 +80,7 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Foundation != "" {
-		e.AttrTrusted("foundation", v.Foundation)
+		e.AttrQuoted(" foundation='", v.Foundation)
 	}
 	if v.Generation != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "generation"); ok && func() bool {
@@ -96,10 +96,10 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.IP != "" {
-		e.AttrTrusted("ip", v.IP)
+		e.AttrQuoted(" ip='", v.IP)
 	}
 	if v.Network != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "network"); ok && func() bool {
@@ -141,10 +141,10 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Protocol != "" {
-		e.AttrTrusted("protocol", v.Protocol)
+		e.AttrQuoted(" protocol='", v.Protocol)
 	}
 	if v.RelAddr != "" {
-		e.AttrTrusted("rel-addr", v.RelAddr)
+		e.AttrQuoted(" rel-addr='", v.RelAddr)
 	}
 	if v.RelPort != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "rel-port"); ok && func() bool {
@@ -160,7 +160,7 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -258,7 +258,7 @@ func (v *RemoteCandidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.IP != "" {
-		e.AttrTrusted("ip", v.IP)
+		e.AttrQuoted(" ip='", v.IP)
 	}
 	if v.Port != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "port"); ok && func() bool {
@@ -329,10 +329,10 @@ func (v *Transport) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Transport) encodeContent(e *stanza.Encoder) {
 	if v.Pwd != "" {
-		e.AttrTrusted("pwd", v.Pwd)
+		e.AttrQuoted(" pwd='", v.Pwd)
 	}
 	if v.Ufrag != "" {
-		e.AttrTrusted("ufrag", v.Ufrag)
+		e.AttrQuoted(" ufrag='", v.Ufrag)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -85,10 +85,10 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.IP != "" {
-		e.AttrTrusted("ip", v.IP)
+		e.AttrQuoted(" ip='", v.IP)
 	}
 	if v.Port != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "port"); ok && func() bool {
@@ -104,7 +104,7 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

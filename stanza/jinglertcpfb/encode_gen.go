@@ -59,10 +59,10 @@ func (v *RtcpFb) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *RtcpFb) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	if v.Subtype != "" {
-		e.AttrTrusted("subtype", v.Subtype)
+		e.AttrQuoted(" subtype='", v.Subtype)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -130,10 +130,10 @@ func (v *RtcpFbParameter) EncodeElement(e *stanza.Encoder, space, local string) 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *RtcpFbParameter) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Value != "" {
-		e.AttrTrusted("value", v.Value)
+		e.AttrQuoted(" value='", v.Value)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -91,7 +91,7 @@ func (v *Bandwidth) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Bandwidth) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -139,16 +139,16 @@ func (v *Crypto) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Crypto) encodeContent(e *stanza.Encoder) {
 	if v.CryptoSuite != "" {
-		e.AttrTrusted("crypto-suite", v.CryptoSuite)
+		e.AttrQuoted(" crypto-suite='", v.CryptoSuite)
 	}
 	if v.KeyParams != "" {
-		e.AttrTrusted("key-params", v.KeyParams)
+		e.AttrQuoted(" key-params='", v.KeyParams)
 	}
 	if v.SessionParams != "" {
-		e.AttrTrusted("session-params", v.SessionParams)
+		e.AttrQuoted(" session-params='", v.SessionParams)
 	}
 	if v.Tag != "" {
-		e.AttrTrusted("tag", v.Tag)
+		e.AttrQuoted(" tag='", v.Tag)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -209,7 +209,7 @@ func (v *Description) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Description) encodeContent(e *stanza.Encoder) {
 	if v.Media != "" {
-		e.AttrTrusted("media", v.Media)
+		e.AttrQuoted(" media='", v.Media)
 	}
 	if v.Ssrc != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "ssrc"); ok && func() bool {
@@ -486,10 +486,10 @@ func (v *Parameter) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Parameter) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Value != "" {
-		e.AttrTrusted("value", v.Value)
+		e.AttrQuoted(" value='", v.Value)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -596,7 +596,7 @@ func (v *PayloadType) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Ptime != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "ptime"); ok && func() bool {

@@ -107,10 +107,10 @@ func (v *RtpHdrext) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Senders != "" {
-		e.AttrTrusted("senders", string(v.Senders))
+		e.AttrQuoted(" senders='", string(v.Senders))
 	}
 	if v.URI != "" {
-		e.AttrTrusted("uri", v.URI)
+		e.AttrQuoted(" uri='", v.URI)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -181,10 +181,10 @@ func (v *RtpHdrextParameter) EncodeElement(e *stanza.Encoder, space, local strin
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *RtpHdrextParameter) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Value != "" {
-		e.AttrTrusted("value", v.Value)
+		e.AttrQuoted(" value='", v.Value)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -161,10 +161,10 @@ func (v *Mute) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Mute) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrTrusted("creator", string(v.Creator))
+		e.AttrQuoted(" creator='", string(v.Creator))
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -289,10 +289,10 @@ func (v *Unmute) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Unmute) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrTrusted("creator", string(v.Creator))
+		e.AttrQuoted(" creator='", string(v.Creator))
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

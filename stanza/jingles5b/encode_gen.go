@@ -75,7 +75,7 @@ func (v *Activated) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Activated) encodeContent(e *stanza.Encoder) {
 	if v.Cid != "" {
-		e.AttrTrusted("cid", v.Cid)
+		e.AttrQuoted(" cid='", v.Cid)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -127,13 +127,13 @@ func (v *Candidate) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Candidate) encodeContent(e *stanza.Encoder) {
 	if v.Cid != "" {
-		e.AttrTrusted("cid", v.Cid)
+		e.AttrQuoted(" cid='", v.Cid)
 	}
 	if v.Host != "" {
-		e.AttrTrusted("host", v.Host)
+		e.AttrQuoted(" host='", v.Host)
 	}
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Port != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "port"); ok && func() bool {
@@ -162,7 +162,7 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -229,7 +229,7 @@ func (v *CandidateUsed) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *CandidateUsed) encodeContent(e *stanza.Encoder) {
 	if v.Cid != "" {
-		e.AttrTrusted("cid", v.Cid)
+		e.AttrQuoted(" cid='", v.Cid)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -281,13 +281,13 @@ func (v *Transport) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Transport) encodeContent(e *stanza.Encoder) {
 	if v.Dstaddr != "" {
-		e.AttrTrusted("dstaddr", v.Dstaddr)
+		e.AttrQuoted(" dstaddr='", v.Dstaddr)
 	}
 	if v.Mode != "" {
-		e.AttrTrusted("mode", string(v.Mode))
+		e.AttrQuoted(" mode='", string(v.Mode))
 	}
 	if v.SID != "" {
-		e.AttrTrusted("sid", v.SID)
+		e.AttrQuoted(" sid='", v.SID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -67,10 +67,10 @@ func (v *Parameter) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Parameter) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Value != "" {
-		e.AttrTrusted("value", v.Value)
+		e.AttrQuoted(" value='", v.Value)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -224,7 +224,7 @@ func (v *SsrcGroup) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *SsrcGroup) encodeContent(e *stanza.Encoder) {
 	if v.Semantics != "" {
-		e.AttrTrusted("semantics", v.Semantics)
+		e.AttrQuoted(" semantics='", v.Semantics)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,7 +51,7 @@ func (v *ZrtpHash) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *ZrtpHash) encodeContent(e *stanza.Encoder) {
 	if v.Version != "" {
-		e.AttrTrusted("version", v.Version)
+		e.AttrQuoted(" version='", v.Version)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -115,13 +115,13 @@ func (v *Translation) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Translation) encodeContent(e *stanza.Encoder) {
 	if v.SourceLang != "" {
-		e.AttrTrusted("source_lang", v.SourceLang)
+		e.AttrQuoted(" source_lang='", v.SourceLang)
 	}
 	if v.DestinationLang != "" {
-		e.AttrTrusted("destination_lang", v.DestinationLang)
+		e.AttrQuoted(" destination_lang='", v.DestinationLang)
 	}
 	if v.Engine != "" {
-		e.AttrTrusted("engine", v.Engine)
+		e.AttrQuoted(" engine='", v.Engine)
 	}
 	if v.Reviewed != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "reviewed"); ok && func() bool {
@@ -137,10 +137,10 @@ func (v *Translation) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Dictionary != "" {
-		e.AttrTrusted("dictionary", v.Dictionary)
+		e.AttrQuoted(" dictionary='", v.Dictionary)
 	}
 	if v.Charset != "" {
-		e.AttrTrusted("charset", v.Charset)
+		e.AttrQuoted(" charset='", v.Charset)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -59,19 +59,19 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.SourceLang != "" {
-		e.AttrTrusted("source_lang", v.SourceLang)
+		e.AttrQuoted(" source_lang='", v.SourceLang)
 	}
 	if v.DestinationLang != "" {
-		e.AttrTrusted("destination_lang", v.DestinationLang)
+		e.AttrQuoted(" destination_lang='", v.DestinationLang)
 	}
 	if v.Engine != "" {
-		e.AttrTrusted("engine", v.Engine)
+		e.AttrQuoted(" engine='", v.Engine)
 	}
 	if v.Dictionary != "" {
-		e.AttrTrusted("dictionary", v.Dictionary)
+		e.AttrQuoted(" dictionary='", v.Dictionary)
 	}
 	if v.Pivotable != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "pivotable"); ok && func() bool {
@@ -87,7 +87,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -59,10 +59,10 @@ func (v *ArchivedMessage) EncodeElement(e *stanza.Encoder, space, local string) 
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *ArchivedMessage) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Timestamp != "" {
-		e.AttrTrusted("timestamp", string(v.Timestamp))
+		e.AttrQuoted(" timestamp='", string(v.Timestamp))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -381,7 +381,7 @@ func (v *Prefs) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Prefs) encodeContent(e *stanza.Encoder) {
 	if v.Default != "" {
-		e.AttrTrusted("default", string(v.Default))
+		e.AttrQuoted(" default='", string(v.Default))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -487,10 +487,10 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.Queryid != "" {
-		e.AttrTrusted("queryid", v.Queryid)
+		e.AttrQuoted(" queryid='", v.Queryid)
 	}
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -608,10 +608,10 @@ func (v *Result) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Result) encodeContent(e *stanza.Encoder) {
 	if v.Queryid != "" {
-		e.AttrTrusted("queryid", v.Queryid)
+		e.AttrQuoted(" queryid='", v.Queryid)
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

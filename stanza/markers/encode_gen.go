@@ -59,7 +59,7 @@ func (v *Displayed) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Displayed) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -174,7 +174,7 @@ func (v *URI) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *URI) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

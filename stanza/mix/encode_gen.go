@@ -107,7 +107,7 @@ func (v *Create) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Create) encodeContent(e *stanza.Encoder) {
 	if v.Channel != "" {
-		e.AttrTrusted("channel", v.Channel)
+		e.AttrQuoted(" channel='", v.Channel)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -159,7 +159,7 @@ func (v *Destroy) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Destroy) encodeContent(e *stanza.Encoder) {
 	if v.Channel != "" {
-		e.AttrTrusted("channel", v.Channel)
+		e.AttrQuoted(" channel='", v.Channel)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -211,10 +211,10 @@ func (v *Join) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Join) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -420,7 +420,7 @@ func (v *Node) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Node) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -642,7 +642,7 @@ func (v *UpdateSubscription) EncodeElement(e *stanza.Encoder, space, local strin
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *UpdateSubscription) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -59,7 +59,7 @@ func (v *ClientJoin) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *ClientJoin) encodeContent(e *stanza.Encoder) {
 	if !v.Channel.IsZero() {
-		e.AttrTrusted("channel", v.Channel.String())
+		e.AttrQuoted(" channel='", v.Channel.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -147,7 +147,7 @@ func (v *ClientLeave) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *ClientLeave) encodeContent(e *stanza.Encoder) {
 	if !v.Channel.IsZero() {
-		e.AttrTrusted("channel", v.Channel.String())
+		e.AttrQuoted(" channel='", v.Channel.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

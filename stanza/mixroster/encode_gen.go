@@ -94,7 +94,7 @@ func (v *Channel) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Channel) encodeContent(e *stanza.Encoder) {
 	if v.ParticipantID != "" {
-		e.AttrTrusted("participant-id", v.ParticipantID)
+		e.AttrQuoted(" participant-id='", v.ParticipantID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

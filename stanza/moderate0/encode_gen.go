@@ -152,7 +152,7 @@ func (v *Moderated) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Moderated) encodeContent(e *stanza.Encoder) {
 	if !v.By.IsZero() {
-		e.AttrTrusted("by", v.By.String())
+		e.AttrQuoted(" by='", v.By.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

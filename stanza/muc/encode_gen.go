@@ -98,7 +98,7 @@ func (v *History) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Since != "" {
-		e.AttrTrusted("since", string(v.Since))
+		e.AttrQuoted(" since='", string(v.Since))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

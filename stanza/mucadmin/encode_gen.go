@@ -59,16 +59,16 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.Affiliation != "" {
-		e.AttrTrusted("affiliation", string(v.Affiliation))
+		e.AttrQuoted(" affiliation='", string(v.Affiliation))
 	}
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Nick != "" {
-		e.AttrTrusted("nick", v.Nick)
+		e.AttrQuoted(" nick='", v.Nick)
 	}
 	if v.Role != "" {
-		e.AttrTrusted("role", string(v.Role))
+		e.AttrQuoted(" role='", string(v.Role))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -107,10 +107,10 @@ func (v *Actor) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Actor) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Nick != "" {
-		e.AttrTrusted("nick", v.Nick)
+		e.AttrQuoted(" nick='", v.Nick)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -165,7 +165,7 @@ func (v *Continue) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Continue) encodeContent(e *stanza.Encoder) {
 	if v.Thread != "" {
-		e.AttrTrusted("thread", v.Thread)
+		e.AttrQuoted(" thread='", v.Thread)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -217,10 +217,10 @@ func (v *Decline) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Decline) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -311,7 +311,7 @@ func (v *Destroy) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Destroy) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -399,10 +399,10 @@ func (v *Invite) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Invite) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -508,16 +508,16 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.Affiliation != "" {
-		e.AttrTrusted("affiliation", string(v.Affiliation))
+		e.AttrQuoted(" affiliation='", string(v.Affiliation))
 	}
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Nick != "" {
-		e.AttrTrusted("nick", v.Nick)
+		e.AttrQuoted(" nick='", v.Nick)
 	}
 	if v.Role != "" {
-		e.AttrTrusted("role", string(v.Role))
+		e.AttrQuoted(" role='", string(v.Role))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -133,10 +133,10 @@ func (v *Setting) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Setting) encodeContent(e *stanza.Encoder) {
 	if v.IdentityCategory != "" {
-		e.AttrTrusted("identity-category", v.IdentityCategory)
+		e.AttrQuoted(" identity-category='", v.IdentityCategory)
 	}
 	if v.IdentityType != "" {
-		e.AttrTrusted("identity-type", v.IdentityType)
+		e.AttrQuoted(" identity-type='", v.IdentityType)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

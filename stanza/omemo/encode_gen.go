@@ -289,10 +289,10 @@ func (v *Device) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Label != "" {
-		e.AttrTrusted("label", v.Label)
+		e.AttrQuoted(" label='", v.Label)
 	}
 	if v.Labelsig != "" {
-		e.AttrTrusted("labelsig", v.Labelsig)
+		e.AttrQuoted(" labelsig='", v.Labelsig)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -736,7 +736,7 @@ func (v *Keys) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Keys) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -75,7 +75,7 @@ func (v *Initiate) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Initiate) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -175,10 +175,10 @@ func (v *Meeting) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Meeting) encodeContent(e *stanza.Encoder) {
 	if v.Desc != "" {
-		e.AttrTrusted("desc", v.Desc)
+		e.AttrQuoted(" desc='", v.Desc)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -233,10 +233,10 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -354,7 +354,7 @@ func (v *Retry) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Retry) encodeContent(e *stanza.Encoder) {
 	if v.Stamp != "" {
-		e.AttrTrusted("stamp", string(v.Stamp))
+		e.AttrQuoted(" stamp='", string(v.Stamp))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -460,10 +460,10 @@ func (v *PubkeyMetadata) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *PubkeyMetadata) encodeContent(e *stanza.Encoder) {
 	if v.V4Fingerprint != "" {
-		e.AttrTrusted("v4-fingerprint", v.V4Fingerprint)
+		e.AttrQuoted(" v4-fingerprint='", v.V4Fingerprint)
 	}
 	if v.Date != "" {
-		e.AttrTrusted("date", string(v.Date))
+		e.AttrQuoted(" date='", string(v.Date))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -920,7 +920,7 @@ func (v *Time) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Time) encodeContent(e *stanza.Encoder) {
 	if v.Stamp != "" {
-		e.AttrTrusted("stamp", string(v.Stamp))
+		e.AttrQuoted(" stamp='", string(v.Stamp))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -972,7 +972,7 @@ func (v *To) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *To) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

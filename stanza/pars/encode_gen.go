@@ -51,7 +51,7 @@ func (v *Preauth) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Preauth) encodeContent(e *stanza.Encoder) {
 	if v.Token != "" {
-		e.AttrTrusted("token", v.Token)
+		e.AttrQuoted(" token='", v.Token)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -83,7 +83,7 @@ func (v *Active) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Active) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -135,7 +135,7 @@ func (v *Default) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Default) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -187,13 +187,13 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	if v.Value != "" {
-		e.AttrTrusted("value", v.Value)
+		e.AttrQuoted(" value='", v.Value)
 	}
 	if v.Action != "" {
-		e.AttrTrusted("action", string(v.Action))
+		e.AttrQuoted(" action='", string(v.Action))
 	}
 	if v.Order != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "order"); ok && func() bool {
@@ -351,7 +351,7 @@ func (v *List) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *List) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

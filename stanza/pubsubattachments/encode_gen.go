@@ -178,7 +178,7 @@ func (v *Noticed) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Noticed) encodeContent(e *stanza.Encoder) {
 	if v.Timestamp != "" {
-		e.AttrTrusted("timestamp", string(v.Timestamp))
+		e.AttrQuoted(" timestamp='", string(v.Timestamp))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -230,7 +230,7 @@ func (v *Reactions) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Reactions) encodeContent(e *stanza.Encoder) {
 	if v.Timestamp != "" {
-		e.AttrTrusted("timestamp", string(v.Timestamp))
+		e.AttrQuoted(" timestamp='", string(v.Timestamp))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

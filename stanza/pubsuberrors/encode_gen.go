@@ -278,7 +278,7 @@ func (v *Unsupported) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Unsupported) encodeContent(e *stanza.Encoder) {
 	if v.Feature != "" {
-		e.AttrTrusted("feature", v.Feature)
+		e.AttrQuoted(" feature='", v.Feature)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

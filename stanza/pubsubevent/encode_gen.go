@@ -107,7 +107,7 @@ func (v *Configuration) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Configuration) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -195,7 +195,7 @@ func (v *Delete) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Delete) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -262,7 +262,7 @@ func (v *DeleteRedirect) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *DeleteRedirect) encodeContent(e *stanza.Encoder) {
 	if v.URI != "" {
-		e.AttrTrusted("uri", v.URI)
+		e.AttrQuoted(" uri='", v.URI)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -456,10 +456,10 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if !v.Publisher.IsZero() {
-		e.AttrTrusted("publisher", v.Publisher.String())
+		e.AttrQuoted(" publisher='", v.Publisher.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -552,7 +552,7 @@ func (v *Items) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Items) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -654,7 +654,7 @@ func (v *Purge) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Purge) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -706,7 +706,7 @@ func (v *Retract) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Retract) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -758,19 +758,19 @@ func (v *Subscription) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Subscription) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	if v.Subid != "" {
-		e.AttrTrusted("subid", v.Subid)
+		e.AttrQuoted(" subid='", v.Subid)
 	}
 	if v.Subscription != "" {
-		e.AttrTrusted("subscription", string(v.Subscription))
+		e.AttrQuoted(" subscription='", string(v.Subscription))
 	}
 	if v.Expiry != "" {
-		e.AttrTrusted("expiry", string(v.Expiry))
+		e.AttrQuoted(" expiry='", string(v.Expiry))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

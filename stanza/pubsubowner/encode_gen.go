@@ -123,10 +123,10 @@ func (v *Affiliation) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Affiliation) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Affiliation != "" {
-		e.AttrTrusted("affiliation", string(v.Affiliation))
+		e.AttrQuoted(" affiliation='", string(v.Affiliation))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -181,7 +181,7 @@ func (v *Affiliations) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Affiliations) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -270,7 +270,7 @@ func (v *Configure) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Configure) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -358,7 +358,7 @@ func (v *Default) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Default) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -446,7 +446,7 @@ func (v *Delete) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Delete) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -694,7 +694,7 @@ func (v *Purge) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Purge) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -746,7 +746,7 @@ func (v *Redirect) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Redirect) encodeContent(e *stanza.Encoder) {
 	if v.URI != "" {
-		e.AttrTrusted("uri", v.URI)
+		e.AttrQuoted(" uri='", v.URI)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -798,13 +798,13 @@ func (v *Subscription) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Subscription) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Subscription != "" {
-		e.AttrTrusted("subscription", string(v.Subscription))
+		e.AttrQuoted(" subscription='", string(v.Subscription))
 	}
 	if v.Subid != "" {
-		e.AttrTrusted("subid", v.Subid)
+		e.AttrQuoted(" subid='", v.Subid)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -862,7 +862,7 @@ func (v *Subscriptions) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Subscriptions) encodeContent(e *stanza.Encoder) {
 	if v.Node != "" {
-		e.AttrTrusted("node", v.Node)
+		e.AttrQuoted(" node='", v.Node)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -59,10 +59,10 @@ func (v *Info) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Info) encodeContent(e *stanza.Encoder) {
 	if v.Affiliation != "" {
-		e.AttrTrusted("affiliation", string(v.Affiliation))
+		e.AttrQuoted(" affiliation='", string(v.Affiliation))
 	}
 	if v.Since != "" {
-		e.AttrTrusted("since", string(v.Since))
+		e.AttrQuoted(" since='", string(v.Since))
 	}
 	if v.Trust != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "trust"); ok && func() bool {

@@ -59,7 +59,7 @@ func (v *Addr) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Addr) encodeContent(e *stanza.Encoder) {
 	if v.URI != "" {
-		e.AttrTrusted("uri", v.URI)
+		e.AttrQuoted(" uri='", v.URI)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -51,10 +51,10 @@ func (v *Reference) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Reference) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	if v.URI != "" {
-		e.AttrTrusted("uri", v.URI)
+		e.AttrQuoted(" uri='", v.URI)
 	}
 	if v.Begin != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "begin"); ok && func() bool {
@@ -83,7 +83,7 @@ func (v *Reference) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Anchor != "" {
-		e.AttrTrusted("anchor", v.Anchor)
+		e.AttrQuoted(" anchor='", v.Anchor)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

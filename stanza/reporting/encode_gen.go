@@ -51,7 +51,7 @@ func (v *Report) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Report) encodeContent(e *stanza.Encoder) {
 	if v.Reason != "" {
-		e.AttrTrusted("reason", v.Reason)
+		e.AttrQuoted(" reason='", v.Reason)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -59,7 +59,7 @@ func (v *Retract) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Retract) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -161,10 +161,10 @@ func (v *Retracted) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Retracted) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Stamp != "" {
-		e.AttrTrusted("stamp", string(v.Stamp))
+		e.AttrQuoted(" stamp='", string(v.Stamp))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -106,16 +106,16 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Subscription != "" {
-		e.AttrTrusted("subscription", string(v.Subscription))
+		e.AttrQuoted(" subscription='", string(v.Subscription))
 	}
 	if v.Ask != "" {
-		e.AttrTrusted("ask", string(v.Ask))
+		e.AttrQuoted(" ask='", string(v.Ask))
 	}
 	if v.Approved != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "approved"); ok && func() bool {
@@ -240,7 +240,7 @@ func (v *Query) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Query) encodeContent(e *stanza.Encoder) {
 	if v.Ver != "" {
-		e.AttrTrusted("ver", v.Ver)
+		e.AttrQuoted(" ver='", v.Ver)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

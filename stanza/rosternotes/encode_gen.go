@@ -59,13 +59,13 @@ func (v *Note) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Note) encodeContent(e *stanza.Encoder) {
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Cdate != "" {
-		e.AttrTrusted("cdate", string(v.Cdate))
+		e.AttrQuoted(" cdate='", string(v.Cdate))
 	}
 	if v.Mdate != "" {
-		e.AttrTrusted("mdate", string(v.Mdate))
+		e.AttrQuoted(" mdate='", string(v.Mdate))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

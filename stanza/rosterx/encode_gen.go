@@ -59,13 +59,13 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.Action != "" {
-		e.AttrTrusted("action", string(v.Action))
+		e.AttrQuoted(" action='", string(v.Action))
 	}
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -300,7 +300,7 @@ func (v *Auth) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Auth) encodeContent(e *stanza.Encoder) {
 	if v.Mechanism != "" {
-		e.AttrTrusted("mechanism", v.Mechanism)
+		e.AttrQuoted(" mechanism='", v.Mechanism)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

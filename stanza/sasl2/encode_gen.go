@@ -290,7 +290,7 @@ func (v *Authenticate) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Authenticate) encodeContent(e *stanza.Encoder) {
 	if v.Mechanism != "" {
-		e.AttrTrusted("mechanism", v.Mechanism)
+		e.AttrQuoted(" mechanism='", v.Mechanism)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -906,7 +906,7 @@ func (v *Next) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Next) encodeContent(e *stanza.Encoder) {
 	if v.Task != "" {
-		e.AttrTrusted("task", v.Task)
+		e.AttrQuoted(" task='", v.Task)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -1269,7 +1269,7 @@ func (v *UserAgent) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *UserAgent) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

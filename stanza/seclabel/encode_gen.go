@@ -137,10 +137,10 @@ func (v *SecuritylabelDisplaymarking) EncodeElement(e *stanza.Encoder, space, lo
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *SecuritylabelDisplaymarking) encodeContent(e *stanza.Encoder) {
 	if v.Fgcolor != "" {
-		e.AttrTrusted("fgcolor", v.Fgcolor)
+		e.AttrQuoted(" fgcolor='", v.Fgcolor)
 	}
 	if v.Bgcolor != "" {
-		e.AttrTrusted("bgcolor", v.Bgcolor)
+		e.AttrQuoted(" bgcolor='", v.Bgcolor)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

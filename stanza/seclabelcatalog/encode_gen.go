@@ -59,19 +59,19 @@ func (v *Catalog) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Catalog) encodeContent(e *stanza.Encoder) {
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Desc != "" {
-		e.AttrTrusted("desc", v.Desc)
+		e.AttrQuoted(" desc='", v.Desc)
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Size != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "size"); ok && func() bool {
@@ -204,7 +204,7 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.Selector != "" {
-		e.AttrTrusted("selector", v.Selector)
+		e.AttrQuoted(" selector='", v.Selector)
 	}
 	if v.Default != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "default"); ok && func() bool {

@@ -27,7 +27,7 @@ func (v *Domain) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Domain) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -164,7 +164,7 @@ func (v *RemoteDomain) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *RemoteDomain) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -229,7 +229,7 @@ func (v *RemoteDomainConnection) EncodeElement(e *stanza.Encoder, space, local s
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *RemoteDomainConnection) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

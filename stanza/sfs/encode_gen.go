@@ -59,10 +59,10 @@ func (v *FileSharing) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *FileSharing) encodeContent(e *stanza.Encoder) {
 	if v.Disposition != "" {
-		e.AttrTrusted("disposition", string(v.Disposition))
+		e.AttrQuoted(" disposition='", string(v.Disposition))
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -168,7 +168,7 @@ func (v *Sources) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Sources) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -59,7 +59,7 @@ func (v *Header) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Header) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

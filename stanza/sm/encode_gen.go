@@ -293,10 +293,10 @@ func (v *Enabled) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Enabled) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Location != "" {
-		e.AttrTrusted("location", v.Location)
+		e.AttrQuoted(" location='", v.Location)
 	}
 	if v.Max != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "max"); ok && func() bool {
@@ -669,7 +669,7 @@ func (v *Resume) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Previd != "" {
-		e.AttrTrusted("previd", v.Previd)
+		e.AttrQuoted(" previd='", v.Previd)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -737,7 +737,7 @@ func (v *Resumed) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Previd != "" {
-		e.AttrTrusted("previd", v.Previd)
+		e.AttrQuoted(" previd='", v.Previd)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

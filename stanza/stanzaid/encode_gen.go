@@ -59,7 +59,7 @@ func (v *OriginID) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *OriginID) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -111,10 +111,10 @@ func (v *StanzaID) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *StanzaID) encodeContent(e *stanza.Encoder) {
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if !v.By.IsZero() {
-		e.AttrTrusted("by", v.By.String())
+		e.AttrQuoted(" by='", v.By.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

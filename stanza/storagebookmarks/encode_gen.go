@@ -80,10 +80,10 @@ func (v *Conference) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if !v.JID.IsZero() {
-		e.AttrTrusted("jid", v.JID.String())
+		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -282,10 +282,10 @@ func (v *URL) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *URL) encodeContent(e *stanza.Encoder) {
 	if v.Name != "" {
-		e.AttrTrusted("name", v.Name)
+		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.URL != "" {
-		e.AttrTrusted("url", v.URL)
+		e.AttrQuoted(" url='", v.URL)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -265,16 +265,16 @@ func (v *Stream) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Stream) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Version != "" {
-		e.AttrTrusted("version", v.Version)
+		e.AttrQuoted(" version='", v.Version)
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)

@@ -64,10 +64,10 @@ func (v *Thumbnail) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.MediaType != "" {
-		e.AttrTrusted("media-type", v.MediaType)
+		e.AttrQuoted(" media-type='", v.MediaType)
 	}
 	if v.URI != "" {
-		e.AttrTrusted("uri", v.URI)
+		e.AttrQuoted(" uri='", v.URI)
 	}
 	if v.Width != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "width"); ok && func() bool {

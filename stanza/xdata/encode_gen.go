@@ -91,13 +91,13 @@ func (v *Field) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Field) encodeContent(e *stanza.Encoder) {
 	if v.Var != "" {
-		e.AttrTrusted("var", v.Var)
+		e.AttrQuoted(" var='", v.Var)
 	}
 	if v.Label != "" {
-		e.AttrTrusted("label", v.Label)
+		e.AttrQuoted(" label='", v.Label)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -323,7 +323,7 @@ func (v *Option) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Option) encodeContent(e *stanza.Encoder) {
 	if v.Label != "" {
-		e.AttrTrusted("label", v.Label)
+		e.AttrQuoted(" label='", v.Label)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -530,7 +530,7 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *X) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -83,7 +83,7 @@ func (v *Fieldref) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Fieldref) encodeContent(e *stanza.Encoder) {
 	if v.Var != "" {
-		e.AttrTrusted("var", v.Var)
+		e.AttrQuoted(" var='", v.Var)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -135,7 +135,7 @@ func (v *Page) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Page) encodeContent(e *stanza.Encoder) {
 	if v.Label != "" {
-		e.AttrTrusted("label", v.Label)
+		e.AttrQuoted(" label='", v.Label)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -295,7 +295,7 @@ func (v *Section) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Section) encodeContent(e *stanza.Encoder) {
 	if v.Label != "" {
-		e.AttrTrusted("label", v.Label)
+		e.AttrQuoted(" label='", v.Label)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -239,10 +239,10 @@ func (v *Range) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Range) encodeContent(e *stanza.Encoder) {
 	if v.Min != "" {
-		e.AttrTrusted("min", v.Min)
+		e.AttrQuoted(" min='", v.Min)
 	}
 	if v.Max != "" {
-		e.AttrTrusted("max", v.Max)
+		e.AttrQuoted(" max='", v.Max)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -336,7 +336,7 @@ func (v *Validate) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Validate) encodeContent(e *stanza.Encoder) {
 	if v.Datatype != "" {
-		e.AttrTrusted("datatype", v.Datatype)
+		e.AttrQuoted(" datatype='", v.Datatype)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -373,10 +373,10 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Error) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	if !v.By.IsZero() {
-		e.AttrTrusted("by", v.By.String())
+		e.AttrQuoted(" by='", v.By.String())
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -562,16 +562,16 @@ func (v *IQ) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *IQ) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
@@ -700,16 +700,16 @@ func (v *Message) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Message) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
@@ -879,16 +879,16 @@ func (v *Presence) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Presence) encodeContent(e *stanza.Encoder) {
 	if !v.From.IsZero() {
-		e.AttrTrusted("from", v.From.String())
+		e.AttrQuoted(" from='", v.From.String())
 	}
 	if !v.To.IsZero() {
-		e.AttrTrusted("to", v.To.String())
+		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.ID != "" {
-		e.AttrTrusted("id", v.ID)
+		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", string(v.Type))
+		e.AttrQuoted(" type='", string(v.Type))
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
@@ -1320,7 +1320,7 @@ func (v *Thread) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Thread) encodeContent(e *stanza.Encoder) {
 	if v.Parent != "" {
-		e.AttrTrusted("parent", v.Parent)
+		e.AttrQuoted(" parent='", v.Parent)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

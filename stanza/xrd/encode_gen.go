@@ -67,16 +67,16 @@ func (v *Link) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Link) encodeContent(e *stanza.Encoder) {
 	if v.Rel != "" {
-		e.AttrTrusted("rel", v.Rel)
+		e.AttrQuoted(" rel='", v.Rel)
 	}
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	if v.Href != "" {
-		e.AttrTrusted("href", v.Href)
+		e.AttrQuoted(" href='", v.Href)
 	}
 	if v.Template != "" {
-		e.AttrTrusted("template", v.Template)
+		e.AttrQuoted(" template='", v.Template)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -211,7 +211,7 @@ func (v *Property) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Property) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrTrusted("type", v.Type)
+		e.AttrQuoted(" type='", v.Type)
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

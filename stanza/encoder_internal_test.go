@@ -1,0 +1,71 @@
+package stanza
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestEncSkip checks the word-wide scans against a byte loop, for every
+// length, start and position of a byte that needs work: they stop at or
+// before the first such byte (a control character the text may keep
+// stops them too), never before the start.
+func TestEncSkip(t *testing.T) {
+	naive := func(tab *[256]uint8, s string, i int) int {
+		for ; i < len(s); i++ {
+			if tab[s[i]] != encSafe {
+				break
+			}
+		}
+		return i
+	}
+	for n := 0; n < 40; n++ {
+		for _, c := range []byte{'&', '<', '>', '\'', '"', '\n', '\t', 0x01, 0xC3, 'a'} {
+			for at := -1; at < n; at++ {
+				b := []byte(strings.Repeat("x", n))
+				if at >= 0 {
+					b[at] = c
+				}
+				if at >= 2 {
+					b[at-2] = '&' // a byte needing work before it
+				}
+				s := string(b)
+				for from := 0; from <= n; from++ {
+					if got, want := encSkipAttr(s, from), naive(&encAttrTab, s, from); got != want {
+						t.Fatalf("encSkipAttr(%q, %d) = %d, want %d", s, from, got, want)
+					}
+					if got, want := encSkipText(s, from), naive(&encTextTab, s, from); got > want || got < from || got < want && s[got] >= 0x20 {
+						t.Fatalf("encSkipText(%q, %d) = %d, want %d", s, from, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestAttrQuoted writes attributes with their name given as written:
+// values escaped, bad characters refused, and the name recorded, so that
+// the same name written again is refused.
+func TestAttrQuoted(t *testing.T) {
+	e := NewEncoder(nil)
+	e.Start("urn:t", "a")
+	e.AttrQuoted(" id='", "x<'y")
+	e.AttrQuoted(" to='", "b@c")
+	e.End()
+	if got, want := string(e.Bytes()), `<a xmlns='urn:t' id='x&lt;&apos;y' to='b@c'/>`; got != want || e.Err() != nil {
+		t.Fatalf("got %s (%v), want %s", got, e.Err(), want)
+	}
+	e.Reset(nil)
+	e.Start("urn:t", "a")
+	e.AttrQuoted(" id='", "1")
+	e.Attr("id", "2")
+	if !errors.Is(e.Err(), ErrEncode) {
+		t.Fatalf("duplicate attribute not refused: %v", e.Err())
+	}
+	e.Reset(nil)
+	e.Start("urn:t", "a")
+	e.AttrQuoted(" id='", "\x01")
+	if !errors.Is(e.Err(), ErrInvalidUTF8) || !strings.Contains(e.Err().Error(), "attribute id") {
+		t.Fatalf("bad character: %v", e.Err())
+	}
+}
