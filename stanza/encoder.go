@@ -421,17 +421,10 @@ func (e *Encoder) AttrQuoted(open, value string) {
 	e.attrs = append(e.attrs, encAttr{off: len(buf) + 1, n: len(open) - 3})
 	buf = append(buf, open...)
 	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
-		buf = append(buf, value...)
-		e.buf = append(buf, '\'')
+		e.buf = append(append(buf, value...), '\'')
 		return
 	}
-	buf, bad := encAppendEscaped(buf, value, true)
-	if bad >= 0 {
-		e.buf = buf
-		e.charError("attribute "+open[1:len(open)-2], value, bad)
-		return
-	}
-	e.buf = append(buf, '\'')
+	e.attrEscaped(buf, "", open[1:len(open)-2], value)
 }
 
 func (e *Encoder) attr(local, value string) {
@@ -440,13 +433,22 @@ func (e *Encoder) attr(local, value string) {
 	buf = append(buf, local...)
 	buf = append(buf, '=', '\'')
 	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
-		buf = append(buf, value...)
-		e.buf = append(buf, '\'')
+		e.buf = append(append(buf, value...), '\'')
 		return
 	}
+	e.attrEscaped(buf, "", local, value)
+}
+
+// attrEscaped appends value, escaped, and the closing quote to buf, which
+// ends with the opening quote of the attribute prefix:local (the names are
+// for errors only). Callers copy a value with nothing to escape themselves.
+func (e *Encoder) attrEscaped(buf []byte, prefix, local, value string) {
 	buf, bad := encAppendEscaped(buf, value, true)
 	if bad >= 0 {
 		e.buf = buf
+		if prefix != "" {
+			local = prefix + ":" + local
+		}
 		e.charError("attribute "+local, value, bad)
 		return
 	}
@@ -525,17 +527,10 @@ func (e *Encoder) attrNS(space, local, value string) {
 	buf = append(buf, local...)
 	buf = append(buf, '=', '\'')
 	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
-		buf = append(buf, value...)
-		e.buf = append(buf, '\'')
+		e.buf = append(append(buf, value...), '\'')
 		return
 	}
-	buf, bad := encAppendEscaped(buf, value, true)
-	if bad >= 0 {
-		e.buf = buf
-		e.charError("attribute "+prefix+":"+local, value, bad)
-		return
-	}
-	e.buf = append(buf, '\'')
+	e.attrEscaped(buf, prefix, local, value)
 }
 
 // encGenPrefixes are the first generated prefixes, so that they cost no
