@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -351,6 +352,37 @@ func (e *Encoder) textDigits(digits []byte) {
 		e.attrs = e.attrs[:0]
 	}
 	e.buf = append(e.buf, digits...)
+}
+
+// appendBase64 appends b as xs:base64Binary, which never needs escaping.
+func appendBase64(buf, b []byte) []byte {
+	enc := base64.StdEncoding
+	n := len(buf)
+	buf = slices.Grow(buf, enc.EncodedLen(len(b)))[:n+enc.EncodedLen(len(b))]
+	enc.Encode(buf[n:], b)
+	return buf
+}
+
+// TextBase64 writes b as xs:base64Binary text without allocating; empty
+// b writes nothing, as Text("") does.
+func (e *Encoder) TextBase64(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	e.textDigits(nil)
+	if e.err == nil {
+		e.buf = appendBase64(e.buf, b)
+	}
+}
+
+// AttrBase64 is AttrQuoted for an xs:base64Binary value, written without
+// allocating.
+func (e *Encoder) AttrBase64(open string, b []byte) {
+	e.AttrQuoted(open, "")
+	if e.err != nil {
+		return
+	}
+	e.buf = append(appendBase64(e.buf[:len(e.buf)-1], b), '\'')
 }
 
 // ErrNonCanonical is matched by the error of NonCanonical.

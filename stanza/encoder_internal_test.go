@@ -69,3 +69,26 @@ func TestAttrQuoted(t *testing.T) {
 		t.Fatalf("bad character: %v", e.Err())
 	}
 }
+
+// TestBase64Writers checks that base64 values written into the buffer are
+// what FormatBase64 gives, in text and in attributes, for every length
+// around the 3-byte groups.
+func TestBase64Writers(t *testing.T) {
+	for n := range 12 {
+		b := []byte(strings.Repeat("\xff\x00z", 4)[:n])
+		e := NewEncoder(nil)
+		e.Start("urn:t", "a")
+		e.AttrBase64(" k='", b)
+		e.TextBase64(b)
+		e.End()
+		want := "<a xmlns='urn:t' k='" + FormatBase64(b) + "'"
+		if n == 0 {
+			want += "/>"
+		} else {
+			want += ">" + FormatBase64(b) + "</a>"
+		}
+		if got := string(e.Bytes()); got != want || e.Err() != nil {
+			t.Fatalf("%d bytes: %s (%v), want %s", n, got, e.Err(), want)
+		}
+	}
+}

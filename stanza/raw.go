@@ -72,22 +72,19 @@ func (r *RawElement) EncodeXMPP(e *Encoder) {
 	for end < len(r.XML) && !isSpace(r.XML[end]) && r.XML[end] != '/' && r.XML[end] != '>' {
 		end++
 	}
-	var b strings.Builder
-	b.Grow(len(r.XML) + 32*len(missing))
-	b.WriteString(r.XML[:end])
+	e.WriteRaw(r.XML[:end])
+	if e.err != nil {
+		return
+	}
 	for _, m := range missing {
 		if m.Prefix == "" {
-			b.WriteString(" xmlns='")
+			e.buf = append(e.buf, " xmlns='"...)
 		} else {
-			b.WriteString(" xmlns:")
-			b.WriteString(m.Prefix)
-			b.WriteString("='")
+			e.buf = append(append(append(e.buf, " xmlns:"...), m.Prefix...), "='"...)
 		}
-		b.WriteString(escapeAttrString(m.Space))
-		b.WriteByte('\'')
+		e.buf = append(append(e.buf, escapeAttrString(m.Space)...), '\'')
 	}
-	b.WriteString(r.XML[end:])
-	e.WriteRaw(b.String())
+	e.buf = append(e.buf, r.XML[end:]...)
 }
 
 func escapeAttrString(s string) string {

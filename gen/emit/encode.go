@@ -170,6 +170,8 @@ func (g *gen) writeAttr(a *ir.AttrField, val jen.Code) jen.Code {
 		return jen.Id("e").Dot("AttrInt").Call(local, jen.Int64().Call(val))
 	case ir.KUint:
 		return jen.Id("e").Dot("AttrUint").Call(local, jen.Uint64().Call(val))
+	case ir.KBase64:
+		return jen.Id("e").Dot("AttrBase64").Call(jen.Lit(" "+a.Name.Local+"='"), val)
 	}
 	return jen.Id("e").Dot("AttrQuoted").Call(jen.Lit(" "+a.Name.Local+"='"), g.stringOf(a.Type, val))
 }
@@ -214,6 +216,8 @@ func (g *gen) writeText(s *ir.Scalar, val jen.Code) jen.Code {
 		return jen.Id("e").Dot("TextUint").Call(jen.Uint64().Call(val))
 	case ir.KBool:
 		return jen.Id("e").Dot("TextBool").Call(val)
+	case ir.KBase64:
+		return jen.Id("e").Dot("TextBase64").Call(val)
 	}
 	return jen.Id("e").Dot("Text").Call(g.stringOf(s, val))
 }
@@ -236,7 +240,7 @@ func (g *gen) encodeChild(fl *ir.Field, x, space jen.Code) []jen.Code {
 // for numbers written without allocating.
 func (g *gen) writeElement(fl *ir.Field, space, val jen.Code) []jen.Code {
 	switch fl.Scalar.Kind {
-	case ir.KInt, ir.KUint, ir.KBool:
+	case ir.KInt, ir.KUint, ir.KBool, ir.KBase64:
 		return []jen.Code{
 			jen.Id("e").Dot("StartTrusted").Call(space, jen.Lit(fl.Name.Local)),
 			g.writeText(fl.Scalar, val),

@@ -74,7 +74,9 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 				}
 				return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Key)
 			}() {
-				e.ElementTrusted(NS, "key", stanza.FormatBase64(*v.Key))
+				e.StartTrusted(NS, "key")
+				e.TextBase64(*v.Key)
+				e.End()
 			}
 		}
 		if v.Iv != nil {
@@ -88,7 +90,9 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 				}
 				return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Iv)
 			}() {
-				e.ElementTrusted(NS, "iv", stanza.FormatBase64(*v.Iv))
+				e.StartTrusted(NS, "iv")
+				e.TextBase64(*v.Iv)
+				e.End()
 			}
 		}
 		for i := range v.Hash {
@@ -124,7 +128,9 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 						}
 						return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Key)
 					}() {
-						e.ElementTrusted(NS, "key", stanza.FormatBase64(*v.Key))
+						e.StartTrusted(NS, "key")
+						e.TextBase64(*v.Key)
+						e.End()
 					}
 				}
 			case 1:
@@ -139,7 +145,9 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 						}
 						return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Iv)
 					}() {
-						e.ElementTrusted(NS, "iv", stanza.FormatBase64(*v.Iv))
+						e.StartTrusted(NS, "iv")
+						e.TextBase64(*v.Iv)
+						e.End()
 					}
 				}
 			case 2:
@@ -170,7 +178,9 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 				}
 				return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Key)
 			}() {
-				e.ElementTrusted(NS, "key", stanza.FormatBase64(*v.Key))
+				e.StartTrusted(NS, "key")
+				e.TextBase64(*v.Key)
+				e.End()
 			}
 		}
 	}
@@ -186,7 +196,9 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 				}
 				return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Iv)
 			}() {
-				e.ElementTrusted(NS, "iv", stanza.FormatBase64(*v.Iv))
+				e.StartTrusted(NS, "iv")
+				e.TextBase64(*v.Iv)
+				e.End()
 			}
 		}
 	}

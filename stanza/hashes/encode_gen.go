@@ -70,7 +70,7 @@ func (v *Hash) encodeContent(e *stanza.Encoder) {
 		}
 		e.AttrNS(a.Name.Space, a.Name.Local, a.Value)
 	}
-	e.Text(stanza.FormatBase64(v.Value))
+	e.TextBase64(v.Value)
 	e.End()
 }
 
