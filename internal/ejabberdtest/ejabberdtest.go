@@ -104,7 +104,7 @@ var ErrUserExists = errors.New("ejabberdtest: user already exists")
 const notInstalled = "ejabberdtest: ejabberd not installed (apt-get install -y ejabberd)"
 
 const (
-	defaultStartTimeout = 20 * time.Second
+	defaultStartTimeout = 60 * time.Second // an Erlang VM on a busy 2-core machine can take 20 s
 	stopGrace           = 10 * time.Second // between SIGTERM and SIGKILL
 	apiTimeout          = 30 * time.Second
 	startAttempts       = 5 // on a port taken between picking and binding
