@@ -218,19 +218,22 @@ type Stream struct {
 	cfg Config
 	ns  string
 
-	fr       *stanza.Framer
-	dec      *stanza.Decoder    // from decoders while input is decoded; nil when Next waits for input
-	inScope  []stanza.NSBinding // bindings of the peer's header
-	rootQ    string             // qualified name of the peer's root
-	peer     Header
-	st       state
-	err      error
-	out      []byte
-	enc      stanza.Encoder
-	outScope []stanza.NSBinding
-	sent     bool   // our header is written
-	closed   bool   // our closing tag is written
-	my       Header // our last header, re-sent by Restart (initiating)
+	fr      *stanza.Framer
+	dec     *stanza.Decoder    // from decoders while input is decoded; nil when Next waits for input
+	inScope []stanza.NSBinding // bindings of the peer's header
+	rootQ   string             // qualified name of the peer's root
+	peer    Header
+	st      state
+	err     error
+	out     []byte
+	enc     stanza.Encoder
+	// recycling: the caller has handed elements back (Recycle), so top-level
+	// elements are decoded into recycled values.
+	recycling bool
+	outScope  []stanza.NSBinding
+	sent      bool   // our header is written
+	closed    bool   // our closing tag is written
+	my        Header // our last header, re-sent by Restart (initiating)
 
 	// negotiation
 	tls      bool // initiating: <starttls/> sent, awaiting proceed
@@ -296,7 +299,18 @@ func (s *Stream) Recycle(el stanza.Element) {
 	if el == nil {
 		return
 	}
+	s.recycling = true
 	s.decoder().Recycle([]stanza.Element{el})
+}
+
+// resetDecoder makes d read frame: in place with Config.DecodeInPlace,
+// from a copy otherwise.
+func (s *Stream) resetDecoder(d *stanza.Decoder, frame []byte, off int64, scope []stanza.NSBinding) {
+	if s.cfg.DecodeInPlace {
+		d.ResetOwned(frame, off, scope)
+	} else {
+		d.ResetBytes(frame, off, scope)
+	}
 }
 
 // releaseDecoder gives the Decoder back to the pool, without its input.
@@ -630,7 +644,7 @@ func (s *Stream) Next() Event {
 			return Event{}
 		case stanza.FrameDecl:
 			d := s.decoder()
-			d.ResetOwned(frame, off, nil)
+			s.resetDecoder(d, frame, off, nil)
 			if d.Next() != stanza.None || d.Err() != nil {
 				err := d.Err()
 				if err == nil {
@@ -661,7 +675,7 @@ func (s *Stream) Next() Event {
 // open parses the peer's stream header.
 func (s *Stream) open(frame []byte, off int64) Event {
 	d := s.decoder()
-	d.ResetOwned(frame, off, nil)
+	s.resetDecoder(d, frame, off, nil)
 	if d.Next() != stanza.StartElement {
 		err := d.Err()
 		if err == nil {
@@ -772,11 +786,7 @@ func (s *Stream) peerClose(frame []byte) Event {
 // a negotiation step consumed it without an event.
 func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 	d := s.decoder()
-	if s.cfg.DecodeInPlace {
-		d.ResetOwned(frame, off, s.inScope)
-	} else {
-		d.ResetBytes(frame, off, s.inScope)
-	}
+	s.resetDecoder(d, frame, off, s.inScope)
 	if d.Next() != stanza.StartElement {
 		err := d.Err()
 		if err == nil {
@@ -784,7 +794,13 @@ func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 		}
 		return s.fail(conditionFor(err), err), true
 	}
-	el, err := stanza.DecodeChild(d) // into a value given back with Recycle, if any
+	var el stanza.Element
+	var err error
+	if s.recycling {
+		el, err = stanza.DecodeChild(d) // into a value given back with Recycle, if any
+	} else {
+		el, err = stanza.DecodeElement(d)
+	}
 	if err == nil && (d.Next() != stanza.None || d.Err() != nil) {
 		err = d.Err()
 		if err == nil {
