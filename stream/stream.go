@@ -293,7 +293,8 @@ func (s *Stream) decoder() *stanza.Decoder {
 // Recycle gives el, an element of an event that the caller is done with,
 // back to the Stream: a later element of the same name is decoded into
 // its memory, and so are the payloads it holds. Nothing of el may be used
-// after the call. A caller that hands every element back once it has
+// after the call. Until the first call, elements are decoded into new
+// values as always. A caller that hands every element back once it has
 // handled it reads a stream without allocating for the elements.
 func (s *Stream) Recycle(el stanza.Element) {
 	if el == nil {
