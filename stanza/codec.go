@@ -349,7 +349,6 @@ func (e *Encoder) textDigits(digits []byte) {
 	if e.open {
 		e.buf = append(e.buf, '>')
 		e.open = false
-		e.attrs = e.attrs[:0]
 	}
 	e.buf = append(e.buf, digits...)
 }

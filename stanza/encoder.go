@@ -1,7 +1,10 @@
 package stanza
 
 import (
+	"bytes"
+	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -40,11 +43,15 @@ type Encoder struct {
 	open  bool        // the innermost element's start tag is still open
 	stack []encElem   // open elements, outermost first
 	ns    []NSBinding // bindings in effect: the scope, then each open element's declarations
-	attrs []encAttr   // attributes written on the open start tag
+	// attrs locates the attributes written on the open start tag, up to
+	// buf[attrScan]: they are read back from the buffer only when a
+	// checked call needs them (see syncAttrs), so that writing one costs
+	// no record.
+	attrs    []encAttr
+	attrScan int
 	// plain holds the addresses of namespace names declared before that
-	// needed no escaping (see isPlain).
-	plain     [4]plainNS
-	plainNext int
+	// needed no escaping (see plainSlot), direct-mapped by address.
+	plain [32]plainNS
 }
 
 // plainNS locates a namespace name known to need no escaping, by the
@@ -97,6 +104,33 @@ func (a encAttr) local(buf []byte) []byte {
 	return buf[a.off+a.plen+1 : a.off+a.n]
 }
 
+// syncAttrs brings e.attrs up to date with the open start tag, reading
+// back what was written on it since buf[attrScan]: each attribute and
+// declaration is ` qname='value'`, whose value, escaped, holds no quote.
+// Declarations are left out.
+func (e *Encoder) syncAttrs() {
+	el := &e.stack[len(e.stack)-1]
+	p := e.attrScan
+	if p < el.off+el.n { // records of an earlier start tag
+		e.attrs = e.attrs[:0]
+		p = el.off + el.n
+	}
+	buf := e.buf
+	for p < len(buf) {
+		off := p + 1 // after the space
+		eq := bytes.IndexByte(buf[off:], '=') + off
+		end := bytes.IndexByte(buf[eq+2:], '\'') + eq + 2
+		p = end + 1
+		name := buf[off:eq]
+		plen := bytes.IndexByte(name, ':')
+		if string(name) == "xmlns" || plen == 5 && string(name[:5]) == "xmlns" {
+			continue
+		}
+		e.attrs = append(e.attrs, encAttr{off: off, n: len(name), plen: max(plen, 0)})
+	}
+	e.attrScan = len(buf)
+}
+
 // NewEncoder returns an Encoder that appends to buf[:len(buf)].
 func NewEncoder(buf []byte) *Encoder {
 	return &Encoder{buf: buf}
@@ -115,6 +149,7 @@ func (e *Encoder) Reset(buf []byte) {
 	e.stack = e.stack[:0]
 	e.ns = e.ns[:0]
 	e.attrs = e.attrs[:0]
+	e.attrScan = 0
 }
 
 // Bytes returns everything appended so far, including the buffer given to
@@ -279,7 +314,6 @@ func (e *Encoder) start(prefix, space, local string, declare bool) {
 	if e.open {
 		buf = append(buf, '>')
 		e.open = false
-		e.attrs = e.attrs[:0]
 	}
 	buf = append(buf, '<')
 	off := len(buf)
@@ -305,12 +339,11 @@ func (e *Encoder) declare(prefix, space string) {
 		buf = append(buf, prefix...)
 	}
 	buf = append(buf, '=', '\'')
-	if e.isPlain(space) {
+	if c := e.plainSlot(space); c.p == unsafe.StringData(space) && c.n == len(space) && c.p != nil {
 		buf = append(buf, space...)
 	} else if encSkipAttr(space, 0) == len(space) { // the common case: nothing to escape or check
 		buf = append(buf, space...)
-		e.plain[e.plainNext] = plainNS{unsafe.StringData(space), len(space)}
-		e.plainNext = (e.plainNext + 1) % len(e.plain)
+		*c = plainNS{unsafe.StringData(space), len(space)}
 	} else {
 		var bad int
 		buf, bad = encAppendEscaped(buf, space, true)
@@ -327,17 +360,13 @@ func (e *Encoder) declare(prefix, space string) {
 	}
 }
 
-// isPlain reports whether space is, in memory, a string declared before
-// that needed no escaping: generated code declares its namespaces with
-// the same constants again and again, which are then not checked again.
-func (e *Encoder) isPlain(space string) bool {
-	p := unsafe.StringData(space)
-	for _, c := range e.plain {
-		if c.p == p && c.n == len(space) {
-			return p != nil
-		}
-	}
-	return false
+// plainSlot returns the entry of e.plain for the bytes of space: the entry
+// holds them when space is, in memory, a string declared before that
+// needed no escaping. Generated code declares its namespaces with the same
+// constants again and again, which are then not checked again.
+func (e *Encoder) plainSlot(space string) *plainNS {
+	a := uintptr(unsafe.Pointer(unsafe.StringData(space)))
+	return &e.plain[(a>>4^a>>9)%uintptr(len(e.plain))]
 }
 
 // prefixFor returns a non-empty prefix bound to space and not shadowed at the
@@ -382,6 +411,7 @@ func (e *Encoder) Attr(local, value string) {
 		e.fail("attribute xmlns", "namespace declarations are written with DeclareNS")
 		return
 	}
+	e.syncAttrs()
 	for _, a := range e.attrs {
 		if a.plen == 0 && string(a.local(e.buf)) == local {
 			e.fail("attribute "+local, "duplicate attribute")
@@ -417,33 +447,31 @@ func (e *Encoder) AttrQuoted(open, value string) {
 		e.fail("attribute "+open, "no start tag is open")
 		return
 	}
-	buf := e.buf
-	e.attrs = append(e.attrs, encAttr{off: len(buf) + 1, n: len(open) - 3})
-	buf = append(buf, open...)
-	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
-		e.buf = append(append(buf, value...), '\'')
+	buf, i := encCopyAttr(append(e.buf, open...), value)
+	if i == len(value) { // the common case: nothing to escape or check
+		e.buf = append(buf, '\'')
 		return
 	}
-	e.attrEscaped(buf, "", open[1:len(open)-2], value)
+	e.attrEscaped(buf, i, "", open[1:len(open)-2], value)
 }
 
 func (e *Encoder) attr(local, value string) {
 	buf := append(e.buf, ' ')
-	e.attrs = append(e.attrs, encAttr{off: len(buf), n: len(local)})
 	buf = append(buf, local...)
-	buf = append(buf, '=', '\'')
-	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
-		e.buf = append(append(buf, value...), '\'')
+	buf, i := encCopyAttr(append(buf, '=', '\''), value)
+	if i == len(value) { // the common case: nothing to escape or check
+		e.buf = append(buf, '\'')
 		return
 	}
-	e.attrEscaped(buf, "", local, value)
+	e.attrEscaped(buf, i, "", local, value)
 }
 
-// attrEscaped appends value, escaped, and the closing quote to buf, which
-// ends with the opening quote of the attribute prefix:local (the names are
-// for errors only). Callers copy a value with nothing to escape themselves.
-func (e *Encoder) attrEscaped(buf []byte, prefix, local, value string) {
-	buf, bad := encAppendEscaped(buf, value, true)
+// attrEscaped appends the rest of value from value[i], escaped, and the
+// closing quote to buf, which ends with the opening quote of the attribute
+// prefix:local and value[:i] (the names are for errors only). Callers copy
+// a value with nothing to escape themselves.
+func (e *Encoder) attrEscaped(buf []byte, i int, prefix, local, value string) {
+	buf, bad := encAppendEscapedFrom(buf, value, i, true)
 	if bad >= 0 {
 		e.buf = buf
 		if prefix != "" {
@@ -479,6 +507,7 @@ func (e *Encoder) AttrNS(space, local, value string) {
 		e.fail("attribute "+local, "namespace declarations are written with DeclareNS")
 		return
 	}
+	e.syncAttrs()
 	for _, a := range e.attrs {
 		if a.plen > 0 && string(a.local(e.buf)) == local && e.spaceOf(a.prefix(e.buf)) == space {
 			e.fail("attribute "+local, "duplicate attribute in namespace "+space)
@@ -521,16 +550,15 @@ func (e *Encoder) attrNS(space, local, value string) {
 		}
 	}
 	buf := append(e.buf, ' ')
-	e.attrs = append(e.attrs, encAttr{off: len(buf), n: len(prefix) + 1 + len(local), plen: len(prefix)})
 	buf = append(buf, prefix...)
 	buf = append(buf, ':')
 	buf = append(buf, local...)
-	buf = append(buf, '=', '\'')
-	if encSkipAttr(value, 0) == len(value) { // the common case: nothing to escape or check
-		e.buf = append(append(buf, value...), '\'')
+	buf, i := encCopyAttr(append(buf, '=', '\''), value)
+	if i == len(value) { // the common case: nothing to escape or check
+		e.buf = append(buf, '\'')
 		return
 	}
-	e.attrEscaped(buf, prefix, local, value)
+	e.attrEscaped(buf, i, prefix, local, value)
 }
 
 // encGenPrefixes are the first generated prefixes, so that they cost no
@@ -599,6 +627,7 @@ func (e *Encoder) DeclareNS(prefix, space string) {
 		}
 	}
 	if prefix != "" {
+		e.syncAttrs()
 		for _, a := range e.attrs {
 			if string(a.prefix(e.buf)) == prefix && e.spaceOf(a.prefix(e.buf)) != space {
 				e.fail(what, "would change the namespace of attribute "+prefix+":"+string(a.local(e.buf)))
@@ -624,7 +653,6 @@ func (e *Encoder) CloseStartTag() {
 	}
 	e.buf = append(e.buf, '>')
 	e.open = false
-	e.attrs = e.attrs[:0]
 }
 
 // Text writes s, escaped, as character data at the current position, closing
@@ -638,7 +666,6 @@ func (e *Encoder) Text(s string) {
 	if e.open {
 		buf = append(buf, '>')
 		e.open = false
-		e.attrs = e.attrs[:0]
 	}
 	if encSkipText(s, 0) == len(s) { // the common case: nothing to escape or check
 		e.buf = append(buf, s...)
@@ -667,7 +694,6 @@ func (e *Encoder) End() {
 	if e.open {
 		e.buf = append(e.buf, '/', '>')
 		e.open = false
-		e.attrs = e.attrs[:0]
 	} else {
 		buf := append(e.buf, '<', '/')
 		buf = append(buf, el.qname(buf)...)
@@ -740,7 +766,6 @@ func (e *Encoder) element(local, text string) {
 	if e.open {
 		buf = append(buf, '>')
 		e.open = false
-		e.attrs = e.attrs[:0]
 	}
 	buf = append(buf, '<')
 	buf = append(buf, local...)
@@ -772,7 +797,6 @@ func (e *Encoder) WriteRaw(xml string) {
 	if e.open {
 		buf = append(buf, '>')
 		e.open = false
-		e.attrs = e.attrs[:0]
 	}
 	e.buf = append(buf, xml...)
 }
@@ -825,12 +849,17 @@ var encEscapes = [256]string{
 // UTF-8 or a character XML forbids, the output up to it and the offset of the
 // first such byte in s.
 func encAppendEscaped(buf []byte, s string, attr bool) ([]byte, int) {
+	return encAppendEscapedFrom(buf, s, 0, attr)
+}
+
+// encAppendEscapedFrom is encAppendEscaped for a buffer that already ends
+// with s[:i], which needs no work.
+func encAppendEscapedFrom(buf []byte, s string, i int, attr bool) ([]byte, int) {
 	tab := &encTextTab
 	if attr {
 		tab = &encAttrTab
 	}
-	last := 0
-	i := 0
+	last := i
 	for {
 		if attr {
 			i = encSkipAttr(s, i)
@@ -876,6 +905,36 @@ func encSkipText(s string, i int) int {
 		}
 	}
 	return i
+}
+
+// encCopyAttr appends s to buf up to its first byte that may need work in
+// an attribute value, returning the extended buffer and the offset of that
+// byte (len(s) if none): the check and the copy are one pass, eight bytes
+// at a time, which for the short values of XMPP costs less than a check
+// followed by a copy.
+func encCopyAttr(buf []byte, s string) ([]byte, int) {
+	n := len(buf)
+	if cap(buf)-n < len(s)+8 {
+		buf = slices.Grow(buf, len(s)+8)
+	}
+	dst := buf[n:cap(buf)]
+	i := 0
+	for ; i+8 <= len(s) && i+8 <= len(dst); i += 8 {
+		w := encLoad64(s, i)
+		binary.LittleEndian.PutUint64(dst[i:], w)
+		if m := encAttrMask(w); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			return buf[:n+i], i
+		}
+	}
+	for ; i < len(s) && i < len(dst); i++ {
+		c := s[i]
+		if encAttrTab[c] != encSafe {
+			break
+		}
+		dst[i] = c
+	}
+	return buf[:n+i], i
 }
 
 // encSkipAttr returns the offset of the first byte at or after i that may

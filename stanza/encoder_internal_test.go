@@ -92,3 +92,60 @@ func TestBase64Writers(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncAttrs checks that the attributes read back from the open start
+// tag are the ones written on it, declarations left out, whatever their
+// values hold, and that a later start tag starts afresh.
+func TestSyncAttrs(t *testing.T) {
+	e := NewEncoder([]byte("<x a='1'>")) // output given to the encoder is not a tag of its own
+	e.Start("urn:t", "a")
+	e.AttrQuoted(" id='", "x='y' b:c='d'")
+	e.DeclareNS("p", "urn:p")
+	e.AttrNS("urn:p", "k", "v=1")
+	e.Attr("to", "")
+	e.syncAttrs()
+	var got []string
+	for _, a := range e.attrs {
+		got = append(got, string(a.prefix(e.buf))+"|"+string(a.local(e.buf)))
+	}
+	if want := "|id,p|k,|to"; strings.Join(got, ",") != want {
+		t.Fatalf("attributes %q, want %s", got, want)
+	}
+	e.Attr("from", "a")
+	e.AttrNS("urn:p", "j", "")
+	for _, dup := range []func(*Encoder){
+		func(e *Encoder) { e.Attr("from", "b") },
+		func(e *Encoder) { e.Attr("id", "b") },
+		func(e *Encoder) { e.AttrNS("urn:p", "k", "b") },
+	} {
+		c := *e
+		c.attrs = append([]encAttr(nil), e.attrs...)
+		c.buf = append([]byte(nil), e.buf...)
+		c.stack = append([]encElem(nil), e.stack...)
+		c.ns = append([]NSBinding(nil), e.ns...)
+		dup(&c)
+		if !errors.Is(c.Err(), ErrEncode) {
+			t.Fatalf("duplicate not refused: %s", c.Bytes())
+		}
+	}
+	e.Start("urn:t", "b") // a child: the records of <a> are stale
+	e.Attr("id", "1")
+	e.Attr("from", "1")
+	e.End()
+	e.Attr("x", "1") // no start tag open
+	if e.Err() == nil {
+		t.Fatal("attribute with no open start tag accepted")
+	}
+	e.Reset(nil)
+	e.Start("urn:t", "a")
+	e.Attr("id", "1")
+	e.Start("urn:t", "b")
+	e.Attr("id", "2")
+	e.AttrQuoted(" to='", "3")
+	e.Attr("from", "4")
+	e.End()
+	e.End()
+	if want := `<a xmlns='urn:t' id='1'><b id='2' to='3' from='4'/></a>`; string(e.Bytes()) != want || e.Err() != nil {
+		t.Fatalf("got %s (%v), want %s", e.Bytes(), e.Err(), want)
+	}
+}
