@@ -133,8 +133,7 @@ func (d *Decoder) ResetBytes(b []byte, base int64, scope []NSBinding) {
 		d.Reset("", base, scope)
 		return
 	}
-	buf := make([]byte, n, n+n/8+64)
-	copy(buf, b)
+	buf := append(make([]byte, 0, n+n/8+64), b...)
 	// buf[:n] is never written again: the string may alias it.
 	d.Reset(unsafe.String(unsafe.SliceData(buf), n), base, scope)
 	d.arena = buf[n:n]
@@ -365,22 +364,24 @@ func (d *Decoder) scanName() (string, int, bool) {
 	i := d.pos
 	colon := -1
 	// Fast path: ASCII names, the common case.
-	if i < len(s) && s[i] < utf8.RuneSelf && nameByte[s[i]] == 2 && s[i] != ':' {
+	if i < len(s) && nameStart[s[i]] {
 		i++
 		for i < len(s) {
 			c := s[i]
-			if c >= utf8.RuneSelf || nameByte[c] == 0 {
+			if nameCont[c] {
+				i++
+				continue
+			}
+			if c != ':' {
 				break
 			}
-			if c == ':' {
-				if colon >= 0 {
-					d.fail(i, ErrNotWellFormed, "more than one colon in a name")
-					return "", -1, false
-				}
-				colon = i - start
-				if i+1 >= len(s) || (s[i+1] < utf8.RuneSelf && nameByte[s[i+1]] != 2) {
-					break
-				}
+			if colon >= 0 {
+				d.fail(i, ErrNotWellFormed, "more than one colon in a name")
+				return "", -1, false
+			}
+			colon = i - start
+			if i+1 >= len(s) || (s[i+1] < utf8.RuneSelf && nameByte[s[i+1]] != 2) {
+				break
 			}
 			i++
 		}
@@ -617,13 +618,23 @@ func (d *Decoder) attrValue() (string, bool) {
 	plain := true
 	for i < len(s) {
 		// Eight bytes at a time over runs that need no work: no quote,
-		// '&', '<', control or non-ASCII byte ('>' is a false alarm).
-		for i+8 <= len(s) {
-			if m := encAttrMask(encLoad64(s, i)); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				break
+		// '&', '<', control or non-ASCII byte.
+		if q == '\'' {
+			for i+8 <= len(s) {
+				if m := decAposMask(encLoad64(s, i)); m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				i += 8
 			}
-			i += 8
+		} else {
+			for i+8 <= len(s) {
+				if m := decQuotMask(encLoad64(s, i)); m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				i += 8
+			}
 		}
 		if i >= len(s) {
 			break
@@ -664,6 +675,22 @@ func (d *Decoder) attrValue() (string, bool) {
 		return s[start:i], true
 	}
 	return d.unescape(s[start:i], start, true)
+}
+
+// decAposMask flags, in an attribute value quoted with ', bytes below
+// 0x20, '&', '\'', '<' and bytes from 0x80 (see encAttrMask).
+func decAposMask(x uint64) uint64 {
+	return (x | encZero(x&(0xE0*encLSB)) |
+		encZero((x|encLSB)^(0x27*encLSB)) | // & and '
+		encZero(x^(0x3C*encLSB))) & encMSB
+}
+
+// decQuotMask is decAposMask for a value quoted with ".
+func decQuotMask(x uint64) uint64 {
+	return (x | encZero(x&(0xE0*encLSB)) |
+		encZero(x^(0x22*encLSB)) |
+		encZero(x^(0x26*encLSB)) |
+		encZero(x^(0x3C*encLSB))) & encMSB
 }
 
 // checkRune validates the multi-byte character at s[i].
@@ -1129,6 +1156,17 @@ var textByte = func() (t [utf8.RuneSelf]uint8) {
 	t['&'] = tbAmp
 	t['>'] = tbGT
 	return t
+}()
+
+// nameStart and nameCont are the ASCII bytes that may start a name and
+// continue one, colon and non-ASCII bytes left out: the fast path of
+// scanName tests each byte with one lookup.
+var nameStart, nameCont = func() (start, cont [256]bool) {
+	for c := range utf8.RuneSelf {
+		start[c] = nameByte[c] == 2 && c != ':'
+		cont[c] = nameByte[c] != 0 && c != ':'
+	}
+	return start, cont
 }()
 
 // nameByte: 0 not a name byte, 1 a name byte, 2 a name start byte.
