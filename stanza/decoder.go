@@ -677,8 +677,9 @@ func (d *Decoder) attrValue() (string, bool) {
 	return d.unescape(s[start:i], start, true)
 }
 
-// decAposMask flags, in an attribute value quoted with ', bytes below
-// 0x20, '&', '\”, '<' and bytes from 0x80 (see encAttrMask).
+// decAposMask flags, in an attribute value between apostrophes, bytes
+// below 0x20, the ampersand, the apostrophe, '<' and bytes from 0x80 (see
+// encAttrMask).
 func decAposMask(x uint64) uint64 {
 	return (x | encZero(x&(0xE0*encLSB)) |
 		encZero((x|encLSB)^(0x27*encLSB)) | // & and '
