@@ -126,18 +126,54 @@ func NewDecoder(b []byte) *Decoder {
 // ResetBytes is Reset for input in a byte slice, which d copies (b may be
 // reused as soon as it returns). The copy is the one allocation of a
 // decode: it has room after the input for the values that need unescaping,
-// so that every string d returns shares it.
+// so that every string d returns shares it. A Decoder that reads input
+// after input copies small ones (up to 1 KiB) one after the other into
+// memory of 4 KiB, which then costs one allocation for several of them:
+// a string kept from one keeps that memory, the bytes of its neighbours
+// included, until none of its strings is referenced. A caller that keeps
+// a few values from many inputs uses ResetBytesIsolated, or clones them.
 func (d *Decoder) ResetBytes(b []byte, base int64, scope []NSBinding) {
+	d.resetCopy(b, base, scope, cap(d.arena) > 0)
+}
+
+// ResetBytesIsolated is ResetBytes with a copy of b of its own: the
+// strings d returns keep no other input in memory.
+func (d *Decoder) ResetBytesIsolated(b []byte, base int64, scope []NSBinding) {
+	d.resetCopy(b, base, scope, false)
+}
+
+// resetCopy resets d to read a copy of b; with shared, after what the
+// arena holds when there is room, or into new memory of slabSize.
+func (d *Decoder) resetCopy(b []byte, base int64, scope []NSBinding, shared bool) {
 	n := len(b)
 	if n == 0 {
 		d.Reset("", base, scope)
 		return
 	}
-	buf := append(make([]byte, 0, n+n/8+64), b...)
+	// What the arena holds is never written again: the copy may follow it.
+	need := n + n/8 + 64
+	var room []byte
+	if shared {
+		room = d.arena[len(d.arena):]
+	}
+	if cap(room) < need {
+		size := need
+		if shared && need <= slabMax {
+			size = slabSize
+		}
+		room = make([]byte, 0, size)
+	}
+	buf := append(room, b...)
 	// buf[:n] is never written again: the string may alias it.
 	d.Reset(unsafe.String(unsafe.SliceData(buf), n), base, scope)
 	d.arena = buf[n:n]
 }
+
+// Sizes of the memory ResetBytes copies small inputs into.
+const (
+	slabSize = 4 << 10
+	slabMax  = 1 << 10
+)
 
 // ResetOwned is ResetBytes for input that is never written again, such as
 // a frame from a Framer: d reads b in place, without copying it, so that

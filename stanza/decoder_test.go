@@ -413,8 +413,56 @@ func TestDecoderResetBytes(t *testing.T) {
 			_ = d.Text()
 		}
 	})
+	if n > 1 {
+		t.Errorf("allocations per stanza: %v, want at most 1", n)
+	}
+	n = testing.AllocsPerRun(100, func() {
+		d.ResetBytesIsolated(small, 0, nil)
+		for k := d.Next(); k != None; k = d.Next() {
+			_ = d.Text()
+		}
+	})
 	if n != 1 {
-		t.Errorf("allocations per stanza: %v, want 1", n)
+		t.Errorf("allocations per stanza, isolated: %v, want 1", n)
+	}
+}
+
+// TestResetBytesShared decodes many inputs of all sizes one after the
+// other, as a reader of stanzas does, keeping every value: small inputs
+// share memory, and no value may change when later inputs are copied and
+// unescaped after it.
+func TestResetBytesShared(t *testing.T) {
+	var d Decoder
+	type kept struct{ attr, text, wantAttr, wantText string }
+	var all []kept
+	buf := make([]byte, 0, 8<<10)
+	for i := range 400 {
+		attr := fmt.Sprintf("v%d&amp;%s", i, strings.Repeat("x", i*7%300))
+		text := fmt.Sprintf("t%d &lt; %s", i, strings.Repeat("y", i*13%2000))
+		buf = fmt.Appendf(buf[:0], "<a k='%s'>%s</a>", attr, text)
+		if i%2 == 0 {
+			d.ResetBytes(buf, 0, nil)
+		} else {
+			d.ResetBytesIsolated(buf, 0, nil)
+		}
+		k := kept{wantAttr: strings.Replace(attr, "&amp;", "&", 1), wantText: strings.Replace(text, "&lt;", "<", 1)}
+		if d.Next() != StartElement {
+			t.Fatal(d.Err())
+		}
+		k.attr = d.Attrs()[0].Value
+		if d.Next() != CharData {
+			t.Fatal(d.Err())
+		}
+		k.text = d.Text()
+		all = append(all, k)
+		for j := range buf {
+			buf[j] = 'Z' // the caller reuses its buffer
+		}
+	}
+	for i, k := range all {
+		if k.attr != k.wantAttr || k.text != k.wantText {
+			t.Fatalf("input %d: got %q, %q; want %q, %q", i, k.attr, k.text, k.wantAttr, k.wantText)
+		}
 	}
 }
 

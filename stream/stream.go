@@ -305,12 +305,13 @@ func (s *Stream) Recycle(el stanza.Element) {
 }
 
 // resetDecoder makes d read frame: in place with Config.DecodeInPlace,
-// from a copy otherwise.
+// from a copy of its own otherwise, so that an element kept keeps no other
+// in memory.
 func (s *Stream) resetDecoder(d *stanza.Decoder, frame []byte, off int64, scope []stanza.NSBinding) {
 	if s.cfg.DecodeInPlace {
 		d.ResetOwned(frame, off, scope)
 	} else {
-		d.ResetBytes(frame, off, scope)
+		d.ResetBytesIsolated(frame, off, scope)
 	}
 }
 
