@@ -44,10 +44,21 @@ type binding struct {
 }
 
 type openElem struct {
-	name   Name   // the expanded name
-	qname  string // the prefixed name exactly as written, to match the end tag
-	nbind  int    // len(bindings) before this element's declarations
-	prefix string // the prefix of the element name, "" if none
+	qname string // the prefixed name exactly as written, to match the end tag
+	space string // the namespace of the name
+	nbind int    // len(bindings) before this element's declarations
+	colon int    // the offset of the colon in qname, -1 if none
+}
+
+// name returns the expanded name of e.
+func (e *openElem) name() Name { return Name{Space: e.space, Local: e.qname[e.colon+1:]} }
+
+// prefix returns the prefix of the name of e, "" if none.
+func (e *openElem) prefix() string {
+	if e.colon < 0 {
+		return ""
+	}
+	return e.qname[:e.colon]
 }
 
 // rawAttr is a prefixed attribute of the current start tag, resolved once
@@ -358,9 +369,9 @@ func (d *Decoder) xmlDecl() Kind {
 }
 
 func (d *Decoder) popElement() {
-	top := d.stack[len(d.stack)-1]
-	d.stack = d.stack[:len(d.stack)-1]
-	d.bindings = d.bindings[:top.nbind]
+	n := len(d.stack) - 1
+	d.bindings = d.bindings[:d.stack[n].nbind]
+	d.stack = d.stack[:n]
 }
 
 // lookup resolves a prefix ("" for the default namespace).
@@ -610,13 +621,13 @@ func (d *Decoder) startTag() Kind {
 	if colon >= 0 {
 		prefix, local = qname[:colon], qname[colon+1:]
 	}
-	d.stack = append(d.stack, openElem{qname: qname, nbind: nbind, prefix: prefix})
 	space, ok := d.lookup(prefix)
 	if !ok {
+		d.stack = append(d.stack, openElem{qname: qname, nbind: nbind, colon: colon})
 		return d.fail(start+1, ErrUnboundPrefix, "unbound prefix "+prefix+" on <"+qname+">")
 	}
+	d.stack = append(d.stack, openElem{qname: qname, space: space, nbind: nbind, colon: colon})
 	d.name = Name{Space: space, Local: local}
-	d.stack[len(d.stack)-1].name = d.name
 	d.qname = qname
 	// Resolve prefixed attributes.
 	for _, r := range d.raw {
@@ -1071,7 +1082,7 @@ func (d *Decoder) endTag() Kind {
 		return d.fail(d.pos, ErrNotWellFormed, "expected '>' in end tag </"+top.qname+">")
 	}
 	d.pos++
-	d.name = top.name
+	d.name = top.name()
 	d.popElement()
 	d.kind = EndElement
 	return EndElement

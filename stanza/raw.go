@@ -118,7 +118,7 @@ func (d *Decoder) readRawInto(r *RawElement) error {
 	d.capDepth = depth
 	d.capUsed = d.capUsed[:0]
 	// The start tag was resolved before the capture began: account for it.
-	d.lookup(d.stack[depth-1].prefix)
+	d.lookup(d.stack[depth-1].prefix())
 	for _, r := range d.raw {
 		if r.prefix != "" {
 			d.lookup(r.prefix)

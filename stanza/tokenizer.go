@@ -1,5 +1,7 @@
 package stanza
 
+import "strings"
+
 // Tokenizer is the incremental tokenizer: bytes arrive with Feed in chunks
 // split anywhere, tokens come out of Next. It frames first (Framer: limits
 // enforced before any value is built) and tokenizes each complete frame with
@@ -148,7 +150,7 @@ func (t *Tokenizer) Next() Kind {
 			}
 			d.ResetBytes(frame, off, t.scope)
 			// Read the end tag against a stand-in for the root.
-			d.stack = append(d.stack, openElem{name: t.root, qname: t.rootQ, nbind: len(d.bindings), prefix: prefixOf(t.rootQ)})
+			d.stack = append(d.stack, openElem{qname: t.rootQ, space: t.root.Space, nbind: len(d.bindings), colon: strings.IndexByte(t.rootQ, ':')})
 			if d.Next() != EndElement {
 				t.err = d.Err()
 				if t.err == nil {
@@ -161,13 +163,4 @@ func (t *Tokenizer) Next() Kind {
 			return EndElement
 		}
 	}
-}
-
-func prefixOf(qname string) string {
-	for i := 0; i < len(qname); i++ {
-		if qname[i] == ':' {
-			return qname[:i]
-		}
-	}
-	return ""
 }
