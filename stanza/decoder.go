@@ -526,50 +526,91 @@ func (d *Decoder) startTag() Kind {
 	empty := false
 	var seen uint64 // a bit per attribute name hash, to compare names only on a hit
 	for {
-		var sp bool
-		if p := d.pos; p+1 < len(s) && s[p] == ' ' && !isSpace(s[p+1]) {
-			d.pos++ // the common case: one space
-			sp = true
-		} else {
-			sp = d.skipSpace()
+		var aname, val string
+		acolon := -1
+		aoff := d.pos + 1
+		if p := d.pos; p+1 < len(s) && s[p] == ' ' && nameStart[s[p+1]] {
+			// The common case, read here: one space, an ASCII name
+			// without colon, '=' and a value with nothing to unescape.
+			i := p + 2
+			for i < len(s) && nameCont[s[i]] {
+				i++
+			}
+			if i+1 < len(s) && s[i] == '=' && i-aoff <= d.limits.MaxNameBytes {
+				j, q := i+2, s[i+1]
+				if q == '\'' {
+					for j+8 <= len(s) {
+						if m := decAposMask(encLoad64(s, j)); m != 0 {
+							j += bits.TrailingZeros64(m) >> 3
+							break
+						}
+						j += 8
+					}
+				} else if q == '"' {
+					for j+8 <= len(s) {
+						if m := decQuotMask(encLoad64(s, j)); m != 0 {
+							j += bits.TrailingZeros64(m) >> 3
+							break
+						}
+						j += 8
+					}
+				}
+				for j < len(s) && s[j] != q && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '&' && s[j] != '<' {
+					j++
+				}
+				if (q == '\'' || q == '"') && j < len(s) && s[j] == q {
+					aname, val = s[aoff:i], s[i+2:j]
+					d.pos = j + 1
+				}
+			}
 		}
-		if d.pos >= len(s) {
-			return d.fail(d.pos, ErrNotWellFormed, "unexpected end of input in start tag <"+qname+">")
-		}
-		c := s[d.pos]
-		if c == '>' {
-			d.pos++
-			break
-		}
-		if c == '/' {
-			if d.pos+1 < len(s) && s[d.pos+1] == '>' {
-				d.pos += 2
-				empty = true
+		if aname == "" {
+			var sp bool
+			if p := d.pos; p+1 < len(s) && s[p] == ' ' && !isSpace(s[p+1]) {
+				d.pos++ // one space
+				sp = true
+			} else {
+				sp = d.skipSpace()
+			}
+			if d.pos >= len(s) {
+				return d.fail(d.pos, ErrNotWellFormed, "unexpected end of input in start tag <"+qname+">")
+			}
+			c := s[d.pos]
+			if c == '>' {
+				d.pos++
 				break
 			}
-			return d.fail(d.pos, ErrNotWellFormed, "expected '/>'")
-		}
-		if !sp {
-			return d.fail(d.pos, ErrNotWellFormed, "expected whitespace before attribute in <"+qname+">")
-		}
-		aoff := d.pos
-		aname, acolon, ok := d.scanName()
-		if !ok {
-			return None
-		}
-		if d.pos < len(s) && s[d.pos] == '=' {
-			d.pos++
-		} else {
-			d.skipSpace()
-			if d.pos >= len(s) || s[d.pos] != '=' {
-				return d.fail(d.pos, ErrNotWellFormed, "expected '=' after attribute "+aname)
+			if c == '/' {
+				if d.pos+1 < len(s) && s[d.pos+1] == '>' {
+					d.pos += 2
+					empty = true
+					break
+				}
+				return d.fail(d.pos, ErrNotWellFormed, "expected '/>'")
 			}
-			d.pos++
-			d.skipSpace()
-		}
-		val, ok := d.attrValue()
-		if !ok {
-			return None
+			if !sp {
+				return d.fail(d.pos, ErrNotWellFormed, "expected whitespace before attribute in <"+qname+">")
+			}
+			aoff = d.pos
+			var ok bool
+			aname, acolon, ok = d.scanName()
+			if !ok {
+				return None
+			}
+			if d.pos < len(s) && s[d.pos] == '=' {
+				d.pos++
+			} else {
+				d.skipSpace()
+				if d.pos >= len(s) || s[d.pos] != '=' {
+					return d.fail(d.pos, ErrNotWellFormed, "expected '=' after attribute "+aname)
+				}
+				d.pos++
+				d.skipSpace()
+			}
+			val, ok = d.attrValue()
+			if !ok {
+				return None
+			}
 		}
 		if len(d.qn) >= d.limits.MaxAttrs {
 			return d.fail(aoff, ErrLimitAttrs, "more attributes than the limit on <"+qname+">")
