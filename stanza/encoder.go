@@ -689,7 +689,7 @@ func (e *Encoder) End() {
 		e.fail("End", "no open element")
 		return
 	}
-	el := e.stack[n]
+	el := &e.stack[n] // still valid once popped: the array stays
 	e.stack = e.stack[:n]
 	if e.open {
 		e.buf = append(e.buf, '/', '>')
@@ -699,8 +699,8 @@ func (e *Encoder) End() {
 		buf = append(buf, el.qname(buf)...)
 		e.buf = append(buf, '>')
 	}
-	if len(e.ns) != el.nsLen {
-		e.ns = e.ns[:el.nsLen]
+	if nsLen := el.nsLen; len(e.ns) != nsLen {
+		e.ns = e.ns[:nsLen]
 		e.def = ""
 		for i := len(e.ns) - 1; i >= 0; i-- {
 			if e.ns[i].Prefix == "" {

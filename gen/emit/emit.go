@@ -151,6 +151,9 @@ func (g *gen) types(f *jen.File) {
 		f.Line()
 		f.Comment("encodeNS returns the namespace to write an element in that came with came (\"\" when built), which it declared unless inherited.")
 		f.Func().Id("encodeNS").Params(jen.Id("e").Op("*").Add(rt(rtEncoder)), jen.Id("came").String(), jen.Id("inherited").Bool()).String().Block(
+			jen.If(jen.Id("came").Op("==").Id("NS")).Block(
+				jen.Id("came").Op("=").Id("NS").Comment("the constant, whose bytes the Encoder knows it checked: the decoded string is a copy"),
+			),
 			jen.If(jen.Id("came").Op("!=").Lit("").Op("&&").Op("!").Id("inherited")).Block(jen.Return(jen.Id("came"))),
 			jen.If(jen.Id("d").Op(":=").Id("e").Dot("DefaultNS").Call(), jen.Id("member").Call(jen.Id("d"))).Block(jen.Return(jen.Id("d"))),
 			jen.If(jen.Id("came").Op("!=").Lit("")).Block(jen.Return(jen.Id("came"))),

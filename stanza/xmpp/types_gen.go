@@ -32,6 +32,9 @@ func member(ns string) bool {
 
 // encodeNS returns the namespace to write an element in that came with came ("" when built), which it declared unless inherited.
 func encodeNS(e *stanza.Encoder, came string, inherited bool) string {
+	if came == NS {
+		came = NS // the constant, whose bytes the Encoder knows it checked: the decoded string is a copy
+	}
 	if came != "" && !inherited {
 		return came
 	}
