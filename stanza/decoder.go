@@ -144,7 +144,9 @@ func NewDecoder(b []byte) *Decoder {
 // included, until none of its strings is referenced. A caller that keeps
 // a few values from many inputs uses ResetBytesIsolated, or clones them.
 func (d *Decoder) ResetBytes(b []byte, base int64, scope []NSBinding) {
-	d.resetCopy(b, base, scope, cap(d.arena) > 0)
+	// The room after an input copied before, not after the memory of
+	// ResetOwned, whose next input will append to it.
+	d.resetCopy(b, base, scope, cap(d.arena) > 0 && !d.owned)
 }
 
 // ResetBytesIsolated is ResetBytes with a copy of b of its own: the

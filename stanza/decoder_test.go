@@ -534,3 +534,27 @@ func TestWhitespaceText(t *testing.T) {
 		}
 	}
 }
+
+// TestResetBytesAfterOwned alternates ResetOwned and ResetBytes on one
+// Decoder, keeping every value: neither may write where the other put
+// values.
+func TestResetBytesAfterOwned(t *testing.T) {
+	var d Decoder
+	var got, want []string
+	for i := range 60 {
+		in := fmt.Appendf(nil, "<a k='%d &amp; %s'/>", i, strings.Repeat("v", i%7))
+		want = append(want, fmt.Sprintf("%d & %s", i, strings.Repeat("v", i%7)))
+		if i%2 == 0 {
+			d.ResetOwned(in, 0, nil)
+		} else {
+			d.ResetBytes(in, 0, nil)
+		}
+		if d.Next() != StartElement {
+			t.Fatal(d.Err())
+		}
+		got = append(got, d.Attrs()[0].Value)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+}
