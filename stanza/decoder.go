@@ -124,6 +124,9 @@ type Decoder struct {
 	// unescaped values go into chunk, likewise only ever appended to.
 	owned bool
 	chunk []byte
+	// isolated: the input is a copy ResetBytesIsolated made, which no
+	// later input may share.
+	isolated bool
 }
 
 // NewDecoder returns a Decoder reading b, which is converted to a string
@@ -144,20 +147,23 @@ func NewDecoder(b []byte) *Decoder {
 // included, until none of its strings is referenced. A caller that keeps
 // a few values from many inputs uses ResetBytesIsolated, or clones them.
 func (d *Decoder) ResetBytes(b []byte, base int64, scope []NSBinding) {
-	// The room after an input copied before, not after the memory of
-	// ResetOwned, whose next input will append to it.
-	d.resetCopy(b, base, scope, cap(d.arena) > 0 && !d.owned)
+	// After the input copied before, but not after the memory of
+	// ResetOwned, whose next input will append to it, nor after an input
+	// of its own; in memory for several inputs once d reads more than one.
+	d.resetCopy(b, base, scope, !d.owned && !d.isolated, cap(d.arena) > 0)
 }
 
 // ResetBytesIsolated is ResetBytes with a copy of b of its own: the
 // strings d returns keep no other input in memory.
 func (d *Decoder) ResetBytesIsolated(b []byte, base int64, scope []NSBinding) {
-	d.resetCopy(b, base, scope, false)
+	d.resetCopy(b, base, scope, false, false)
+	d.isolated = true
 }
 
-// resetCopy resets d to read a copy of b; with shared, after what the
-// arena holds when there is room, or into new memory of slabSize.
-func (d *Decoder) resetCopy(b []byte, base int64, scope []NSBinding, shared bool) {
+// resetCopy resets d to read a copy of b: after what the arena holds when
+// after is set and there is room, else into new memory, of slabSize for a
+// small input when slab is set.
+func (d *Decoder) resetCopy(b []byte, base int64, scope []NSBinding, after, slab bool) {
 	n := len(b)
 	if n == 0 {
 		d.Reset("", base, scope)
@@ -166,12 +172,12 @@ func (d *Decoder) resetCopy(b []byte, base int64, scope []NSBinding, shared bool
 	// What the arena holds is never written again: the copy may follow it.
 	need := n + n/8 + 64
 	var room []byte
-	if shared {
+	if after {
 		room = d.arena[len(d.arena):]
 	}
 	if cap(room) < need {
 		size := need
-		if shared && need <= slabMax {
+		if slab && need <= slabMax {
 			size = slabSize
 		}
 		room = make([]byte, 0, size)
@@ -247,6 +253,7 @@ func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
 	d.capturing = false
 	d.capUsed = d.capUsed[:0]
 	d.owned = false
+	d.isolated = false
 }
 
 // SetLimits sets the depth, attribute and name limits the Decoder enforces.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -556,5 +557,25 @@ func TestResetBytesAfterOwned(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("values (-want +got):\n%s", diff)
+	}
+}
+
+// TestResetBytesIsolated checks that an input copied by ResetBytesIsolated
+// shares its memory with no input after it.
+func TestResetBytesIsolated(t *testing.T) {
+	var d Decoder
+	d.ResetBytes([]byte("<a/>"), 0, nil)
+	d.ResetBytes([]byte("<b/>"), 0, nil) // into shared memory from here on
+	d.ResetBytesIsolated([]byte("<c x='1'/>"), 0, nil)
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(d.s)))
+	hi := uintptr(unsafe.Pointer(unsafe.SliceData(d.arena))) + uintptr(cap(d.arena))
+	d.ResetBytes([]byte("<d/>"), 0, nil)
+	if p := uintptr(unsafe.Pointer(unsafe.StringData(d.s))); lo <= p && p < hi {
+		t.Fatal("an input copied after an isolated one shares its memory")
+	}
+	lo = uintptr(unsafe.Pointer(unsafe.StringData(d.s)))
+	d.ResetBytes([]byte("<e/>"), 0, nil)
+	if p := uintptr(unsafe.Pointer(unsafe.StringData(d.s))); p < lo || p > lo+64 {
+		t.Fatal("small inputs one after the other are not copied side by side")
 	}
 }
