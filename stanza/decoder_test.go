@@ -566,7 +566,7 @@ func TestResetBytesIsolated(t *testing.T) {
 	var d Decoder
 	d.ResetBytes([]byte("<a/>"), 0, nil)
 	d.ResetBytes([]byte("<b/>"), 0, nil) // into shared memory from here on
-	d.ResetBytesIsolated([]byte("<c x='1'/>"), 0, nil)
+	d.ResetBytesIsolated([]byte("<c x='"+strings.Repeat("1", 800)+"'/>"), 0, nil) // leaves room for <d/>
 	lo := uintptr(unsafe.Pointer(unsafe.StringData(d.s)))
 	hi := uintptr(unsafe.Pointer(unsafe.SliceData(d.arena))) + uintptr(cap(d.arena))
 	d.ResetBytes([]byte("<d/>"), 0, nil)
