@@ -239,6 +239,29 @@ func (e *Encoder) StartTrusted(space, local string) {
 	e.startIn(space, local)
 }
 
+// StartQuoted is StartTrusted with the element's name given as it is
+// written after '<' ("<local", generated code passes such constants): an
+// element in the default namespace in effect, the common case of a child,
+// is opened with one append.
+func (e *Encoder) StartQuoted(space, open string) {
+	if e.err != nil {
+		return
+	}
+	if space != e.def {
+		e.startIn(space, open[1:])
+		return
+	}
+	buf := e.buf
+	if e.open {
+		buf = append(buf, '>')
+	}
+	off := len(buf) + 1
+	buf = append(buf, open...)
+	e.stack = append(e.stack, encElem{off: off, n: len(open) - 1, nsLen: len(e.ns)})
+	e.open = true
+	e.buf = buf
+}
+
 func (e *Encoder) startIn(space, local string) {
 	switch {
 	case space == e.def:
@@ -758,6 +781,42 @@ func (e *Encoder) ElementTrusted(space, local, text string) {
 		return
 	}
 	e.element(local, text)
+}
+
+// ElementQuoted is ElementTrusted with the start and end tags given as
+// they are written ("<local>", "</local>"; generated code passes such
+// constants).
+func (e *Encoder) ElementQuoted(space, open, close, text string) {
+	if e.err != nil {
+		return
+	}
+	if space != e.def {
+		e.StartTrusted(space, open[1:len(open)-1])
+		e.Text(text)
+		e.End()
+		return
+	}
+	buf := e.buf
+	if e.open {
+		buf = append(buf, '>')
+		e.open = false
+	}
+	if text == "" {
+		e.buf = append(append(buf, open[:len(open)-1]...), '/', '>')
+		return
+	}
+	buf = append(buf, open...)
+	if encSkipText(text, 0) == len(text) { // the common case: nothing to escape or check
+		e.buf = append(append(buf, text...), close...)
+		return
+	}
+	buf, bad := encAppendEscaped(buf, text, false)
+	if bad >= 0 {
+		e.buf = buf
+		e.failIn(open[1:len(open)-1], "text", text, bad)
+		return
+	}
+	e.buf = append(buf, close...)
 }
 
 // element writes <local>text</local> in the default namespace.

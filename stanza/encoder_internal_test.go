@@ -149,3 +149,29 @@ func TestSyncAttrs(t *testing.T) {
 		t.Fatalf("got %s (%v), want %s", e.Bytes(), e.Err(), want)
 	}
 }
+
+// TestQuotedStarts writes elements with their tags given as written, in
+// the default namespace and out of it, with text to escape and bad text.
+func TestQuotedStarts(t *testing.T) {
+	e := NewEncoder(nil)
+	e.Start("urn:t", "a")
+	e.StartQuoted("urn:t", "<b")
+	e.AttrQuoted(" k='", "v")
+	e.ElementQuoted("urn:t", "<c>", "</c>", "x<y")
+	e.ElementQuoted("urn:t", "<d>", "</d>", "")
+	e.ElementQuoted("urn:u", "<e>", "</e>", "z")
+	e.StartQuoted("urn:u", "<f")
+	e.End()
+	e.End()
+	e.End()
+	want := `<a xmlns='urn:t'><b k='v'><c>x&lt;y</c><d/><e xmlns='urn:u'>z</e><f xmlns='urn:u'/></b></a>`
+	if got := string(e.Bytes()); got != want || e.Err() != nil {
+		t.Fatalf("got %s (%v), want %s", got, e.Err(), want)
+	}
+	e.Reset(nil)
+	e.Start("urn:t", "a")
+	e.ElementQuoted("urn:t", "<c>", "</c>", "x\x01")
+	if !errors.Is(e.Err(), ErrInvalidUTF8) || !strings.Contains(e.Err().Error(), "<c>") {
+		t.Fatalf("bad text: %v", e.Err())
+	}
+}

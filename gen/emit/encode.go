@@ -130,7 +130,7 @@ func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
 		f.Line()
 		f.Comment("EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.")
 		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
-			jen.Id("e").Dot("StartTrusted").Call(jen.Id("encodeNS").Call(jen.Id("e"), jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")), jen.Lit(st.Element.Local)),
+			jen.Id("e").Dot("StartQuoted").Call(jen.Id("encodeNS").Call(jen.Id("e"), jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")), jen.Lit("<"+st.Element.Local)),
 			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
 		)
 	} else {
@@ -141,7 +141,7 @@ func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
 		f.Line()
 		f.Comment("EncodeXMPP appends v to e.")
 		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
-			jen.Id("e").Dot("StartTrusted").Call(jen.Id("NS"), jen.Lit(st.Element.Local)),
+			jen.Id("e").Dot("StartQuoted").Call(jen.Id("NS"), jen.Lit("<"+st.Element.Local)),
 			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
 		)
 	}
@@ -230,7 +230,7 @@ func (g *gen) encodeChild(fl *ir.Field, x, space jen.Code) []jen.Code {
 		return []jen.Code{jen.Add(x).Dot("EncodeElement").Call(jen.Id("e"), space, jen.Lit(fl.Name.Local))}
 	}
 	return []jen.Code{
-		jen.Id("e").Dot("StartTrusted").Call(space, jen.Lit(fl.Name.Local)),
+		jen.Id("e").Dot("StartQuoted").Call(space, jen.Lit("<"+fl.Name.Local)),
 		jen.Add(x).Dot("encodeContent").Call(jen.Id("e")),
 	}
 }
@@ -242,12 +242,12 @@ func (g *gen) writeElement(fl *ir.Field, space, val jen.Code) []jen.Code {
 	switch fl.Scalar.Kind {
 	case ir.KInt, ir.KUint, ir.KBool, ir.KBase64:
 		return []jen.Code{
-			jen.Id("e").Dot("StartTrusted").Call(space, jen.Lit(fl.Name.Local)),
+			jen.Id("e").Dot("StartQuoted").Call(space, jen.Lit("<"+fl.Name.Local)),
 			g.writeText(fl.Scalar, val),
 			jen.Id("e").Dot("End").Call(),
 		}
 	}
-	return []jen.Code{jen.Id("e").Dot("ElementTrusted").Call(space, jen.Lit(fl.Name.Local), g.stringOf(fl.Scalar, val))}
+	return []jen.Code{jen.Id("e").Dot("ElementQuoted").Call(space, jen.Lit("<"+fl.Name.Local+">"), jen.Lit("</"+fl.Name.Local+">"), g.stringOf(fl.Scalar, val))}
 }
 
 // present returns the condition under which an optional scalar is written.
@@ -425,7 +425,7 @@ func (g *gen) encodeSingle(st *ir.Struct, fl *ir.Field) jen.Code {
 	space := g.spaceExpr(fl.Name.Space, st.Pkg)
 	switch fl.Kind {
 	case ir.FlagField:
-		return jen.If(v.Clone()).Block(jen.Id("e").Dot("StartTrusted").Call(space, jen.Lit(fl.Name.Local)), jen.Id("e").Dot("End").Call())
+		return jen.If(v.Clone()).Block(jen.Id("e").Dot("StartQuoted").Call(space, jen.Lit("<"+fl.Name.Local)), jen.Id("e").Dot("End").Call())
 	case ir.ChoiceField:
 		// The name comes from the value: checked as it is written.
 		body := []jen.Code{jen.Id("e").Dot("Start").Call(space, jen.String().Call(v.Clone()))}

@@ -660,7 +660,7 @@ func (*Activity) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Activity) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "activity")
+	e.StartQuoted(NS, "<activity")
 	v.encodeContent(e)
 }
 
@@ -687,55 +687,55 @@ func (v *Activity) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.DoingChores != nil {
-			e.StartTrusted(NS, "doing_chores")
+			e.StartQuoted(NS, "<doing_chores")
 			v.DoingChores.encodeContent(e)
 		}
 		if v.Drinking != nil {
-			e.StartTrusted(NS, "drinking")
+			e.StartQuoted(NS, "<drinking")
 			v.Drinking.encodeContent(e)
 		}
 		if v.Eating != nil {
-			e.StartTrusted(NS, "eating")
+			e.StartQuoted(NS, "<eating")
 			v.Eating.encodeContent(e)
 		}
 		if v.Exercising != nil {
-			e.StartTrusted(NS, "exercising")
+			e.StartQuoted(NS, "<exercising")
 			v.Exercising.encodeContent(e)
 		}
 		if v.Grooming != nil {
-			e.StartTrusted(NS, "grooming")
+			e.StartQuoted(NS, "<grooming")
 			v.Grooming.encodeContent(e)
 		}
 		if v.HavingAppointment != nil {
-			e.StartTrusted(NS, "having_appointment")
+			e.StartQuoted(NS, "<having_appointment")
 			v.HavingAppointment.encodeContent(e)
 		}
 		if v.Inactive != nil {
-			e.StartTrusted(NS, "inactive")
+			e.StartQuoted(NS, "<inactive")
 			v.Inactive.encodeContent(e)
 		}
 		if v.Relaxing != nil {
-			e.StartTrusted(NS, "relaxing")
+			e.StartQuoted(NS, "<relaxing")
 			v.Relaxing.encodeContent(e)
 		}
 		if v.Talking != nil {
-			e.StartTrusted(NS, "talking")
+			e.StartQuoted(NS, "<talking")
 			v.Talking.encodeContent(e)
 		}
 		if v.Traveling != nil {
-			e.StartTrusted(NS, "traveling")
+			e.StartQuoted(NS, "<traveling")
 			v.Traveling.encodeContent(e)
 		}
 		if v.Undefined != nil {
-			e.StartTrusted(NS, "undefined")
+			e.StartQuoted(NS, "<undefined")
 			v.Undefined.encodeContent(e)
 		}
 		if v.Working != nil {
-			e.StartTrusted(NS, "working")
+			e.StartQuoted(NS, "<working")
 			v.Working.encodeContent(e)
 		}
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -755,67 +755,67 @@ func (v *Activity) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.DoingChores != nil {
-					e.StartTrusted(NS, "doing_chores")
+					e.StartQuoted(NS, "<doing_chores")
 					v.DoingChores.encodeContent(e)
 				}
 			case 1:
 				if v.Drinking != nil {
-					e.StartTrusted(NS, "drinking")
+					e.StartQuoted(NS, "<drinking")
 					v.Drinking.encodeContent(e)
 				}
 			case 2:
 				if v.Eating != nil {
-					e.StartTrusted(NS, "eating")
+					e.StartQuoted(NS, "<eating")
 					v.Eating.encodeContent(e)
 				}
 			case 3:
 				if v.Exercising != nil {
-					e.StartTrusted(NS, "exercising")
+					e.StartQuoted(NS, "<exercising")
 					v.Exercising.encodeContent(e)
 				}
 			case 4:
 				if v.Grooming != nil {
-					e.StartTrusted(NS, "grooming")
+					e.StartQuoted(NS, "<grooming")
 					v.Grooming.encodeContent(e)
 				}
 			case 5:
 				if v.HavingAppointment != nil {
-					e.StartTrusted(NS, "having_appointment")
+					e.StartQuoted(NS, "<having_appointment")
 					v.HavingAppointment.encodeContent(e)
 				}
 			case 6:
 				if v.Inactive != nil {
-					e.StartTrusted(NS, "inactive")
+					e.StartQuoted(NS, "<inactive")
 					v.Inactive.encodeContent(e)
 				}
 			case 7:
 				if v.Relaxing != nil {
-					e.StartTrusted(NS, "relaxing")
+					e.StartQuoted(NS, "<relaxing")
 					v.Relaxing.encodeContent(e)
 				}
 			case 8:
 				if v.Talking != nil {
-					e.StartTrusted(NS, "talking")
+					e.StartQuoted(NS, "<talking")
 					v.Talking.encodeContent(e)
 				}
 			case 9:
 				if v.Traveling != nil {
-					e.StartTrusted(NS, "traveling")
+					e.StartQuoted(NS, "<traveling")
 					v.Traveling.encodeContent(e)
 				}
 			case 10:
 				if v.Undefined != nil {
-					e.StartTrusted(NS, "undefined")
+					e.StartQuoted(NS, "<undefined")
 					v.Undefined.encodeContent(e)
 				}
 			case 11:
 				if v.Working != nil {
-					e.StartTrusted(NS, "working")
+					e.StartQuoted(NS, "<working")
 					v.Working.encodeContent(e)
 				}
 			case 12:
 				if v.Text != nil {
-					e.StartTrusted(NS, "text")
+					e.StartQuoted(NS, "<text")
 					v.Text.encodeContent(e)
 				}
 			case 13:
@@ -828,79 +828,79 @@ func (v *Activity) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.DoingChores != nil {
-			e.StartTrusted(NS, "doing_chores")
+			e.StartQuoted(NS, "<doing_chores")
 			v.DoingChores.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Drinking != nil {
-			e.StartTrusted(NS, "drinking")
+			e.StartQuoted(NS, "<drinking")
 			v.Drinking.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Eating != nil {
-			e.StartTrusted(NS, "eating")
+			e.StartQuoted(NS, "<eating")
 			v.Eating.encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.Exercising != nil {
-			e.StartTrusted(NS, "exercising")
+			e.StartQuoted(NS, "<exercising")
 			v.Exercising.encodeContent(e)
 		}
 	}
 	if n[4] == 0 {
 		if v.Grooming != nil {
-			e.StartTrusted(NS, "grooming")
+			e.StartQuoted(NS, "<grooming")
 			v.Grooming.encodeContent(e)
 		}
 	}
 	if n[5] == 0 {
 		if v.HavingAppointment != nil {
-			e.StartTrusted(NS, "having_appointment")
+			e.StartQuoted(NS, "<having_appointment")
 			v.HavingAppointment.encodeContent(e)
 		}
 	}
 	if n[6] == 0 {
 		if v.Inactive != nil {
-			e.StartTrusted(NS, "inactive")
+			e.StartQuoted(NS, "<inactive")
 			v.Inactive.encodeContent(e)
 		}
 	}
 	if n[7] == 0 {
 		if v.Relaxing != nil {
-			e.StartTrusted(NS, "relaxing")
+			e.StartQuoted(NS, "<relaxing")
 			v.Relaxing.encodeContent(e)
 		}
 	}
 	if n[8] == 0 {
 		if v.Talking != nil {
-			e.StartTrusted(NS, "talking")
+			e.StartQuoted(NS, "<talking")
 			v.Talking.encodeContent(e)
 		}
 	}
 	if n[9] == 0 {
 		if v.Traveling != nil {
-			e.StartTrusted(NS, "traveling")
+			e.StartQuoted(NS, "<traveling")
 			v.Traveling.encodeContent(e)
 		}
 	}
 	if n[10] == 0 {
 		if v.Undefined != nil {
-			e.StartTrusted(NS, "undefined")
+			e.StartQuoted(NS, "<undefined")
 			v.Undefined.encodeContent(e)
 		}
 	}
 	if n[11] == 0 {
 		if v.Working != nil {
-			e.StartTrusted(NS, "working")
+			e.StartQuoted(NS, "<working")
 			v.Working.encodeContent(e)
 		}
 	}
 	if n[12] == 0 {
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 	}
@@ -946,7 +946,7 @@ func (*AtTheSpa) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AtTheSpa) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "at_the_spa")
+	e.StartQuoted(NS, "<at_the_spa")
 	v.encodeContent(e)
 }
 
@@ -981,7 +981,7 @@ func (*BrushingTeeth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BrushingTeeth) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "brushing_teeth")
+	e.StartQuoted(NS, "<brushing_teeth")
 	v.encodeContent(e)
 }
 
@@ -1016,7 +1016,7 @@ func (*BuyingGroceries) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BuyingGroceries) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "buying_groceries")
+	e.StartQuoted(NS, "<buying_groceries")
 	v.encodeContent(e)
 }
 
@@ -1051,7 +1051,7 @@ func (*Cleaning) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cleaning) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "cleaning")
+	e.StartQuoted(NS, "<cleaning")
 	v.encodeContent(e)
 }
 
@@ -1086,7 +1086,7 @@ func (*Coding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Coding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "coding")
+	e.StartQuoted(NS, "<coding")
 	v.encodeContent(e)
 }
 
@@ -1121,7 +1121,7 @@ func (*Commuting) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Commuting) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "commuting")
+	e.StartQuoted(NS, "<commuting")
 	v.encodeContent(e)
 }
 
@@ -1156,7 +1156,7 @@ func (*Cooking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cooking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "cooking")
+	e.StartQuoted(NS, "<cooking")
 	v.encodeContent(e)
 }
 
@@ -1191,7 +1191,7 @@ func (*Cycling) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cycling) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "cycling")
+	e.StartQuoted(NS, "<cycling")
 	v.encodeContent(e)
 }
 
@@ -1226,7 +1226,7 @@ func (*Dancing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Dancing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "dancing")
+	e.StartQuoted(NS, "<dancing")
 	v.encodeContent(e)
 }
 
@@ -1261,7 +1261,7 @@ func (*DayOff) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DayOff) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "day_off")
+	e.StartQuoted(NS, "<day_off")
 	v.encodeContent(e)
 }
 
@@ -1296,7 +1296,7 @@ func (*DoingChores) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DoingChores) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "doing_chores")
+	e.StartQuoted(NS, "<doing_chores")
 	v.encodeContent(e)
 }
 
@@ -1392,7 +1392,7 @@ func (*DoingMaintenance) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DoingMaintenance) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "doing_maintenance")
+	e.StartQuoted(NS, "<doing_maintenance")
 	v.encodeContent(e)
 }
 
@@ -1427,7 +1427,7 @@ func (*DoingTheDishes) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DoingTheDishes) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "doing_the_dishes")
+	e.StartQuoted(NS, "<doing_the_dishes")
 	v.encodeContent(e)
 }
 
@@ -1462,7 +1462,7 @@ func (*DoingTheLaundry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DoingTheLaundry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "doing_the_laundry")
+	e.StartQuoted(NS, "<doing_the_laundry")
 	v.encodeContent(e)
 }
 
@@ -1497,7 +1497,7 @@ func (*Drinking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Drinking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "drinking")
+	e.StartQuoted(NS, "<drinking")
 	v.encodeContent(e)
 }
 
@@ -1593,7 +1593,7 @@ func (*Driving) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Driving) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "driving")
+	e.StartQuoted(NS, "<driving")
 	v.encodeContent(e)
 }
 
@@ -1628,7 +1628,7 @@ func (*Eating) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Eating) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "eating")
+	e.StartQuoted(NS, "<eating")
 	v.encodeContent(e)
 }
 
@@ -1724,7 +1724,7 @@ func (*Exercising) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Exercising) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "exercising")
+	e.StartQuoted(NS, "<exercising")
 	v.encodeContent(e)
 }
 
@@ -1820,7 +1820,7 @@ func (*Fishing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fishing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "fishing")
+	e.StartQuoted(NS, "<fishing")
 	v.encodeContent(e)
 }
 
@@ -1855,7 +1855,7 @@ func (*Gaming) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gaming) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "gaming")
+	e.StartQuoted(NS, "<gaming")
 	v.encodeContent(e)
 }
 
@@ -1890,7 +1890,7 @@ func (*Gardening) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gardening) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "gardening")
+	e.StartQuoted(NS, "<gardening")
 	v.encodeContent(e)
 }
 
@@ -1925,7 +1925,7 @@ func (*GettingAHaircut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *GettingAHaircut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "getting_a_haircut")
+	e.StartQuoted(NS, "<getting_a_haircut")
 	v.encodeContent(e)
 }
 
@@ -1960,7 +1960,7 @@ func (*GoingOut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *GoingOut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "going_out")
+	e.StartQuoted(NS, "<going_out")
 	v.encodeContent(e)
 }
 
@@ -1995,7 +1995,7 @@ func (*Grooming) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Grooming) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "grooming")
+	e.StartQuoted(NS, "<grooming")
 	v.encodeContent(e)
 }
 
@@ -2091,7 +2091,7 @@ func (*HangingOut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HangingOut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hanging_out")
+	e.StartQuoted(NS, "<hanging_out")
 	v.encodeContent(e)
 }
 
@@ -2126,7 +2126,7 @@ func (*HavingABeer) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingABeer) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "having_a_beer")
+	e.StartQuoted(NS, "<having_a_beer")
 	v.encodeContent(e)
 }
 
@@ -2161,7 +2161,7 @@ func (*HavingASnack) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingASnack) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "having_a_snack")
+	e.StartQuoted(NS, "<having_a_snack")
 	v.encodeContent(e)
 }
 
@@ -2196,7 +2196,7 @@ func (*HavingAppointment) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingAppointment) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "having_appointment")
+	e.StartQuoted(NS, "<having_appointment")
 	v.encodeContent(e)
 }
 
@@ -2292,7 +2292,7 @@ func (*HavingBreakfast) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingBreakfast) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "having_breakfast")
+	e.StartQuoted(NS, "<having_breakfast")
 	v.encodeContent(e)
 }
 
@@ -2327,7 +2327,7 @@ func (*HavingCoffee) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingCoffee) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "having_coffee")
+	e.StartQuoted(NS, "<having_coffee")
 	v.encodeContent(e)
 }
 
@@ -2362,7 +2362,7 @@ func (*HavingDinner) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingDinner) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "having_dinner")
+	e.StartQuoted(NS, "<having_dinner")
 	v.encodeContent(e)
 }
 
@@ -2397,7 +2397,7 @@ func (*HavingLunch) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingLunch) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "having_lunch")
+	e.StartQuoted(NS, "<having_lunch")
 	v.encodeContent(e)
 }
 
@@ -2432,7 +2432,7 @@ func (*HavingTea) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingTea) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "having_tea")
+	e.StartQuoted(NS, "<having_tea")
 	v.encodeContent(e)
 }
 
@@ -2467,7 +2467,7 @@ func (*Hiding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hiding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hiding")
+	e.StartQuoted(NS, "<hiding")
 	v.encodeContent(e)
 }
 
@@ -2502,7 +2502,7 @@ func (*Hiking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hiking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hiking")
+	e.StartQuoted(NS, "<hiking")
 	v.encodeContent(e)
 }
 
@@ -2537,7 +2537,7 @@ func (*InACar) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InACar) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "in_a_car")
+	e.StartQuoted(NS, "<in_a_car")
 	v.encodeContent(e)
 }
 
@@ -2572,7 +2572,7 @@ func (*InAMeeting) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InAMeeting) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "in_a_meeting")
+	e.StartQuoted(NS, "<in_a_meeting")
 	v.encodeContent(e)
 }
 
@@ -2607,7 +2607,7 @@ func (*InRealLife) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InRealLife) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "in_real_life")
+	e.StartQuoted(NS, "<in_real_life")
 	v.encodeContent(e)
 }
 
@@ -2642,7 +2642,7 @@ func (*Inactive) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inactive) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "inactive")
+	e.StartQuoted(NS, "<inactive")
 	v.encodeContent(e)
 }
 
@@ -2738,7 +2738,7 @@ func (*Jogging) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Jogging) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "jogging")
+	e.StartQuoted(NS, "<jogging")
 	v.encodeContent(e)
 }
 
@@ -2773,7 +2773,7 @@ func (*OnABus) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnABus) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "on_a_bus")
+	e.StartQuoted(NS, "<on_a_bus")
 	v.encodeContent(e)
 }
 
@@ -2808,7 +2808,7 @@ func (*OnAPlane) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnAPlane) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "on_a_plane")
+	e.StartQuoted(NS, "<on_a_plane")
 	v.encodeContent(e)
 }
 
@@ -2843,7 +2843,7 @@ func (*OnATrain) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnATrain) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "on_a_train")
+	e.StartQuoted(NS, "<on_a_train")
 	v.encodeContent(e)
 }
 
@@ -2878,7 +2878,7 @@ func (*OnATrip) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnATrip) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "on_a_trip")
+	e.StartQuoted(NS, "<on_a_trip")
 	v.encodeContent(e)
 }
 
@@ -2913,7 +2913,7 @@ func (*OnThePhone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnThePhone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "on_the_phone")
+	e.StartQuoted(NS, "<on_the_phone")
 	v.encodeContent(e)
 }
 
@@ -2948,7 +2948,7 @@ func (*OnVacation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnVacation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "on_vacation")
+	e.StartQuoted(NS, "<on_vacation")
 	v.encodeContent(e)
 }
 
@@ -2983,7 +2983,7 @@ func (*OnVideoPhone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnVideoPhone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "on_video_phone")
+	e.StartQuoted(NS, "<on_video_phone")
 	v.encodeContent(e)
 }
 
@@ -3018,7 +3018,7 @@ func (*Other) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Other) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "other")
+	e.StartQuoted(NS, "<other")
 	v.encodeContent(e)
 }
 
@@ -3053,7 +3053,7 @@ func (*Partying) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Partying) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "partying")
+	e.StartQuoted(NS, "<partying")
 	v.encodeContent(e)
 }
 
@@ -3088,7 +3088,7 @@ func (*PlayingSports) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PlayingSports) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "playing_sports")
+	e.StartQuoted(NS, "<playing_sports")
 	v.encodeContent(e)
 }
 
@@ -3123,7 +3123,7 @@ func (*Praying) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Praying) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "praying")
+	e.StartQuoted(NS, "<praying")
 	v.encodeContent(e)
 }
 
@@ -3158,7 +3158,7 @@ func (*Reading) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reading) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reading")
+	e.StartQuoted(NS, "<reading")
 	v.encodeContent(e)
 }
 
@@ -3193,7 +3193,7 @@ func (*Rehearsing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rehearsing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rehearsing")
+	e.StartQuoted(NS, "<rehearsing")
 	v.encodeContent(e)
 }
 
@@ -3228,7 +3228,7 @@ func (*Relaxing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Relaxing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "relaxing")
+	e.StartQuoted(NS, "<relaxing")
 	v.encodeContent(e)
 }
 
@@ -3324,7 +3324,7 @@ func (*Running) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Running) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "running")
+	e.StartQuoted(NS, "<running")
 	v.encodeContent(e)
 }
 
@@ -3359,7 +3359,7 @@ func (*RunningAnErrand) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RunningAnErrand) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "running_an_errand")
+	e.StartQuoted(NS, "<running_an_errand")
 	v.encodeContent(e)
 }
 
@@ -3394,7 +3394,7 @@ func (*ScheduledHoliday) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ScheduledHoliday) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "scheduled_holiday")
+	e.StartQuoted(NS, "<scheduled_holiday")
 	v.encodeContent(e)
 }
 
@@ -3429,7 +3429,7 @@ func (*Shaving) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Shaving) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "shaving")
+	e.StartQuoted(NS, "<shaving")
 	v.encodeContent(e)
 }
 
@@ -3464,7 +3464,7 @@ func (*Shopping) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Shopping) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "shopping")
+	e.StartQuoted(NS, "<shopping")
 	v.encodeContent(e)
 }
 
@@ -3499,7 +3499,7 @@ func (*Skiing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Skiing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "skiing")
+	e.StartQuoted(NS, "<skiing")
 	v.encodeContent(e)
 }
 
@@ -3534,7 +3534,7 @@ func (*Sleeping) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sleeping) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sleeping")
+	e.StartQuoted(NS, "<sleeping")
 	v.encodeContent(e)
 }
 
@@ -3569,7 +3569,7 @@ func (*Smoking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Smoking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "smoking")
+	e.StartQuoted(NS, "<smoking")
 	v.encodeContent(e)
 }
 
@@ -3604,7 +3604,7 @@ func (*Socializing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Socializing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "socializing")
+	e.StartQuoted(NS, "<socializing")
 	v.encodeContent(e)
 }
 
@@ -3639,7 +3639,7 @@ func (*Studying) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Studying) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "studying")
+	e.StartQuoted(NS, "<studying")
 	v.encodeContent(e)
 }
 
@@ -3674,7 +3674,7 @@ func (*Sunbathing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sunbathing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sunbathing")
+	e.StartQuoted(NS, "<sunbathing")
 	v.encodeContent(e)
 }
 
@@ -3709,7 +3709,7 @@ func (*Swimming) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Swimming) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "swimming")
+	e.StartQuoted(NS, "<swimming")
 	v.encodeContent(e)
 }
 
@@ -3744,7 +3744,7 @@ func (*TakingABath) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TakingABath) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "taking_a_bath")
+	e.StartQuoted(NS, "<taking_a_bath")
 	v.encodeContent(e)
 }
 
@@ -3779,7 +3779,7 @@ func (*TakingAShower) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TakingAShower) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "taking_a_shower")
+	e.StartQuoted(NS, "<taking_a_shower")
 	v.encodeContent(e)
 }
 
@@ -3814,7 +3814,7 @@ func (*Talking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Talking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "talking")
+	e.StartQuoted(NS, "<talking")
 	v.encodeContent(e)
 }
 
@@ -3910,7 +3910,7 @@ func (*Thinking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thinking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "thinking")
+	e.StartQuoted(NS, "<thinking")
 	v.encodeContent(e)
 }
 
@@ -3945,7 +3945,7 @@ func (*Traveling) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Traveling) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "traveling")
+	e.StartQuoted(NS, "<traveling")
 	v.encodeContent(e)
 }
 
@@ -4041,7 +4041,7 @@ func (*Undefined) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Undefined) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "undefined")
+	e.StartQuoted(NS, "<undefined")
 	v.encodeContent(e)
 }
 
@@ -4137,7 +4137,7 @@ func (*Walking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Walking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "walking")
+	e.StartQuoted(NS, "<walking")
 	v.encodeContent(e)
 }
 
@@ -4172,7 +4172,7 @@ func (*WalkingTheDog) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *WalkingTheDog) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "walking_the_dog")
+	e.StartQuoted(NS, "<walking_the_dog")
 	v.encodeContent(e)
 }
 
@@ -4207,7 +4207,7 @@ func (*WatchingAMovie) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *WatchingAMovie) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "watching_a_movie")
+	e.StartQuoted(NS, "<watching_a_movie")
 	v.encodeContent(e)
 }
 
@@ -4242,7 +4242,7 @@ func (*WatchingTv) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *WatchingTv) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "watching_tv")
+	e.StartQuoted(NS, "<watching_tv")
 	v.encodeContent(e)
 }
 
@@ -4277,7 +4277,7 @@ func (*Working) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Working) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "working")
+	e.StartQuoted(NS, "<working")
 	v.encodeContent(e)
 }
 
@@ -4373,7 +4373,7 @@ func (*WorkingOut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *WorkingOut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "working_out")
+	e.StartQuoted(NS, "<working_out")
 	v.encodeContent(e)
 }
 
@@ -4408,7 +4408,7 @@ func (*Writing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Writing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "writing")
+	e.StartQuoted(NS, "<writing")
 	v.encodeContent(e)
 }
 

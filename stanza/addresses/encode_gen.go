@@ -36,7 +36,7 @@ func (*Address) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Address) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "address")
+	e.StartQuoted(NS, "<address")
 	v.encodeContent(e)
 }
 
@@ -156,7 +156,7 @@ func (*Addresses) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Addresses) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "addresses")
+	e.StartQuoted(NS, "<addresses")
 	v.encodeContent(e)
 }
 
@@ -183,7 +183,7 @@ func (v *Addresses) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Address {
-			e.StartTrusted(NS, "address")
+			e.StartQuoted(NS, "<address")
 			v.Address[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -203,7 +203,7 @@ func (v *Addresses) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Address) {
-					e.StartTrusted(NS, "address")
+					e.StartQuoted(NS, "<address")
 					v.Address[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -215,7 +215,7 @@ func (v *Addresses) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Address); i++ {
-		e.StartTrusted(NS, "address")
+		e.StartQuoted(NS, "<address")
 		v.Address[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

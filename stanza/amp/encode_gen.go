@@ -60,7 +60,7 @@ func (*Amp) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Amp) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "amp")
+	e.StartQuoted(NS, "<amp")
 	v.encodeContent(e)
 }
 
@@ -124,7 +124,7 @@ func (v *Amp) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Rule {
-			e.StartTrusted(NS, "rule")
+			e.StartQuoted(NS, "<rule")
 			v.Rule[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -144,7 +144,7 @@ func (v *Amp) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Rule) {
-					e.StartTrusted(NS, "rule")
+					e.StartQuoted(NS, "<rule")
 					v.Rule[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -156,7 +156,7 @@ func (v *Amp) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Rule); i++ {
-		e.StartTrusted(NS, "rule")
+		e.StartQuoted(NS, "<rule")
 		v.Rule[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -177,7 +177,7 @@ func (*InvalidRules) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidRules) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invalid-rules")
+	e.StartQuoted(NS, "<invalid-rules")
 	v.encodeContent(e)
 }
 
@@ -204,7 +204,7 @@ func (v *InvalidRules) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Rule {
-			e.StartTrusted(NS, "rule")
+			e.StartQuoted(NS, "<rule")
 			v.Rule[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -224,7 +224,7 @@ func (v *InvalidRules) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Rule) {
-					e.StartTrusted(NS, "rule")
+					e.StartQuoted(NS, "<rule")
 					v.Rule[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -236,7 +236,7 @@ func (v *InvalidRules) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Rule); i++ {
-		e.StartTrusted(NS, "rule")
+		e.StartQuoted(NS, "<rule")
 		v.Rule[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -257,7 +257,7 @@ func (*Rule) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rule) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rule")
+	e.StartQuoted(NS, "<rule")
 	v.encodeContent(e)
 }
 
@@ -321,7 +321,7 @@ func (*UnsupportedActions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedActions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-actions")
+	e.StartQuoted(NS, "<unsupported-actions")
 	v.encodeContent(e)
 }
 
@@ -348,7 +348,7 @@ func (v *UnsupportedActions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Rule {
-			e.StartTrusted(NS, "rule")
+			e.StartQuoted(NS, "<rule")
 			v.Rule[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -368,7 +368,7 @@ func (v *UnsupportedActions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Rule) {
-					e.StartTrusted(NS, "rule")
+					e.StartQuoted(NS, "<rule")
 					v.Rule[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -380,7 +380,7 @@ func (v *UnsupportedActions) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Rule); i++ {
-		e.StartTrusted(NS, "rule")
+		e.StartQuoted(NS, "<rule")
 		v.Rule[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -401,7 +401,7 @@ func (*UnsupportedConditions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedConditions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-conditions")
+	e.StartQuoted(NS, "<unsupported-conditions")
 	v.encodeContent(e)
 }
 
@@ -428,7 +428,7 @@ func (v *UnsupportedConditions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Rule {
-			e.StartTrusted(NS, "rule")
+			e.StartQuoted(NS, "<rule")
 			v.Rule[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -448,7 +448,7 @@ func (v *UnsupportedConditions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Rule) {
-					e.StartTrusted(NS, "rule")
+					e.StartQuoted(NS, "<rule")
 					v.Rule[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -460,7 +460,7 @@ func (v *UnsupportedConditions) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Rule); i++ {
-		e.StartTrusted(NS, "rule")
+		e.StartQuoted(NS, "<rule")
 		v.Rule[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

@@ -36,7 +36,7 @@ func (*FailedRules) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FailedRules) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "failed-rules")
+	e.StartQuoted(NS, "<failed-rules")
 	v.encodeContent(e)
 }
 
@@ -63,7 +63,7 @@ func (v *FailedRules) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Rule {
-			e.StartTrusted(NS, "rule")
+			e.StartQuoted(NS, "<rule")
 			v.Rule[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -83,7 +83,7 @@ func (v *FailedRules) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Rule) {
-					e.StartTrusted(NS, "rule")
+					e.StartQuoted(NS, "<rule")
 					v.Rule[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -95,7 +95,7 @@ func (v *FailedRules) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Rule); i++ {
-		e.StartTrusted(NS, "rule")
+		e.StartQuoted(NS, "<rule")
 		v.Rule[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -116,7 +116,7 @@ func (*Rule) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rule) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rule")
+	e.StartQuoted(NS, "<rule")
 	v.encodeContent(e)
 }
 

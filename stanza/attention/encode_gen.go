@@ -28,7 +28,7 @@ func (*Attention) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Attention) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "attention")
+	e.StartQuoted(NS, "<attention")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Info) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Info) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "info")
+	e.StartQuoted(NS, "<info")
 	v.encodeContent(e)
 }
 
@@ -156,7 +156,7 @@ func (*Metadata) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Metadata) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "metadata")
+	e.StartQuoted(NS, "<metadata")
 	v.encodeContent(e)
 }
 
@@ -183,11 +183,11 @@ func (v *Metadata) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Info {
-			e.StartTrusted(NS, "info")
+			e.StartQuoted(NS, "<info")
 			v.Info[i].encodeContent(e)
 		}
 		for i := range v.Pointer {
-			e.StartTrusted(NS, "pointer")
+			e.StartQuoted(NS, "<pointer")
 			v.Pointer[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -207,12 +207,12 @@ func (v *Metadata) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Info) {
-					e.StartTrusted(NS, "info")
+					e.StartQuoted(NS, "<info")
 					v.Info[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Pointer) {
-					e.StartTrusted(NS, "pointer")
+					e.StartQuoted(NS, "<pointer")
 					v.Pointer[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -224,11 +224,11 @@ func (v *Metadata) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Info); i++ {
-		e.StartTrusted(NS, "info")
+		e.StartQuoted(NS, "<info")
 		v.Info[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Pointer); i++ {
-		e.StartTrusted(NS, "pointer")
+		e.StartQuoted(NS, "<pointer")
 		v.Pointer[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -249,7 +249,7 @@ func (*Pointer) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pointer) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "pointer")
+	e.StartQuoted(NS, "<pointer")
 	v.encodeContent(e)
 }
 

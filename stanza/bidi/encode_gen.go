@@ -28,7 +28,7 @@ func (*Bidi) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bidi) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bidi")
+	e.StartQuoted(NS, "<bidi")
 	v.encodeContent(e)
 }
 

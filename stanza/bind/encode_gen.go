@@ -28,7 +28,7 @@ func (*Bind) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bind) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bind")
+	e.StartQuoted(NS, "<bind")
 	v.encodeContent(e)
 }
 
@@ -55,14 +55,14 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 		if v.Resource != nil {
-			e.ElementTrusted(NS, "resource", *v.Resource)
+			e.ElementQuoted(NS, "<resource>", "</resource>", *v.Resource)
 		}
 		if v.JID != nil {
-			e.ElementTrusted(NS, "jid", (*v.JID).String())
+			e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -81,16 +81,16 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Required {
-					e.StartTrusted(NS, "required")
+					e.StartQuoted(NS, "<required")
 					e.End()
 				}
 			case 1:
 				if v.Resource != nil {
-					e.ElementTrusted(NS, "resource", *v.Resource)
+					e.ElementQuoted(NS, "<resource>", "</resource>", *v.Resource)
 				}
 			case 2:
 				if v.JID != nil {
-					e.ElementTrusted(NS, "jid", (*v.JID).String())
+					e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -102,18 +102,18 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Resource != nil {
-			e.ElementTrusted(NS, "resource", *v.Resource)
+			e.ElementQuoted(NS, "<resource>", "</resource>", *v.Resource)
 		}
 	}
 	if n[2] == 0 {
 		if v.JID != nil {
-			e.ElementTrusted(NS, "jid", (*v.JID).String())
+			e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {

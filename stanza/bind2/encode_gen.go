@@ -52,7 +52,7 @@ func (*Bind) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bind) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bind")
+	e.StartQuoted(NS, "<bind")
 	v.encodeContent(e)
 }
 
@@ -79,11 +79,11 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Inline != nil {
-			e.StartTrusted(NS, "inline")
+			e.StartQuoted(NS, "<inline")
 			v.Inline.encodeContent(e)
 		}
 		if v.Tag != nil {
-			e.ElementTrusted(NS, "tag", *v.Tag)
+			e.ElementQuoted(NS, "<tag>", "</tag>", *v.Tag)
 		}
 		for i := range v.Any {
 			if v.Any[i] != nil {
@@ -107,12 +107,12 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Inline != nil {
-					e.StartTrusted(NS, "inline")
+					e.StartQuoted(NS, "<inline")
 					v.Inline.encodeContent(e)
 				}
 			case 1:
 				if v.Tag != nil {
-					e.ElementTrusted(NS, "tag", *v.Tag)
+					e.ElementQuoted(NS, "<tag>", "</tag>", *v.Tag)
 				}
 			case 2:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -128,13 +128,13 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Inline != nil {
-			e.StartTrusted(NS, "inline")
+			e.StartQuoted(NS, "<inline")
 			v.Inline.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Tag != nil {
-			e.ElementTrusted(NS, "tag", *v.Tag)
+			e.ElementQuoted(NS, "<tag>", "</tag>", *v.Tag)
 		}
 	}
 	for i := n[2]; i < len(v.Any); i++ {
@@ -160,7 +160,7 @@ func (*Bound) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bound) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bound")
+	e.StartQuoted(NS, "<bound")
 	v.encodeContent(e)
 }
 
@@ -241,7 +241,7 @@ func (*Feature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Feature) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "feature")
+	e.StartQuoted(NS, "<feature")
 	v.encodeContent(e)
 }
 
@@ -293,7 +293,7 @@ func (*Inline) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inline) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "inline")
+	e.StartQuoted(NS, "<inline")
 	v.encodeContent(e)
 }
 
@@ -320,7 +320,7 @@ func (v *Inline) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Feature {
-			e.StartTrusted(NS, "feature")
+			e.StartQuoted(NS, "<feature")
 			v.Feature[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -340,7 +340,7 @@ func (v *Inline) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Feature) {
-					e.StartTrusted(NS, "feature")
+					e.StartQuoted(NS, "<feature")
 					v.Feature[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -352,7 +352,7 @@ func (v *Inline) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Feature); i++ {
-		e.StartTrusted(NS, "feature")
+		e.StartQuoted(NS, "<feature")
 		v.Feature[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

@@ -52,7 +52,7 @@ func (*Block) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Block) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "block")
+	e.StartQuoted(NS, "<block")
 	v.encodeContent(e)
 }
 
@@ -79,7 +79,7 @@ func (v *Block) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -99,7 +99,7 @@ func (v *Block) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -111,7 +111,7 @@ func (v *Block) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -132,7 +132,7 @@ func (*Blocklist) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Blocklist) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "blocklist")
+	e.StartQuoted(NS, "<blocklist")
 	v.encodeContent(e)
 }
 
@@ -159,7 +159,7 @@ func (v *Blocklist) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -179,7 +179,7 @@ func (v *Blocklist) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -191,7 +191,7 @@ func (v *Blocklist) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -212,7 +212,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -302,7 +302,7 @@ func (*Unblock) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unblock) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unblock")
+	e.StartQuoted(NS, "<unblock")
 	v.encodeContent(e)
 }
 
@@ -329,7 +329,7 @@ func (v *Unblock) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -349,7 +349,7 @@ func (v *Unblock) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -361,7 +361,7 @@ func (v *Unblock) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

@@ -28,7 +28,7 @@ func (*Blocked) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Blocked) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "blocked")
+	e.StartQuoted(NS, "<blocked")
 	v.encodeContent(e)
 }
 

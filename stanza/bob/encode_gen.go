@@ -28,7 +28,7 @@ func (*Data) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Data) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "data")
+	e.StartQuoted(NS, "<data")
 	v.encodeContent(e)
 }
 

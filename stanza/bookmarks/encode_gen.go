@@ -36,7 +36,7 @@ func (*Conference) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conference) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "conference")
+	e.StartQuoted(NS, "<conference")
 	v.encodeContent(e)
 }
 
@@ -88,13 +88,13 @@ func (v *Conference) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 		if v.Extensions != nil {
-			e.StartTrusted(NS, "extensions")
+			e.StartQuoted(NS, "<extensions")
 			v.Extensions.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -114,15 +114,15 @@ func (v *Conference) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 1:
 				if v.Password != nil {
-					e.ElementTrusted(NS, "password", *v.Password)
+					e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 				}
 			case 2:
 				if v.Extensions != nil {
-					e.StartTrusted(NS, "extensions")
+					e.StartQuoted(NS, "<extensions")
 					v.Extensions.encodeContent(e)
 				}
 			case 3:
@@ -135,17 +135,17 @@ func (v *Conference) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	if n[1] == 0 {
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 	}
 	if n[2] == 0 {
 		if v.Extensions != nil {
-			e.StartTrusted(NS, "extensions")
+			e.StartQuoted(NS, "<extensions")
 			v.Extensions.encodeContent(e)
 		}
 	}
@@ -167,7 +167,7 @@ func (*Extensions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Extensions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "extensions")
+	e.StartQuoted(NS, "<extensions")
 	v.encodeContent(e)
 }
 

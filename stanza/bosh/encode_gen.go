@@ -28,7 +28,7 @@ func (*Body) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Body) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "body")
+	e.StartQuoted(NS, "<body")
 	v.encodeContent(e)
 }
 
@@ -324,7 +324,7 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.URI != nil {
-			e.ElementTrusted(NS, "uri", *v.URI)
+			e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 		}
 		for i := range v.Any {
 			if v.Any[i] != nil {
@@ -348,7 +348,7 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.URI != nil {
-					e.ElementTrusted(NS, "uri", *v.URI)
+					e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -364,7 +364,7 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.URI != nil {
-			e.ElementTrusted(NS, "uri", *v.URI)
+			e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 		}
 	}
 	for i := n[1]; i < len(v.Any); i++ {

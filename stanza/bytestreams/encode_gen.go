@@ -52,7 +52,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -100,15 +100,15 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Streamhost {
-			e.StartTrusted(NS, "streamhost")
+			e.StartQuoted(NS, "<streamhost")
 			v.Streamhost[i].encodeContent(e)
 		}
 		if v.StreamhostUsed != nil {
-			e.StartTrusted(NS, "streamhost-used")
+			e.StartQuoted(NS, "<streamhost-used")
 			v.StreamhostUsed.encodeContent(e)
 		}
 		if v.Activate != nil {
-			e.ElementTrusted(NS, "activate", (*v.Activate).String())
+			e.ElementQuoted(NS, "<activate>", "</activate>", (*v.Activate).String())
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -127,17 +127,17 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Streamhost) {
-					e.StartTrusted(NS, "streamhost")
+					e.StartQuoted(NS, "<streamhost")
 					v.Streamhost[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.StreamhostUsed != nil {
-					e.StartTrusted(NS, "streamhost-used")
+					e.StartQuoted(NS, "<streamhost-used")
 					v.StreamhostUsed.encodeContent(e)
 				}
 			case 2:
 				if v.Activate != nil {
-					e.ElementTrusted(NS, "activate", (*v.Activate).String())
+					e.ElementQuoted(NS, "<activate>", "</activate>", (*v.Activate).String())
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -148,18 +148,18 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Streamhost); i++ {
-		e.StartTrusted(NS, "streamhost")
+		e.StartQuoted(NS, "<streamhost")
 		v.Streamhost[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.StreamhostUsed != nil {
-			e.StartTrusted(NS, "streamhost-used")
+			e.StartQuoted(NS, "<streamhost-used")
 			v.StreamhostUsed.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Activate != nil {
-			e.ElementTrusted(NS, "activate", (*v.Activate).String())
+			e.ElementQuoted(NS, "<activate>", "</activate>", (*v.Activate).String())
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {
@@ -180,7 +180,7 @@ func (*Streamhost) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Streamhost) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "streamhost")
+	e.StartQuoted(NS, "<streamhost")
 	v.encodeContent(e)
 }
 
@@ -254,7 +254,7 @@ func (*StreamhostUsed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *StreamhostUsed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "streamhost-used")
+	e.StartQuoted(NS, "<streamhost-used")
 	v.encodeContent(e)
 }
 
@@ -306,7 +306,7 @@ func (*Udpsuccess) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Udpsuccess) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "udpsuccess")
+	e.StartQuoted(NS, "<udpsuccess")
 	v.encodeContent(e)
 }
 

@@ -76,7 +76,7 @@ func (*Accept) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Accept) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "accept")
+	e.StartQuoted(NS, "<accept")
 	v.encodeContent(e)
 }
 
@@ -112,11 +112,11 @@ func (v *Accept) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Jingle != nil {
-			e.StartTrusted(NS, "jingle")
+			e.StartQuoted(NS, "<jingle")
 			v.Jingle.encodeContent(e)
 		}
 		if v.External != nil {
-			e.StartTrusted(NS, "external")
+			e.StartQuoted(NS, "<external")
 			v.External.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -141,12 +141,12 @@ func (v *Accept) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Jingle != nil {
-					e.StartTrusted(NS, "jingle")
+					e.StartQuoted(NS, "<jingle")
 					v.Jingle.encodeContent(e)
 				}
 			case 1:
 				if v.External != nil {
-					e.StartTrusted(NS, "external")
+					e.StartQuoted(NS, "<external")
 					v.External.encodeContent(e)
 				}
 			case 2:
@@ -163,13 +163,13 @@ func (v *Accept) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Jingle != nil {
-			e.StartTrusted(NS, "jingle")
+			e.StartQuoted(NS, "<jingle")
 			v.Jingle.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.External != nil {
-			e.StartTrusted(NS, "external")
+			e.StartQuoted(NS, "<external")
 			v.External.encodeContent(e)
 		}
 	}
@@ -196,7 +196,7 @@ func (*External) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *External) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "external")
+	e.StartQuoted(NS, "<external")
 	v.encodeContent(e)
 }
 
@@ -248,7 +248,7 @@ func (*Invite) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Invite) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invite")
+	e.StartQuoted(NS, "<invite")
 	v.encodeContent(e)
 }
 
@@ -310,11 +310,11 @@ func (v *Invite) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Jingle {
-			e.StartTrusted(NS, "jingle")
+			e.StartQuoted(NS, "<jingle")
 			v.Jingle[i].encodeContent(e)
 		}
 		for i := range v.External {
-			e.StartTrusted(NS, "external")
+			e.StartQuoted(NS, "<external")
 			v.External[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -339,12 +339,12 @@ func (v *Invite) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Jingle) {
-					e.StartTrusted(NS, "jingle")
+					e.StartQuoted(NS, "<jingle")
 					v.Jingle[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.External) {
-					e.StartTrusted(NS, "external")
+					e.StartQuoted(NS, "<external")
 					v.External[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -360,11 +360,11 @@ func (v *Invite) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Jingle); i++ {
-		e.StartTrusted(NS, "jingle")
+		e.StartQuoted(NS, "<jingle")
 		v.Jingle[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.External); i++ {
-		e.StartTrusted(NS, "external")
+		e.StartQuoted(NS, "<external")
 		v.External[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.Any); i++ {
@@ -390,7 +390,7 @@ func (*Jingle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Jingle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "jingle")
+	e.StartQuoted(NS, "<jingle")
 	v.encodeContent(e)
 }
 
@@ -448,7 +448,7 @@ func (*Left) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Left) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "left")
+	e.StartQuoted(NS, "<left")
 	v.encodeContent(e)
 }
 
@@ -500,7 +500,7 @@ func (*Reject) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reject) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reject")
+	e.StartQuoted(NS, "<reject")
 	v.encodeContent(e)
 }
 
@@ -552,7 +552,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "retract")
+	e.StartQuoted(NS, "<retract")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*C) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *C) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "c")
+	e.StartQuoted(NS, "<c")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Captcha) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Captcha) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "captcha")
+	e.StartQuoted(NS, "<captcha")
 	v.encodeContent(e)
 }
 

@@ -60,7 +60,7 @@ func (*Disable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "disable")
+	e.StartQuoted(NS, "<disable")
 	v.encodeContent(e)
 }
 
@@ -95,7 +95,7 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "enable")
+	e.StartQuoted(NS, "<enable")
 	v.encodeContent(e)
 }
 
@@ -130,7 +130,7 @@ func (*Private) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Private) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "private")
+	e.StartQuoted(NS, "<private")
 	v.encodeContent(e)
 }
 
@@ -165,7 +165,7 @@ func (*Received) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Received) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "received")
+	e.StartQuoted(NS, "<received")
 	v.encodeContent(e)
 }
 
@@ -244,7 +244,7 @@ func (*Sent) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sent) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sent")
+	e.StartQuoted(NS, "<sent")
 	v.encodeContent(e)
 }
 

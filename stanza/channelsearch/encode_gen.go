@@ -44,7 +44,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -80,13 +80,13 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		if v.Description != nil {
-			e.ElementTrusted(NS, "description", *v.Description)
+			e.ElementQuoted(NS, "<description>", "</description>", *v.Description)
 		}
 		if v.Language != nil {
-			e.ElementTrusted(NS, "language", *v.Language)
+			e.ElementQuoted(NS, "<language>", "</language>", *v.Language)
 		}
 		if v.Nusers != nil {
 			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
@@ -99,19 +99,19 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Nusers
 			}() {
-				e.StartTrusted(NS, "nusers")
+				e.StartQuoted(NS, "<nusers")
 				e.TextUint(uint64(*v.Nusers))
 				e.End()
 			}
 		}
 		if v.ServiceType != nil {
-			e.ElementTrusted(NS, "service-type", string(*v.ServiceType))
+			e.ElementQuoted(NS, "<service-type>", "</service-type>", string(*v.ServiceType))
 		}
 		if v.IsOpen != nil {
-			e.ElementTrusted(NS, "is-open", *v.IsOpen)
+			e.ElementQuoted(NS, "<is-open>", "</is-open>", *v.IsOpen)
 		}
 		if v.AnonymityMode != nil {
-			e.ElementTrusted(NS, "anonymity-mode", *v.AnonymityMode)
+			e.ElementQuoted(NS, "<anonymity-mode>", "</anonymity-mode>", *v.AnonymityMode)
 		}
 		for i := range v.Any {
 			if v.Any[i] != nil {
@@ -135,15 +135,15 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 1:
 				if v.Description != nil {
-					e.ElementTrusted(NS, "description", *v.Description)
+					e.ElementQuoted(NS, "<description>", "</description>", *v.Description)
 				}
 			case 2:
 				if v.Language != nil {
-					e.ElementTrusted(NS, "language", *v.Language)
+					e.ElementQuoted(NS, "<language>", "</language>", *v.Language)
 				}
 			case 3:
 				if v.Nusers != nil {
@@ -157,22 +157,22 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.Nusers
 					}() {
-						e.StartTrusted(NS, "nusers")
+						e.StartQuoted(NS, "<nusers")
 						e.TextUint(uint64(*v.Nusers))
 						e.End()
 					}
 				}
 			case 4:
 				if v.ServiceType != nil {
-					e.ElementTrusted(NS, "service-type", string(*v.ServiceType))
+					e.ElementQuoted(NS, "<service-type>", "</service-type>", string(*v.ServiceType))
 				}
 			case 5:
 				if v.IsOpen != nil {
-					e.ElementTrusted(NS, "is-open", *v.IsOpen)
+					e.ElementQuoted(NS, "<is-open>", "</is-open>", *v.IsOpen)
 				}
 			case 6:
 				if v.AnonymityMode != nil {
-					e.ElementTrusted(NS, "anonymity-mode", *v.AnonymityMode)
+					e.ElementQuoted(NS, "<anonymity-mode>", "</anonymity-mode>", *v.AnonymityMode)
 				}
 			case 7:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -188,17 +188,17 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	if n[1] == 0 {
 		if v.Description != nil {
-			e.ElementTrusted(NS, "description", *v.Description)
+			e.ElementQuoted(NS, "<description>", "</description>", *v.Description)
 		}
 	}
 	if n[2] == 0 {
 		if v.Language != nil {
-			e.ElementTrusted(NS, "language", *v.Language)
+			e.ElementQuoted(NS, "<language>", "</language>", *v.Language)
 		}
 	}
 	if n[3] == 0 {
@@ -213,7 +213,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Nusers
 			}() {
-				e.StartTrusted(NS, "nusers")
+				e.StartQuoted(NS, "<nusers")
 				e.TextUint(uint64(*v.Nusers))
 				e.End()
 			}
@@ -221,17 +221,17 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if n[4] == 0 {
 		if v.ServiceType != nil {
-			e.ElementTrusted(NS, "service-type", string(*v.ServiceType))
+			e.ElementQuoted(NS, "<service-type>", "</service-type>", string(*v.ServiceType))
 		}
 	}
 	if n[5] == 0 {
 		if v.IsOpen != nil {
-			e.ElementTrusted(NS, "is-open", *v.IsOpen)
+			e.ElementQuoted(NS, "<is-open>", "</is-open>", *v.IsOpen)
 		}
 	}
 	if n[6] == 0 {
 		if v.AnonymityMode != nil {
-			e.ElementTrusted(NS, "anonymity-mode", *v.AnonymityMode)
+			e.ElementQuoted(NS, "<anonymity-mode>", "</anonymity-mode>", *v.AnonymityMode)
 		}
 	}
 	for i := n[7]; i < len(v.Any); i++ {
@@ -274,7 +274,7 @@ func (*Result) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Result) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "result")
+	e.StartQuoted(NS, "<result")
 	v.encodeContent(e)
 }
 
@@ -301,7 +301,7 @@ func (v *Result) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		if v.Set != nil {
@@ -324,7 +324,7 @@ func (v *Result) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -340,7 +340,7 @@ func (v *Result) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	if n[1] == 0 {
@@ -366,7 +366,7 @@ func (*Search) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Search) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "search")
+	e.StartQuoted(NS, "<search")
 	v.encodeContent(e)
 }
 

@@ -111,7 +111,7 @@ func (*ConflictingFields) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ConflictingFields) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "conflicting-fields")
+	e.StartQuoted(NS, "<conflicting-fields")
 	v.encodeContent(e)
 }
 
@@ -138,7 +138,7 @@ func (v *ConflictingFields) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Var {
-			e.ElementTrusted(NS, "var", v.Var[i])
+			e.ElementQuoted(NS, "<var>", "</var>", v.Var[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -157,7 +157,7 @@ func (v *ConflictingFields) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Var) {
-					e.ElementTrusted(NS, "var", v.Var[n[r.Slot]])
+					e.ElementQuoted(NS, "<var>", "</var>", v.Var[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -168,7 +168,7 @@ func (v *ConflictingFields) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Var); i++ {
-		e.ElementTrusted(NS, "var", v.Var[i])
+		e.ElementQuoted(NS, "<var>", "</var>", v.Var[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -188,7 +188,7 @@ func (*RateLimit) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RateLimit) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rate-limit")
+	e.StartQuoted(NS, "<rate-limit")
 	v.encodeContent(e)
 }
 

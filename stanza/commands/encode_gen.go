@@ -92,7 +92,7 @@ func (*Actions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Actions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "actions")
+	e.StartQuoted(NS, "<actions")
 	v.encodeContent(e)
 }
 
@@ -128,15 +128,15 @@ func (v *Actions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Prev {
-			e.StartTrusted(NS, "prev")
+			e.StartQuoted(NS, "<prev")
 			e.End()
 		}
 		if v.Next {
-			e.StartTrusted(NS, "next")
+			e.StartQuoted(NS, "<next")
 			e.End()
 		}
 		if v.Complete {
-			e.StartTrusted(NS, "complete")
+			e.StartQuoted(NS, "<complete")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -156,17 +156,17 @@ func (v *Actions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Prev {
-					e.StartTrusted(NS, "prev")
+					e.StartQuoted(NS, "<prev")
 					e.End()
 				}
 			case 1:
 				if v.Next {
-					e.StartTrusted(NS, "next")
+					e.StartQuoted(NS, "<next")
 					e.End()
 				}
 			case 2:
 				if v.Complete {
-					e.StartTrusted(NS, "complete")
+					e.StartQuoted(NS, "<complete")
 					e.End()
 				}
 			case 3:
@@ -179,19 +179,19 @@ func (v *Actions) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Prev {
-			e.StartTrusted(NS, "prev")
+			e.StartQuoted(NS, "<prev")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Next {
-			e.StartTrusted(NS, "next")
+			e.StartQuoted(NS, "<next")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.Complete {
-			e.StartTrusted(NS, "complete")
+			e.StartQuoted(NS, "<complete")
 			e.End()
 		}
 	}
@@ -213,7 +213,7 @@ func (*Command) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Command) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "command")
+	e.StartQuoted(NS, "<command")
 	v.encodeContent(e)
 }
 
@@ -273,11 +273,11 @@ func (v *Command) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Actions != nil {
-			e.StartTrusted(NS, "actions")
+			e.StartQuoted(NS, "<actions")
 			v.Actions.encodeContent(e)
 		}
 		for i := range v.Note {
-			e.StartTrusted(NS, "note")
+			e.StartQuoted(NS, "<note")
 			v.Note[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -302,12 +302,12 @@ func (v *Command) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Actions != nil {
-					e.StartTrusted(NS, "actions")
+					e.StartQuoted(NS, "<actions")
 					v.Actions.encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Note) {
-					e.StartTrusted(NS, "note")
+					e.StartQuoted(NS, "<note")
 					v.Note[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -324,12 +324,12 @@ func (v *Command) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Actions != nil {
-			e.StartTrusted(NS, "actions")
+			e.StartQuoted(NS, "<actions")
 			v.Actions.encodeContent(e)
 		}
 	}
 	for i := n[1]; i < len(v.Note); i++ {
-		e.StartTrusted(NS, "note")
+		e.StartQuoted(NS, "<note")
 		v.Note[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.Any); i++ {
@@ -398,7 +398,7 @@ func (*Note) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Note) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "note")
+	e.StartQuoted(NS, "<note")
 	v.encodeContent(e)
 }
 

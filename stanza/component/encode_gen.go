@@ -36,7 +36,7 @@ func (*Bind) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bind) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bind")
+	e.StartQuoted(NS, "<bind")
 	v.encodeContent(e)
 }
 
@@ -63,10 +63,10 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Hostname != nil {
-			e.ElementTrusted(NS, "hostname", (*v.Hostname).String())
+			e.ElementQuoted(NS, "<hostname>", "</hostname>", (*v.Hostname).String())
 		}
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -86,11 +86,11 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Hostname != nil {
-					e.ElementTrusted(NS, "hostname", (*v.Hostname).String())
+					e.ElementQuoted(NS, "<hostname>", "</hostname>", (*v.Hostname).String())
 				}
 			case 1:
 				if v.Required {
-					e.StartTrusted(NS, "required")
+					e.StartQuoted(NS, "<required")
 					e.End()
 				}
 			case 2:
@@ -103,12 +103,12 @@ func (v *Bind) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Hostname != nil {
-			e.ElementTrusted(NS, "hostname", (*v.Hostname).String())
+			e.ElementQuoted(NS, "<hostname>", "</hostname>", (*v.Hostname).String())
 		}
 	}
 	if n[1] == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 	}
@@ -130,7 +130,7 @@ func (*Unbind) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unbind) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unbind")
+	e.StartQuoted(NS, "<unbind")
 	v.encodeContent(e)
 }
 
@@ -157,7 +157,7 @@ func (v *Unbind) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Hostname != nil {
-			e.ElementTrusted(NS, "hostname", (*v.Hostname).String())
+			e.ElementQuoted(NS, "<hostname>", "</hostname>", (*v.Hostname).String())
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -176,7 +176,7 @@ func (v *Unbind) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Hostname != nil {
-					e.ElementTrusted(NS, "hostname", (*v.Hostname).String())
+					e.ElementQuoted(NS, "<hostname>", "</hostname>", (*v.Hostname).String())
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -188,7 +188,7 @@ func (v *Unbind) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Hostname != nil {
-			e.ElementTrusted(NS, "hostname", (*v.Hostname).String())
+			e.ElementQuoted(NS, "<hostname>", "</hostname>", (*v.Hostname).String())
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

@@ -68,7 +68,7 @@ func (*Compress) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Compress) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "compress")
+	e.StartQuoted(NS, "<compress")
 	v.encodeContent(e)
 }
 
@@ -95,7 +95,7 @@ func (v *Compress) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Method {
-			e.ElementTrusted(NS, "method", v.Method[i])
+			e.ElementQuoted(NS, "<method>", "</method>", v.Method[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -114,7 +114,7 @@ func (v *Compress) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Method) {
-					e.ElementTrusted(NS, "method", v.Method[n[r.Slot]])
+					e.ElementQuoted(NS, "<method>", "</method>", v.Method[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -125,7 +125,7 @@ func (v *Compress) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Method); i++ {
-		e.ElementTrusted(NS, "method", v.Method[i])
+		e.ElementQuoted(NS, "<method>", "</method>", v.Method[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -145,7 +145,7 @@ func (*Compressed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Compressed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "compressed")
+	e.StartQuoted(NS, "<compressed")
 	v.encodeContent(e)
 }
 
@@ -180,7 +180,7 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "failure")
+	e.StartQuoted(NS, "<failure")
 	v.encodeContent(e)
 }
 
@@ -262,7 +262,7 @@ func (*ProcessingFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ProcessingFailed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "processing-failed")
+	e.StartQuoted(NS, "<processing-failed")
 	v.encodeContent(e)
 }
 
@@ -297,7 +297,7 @@ func (*SetupFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SetupFailed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "setup-failed")
+	e.StartQuoted(NS, "<setup-failed")
 	v.encodeContent(e)
 }
 
@@ -332,7 +332,7 @@ func (*UnsupportedMethod) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedMethod) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-method")
+	e.StartQuoted(NS, "<unsupported-method")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Compression) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Compression) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "compression")
+	e.StartQuoted(NS, "<compression")
 	v.encodeContent(e)
 }
 
@@ -55,7 +55,7 @@ func (v *Compression) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Method {
-			e.ElementTrusted(NS, "method", v.Method[i])
+			e.ElementQuoted(NS, "<method>", "</method>", v.Method[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -74,7 +74,7 @@ func (v *Compression) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Method) {
-					e.ElementTrusted(NS, "method", v.Method[n[r.Slot]])
+					e.ElementQuoted(NS, "<method>", "</method>", v.Method[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -85,7 +85,7 @@ func (v *Compression) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Method); i++ {
-		e.ElementTrusted(NS, "method", v.Method[i])
+		e.ElementQuoted(NS, "<method>", "</method>", v.Method[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {

@@ -28,7 +28,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "x")
+	e.StartQuoted(NS, "<x")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Content) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Content) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "content")
+	e.StartQuoted(NS, "<content")
 	v.encodeContent(e)
 }
 

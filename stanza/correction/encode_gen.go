@@ -28,7 +28,7 @@ func (*Replace) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Replace) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "replace")
+	e.StartQuoted(NS, "<replace")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Active) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "active")
+	e.StartQuoted(NS, "<active")
 	v.encodeContent(e)
 }
 
@@ -79,7 +79,7 @@ func (*CSI) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CSI) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "csi")
+	e.StartQuoted(NS, "<csi")
 	v.encodeContent(e)
 }
 
@@ -114,7 +114,7 @@ func (*Inactive) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inactive) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "inactive")
+	e.StartQuoted(NS, "<inactive")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Delay) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Delay) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "delay")
+	e.StartQuoted(NS, "<delay")
 	v.encodeContent(e)
 }
 

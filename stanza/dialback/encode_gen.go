@@ -36,7 +36,7 @@ func (*Result) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Result) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "result")
+	e.StartQuoted(NS, "<result")
 	v.encodeContent(e)
 }
 
@@ -141,7 +141,7 @@ func (*Verify) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Verify) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "verify")
+	e.StartQuoted(NS, "<verify")
 	v.encodeContent(e)
 }
 

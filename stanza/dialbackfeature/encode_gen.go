@@ -28,7 +28,7 @@ func (*Dialback) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Dialback) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "dialback")
+	e.StartQuoted(NS, "<dialback")
 	v.encodeContent(e)
 }
 
@@ -55,7 +55,7 @@ func (v *Dialback) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Errors {
-			e.StartTrusted(NS, "errors")
+			e.StartQuoted(NS, "<errors")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -75,7 +75,7 @@ func (v *Dialback) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Errors {
-					e.StartTrusted(NS, "errors")
+					e.StartQuoted(NS, "<errors")
 					e.End()
 				}
 			case 1:
@@ -88,7 +88,7 @@ func (v *Dialback) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Errors {
-			e.StartTrusted(NS, "errors")
+			e.StartQuoted(NS, "<errors")
 			e.End()
 		}
 	}

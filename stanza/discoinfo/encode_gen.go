@@ -44,7 +44,7 @@ func (*Feature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Feature) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "feature")
+	e.StartQuoted(NS, "<feature")
 	v.encodeContent(e)
 }
 
@@ -96,7 +96,7 @@ func (*Identity) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Identity) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "identity")
+	e.StartQuoted(NS, "<identity")
 	v.encodeContent(e)
 }
 
@@ -166,7 +166,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -202,11 +202,11 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Identity {
-			e.StartTrusted(NS, "identity")
+			e.StartQuoted(NS, "<identity")
 			v.Identity[i].encodeContent(e)
 		}
 		for i := range v.Feature {
-			e.StartTrusted(NS, "feature")
+			e.StartQuoted(NS, "<feature")
 			v.Feature[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -231,12 +231,12 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Identity) {
-					e.StartTrusted(NS, "identity")
+					e.StartQuoted(NS, "<identity")
 					v.Identity[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Feature) {
-					e.StartTrusted(NS, "feature")
+					e.StartQuoted(NS, "<feature")
 					v.Feature[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -252,11 +252,11 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Identity); i++ {
-		e.StartTrusted(NS, "identity")
+		e.StartQuoted(NS, "<identity")
 		v.Identity[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Feature); i++ {
-		e.StartTrusted(NS, "feature")
+		e.StartQuoted(NS, "<feature")
 		v.Feature[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.Any); i++ {

@@ -28,7 +28,7 @@ func (*Encryption) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encryption) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "encryption")
+	e.StartQuoted(NS, "<encryption")
 	v.encodeContent(e)
 }
 

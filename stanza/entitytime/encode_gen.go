@@ -28,7 +28,7 @@ func (*Time) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Time) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "time")
+	e.StartQuoted(NS, "<time")
 	v.encodeContent(e)
 }
 
@@ -55,10 +55,10 @@ func (v *Time) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.TZO != nil {
-			e.ElementTrusted(NS, "tzo", *v.TZO)
+			e.ElementQuoted(NS, "<tzo>", "</tzo>", *v.TZO)
 		}
 		if v.UTC != nil {
-			e.ElementTrusted(NS, "utc", string(*v.UTC))
+			e.ElementQuoted(NS, "<utc>", "</utc>", string(*v.UTC))
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -77,11 +77,11 @@ func (v *Time) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.TZO != nil {
-					e.ElementTrusted(NS, "tzo", *v.TZO)
+					e.ElementQuoted(NS, "<tzo>", "</tzo>", *v.TZO)
 				}
 			case 1:
 				if v.UTC != nil {
-					e.ElementTrusted(NS, "utc", string(*v.UTC))
+					e.ElementQuoted(NS, "<utc>", "</utc>", string(*v.UTC))
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -93,12 +93,12 @@ func (v *Time) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.TZO != nil {
-			e.ElementTrusted(NS, "tzo", *v.TZO)
+			e.ElementQuoted(NS, "<tzo>", "</tzo>", *v.TZO)
 		}
 	}
 	if n[1] == 0 {
 		if v.UTC != nil {
-			e.ElementTrusted(NS, "utc", string(*v.UTC))
+			e.ElementQuoted(NS, "<utc>", "</utc>", string(*v.UTC))
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

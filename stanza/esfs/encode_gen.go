@@ -28,7 +28,7 @@ func (*Encrypted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encrypted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "encrypted")
+	e.StartQuoted(NS, "<encrypted")
 	v.encodeContent(e)
 }
 
@@ -74,7 +74,7 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 				}
 				return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Key)
 			}() {
-				e.StartTrusted(NS, "key")
+				e.StartQuoted(NS, "<key")
 				e.TextBase64(*v.Key)
 				e.End()
 			}
@@ -90,7 +90,7 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 				}
 				return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Iv)
 			}() {
-				e.StartTrusted(NS, "iv")
+				e.StartQuoted(NS, "<iv")
 				e.TextBase64(*v.Iv)
 				e.End()
 			}
@@ -128,7 +128,7 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 						}
 						return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Key)
 					}() {
-						e.StartTrusted(NS, "key")
+						e.StartQuoted(NS, "<key")
 						e.TextBase64(*v.Key)
 						e.End()
 					}
@@ -145,7 +145,7 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 						}
 						return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Iv)
 					}() {
-						e.StartTrusted(NS, "iv")
+						e.StartQuoted(NS, "<iv")
 						e.TextBase64(*v.Iv)
 						e.End()
 					}
@@ -178,7 +178,7 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 				}
 				return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Key)
 			}() {
-				e.StartTrusted(NS, "key")
+				e.StartQuoted(NS, "<key")
 				e.TextBase64(*v.Key)
 				e.End()
 			}
@@ -196,7 +196,7 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 				}
 				return stanza.FormatBase64(x) == stanza.FormatBase64(*v.Iv)
 			}() {
-				e.StartTrusted(NS, "iv")
+				e.StartQuoted(NS, "<iv")
 				e.TextBase64(*v.Iv)
 				e.End()
 			}

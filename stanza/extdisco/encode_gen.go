@@ -44,7 +44,7 @@ func (*Credentials) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Credentials) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "credentials")
+	e.StartQuoted(NS, "<credentials")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (v *Credentials) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Service != nil {
-			e.StartTrusted(NS, "service")
+			e.StartQuoted(NS, "<service")
 			v.Service.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -91,7 +91,7 @@ func (v *Credentials) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Service != nil {
-					e.StartTrusted(NS, "service")
+					e.StartQuoted(NS, "<service")
 					v.Service.encodeContent(e)
 				}
 			case 1:
@@ -104,7 +104,7 @@ func (v *Credentials) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Service != nil {
-			e.StartTrusted(NS, "service")
+			e.StartQuoted(NS, "<service")
 			v.Service.encodeContent(e)
 		}
 	}
@@ -126,7 +126,7 @@ func (*Service) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Service) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "service")
+	e.StartQuoted(NS, "<service")
 	v.encodeContent(e)
 }
 
@@ -288,7 +288,7 @@ func (*Services) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Services) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "services")
+	e.StartQuoted(NS, "<services")
 	v.encodeContent(e)
 }
 
@@ -324,7 +324,7 @@ func (v *Services) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Service {
-			e.StartTrusted(NS, "service")
+			e.StartQuoted(NS, "<service")
 			v.Service[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -344,7 +344,7 @@ func (v *Services) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Service) {
-					e.StartTrusted(NS, "service")
+					e.StartQuoted(NS, "<service")
 					v.Service[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -356,7 +356,7 @@ func (v *Services) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Service); i++ {
-		e.StartTrusted(NS, "service")
+		e.StartQuoted(NS, "<service")
 		v.Service[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

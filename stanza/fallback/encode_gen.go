@@ -28,7 +28,7 @@ func (*Fallback) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fallback) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "fallback")
+	e.StartQuoted(NS, "<fallback")
 	v.encodeContent(e)
 }
 
@@ -64,11 +64,11 @@ func (v *Fallback) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Subject {
-			e.StartTrusted(NS, "subject")
+			e.StartQuoted(NS, "<subject")
 			v.Subject[i].encodeContent(e)
 		}
 		for i := range v.Body {
-			e.StartTrusted(NS, "body")
+			e.StartQuoted(NS, "<body")
 			v.Body[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -88,12 +88,12 @@ func (v *Fallback) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Subject) {
-					e.StartTrusted(NS, "subject")
+					e.StartQuoted(NS, "<subject")
 					v.Subject[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Body) {
-					e.StartTrusted(NS, "body")
+					e.StartQuoted(NS, "<body")
 					v.Body[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -105,11 +105,11 @@ func (v *Fallback) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Subject); i++ {
-		e.StartTrusted(NS, "subject")
+		e.StartQuoted(NS, "<subject")
 		v.Subject[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Body); i++ {
-		e.StartTrusted(NS, "body")
+		e.StartQuoted(NS, "<body")
 		v.Body[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

@@ -44,7 +44,7 @@ func (*Fast) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fast) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "fast")
+	e.StartQuoted(NS, "<fast")
 	v.encodeContent(e)
 }
 
@@ -122,7 +122,7 @@ func (v *Fast) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Mechanism {
-			e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
+			e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -141,7 +141,7 @@ func (v *Fast) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Mechanism) {
-					e.ElementTrusted(NS, "mechanism", v.Mechanism[n[r.Slot]])
+					e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -152,7 +152,7 @@ func (v *Fast) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Mechanism); i++ {
-		e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
+		e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -172,7 +172,7 @@ func (*RequestToken) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RequestToken) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "request-token")
+	e.StartQuoted(NS, "<request-token")
 	v.encodeContent(e)
 }
 
@@ -224,7 +224,7 @@ func (*Token) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Token) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "token")
+	e.StartQuoted(NS, "<token")
 	v.encodeContent(e)
 }
 

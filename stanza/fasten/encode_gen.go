@@ -36,7 +36,7 @@ func (*ApplyTo) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ApplyTo) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "apply-to")
+	e.StartQuoted(NS, "<apply-to")
 	v.encodeContent(e)
 }
 
@@ -109,7 +109,7 @@ func (v *ApplyTo) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		for i := range v.External {
-			e.StartTrusted(NS, "external")
+			e.StartQuoted(NS, "<external")
 			v.External[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -133,7 +133,7 @@ func (v *ApplyTo) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if n[r.Slot] < len(v.External) {
-					e.StartTrusted(NS, "external")
+					e.StartQuoted(NS, "<external")
 					v.External[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -150,7 +150,7 @@ func (v *ApplyTo) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[1]; i < len(v.External); i++ {
-		e.StartTrusted(NS, "external")
+		e.StartQuoted(NS, "<external")
 		v.External[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -171,7 +171,7 @@ func (*External) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *External) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "external")
+	e.StartQuoted(NS, "<external")
 	v.encodeContent(e)
 }
 

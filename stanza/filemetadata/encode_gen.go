@@ -28,7 +28,7 @@ func (*File) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *File) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "file")
+	e.StartQuoted(NS, "<file")
 	v.encodeContent(e)
 }
 
@@ -55,13 +55,13 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.MediaType != nil {
-			e.ElementTrusted(NS, "media-type", *v.MediaType)
+			e.ElementQuoted(NS, "<media-type>", "</media-type>", *v.MediaType)
 		}
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		if v.Date != nil {
-			e.ElementTrusted(NS, "date", string(*v.Date))
+			e.ElementQuoted(NS, "<date>", "</date>", string(*v.Date))
 		}
 		if v.Size != nil {
 			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
@@ -74,7 +74,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint64(x) == *v.Size
 			}() {
-				e.StartTrusted(NS, "size")
+				e.StartQuoted(NS, "<size")
 				e.TextUint(uint64(*v.Size))
 				e.End()
 			}
@@ -90,7 +90,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Width
 			}() {
-				e.StartTrusted(NS, "width")
+				e.StartQuoted(NS, "<width")
 				e.TextUint(uint64(*v.Width))
 				e.End()
 			}
@@ -106,7 +106,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Height
 			}() {
-				e.StartTrusted(NS, "height")
+				e.StartQuoted(NS, "<height")
 				e.TextUint(uint64(*v.Height))
 				e.End()
 			}
@@ -122,7 +122,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint64(x) == *v.Length
 			}() {
-				e.StartTrusted(NS, "length")
+				e.StartQuoted(NS, "<length")
 				e.TextUint(uint64(*v.Length))
 				e.End()
 			}
@@ -131,7 +131,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 			v.Hash[i].EncodeElement(e, "urn:xmpp:hashes:2", "hash")
 		}
 		for i := range v.Desc {
-			e.StartTrusted(NS, "desc")
+			e.StartQuoted(NS, "<desc")
 			v.Desc[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -156,15 +156,15 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.MediaType != nil {
-					e.ElementTrusted(NS, "media-type", *v.MediaType)
+					e.ElementQuoted(NS, "<media-type>", "</media-type>", *v.MediaType)
 				}
 			case 1:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 2:
 				if v.Date != nil {
-					e.ElementTrusted(NS, "date", string(*v.Date))
+					e.ElementQuoted(NS, "<date>", "</date>", string(*v.Date))
 				}
 			case 3:
 				if v.Size != nil {
@@ -178,7 +178,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 						}
 						return uint64(x) == *v.Size
 					}() {
-						e.StartTrusted(NS, "size")
+						e.StartQuoted(NS, "<size")
 						e.TextUint(uint64(*v.Size))
 						e.End()
 					}
@@ -195,7 +195,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.Width
 					}() {
-						e.StartTrusted(NS, "width")
+						e.StartQuoted(NS, "<width")
 						e.TextUint(uint64(*v.Width))
 						e.End()
 					}
@@ -212,7 +212,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.Height
 					}() {
-						e.StartTrusted(NS, "height")
+						e.StartQuoted(NS, "<height")
 						e.TextUint(uint64(*v.Height))
 						e.End()
 					}
@@ -229,7 +229,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 						}
 						return uint64(x) == *v.Length
 					}() {
-						e.StartTrusted(NS, "length")
+						e.StartQuoted(NS, "<length")
 						e.TextUint(uint64(*v.Length))
 						e.End()
 					}
@@ -240,7 +240,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 			case 8:
 				if n[r.Slot] < len(v.Desc) {
-					e.StartTrusted(NS, "desc")
+					e.StartQuoted(NS, "<desc")
 					v.Desc[n[r.Slot]].encodeContent(e)
 				}
 			case 9:
@@ -257,17 +257,17 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.MediaType != nil {
-			e.ElementTrusted(NS, "media-type", *v.MediaType)
+			e.ElementQuoted(NS, "<media-type>", "</media-type>", *v.MediaType)
 		}
 	}
 	if n[1] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	if n[2] == 0 {
 		if v.Date != nil {
-			e.ElementTrusted(NS, "date", string(*v.Date))
+			e.ElementQuoted(NS, "<date>", "</date>", string(*v.Date))
 		}
 	}
 	if n[3] == 0 {
@@ -282,7 +282,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint64(x) == *v.Size
 			}() {
-				e.StartTrusted(NS, "size")
+				e.StartQuoted(NS, "<size")
 				e.TextUint(uint64(*v.Size))
 				e.End()
 			}
@@ -300,7 +300,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Width
 			}() {
-				e.StartTrusted(NS, "width")
+				e.StartQuoted(NS, "<width")
 				e.TextUint(uint64(*v.Width))
 				e.End()
 			}
@@ -318,7 +318,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Height
 			}() {
-				e.StartTrusted(NS, "height")
+				e.StartQuoted(NS, "<height")
 				e.TextUint(uint64(*v.Height))
 				e.End()
 			}
@@ -336,7 +336,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint64(x) == *v.Length
 			}() {
-				e.StartTrusted(NS, "length")
+				e.StartQuoted(NS, "<length")
 				e.TextUint(uint64(*v.Length))
 				e.End()
 			}
@@ -346,7 +346,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 		v.Hash[i].EncodeElement(e, "urn:xmpp:hashes:2", "hash")
 	}
 	for i := n[8]; i < len(v.Desc); i++ {
-		e.StartTrusted(NS, "desc")
+		e.StartQuoted(NS, "<desc")
 		v.Desc[i].encodeContent(e)
 	}
 	for i := n[9]; i < len(v.Any); i++ {

@@ -28,7 +28,7 @@ func (*Forwarded) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Forwarded) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "forwarded")
+	e.StartQuoted(NS, "<forwarded")
 	v.encodeContent(e)
 }
 

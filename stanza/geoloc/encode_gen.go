@@ -28,7 +28,7 @@ func (*Geoloc) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Geoloc) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "geoloc")
+	e.StartQuoted(NS, "<geoloc")
 	v.encodeContent(e)
 }
 
@@ -64,79 +64,79 @@ func (v *Geoloc) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Accuracy != nil {
-			e.ElementTrusted(NS, "accuracy", *v.Accuracy)
+			e.ElementQuoted(NS, "<accuracy>", "</accuracy>", *v.Accuracy)
 		}
 		if v.Alt != nil {
-			e.ElementTrusted(NS, "alt", *v.Alt)
+			e.ElementQuoted(NS, "<alt>", "</alt>", *v.Alt)
 		}
 		if v.Altaccuracy != nil {
-			e.ElementTrusted(NS, "altaccuracy", *v.Altaccuracy)
+			e.ElementQuoted(NS, "<altaccuracy>", "</altaccuracy>", *v.Altaccuracy)
 		}
 		if v.Area != nil {
-			e.ElementTrusted(NS, "area", *v.Area)
+			e.ElementQuoted(NS, "<area>", "</area>", *v.Area)
 		}
 		if v.Bearing != nil {
-			e.ElementTrusted(NS, "bearing", *v.Bearing)
+			e.ElementQuoted(NS, "<bearing>", "</bearing>", *v.Bearing)
 		}
 		if v.Building != nil {
-			e.ElementTrusted(NS, "building", *v.Building)
+			e.ElementQuoted(NS, "<building>", "</building>", *v.Building)
 		}
 		if v.Country != nil {
-			e.ElementTrusted(NS, "country", *v.Country)
+			e.ElementQuoted(NS, "<country>", "</country>", *v.Country)
 		}
 		if v.Countrycode != nil {
-			e.ElementTrusted(NS, "countrycode", *v.Countrycode)
+			e.ElementQuoted(NS, "<countrycode>", "</countrycode>", *v.Countrycode)
 		}
 		if v.Datum != nil {
-			e.ElementTrusted(NS, "datum", *v.Datum)
+			e.ElementQuoted(NS, "<datum>", "</datum>", *v.Datum)
 		}
 		if v.Description != nil {
-			e.ElementTrusted(NS, "description", *v.Description)
+			e.ElementQuoted(NS, "<description>", "</description>", *v.Description)
 		}
 		if v.Error != nil {
-			e.ElementTrusted(NS, "error", *v.Error)
+			e.ElementQuoted(NS, "<error>", "</error>", *v.Error)
 		}
 		if v.Floor != nil {
-			e.ElementTrusted(NS, "floor", *v.Floor)
+			e.ElementQuoted(NS, "<floor>", "</floor>", *v.Floor)
 		}
 		if v.Lat != nil {
-			e.ElementTrusted(NS, "lat", *v.Lat)
+			e.ElementQuoted(NS, "<lat>", "</lat>", *v.Lat)
 		}
 		if v.Locality != nil {
-			e.ElementTrusted(NS, "locality", *v.Locality)
+			e.ElementQuoted(NS, "<locality>", "</locality>", *v.Locality)
 		}
 		if v.Lon != nil {
-			e.ElementTrusted(NS, "lon", *v.Lon)
+			e.ElementQuoted(NS, "<lon>", "</lon>", *v.Lon)
 		}
 		if v.Postalcode != nil {
-			e.ElementTrusted(NS, "postalcode", *v.Postalcode)
+			e.ElementQuoted(NS, "<postalcode>", "</postalcode>", *v.Postalcode)
 		}
 		if v.Region != nil {
-			e.ElementTrusted(NS, "region", *v.Region)
+			e.ElementQuoted(NS, "<region>", "</region>", *v.Region)
 		}
 		if v.Regioncode != nil {
-			e.ElementTrusted(NS, "regioncode", *v.Regioncode)
+			e.ElementQuoted(NS, "<regioncode>", "</regioncode>", *v.Regioncode)
 		}
 		if v.Room != nil {
-			e.ElementTrusted(NS, "room", *v.Room)
+			e.ElementQuoted(NS, "<room>", "</room>", *v.Room)
 		}
 		if v.Speed != nil {
-			e.ElementTrusted(NS, "speed", *v.Speed)
+			e.ElementQuoted(NS, "<speed>", "</speed>", *v.Speed)
 		}
 		if v.Street != nil {
-			e.ElementTrusted(NS, "street", *v.Street)
+			e.ElementQuoted(NS, "<street>", "</street>", *v.Street)
 		}
 		if v.Text != nil {
-			e.ElementTrusted(NS, "text", *v.Text)
+			e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 		}
 		if v.Timestamp != nil {
-			e.ElementTrusted(NS, "timestamp", string(*v.Timestamp))
+			e.ElementQuoted(NS, "<timestamp>", "</timestamp>", string(*v.Timestamp))
 		}
 		if v.TZO != nil {
-			e.ElementTrusted(NS, "tzo", *v.TZO)
+			e.ElementQuoted(NS, "<tzo>", "</tzo>", *v.TZO)
 		}
 		if v.URI != nil {
-			e.ElementTrusted(NS, "uri", *v.URI)
+			e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -155,103 +155,103 @@ func (v *Geoloc) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Accuracy != nil {
-					e.ElementTrusted(NS, "accuracy", *v.Accuracy)
+					e.ElementQuoted(NS, "<accuracy>", "</accuracy>", *v.Accuracy)
 				}
 			case 1:
 				if v.Alt != nil {
-					e.ElementTrusted(NS, "alt", *v.Alt)
+					e.ElementQuoted(NS, "<alt>", "</alt>", *v.Alt)
 				}
 			case 2:
 				if v.Altaccuracy != nil {
-					e.ElementTrusted(NS, "altaccuracy", *v.Altaccuracy)
+					e.ElementQuoted(NS, "<altaccuracy>", "</altaccuracy>", *v.Altaccuracy)
 				}
 			case 3:
 				if v.Area != nil {
-					e.ElementTrusted(NS, "area", *v.Area)
+					e.ElementQuoted(NS, "<area>", "</area>", *v.Area)
 				}
 			case 4:
 				if v.Bearing != nil {
-					e.ElementTrusted(NS, "bearing", *v.Bearing)
+					e.ElementQuoted(NS, "<bearing>", "</bearing>", *v.Bearing)
 				}
 			case 5:
 				if v.Building != nil {
-					e.ElementTrusted(NS, "building", *v.Building)
+					e.ElementQuoted(NS, "<building>", "</building>", *v.Building)
 				}
 			case 6:
 				if v.Country != nil {
-					e.ElementTrusted(NS, "country", *v.Country)
+					e.ElementQuoted(NS, "<country>", "</country>", *v.Country)
 				}
 			case 7:
 				if v.Countrycode != nil {
-					e.ElementTrusted(NS, "countrycode", *v.Countrycode)
+					e.ElementQuoted(NS, "<countrycode>", "</countrycode>", *v.Countrycode)
 				}
 			case 8:
 				if v.Datum != nil {
-					e.ElementTrusted(NS, "datum", *v.Datum)
+					e.ElementQuoted(NS, "<datum>", "</datum>", *v.Datum)
 				}
 			case 9:
 				if v.Description != nil {
-					e.ElementTrusted(NS, "description", *v.Description)
+					e.ElementQuoted(NS, "<description>", "</description>", *v.Description)
 				}
 			case 10:
 				if v.Error != nil {
-					e.ElementTrusted(NS, "error", *v.Error)
+					e.ElementQuoted(NS, "<error>", "</error>", *v.Error)
 				}
 			case 11:
 				if v.Floor != nil {
-					e.ElementTrusted(NS, "floor", *v.Floor)
+					e.ElementQuoted(NS, "<floor>", "</floor>", *v.Floor)
 				}
 			case 12:
 				if v.Lat != nil {
-					e.ElementTrusted(NS, "lat", *v.Lat)
+					e.ElementQuoted(NS, "<lat>", "</lat>", *v.Lat)
 				}
 			case 13:
 				if v.Locality != nil {
-					e.ElementTrusted(NS, "locality", *v.Locality)
+					e.ElementQuoted(NS, "<locality>", "</locality>", *v.Locality)
 				}
 			case 14:
 				if v.Lon != nil {
-					e.ElementTrusted(NS, "lon", *v.Lon)
+					e.ElementQuoted(NS, "<lon>", "</lon>", *v.Lon)
 				}
 			case 15:
 				if v.Postalcode != nil {
-					e.ElementTrusted(NS, "postalcode", *v.Postalcode)
+					e.ElementQuoted(NS, "<postalcode>", "</postalcode>", *v.Postalcode)
 				}
 			case 16:
 				if v.Region != nil {
-					e.ElementTrusted(NS, "region", *v.Region)
+					e.ElementQuoted(NS, "<region>", "</region>", *v.Region)
 				}
 			case 17:
 				if v.Regioncode != nil {
-					e.ElementTrusted(NS, "regioncode", *v.Regioncode)
+					e.ElementQuoted(NS, "<regioncode>", "</regioncode>", *v.Regioncode)
 				}
 			case 18:
 				if v.Room != nil {
-					e.ElementTrusted(NS, "room", *v.Room)
+					e.ElementQuoted(NS, "<room>", "</room>", *v.Room)
 				}
 			case 19:
 				if v.Speed != nil {
-					e.ElementTrusted(NS, "speed", *v.Speed)
+					e.ElementQuoted(NS, "<speed>", "</speed>", *v.Speed)
 				}
 			case 20:
 				if v.Street != nil {
-					e.ElementTrusted(NS, "street", *v.Street)
+					e.ElementQuoted(NS, "<street>", "</street>", *v.Street)
 				}
 			case 21:
 				if v.Text != nil {
-					e.ElementTrusted(NS, "text", *v.Text)
+					e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 				}
 			case 22:
 				if v.Timestamp != nil {
-					e.ElementTrusted(NS, "timestamp", string(*v.Timestamp))
+					e.ElementQuoted(NS, "<timestamp>", "</timestamp>", string(*v.Timestamp))
 				}
 			case 23:
 				if v.TZO != nil {
-					e.ElementTrusted(NS, "tzo", *v.TZO)
+					e.ElementQuoted(NS, "<tzo>", "</tzo>", *v.TZO)
 				}
 			case 24:
 				if v.URI != nil {
-					e.ElementTrusted(NS, "uri", *v.URI)
+					e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 				}
 			case 25:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -263,127 +263,127 @@ func (v *Geoloc) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Accuracy != nil {
-			e.ElementTrusted(NS, "accuracy", *v.Accuracy)
+			e.ElementQuoted(NS, "<accuracy>", "</accuracy>", *v.Accuracy)
 		}
 	}
 	if n[1] == 0 {
 		if v.Alt != nil {
-			e.ElementTrusted(NS, "alt", *v.Alt)
+			e.ElementQuoted(NS, "<alt>", "</alt>", *v.Alt)
 		}
 	}
 	if n[2] == 0 {
 		if v.Altaccuracy != nil {
-			e.ElementTrusted(NS, "altaccuracy", *v.Altaccuracy)
+			e.ElementQuoted(NS, "<altaccuracy>", "</altaccuracy>", *v.Altaccuracy)
 		}
 	}
 	if n[3] == 0 {
 		if v.Area != nil {
-			e.ElementTrusted(NS, "area", *v.Area)
+			e.ElementQuoted(NS, "<area>", "</area>", *v.Area)
 		}
 	}
 	if n[4] == 0 {
 		if v.Bearing != nil {
-			e.ElementTrusted(NS, "bearing", *v.Bearing)
+			e.ElementQuoted(NS, "<bearing>", "</bearing>", *v.Bearing)
 		}
 	}
 	if n[5] == 0 {
 		if v.Building != nil {
-			e.ElementTrusted(NS, "building", *v.Building)
+			e.ElementQuoted(NS, "<building>", "</building>", *v.Building)
 		}
 	}
 	if n[6] == 0 {
 		if v.Country != nil {
-			e.ElementTrusted(NS, "country", *v.Country)
+			e.ElementQuoted(NS, "<country>", "</country>", *v.Country)
 		}
 	}
 	if n[7] == 0 {
 		if v.Countrycode != nil {
-			e.ElementTrusted(NS, "countrycode", *v.Countrycode)
+			e.ElementQuoted(NS, "<countrycode>", "</countrycode>", *v.Countrycode)
 		}
 	}
 	if n[8] == 0 {
 		if v.Datum != nil {
-			e.ElementTrusted(NS, "datum", *v.Datum)
+			e.ElementQuoted(NS, "<datum>", "</datum>", *v.Datum)
 		}
 	}
 	if n[9] == 0 {
 		if v.Description != nil {
-			e.ElementTrusted(NS, "description", *v.Description)
+			e.ElementQuoted(NS, "<description>", "</description>", *v.Description)
 		}
 	}
 	if n[10] == 0 {
 		if v.Error != nil {
-			e.ElementTrusted(NS, "error", *v.Error)
+			e.ElementQuoted(NS, "<error>", "</error>", *v.Error)
 		}
 	}
 	if n[11] == 0 {
 		if v.Floor != nil {
-			e.ElementTrusted(NS, "floor", *v.Floor)
+			e.ElementQuoted(NS, "<floor>", "</floor>", *v.Floor)
 		}
 	}
 	if n[12] == 0 {
 		if v.Lat != nil {
-			e.ElementTrusted(NS, "lat", *v.Lat)
+			e.ElementQuoted(NS, "<lat>", "</lat>", *v.Lat)
 		}
 	}
 	if n[13] == 0 {
 		if v.Locality != nil {
-			e.ElementTrusted(NS, "locality", *v.Locality)
+			e.ElementQuoted(NS, "<locality>", "</locality>", *v.Locality)
 		}
 	}
 	if n[14] == 0 {
 		if v.Lon != nil {
-			e.ElementTrusted(NS, "lon", *v.Lon)
+			e.ElementQuoted(NS, "<lon>", "</lon>", *v.Lon)
 		}
 	}
 	if n[15] == 0 {
 		if v.Postalcode != nil {
-			e.ElementTrusted(NS, "postalcode", *v.Postalcode)
+			e.ElementQuoted(NS, "<postalcode>", "</postalcode>", *v.Postalcode)
 		}
 	}
 	if n[16] == 0 {
 		if v.Region != nil {
-			e.ElementTrusted(NS, "region", *v.Region)
+			e.ElementQuoted(NS, "<region>", "</region>", *v.Region)
 		}
 	}
 	if n[17] == 0 {
 		if v.Regioncode != nil {
-			e.ElementTrusted(NS, "regioncode", *v.Regioncode)
+			e.ElementQuoted(NS, "<regioncode>", "</regioncode>", *v.Regioncode)
 		}
 	}
 	if n[18] == 0 {
 		if v.Room != nil {
-			e.ElementTrusted(NS, "room", *v.Room)
+			e.ElementQuoted(NS, "<room>", "</room>", *v.Room)
 		}
 	}
 	if n[19] == 0 {
 		if v.Speed != nil {
-			e.ElementTrusted(NS, "speed", *v.Speed)
+			e.ElementQuoted(NS, "<speed>", "</speed>", *v.Speed)
 		}
 	}
 	if n[20] == 0 {
 		if v.Street != nil {
-			e.ElementTrusted(NS, "street", *v.Street)
+			e.ElementQuoted(NS, "<street>", "</street>", *v.Street)
 		}
 	}
 	if n[21] == 0 {
 		if v.Text != nil {
-			e.ElementTrusted(NS, "text", *v.Text)
+			e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 		}
 	}
 	if n[22] == 0 {
 		if v.Timestamp != nil {
-			e.ElementTrusted(NS, "timestamp", string(*v.Timestamp))
+			e.ElementQuoted(NS, "<timestamp>", "</timestamp>", string(*v.Timestamp))
 		}
 	}
 	if n[23] == 0 {
 		if v.TZO != nil {
-			e.ElementTrusted(NS, "tzo", *v.TZO)
+			e.ElementQuoted(NS, "<tzo>", "</tzo>", *v.TZO)
 		}
 	}
 	if n[24] == 0 {
 		if v.URI != nil {
-			e.ElementTrusted(NS, "uri", *v.URI)
+			e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 		}
 	}
 	for i := n[25]; i < len(v.XMLExtra); i++ {

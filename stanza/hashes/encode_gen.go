@@ -36,7 +36,7 @@ func (*Hash) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hash) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hash")
+	e.StartQuoted(NS, "<hash")
 	v.encodeContent(e)
 }
 
@@ -84,7 +84,7 @@ func (*HashUsed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HashUsed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hash-used")
+	e.StartQuoted(NS, "<hash-used")
 	v.encodeContent(e)
 }
 

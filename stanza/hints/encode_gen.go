@@ -52,7 +52,7 @@ func (*NoCopy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NoCopy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "no-copy")
+	e.StartQuoted(NS, "<no-copy")
 	v.encodeContent(e)
 }
 
@@ -87,7 +87,7 @@ func (*NoPermanentStore) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NoPermanentStore) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "no-permanent-store")
+	e.StartQuoted(NS, "<no-permanent-store")
 	v.encodeContent(e)
 }
 
@@ -122,7 +122,7 @@ func (*NoStore) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NoStore) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "no-store")
+	e.StartQuoted(NS, "<no-store")
 	v.encodeContent(e)
 }
 
@@ -157,7 +157,7 @@ func (*Store) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Store) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "store")
+	e.StartQuoted(NS, "<store")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Confirm) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Confirm) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "confirm")
+	e.StartQuoted(NS, "<confirm")
 	v.encodeContent(e)
 }
 

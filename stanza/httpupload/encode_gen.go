@@ -76,7 +76,7 @@ func (*FileTooLarge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FileTooLarge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "file-too-large")
+	e.StartQuoted(NS, "<file-too-large")
 	v.encodeContent(e)
 }
 
@@ -113,7 +113,7 @@ func (v *FileTooLarge) encodeContent(e *stanza.Encoder) {
 				}
 				return uint64(x) == *v.MaxFileSize
 			}() {
-				e.StartTrusted(NS, "max-file-size")
+				e.StartQuoted(NS, "<max-file-size")
 				e.TextUint(uint64(*v.MaxFileSize))
 				e.End()
 			}
@@ -145,7 +145,7 @@ func (v *FileTooLarge) encodeContent(e *stanza.Encoder) {
 						}
 						return uint64(x) == *v.MaxFileSize
 					}() {
-						e.StartTrusted(NS, "max-file-size")
+						e.StartQuoted(NS, "<max-file-size")
 						e.TextUint(uint64(*v.MaxFileSize))
 						e.End()
 					}
@@ -170,7 +170,7 @@ func (v *FileTooLarge) encodeContent(e *stanza.Encoder) {
 				}
 				return uint64(x) == *v.MaxFileSize
 			}() {
-				e.StartTrusted(NS, "max-file-size")
+				e.StartQuoted(NS, "<max-file-size")
 				e.TextUint(uint64(*v.MaxFileSize))
 				e.End()
 			}
@@ -211,7 +211,7 @@ func (*Get) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Get) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "get")
+	e.StartQuoted(NS, "<get")
 	v.encodeContent(e)
 }
 
@@ -263,7 +263,7 @@ func (*Header) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Header) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "header")
+	e.StartQuoted(NS, "<header")
 	v.encodeContent(e)
 }
 
@@ -311,7 +311,7 @@ func (*Put) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Put) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "put")
+	e.StartQuoted(NS, "<put")
 	v.encodeContent(e)
 }
 
@@ -347,7 +347,7 @@ func (v *Put) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Header {
-			e.StartTrusted(NS, "header")
+			e.StartQuoted(NS, "<header")
 			v.Header[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -367,7 +367,7 @@ func (v *Put) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Header) {
-					e.StartTrusted(NS, "header")
+					e.StartQuoted(NS, "<header")
 					v.Header[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -379,7 +379,7 @@ func (v *Put) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Header); i++ {
-		e.StartTrusted(NS, "header")
+		e.StartQuoted(NS, "<header")
 		v.Header[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -400,7 +400,7 @@ func (*Request) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Request) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "request")
+	e.StartQuoted(NS, "<request")
 	v.encodeContent(e)
 }
 
@@ -458,18 +458,18 @@ func (v *Request) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Message {
-			e.StartTrusted("urn:xmpp:http:upload:purpose:0", "message")
+			e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<message")
 			e.End()
 		}
 		if v.Profile {
-			e.StartTrusted("urn:xmpp:http:upload:purpose:0", "profile")
+			e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<profile")
 			e.End()
 		}
 		if v.Ephemeral != nil {
 			v.Ephemeral.EncodeElement(e, "urn:xmpp:http:upload:purpose:0", "ephemeral")
 		}
 		if v.Permanent {
-			e.StartTrusted("urn:xmpp:http:upload:purpose:0", "permanent")
+			e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<permanent")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -489,12 +489,12 @@ func (v *Request) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Message {
-					e.StartTrusted("urn:xmpp:http:upload:purpose:0", "message")
+					e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<message")
 					e.End()
 				}
 			case 1:
 				if v.Profile {
-					e.StartTrusted("urn:xmpp:http:upload:purpose:0", "profile")
+					e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<profile")
 					e.End()
 				}
 			case 2:
@@ -503,7 +503,7 @@ func (v *Request) encodeContent(e *stanza.Encoder) {
 				}
 			case 3:
 				if v.Permanent {
-					e.StartTrusted("urn:xmpp:http:upload:purpose:0", "permanent")
+					e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<permanent")
 					e.End()
 				}
 			case 4:
@@ -516,13 +516,13 @@ func (v *Request) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Message {
-			e.StartTrusted("urn:xmpp:http:upload:purpose:0", "message")
+			e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<message")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Profile {
-			e.StartTrusted("urn:xmpp:http:upload:purpose:0", "profile")
+			e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<profile")
 			e.End()
 		}
 	}
@@ -533,7 +533,7 @@ func (v *Request) encodeContent(e *stanza.Encoder) {
 	}
 	if n[3] == 0 {
 		if v.Permanent {
-			e.StartTrusted("urn:xmpp:http:upload:purpose:0", "permanent")
+			e.StartQuoted("urn:xmpp:http:upload:purpose:0", "<permanent")
 			e.End()
 		}
 	}
@@ -555,7 +555,7 @@ func (*Retry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "retry")
+	e.StartQuoted(NS, "<retry")
 	v.encodeContent(e)
 }
 
@@ -607,7 +607,7 @@ func (*Slot) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Slot) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "slot")
+	e.StartQuoted(NS, "<slot")
 	v.encodeContent(e)
 }
 
@@ -634,11 +634,11 @@ func (v *Slot) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Put != nil {
-			e.StartTrusted(NS, "put")
+			e.StartQuoted(NS, "<put")
 			v.Put.encodeContent(e)
 		}
 		if v.Get != nil {
-			e.StartTrusted(NS, "get")
+			e.StartQuoted(NS, "<get")
 			v.Get.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -658,12 +658,12 @@ func (v *Slot) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Put != nil {
-					e.StartTrusted(NS, "put")
+					e.StartQuoted(NS, "<put")
 					v.Put.encodeContent(e)
 				}
 			case 1:
 				if v.Get != nil {
-					e.StartTrusted(NS, "get")
+					e.StartQuoted(NS, "<get")
 					v.Get.encodeContent(e)
 				}
 			case 2:
@@ -676,13 +676,13 @@ func (v *Slot) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Put != nil {
-			e.StartTrusted(NS, "put")
+			e.StartQuoted(NS, "<put")
 			v.Put.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Get != nil {
-			e.StartTrusted(NS, "get")
+			e.StartQuoted(NS, "<get")
 			v.Get.encodeContent(e)
 		}
 	}

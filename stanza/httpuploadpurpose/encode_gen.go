@@ -52,7 +52,7 @@ func (*Ephemeral) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ephemeral) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ephemeral")
+	e.StartQuoted(NS, "<ephemeral")
 	v.encodeContent(e)
 }
 
@@ -104,7 +104,7 @@ func (*Message) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Message) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "message")
+	e.StartQuoted(NS, "<message")
 	v.encodeContent(e)
 }
 
@@ -139,7 +139,7 @@ func (*Permanent) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Permanent) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "permanent")
+	e.StartQuoted(NS, "<permanent")
 	v.encodeContent(e)
 }
 
@@ -174,7 +174,7 @@ func (*Profile) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Profile) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "profile")
+	e.StartQuoted(NS, "<profile")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Close) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Close) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "close")
+	e.StartQuoted(NS, "<close")
 	v.encodeContent(e)
 }
 
@@ -96,7 +96,7 @@ func (*Data) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Data) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "data")
+	e.StartQuoted(NS, "<data")
 	v.encodeContent(e)
 }
 
@@ -160,7 +160,7 @@ func (*Open) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Open) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "open")
+	e.StartQuoted(NS, "<open")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Idle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Idle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "idle")
+	e.StartQuoted(NS, "<idle")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "enable")
+	e.StartQuoted(NS, "<enable")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (*ImNg) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ImNg) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "im-ng")
+	e.StartQuoted(NS, "<im-ng")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Invisible) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Invisible) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invisible")
+	e.StartQuoted(NS, "<invisible")
 	v.encodeContent(e)
 }
 
@@ -98,7 +98,7 @@ func (*Visible) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Visible) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "visible")
+	e.StartQuoted(NS, "<visible")
 	v.encodeContent(e)
 }
 

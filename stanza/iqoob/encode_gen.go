@@ -28,7 +28,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -64,10 +64,10 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.URL != nil {
-			e.ElementTrusted(NS, "url", *v.URL)
+			e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 		}
 		if v.Desc != nil {
-			e.ElementTrusted(NS, "desc", *v.Desc)
+			e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -86,11 +86,11 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.URL != nil {
-					e.ElementTrusted(NS, "url", *v.URL)
+					e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 				}
 			case 1:
 				if v.Desc != nil {
-					e.ElementTrusted(NS, "desc", *v.Desc)
+					e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -102,12 +102,12 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.URL != nil {
-			e.ElementTrusted(NS, "url", *v.URL)
+			e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 		}
 	}
 	if n[1] == 0 {
 		if v.Desc != nil {
-			e.ElementTrusted(NS, "desc", *v.Desc)
+			e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

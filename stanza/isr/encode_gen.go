@@ -68,7 +68,7 @@ func (*InstResume) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InstResume) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "inst-resume")
+	e.StartQuoted(NS, "<inst-resume")
 	v.encodeContent(e)
 }
 
@@ -166,7 +166,7 @@ func (*InstResumeFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InstResumeFailed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "inst-resume-failed")
+	e.StartQuoted(NS, "<inst-resume-failed")
 	v.encodeContent(e)
 }
 
@@ -245,7 +245,7 @@ func (*InstResumed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InstResumed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "inst-resumed")
+	e.StartQuoted(NS, "<inst-resumed")
 	v.encodeContent(e)
 }
 
@@ -333,7 +333,7 @@ func (*Isr) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Isr) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "isr")
+	e.StartQuoted(NS, "<isr")
 	v.encodeContent(e)
 }
 
@@ -412,7 +412,7 @@ func (*IsrEnable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IsrEnable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "isr-enable")
+	e.StartQuoted(NS, "<isr-enable")
 	v.encodeContent(e)
 }
 
@@ -464,7 +464,7 @@ func (*IsrEnabled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IsrEnabled) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "isr-enabled")
+	e.StartQuoted(NS, "<isr-enabled")
 	v.encodeContent(e)
 }
 

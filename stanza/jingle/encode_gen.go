@@ -180,7 +180,7 @@ func (*AlternativeSession) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AlternativeSession) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "alternative-session")
+	e.StartQuoted(NS, "<alternative-session")
 	v.encodeContent(e)
 }
 
@@ -207,7 +207,7 @@ func (v *AlternativeSession) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.SID != nil {
-			e.ElementTrusted(NS, "sid", *v.SID)
+			e.ElementQuoted(NS, "<sid>", "</sid>", *v.SID)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -226,7 +226,7 @@ func (v *AlternativeSession) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.SID != nil {
-					e.ElementTrusted(NS, "sid", *v.SID)
+					e.ElementQuoted(NS, "<sid>", "</sid>", *v.SID)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -238,7 +238,7 @@ func (v *AlternativeSession) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.SID != nil {
-			e.ElementTrusted(NS, "sid", *v.SID)
+			e.ElementQuoted(NS, "<sid>", "</sid>", *v.SID)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -259,7 +259,7 @@ func (*Busy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Busy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "busy")
+	e.StartQuoted(NS, "<busy")
 	v.encodeContent(e)
 }
 
@@ -294,7 +294,7 @@ func (*Cancel) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cancel) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "cancel")
+	e.StartQuoted(NS, "<cancel")
 	v.encodeContent(e)
 }
 
@@ -329,7 +329,7 @@ func (*ConnectivityError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ConnectivityError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "connectivity-error")
+	e.StartQuoted(NS, "<connectivity-error")
 	v.encodeContent(e)
 }
 
@@ -364,7 +364,7 @@ func (*Content) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Content) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "content")
+	e.StartQuoted(NS, "<content")
 	v.encodeContent(e)
 }
 
@@ -472,7 +472,7 @@ func (*Decline) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Decline) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "decline")
+	e.StartQuoted(NS, "<decline")
 	v.encodeContent(e)
 }
 
@@ -507,7 +507,7 @@ func (*Expired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Expired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "expired")
+	e.StartQuoted(NS, "<expired")
 	v.encodeContent(e)
 }
 
@@ -542,7 +542,7 @@ func (*FailedApplication) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FailedApplication) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "failed-application")
+	e.StartQuoted(NS, "<failed-application")
 	v.encodeContent(e)
 }
 
@@ -577,7 +577,7 @@ func (*FailedTransport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FailedTransport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "failed-transport")
+	e.StartQuoted(NS, "<failed-transport")
 	v.encodeContent(e)
 }
 
@@ -612,7 +612,7 @@ func (*GeneralError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *GeneralError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "general-error")
+	e.StartQuoted(NS, "<general-error")
 	v.encodeContent(e)
 }
 
@@ -647,7 +647,7 @@ func (*Gone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "gone")
+	e.StartQuoted(NS, "<gone")
 	v.encodeContent(e)
 }
 
@@ -682,7 +682,7 @@ func (*IncompatibleParameters) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IncompatibleParameters) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "incompatible-parameters")
+	e.StartQuoted(NS, "<incompatible-parameters")
 	v.encodeContent(e)
 }
 
@@ -717,7 +717,7 @@ func (*Jingle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Jingle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "jingle")
+	e.StartQuoted(NS, "<jingle")
 	v.encodeContent(e)
 }
 
@@ -771,11 +771,11 @@ func (v *Jingle) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Content {
-			e.StartTrusted(NS, "content")
+			e.StartQuoted(NS, "<content")
 			v.Content[i].encodeContent(e)
 		}
 		if v.Reason != nil {
-			e.StartTrusted(NS, "reason")
+			e.StartQuoted(NS, "<reason")
 			v.Reason.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -800,12 +800,12 @@ func (v *Jingle) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Content) {
-					e.StartTrusted(NS, "content")
+					e.StartQuoted(NS, "<content")
 					v.Content[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.Reason != nil {
-					e.StartTrusted(NS, "reason")
+					e.StartQuoted(NS, "<reason")
 					v.Reason.encodeContent(e)
 				}
 			case 2:
@@ -821,12 +821,12 @@ func (v *Jingle) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Content); i++ {
-		e.StartTrusted(NS, "content")
+		e.StartQuoted(NS, "<content")
 		v.Content[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.Reason != nil {
-			e.StartTrusted(NS, "reason")
+			e.StartQuoted(NS, "<reason")
 			v.Reason.encodeContent(e)
 		}
 	}
@@ -853,7 +853,7 @@ func (*MediaError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MediaError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "media-error")
+	e.StartQuoted(NS, "<media-error")
 	v.encodeContent(e)
 }
 
@@ -888,7 +888,7 @@ func (*Reason) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reason) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reason")
+	e.StartQuoted(NS, "<reason")
 	v.encodeContent(e)
 }
 
@@ -915,75 +915,75 @@ func (v *Reason) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.AlternativeSession != nil {
-			e.StartTrusted(NS, "alternative-session")
+			e.StartQuoted(NS, "<alternative-session")
 			v.AlternativeSession.encodeContent(e)
 		}
 		if v.Busy {
-			e.StartTrusted(NS, "busy")
+			e.StartQuoted(NS, "<busy")
 			e.End()
 		}
 		if v.Cancel {
-			e.StartTrusted(NS, "cancel")
+			e.StartQuoted(NS, "<cancel")
 			e.End()
 		}
 		if v.ConnectivityError {
-			e.StartTrusted(NS, "connectivity-error")
+			e.StartQuoted(NS, "<connectivity-error")
 			e.End()
 		}
 		if v.Decline {
-			e.StartTrusted(NS, "decline")
+			e.StartQuoted(NS, "<decline")
 			e.End()
 		}
 		if v.Expired {
-			e.StartTrusted(NS, "expired")
+			e.StartQuoted(NS, "<expired")
 			e.End()
 		}
 		if v.FailedApplication {
-			e.StartTrusted(NS, "failed-application")
+			e.StartQuoted(NS, "<failed-application")
 			e.End()
 		}
 		if v.FailedTransport {
-			e.StartTrusted(NS, "failed-transport")
+			e.StartQuoted(NS, "<failed-transport")
 			e.End()
 		}
 		if v.GeneralError {
-			e.StartTrusted(NS, "general-error")
+			e.StartQuoted(NS, "<general-error")
 			e.End()
 		}
 		if v.Gone {
-			e.StartTrusted(NS, "gone")
+			e.StartQuoted(NS, "<gone")
 			e.End()
 		}
 		if v.IncompatibleParameters {
-			e.StartTrusted(NS, "incompatible-parameters")
+			e.StartQuoted(NS, "<incompatible-parameters")
 			e.End()
 		}
 		if v.MediaError {
-			e.StartTrusted(NS, "media-error")
+			e.StartQuoted(NS, "<media-error")
 			e.End()
 		}
 		if v.SecurityError {
-			e.StartTrusted(NS, "security-error")
+			e.StartQuoted(NS, "<security-error")
 			e.End()
 		}
 		if v.Success {
-			e.StartTrusted(NS, "success")
+			e.StartQuoted(NS, "<success")
 			e.End()
 		}
 		if v.Timeout {
-			e.StartTrusted(NS, "timeout")
+			e.StartQuoted(NS, "<timeout")
 			e.End()
 		}
 		if v.UnsupportedApplications {
-			e.StartTrusted(NS, "unsupported-applications")
+			e.StartQuoted(NS, "<unsupported-applications")
 			e.End()
 		}
 		if v.UnsupportedTransports {
-			e.StartTrusted(NS, "unsupported-transports")
+			e.StartQuoted(NS, "<unsupported-transports")
 			e.End()
 		}
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -1008,92 +1008,92 @@ func (v *Reason) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.AlternativeSession != nil {
-					e.StartTrusted(NS, "alternative-session")
+					e.StartQuoted(NS, "<alternative-session")
 					v.AlternativeSession.encodeContent(e)
 				}
 			case 1:
 				if v.Busy {
-					e.StartTrusted(NS, "busy")
+					e.StartQuoted(NS, "<busy")
 					e.End()
 				}
 			case 2:
 				if v.Cancel {
-					e.StartTrusted(NS, "cancel")
+					e.StartQuoted(NS, "<cancel")
 					e.End()
 				}
 			case 3:
 				if v.ConnectivityError {
-					e.StartTrusted(NS, "connectivity-error")
+					e.StartQuoted(NS, "<connectivity-error")
 					e.End()
 				}
 			case 4:
 				if v.Decline {
-					e.StartTrusted(NS, "decline")
+					e.StartQuoted(NS, "<decline")
 					e.End()
 				}
 			case 5:
 				if v.Expired {
-					e.StartTrusted(NS, "expired")
+					e.StartQuoted(NS, "<expired")
 					e.End()
 				}
 			case 6:
 				if v.FailedApplication {
-					e.StartTrusted(NS, "failed-application")
+					e.StartQuoted(NS, "<failed-application")
 					e.End()
 				}
 			case 7:
 				if v.FailedTransport {
-					e.StartTrusted(NS, "failed-transport")
+					e.StartQuoted(NS, "<failed-transport")
 					e.End()
 				}
 			case 8:
 				if v.GeneralError {
-					e.StartTrusted(NS, "general-error")
+					e.StartQuoted(NS, "<general-error")
 					e.End()
 				}
 			case 9:
 				if v.Gone {
-					e.StartTrusted(NS, "gone")
+					e.StartQuoted(NS, "<gone")
 					e.End()
 				}
 			case 10:
 				if v.IncompatibleParameters {
-					e.StartTrusted(NS, "incompatible-parameters")
+					e.StartQuoted(NS, "<incompatible-parameters")
 					e.End()
 				}
 			case 11:
 				if v.MediaError {
-					e.StartTrusted(NS, "media-error")
+					e.StartQuoted(NS, "<media-error")
 					e.End()
 				}
 			case 12:
 				if v.SecurityError {
-					e.StartTrusted(NS, "security-error")
+					e.StartQuoted(NS, "<security-error")
 					e.End()
 				}
 			case 13:
 				if v.Success {
-					e.StartTrusted(NS, "success")
+					e.StartQuoted(NS, "<success")
 					e.End()
 				}
 			case 14:
 				if v.Timeout {
-					e.StartTrusted(NS, "timeout")
+					e.StartQuoted(NS, "<timeout")
 					e.End()
 				}
 			case 15:
 				if v.UnsupportedApplications {
-					e.StartTrusted(NS, "unsupported-applications")
+					e.StartQuoted(NS, "<unsupported-applications")
 					e.End()
 				}
 			case 16:
 				if v.UnsupportedTransports {
-					e.StartTrusted(NS, "unsupported-transports")
+					e.StartQuoted(NS, "<unsupported-transports")
 					e.End()
 				}
 			case 17:
 				if v.Text != nil {
-					e.StartTrusted(NS, "text")
+					e.StartQuoted(NS, "<text")
 					v.Text.encodeContent(e)
 				}
 			case 18:
@@ -1110,109 +1110,109 @@ func (v *Reason) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.AlternativeSession != nil {
-			e.StartTrusted(NS, "alternative-session")
+			e.StartQuoted(NS, "<alternative-session")
 			v.AlternativeSession.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Busy {
-			e.StartTrusted(NS, "busy")
+			e.StartQuoted(NS, "<busy")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.Cancel {
-			e.StartTrusted(NS, "cancel")
+			e.StartQuoted(NS, "<cancel")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.ConnectivityError {
-			e.StartTrusted(NS, "connectivity-error")
+			e.StartQuoted(NS, "<connectivity-error")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.Decline {
-			e.StartTrusted(NS, "decline")
+			e.StartQuoted(NS, "<decline")
 			e.End()
 		}
 	}
 	if n[5] == 0 {
 		if v.Expired {
-			e.StartTrusted(NS, "expired")
+			e.StartQuoted(NS, "<expired")
 			e.End()
 		}
 	}
 	if n[6] == 0 {
 		if v.FailedApplication {
-			e.StartTrusted(NS, "failed-application")
+			e.StartQuoted(NS, "<failed-application")
 			e.End()
 		}
 	}
 	if n[7] == 0 {
 		if v.FailedTransport {
-			e.StartTrusted(NS, "failed-transport")
+			e.StartQuoted(NS, "<failed-transport")
 			e.End()
 		}
 	}
 	if n[8] == 0 {
 		if v.GeneralError {
-			e.StartTrusted(NS, "general-error")
+			e.StartQuoted(NS, "<general-error")
 			e.End()
 		}
 	}
 	if n[9] == 0 {
 		if v.Gone {
-			e.StartTrusted(NS, "gone")
+			e.StartQuoted(NS, "<gone")
 			e.End()
 		}
 	}
 	if n[10] == 0 {
 		if v.IncompatibleParameters {
-			e.StartTrusted(NS, "incompatible-parameters")
+			e.StartQuoted(NS, "<incompatible-parameters")
 			e.End()
 		}
 	}
 	if n[11] == 0 {
 		if v.MediaError {
-			e.StartTrusted(NS, "media-error")
+			e.StartQuoted(NS, "<media-error")
 			e.End()
 		}
 	}
 	if n[12] == 0 {
 		if v.SecurityError {
-			e.StartTrusted(NS, "security-error")
+			e.StartQuoted(NS, "<security-error")
 			e.End()
 		}
 	}
 	if n[13] == 0 {
 		if v.Success {
-			e.StartTrusted(NS, "success")
+			e.StartQuoted(NS, "<success")
 			e.End()
 		}
 	}
 	if n[14] == 0 {
 		if v.Timeout {
-			e.StartTrusted(NS, "timeout")
+			e.StartQuoted(NS, "<timeout")
 			e.End()
 		}
 	}
 	if n[15] == 0 {
 		if v.UnsupportedApplications {
-			e.StartTrusted(NS, "unsupported-applications")
+			e.StartQuoted(NS, "<unsupported-applications")
 			e.End()
 		}
 	}
 	if n[16] == 0 {
 		if v.UnsupportedTransports {
-			e.StartTrusted(NS, "unsupported-transports")
+			e.StartQuoted(NS, "<unsupported-transports")
 			e.End()
 		}
 	}
 	if n[17] == 0 {
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 	}
@@ -1263,7 +1263,7 @@ func (*SecurityError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SecurityError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "security-error")
+	e.StartQuoted(NS, "<security-error")
 	v.encodeContent(e)
 }
 
@@ -1298,7 +1298,7 @@ func (*Success) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Success) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "success")
+	e.StartQuoted(NS, "<success")
 	v.encodeContent(e)
 }
 
@@ -1333,7 +1333,7 @@ func (*Timeout) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Timeout) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "timeout")
+	e.StartQuoted(NS, "<timeout")
 	v.encodeContent(e)
 }
 
@@ -1368,7 +1368,7 @@ func (*UnsupportedApplications) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedApplications) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-applications")
+	e.StartQuoted(NS, "<unsupported-applications")
 	v.encodeContent(e)
 }
 
@@ -1403,7 +1403,7 @@ func (*UnsupportedTransports) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedTransports) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-transports")
+	e.StartQuoted(NS, "<unsupported-transports")
 	v.encodeContent(e)
 }
 

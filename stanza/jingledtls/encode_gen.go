@@ -28,7 +28,7 @@ func (*Fingerprint) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fingerprint) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "fingerprint")
+	e.StartQuoted(NS, "<fingerprint")
 	v.encodeContent(e)
 }
 

@@ -60,7 +60,7 @@ func (*OutOfOrder) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OutOfOrder) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "out-of-order")
+	e.StartQuoted(NS, "<out-of-order")
 	v.encodeContent(e)
 }
 
@@ -95,7 +95,7 @@ func (*SecurityRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SecurityRequired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "security-required")
+	e.StartQuoted(NS, "<security-required")
 	v.encodeContent(e)
 }
 
@@ -130,7 +130,7 @@ func (*TieBreak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TieBreak) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "tie-break")
+	e.StartQuoted(NS, "<tie-break")
 	v.encodeContent(e)
 }
 
@@ -165,7 +165,7 @@ func (*UnknownSession) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnknownSession) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unknown-session")
+	e.StartQuoted(NS, "<unknown-session")
 	v.encodeContent(e)
 }
 
@@ -200,7 +200,7 @@ func (*UnsupportedInfo) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedInfo) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-info")
+	e.StartQuoted(NS, "<unsupported-info")
 	v.encodeContent(e)
 }
 

@@ -60,7 +60,7 @@ func (*Checksum) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Checksum) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "checksum")
+	e.StartQuoted(NS, "<checksum")
 	v.encodeContent(e)
 }
 
@@ -102,7 +102,7 @@ func (v *Checksum) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.File != nil {
-			e.StartTrusted(NS, "file")
+			e.StartQuoted(NS, "<file")
 			v.File.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -122,7 +122,7 @@ func (v *Checksum) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.File != nil {
-					e.StartTrusted(NS, "file")
+					e.StartQuoted(NS, "<file")
 					v.File.encodeContent(e)
 				}
 			case 1:
@@ -135,7 +135,7 @@ func (v *Checksum) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.File != nil {
-			e.StartTrusted(NS, "file")
+			e.StartQuoted(NS, "<file")
 			v.File.encodeContent(e)
 		}
 	}
@@ -157,7 +157,7 @@ func (*Description) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Description) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "description")
+	e.StartQuoted(NS, "<description")
 	v.encodeContent(e)
 }
 
@@ -184,7 +184,7 @@ func (v *Description) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.File != nil {
-			e.StartTrusted(NS, "file")
+			e.StartQuoted(NS, "<file")
 			v.File.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -204,7 +204,7 @@ func (v *Description) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.File != nil {
-					e.StartTrusted(NS, "file")
+					e.StartQuoted(NS, "<file")
 					v.File.encodeContent(e)
 				}
 			case 1:
@@ -217,7 +217,7 @@ func (v *Description) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.File != nil {
-			e.StartTrusted(NS, "file")
+			e.StartQuoted(NS, "<file")
 			v.File.encodeContent(e)
 		}
 	}
@@ -239,7 +239,7 @@ func (*File) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *File) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "file")
+	e.StartQuoted(NS, "<file")
 	v.encodeContent(e)
 }
 
@@ -266,20 +266,20 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Date != nil {
-			e.ElementTrusted(NS, "date", string(*v.Date))
+			e.ElementQuoted(NS, "<date>", "</date>", string(*v.Date))
 		}
 		for i := range v.Desc {
-			e.StartTrusted(NS, "desc")
+			e.StartQuoted(NS, "<desc")
 			v.Desc[i].encodeContent(e)
 		}
 		if v.MediaType != nil {
-			e.ElementTrusted(NS, "media-type", *v.MediaType)
+			e.ElementQuoted(NS, "<media-type>", "</media-type>", *v.MediaType)
 		}
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		if v.Range != nil {
-			e.StartTrusted(NS, "range")
+			e.StartQuoted(NS, "<range")
 			v.Range.encodeContent(e)
 		}
 		if v.Size != nil {
@@ -293,7 +293,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint64(x) == *v.Size
 			}() {
-				e.StartTrusted(NS, "size")
+				e.StartQuoted(NS, "<size")
 				e.TextUint(uint64(*v.Size))
 				e.End()
 			}
@@ -326,24 +326,24 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Date != nil {
-					e.ElementTrusted(NS, "date", string(*v.Date))
+					e.ElementQuoted(NS, "<date>", "</date>", string(*v.Date))
 				}
 			case 1:
 				if n[r.Slot] < len(v.Desc) {
-					e.StartTrusted(NS, "desc")
+					e.StartQuoted(NS, "<desc")
 					v.Desc[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if v.MediaType != nil {
-					e.ElementTrusted(NS, "media-type", *v.MediaType)
+					e.ElementQuoted(NS, "<media-type>", "</media-type>", *v.MediaType)
 				}
 			case 3:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 4:
 				if v.Range != nil {
-					e.StartTrusted(NS, "range")
+					e.StartQuoted(NS, "<range")
 					v.Range.encodeContent(e)
 				}
 			case 5:
@@ -358,7 +358,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 						}
 						return uint64(x) == *v.Size
 					}() {
-						e.StartTrusted(NS, "size")
+						e.StartQuoted(NS, "<size")
 						e.TextUint(uint64(*v.Size))
 						e.End()
 					}
@@ -385,26 +385,26 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Date != nil {
-			e.ElementTrusted(NS, "date", string(*v.Date))
+			e.ElementQuoted(NS, "<date>", "</date>", string(*v.Date))
 		}
 	}
 	for i := n[1]; i < len(v.Desc); i++ {
-		e.StartTrusted(NS, "desc")
+		e.StartQuoted(NS, "<desc")
 		v.Desc[i].encodeContent(e)
 	}
 	if n[2] == 0 {
 		if v.MediaType != nil {
-			e.ElementTrusted(NS, "media-type", *v.MediaType)
+			e.ElementQuoted(NS, "<media-type>", "</media-type>", *v.MediaType)
 		}
 	}
 	if n[3] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	if n[4] == 0 {
 		if v.Range != nil {
-			e.StartTrusted(NS, "range")
+			e.StartQuoted(NS, "<range")
 			v.Range.encodeContent(e)
 		}
 	}
@@ -420,7 +420,7 @@ func (v *File) encodeContent(e *stanza.Encoder) {
 				}
 				return uint64(x) == *v.Size
 			}() {
-				e.StartTrusted(NS, "size")
+				e.StartQuoted(NS, "<size")
 				e.TextUint(uint64(*v.Size))
 				e.End()
 			}
@@ -496,7 +496,7 @@ func (*Range) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Range) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "range")
+	e.StartQuoted(NS, "<range")
 	v.encodeContent(e)
 }
 
@@ -608,7 +608,7 @@ func (*Received) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Received) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "received")
+	e.StartQuoted(NS, "<received")
 	v.encodeContent(e)
 }
 

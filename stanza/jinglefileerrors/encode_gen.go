@@ -36,7 +36,7 @@ func (*FileNotAvailable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FileNotAvailable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "file-not-available")
+	e.StartQuoted(NS, "<file-not-available")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (*FileTooLarge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FileTooLarge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "file-too-large")
+	e.StartQuoted(NS, "<file-too-large")
 	v.encodeContent(e)
 }
 

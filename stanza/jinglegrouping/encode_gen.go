@@ -28,7 +28,7 @@ func (*Group) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Group) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "group")
+	e.StartQuoted(NS, "<group")
 	v.encodeContent(e)
 }
 
@@ -64,7 +64,7 @@ func (v *Group) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Content {
-			e.StartTrusted(NS, "content")
+			e.StartQuoted(NS, "<content")
 			v.Content[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -84,7 +84,7 @@ func (v *Group) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Content) {
-					e.StartTrusted(NS, "content")
+					e.StartQuoted(NS, "<content")
 					v.Content[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -96,7 +96,7 @@ func (v *Group) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Content); i++ {
-		e.StartTrusted(NS, "content")
+		e.StartQuoted(NS, "<content")
 		v.Content[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

@@ -28,7 +28,7 @@ func (*Transport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Transport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "transport")
+	e.StartQuoted(NS, "<transport")
 	v.encodeContent(e)
 }
 

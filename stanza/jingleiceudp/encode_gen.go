@@ -44,7 +44,7 @@ func (*Candidate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Candidate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "candidate")
+	e.StartQuoted(NS, "<candidate")
 	v.encodeContent(e)
 }
 
@@ -222,7 +222,7 @@ func (*RemoteCandidate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteCandidate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "remote-candidate")
+	e.StartQuoted(NS, "<remote-candidate")
 	v.encodeContent(e)
 }
 
@@ -306,7 +306,7 @@ func (*Transport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Transport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "transport")
+	e.StartQuoted(NS, "<transport")
 	v.encodeContent(e)
 }
 
@@ -348,11 +348,11 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Candidate {
-			e.StartTrusted(NS, "candidate")
+			e.StartQuoted(NS, "<candidate")
 			v.Candidate[i].encodeContent(e)
 		}
 		if v.RemoteCandidate != nil {
-			e.StartTrusted(NS, "remote-candidate")
+			e.StartQuoted(NS, "<remote-candidate")
 			v.RemoteCandidate.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -377,12 +377,12 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Candidate) {
-					e.StartTrusted(NS, "candidate")
+					e.StartQuoted(NS, "<candidate")
 					v.Candidate[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.RemoteCandidate != nil {
-					e.StartTrusted(NS, "remote-candidate")
+					e.StartQuoted(NS, "<remote-candidate")
 					v.RemoteCandidate.encodeContent(e)
 				}
 			case 2:
@@ -398,12 +398,12 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Candidate); i++ {
-		e.StartTrusted(NS, "candidate")
+		e.StartQuoted(NS, "<candidate")
 		v.Candidate[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.RemoteCandidate != nil {
-			e.StartTrusted(NS, "remote-candidate")
+			e.StartQuoted(NS, "<remote-candidate")
 			v.RemoteCandidate.encodeContent(e)
 		}
 	}

@@ -36,7 +36,7 @@ func (*Candidate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Candidate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "candidate")
+	e.StartQuoted(NS, "<candidate")
 	v.encodeContent(e)
 }
 
@@ -148,7 +148,7 @@ func (*Transport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Transport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "transport")
+	e.StartQuoted(NS, "<transport")
 	v.encodeContent(e)
 }
 
@@ -175,7 +175,7 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Candidate {
-			e.StartTrusted(NS, "candidate")
+			e.StartQuoted(NS, "<candidate")
 			v.Candidate[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -195,7 +195,7 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Candidate) {
-					e.StartTrusted(NS, "candidate")
+					e.StartQuoted(NS, "<candidate")
 					v.Candidate[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -207,7 +207,7 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Candidate); i++ {
-		e.StartTrusted(NS, "candidate")
+		e.StartQuoted(NS, "<candidate")
 		v.Candidate[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

@@ -36,7 +36,7 @@ func (*RtcpFb) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RtcpFb) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rtcp-fb")
+	e.StartQuoted(NS, "<rtcp-fb")
 	v.encodeContent(e)
 }
 
@@ -78,7 +78,7 @@ func (v *RtcpFb) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Parameter {
-			e.StartTrusted(NS, "parameter")
+			e.StartQuoted(NS, "<parameter")
 			v.Parameter[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -98,7 +98,7 @@ func (v *RtcpFb) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Parameter) {
-					e.StartTrusted(NS, "parameter")
+					e.StartQuoted(NS, "<parameter")
 					v.Parameter[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -110,7 +110,7 @@ func (v *RtcpFb) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Parameter); i++ {
-		e.StartTrusted(NS, "parameter")
+		e.StartQuoted(NS, "<parameter")
 		v.Parameter[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -165,7 +165,7 @@ func (*RtcpFbTrrInt) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RtcpFbTrrInt) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rtcp-fb-trr-int")
+	e.StartQuoted(NS, "<rtcp-fb-trr-int")
 	v.encodeContent(e)
 }
 

@@ -68,7 +68,7 @@ func (*Bandwidth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bandwidth) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bandwidth")
+	e.StartQuoted(NS, "<bandwidth")
 	v.encodeContent(e)
 }
 
@@ -116,7 +116,7 @@ func (*Crypto) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Crypto) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "crypto")
+	e.StartQuoted(NS, "<crypto")
 	v.encodeContent(e)
 }
 
@@ -186,7 +186,7 @@ func (*Description) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Description) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "description")
+	e.StartQuoted(NS, "<description")
 	v.encodeContent(e)
 }
 
@@ -238,19 +238,19 @@ func (v *Description) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.PayloadType {
-			e.StartTrusted(NS, "payload-type")
+			e.StartQuoted(NS, "<payload-type")
 			v.PayloadType[i].encodeContent(e)
 		}
 		if v.RtcpMux {
-			e.StartTrusted(NS, "rtcp-mux")
+			e.StartQuoted(NS, "<rtcp-mux")
 			e.End()
 		}
 		if v.Encryption != nil {
-			e.StartTrusted(NS, "encryption")
+			e.StartQuoted(NS, "<encryption")
 			v.Encryption.encodeContent(e)
 		}
 		if v.Bandwidth != nil {
-			e.StartTrusted(NS, "bandwidth")
+			e.StartQuoted(NS, "<bandwidth")
 			v.Bandwidth.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -275,22 +275,22 @@ func (v *Description) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.PayloadType) {
-					e.StartTrusted(NS, "payload-type")
+					e.StartQuoted(NS, "<payload-type")
 					v.PayloadType[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.RtcpMux {
-					e.StartTrusted(NS, "rtcp-mux")
+					e.StartQuoted(NS, "<rtcp-mux")
 					e.End()
 				}
 			case 2:
 				if v.Encryption != nil {
-					e.StartTrusted(NS, "encryption")
+					e.StartQuoted(NS, "<encryption")
 					v.Encryption.encodeContent(e)
 				}
 			case 3:
 				if v.Bandwidth != nil {
-					e.StartTrusted(NS, "bandwidth")
+					e.StartQuoted(NS, "<bandwidth")
 					v.Bandwidth.encodeContent(e)
 				}
 			case 4:
@@ -306,24 +306,24 @@ func (v *Description) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.PayloadType); i++ {
-		e.StartTrusted(NS, "payload-type")
+		e.StartQuoted(NS, "<payload-type")
 		v.PayloadType[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.RtcpMux {
-			e.StartTrusted(NS, "rtcp-mux")
+			e.StartQuoted(NS, "<rtcp-mux")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.Encryption != nil {
-			e.StartTrusted(NS, "encryption")
+			e.StartQuoted(NS, "<encryption")
 			v.Encryption.encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.Bandwidth != nil {
-			e.StartTrusted(NS, "bandwidth")
+			e.StartQuoted(NS, "<bandwidth")
 			v.Bandwidth.encodeContent(e)
 		}
 	}
@@ -350,7 +350,7 @@ func (*Encryption) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encryption) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "encryption")
+	e.StartQuoted(NS, "<encryption")
 	v.encodeContent(e)
 }
 
@@ -396,7 +396,7 @@ func (v *Encryption) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Crypto {
-			e.StartTrusted(NS, "crypto")
+			e.StartQuoted(NS, "<crypto")
 			v.Crypto[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -421,7 +421,7 @@ func (v *Encryption) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Crypto) {
-					e.StartTrusted(NS, "crypto")
+					e.StartQuoted(NS, "<crypto")
 					v.Crypto[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -437,7 +437,7 @@ func (v *Encryption) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Crypto); i++ {
-		e.StartTrusted(NS, "crypto")
+		e.StartQuoted(NS, "<crypto")
 		v.Crypto[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Any); i++ {
@@ -463,7 +463,7 @@ func (*Parameter) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Parameter) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "parameter")
+	e.StartQuoted(NS, "<parameter")
 	v.encodeContent(e)
 }
 
@@ -521,7 +521,7 @@ func (*PayloadType) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PayloadType) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "payload-type")
+	e.StartQuoted(NS, "<payload-type")
 	v.encodeContent(e)
 }
 
@@ -637,7 +637,7 @@ func (v *PayloadType) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Parameter {
-			e.StartTrusted(NS, "parameter")
+			e.StartQuoted(NS, "<parameter")
 			v.Parameter[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -662,7 +662,7 @@ func (v *PayloadType) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Parameter) {
-					e.StartTrusted(NS, "parameter")
+					e.StartQuoted(NS, "<parameter")
 					v.Parameter[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -678,7 +678,7 @@ func (v *PayloadType) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Parameter); i++ {
-		e.StartTrusted(NS, "parameter")
+		e.StartQuoted(NS, "<parameter")
 		v.Parameter[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Any); i++ {

@@ -36,7 +36,7 @@ func (*ExtmapAllowMixed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ExtmapAllowMixed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "extmap-allow-mixed")
+	e.StartQuoted(NS, "<extmap-allow-mixed")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (*RtpHdrext) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RtpHdrext) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rtp-hdrext")
+	e.StartQuoted(NS, "<rtp-hdrext")
 	v.encodeContent(e)
 }
 
@@ -129,7 +129,7 @@ func (v *RtpHdrext) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Parameter {
-			e.StartTrusted(NS, "parameter")
+			e.StartQuoted(NS, "<parameter")
 			v.Parameter[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -149,7 +149,7 @@ func (v *RtpHdrext) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Parameter) {
-					e.StartTrusted(NS, "parameter")
+					e.StartQuoted(NS, "<parameter")
 					v.Parameter[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -161,7 +161,7 @@ func (v *RtpHdrext) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Parameter); i++ {
-		e.StartTrusted(NS, "parameter")
+		e.StartQuoted(NS, "<parameter")
 		v.Parameter[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

@@ -68,7 +68,7 @@ func (*Active) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "active")
+	e.StartQuoted(NS, "<active")
 	v.encodeContent(e)
 }
 
@@ -103,7 +103,7 @@ func (*Hold) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hold) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hold")
+	e.StartQuoted(NS, "<hold")
 	v.encodeContent(e)
 }
 
@@ -138,7 +138,7 @@ func (*Mute) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mute) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "mute")
+	e.StartQuoted(NS, "<mute")
 	v.encodeContent(e)
 }
 
@@ -196,7 +196,7 @@ func (*Ringing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ringing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ringing")
+	e.StartQuoted(NS, "<ringing")
 	v.encodeContent(e)
 }
 
@@ -231,7 +231,7 @@ func (*Unhold) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unhold) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unhold")
+	e.StartQuoted(NS, "<unhold")
 	v.encodeContent(e)
 }
 
@@ -266,7 +266,7 @@ func (*Unmute) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unmute) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unmute")
+	e.StartQuoted(NS, "<unmute")
 	v.encodeContent(e)
 }
 

@@ -52,7 +52,7 @@ func (*Activated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Activated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "activated")
+	e.StartQuoted(NS, "<activated")
 	v.encodeContent(e)
 }
 
@@ -104,7 +104,7 @@ func (*Candidate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Candidate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "candidate")
+	e.StartQuoted(NS, "<candidate")
 	v.encodeContent(e)
 }
 
@@ -206,7 +206,7 @@ func (*CandidateUsed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CandidateUsed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "candidate-used")
+	e.StartQuoted(NS, "<candidate-used")
 	v.encodeContent(e)
 }
 
@@ -258,7 +258,7 @@ func (*Transport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Transport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "transport")
+	e.StartQuoted(NS, "<transport")
 	v.encodeContent(e)
 }
 
@@ -306,23 +306,23 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Candidate {
-			e.StartTrusted(NS, "candidate")
+			e.StartQuoted(NS, "<candidate")
 			v.Candidate[i].encodeContent(e)
 		}
 		if v.CandidateUsed != nil {
-			e.StartTrusted(NS, "candidate-used")
+			e.StartQuoted(NS, "<candidate-used")
 			v.CandidateUsed.encodeContent(e)
 		}
 		if v.CandidateError {
-			e.StartTrusted(NS, "candidate-error")
+			e.StartQuoted(NS, "<candidate-error")
 			e.End()
 		}
 		if v.Activated != nil {
-			e.StartTrusted(NS, "activated")
+			e.StartQuoted(NS, "<activated")
 			v.Activated.encodeContent(e)
 		}
 		if v.ProxyError {
-			e.StartTrusted(NS, "proxy-error")
+			e.StartQuoted(NS, "<proxy-error")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -342,27 +342,27 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Candidate) {
-					e.StartTrusted(NS, "candidate")
+					e.StartQuoted(NS, "<candidate")
 					v.Candidate[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.CandidateUsed != nil {
-					e.StartTrusted(NS, "candidate-used")
+					e.StartQuoted(NS, "<candidate-used")
 					v.CandidateUsed.encodeContent(e)
 				}
 			case 2:
 				if v.CandidateError {
-					e.StartTrusted(NS, "candidate-error")
+					e.StartQuoted(NS, "<candidate-error")
 					e.End()
 				}
 			case 3:
 				if v.Activated != nil {
-					e.StartTrusted(NS, "activated")
+					e.StartQuoted(NS, "<activated")
 					v.Activated.encodeContent(e)
 				}
 			case 4:
 				if v.ProxyError {
-					e.StartTrusted(NS, "proxy-error")
+					e.StartQuoted(NS, "<proxy-error")
 					e.End()
 				}
 			case 5:
@@ -374,30 +374,30 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Candidate); i++ {
-		e.StartTrusted(NS, "candidate")
+		e.StartQuoted(NS, "<candidate")
 		v.Candidate[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.CandidateUsed != nil {
-			e.StartTrusted(NS, "candidate-used")
+			e.StartQuoted(NS, "<candidate-used")
 			v.CandidateUsed.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.CandidateError {
-			e.StartTrusted(NS, "candidate-error")
+			e.StartQuoted(NS, "<candidate-error")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.Activated != nil {
-			e.StartTrusted(NS, "activated")
+			e.StartQuoted(NS, "<activated")
 			v.Activated.encodeContent(e)
 		}
 	}
 	if n[4] == 0 {
 		if v.ProxyError {
-			e.StartTrusted(NS, "proxy-error")
+			e.StartQuoted(NS, "<proxy-error")
 			e.End()
 		}
 	}

@@ -44,7 +44,7 @@ func (*Parameter) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Parameter) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "parameter")
+	e.StartQuoted(NS, "<parameter")
 	v.encodeContent(e)
 }
 
@@ -102,7 +102,7 @@ func (*Source) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Source) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "source")
+	e.StartQuoted(NS, "<source")
 	v.encodeContent(e)
 }
 
@@ -148,7 +148,7 @@ func (v *Source) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Parameter {
-			e.StartTrusted(NS, "parameter")
+			e.StartQuoted(NS, "<parameter")
 			v.Parameter[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -168,7 +168,7 @@ func (v *Source) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Parameter) {
-					e.StartTrusted(NS, "parameter")
+					e.StartQuoted(NS, "<parameter")
 					v.Parameter[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -180,7 +180,7 @@ func (v *Source) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Parameter); i++ {
-		e.StartTrusted(NS, "parameter")
+		e.StartQuoted(NS, "<parameter")
 		v.Parameter[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -201,7 +201,7 @@ func (*SsrcGroup) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SsrcGroup) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ssrc-group")
+	e.StartQuoted(NS, "<ssrc-group")
 	v.encodeContent(e)
 }
 
@@ -237,7 +237,7 @@ func (v *SsrcGroup) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Source {
-			e.StartTrusted(NS, "source")
+			e.StartQuoted(NS, "<source")
 			v.Source[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -257,7 +257,7 @@ func (v *SsrcGroup) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Source) {
-					e.StartTrusted(NS, "source")
+					e.StartQuoted(NS, "<source")
 					v.Source[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -269,7 +269,7 @@ func (v *SsrcGroup) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Source); i++ {
-		e.StartTrusted(NS, "source")
+		e.StartQuoted(NS, "<source")
 		v.Source[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

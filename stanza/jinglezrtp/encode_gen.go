@@ -28,7 +28,7 @@ func (*ZrtpHash) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ZrtpHash) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "zrtp-hash")
+	e.StartQuoted(NS, "<zrtp-hash")
 	v.encodeContent(e)
 }
 

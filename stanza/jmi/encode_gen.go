@@ -76,7 +76,7 @@ func (*Finish) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Finish) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "finish")
+	e.StartQuoted(NS, "<finish")
 	v.encodeContent(e)
 }
 
@@ -115,7 +115,7 @@ func (v *Finish) encodeContent(e *stanza.Encoder) {
 			v.Reason.EncodeElement(e, "urn:xmpp:jingle:1", "reason")
 		}
 		if v.Migrated != nil {
-			e.StartTrusted(NS, "migrated")
+			e.StartQuoted(NS, "<migrated")
 			v.Migrated.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -139,7 +139,7 @@ func (v *Finish) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Migrated != nil {
-					e.StartTrusted(NS, "migrated")
+					e.StartQuoted(NS, "<migrated")
 					v.Migrated.encodeContent(e)
 				}
 			case 2:
@@ -157,7 +157,7 @@ func (v *Finish) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Migrated != nil {
-			e.StartTrusted(NS, "migrated")
+			e.StartQuoted(NS, "<migrated")
 			v.Migrated.encodeContent(e)
 		}
 	}
@@ -207,7 +207,7 @@ func (*Proceed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Proceed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "proceed")
+	e.StartQuoted(NS, "<proceed")
 	v.encodeContent(e)
 }
 
@@ -259,7 +259,7 @@ func (*Propose) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Propose) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "propose")
+	e.StartQuoted(NS, "<propose")
 	v.encodeContent(e)
 }
 
@@ -349,7 +349,7 @@ func (*Reject) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reject) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reject")
+	e.StartQuoted(NS, "<reject")
 	v.encodeContent(e)
 }
 
@@ -388,7 +388,7 @@ func (v *Reject) encodeContent(e *stanza.Encoder) {
 			v.Reason.EncodeElement(e, "urn:xmpp:jingle:1", "reason")
 		}
 		if v.TieBreak {
-			e.StartTrusted(NS, "tie-break")
+			e.StartQuoted(NS, "<tie-break")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -412,7 +412,7 @@ func (v *Reject) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.TieBreak {
-					e.StartTrusted(NS, "tie-break")
+					e.StartQuoted(NS, "<tie-break")
 					e.End()
 				}
 			case 2:
@@ -430,7 +430,7 @@ func (v *Reject) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.TieBreak {
-			e.StartTrusted(NS, "tie-break")
+			e.StartQuoted(NS, "<tie-break")
 			e.End()
 		}
 	}
@@ -452,7 +452,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "retract")
+	e.StartQuoted(NS, "<retract")
 	v.encodeContent(e)
 }
 
@@ -491,7 +491,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 			v.Reason.EncodeElement(e, "urn:xmpp:jingle:1", "reason")
 		}
 		if v.TieBreak {
-			e.StartTrusted(NS, "tie-break")
+			e.StartQuoted(NS, "<tie-break")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -515,7 +515,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.TieBreak {
-					e.StartTrusted(NS, "tie-break")
+					e.StartQuoted(NS, "<tie-break")
 					e.End()
 				}
 			case 2:
@@ -533,7 +533,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.TieBreak {
-			e.StartTrusted(NS, "tie-break")
+			e.StartQuoted(NS, "<tie-break")
 			e.End()
 		}
 	}
@@ -555,7 +555,7 @@ func (*Ringing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ringing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ringing")
+	e.StartQuoted(NS, "<ringing")
 	v.encodeContent(e)
 }
 
@@ -607,7 +607,7 @@ func (*TieBreak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TieBreak) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "tie-break")
+	e.StartQuoted(NS, "<tie-break")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*JSON) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *JSON) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "json")
+	e.StartQuoted(NS, "<json")
 	v.encodeContent(e)
 }
 

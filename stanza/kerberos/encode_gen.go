@@ -28,7 +28,7 @@ func (*Hostname) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hostname) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hostname")
+	e.StartQuoted(NS, "<hostname")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Source) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Source) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "source")
+	e.StartQuoted(NS, "<source")
 	v.encodeContent(e)
 }
 
@@ -92,7 +92,7 @@ func (*Translation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Translation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "translation")
+	e.StartQuoted(NS, "<translation")
 	v.encodeContent(e)
 }
 
@@ -180,7 +180,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "x")
+	e.StartQuoted(NS, "<x")
 	v.encodeContent(e)
 }
 
@@ -207,11 +207,11 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Source != nil {
-			e.StartTrusted(NS, "source")
+			e.StartQuoted(NS, "<source")
 			v.Source.encodeContent(e)
 		}
 		for i := range v.Translation {
-			e.StartTrusted(NS, "translation")
+			e.StartQuoted(NS, "<translation")
 			v.Translation[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -231,12 +231,12 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Source != nil {
-					e.StartTrusted(NS, "source")
+					e.StartQuoted(NS, "<source")
 					v.Source.encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Translation) {
-					e.StartTrusted(NS, "translation")
+					e.StartQuoted(NS, "<translation")
 					v.Translation[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -249,12 +249,12 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Source != nil {
-			e.StartTrusted(NS, "source")
+			e.StartQuoted(NS, "<source")
 			v.Source.encodeContent(e)
 		}
 	}
 	for i := n[1]; i < len(v.Translation); i++ {
-		e.StartTrusted(NS, "translation")
+		e.StartQuoted(NS, "<translation")
 		v.Translation[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

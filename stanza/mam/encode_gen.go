@@ -94,7 +94,7 @@ func (*Fin) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fin) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "fin")
+	e.StartQuoted(NS, "<fin")
 	v.encodeContent(e)
 }
 
@@ -211,7 +211,7 @@ func (v *JIDList) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.JID {
-			e.ElementTrusted(NS, "jid", v.JID[i].String())
+			e.ElementQuoted(NS, "<jid>", "</jid>", v.JID[i].String())
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -230,7 +230,7 @@ func (v *JIDList) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.JID) {
-					e.ElementTrusted(NS, "jid", v.JID[n[r.Slot]].String())
+					e.ElementQuoted(NS, "<jid>", "</jid>", v.JID[n[r.Slot]].String())
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -241,7 +241,7 @@ func (v *JIDList) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.JID); i++ {
-		e.ElementTrusted(NS, "jid", v.JID[i].String())
+		e.ElementQuoted(NS, "<jid>", "</jid>", v.JID[i].String())
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -261,7 +261,7 @@ func (*Metadata) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Metadata) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "metadata")
+	e.StartQuoted(NS, "<metadata")
 	v.encodeContent(e)
 }
 
@@ -288,11 +288,11 @@ func (v *Metadata) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Start != nil {
-			e.StartTrusted(NS, "start")
+			e.StartQuoted(NS, "<start")
 			v.Start.encodeContent(e)
 		}
 		if v.End != nil {
-			e.StartTrusted(NS, "end")
+			e.StartQuoted(NS, "<end")
 			v.End.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -312,12 +312,12 @@ func (v *Metadata) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Start != nil {
-					e.StartTrusted(NS, "start")
+					e.StartQuoted(NS, "<start")
 					v.Start.encodeContent(e)
 				}
 			case 1:
 				if v.End != nil {
-					e.StartTrusted(NS, "end")
+					e.StartQuoted(NS, "<end")
 					v.End.encodeContent(e)
 				}
 			case 2:
@@ -330,13 +330,13 @@ func (v *Metadata) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Start != nil {
-			e.StartTrusted(NS, "start")
+			e.StartQuoted(NS, "<start")
 			v.Start.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.End != nil {
-			e.StartTrusted(NS, "end")
+			e.StartQuoted(NS, "<end")
 			v.End.encodeContent(e)
 		}
 	}
@@ -358,7 +358,7 @@ func (*Prefs) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Prefs) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "prefs")
+	e.StartQuoted(NS, "<prefs")
 	v.encodeContent(e)
 }
 
@@ -394,11 +394,11 @@ func (v *Prefs) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Always != nil {
-			e.StartTrusted(NS, "always")
+			e.StartQuoted(NS, "<always")
 			v.Always.encodeContent(e)
 		}
 		if v.Never != nil {
-			e.StartTrusted(NS, "never")
+			e.StartQuoted(NS, "<never")
 			v.Never.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -418,12 +418,12 @@ func (v *Prefs) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Always != nil {
-					e.StartTrusted(NS, "always")
+					e.StartQuoted(NS, "<always")
 					v.Always.encodeContent(e)
 				}
 			case 1:
 				if v.Never != nil {
-					e.StartTrusted(NS, "never")
+					e.StartQuoted(NS, "<never")
 					v.Never.encodeContent(e)
 				}
 			case 2:
@@ -436,13 +436,13 @@ func (v *Prefs) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Always != nil {
-			e.StartTrusted(NS, "always")
+			e.StartQuoted(NS, "<always")
 			v.Always.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Never != nil {
-			e.StartTrusted(NS, "never")
+			e.StartQuoted(NS, "<never")
 			v.Never.encodeContent(e)
 		}
 	}
@@ -464,7 +464,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -512,7 +512,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			v.Set.EncodeElement(e, "http://jabber.org/protocol/rsm", "set")
 		}
 		if v.FlipPage {
-			e.StartTrusted(NS, "flip-page")
+			e.StartQuoted(NS, "<flip-page")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -540,7 +540,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 				}
 			case 2:
 				if v.FlipPage {
-					e.StartTrusted(NS, "flip-page")
+					e.StartQuoted(NS, "<flip-page")
 					e.End()
 				}
 			case 3:
@@ -563,7 +563,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[2] == 0 {
 		if v.FlipPage {
-			e.StartTrusted(NS, "flip-page")
+			e.StartQuoted(NS, "<flip-page")
 			e.End()
 		}
 	}
@@ -585,7 +585,7 @@ func (*Result) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Result) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "result")
+	e.StartQuoted(NS, "<result")
 	v.encodeContent(e)
 }
 

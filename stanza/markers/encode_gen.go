@@ -36,7 +36,7 @@ func (*Displayed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Displayed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "displayed")
+	e.StartQuoted(NS, "<displayed")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (*Markable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Markable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "markable")
+	e.StartQuoted(NS, "<markable")
 	v.encodeContent(e)
 }
 

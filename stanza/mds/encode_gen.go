@@ -28,7 +28,7 @@ func (*Displayed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Displayed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "displayed")
+	e.StartQuoted(NS, "<displayed")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Media) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Media) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "media")
+	e.StartQuoted(NS, "<media")
 	v.encodeContent(e)
 }
 
@@ -98,7 +98,7 @@ func (v *Media) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.URI {
-			e.StartTrusted(NS, "uri")
+			e.StartQuoted(NS, "<uri")
 			v.URI[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -118,7 +118,7 @@ func (v *Media) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.URI) {
-					e.StartTrusted(NS, "uri")
+					e.StartQuoted(NS, "<uri")
 					v.URI[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -130,7 +130,7 @@ func (v *Media) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.URI); i++ {
-		e.StartTrusted(NS, "uri")
+		e.StartQuoted(NS, "<uri")
 		v.URI[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -151,7 +151,7 @@ func (*URI) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *URI) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "uri")
+	e.StartQuoted(NS, "<uri")
 	v.encodeContent(e)
 }
 

@@ -84,7 +84,7 @@ func (*Create) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Create) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "create")
+	e.StartQuoted(NS, "<create")
 	v.encodeContent(e)
 }
 
@@ -136,7 +136,7 @@ func (*Destroy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Destroy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "destroy")
+	e.StartQuoted(NS, "<destroy")
 	v.encodeContent(e)
 }
 
@@ -188,7 +188,7 @@ func (*Join) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Join) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "join")
+	e.StartQuoted(NS, "<join")
 	v.encodeContent(e)
 }
 
@@ -230,11 +230,11 @@ func (v *Join) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Subscribe {
-			e.StartTrusted(NS, "subscribe")
+			e.StartQuoted(NS, "<subscribe")
 			v.Subscribe[i].encodeContent(e)
 		}
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -253,12 +253,12 @@ func (v *Join) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Subscribe) {
-					e.StartTrusted(NS, "subscribe")
+					e.StartQuoted(NS, "<subscribe")
 					v.Subscribe[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -269,12 +269,12 @@ func (v *Join) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Subscribe); i++ {
-		e.StartTrusted(NS, "subscribe")
+		e.StartQuoted(NS, "<subscribe")
 		v.Subscribe[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -295,7 +295,7 @@ func (*Leave) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Leave) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "leave")
+	e.StartQuoted(NS, "<leave")
 	v.encodeContent(e)
 }
 
@@ -330,7 +330,7 @@ func (*Mix) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mix) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "mix")
+	e.StartQuoted(NS, "<mix")
 	v.encodeContent(e)
 }
 
@@ -357,10 +357,10 @@ func (v *Mix) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		if v.JID != nil {
-			e.ElementTrusted(NS, "jid", (*v.JID).String())
+			e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -379,11 +379,11 @@ func (v *Mix) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 1:
 				if v.JID != nil {
-					e.ElementTrusted(NS, "jid", (*v.JID).String())
+					e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -395,12 +395,12 @@ func (v *Mix) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	if n[1] == 0 {
 		if v.JID != nil {
-			e.ElementTrusted(NS, "jid", (*v.JID).String())
+			e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -449,7 +449,7 @@ func (*Participant) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Participant) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "participant")
+	e.StartQuoted(NS, "<participant")
 	v.encodeContent(e)
 }
 
@@ -476,10 +476,10 @@ func (v *Participant) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		if v.JID != nil {
-			e.ElementTrusted(NS, "jid", (*v.JID).String())
+			e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -498,11 +498,11 @@ func (v *Participant) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 1:
 				if v.JID != nil {
-					e.ElementTrusted(NS, "jid", (*v.JID).String())
+					e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -514,12 +514,12 @@ func (v *Participant) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	if n[1] == 0 {
 		if v.JID != nil {
-			e.ElementTrusted(NS, "jid", (*v.JID).String())
+			e.ElementQuoted(NS, "<jid>", "</jid>", (*v.JID).String())
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -540,7 +540,7 @@ func (*Setnick) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Setnick) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "setnick")
+	e.StartQuoted(NS, "<setnick")
 	v.encodeContent(e)
 }
 
@@ -567,7 +567,7 @@ func (v *Setnick) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -586,7 +586,7 @@ func (v *Setnick) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -598,7 +598,7 @@ func (v *Setnick) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -619,7 +619,7 @@ func (*UpdateSubscription) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UpdateSubscription) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "update-subscription")
+	e.StartQuoted(NS, "<update-subscription")
 	v.encodeContent(e)
 }
 
@@ -655,11 +655,11 @@ func (v *UpdateSubscription) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Subscribe {
-			e.StartTrusted(NS, "subscribe")
+			e.StartQuoted(NS, "<subscribe")
 			v.Subscribe[i].encodeContent(e)
 		}
 		for i := range v.Unsubscribe {
-			e.StartTrusted(NS, "unsubscribe")
+			e.StartQuoted(NS, "<unsubscribe")
 			v.Unsubscribe[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -679,12 +679,12 @@ func (v *UpdateSubscription) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Subscribe) {
-					e.StartTrusted(NS, "subscribe")
+					e.StartQuoted(NS, "<subscribe")
 					v.Subscribe[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Unsubscribe) {
-					e.StartTrusted(NS, "unsubscribe")
+					e.StartQuoted(NS, "<unsubscribe")
 					v.Unsubscribe[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -696,11 +696,11 @@ func (v *UpdateSubscription) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Subscribe); i++ {
-		e.StartTrusted(NS, "subscribe")
+		e.StartQuoted(NS, "<subscribe")
 		v.Subscribe[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Unsubscribe); i++ {
-		e.StartTrusted(NS, "unsubscribe")
+		e.StartQuoted(NS, "<unsubscribe")
 		v.Unsubscribe[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

@@ -36,7 +36,7 @@ func (*ClientJoin) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ClientJoin) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "client-join")
+	e.StartQuoted(NS, "<client-join")
 	v.encodeContent(e)
 }
 
@@ -124,7 +124,7 @@ func (*ClientLeave) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ClientLeave) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "client-leave")
+	e.StartQuoted(NS, "<client-leave")
 	v.encodeContent(e)
 }
 
@@ -160,7 +160,7 @@ func (v *ClientLeave) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Leave {
-			e.StartTrusted("urn:xmpp:mix:core:1", "leave")
+			e.StartQuoted("urn:xmpp:mix:core:1", "<leave")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -180,7 +180,7 @@ func (v *ClientLeave) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Leave {
-					e.StartTrusted("urn:xmpp:mix:core:1", "leave")
+					e.StartQuoted("urn:xmpp:mix:core:1", "<leave")
 					e.End()
 				}
 			case 1:
@@ -193,7 +193,7 @@ func (v *ClientLeave) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Leave {
-			e.StartTrusted("urn:xmpp:mix:core:1", "leave")
+			e.StartQuoted("urn:xmpp:mix:core:1", "<leave")
 			e.End()
 		}
 	}

@@ -36,7 +36,7 @@ func (*Annotate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Annotate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "annotate")
+	e.StartQuoted(NS, "<annotate")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (*Channel) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Channel) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "channel")
+	e.StartQuoted(NS, "<channel")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Moderate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moderate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "moderate")
+	e.StartQuoted(NS, "<moderate")
 	v.encodeContent(e)
 }
 
@@ -75,7 +75,7 @@ func (v *Moderate) encodeContent(e *stanza.Encoder) {
 			v.Retract.EncodeElement(e, "urn:xmpp:message-retract:1", "retract")
 		}
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -98,7 +98,7 @@ func (v *Moderate) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -115,7 +115,7 @@ func (v *Moderate) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -136,7 +136,7 @@ func (*Moderated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moderated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "moderated")
+	e.StartQuoted(NS, "<moderated")
 	v.encodeContent(e)
 }
 

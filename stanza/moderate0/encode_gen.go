@@ -36,7 +36,7 @@ func (*Moderate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moderate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "moderate")
+	e.StartQuoted(NS, "<moderate")
 	v.encodeContent(e)
 }
 
@@ -68,7 +68,7 @@ func (v *Moderate) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -91,7 +91,7 @@ func (v *Moderate) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -108,7 +108,7 @@ func (v *Moderate) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -129,7 +129,7 @@ func (*Moderated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moderated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "moderated")
+	e.StartQuoted(NS, "<moderated")
 	v.encodeContent(e)
 }
 
@@ -170,7 +170,7 @@ func (v *Moderated) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -193,7 +193,7 @@ func (v *Moderated) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -210,7 +210,7 @@ func (v *Moderated) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

@@ -700,7 +700,7 @@ func (*Afraid) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Afraid) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "afraid")
+	e.StartQuoted(NS, "<afraid")
 	v.encodeContent(e)
 }
 
@@ -735,7 +735,7 @@ func (*Amazed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Amazed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "amazed")
+	e.StartQuoted(NS, "<amazed")
 	v.encodeContent(e)
 }
 
@@ -770,7 +770,7 @@ func (*Amorous) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Amorous) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "amorous")
+	e.StartQuoted(NS, "<amorous")
 	v.encodeContent(e)
 }
 
@@ -805,7 +805,7 @@ func (*Angry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Angry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "angry")
+	e.StartQuoted(NS, "<angry")
 	v.encodeContent(e)
 }
 
@@ -840,7 +840,7 @@ func (*Annoyed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Annoyed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "annoyed")
+	e.StartQuoted(NS, "<annoyed")
 	v.encodeContent(e)
 }
 
@@ -875,7 +875,7 @@ func (*Anxious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Anxious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "anxious")
+	e.StartQuoted(NS, "<anxious")
 	v.encodeContent(e)
 }
 
@@ -910,7 +910,7 @@ func (*Aroused) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Aroused) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "aroused")
+	e.StartQuoted(NS, "<aroused")
 	v.encodeContent(e)
 }
 
@@ -945,7 +945,7 @@ func (*Ashamed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ashamed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ashamed")
+	e.StartQuoted(NS, "<ashamed")
 	v.encodeContent(e)
 }
 
@@ -980,7 +980,7 @@ func (*Bored) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bored) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bored")
+	e.StartQuoted(NS, "<bored")
 	v.encodeContent(e)
 }
 
@@ -1015,7 +1015,7 @@ func (*Brave) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Brave) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "brave")
+	e.StartQuoted(NS, "<brave")
 	v.encodeContent(e)
 }
 
@@ -1050,7 +1050,7 @@ func (*Calm) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Calm) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "calm")
+	e.StartQuoted(NS, "<calm")
 	v.encodeContent(e)
 }
 
@@ -1085,7 +1085,7 @@ func (*Cautious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cautious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "cautious")
+	e.StartQuoted(NS, "<cautious")
 	v.encodeContent(e)
 }
 
@@ -1120,7 +1120,7 @@ func (*Cold) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cold) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "cold")
+	e.StartQuoted(NS, "<cold")
 	v.encodeContent(e)
 }
 
@@ -1155,7 +1155,7 @@ func (*Confident) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Confident) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "confident")
+	e.StartQuoted(NS, "<confident")
 	v.encodeContent(e)
 }
 
@@ -1190,7 +1190,7 @@ func (*Confused) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Confused) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "confused")
+	e.StartQuoted(NS, "<confused")
 	v.encodeContent(e)
 }
 
@@ -1225,7 +1225,7 @@ func (*Contemplative) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Contemplative) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "contemplative")
+	e.StartQuoted(NS, "<contemplative")
 	v.encodeContent(e)
 }
 
@@ -1260,7 +1260,7 @@ func (*Contented) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Contented) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "contented")
+	e.StartQuoted(NS, "<contented")
 	v.encodeContent(e)
 }
 
@@ -1295,7 +1295,7 @@ func (*Cranky) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cranky) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "cranky")
+	e.StartQuoted(NS, "<cranky")
 	v.encodeContent(e)
 }
 
@@ -1330,7 +1330,7 @@ func (*Crazy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Crazy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "crazy")
+	e.StartQuoted(NS, "<crazy")
 	v.encodeContent(e)
 }
 
@@ -1365,7 +1365,7 @@ func (*Creative) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Creative) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "creative")
+	e.StartQuoted(NS, "<creative")
 	v.encodeContent(e)
 }
 
@@ -1400,7 +1400,7 @@ func (*Curious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Curious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "curious")
+	e.StartQuoted(NS, "<curious")
 	v.encodeContent(e)
 }
 
@@ -1435,7 +1435,7 @@ func (*Dejected) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Dejected) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "dejected")
+	e.StartQuoted(NS, "<dejected")
 	v.encodeContent(e)
 }
 
@@ -1470,7 +1470,7 @@ func (*Depressed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Depressed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "depressed")
+	e.StartQuoted(NS, "<depressed")
 	v.encodeContent(e)
 }
 
@@ -1505,7 +1505,7 @@ func (*Disappointed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disappointed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "disappointed")
+	e.StartQuoted(NS, "<disappointed")
 	v.encodeContent(e)
 }
 
@@ -1540,7 +1540,7 @@ func (*Disgusted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disgusted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "disgusted")
+	e.StartQuoted(NS, "<disgusted")
 	v.encodeContent(e)
 }
 
@@ -1575,7 +1575,7 @@ func (*Dismayed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Dismayed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "dismayed")
+	e.StartQuoted(NS, "<dismayed")
 	v.encodeContent(e)
 }
 
@@ -1610,7 +1610,7 @@ func (*Distracted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Distracted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "distracted")
+	e.StartQuoted(NS, "<distracted")
 	v.encodeContent(e)
 }
 
@@ -1645,7 +1645,7 @@ func (*Embarrassed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Embarrassed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "embarrassed")
+	e.StartQuoted(NS, "<embarrassed")
 	v.encodeContent(e)
 }
 
@@ -1680,7 +1680,7 @@ func (*Envious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Envious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "envious")
+	e.StartQuoted(NS, "<envious")
 	v.encodeContent(e)
 }
 
@@ -1715,7 +1715,7 @@ func (*Excited) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Excited) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "excited")
+	e.StartQuoted(NS, "<excited")
 	v.encodeContent(e)
 }
 
@@ -1750,7 +1750,7 @@ func (*Flirtatious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Flirtatious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "flirtatious")
+	e.StartQuoted(NS, "<flirtatious")
 	v.encodeContent(e)
 }
 
@@ -1785,7 +1785,7 @@ func (*Frustrated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Frustrated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "frustrated")
+	e.StartQuoted(NS, "<frustrated")
 	v.encodeContent(e)
 }
 
@@ -1820,7 +1820,7 @@ func (*Grateful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Grateful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "grateful")
+	e.StartQuoted(NS, "<grateful")
 	v.encodeContent(e)
 }
 
@@ -1855,7 +1855,7 @@ func (*Grieving) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Grieving) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "grieving")
+	e.StartQuoted(NS, "<grieving")
 	v.encodeContent(e)
 }
 
@@ -1890,7 +1890,7 @@ func (*Grumpy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Grumpy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "grumpy")
+	e.StartQuoted(NS, "<grumpy")
 	v.encodeContent(e)
 }
 
@@ -1925,7 +1925,7 @@ func (*Guilty) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Guilty) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "guilty")
+	e.StartQuoted(NS, "<guilty")
 	v.encodeContent(e)
 }
 
@@ -1960,7 +1960,7 @@ func (*Happy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Happy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "happy")
+	e.StartQuoted(NS, "<happy")
 	v.encodeContent(e)
 }
 
@@ -1995,7 +1995,7 @@ func (*Hopeful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hopeful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hopeful")
+	e.StartQuoted(NS, "<hopeful")
 	v.encodeContent(e)
 }
 
@@ -2030,7 +2030,7 @@ func (*Hot) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hot) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hot")
+	e.StartQuoted(NS, "<hot")
 	v.encodeContent(e)
 }
 
@@ -2065,7 +2065,7 @@ func (*Humbled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Humbled) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "humbled")
+	e.StartQuoted(NS, "<humbled")
 	v.encodeContent(e)
 }
 
@@ -2100,7 +2100,7 @@ func (*Humiliated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Humiliated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "humiliated")
+	e.StartQuoted(NS, "<humiliated")
 	v.encodeContent(e)
 }
 
@@ -2135,7 +2135,7 @@ func (*Hungry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hungry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hungry")
+	e.StartQuoted(NS, "<hungry")
 	v.encodeContent(e)
 }
 
@@ -2170,7 +2170,7 @@ func (*Hurt) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hurt) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "hurt")
+	e.StartQuoted(NS, "<hurt")
 	v.encodeContent(e)
 }
 
@@ -2205,7 +2205,7 @@ func (*Impressed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Impressed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "impressed")
+	e.StartQuoted(NS, "<impressed")
 	v.encodeContent(e)
 }
 
@@ -2240,7 +2240,7 @@ func (*InAwe) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InAwe) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "in_awe")
+	e.StartQuoted(NS, "<in_awe")
 	v.encodeContent(e)
 }
 
@@ -2275,7 +2275,7 @@ func (*InLove) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InLove) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "in_love")
+	e.StartQuoted(NS, "<in_love")
 	v.encodeContent(e)
 }
 
@@ -2310,7 +2310,7 @@ func (*Indignant) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Indignant) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "indignant")
+	e.StartQuoted(NS, "<indignant")
 	v.encodeContent(e)
 }
 
@@ -2345,7 +2345,7 @@ func (*Interested) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Interested) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "interested")
+	e.StartQuoted(NS, "<interested")
 	v.encodeContent(e)
 }
 
@@ -2380,7 +2380,7 @@ func (*Intoxicated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Intoxicated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "intoxicated")
+	e.StartQuoted(NS, "<intoxicated")
 	v.encodeContent(e)
 }
 
@@ -2415,7 +2415,7 @@ func (*Invincible) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Invincible) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invincible")
+	e.StartQuoted(NS, "<invincible")
 	v.encodeContent(e)
 }
 
@@ -2450,7 +2450,7 @@ func (*Jealous) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Jealous) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "jealous")
+	e.StartQuoted(NS, "<jealous")
 	v.encodeContent(e)
 }
 
@@ -2485,7 +2485,7 @@ func (*Lonely) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Lonely) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "lonely")
+	e.StartQuoted(NS, "<lonely")
 	v.encodeContent(e)
 }
 
@@ -2520,7 +2520,7 @@ func (*Lost) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Lost) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "lost")
+	e.StartQuoted(NS, "<lost")
 	v.encodeContent(e)
 }
 
@@ -2555,7 +2555,7 @@ func (*Lucky) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Lucky) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "lucky")
+	e.StartQuoted(NS, "<lucky")
 	v.encodeContent(e)
 }
 
@@ -2590,7 +2590,7 @@ func (*Mean) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mean) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "mean")
+	e.StartQuoted(NS, "<mean")
 	v.encodeContent(e)
 }
 
@@ -2625,7 +2625,7 @@ func (*Mood) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mood) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "mood")
+	e.StartQuoted(NS, "<mood")
 	v.encodeContent(e)
 }
 
@@ -2665,7 +2665,7 @@ func (v *Mood) encodeContent(e *stanza.Encoder) {
 			e.End()
 		}
 		if v.Text != nil {
-			e.ElementTrusted(NS, "text", *v.Text)
+			e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -2689,7 +2689,7 @@ func (v *Mood) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Text != nil {
-					e.ElementTrusted(NS, "text", *v.Text)
+					e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -2707,7 +2707,7 @@ func (v *Mood) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Text != nil {
-			e.ElementTrusted(NS, "text", *v.Text)
+			e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -2728,7 +2728,7 @@ func (*Moody) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moody) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "moody")
+	e.StartQuoted(NS, "<moody")
 	v.encodeContent(e)
 }
 
@@ -2763,7 +2763,7 @@ func (*Nervous) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Nervous) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "nervous")
+	e.StartQuoted(NS, "<nervous")
 	v.encodeContent(e)
 }
 
@@ -2798,7 +2798,7 @@ func (*Neutral) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Neutral) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "neutral")
+	e.StartQuoted(NS, "<neutral")
 	v.encodeContent(e)
 }
 
@@ -2833,7 +2833,7 @@ func (*Offended) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Offended) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "offended")
+	e.StartQuoted(NS, "<offended")
 	v.encodeContent(e)
 }
 
@@ -2868,7 +2868,7 @@ func (*Outraged) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Outraged) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "outraged")
+	e.StartQuoted(NS, "<outraged")
 	v.encodeContent(e)
 }
 
@@ -2903,7 +2903,7 @@ func (*Playful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Playful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "playful")
+	e.StartQuoted(NS, "<playful")
 	v.encodeContent(e)
 }
 
@@ -2938,7 +2938,7 @@ func (*Proud) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Proud) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "proud")
+	e.StartQuoted(NS, "<proud")
 	v.encodeContent(e)
 }
 
@@ -2973,7 +2973,7 @@ func (*Relaxed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Relaxed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "relaxed")
+	e.StartQuoted(NS, "<relaxed")
 	v.encodeContent(e)
 }
 
@@ -3008,7 +3008,7 @@ func (*Relieved) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Relieved) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "relieved")
+	e.StartQuoted(NS, "<relieved")
 	v.encodeContent(e)
 }
 
@@ -3043,7 +3043,7 @@ func (*Remorseful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Remorseful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "remorseful")
+	e.StartQuoted(NS, "<remorseful")
 	v.encodeContent(e)
 }
 
@@ -3078,7 +3078,7 @@ func (*Restless) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Restless) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "restless")
+	e.StartQuoted(NS, "<restless")
 	v.encodeContent(e)
 }
 
@@ -3113,7 +3113,7 @@ func (*Sad) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sad) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sad")
+	e.StartQuoted(NS, "<sad")
 	v.encodeContent(e)
 }
 
@@ -3148,7 +3148,7 @@ func (*Sarcastic) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sarcastic) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sarcastic")
+	e.StartQuoted(NS, "<sarcastic")
 	v.encodeContent(e)
 }
 
@@ -3183,7 +3183,7 @@ func (*Satisfied) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Satisfied) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "satisfied")
+	e.StartQuoted(NS, "<satisfied")
 	v.encodeContent(e)
 }
 
@@ -3218,7 +3218,7 @@ func (*Serious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Serious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "serious")
+	e.StartQuoted(NS, "<serious")
 	v.encodeContent(e)
 }
 
@@ -3253,7 +3253,7 @@ func (*Shocked) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Shocked) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "shocked")
+	e.StartQuoted(NS, "<shocked")
 	v.encodeContent(e)
 }
 
@@ -3288,7 +3288,7 @@ func (*Shy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Shy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "shy")
+	e.StartQuoted(NS, "<shy")
 	v.encodeContent(e)
 }
 
@@ -3323,7 +3323,7 @@ func (*Sick) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sick) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sick")
+	e.StartQuoted(NS, "<sick")
 	v.encodeContent(e)
 }
 
@@ -3358,7 +3358,7 @@ func (*Sleepy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sleepy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sleepy")
+	e.StartQuoted(NS, "<sleepy")
 	v.encodeContent(e)
 }
 
@@ -3393,7 +3393,7 @@ func (*Spontaneous) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spontaneous) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "spontaneous")
+	e.StartQuoted(NS, "<spontaneous")
 	v.encodeContent(e)
 }
 
@@ -3428,7 +3428,7 @@ func (*Stressed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Stressed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "stressed")
+	e.StartQuoted(NS, "<stressed")
 	v.encodeContent(e)
 }
 
@@ -3463,7 +3463,7 @@ func (*Strong) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Strong) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "strong")
+	e.StartQuoted(NS, "<strong")
 	v.encodeContent(e)
 }
 
@@ -3498,7 +3498,7 @@ func (*Surprised) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Surprised) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "surprised")
+	e.StartQuoted(NS, "<surprised")
 	v.encodeContent(e)
 }
 
@@ -3533,7 +3533,7 @@ func (*Thankful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thankful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "thankful")
+	e.StartQuoted(NS, "<thankful")
 	v.encodeContent(e)
 }
 
@@ -3568,7 +3568,7 @@ func (*Thirsty) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thirsty) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "thirsty")
+	e.StartQuoted(NS, "<thirsty")
 	v.encodeContent(e)
 }
 
@@ -3603,7 +3603,7 @@ func (*Tired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Tired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "tired")
+	e.StartQuoted(NS, "<tired")
 	v.encodeContent(e)
 }
 
@@ -3638,7 +3638,7 @@ func (*Undefined) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Undefined) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "undefined")
+	e.StartQuoted(NS, "<undefined")
 	v.encodeContent(e)
 }
 
@@ -3673,7 +3673,7 @@ func (*Weak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Weak) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "weak")
+	e.StartQuoted(NS, "<weak")
 	v.encodeContent(e)
 }
 
@@ -3708,7 +3708,7 @@ func (*Worried) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Worried) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "worried")
+	e.StartQuoted(NS, "<worried")
 	v.encodeContent(e)
 }
 

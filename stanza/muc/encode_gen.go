@@ -36,7 +36,7 @@ func (*History) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *History) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "history")
+	e.StartQuoted(NS, "<history")
 	v.encodeContent(e)
 }
 
@@ -136,7 +136,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "x")
+	e.StartQuoted(NS, "<x")
 	v.encodeContent(e)
 }
 
@@ -163,11 +163,11 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.History != nil {
-			e.StartTrusted(NS, "history")
+			e.StartQuoted(NS, "<history")
 			v.History.encodeContent(e)
 		}
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -186,12 +186,12 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.History != nil {
-					e.StartTrusted(NS, "history")
+					e.StartQuoted(NS, "<history")
 					v.History.encodeContent(e)
 				}
 			case 1:
 				if v.Password != nil {
-					e.ElementTrusted(NS, "password", *v.Password)
+					e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -203,13 +203,13 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.History != nil {
-			e.StartTrusted(NS, "history")
+			e.StartQuoted(NS, "<history")
 			v.History.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

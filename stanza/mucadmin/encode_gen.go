@@ -36,7 +36,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -90,7 +90,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -109,7 +109,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -121,7 +121,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -142,7 +142,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -169,7 +169,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -189,7 +189,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -201,7 +201,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

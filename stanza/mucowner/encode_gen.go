@@ -36,7 +36,7 @@ func (*Destroy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Destroy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "destroy")
+	e.StartQuoted(NS, "<destroy")
 	v.encodeContent(e)
 }
 
@@ -72,10 +72,10 @@ func (v *Destroy) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -94,11 +94,11 @@ func (v *Destroy) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Password != nil {
-					e.ElementTrusted(NS, "password", *v.Password)
+					e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 				}
 			case 1:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -110,12 +110,12 @@ func (v *Destroy) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 	}
 	if n[1] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -136,7 +136,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -166,7 +166,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			v.X.EncodeElement(e, "jabber:x:data", "x")
 		}
 		if v.Destroy != nil {
-			e.StartTrusted(NS, "destroy")
+			e.StartQuoted(NS, "<destroy")
 			v.Destroy.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -190,7 +190,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Destroy != nil {
-					e.StartTrusted(NS, "destroy")
+					e.StartQuoted(NS, "<destroy")
 					v.Destroy.encodeContent(e)
 				}
 			case 2:
@@ -208,7 +208,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Destroy != nil {
-			e.StartTrusted(NS, "destroy")
+			e.StartQuoted(NS, "<destroy")
 			v.Destroy.encodeContent(e)
 		}
 	}

@@ -84,7 +84,7 @@ func (*Actor) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Actor) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "actor")
+	e.StartQuoted(NS, "<actor")
 	v.encodeContent(e)
 }
 
@@ -142,7 +142,7 @@ func (*Continue) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Continue) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "continue")
+	e.StartQuoted(NS, "<continue")
 	v.encodeContent(e)
 }
 
@@ -194,7 +194,7 @@ func (*Decline) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Decline) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "decline")
+	e.StartQuoted(NS, "<decline")
 	v.encodeContent(e)
 }
 
@@ -236,7 +236,7 @@ func (v *Decline) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -255,7 +255,7 @@ func (v *Decline) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -267,7 +267,7 @@ func (v *Decline) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -288,7 +288,7 @@ func (*Destroy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Destroy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "destroy")
+	e.StartQuoted(NS, "<destroy")
 	v.encodeContent(e)
 }
 
@@ -324,7 +324,7 @@ func (v *Destroy) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -343,7 +343,7 @@ func (v *Destroy) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -355,7 +355,7 @@ func (v *Destroy) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -376,7 +376,7 @@ func (*Invite) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Invite) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invite")
+	e.StartQuoted(NS, "<invite")
 	v.encodeContent(e)
 }
 
@@ -418,10 +418,10 @@ func (v *Invite) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		if v.Continue != nil {
-			e.StartTrusted(NS, "continue")
+			e.StartQuoted(NS, "<continue")
 			v.Continue.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -441,11 +441,11 @@ func (v *Invite) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 1:
 				if v.Continue != nil {
-					e.StartTrusted(NS, "continue")
+					e.StartQuoted(NS, "<continue")
 					v.Continue.encodeContent(e)
 				}
 			case 2:
@@ -458,12 +458,12 @@ func (v *Invite) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	if n[1] == 0 {
 		if v.Continue != nil {
-			e.StartTrusted(NS, "continue")
+			e.StartQuoted(NS, "<continue")
 			v.Continue.encodeContent(e)
 		}
 	}
@@ -485,7 +485,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -539,11 +539,11 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Actor != nil {
-			e.StartTrusted(NS, "actor")
+			e.StartQuoted(NS, "<actor")
 			v.Actor.encodeContent(e)
 		}
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -562,12 +562,12 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Actor != nil {
-					e.StartTrusted(NS, "actor")
+					e.StartQuoted(NS, "<actor")
 					v.Actor.encodeContent(e)
 				}
 			case 1:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -579,13 +579,13 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Actor != nil {
-			e.StartTrusted(NS, "actor")
+			e.StartQuoted(NS, "<actor")
 			v.Actor.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -606,7 +606,7 @@ func (*Status) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Status) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "status")
+	e.StartQuoted(NS, "<status")
 	v.encodeContent(e)
 }
 
@@ -668,7 +668,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "x")
+	e.StartQuoted(NS, "<x")
 	v.encodeContent(e)
 }
 
@@ -695,26 +695,26 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Decline != nil {
-			e.StartTrusted(NS, "decline")
+			e.StartQuoted(NS, "<decline")
 			v.Decline.encodeContent(e)
 		}
 		if v.Destroy != nil {
-			e.StartTrusted(NS, "destroy")
+			e.StartQuoted(NS, "<destroy")
 			v.Destroy.encodeContent(e)
 		}
 		for i := range v.Invite {
-			e.StartTrusted(NS, "invite")
+			e.StartQuoted(NS, "<invite")
 			v.Invite[i].encodeContent(e)
 		}
 		if v.Item != nil {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item.encodeContent(e)
 		}
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 		for i := range v.Status {
-			e.StartTrusted(NS, "status")
+			e.StartQuoted(NS, "<status")
 			v.Status[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -734,31 +734,31 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Decline != nil {
-					e.StartTrusted(NS, "decline")
+					e.StartQuoted(NS, "<decline")
 					v.Decline.encodeContent(e)
 				}
 			case 1:
 				if v.Destroy != nil {
-					e.StartTrusted(NS, "destroy")
+					e.StartQuoted(NS, "<destroy")
 					v.Destroy.encodeContent(e)
 				}
 			case 2:
 				if n[r.Slot] < len(v.Invite) {
-					e.StartTrusted(NS, "invite")
+					e.StartQuoted(NS, "<invite")
 					v.Invite[n[r.Slot]].encodeContent(e)
 				}
 			case 3:
 				if v.Item != nil {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item.encodeContent(e)
 				}
 			case 4:
 				if v.Password != nil {
-					e.ElementTrusted(NS, "password", *v.Password)
+					e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 				}
 			case 5:
 				if n[r.Slot] < len(v.Status) {
-					e.StartTrusted(NS, "status")
+					e.StartQuoted(NS, "<status")
 					v.Status[n[r.Slot]].encodeContent(e)
 				}
 			case 6:
@@ -771,33 +771,33 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Decline != nil {
-			e.StartTrusted(NS, "decline")
+			e.StartQuoted(NS, "<decline")
 			v.Decline.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Destroy != nil {
-			e.StartTrusted(NS, "destroy")
+			e.StartQuoted(NS, "<destroy")
 			v.Destroy.encodeContent(e)
 		}
 	}
 	for i := n[2]; i < len(v.Invite); i++ {
-		e.StartTrusted(NS, "invite")
+		e.StartQuoted(NS, "<invite")
 		v.Invite[i].encodeContent(e)
 	}
 	if n[3] == 0 {
 		if v.Item != nil {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item.encodeContent(e)
 		}
 	}
 	if n[4] == 0 {
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 	}
 	for i := n[5]; i < len(v.Status); i++ {
-		e.StartTrusted(NS, "status")
+		e.StartQuoted(NS, "<status")
 		v.Status[i].encodeContent(e)
 	}
 	for i := n[6]; i < len(v.XMLExtra); i++ {

@@ -28,7 +28,7 @@ func (*Nick) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Nick) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "nick")
+	e.StartQuoted(NS, "<nick")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Notify) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Notify) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "notify")
+	e.StartQuoted(NS, "<notify")
 	v.encodeContent(e)
 }
 
@@ -55,15 +55,15 @@ func (v *Notify) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Always {
-			e.StartTrusted(NS, "always")
+			e.StartQuoted(NS, "<always")
 			v.Always[i].encodeContent(e)
 		}
 		for i := range v.OnMention {
-			e.StartTrusted(NS, "on-mention")
+			e.StartQuoted(NS, "<on-mention")
 			v.OnMention[i].encodeContent(e)
 		}
 		for i := range v.Never {
-			e.StartTrusted(NS, "never")
+			e.StartQuoted(NS, "<never")
 			v.Never[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -83,17 +83,17 @@ func (v *Notify) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Always) {
-					e.StartTrusted(NS, "always")
+					e.StartQuoted(NS, "<always")
 					v.Always[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.OnMention) {
-					e.StartTrusted(NS, "on-mention")
+					e.StartQuoted(NS, "<on-mention")
 					v.OnMention[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if n[r.Slot] < len(v.Never) {
-					e.StartTrusted(NS, "never")
+					e.StartQuoted(NS, "<never")
 					v.Never[n[r.Slot]].encodeContent(e)
 				}
 			case 3:
@@ -105,15 +105,15 @@ func (v *Notify) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Always); i++ {
-		e.StartTrusted(NS, "always")
+		e.StartQuoted(NS, "<always")
 		v.Always[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.OnMention); i++ {
-		e.StartTrusted(NS, "on-mention")
+		e.StartQuoted(NS, "<on-mention")
 		v.OnMention[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.Never); i++ {
-		e.StartTrusted(NS, "never")
+		e.StartQuoted(NS, "<never")
 		v.Never[i].encodeContent(e)
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {
@@ -152,7 +152,7 @@ func (v *Setting) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Advanced != nil {
-			e.StartTrusted(NS, "advanced")
+			e.StartQuoted(NS, "<advanced")
 			v.Advanced.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -172,7 +172,7 @@ func (v *Setting) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Advanced != nil {
-					e.StartTrusted(NS, "advanced")
+					e.StartQuoted(NS, "<advanced")
 					v.Advanced.encodeContent(e)
 				}
 			case 1:
@@ -185,7 +185,7 @@ func (v *Setting) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Advanced != nil {
-			e.StartTrusted(NS, "advanced")
+			e.StartQuoted(NS, "<advanced")
 			v.Advanced.encodeContent(e)
 		}
 	}

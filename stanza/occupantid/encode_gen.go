@@ -28,7 +28,7 @@ func (*OccupantID) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OccupantID) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "occupant-id")
+	e.StartQuoted(NS, "<occupant-id")
 	v.encodeContent(e)
 }
 

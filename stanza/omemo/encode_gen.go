@@ -132,7 +132,7 @@ func (*Bundle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bundle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bundle")
+	e.StartQuoted(NS, "<bundle")
 	v.encodeContent(e)
 }
 
@@ -159,17 +159,17 @@ func (v *Bundle) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Spk != nil {
-			e.StartTrusted(NS, "spk")
+			e.StartQuoted(NS, "<spk")
 			v.Spk.encodeContent(e)
 		}
 		if v.Spks != nil {
-			e.ElementTrusted(NS, "spks", *v.Spks)
+			e.ElementQuoted(NS, "<spks>", "</spks>", *v.Spks)
 		}
 		if v.Ik != nil {
-			e.ElementTrusted(NS, "ik", *v.Ik)
+			e.ElementQuoted(NS, "<ik>", "</ik>", *v.Ik)
 		}
 		if v.Prekeys != nil {
-			e.StartTrusted(NS, "prekeys")
+			e.StartQuoted(NS, "<prekeys")
 			v.Prekeys.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -189,20 +189,20 @@ func (v *Bundle) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Spk != nil {
-					e.StartTrusted(NS, "spk")
+					e.StartQuoted(NS, "<spk")
 					v.Spk.encodeContent(e)
 				}
 			case 1:
 				if v.Spks != nil {
-					e.ElementTrusted(NS, "spks", *v.Spks)
+					e.ElementQuoted(NS, "<spks>", "</spks>", *v.Spks)
 				}
 			case 2:
 				if v.Ik != nil {
-					e.ElementTrusted(NS, "ik", *v.Ik)
+					e.ElementQuoted(NS, "<ik>", "</ik>", *v.Ik)
 				}
 			case 3:
 				if v.Prekeys != nil {
-					e.StartTrusted(NS, "prekeys")
+					e.StartQuoted(NS, "<prekeys")
 					v.Prekeys.encodeContent(e)
 				}
 			case 4:
@@ -215,23 +215,23 @@ func (v *Bundle) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Spk != nil {
-			e.StartTrusted(NS, "spk")
+			e.StartQuoted(NS, "<spk")
 			v.Spk.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Spks != nil {
-			e.ElementTrusted(NS, "spks", *v.Spks)
+			e.ElementQuoted(NS, "<spks>", "</spks>", *v.Spks)
 		}
 	}
 	if n[2] == 0 {
 		if v.Ik != nil {
-			e.ElementTrusted(NS, "ik", *v.Ik)
+			e.ElementQuoted(NS, "<ik>", "</ik>", *v.Ik)
 		}
 	}
 	if n[3] == 0 {
 		if v.Prekeys != nil {
-			e.StartTrusted(NS, "prekeys")
+			e.StartQuoted(NS, "<prekeys")
 			v.Prekeys.encodeContent(e)
 		}
 	}
@@ -253,7 +253,7 @@ func (*Device) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Device) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "device")
+	e.StartQuoted(NS, "<device")
 	v.encodeContent(e)
 }
 
@@ -327,7 +327,7 @@ func (*Devices) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Devices) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "devices")
+	e.StartQuoted(NS, "<devices")
 	v.encodeContent(e)
 }
 
@@ -354,7 +354,7 @@ func (v *Devices) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Device {
-			e.StartTrusted(NS, "device")
+			e.StartQuoted(NS, "<device")
 			v.Device[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -374,7 +374,7 @@ func (v *Devices) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Device) {
-					e.StartTrusted(NS, "device")
+					e.StartQuoted(NS, "<device")
 					v.Device[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -386,7 +386,7 @@ func (v *Devices) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Device); i++ {
-		e.StartTrusted(NS, "device")
+		e.StartQuoted(NS, "<device")
 		v.Device[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -407,7 +407,7 @@ func (*Encrypted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encrypted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "encrypted")
+	e.StartQuoted(NS, "<encrypted")
 	v.encodeContent(e)
 }
 
@@ -434,11 +434,11 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Header != nil {
-			e.StartTrusted(NS, "header")
+			e.StartQuoted(NS, "<header")
 			v.Header.encodeContent(e)
 		}
 		if v.Payload != nil {
-			e.ElementTrusted(NS, "payload", *v.Payload)
+			e.ElementQuoted(NS, "<payload>", "</payload>", *v.Payload)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -457,12 +457,12 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Header != nil {
-					e.StartTrusted(NS, "header")
+					e.StartQuoted(NS, "<header")
 					v.Header.encodeContent(e)
 				}
 			case 1:
 				if v.Payload != nil {
-					e.ElementTrusted(NS, "payload", *v.Payload)
+					e.ElementQuoted(NS, "<payload>", "</payload>", *v.Payload)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -474,13 +474,13 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Header != nil {
-			e.StartTrusted(NS, "header")
+			e.StartQuoted(NS, "<header")
 			v.Header.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Payload != nil {
-			e.ElementTrusted(NS, "payload", *v.Payload)
+			e.ElementQuoted(NS, "<payload>", "</payload>", *v.Payload)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -501,7 +501,7 @@ func (*Header) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Header) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "header")
+	e.StartQuoted(NS, "<header")
 	v.encodeContent(e)
 }
 
@@ -547,7 +547,7 @@ func (v *Header) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Keys {
-			e.StartTrusted(NS, "keys")
+			e.StartQuoted(NS, "<keys")
 			v.Keys[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -567,7 +567,7 @@ func (v *Header) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Keys) {
-					e.StartTrusted(NS, "keys")
+					e.StartQuoted(NS, "<keys")
 					v.Keys[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -579,7 +579,7 @@ func (v *Header) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Keys); i++ {
-		e.StartTrusted(NS, "keys")
+		e.StartQuoted(NS, "<keys")
 		v.Keys[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -600,7 +600,7 @@ func (*Ik) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ik) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ik")
+	e.StartQuoted(NS, "<ik")
 	v.encodeContent(e)
 }
 
@@ -639,7 +639,7 @@ func (*Key) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Key) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "key")
+	e.StartQuoted(NS, "<key")
 	v.encodeContent(e)
 }
 
@@ -713,7 +713,7 @@ func (*Keys) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Keys) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "keys")
+	e.StartQuoted(NS, "<keys")
 	v.encodeContent(e)
 }
 
@@ -749,7 +749,7 @@ func (v *Keys) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Key {
-			e.StartTrusted(NS, "key")
+			e.StartQuoted(NS, "<key")
 			v.Key[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -769,7 +769,7 @@ func (v *Keys) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Key) {
-					e.StartTrusted(NS, "key")
+					e.StartQuoted(NS, "<key")
 					v.Key[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -781,7 +781,7 @@ func (v *Keys) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Key); i++ {
-		e.StartTrusted(NS, "key")
+		e.StartQuoted(NS, "<key")
 		v.Key[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -802,7 +802,7 @@ func (*OptOut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OptOut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "opt-out")
+	e.StartQuoted(NS, "<opt-out")
 	v.encodeContent(e)
 }
 
@@ -829,7 +829,7 @@ func (v *OptOut) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -848,7 +848,7 @@ func (v *OptOut) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -860,7 +860,7 @@ func (v *OptOut) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -881,7 +881,7 @@ func (*Payload) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Payload) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "payload")
+	e.StartQuoted(NS, "<payload")
 	v.encodeContent(e)
 }
 
@@ -920,7 +920,7 @@ func (*Pk) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pk) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "pk")
+	e.StartQuoted(NS, "<pk")
 	v.encodeContent(e)
 }
 
@@ -978,7 +978,7 @@ func (*Prekeys) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Prekeys) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "prekeys")
+	e.StartQuoted(NS, "<prekeys")
 	v.encodeContent(e)
 }
 
@@ -1005,7 +1005,7 @@ func (v *Prekeys) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Pk {
-			e.StartTrusted(NS, "pk")
+			e.StartQuoted(NS, "<pk")
 			v.Pk[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -1025,7 +1025,7 @@ func (v *Prekeys) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Pk) {
-					e.StartTrusted(NS, "pk")
+					e.StartQuoted(NS, "<pk")
 					v.Pk[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -1037,7 +1037,7 @@ func (v *Prekeys) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Pk); i++ {
-		e.StartTrusted(NS, "pk")
+		e.StartQuoted(NS, "<pk")
 		v.Pk[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -1058,7 +1058,7 @@ func (*Spk) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spk) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "spk")
+	e.StartQuoted(NS, "<spk")
 	v.encodeContent(e)
 }
 
@@ -1116,7 +1116,7 @@ func (*Spks) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spks) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "spks")
+	e.StartQuoted(NS, "<spks")
 	v.encodeContent(e)
 }
 

@@ -124,7 +124,7 @@ func (*Bundle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bundle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bundle")
+	e.StartQuoted(NS, "<bundle")
 	v.encodeContent(e)
 }
 
@@ -151,17 +151,17 @@ func (v *Bundle) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.SignedPreKeyPublic != nil {
-			e.StartTrusted(NS, "signedPreKeyPublic")
+			e.StartQuoted(NS, "<signedPreKeyPublic")
 			v.SignedPreKeyPublic.encodeContent(e)
 		}
 		if v.SignedPreKeySignature != nil {
-			e.ElementTrusted(NS, "signedPreKeySignature", *v.SignedPreKeySignature)
+			e.ElementQuoted(NS, "<signedPreKeySignature>", "</signedPreKeySignature>", *v.SignedPreKeySignature)
 		}
 		if v.IdentityKey != nil {
-			e.ElementTrusted(NS, "identityKey", *v.IdentityKey)
+			e.ElementQuoted(NS, "<identityKey>", "</identityKey>", *v.IdentityKey)
 		}
 		if v.Prekeys != nil {
-			e.StartTrusted(NS, "prekeys")
+			e.StartQuoted(NS, "<prekeys")
 			v.Prekeys.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -181,20 +181,20 @@ func (v *Bundle) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.SignedPreKeyPublic != nil {
-					e.StartTrusted(NS, "signedPreKeyPublic")
+					e.StartQuoted(NS, "<signedPreKeyPublic")
 					v.SignedPreKeyPublic.encodeContent(e)
 				}
 			case 1:
 				if v.SignedPreKeySignature != nil {
-					e.ElementTrusted(NS, "signedPreKeySignature", *v.SignedPreKeySignature)
+					e.ElementQuoted(NS, "<signedPreKeySignature>", "</signedPreKeySignature>", *v.SignedPreKeySignature)
 				}
 			case 2:
 				if v.IdentityKey != nil {
-					e.ElementTrusted(NS, "identityKey", *v.IdentityKey)
+					e.ElementQuoted(NS, "<identityKey>", "</identityKey>", *v.IdentityKey)
 				}
 			case 3:
 				if v.Prekeys != nil {
-					e.StartTrusted(NS, "prekeys")
+					e.StartQuoted(NS, "<prekeys")
 					v.Prekeys.encodeContent(e)
 				}
 			case 4:
@@ -207,23 +207,23 @@ func (v *Bundle) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.SignedPreKeyPublic != nil {
-			e.StartTrusted(NS, "signedPreKeyPublic")
+			e.StartQuoted(NS, "<signedPreKeyPublic")
 			v.SignedPreKeyPublic.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.SignedPreKeySignature != nil {
-			e.ElementTrusted(NS, "signedPreKeySignature", *v.SignedPreKeySignature)
+			e.ElementQuoted(NS, "<signedPreKeySignature>", "</signedPreKeySignature>", *v.SignedPreKeySignature)
 		}
 	}
 	if n[2] == 0 {
 		if v.IdentityKey != nil {
-			e.ElementTrusted(NS, "identityKey", *v.IdentityKey)
+			e.ElementQuoted(NS, "<identityKey>", "</identityKey>", *v.IdentityKey)
 		}
 	}
 	if n[3] == 0 {
 		if v.Prekeys != nil {
-			e.StartTrusted(NS, "prekeys")
+			e.StartQuoted(NS, "<prekeys")
 			v.Prekeys.encodeContent(e)
 		}
 	}
@@ -245,7 +245,7 @@ func (*Device) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Device) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "device")
+	e.StartQuoted(NS, "<device")
 	v.encodeContent(e)
 }
 
@@ -307,7 +307,7 @@ func (*Encrypted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encrypted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "encrypted")
+	e.StartQuoted(NS, "<encrypted")
 	v.encodeContent(e)
 }
 
@@ -334,11 +334,11 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Header != nil {
-			e.StartTrusted(NS, "header")
+			e.StartQuoted(NS, "<header")
 			v.Header.encodeContent(e)
 		}
 		if v.Payload != nil {
-			e.ElementTrusted(NS, "payload", *v.Payload)
+			e.ElementQuoted(NS, "<payload>", "</payload>", *v.Payload)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -357,12 +357,12 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Header != nil {
-					e.StartTrusted(NS, "header")
+					e.StartQuoted(NS, "<header")
 					v.Header.encodeContent(e)
 				}
 			case 1:
 				if v.Payload != nil {
-					e.ElementTrusted(NS, "payload", *v.Payload)
+					e.ElementQuoted(NS, "<payload>", "</payload>", *v.Payload)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -374,13 +374,13 @@ func (v *Encrypted) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Header != nil {
-			e.StartTrusted(NS, "header")
+			e.StartQuoted(NS, "<header")
 			v.Header.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Payload != nil {
-			e.ElementTrusted(NS, "payload", *v.Payload)
+			e.ElementQuoted(NS, "<payload>", "</payload>", *v.Payload)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -401,7 +401,7 @@ func (*Header) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Header) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "header")
+	e.StartQuoted(NS, "<header")
 	v.encodeContent(e)
 }
 
@@ -447,11 +447,11 @@ func (v *Header) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Key {
-			e.StartTrusted(NS, "key")
+			e.StartQuoted(NS, "<key")
 			v.Key[i].encodeContent(e)
 		}
 		if v.Iv != nil {
-			e.ElementTrusted(NS, "iv", *v.Iv)
+			e.ElementQuoted(NS, "<iv>", "</iv>", *v.Iv)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -470,12 +470,12 @@ func (v *Header) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Key) {
-					e.StartTrusted(NS, "key")
+					e.StartQuoted(NS, "<key")
 					v.Key[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.Iv != nil {
-					e.ElementTrusted(NS, "iv", *v.Iv)
+					e.ElementQuoted(NS, "<iv>", "</iv>", *v.Iv)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -486,12 +486,12 @@ func (v *Header) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Key); i++ {
-		e.StartTrusted(NS, "key")
+		e.StartQuoted(NS, "<key")
 		v.Key[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.Iv != nil {
-			e.ElementTrusted(NS, "iv", *v.Iv)
+			e.ElementQuoted(NS, "<iv>", "</iv>", *v.Iv)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -512,7 +512,7 @@ func (*IdentityKey) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IdentityKey) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "identityKey")
+	e.StartQuoted(NS, "<identityKey")
 	v.encodeContent(e)
 }
 
@@ -551,7 +551,7 @@ func (*Iv) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Iv) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "iv")
+	e.StartQuoted(NS, "<iv")
 	v.encodeContent(e)
 }
 
@@ -590,7 +590,7 @@ func (*Key) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Key) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "key")
+	e.StartQuoted(NS, "<key")
 	v.encodeContent(e)
 }
 
@@ -664,7 +664,7 @@ func (*List) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *List) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "list")
+	e.StartQuoted(NS, "<list")
 	v.encodeContent(e)
 }
 
@@ -691,7 +691,7 @@ func (v *List) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Device {
-			e.StartTrusted(NS, "device")
+			e.StartQuoted(NS, "<device")
 			v.Device[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -711,7 +711,7 @@ func (v *List) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Device) {
-					e.StartTrusted(NS, "device")
+					e.StartQuoted(NS, "<device")
 					v.Device[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -723,7 +723,7 @@ func (v *List) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Device); i++ {
-		e.StartTrusted(NS, "device")
+		e.StartQuoted(NS, "<device")
 		v.Device[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -744,7 +744,7 @@ func (*Payload) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Payload) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "payload")
+	e.StartQuoted(NS, "<payload")
 	v.encodeContent(e)
 }
 
@@ -783,7 +783,7 @@ func (*PreKeyPublic) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PreKeyPublic) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "preKeyPublic")
+	e.StartQuoted(NS, "<preKeyPublic")
 	v.encodeContent(e)
 }
 
@@ -841,7 +841,7 @@ func (*Prekeys) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Prekeys) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "prekeys")
+	e.StartQuoted(NS, "<prekeys")
 	v.encodeContent(e)
 }
 
@@ -868,7 +868,7 @@ func (v *Prekeys) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.PreKeyPublic {
-			e.StartTrusted(NS, "preKeyPublic")
+			e.StartQuoted(NS, "<preKeyPublic")
 			v.PreKeyPublic[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -888,7 +888,7 @@ func (v *Prekeys) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.PreKeyPublic) {
-					e.StartTrusted(NS, "preKeyPublic")
+					e.StartQuoted(NS, "<preKeyPublic")
 					v.PreKeyPublic[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -900,7 +900,7 @@ func (v *Prekeys) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.PreKeyPublic); i++ {
-		e.StartTrusted(NS, "preKeyPublic")
+		e.StartQuoted(NS, "<preKeyPublic")
 		v.PreKeyPublic[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -921,7 +921,7 @@ func (*SignedPreKeyPublic) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SignedPreKeyPublic) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "signedPreKeyPublic")
+	e.StartQuoted(NS, "<signedPreKeyPublic")
 	v.encodeContent(e)
 }
 
@@ -979,7 +979,7 @@ func (*SignedPreKeySignature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SignedPreKeySignature) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "signedPreKeySignature")
+	e.StartQuoted(NS, "<signedPreKeySignature")
 	v.encodeContent(e)
 }
 

@@ -52,7 +52,7 @@ func (*Initiate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Initiate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "initiate")
+	e.StartQuoted(NS, "<initiate")
 	v.encodeContent(e)
 }
 
@@ -88,10 +88,10 @@ func (v *Initiate) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.URL != nil {
-			e.ElementTrusted(NS, "url", *v.URL)
+			e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 		}
 		if v.Desc != nil {
-			e.ElementTrusted(NS, "desc", *v.Desc)
+			e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -110,11 +110,11 @@ func (v *Initiate) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.URL != nil {
-					e.ElementTrusted(NS, "url", *v.URL)
+					e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 				}
 			case 1:
 				if v.Desc != nil {
-					e.ElementTrusted(NS, "desc", *v.Desc)
+					e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -126,12 +126,12 @@ func (v *Initiate) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.URL != nil {
-			e.ElementTrusted(NS, "url", *v.URL)
+			e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 		}
 	}
 	if n[1] == 0 {
 		if v.Desc != nil {
-			e.ElementTrusted(NS, "desc", *v.Desc)
+			e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -152,7 +152,7 @@ func (*Meeting) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Meeting) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "meeting")
+	e.StartQuoted(NS, "<meeting")
 	v.encodeContent(e)
 }
 
@@ -210,7 +210,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -252,10 +252,10 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Desc != nil {
-			e.ElementTrusted(NS, "desc", *v.Desc)
+			e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 		}
 		if v.Initiate != nil {
-			e.StartTrusted(NS, "initiate")
+			e.StartQuoted(NS, "<initiate")
 			v.Initiate.encodeContent(e)
 		}
 		if v.Invite != nil {
@@ -278,11 +278,11 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Desc != nil {
-					e.ElementTrusted(NS, "desc", *v.Desc)
+					e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 				}
 			case 1:
 				if v.Initiate != nil {
-					e.StartTrusted(NS, "initiate")
+					e.StartQuoted(NS, "<initiate")
 					v.Initiate.encodeContent(e)
 				}
 			case 2:
@@ -299,12 +299,12 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Desc != nil {
-			e.ElementTrusted(NS, "desc", *v.Desc)
+			e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 		}
 	}
 	if n[1] == 0 {
 		if v.Initiate != nil {
-			e.StartTrusted(NS, "initiate")
+			e.StartQuoted(NS, "<initiate")
 			v.Initiate.encodeContent(e)
 		}
 	}
@@ -331,7 +331,7 @@ func (*Retry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "retry")
+	e.StartQuoted(NS, "<retry")
 	v.encodeContent(e)
 }
 

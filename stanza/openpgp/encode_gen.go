@@ -116,7 +116,7 @@ func (*Crypt) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Crypt) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "crypt")
+	e.StartQuoted(NS, "<crypt")
 	v.encodeContent(e)
 }
 
@@ -143,18 +143,18 @@ func (v *Crypt) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.To {
-			e.StartTrusted(NS, "to")
+			e.StartQuoted(NS, "<to")
 			v.To[i].encodeContent(e)
 		}
 		if v.Time != nil {
-			e.StartTrusted(NS, "time")
+			e.StartQuoted(NS, "<time")
 			v.Time.encodeContent(e)
 		}
 		if v.Rpad != nil {
-			e.ElementTrusted(NS, "rpad", *v.Rpad)
+			e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 		}
 		if v.Payload != nil {
-			e.StartTrusted(NS, "payload")
+			e.StartQuoted(NS, "<payload")
 			v.Payload.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -174,21 +174,21 @@ func (v *Crypt) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.To) {
-					e.StartTrusted(NS, "to")
+					e.StartQuoted(NS, "<to")
 					v.To[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.Time != nil {
-					e.StartTrusted(NS, "time")
+					e.StartQuoted(NS, "<time")
 					v.Time.encodeContent(e)
 				}
 			case 2:
 				if v.Rpad != nil {
-					e.ElementTrusted(NS, "rpad", *v.Rpad)
+					e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 				}
 			case 3:
 				if v.Payload != nil {
-					e.StartTrusted(NS, "payload")
+					e.StartQuoted(NS, "<payload")
 					v.Payload.encodeContent(e)
 				}
 			case 4:
@@ -200,23 +200,23 @@ func (v *Crypt) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.To); i++ {
-		e.StartTrusted(NS, "to")
+		e.StartQuoted(NS, "<to")
 		v.To[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.Time != nil {
-			e.StartTrusted(NS, "time")
+			e.StartQuoted(NS, "<time")
 			v.Time.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Rpad != nil {
-			e.ElementTrusted(NS, "rpad", *v.Rpad)
+			e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 		}
 	}
 	if n[3] == 0 {
 		if v.Payload != nil {
-			e.StartTrusted(NS, "payload")
+			e.StartQuoted(NS, "<payload")
 			v.Payload.encodeContent(e)
 		}
 	}
@@ -238,7 +238,7 @@ func (*Openpgp) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Openpgp) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "openpgp")
+	e.StartQuoted(NS, "<openpgp")
 	v.encodeContent(e)
 }
 
@@ -277,7 +277,7 @@ func (*Payload) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Payload) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "payload")
+	e.StartQuoted(NS, "<payload")
 	v.encodeContent(e)
 }
 
@@ -358,7 +358,7 @@ func (*Pubkey) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pubkey) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "pubkey")
+	e.StartQuoted(NS, "<pubkey")
 	v.encodeContent(e)
 }
 
@@ -385,7 +385,7 @@ func (v *Pubkey) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Data != nil {
-			e.ElementTrusted(NS, "data", *v.Data)
+			e.ElementQuoted(NS, "<data>", "</data>", *v.Data)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -404,7 +404,7 @@ func (v *Pubkey) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Data != nil {
-					e.ElementTrusted(NS, "data", *v.Data)
+					e.ElementQuoted(NS, "<data>", "</data>", *v.Data)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -416,7 +416,7 @@ func (v *Pubkey) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Data != nil {
-			e.ElementTrusted(NS, "data", *v.Data)
+			e.ElementQuoted(NS, "<data>", "</data>", *v.Data)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -437,7 +437,7 @@ func (*PubkeyMetadata) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PubkeyMetadata) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "pubkey-metadata")
+	e.StartQuoted(NS, "<pubkey-metadata")
 	v.encodeContent(e)
 }
 
@@ -495,7 +495,7 @@ func (*PublicKeysList) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PublicKeysList) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "public-keys-list")
+	e.StartQuoted(NS, "<public-keys-list")
 	v.encodeContent(e)
 }
 
@@ -522,7 +522,7 @@ func (v *PublicKeysList) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.PubkeyMetadata {
-			e.StartTrusted(NS, "pubkey-metadata")
+			e.StartQuoted(NS, "<pubkey-metadata")
 			v.PubkeyMetadata[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -542,7 +542,7 @@ func (v *PublicKeysList) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.PubkeyMetadata) {
-					e.StartTrusted(NS, "pubkey-metadata")
+					e.StartQuoted(NS, "<pubkey-metadata")
 					v.PubkeyMetadata[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -554,7 +554,7 @@ func (v *PublicKeysList) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.PubkeyMetadata); i++ {
-		e.StartTrusted(NS, "pubkey-metadata")
+		e.StartQuoted(NS, "<pubkey-metadata")
 		v.PubkeyMetadata[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -575,7 +575,7 @@ func (*Rpad) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rpad) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rpad")
+	e.StartQuoted(NS, "<rpad")
 	v.encodeContent(e)
 }
 
@@ -614,7 +614,7 @@ func (*Secretkey) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Secretkey) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "secretkey")
+	e.StartQuoted(NS, "<secretkey")
 	v.encodeContent(e)
 }
 
@@ -653,7 +653,7 @@ func (*Sign) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sign) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sign")
+	e.StartQuoted(NS, "<sign")
 	v.encodeContent(e)
 }
 
@@ -680,18 +680,18 @@ func (v *Sign) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.To {
-			e.StartTrusted(NS, "to")
+			e.StartQuoted(NS, "<to")
 			v.To[i].encodeContent(e)
 		}
 		if v.Time != nil {
-			e.StartTrusted(NS, "time")
+			e.StartQuoted(NS, "<time")
 			v.Time.encodeContent(e)
 		}
 		if v.Rpad != nil {
-			e.ElementTrusted(NS, "rpad", *v.Rpad)
+			e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 		}
 		if v.Payload != nil {
-			e.StartTrusted(NS, "payload")
+			e.StartQuoted(NS, "<payload")
 			v.Payload.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -711,21 +711,21 @@ func (v *Sign) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.To) {
-					e.StartTrusted(NS, "to")
+					e.StartQuoted(NS, "<to")
 					v.To[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.Time != nil {
-					e.StartTrusted(NS, "time")
+					e.StartQuoted(NS, "<time")
 					v.Time.encodeContent(e)
 				}
 			case 2:
 				if v.Rpad != nil {
-					e.ElementTrusted(NS, "rpad", *v.Rpad)
+					e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 				}
 			case 3:
 				if v.Payload != nil {
-					e.StartTrusted(NS, "payload")
+					e.StartQuoted(NS, "<payload")
 					v.Payload.encodeContent(e)
 				}
 			case 4:
@@ -737,23 +737,23 @@ func (v *Sign) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.To); i++ {
-		e.StartTrusted(NS, "to")
+		e.StartQuoted(NS, "<to")
 		v.To[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.Time != nil {
-			e.StartTrusted(NS, "time")
+			e.StartQuoted(NS, "<time")
 			v.Time.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Rpad != nil {
-			e.ElementTrusted(NS, "rpad", *v.Rpad)
+			e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 		}
 	}
 	if n[3] == 0 {
 		if v.Payload != nil {
-			e.StartTrusted(NS, "payload")
+			e.StartQuoted(NS, "<payload")
 			v.Payload.encodeContent(e)
 		}
 	}
@@ -775,7 +775,7 @@ func (*Signcrypt) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Signcrypt) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "signcrypt")
+	e.StartQuoted(NS, "<signcrypt")
 	v.encodeContent(e)
 }
 
@@ -802,18 +802,18 @@ func (v *Signcrypt) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.To {
-			e.StartTrusted(NS, "to")
+			e.StartQuoted(NS, "<to")
 			v.To[i].encodeContent(e)
 		}
 		if v.Time != nil {
-			e.StartTrusted(NS, "time")
+			e.StartQuoted(NS, "<time")
 			v.Time.encodeContent(e)
 		}
 		if v.Rpad != nil {
-			e.ElementTrusted(NS, "rpad", *v.Rpad)
+			e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 		}
 		if v.Payload != nil {
-			e.StartTrusted(NS, "payload")
+			e.StartQuoted(NS, "<payload")
 			v.Payload.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -833,21 +833,21 @@ func (v *Signcrypt) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.To) {
-					e.StartTrusted(NS, "to")
+					e.StartQuoted(NS, "<to")
 					v.To[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if v.Time != nil {
-					e.StartTrusted(NS, "time")
+					e.StartQuoted(NS, "<time")
 					v.Time.encodeContent(e)
 				}
 			case 2:
 				if v.Rpad != nil {
-					e.ElementTrusted(NS, "rpad", *v.Rpad)
+					e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 				}
 			case 3:
 				if v.Payload != nil {
-					e.StartTrusted(NS, "payload")
+					e.StartQuoted(NS, "<payload")
 					v.Payload.encodeContent(e)
 				}
 			case 4:
@@ -859,23 +859,23 @@ func (v *Signcrypt) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.To); i++ {
-		e.StartTrusted(NS, "to")
+		e.StartQuoted(NS, "<to")
 		v.To[i].encodeContent(e)
 	}
 	if n[1] == 0 {
 		if v.Time != nil {
-			e.StartTrusted(NS, "time")
+			e.StartQuoted(NS, "<time")
 			v.Time.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Rpad != nil {
-			e.ElementTrusted(NS, "rpad", *v.Rpad)
+			e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 		}
 	}
 	if n[3] == 0 {
 		if v.Payload != nil {
-			e.StartTrusted(NS, "payload")
+			e.StartQuoted(NS, "<payload")
 			v.Payload.encodeContent(e)
 		}
 	}
@@ -897,7 +897,7 @@ func (*Time) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Time) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "time")
+	e.StartQuoted(NS, "<time")
 	v.encodeContent(e)
 }
 
@@ -949,7 +949,7 @@ func (*To) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *To) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "to")
+	e.StartQuoted(NS, "<to")
 	v.encodeContent(e)
 }
 

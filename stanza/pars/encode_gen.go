@@ -28,7 +28,7 @@ func (*Preauth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Preauth) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "preauth")
+	e.StartQuoted(NS, "<preauth")
 	v.encodeContent(e)
 }
 

@@ -52,7 +52,7 @@ func (*Host) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Host) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "host")
+	e.StartQuoted(NS, "<host")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (v *Host) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.User {
-			e.StartTrusted(NS, "user")
+			e.StartQuoted(NS, "<user")
 			v.User[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -113,7 +113,7 @@ func (v *Host) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.User) {
-					e.StartTrusted(NS, "user")
+					e.StartQuoted(NS, "<user")
 					v.User[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -129,7 +129,7 @@ func (v *Host) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.User); i++ {
-		e.StartTrusted(NS, "user")
+		e.StartQuoted(NS, "<user")
 		v.User[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Any); i++ {
@@ -155,7 +155,7 @@ func (*OfflineMessages) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OfflineMessages) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "offline-messages")
+	e.StartQuoted(NS, "<offline-messages")
 	v.encodeContent(e)
 }
 
@@ -236,7 +236,7 @@ func (*ServerData) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ServerData) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "server-data")
+	e.StartQuoted(NS, "<server-data")
 	v.encodeContent(e)
 }
 
@@ -263,7 +263,7 @@ func (v *ServerData) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Host {
-			e.StartTrusted(NS, "host")
+			e.StartQuoted(NS, "<host")
 			v.Host[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -288,7 +288,7 @@ func (v *ServerData) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Host) {
-					e.StartTrusted(NS, "host")
+					e.StartQuoted(NS, "<host")
 					v.Host[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -304,7 +304,7 @@ func (v *ServerData) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Host); i++ {
-		e.StartTrusted(NS, "host")
+		e.StartQuoted(NS, "<host")
 		v.Host[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Any); i++ {
@@ -330,7 +330,7 @@ func (*User) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *User) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "user")
+	e.StartQuoted(NS, "<user")
 	v.encodeContent(e)
 }
 
@@ -372,7 +372,7 @@ func (v *User) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.OfflineMessages {
-			e.StartTrusted(NS, "offline-messages")
+			e.StartQuoted(NS, "<offline-messages")
 			v.OfflineMessages[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -397,7 +397,7 @@ func (v *User) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.OfflineMessages) {
-					e.StartTrusted(NS, "offline-messages")
+					e.StartQuoted(NS, "<offline-messages")
 					v.OfflineMessages[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -413,7 +413,7 @@ func (v *User) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.OfflineMessages); i++ {
-		e.StartTrusted(NS, "offline-messages")
+		e.StartQuoted(NS, "<offline-messages")
 		v.OfflineMessages[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Any); i++ {

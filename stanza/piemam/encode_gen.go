@@ -28,7 +28,7 @@ func (*Archive) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Archive) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "archive")
+	e.StartQuoted(NS, "<archive")
 	v.encodeContent(e)
 }
 

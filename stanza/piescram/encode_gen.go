@@ -28,7 +28,7 @@ func (*ScramCredentials) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ScramCredentials) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "scram-credentials")
+	e.StartQuoted(NS, "<scram-credentials")
 	v.encodeContent(e)
 }
 
@@ -74,19 +74,19 @@ func (v *ScramCredentials) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.IterCount
 			}() {
-				e.StartTrusted(NS, "iter-count")
+				e.StartQuoted(NS, "<iter-count")
 				e.TextUint(uint64(*v.IterCount))
 				e.End()
 			}
 		}
 		if v.Salt != nil {
-			e.ElementTrusted(NS, "salt", *v.Salt)
+			e.ElementQuoted(NS, "<salt>", "</salt>", *v.Salt)
 		}
 		if v.ServerKey != nil {
-			e.ElementTrusted(NS, "server-key", *v.ServerKey)
+			e.ElementQuoted(NS, "<server-key>", "</server-key>", *v.ServerKey)
 		}
 		if v.StoredKey != nil {
-			e.ElementTrusted(NS, "stored-key", *v.StoredKey)
+			e.ElementQuoted(NS, "<stored-key>", "</stored-key>", *v.StoredKey)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil && !v.staleCopy(v.XMLExtra[i]) {
@@ -115,22 +115,22 @@ func (v *ScramCredentials) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.IterCount
 					}() {
-						e.StartTrusted(NS, "iter-count")
+						e.StartQuoted(NS, "<iter-count")
 						e.TextUint(uint64(*v.IterCount))
 						e.End()
 					}
 				}
 			case 1:
 				if v.Salt != nil {
-					e.ElementTrusted(NS, "salt", *v.Salt)
+					e.ElementQuoted(NS, "<salt>", "</salt>", *v.Salt)
 				}
 			case 2:
 				if v.ServerKey != nil {
-					e.ElementTrusted(NS, "server-key", *v.ServerKey)
+					e.ElementQuoted(NS, "<server-key>", "</server-key>", *v.ServerKey)
 				}
 			case 3:
 				if v.StoredKey != nil {
-					e.ElementTrusted(NS, "stored-key", *v.StoredKey)
+					e.ElementQuoted(NS, "<stored-key>", "</stored-key>", *v.StoredKey)
 				}
 			case 4:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil && !v.staleCopy(v.XMLExtra[n[r.Slot]]) {
@@ -152,7 +152,7 @@ func (v *ScramCredentials) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.IterCount
 			}() {
-				e.StartTrusted(NS, "iter-count")
+				e.StartQuoted(NS, "<iter-count")
 				e.TextUint(uint64(*v.IterCount))
 				e.End()
 			}
@@ -160,17 +160,17 @@ func (v *ScramCredentials) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Salt != nil {
-			e.ElementTrusted(NS, "salt", *v.Salt)
+			e.ElementQuoted(NS, "<salt>", "</salt>", *v.Salt)
 		}
 	}
 	if n[2] == 0 {
 		if v.ServerKey != nil {
-			e.ElementTrusted(NS, "server-key", *v.ServerKey)
+			e.ElementQuoted(NS, "<server-key>", "</server-key>", *v.ServerKey)
 		}
 	}
 	if n[3] == 0 {
 		if v.StoredKey != nil {
-			e.ElementTrusted(NS, "stored-key", *v.StoredKey)
+			e.ElementQuoted(NS, "<stored-key>", "</stored-key>", *v.StoredKey)
 		}
 	}
 	for i := n[4]; i < len(v.XMLExtra); i++ {

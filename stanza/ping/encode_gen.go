@@ -28,7 +28,7 @@ func (*Ping) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ping) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ping")
+	e.StartQuoted(NS, "<ping")
 	v.encodeContent(e)
 }
 

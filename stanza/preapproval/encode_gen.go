@@ -28,7 +28,7 @@ func (*Sub) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sub) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sub")
+	e.StartQuoted(NS, "<sub")
 	v.encodeContent(e)
 }
 

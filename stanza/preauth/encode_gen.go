@@ -28,7 +28,7 @@ func (*Register) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Register) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "register")
+	e.StartQuoted(NS, "<register")
 	v.encodeContent(e)
 }
 

@@ -60,7 +60,7 @@ func (*Active) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "active")
+	e.StartQuoted(NS, "<active")
 	v.encodeContent(e)
 }
 
@@ -112,7 +112,7 @@ func (*Default) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Default) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "default")
+	e.StartQuoted(NS, "<default")
 	v.encodeContent(e)
 }
 
@@ -164,7 +164,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -228,19 +228,19 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Message {
-			e.StartTrusted(NS, "message")
+			e.StartQuoted(NS, "<message")
 			e.End()
 		}
 		if v.PresenceIn {
-			e.StartTrusted(NS, "presence-in")
+			e.StartQuoted(NS, "<presence-in")
 			e.End()
 		}
 		if v.PresenceOut {
-			e.StartTrusted(NS, "presence-out")
+			e.StartQuoted(NS, "<presence-out")
 			e.End()
 		}
 		if v.IQ {
-			e.StartTrusted(NS, "iq")
+			e.StartQuoted(NS, "<iq")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -260,22 +260,22 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Message {
-					e.StartTrusted(NS, "message")
+					e.StartQuoted(NS, "<message")
 					e.End()
 				}
 			case 1:
 				if v.PresenceIn {
-					e.StartTrusted(NS, "presence-in")
+					e.StartQuoted(NS, "<presence-in")
 					e.End()
 				}
 			case 2:
 				if v.PresenceOut {
-					e.StartTrusted(NS, "presence-out")
+					e.StartQuoted(NS, "<presence-out")
 					e.End()
 				}
 			case 3:
 				if v.IQ {
-					e.StartTrusted(NS, "iq")
+					e.StartQuoted(NS, "<iq")
 					e.End()
 				}
 			case 4:
@@ -288,25 +288,25 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Message {
-			e.StartTrusted(NS, "message")
+			e.StartQuoted(NS, "<message")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.PresenceIn {
-			e.StartTrusted(NS, "presence-in")
+			e.StartQuoted(NS, "<presence-in")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.PresenceOut {
-			e.StartTrusted(NS, "presence-out")
+			e.StartQuoted(NS, "<presence-out")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.IQ {
-			e.StartTrusted(NS, "iq")
+			e.StartQuoted(NS, "<iq")
 			e.End()
 		}
 	}
@@ -328,7 +328,7 @@ func (*List) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *List) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "list")
+	e.StartQuoted(NS, "<list")
 	v.encodeContent(e)
 }
 
@@ -364,7 +364,7 @@ func (v *List) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -384,7 +384,7 @@ func (v *List) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -396,7 +396,7 @@ func (v *List) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -417,7 +417,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -444,15 +444,15 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Active != nil {
-			e.StartTrusted(NS, "active")
+			e.StartQuoted(NS, "<active")
 			v.Active.encodeContent(e)
 		}
 		if v.Default != nil {
-			e.StartTrusted(NS, "default")
+			e.StartQuoted(NS, "<default")
 			v.Default.encodeContent(e)
 		}
 		for i := range v.List {
-			e.StartTrusted(NS, "list")
+			e.StartQuoted(NS, "<list")
 			v.List[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -472,17 +472,17 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Active != nil {
-					e.StartTrusted(NS, "active")
+					e.StartQuoted(NS, "<active")
 					v.Active.encodeContent(e)
 				}
 			case 1:
 				if v.Default != nil {
-					e.StartTrusted(NS, "default")
+					e.StartQuoted(NS, "<default")
 					v.Default.encodeContent(e)
 				}
 			case 2:
 				if n[r.Slot] < len(v.List) {
-					e.StartTrusted(NS, "list")
+					e.StartQuoted(NS, "<list")
 					v.List[n[r.Slot]].encodeContent(e)
 				}
 			case 3:
@@ -495,18 +495,18 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Active != nil {
-			e.StartTrusted(NS, "active")
+			e.StartQuoted(NS, "<active")
 			v.Active.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Default != nil {
-			e.StartTrusted(NS, "default")
+			e.StartQuoted(NS, "<default")
 			v.Default.encodeContent(e)
 		}
 	}
 	for i := n[2]; i < len(v.List); i++ {
-		e.StartTrusted(NS, "list")
+		e.StartQuoted(NS, "<list")
 		v.List[i].encodeContent(e)
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {

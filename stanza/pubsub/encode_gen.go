@@ -156,7 +156,7 @@ func (*Affiliation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Affiliation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "affiliation")
+	e.StartQuoted(NS, "<affiliation")
 	v.encodeContent(e)
 }
 
@@ -214,7 +214,7 @@ func (*Affiliations) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Affiliations) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "affiliations")
+	e.StartQuoted(NS, "<affiliations")
 	v.encodeContent(e)
 }
 
@@ -250,7 +250,7 @@ func (v *Affiliations) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Affiliation {
-			e.StartTrusted(NS, "affiliation")
+			e.StartQuoted(NS, "<affiliation")
 			v.Affiliation[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -270,7 +270,7 @@ func (v *Affiliations) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Affiliation) {
-					e.StartTrusted(NS, "affiliation")
+					e.StartQuoted(NS, "<affiliation")
 					v.Affiliation[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -282,7 +282,7 @@ func (v *Affiliations) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Affiliation); i++ {
-		e.StartTrusted(NS, "affiliation")
+		e.StartQuoted(NS, "<affiliation")
 		v.Affiliation[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -303,7 +303,7 @@ func (*Configure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Configure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "configure")
+	e.StartQuoted(NS, "<configure")
 	v.encodeContent(e)
 }
 
@@ -382,7 +382,7 @@ func (*Create) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Create) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "create")
+	e.StartQuoted(NS, "<create")
 	v.encodeContent(e)
 }
 
@@ -434,7 +434,7 @@ func (*Default) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Default) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "default")
+	e.StartQuoted(NS, "<default")
 	v.encodeContent(e)
 }
 
@@ -522,7 +522,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -618,7 +618,7 @@ func (*Items) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Items) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "items")
+	e.StartQuoted(NS, "<items")
 	v.encodeContent(e)
 }
 
@@ -676,7 +676,7 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -696,7 +696,7 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -708,7 +708,7 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -729,7 +729,7 @@ func (*Options) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Options) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "options")
+	e.StartQuoted(NS, "<options")
 	v.encodeContent(e)
 }
 
@@ -829,7 +829,7 @@ func (*Publish) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Publish) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "publish")
+	e.StartQuoted(NS, "<publish")
 	v.encodeContent(e)
 }
 
@@ -865,7 +865,7 @@ func (v *Publish) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -885,7 +885,7 @@ func (v *Publish) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -897,7 +897,7 @@ func (v *Publish) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -918,7 +918,7 @@ func (*PublishOptions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PublishOptions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "publish-options")
+	e.StartQuoted(NS, "<publish-options")
 	v.encodeContent(e)
 }
 
@@ -997,7 +997,7 @@ func (*Pubsub) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pubsub) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "pubsub")
+	e.StartQuoted(NS, "<pubsub")
 	v.encodeContent(e)
 }
 
@@ -1024,55 +1024,55 @@ func (v *Pubsub) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Create != nil {
-			e.StartTrusted(NS, "create")
+			e.StartQuoted(NS, "<create")
 			v.Create.encodeContent(e)
 		}
 		if v.Configure != nil {
-			e.StartTrusted(NS, "configure")
+			e.StartQuoted(NS, "<configure")
 			v.Configure.encodeContent(e)
 		}
 		if v.Subscribe != nil {
-			e.StartTrusted(NS, "subscribe")
+			e.StartQuoted(NS, "<subscribe")
 			v.Subscribe.encodeContent(e)
 		}
 		if v.Subscription != nil {
-			e.StartTrusted(NS, "subscription")
+			e.StartQuoted(NS, "<subscription")
 			v.Subscription.encodeContent(e)
 		}
 		if v.Options != nil {
-			e.StartTrusted(NS, "options")
+			e.StartQuoted(NS, "<options")
 			v.Options.encodeContent(e)
 		}
 		if v.Publish != nil {
-			e.StartTrusted(NS, "publish")
+			e.StartQuoted(NS, "<publish")
 			v.Publish.encodeContent(e)
 		}
 		if v.PublishOptions != nil {
-			e.StartTrusted(NS, "publish-options")
+			e.StartQuoted(NS, "<publish-options")
 			v.PublishOptions.encodeContent(e)
 		}
 		if v.Affiliations != nil {
-			e.StartTrusted(NS, "affiliations")
+			e.StartQuoted(NS, "<affiliations")
 			v.Affiliations.encodeContent(e)
 		}
 		if v.Default != nil {
-			e.StartTrusted(NS, "default")
+			e.StartQuoted(NS, "<default")
 			v.Default.encodeContent(e)
 		}
 		if v.Items != nil {
-			e.StartTrusted(NS, "items")
+			e.StartQuoted(NS, "<items")
 			v.Items.encodeContent(e)
 		}
 		if v.Retract != nil {
-			e.StartTrusted(NS, "retract")
+			e.StartQuoted(NS, "<retract")
 			v.Retract.encodeContent(e)
 		}
 		if v.Subscriptions != nil {
-			e.StartTrusted(NS, "subscriptions")
+			e.StartQuoted(NS, "<subscriptions")
 			v.Subscriptions.encodeContent(e)
 		}
 		if v.Unsubscribe != nil {
-			e.StartTrusted(NS, "unsubscribe")
+			e.StartQuoted(NS, "<unsubscribe")
 			v.Unsubscribe.encodeContent(e)
 		}
 		if v.Set != nil {
@@ -1095,67 +1095,67 @@ func (v *Pubsub) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Create != nil {
-					e.StartTrusted(NS, "create")
+					e.StartQuoted(NS, "<create")
 					v.Create.encodeContent(e)
 				}
 			case 1:
 				if v.Configure != nil {
-					e.StartTrusted(NS, "configure")
+					e.StartQuoted(NS, "<configure")
 					v.Configure.encodeContent(e)
 				}
 			case 2:
 				if v.Subscribe != nil {
-					e.StartTrusted(NS, "subscribe")
+					e.StartQuoted(NS, "<subscribe")
 					v.Subscribe.encodeContent(e)
 				}
 			case 3:
 				if v.Subscription != nil {
-					e.StartTrusted(NS, "subscription")
+					e.StartQuoted(NS, "<subscription")
 					v.Subscription.encodeContent(e)
 				}
 			case 4:
 				if v.Options != nil {
-					e.StartTrusted(NS, "options")
+					e.StartQuoted(NS, "<options")
 					v.Options.encodeContent(e)
 				}
 			case 5:
 				if v.Publish != nil {
-					e.StartTrusted(NS, "publish")
+					e.StartQuoted(NS, "<publish")
 					v.Publish.encodeContent(e)
 				}
 			case 6:
 				if v.PublishOptions != nil {
-					e.StartTrusted(NS, "publish-options")
+					e.StartQuoted(NS, "<publish-options")
 					v.PublishOptions.encodeContent(e)
 				}
 			case 7:
 				if v.Affiliations != nil {
-					e.StartTrusted(NS, "affiliations")
+					e.StartQuoted(NS, "<affiliations")
 					v.Affiliations.encodeContent(e)
 				}
 			case 8:
 				if v.Default != nil {
-					e.StartTrusted(NS, "default")
+					e.StartQuoted(NS, "<default")
 					v.Default.encodeContent(e)
 				}
 			case 9:
 				if v.Items != nil {
-					e.StartTrusted(NS, "items")
+					e.StartQuoted(NS, "<items")
 					v.Items.encodeContent(e)
 				}
 			case 10:
 				if v.Retract != nil {
-					e.StartTrusted(NS, "retract")
+					e.StartQuoted(NS, "<retract")
 					v.Retract.encodeContent(e)
 				}
 			case 11:
 				if v.Subscriptions != nil {
-					e.StartTrusted(NS, "subscriptions")
+					e.StartQuoted(NS, "<subscriptions")
 					v.Subscriptions.encodeContent(e)
 				}
 			case 12:
 				if v.Unsubscribe != nil {
-					e.StartTrusted(NS, "unsubscribe")
+					e.StartQuoted(NS, "<unsubscribe")
 					v.Unsubscribe.encodeContent(e)
 				}
 			case 13:
@@ -1172,79 +1172,79 @@ func (v *Pubsub) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Create != nil {
-			e.StartTrusted(NS, "create")
+			e.StartQuoted(NS, "<create")
 			v.Create.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Configure != nil {
-			e.StartTrusted(NS, "configure")
+			e.StartQuoted(NS, "<configure")
 			v.Configure.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Subscribe != nil {
-			e.StartTrusted(NS, "subscribe")
+			e.StartQuoted(NS, "<subscribe")
 			v.Subscribe.encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.Subscription != nil {
-			e.StartTrusted(NS, "subscription")
+			e.StartQuoted(NS, "<subscription")
 			v.Subscription.encodeContent(e)
 		}
 	}
 	if n[4] == 0 {
 		if v.Options != nil {
-			e.StartTrusted(NS, "options")
+			e.StartQuoted(NS, "<options")
 			v.Options.encodeContent(e)
 		}
 	}
 	if n[5] == 0 {
 		if v.Publish != nil {
-			e.StartTrusted(NS, "publish")
+			e.StartQuoted(NS, "<publish")
 			v.Publish.encodeContent(e)
 		}
 	}
 	if n[6] == 0 {
 		if v.PublishOptions != nil {
-			e.StartTrusted(NS, "publish-options")
+			e.StartQuoted(NS, "<publish-options")
 			v.PublishOptions.encodeContent(e)
 		}
 	}
 	if n[7] == 0 {
 		if v.Affiliations != nil {
-			e.StartTrusted(NS, "affiliations")
+			e.StartQuoted(NS, "<affiliations")
 			v.Affiliations.encodeContent(e)
 		}
 	}
 	if n[8] == 0 {
 		if v.Default != nil {
-			e.StartTrusted(NS, "default")
+			e.StartQuoted(NS, "<default")
 			v.Default.encodeContent(e)
 		}
 	}
 	if n[9] == 0 {
 		if v.Items != nil {
-			e.StartTrusted(NS, "items")
+			e.StartQuoted(NS, "<items")
 			v.Items.encodeContent(e)
 		}
 	}
 	if n[10] == 0 {
 		if v.Retract != nil {
-			e.StartTrusted(NS, "retract")
+			e.StartQuoted(NS, "<retract")
 			v.Retract.encodeContent(e)
 		}
 	}
 	if n[11] == 0 {
 		if v.Subscriptions != nil {
-			e.StartTrusted(NS, "subscriptions")
+			e.StartQuoted(NS, "<subscriptions")
 			v.Subscriptions.encodeContent(e)
 		}
 	}
 	if n[12] == 0 {
 		if v.Unsubscribe != nil {
-			e.StartTrusted(NS, "unsubscribe")
+			e.StartQuoted(NS, "<unsubscribe")
 			v.Unsubscribe.encodeContent(e)
 		}
 	}
@@ -1271,7 +1271,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "retract")
+	e.StartQuoted(NS, "<retract")
 	v.encodeContent(e)
 }
 
@@ -1323,7 +1323,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -1343,7 +1343,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -1355,7 +1355,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -1376,7 +1376,7 @@ func (*Subscribe) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscribe) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "subscribe")
+	e.StartQuoted(NS, "<subscribe")
 	v.encodeContent(e)
 }
 
@@ -1434,7 +1434,7 @@ func (*SubscribeOptions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SubscribeOptions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "subscribe-options")
+	e.StartQuoted(NS, "<subscribe-options")
 	v.encodeContent(e)
 }
 
@@ -1461,7 +1461,7 @@ func (v *SubscribeOptions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -1481,7 +1481,7 @@ func (v *SubscribeOptions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Required {
-					e.StartTrusted(NS, "required")
+					e.StartQuoted(NS, "<required")
 					e.End()
 				}
 			case 1:
@@ -1494,7 +1494,7 @@ func (v *SubscribeOptions) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 	}
@@ -1516,7 +1516,7 @@ func (*Subscription) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscription) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "subscription")
+	e.StartQuoted(NS, "<subscription")
 	v.encodeContent(e)
 }
 
@@ -1570,7 +1570,7 @@ func (v *Subscription) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.SubscribeOptions != nil {
-			e.StartTrusted(NS, "subscribe-options")
+			e.StartQuoted(NS, "<subscribe-options")
 			v.SubscribeOptions.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -1590,7 +1590,7 @@ func (v *Subscription) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.SubscribeOptions != nil {
-					e.StartTrusted(NS, "subscribe-options")
+					e.StartQuoted(NS, "<subscribe-options")
 					v.SubscribeOptions.encodeContent(e)
 				}
 			case 1:
@@ -1603,7 +1603,7 @@ func (v *Subscription) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.SubscribeOptions != nil {
-			e.StartTrusted(NS, "subscribe-options")
+			e.StartQuoted(NS, "<subscribe-options")
 			v.SubscribeOptions.encodeContent(e)
 		}
 	}
@@ -1625,7 +1625,7 @@ func (*Subscriptions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscriptions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "subscriptions")
+	e.StartQuoted(NS, "<subscriptions")
 	v.encodeContent(e)
 }
 
@@ -1661,7 +1661,7 @@ func (v *Subscriptions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Subscription {
-			e.StartTrusted(NS, "subscription")
+			e.StartQuoted(NS, "<subscription")
 			v.Subscription[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -1681,7 +1681,7 @@ func (v *Subscriptions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Subscription) {
-					e.StartTrusted(NS, "subscription")
+					e.StartQuoted(NS, "<subscription")
 					v.Subscription[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -1693,7 +1693,7 @@ func (v *Subscriptions) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Subscription); i++ {
-		e.StartTrusted(NS, "subscription")
+		e.StartQuoted(NS, "<subscription")
 		v.Subscription[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -1714,7 +1714,7 @@ func (*Unsubscribe) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unsubscribe) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsubscribe")
+	e.StartQuoted(NS, "<unsubscribe")
 	v.encodeContent(e)
 }
 

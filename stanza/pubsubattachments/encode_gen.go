@@ -44,7 +44,7 @@ func (*Attachments) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Attachments) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "attachments")
+	e.StartQuoted(NS, "<attachments")
 	v.encodeContent(e)
 }
 
@@ -71,11 +71,11 @@ func (v *Attachments) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Noticed != nil {
-			e.StartTrusted(NS, "noticed")
+			e.StartQuoted(NS, "<noticed")
 			v.Noticed.encodeContent(e)
 		}
 		if v.Reactions != nil {
-			e.StartTrusted(NS, "reactions")
+			e.StartQuoted(NS, "<reactions")
 			v.Reactions.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -100,12 +100,12 @@ func (v *Attachments) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Noticed != nil {
-					e.StartTrusted(NS, "noticed")
+					e.StartQuoted(NS, "<noticed")
 					v.Noticed.encodeContent(e)
 				}
 			case 1:
 				if v.Reactions != nil {
-					e.StartTrusted(NS, "reactions")
+					e.StartQuoted(NS, "<reactions")
 					v.Reactions.encodeContent(e)
 				}
 			case 2:
@@ -122,13 +122,13 @@ func (v *Attachments) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Noticed != nil {
-			e.StartTrusted(NS, "noticed")
+			e.StartQuoted(NS, "<noticed")
 			v.Noticed.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Reactions != nil {
-			e.StartTrusted(NS, "reactions")
+			e.StartQuoted(NS, "<reactions")
 			v.Reactions.encodeContent(e)
 		}
 	}
@@ -155,7 +155,7 @@ func (*Noticed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Noticed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "noticed")
+	e.StartQuoted(NS, "<noticed")
 	v.encodeContent(e)
 }
 
@@ -207,7 +207,7 @@ func (*Reactions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reactions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reactions")
+	e.StartQuoted(NS, "<reactions")
 	v.encodeContent(e)
 }
 
@@ -243,7 +243,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Reaction {
-			e.ElementTrusted(NS, "reaction", v.Reaction[i])
+			e.ElementQuoted(NS, "<reaction>", "</reaction>", v.Reaction[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -262,7 +262,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Reaction) {
-					e.ElementTrusted(NS, "reaction", v.Reaction[n[r.Slot]])
+					e.ElementQuoted(NS, "<reaction>", "</reaction>", v.Reaction[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -273,7 +273,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Reaction); i++ {
-		e.ElementTrusted(NS, "reaction", v.Reaction[i])
+		e.ElementQuoted(NS, "<reaction>", "</reaction>", v.Reaction[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {

@@ -44,7 +44,7 @@ func (*Noticed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Noticed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "noticed")
+	e.StartQuoted(NS, "<noticed")
 	v.encodeContent(e)
 }
 
@@ -106,7 +106,7 @@ func (*Reactions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reactions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reactions")
+	e.StartQuoted(NS, "<reactions")
 	v.encodeContent(e)
 }
 
@@ -133,7 +133,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Reaction {
-			e.StartTrusted(NS, "reaction")
+			e.StartQuoted(NS, "<reaction")
 			v.Reaction[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -153,7 +153,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Reaction) {
-					e.StartTrusted(NS, "reaction")
+					e.StartQuoted(NS, "<reaction")
 					v.Reaction[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -165,7 +165,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Reaction); i++ {
-		e.StartTrusted(NS, "reaction")
+		e.StartQuoted(NS, "<reaction")
 		v.Reaction[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -220,7 +220,7 @@ func (*Summary) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Summary) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "summary")
+	e.StartQuoted(NS, "<summary")
 	v.encodeContent(e)
 }
 
@@ -247,11 +247,11 @@ func (v *Summary) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Noticed != nil {
-			e.StartTrusted(NS, "noticed")
+			e.StartQuoted(NS, "<noticed")
 			v.Noticed.encodeContent(e)
 		}
 		if v.Reactions != nil {
-			e.StartTrusted(NS, "reactions")
+			e.StartQuoted(NS, "<reactions")
 			v.Reactions.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -276,12 +276,12 @@ func (v *Summary) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Noticed != nil {
-					e.StartTrusted(NS, "noticed")
+					e.StartQuoted(NS, "<noticed")
 					v.Noticed.encodeContent(e)
 				}
 			case 1:
 				if v.Reactions != nil {
-					e.StartTrusted(NS, "reactions")
+					e.StartQuoted(NS, "<reactions")
 					v.Reactions.encodeContent(e)
 				}
 			case 2:
@@ -298,13 +298,13 @@ func (v *Summary) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Noticed != nil {
-			e.StartTrusted(NS, "noticed")
+			e.StartQuoted(NS, "<noticed")
 			v.Noticed.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Reactions != nil {
-			e.StartTrusted(NS, "reactions")
+			e.StartQuoted(NS, "<reactions")
 			v.Reactions.encodeContent(e)
 		}
 	}

@@ -255,7 +255,7 @@ func (*Unsupported) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unsupported) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported")
+	e.StartQuoted(NS, "<unsupported")
 	v.encodeContent(e)
 }
 

@@ -84,7 +84,7 @@ func (*Configuration) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Configuration) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "configuration")
+	e.StartQuoted(NS, "<configuration")
 	v.encodeContent(e)
 }
 
@@ -172,7 +172,7 @@ func (*Delete) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Delete) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "delete")
+	e.StartQuoted(NS, "<delete")
 	v.encodeContent(e)
 }
 
@@ -208,7 +208,7 @@ func (v *Delete) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Redirect != nil {
-			e.StartTrusted(NS, "redirect")
+			e.StartQuoted(NS, "<redirect")
 			v.Redirect.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -228,7 +228,7 @@ func (v *Delete) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Redirect != nil {
-					e.StartTrusted(NS, "redirect")
+					e.StartQuoted(NS, "<redirect")
 					v.Redirect.encodeContent(e)
 				}
 			case 1:
@@ -241,7 +241,7 @@ func (v *Delete) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Redirect != nil {
-			e.StartTrusted(NS, "redirect")
+			e.StartQuoted(NS, "<redirect")
 			v.Redirect.encodeContent(e)
 		}
 	}
@@ -291,7 +291,7 @@ func (*Event) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Event) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "event")
+	e.StartQuoted(NS, "<event")
 	v.encodeContent(e)
 }
 
@@ -318,23 +318,23 @@ func (v *Event) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Configuration != nil {
-			e.StartTrusted(NS, "configuration")
+			e.StartQuoted(NS, "<configuration")
 			v.Configuration.encodeContent(e)
 		}
 		if v.Delete != nil {
-			e.StartTrusted(NS, "delete")
+			e.StartQuoted(NS, "<delete")
 			v.Delete.encodeContent(e)
 		}
 		if v.Items != nil {
-			e.StartTrusted(NS, "items")
+			e.StartQuoted(NS, "<items")
 			v.Items.encodeContent(e)
 		}
 		if v.Purge != nil {
-			e.StartTrusted(NS, "purge")
+			e.StartQuoted(NS, "<purge")
 			v.Purge.encodeContent(e)
 		}
 		if v.Subscription != nil {
-			e.StartTrusted(NS, "subscription")
+			e.StartQuoted(NS, "<subscription")
 			v.Subscription.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -354,27 +354,27 @@ func (v *Event) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Configuration != nil {
-					e.StartTrusted(NS, "configuration")
+					e.StartQuoted(NS, "<configuration")
 					v.Configuration.encodeContent(e)
 				}
 			case 1:
 				if v.Delete != nil {
-					e.StartTrusted(NS, "delete")
+					e.StartQuoted(NS, "<delete")
 					v.Delete.encodeContent(e)
 				}
 			case 2:
 				if v.Items != nil {
-					e.StartTrusted(NS, "items")
+					e.StartQuoted(NS, "<items")
 					v.Items.encodeContent(e)
 				}
 			case 3:
 				if v.Purge != nil {
-					e.StartTrusted(NS, "purge")
+					e.StartQuoted(NS, "<purge")
 					v.Purge.encodeContent(e)
 				}
 			case 4:
 				if v.Subscription != nil {
-					e.StartTrusted(NS, "subscription")
+					e.StartQuoted(NS, "<subscription")
 					v.Subscription.encodeContent(e)
 				}
 			case 5:
@@ -387,31 +387,31 @@ func (v *Event) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Configuration != nil {
-			e.StartTrusted(NS, "configuration")
+			e.StartQuoted(NS, "<configuration")
 			v.Configuration.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Delete != nil {
-			e.StartTrusted(NS, "delete")
+			e.StartQuoted(NS, "<delete")
 			v.Delete.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Items != nil {
-			e.StartTrusted(NS, "items")
+			e.StartQuoted(NS, "<items")
 			v.Items.encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.Purge != nil {
-			e.StartTrusted(NS, "purge")
+			e.StartQuoted(NS, "<purge")
 			v.Purge.encodeContent(e)
 		}
 	}
 	if n[4] == 0 {
 		if v.Subscription != nil {
-			e.StartTrusted(NS, "subscription")
+			e.StartQuoted(NS, "<subscription")
 			v.Subscription.encodeContent(e)
 		}
 	}
@@ -433,7 +433,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -529,7 +529,7 @@ func (*Items) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Items) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "items")
+	e.StartQuoted(NS, "<items")
 	v.encodeContent(e)
 }
 
@@ -565,11 +565,11 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.Retract {
-			e.StartTrusted(NS, "retract")
+			e.StartQuoted(NS, "<retract")
 			v.Retract[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -589,12 +589,12 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Retract) {
-					e.StartTrusted(NS, "retract")
+					e.StartQuoted(NS, "<retract")
 					v.Retract[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -606,11 +606,11 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Retract); i++ {
-		e.StartTrusted(NS, "retract")
+		e.StartQuoted(NS, "<retract")
 		v.Retract[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -631,7 +631,7 @@ func (*Purge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Purge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "purge")
+	e.StartQuoted(NS, "<purge")
 	v.encodeContent(e)
 }
 
@@ -683,7 +683,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "retract")
+	e.StartQuoted(NS, "<retract")
 	v.encodeContent(e)
 }
 
@@ -735,7 +735,7 @@ func (*Subscription) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscription) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "subscription")
+	e.StartQuoted(NS, "<subscription")
 	v.encodeContent(e)
 }
 

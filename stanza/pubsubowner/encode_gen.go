@@ -100,7 +100,7 @@ func (*Affiliation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Affiliation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "affiliation")
+	e.StartQuoted(NS, "<affiliation")
 	v.encodeContent(e)
 }
 
@@ -158,7 +158,7 @@ func (*Affiliations) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Affiliations) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "affiliations")
+	e.StartQuoted(NS, "<affiliations")
 	v.encodeContent(e)
 }
 
@@ -194,7 +194,7 @@ func (v *Affiliations) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Affiliation {
-			e.StartTrusted(NS, "affiliation")
+			e.StartQuoted(NS, "<affiliation")
 			v.Affiliation[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -214,7 +214,7 @@ func (v *Affiliations) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Affiliation) {
-					e.StartTrusted(NS, "affiliation")
+					e.StartQuoted(NS, "<affiliation")
 					v.Affiliation[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -226,7 +226,7 @@ func (v *Affiliations) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Affiliation); i++ {
-		e.StartTrusted(NS, "affiliation")
+		e.StartQuoted(NS, "<affiliation")
 		v.Affiliation[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -247,7 +247,7 @@ func (*Configure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Configure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "configure")
+	e.StartQuoted(NS, "<configure")
 	v.encodeContent(e)
 }
 
@@ -335,7 +335,7 @@ func (*Default) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Default) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "default")
+	e.StartQuoted(NS, "<default")
 	v.encodeContent(e)
 }
 
@@ -423,7 +423,7 @@ func (*Delete) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Delete) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "delete")
+	e.StartQuoted(NS, "<delete")
 	v.encodeContent(e)
 }
 
@@ -459,7 +459,7 @@ func (v *Delete) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Redirect != nil {
-			e.StartTrusted(NS, "redirect")
+			e.StartQuoted(NS, "<redirect")
 			v.Redirect.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -479,7 +479,7 @@ func (v *Delete) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Redirect != nil {
-					e.StartTrusted(NS, "redirect")
+					e.StartQuoted(NS, "<redirect")
 					v.Redirect.encodeContent(e)
 				}
 			case 1:
@@ -492,7 +492,7 @@ func (v *Delete) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Redirect != nil {
-			e.StartTrusted(NS, "redirect")
+			e.StartQuoted(NS, "<redirect")
 			v.Redirect.encodeContent(e)
 		}
 	}
@@ -514,7 +514,7 @@ func (*Pubsub) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pubsub) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "pubsub")
+	e.StartQuoted(NS, "<pubsub")
 	v.encodeContent(e)
 }
 
@@ -541,27 +541,27 @@ func (v *Pubsub) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Affiliations != nil {
-			e.StartTrusted(NS, "affiliations")
+			e.StartQuoted(NS, "<affiliations")
 			v.Affiliations.encodeContent(e)
 		}
 		if v.Configure != nil {
-			e.StartTrusted(NS, "configure")
+			e.StartQuoted(NS, "<configure")
 			v.Configure.encodeContent(e)
 		}
 		if v.Default != nil {
-			e.StartTrusted(NS, "default")
+			e.StartQuoted(NS, "<default")
 			v.Default.encodeContent(e)
 		}
 		if v.Delete != nil {
-			e.StartTrusted(NS, "delete")
+			e.StartQuoted(NS, "<delete")
 			v.Delete.encodeContent(e)
 		}
 		if v.Purge != nil {
-			e.StartTrusted(NS, "purge")
+			e.StartQuoted(NS, "<purge")
 			v.Purge.encodeContent(e)
 		}
 		if v.Subscriptions != nil {
-			e.StartTrusted(NS, "subscriptions")
+			e.StartQuoted(NS, "<subscriptions")
 			v.Subscriptions.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -581,32 +581,32 @@ func (v *Pubsub) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Affiliations != nil {
-					e.StartTrusted(NS, "affiliations")
+					e.StartQuoted(NS, "<affiliations")
 					v.Affiliations.encodeContent(e)
 				}
 			case 1:
 				if v.Configure != nil {
-					e.StartTrusted(NS, "configure")
+					e.StartQuoted(NS, "<configure")
 					v.Configure.encodeContent(e)
 				}
 			case 2:
 				if v.Default != nil {
-					e.StartTrusted(NS, "default")
+					e.StartQuoted(NS, "<default")
 					v.Default.encodeContent(e)
 				}
 			case 3:
 				if v.Delete != nil {
-					e.StartTrusted(NS, "delete")
+					e.StartQuoted(NS, "<delete")
 					v.Delete.encodeContent(e)
 				}
 			case 4:
 				if v.Purge != nil {
-					e.StartTrusted(NS, "purge")
+					e.StartQuoted(NS, "<purge")
 					v.Purge.encodeContent(e)
 				}
 			case 5:
 				if v.Subscriptions != nil {
-					e.StartTrusted(NS, "subscriptions")
+					e.StartQuoted(NS, "<subscriptions")
 					v.Subscriptions.encodeContent(e)
 				}
 			case 6:
@@ -619,37 +619,37 @@ func (v *Pubsub) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Affiliations != nil {
-			e.StartTrusted(NS, "affiliations")
+			e.StartQuoted(NS, "<affiliations")
 			v.Affiliations.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Configure != nil {
-			e.StartTrusted(NS, "configure")
+			e.StartQuoted(NS, "<configure")
 			v.Configure.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Default != nil {
-			e.StartTrusted(NS, "default")
+			e.StartQuoted(NS, "<default")
 			v.Default.encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.Delete != nil {
-			e.StartTrusted(NS, "delete")
+			e.StartQuoted(NS, "<delete")
 			v.Delete.encodeContent(e)
 		}
 	}
 	if n[4] == 0 {
 		if v.Purge != nil {
-			e.StartTrusted(NS, "purge")
+			e.StartQuoted(NS, "<purge")
 			v.Purge.encodeContent(e)
 		}
 	}
 	if n[5] == 0 {
 		if v.Subscriptions != nil {
-			e.StartTrusted(NS, "subscriptions")
+			e.StartQuoted(NS, "<subscriptions")
 			v.Subscriptions.encodeContent(e)
 		}
 	}
@@ -671,7 +671,7 @@ func (*Purge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Purge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "purge")
+	e.StartQuoted(NS, "<purge")
 	v.encodeContent(e)
 }
 
@@ -723,7 +723,7 @@ func (*Redirect) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Redirect) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "redirect")
+	e.StartQuoted(NS, "<redirect")
 	v.encodeContent(e)
 }
 
@@ -775,7 +775,7 @@ func (*Subscription) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscription) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "subscription")
+	e.StartQuoted(NS, "<subscription")
 	v.encodeContent(e)
 }
 
@@ -839,7 +839,7 @@ func (*Subscriptions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscriptions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "subscriptions")
+	e.StartQuoted(NS, "<subscriptions")
 	v.encodeContent(e)
 }
 
@@ -875,7 +875,7 @@ func (v *Subscriptions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Subscription {
-			e.StartTrusted(NS, "subscription")
+			e.StartQuoted(NS, "<subscription")
 			v.Subscription[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -895,7 +895,7 @@ func (v *Subscriptions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Subscription) {
-					e.StartTrusted(NS, "subscription")
+					e.StartQuoted(NS, "<subscription")
 					v.Subscription[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -907,7 +907,7 @@ func (v *Subscriptions) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Subscription); i++ {
-		e.StartTrusted(NS, "subscription")
+		e.StartQuoted(NS, "<subscription")
 		v.Subscription[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

@@ -44,7 +44,7 @@ func (*Disable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "disable")
+	e.StartQuoted(NS, "<disable")
 	v.encodeContent(e)
 }
 
@@ -102,7 +102,7 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "enable")
+	e.StartQuoted(NS, "<enable")
 	v.encodeContent(e)
 }
 
@@ -196,7 +196,7 @@ func (*Notification) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Notification) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "notification")
+	e.StartQuoted(NS, "<notification")
 	v.encodeContent(e)
 }
 

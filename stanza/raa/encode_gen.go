@@ -36,7 +36,7 @@ func (*Info) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Info) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "info")
+	e.StartQuoted(NS, "<info")
 	v.encodeContent(e)
 }
 
@@ -110,7 +110,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 

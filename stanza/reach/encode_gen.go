@@ -36,7 +36,7 @@ func (*Addr) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Addr) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "addr")
+	e.StartQuoted(NS, "<addr")
 	v.encodeContent(e)
 }
 
@@ -72,7 +72,7 @@ func (v *Addr) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Desc {
-			e.StartTrusted(NS, "desc")
+			e.StartQuoted(NS, "<desc")
 			v.Desc[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -92,7 +92,7 @@ func (v *Addr) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Desc) {
-					e.StartTrusted(NS, "desc")
+					e.StartQuoted(NS, "<desc")
 					v.Desc[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -104,7 +104,7 @@ func (v *Addr) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Desc); i++ {
-		e.StartTrusted(NS, "desc")
+		e.StartQuoted(NS, "<desc")
 		v.Desc[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -149,7 +149,7 @@ func (*Reach) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reach) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reach")
+	e.StartQuoted(NS, "<reach")
 	v.encodeContent(e)
 }
 
@@ -176,7 +176,7 @@ func (v *Reach) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Addr {
-			e.StartTrusted(NS, "addr")
+			e.StartQuoted(NS, "<addr")
 			v.Addr[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -196,7 +196,7 @@ func (v *Reach) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Addr) {
-					e.StartTrusted(NS, "addr")
+					e.StartQuoted(NS, "<addr")
 					v.Addr[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -208,7 +208,7 @@ func (v *Reach) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Addr); i++ {
-		e.StartTrusted(NS, "addr")
+		e.StartQuoted(NS, "<addr")
 		v.Addr[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

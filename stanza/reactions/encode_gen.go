@@ -28,7 +28,7 @@ func (*Reactions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reactions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reactions")
+	e.StartQuoted(NS, "<reactions")
 	v.encodeContent(e)
 }
 
@@ -64,7 +64,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Reaction {
-			e.ElementTrusted(NS, "reaction", v.Reaction[i])
+			e.ElementQuoted(NS, "<reaction>", "</reaction>", v.Reaction[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -83,7 +83,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Reaction) {
-					e.ElementTrusted(NS, "reaction", v.Reaction[n[r.Slot]])
+					e.ElementQuoted(NS, "<reaction>", "</reaction>", v.Reaction[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -94,7 +94,7 @@ func (v *Reactions) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Reaction); i++ {
-		e.ElementTrusted(NS, "reaction", v.Reaction[i])
+		e.ElementQuoted(NS, "<reaction>", "</reaction>", v.Reaction[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {

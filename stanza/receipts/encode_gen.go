@@ -36,7 +36,7 @@ func (*Received) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Received) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "received")
+	e.StartQuoted(NS, "<received")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (*Request) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Request) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "request")
+	e.StartQuoted(NS, "<request")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Reference) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reference) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reference")
+	e.StartQuoted(NS, "<reference")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -55,65 +55,65 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Registered {
-			e.StartTrusted(NS, "registered")
+			e.StartQuoted(NS, "<registered")
 			e.End()
 		}
 		if v.Instructions != nil {
-			e.ElementTrusted(NS, "instructions", *v.Instructions)
+			e.ElementQuoted(NS, "<instructions>", "</instructions>", *v.Instructions)
 		}
 		if v.Username != nil {
-			e.ElementTrusted(NS, "username", *v.Username)
+			e.ElementQuoted(NS, "<username>", "</username>", *v.Username)
 		}
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		if v.First != nil {
-			e.ElementTrusted(NS, "first", *v.First)
+			e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 		}
 		if v.Last != nil {
-			e.ElementTrusted(NS, "last", *v.Last)
+			e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 		}
 		if v.Email != nil {
-			e.ElementTrusted(NS, "email", *v.Email)
+			e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 		}
 		if v.Address != nil {
-			e.ElementTrusted(NS, "address", *v.Address)
+			e.ElementQuoted(NS, "<address>", "</address>", *v.Address)
 		}
 		if v.City != nil {
-			e.ElementTrusted(NS, "city", *v.City)
+			e.ElementQuoted(NS, "<city>", "</city>", *v.City)
 		}
 		if v.State != nil {
-			e.ElementTrusted(NS, "state", *v.State)
+			e.ElementQuoted(NS, "<state>", "</state>", *v.State)
 		}
 		if v.Zip != nil {
-			e.ElementTrusted(NS, "zip", *v.Zip)
+			e.ElementQuoted(NS, "<zip>", "</zip>", *v.Zip)
 		}
 		if v.Phone != nil {
-			e.ElementTrusted(NS, "phone", *v.Phone)
+			e.ElementQuoted(NS, "<phone>", "</phone>", *v.Phone)
 		}
 		if v.URL != nil {
-			e.ElementTrusted(NS, "url", *v.URL)
+			e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 		}
 		if v.Date != nil {
-			e.ElementTrusted(NS, "date", *v.Date)
+			e.ElementQuoted(NS, "<date>", "</date>", *v.Date)
 		}
 		if v.Misc != nil {
-			e.ElementTrusted(NS, "misc", *v.Misc)
+			e.ElementQuoted(NS, "<misc>", "</misc>", *v.Misc)
 		}
 		if v.Text != nil {
-			e.ElementTrusted(NS, "text", *v.Text)
+			e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 		}
 		if v.Key != nil {
-			e.ElementTrusted(NS, "key", *v.Key)
+			e.ElementQuoted(NS, "<key>", "</key>", *v.Key)
 		}
 		if v.Remove {
-			e.StartTrusted(NS, "remove")
+			e.StartQuoted(NS, "<remove")
 			e.End()
 		}
 		if v.X != nil {
@@ -139,84 +139,84 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Registered {
-					e.StartTrusted(NS, "registered")
+					e.StartQuoted(NS, "<registered")
 					e.End()
 				}
 			case 1:
 				if v.Instructions != nil {
-					e.ElementTrusted(NS, "instructions", *v.Instructions)
+					e.ElementQuoted(NS, "<instructions>", "</instructions>", *v.Instructions)
 				}
 			case 2:
 				if v.Username != nil {
-					e.ElementTrusted(NS, "username", *v.Username)
+					e.ElementQuoted(NS, "<username>", "</username>", *v.Username)
 				}
 			case 3:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 4:
 				if v.Password != nil {
-					e.ElementTrusted(NS, "password", *v.Password)
+					e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 				}
 			case 5:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 6:
 				if v.First != nil {
-					e.ElementTrusted(NS, "first", *v.First)
+					e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 				}
 			case 7:
 				if v.Last != nil {
-					e.ElementTrusted(NS, "last", *v.Last)
+					e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 				}
 			case 8:
 				if v.Email != nil {
-					e.ElementTrusted(NS, "email", *v.Email)
+					e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 				}
 			case 9:
 				if v.Address != nil {
-					e.ElementTrusted(NS, "address", *v.Address)
+					e.ElementQuoted(NS, "<address>", "</address>", *v.Address)
 				}
 			case 10:
 				if v.City != nil {
-					e.ElementTrusted(NS, "city", *v.City)
+					e.ElementQuoted(NS, "<city>", "</city>", *v.City)
 				}
 			case 11:
 				if v.State != nil {
-					e.ElementTrusted(NS, "state", *v.State)
+					e.ElementQuoted(NS, "<state>", "</state>", *v.State)
 				}
 			case 12:
 				if v.Zip != nil {
-					e.ElementTrusted(NS, "zip", *v.Zip)
+					e.ElementQuoted(NS, "<zip>", "</zip>", *v.Zip)
 				}
 			case 13:
 				if v.Phone != nil {
-					e.ElementTrusted(NS, "phone", *v.Phone)
+					e.ElementQuoted(NS, "<phone>", "</phone>", *v.Phone)
 				}
 			case 14:
 				if v.URL != nil {
-					e.ElementTrusted(NS, "url", *v.URL)
+					e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 				}
 			case 15:
 				if v.Date != nil {
-					e.ElementTrusted(NS, "date", *v.Date)
+					e.ElementQuoted(NS, "<date>", "</date>", *v.Date)
 				}
 			case 16:
 				if v.Misc != nil {
-					e.ElementTrusted(NS, "misc", *v.Misc)
+					e.ElementQuoted(NS, "<misc>", "</misc>", *v.Misc)
 				}
 			case 17:
 				if v.Text != nil {
-					e.ElementTrusted(NS, "text", *v.Text)
+					e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 				}
 			case 18:
 				if v.Key != nil {
-					e.ElementTrusted(NS, "key", *v.Key)
+					e.ElementQuoted(NS, "<key>", "</key>", *v.Key)
 				}
 			case 19:
 				if v.Remove {
-					e.StartTrusted(NS, "remove")
+					e.StartQuoted(NS, "<remove")
 					e.End()
 				}
 			case 20:
@@ -237,103 +237,103 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Registered {
-			e.StartTrusted(NS, "registered")
+			e.StartQuoted(NS, "<registered")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Instructions != nil {
-			e.ElementTrusted(NS, "instructions", *v.Instructions)
+			e.ElementQuoted(NS, "<instructions>", "</instructions>", *v.Instructions)
 		}
 	}
 	if n[2] == 0 {
 		if v.Username != nil {
-			e.ElementTrusted(NS, "username", *v.Username)
+			e.ElementQuoted(NS, "<username>", "</username>", *v.Username)
 		}
 	}
 	if n[3] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	if n[4] == 0 {
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 	}
 	if n[5] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	if n[6] == 0 {
 		if v.First != nil {
-			e.ElementTrusted(NS, "first", *v.First)
+			e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 		}
 	}
 	if n[7] == 0 {
 		if v.Last != nil {
-			e.ElementTrusted(NS, "last", *v.Last)
+			e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 		}
 	}
 	if n[8] == 0 {
 		if v.Email != nil {
-			e.ElementTrusted(NS, "email", *v.Email)
+			e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 		}
 	}
 	if n[9] == 0 {
 		if v.Address != nil {
-			e.ElementTrusted(NS, "address", *v.Address)
+			e.ElementQuoted(NS, "<address>", "</address>", *v.Address)
 		}
 	}
 	if n[10] == 0 {
 		if v.City != nil {
-			e.ElementTrusted(NS, "city", *v.City)
+			e.ElementQuoted(NS, "<city>", "</city>", *v.City)
 		}
 	}
 	if n[11] == 0 {
 		if v.State != nil {
-			e.ElementTrusted(NS, "state", *v.State)
+			e.ElementQuoted(NS, "<state>", "</state>", *v.State)
 		}
 	}
 	if n[12] == 0 {
 		if v.Zip != nil {
-			e.ElementTrusted(NS, "zip", *v.Zip)
+			e.ElementQuoted(NS, "<zip>", "</zip>", *v.Zip)
 		}
 	}
 	if n[13] == 0 {
 		if v.Phone != nil {
-			e.ElementTrusted(NS, "phone", *v.Phone)
+			e.ElementQuoted(NS, "<phone>", "</phone>", *v.Phone)
 		}
 	}
 	if n[14] == 0 {
 		if v.URL != nil {
-			e.ElementTrusted(NS, "url", *v.URL)
+			e.ElementQuoted(NS, "<url>", "</url>", *v.URL)
 		}
 	}
 	if n[15] == 0 {
 		if v.Date != nil {
-			e.ElementTrusted(NS, "date", *v.Date)
+			e.ElementQuoted(NS, "<date>", "</date>", *v.Date)
 		}
 	}
 	if n[16] == 0 {
 		if v.Misc != nil {
-			e.ElementTrusted(NS, "misc", *v.Misc)
+			e.ElementQuoted(NS, "<misc>", "</misc>", *v.Misc)
 		}
 	}
 	if n[17] == 0 {
 		if v.Text != nil {
-			e.ElementTrusted(NS, "text", *v.Text)
+			e.ElementQuoted(NS, "<text>", "</text>", *v.Text)
 		}
 	}
 	if n[18] == 0 {
 		if v.Key != nil {
-			e.ElementTrusted(NS, "key", *v.Key)
+			e.ElementQuoted(NS, "<key>", "</key>", *v.Key)
 		}
 	}
 	if n[19] == 0 {
 		if v.Remove {
-			e.StartTrusted(NS, "remove")
+			e.StartQuoted(NS, "<remove")
 			e.End()
 		}
 	}

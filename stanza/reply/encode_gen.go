@@ -28,7 +28,7 @@ func (*Reply) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reply) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reply")
+	e.StartQuoted(NS, "<reply")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Report) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Report) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "report")
+	e.StartQuoted(NS, "<report")
 	v.encodeContent(e)
 }
 
@@ -67,15 +67,15 @@ func (v *Report) encodeContent(e *stanza.Encoder) {
 			v.StanzaID[i].EncodeElement(e, "urn:xmpp:sid:0", "stanza-id")
 		}
 		for i := range v.Text {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text[i].encodeContent(e)
 		}
 		if v.ReportOrigin {
-			e.StartTrusted(NS, "report-origin")
+			e.StartQuoted(NS, "<report-origin")
 			e.End()
 		}
 		if v.ThirdParty {
-			e.StartTrusted(NS, "third-party")
+			e.StartQuoted(NS, "<third-party")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -99,17 +99,17 @@ func (v *Report) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if n[r.Slot] < len(v.Text) {
-					e.StartTrusted(NS, "text")
+					e.StartQuoted(NS, "<text")
 					v.Text[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if v.ReportOrigin {
-					e.StartTrusted(NS, "report-origin")
+					e.StartQuoted(NS, "<report-origin")
 					e.End()
 				}
 			case 3:
 				if v.ThirdParty {
-					e.StartTrusted(NS, "third-party")
+					e.StartQuoted(NS, "<third-party")
 					e.End()
 				}
 			case 4:
@@ -124,18 +124,18 @@ func (v *Report) encodeContent(e *stanza.Encoder) {
 		v.StanzaID[i].EncodeElement(e, "urn:xmpp:sid:0", "stanza-id")
 	}
 	for i := n[1]; i < len(v.Text); i++ {
-		e.StartTrusted(NS, "text")
+		e.StartQuoted(NS, "<text")
 		v.Text[i].encodeContent(e)
 	}
 	if n[2] == 0 {
 		if v.ReportOrigin {
-			e.StartTrusted(NS, "report-origin")
+			e.StartQuoted(NS, "<report-origin")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.ThirdParty {
-			e.StartTrusted(NS, "third-party")
+			e.StartQuoted(NS, "<third-party")
 			e.End()
 		}
 	}

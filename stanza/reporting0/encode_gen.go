@@ -44,7 +44,7 @@ func (*Abuse) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Abuse) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "abuse")
+	e.StartQuoted(NS, "<abuse")
 	v.encodeContent(e)
 }
 
@@ -79,7 +79,7 @@ func (*Report) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Report) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "report")
+	e.StartQuoted(NS, "<report")
 	v.encodeContent(e)
 }
 
@@ -106,7 +106,7 @@ func (v *Report) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Text {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text[i].encodeContent(e)
 		}
 		if v.Reason != "" {
@@ -135,7 +135,7 @@ func (v *Report) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Text) {
-					e.StartTrusted(NS, "text")
+					e.StartQuoted(NS, "<text")
 					v.Text[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -156,7 +156,7 @@ func (v *Report) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Text); i++ {
-		e.StartTrusted(NS, "text")
+		e.StartQuoted(NS, "<text")
 		v.Text[i].encodeContent(e)
 	}
 	if n[1] == 0 {
@@ -212,7 +212,7 @@ func (*Spam) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spam) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "spam")
+	e.StartQuoted(NS, "<spam")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "retract")
+	e.StartQuoted(NS, "<retract")
 	v.encodeContent(e)
 }
 
@@ -77,7 +77,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -100,7 +100,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -117,7 +117,7 @@ func (v *Retract) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -138,7 +138,7 @@ func (*Retracted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retracted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "retracted")
+	e.StartQuoted(NS, "<retracted")
 	v.encodeContent(e)
 }
 
@@ -185,7 +185,7 @@ func (v *Retracted) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -208,7 +208,7 @@ func (v *Retracted) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Reason != nil {
-					e.ElementTrusted(NS, "reason", *v.Reason)
+					e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -225,7 +225,7 @@ func (v *Retracted) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Reason != nil {
-			e.ElementTrusted(NS, "reason", *v.Reason)
+			e.ElementQuoted(NS, "<reason>", "</reason>", *v.Reason)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

@@ -44,7 +44,7 @@ func (*Group) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Group) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "group")
+	e.StartQuoted(NS, "<group")
 	v.encodeContent(e)
 }
 
@@ -83,7 +83,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -153,7 +153,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Group {
-			e.ElementTrusted(NS, "group", v.Group[i])
+			e.ElementQuoted(NS, "<group>", "</group>", v.Group[i])
 		}
 		for i := range v.Any {
 			if v.Any[i] != nil {
@@ -177,7 +177,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Group) {
-					e.ElementTrusted(NS, "group", v.Group[n[r.Slot]])
+					e.ElementQuoted(NS, "<group>", "</group>", v.Group[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -192,7 +192,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Group); i++ {
-		e.ElementTrusted(NS, "group", v.Group[i])
+		e.ElementQuoted(NS, "<group>", "</group>", v.Group[i])
 	}
 	for i := n[1]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
@@ -217,7 +217,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -253,7 +253,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -278,7 +278,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -294,7 +294,7 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Any); i++ {

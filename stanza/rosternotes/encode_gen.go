@@ -36,7 +36,7 @@ func (*Note) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Note) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "note")
+	e.StartQuoted(NS, "<note")
 	v.encodeContent(e)
 }
 
@@ -96,7 +96,7 @@ func (*Storage) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Storage) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "storage")
+	e.StartQuoted(NS, "<storage")
 	v.encodeContent(e)
 }
 
@@ -123,7 +123,7 @@ func (v *Storage) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Note {
-			e.StartTrusted(NS, "note")
+			e.StartQuoted(NS, "<note")
 			v.Note[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -143,7 +143,7 @@ func (v *Storage) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Note) {
-					e.StartTrusted(NS, "note")
+					e.StartQuoted(NS, "<note")
 					v.Note[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -155,7 +155,7 @@ func (v *Storage) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Note); i++ {
-		e.StartTrusted(NS, "note")
+		e.StartQuoted(NS, "<note")
 		v.Note[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

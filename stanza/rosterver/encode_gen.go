@@ -28,7 +28,7 @@ func (*Ver) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ver) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ver")
+	e.StartQuoted(NS, "<ver")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -84,7 +84,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Group {
-			e.ElementTrusted(NS, "group", v.Group[i])
+			e.ElementQuoted(NS, "<group>", "</group>", v.Group[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -103,7 +103,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Group) {
-					e.ElementTrusted(NS, "group", v.Group[n[r.Slot]])
+					e.ElementQuoted(NS, "<group>", "</group>", v.Group[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -114,7 +114,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Group); i++ {
-		e.ElementTrusted(NS, "group", v.Group[i])
+		e.ElementQuoted(NS, "<group>", "</group>", v.Group[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -134,7 +134,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "x")
+	e.StartQuoted(NS, "<x")
 	v.encodeContent(e)
 }
 
@@ -161,7 +161,7 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -181,7 +181,7 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -193,7 +193,7 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

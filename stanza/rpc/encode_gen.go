@@ -100,7 +100,7 @@ func (*Array) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Array) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "array")
+	e.StartQuoted(NS, "<array")
 	v.encodeContent(e)
 }
 
@@ -127,7 +127,7 @@ func (v *Array) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Data != nil {
-			e.StartTrusted(NS, "data")
+			e.StartQuoted(NS, "<data")
 			v.Data.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -147,7 +147,7 @@ func (v *Array) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Data != nil {
-					e.StartTrusted(NS, "data")
+					e.StartQuoted(NS, "<data")
 					v.Data.encodeContent(e)
 				}
 			case 1:
@@ -160,7 +160,7 @@ func (v *Array) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Data != nil {
-			e.StartTrusted(NS, "data")
+			e.StartQuoted(NS, "<data")
 			v.Data.encodeContent(e)
 		}
 	}
@@ -185,7 +185,7 @@ func (v *ArrayData) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Value {
-			e.StartTrusted(NS, "value")
+			e.StartQuoted(NS, "<value")
 			v.Value[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -205,7 +205,7 @@ func (v *ArrayData) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Value) {
-					e.StartTrusted(NS, "value")
+					e.StartQuoted(NS, "<value")
 					v.Value[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -217,7 +217,7 @@ func (v *ArrayData) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Value); i++ {
-		e.StartTrusted(NS, "value")
+		e.StartQuoted(NS, "<value")
 		v.Value[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -238,7 +238,7 @@ func (*Fault) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fault) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "fault")
+	e.StartQuoted(NS, "<fault")
 	v.encodeContent(e)
 }
 
@@ -265,7 +265,7 @@ func (v *Fault) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Value != nil {
-			e.StartTrusted(NS, "value")
+			e.StartQuoted(NS, "<value")
 			v.Value.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -285,7 +285,7 @@ func (v *Fault) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Value != nil {
-					e.StartTrusted(NS, "value")
+					e.StartQuoted(NS, "<value")
 					v.Value.encodeContent(e)
 				}
 			case 1:
@@ -298,7 +298,7 @@ func (v *Fault) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Value != nil {
-			e.StartTrusted(NS, "value")
+			e.StartQuoted(NS, "<value")
 			v.Value.encodeContent(e)
 		}
 	}
@@ -320,7 +320,7 @@ func (*Member) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Member) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "member")
+	e.StartQuoted(NS, "<member")
 	v.encodeContent(e)
 }
 
@@ -347,10 +347,10 @@ func (v *Member) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		if v.Value != nil {
-			e.StartTrusted(NS, "value")
+			e.StartQuoted(NS, "<value")
 			v.Value.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -370,11 +370,11 @@ func (v *Member) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 1:
 				if v.Value != nil {
-					e.StartTrusted(NS, "value")
+					e.StartQuoted(NS, "<value")
 					v.Value.encodeContent(e)
 				}
 			case 2:
@@ -387,12 +387,12 @@ func (v *Member) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	if n[1] == 0 {
 		if v.Value != nil {
-			e.StartTrusted(NS, "value")
+			e.StartQuoted(NS, "<value")
 			v.Value.encodeContent(e)
 		}
 	}
@@ -414,7 +414,7 @@ func (*MethodCall) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MethodCall) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "methodCall")
+	e.StartQuoted(NS, "<methodCall")
 	v.encodeContent(e)
 }
 
@@ -441,10 +441,10 @@ func (v *MethodCall) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.MethodName != nil {
-			e.ElementTrusted(NS, "methodName", *v.MethodName)
+			e.ElementQuoted(NS, "<methodName>", "</methodName>", *v.MethodName)
 		}
 		if v.Params != nil {
-			e.StartTrusted(NS, "params")
+			e.StartQuoted(NS, "<params")
 			v.Params.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -464,11 +464,11 @@ func (v *MethodCall) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.MethodName != nil {
-					e.ElementTrusted(NS, "methodName", *v.MethodName)
+					e.ElementQuoted(NS, "<methodName>", "</methodName>", *v.MethodName)
 				}
 			case 1:
 				if v.Params != nil {
-					e.StartTrusted(NS, "params")
+					e.StartQuoted(NS, "<params")
 					v.Params.encodeContent(e)
 				}
 			case 2:
@@ -481,12 +481,12 @@ func (v *MethodCall) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.MethodName != nil {
-			e.ElementTrusted(NS, "methodName", *v.MethodName)
+			e.ElementQuoted(NS, "<methodName>", "</methodName>", *v.MethodName)
 		}
 	}
 	if n[1] == 0 {
 		if v.Params != nil {
-			e.StartTrusted(NS, "params")
+			e.StartQuoted(NS, "<params")
 			v.Params.encodeContent(e)
 		}
 	}
@@ -508,7 +508,7 @@ func (*MethodResponse) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MethodResponse) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "methodResponse")
+	e.StartQuoted(NS, "<methodResponse")
 	v.encodeContent(e)
 }
 
@@ -535,11 +535,11 @@ func (v *MethodResponse) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Params != nil {
-			e.StartTrusted(NS, "params")
+			e.StartQuoted(NS, "<params")
 			v.Params.encodeContent(e)
 		}
 		if v.Fault != nil {
-			e.StartTrusted(NS, "fault")
+			e.StartQuoted(NS, "<fault")
 			v.Fault.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -559,12 +559,12 @@ func (v *MethodResponse) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Params != nil {
-					e.StartTrusted(NS, "params")
+					e.StartQuoted(NS, "<params")
 					v.Params.encodeContent(e)
 				}
 			case 1:
 				if v.Fault != nil {
-					e.StartTrusted(NS, "fault")
+					e.StartQuoted(NS, "<fault")
 					v.Fault.encodeContent(e)
 				}
 			case 2:
@@ -577,13 +577,13 @@ func (v *MethodResponse) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Params != nil {
-			e.StartTrusted(NS, "params")
+			e.StartQuoted(NS, "<params")
 			v.Params.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Fault != nil {
-			e.StartTrusted(NS, "fault")
+			e.StartQuoted(NS, "<fault")
 			v.Fault.encodeContent(e)
 		}
 	}
@@ -605,7 +605,7 @@ func (*Param) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Param) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "param")
+	e.StartQuoted(NS, "<param")
 	v.encodeContent(e)
 }
 
@@ -632,7 +632,7 @@ func (v *Param) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Value != nil {
-			e.StartTrusted(NS, "value")
+			e.StartQuoted(NS, "<value")
 			v.Value.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -652,7 +652,7 @@ func (v *Param) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Value != nil {
-					e.StartTrusted(NS, "value")
+					e.StartQuoted(NS, "<value")
 					v.Value.encodeContent(e)
 				}
 			case 1:
@@ -665,7 +665,7 @@ func (v *Param) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Value != nil {
-			e.StartTrusted(NS, "value")
+			e.StartQuoted(NS, "<value")
 			v.Value.encodeContent(e)
 		}
 	}
@@ -687,7 +687,7 @@ func (*Params) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Params) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "params")
+	e.StartQuoted(NS, "<params")
 	v.encodeContent(e)
 }
 
@@ -714,7 +714,7 @@ func (v *Params) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Param {
-			e.StartTrusted(NS, "param")
+			e.StartQuoted(NS, "<param")
 			v.Param[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -734,7 +734,7 @@ func (v *Params) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Param) {
-					e.StartTrusted(NS, "param")
+					e.StartQuoted(NS, "<param")
 					v.Param[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -746,7 +746,7 @@ func (v *Params) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Param); i++ {
-		e.StartTrusted(NS, "param")
+		e.StartQuoted(NS, "<param")
 		v.Param[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -767,7 +767,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -794,11 +794,11 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.MethodCall != nil {
-			e.StartTrusted(NS, "methodCall")
+			e.StartQuoted(NS, "<methodCall")
 			v.MethodCall.encodeContent(e)
 		}
 		if v.MethodResponse != nil {
-			e.StartTrusted(NS, "methodResponse")
+			e.StartQuoted(NS, "<methodResponse")
 			v.MethodResponse.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -818,12 +818,12 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.MethodCall != nil {
-					e.StartTrusted(NS, "methodCall")
+					e.StartQuoted(NS, "<methodCall")
 					v.MethodCall.encodeContent(e)
 				}
 			case 1:
 				if v.MethodResponse != nil {
-					e.StartTrusted(NS, "methodResponse")
+					e.StartQuoted(NS, "<methodResponse")
 					v.MethodResponse.encodeContent(e)
 				}
 			case 2:
@@ -836,13 +836,13 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.MethodCall != nil {
-			e.StartTrusted(NS, "methodCall")
+			e.StartQuoted(NS, "<methodCall")
 			v.MethodCall.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.MethodResponse != nil {
-			e.StartTrusted(NS, "methodResponse")
+			e.StartQuoted(NS, "<methodResponse")
 			v.MethodResponse.encodeContent(e)
 		}
 	}
@@ -864,7 +864,7 @@ func (*Struct) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Struct) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "struct")
+	e.StartQuoted(NS, "<struct")
 	v.encodeContent(e)
 }
 
@@ -891,7 +891,7 @@ func (v *Struct) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Member {
-			e.StartTrusted(NS, "member")
+			e.StartQuoted(NS, "<member")
 			v.Member[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -911,7 +911,7 @@ func (v *Struct) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Member) {
-					e.StartTrusted(NS, "member")
+					e.StartQuoted(NS, "<member")
 					v.Member[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -923,7 +923,7 @@ func (v *Struct) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Member); i++ {
-		e.StartTrusted(NS, "member")
+		e.StartQuoted(NS, "<member")
 		v.Member[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -944,7 +944,7 @@ func (*Value) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Value) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "value")
+	e.StartQuoted(NS, "<value")
 	v.encodeContent(e)
 }
 
@@ -984,7 +984,7 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 				}
 				return int32(x) == *v.I4
 			}() {
-				e.StartTrusted(NS, "i4")
+				e.StartQuoted(NS, "<i4")
 				e.TextInt(int64(*v.I4))
 				e.End()
 			}
@@ -1000,16 +1000,16 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 				}
 				return int32(x) == *v.Int
 			}() {
-				e.StartTrusted(NS, "int")
+				e.StartQuoted(NS, "<int")
 				e.TextInt(int64(*v.Int))
 				e.End()
 			}
 		}
 		if v.Boolean != nil {
-			e.ElementTrusted(NS, "boolean", string(*v.Boolean))
+			e.ElementQuoted(NS, "<boolean>", "</boolean>", string(*v.Boolean))
 		}
 		if v.String != nil {
-			e.ElementTrusted(NS, "string", *v.String)
+			e.ElementQuoted(NS, "<string>", "</string>", *v.String)
 		}
 		if v.Double != nil {
 			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
@@ -1022,21 +1022,21 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 				}
 				return float64(x) == *v.Double
 			}() {
-				e.ElementTrusted(NS, "double", stanza.FormatFloat(float64(*v.Double), 64))
+				e.ElementQuoted(NS, "<double>", "</double>", stanza.FormatFloat(float64(*v.Double), 64))
 			}
 		}
 		if v.DateTimeIso8601 != nil {
-			e.ElementTrusted(NS, "dateTime.iso8601", *v.DateTimeIso8601)
+			e.ElementQuoted(NS, "<dateTime.iso8601>", "</dateTime.iso8601>", *v.DateTimeIso8601)
 		}
 		if v.Base64 != nil {
-			e.ElementTrusted(NS, "base64", *v.Base64)
+			e.ElementQuoted(NS, "<base64>", "</base64>", *v.Base64)
 		}
 		if v.Struct != nil {
-			e.StartTrusted(NS, "struct")
+			e.StartQuoted(NS, "<struct")
 			v.Struct.encodeContent(e)
 		}
 		if v.Array != nil {
-			e.StartTrusted(NS, "array")
+			e.StartQuoted(NS, "<array")
 			v.Array.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -1066,7 +1066,7 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 						}
 						return int32(x) == *v.I4
 					}() {
-						e.StartTrusted(NS, "i4")
+						e.StartQuoted(NS, "<i4")
 						e.TextInt(int64(*v.I4))
 						e.End()
 					}
@@ -1083,18 +1083,18 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 						}
 						return int32(x) == *v.Int
 					}() {
-						e.StartTrusted(NS, "int")
+						e.StartQuoted(NS, "<int")
 						e.TextInt(int64(*v.Int))
 						e.End()
 					}
 				}
 			case 2:
 				if v.Boolean != nil {
-					e.ElementTrusted(NS, "boolean", string(*v.Boolean))
+					e.ElementQuoted(NS, "<boolean>", "</boolean>", string(*v.Boolean))
 				}
 			case 3:
 				if v.String != nil {
-					e.ElementTrusted(NS, "string", *v.String)
+					e.ElementQuoted(NS, "<string>", "</string>", *v.String)
 				}
 			case 4:
 				if v.Double != nil {
@@ -1108,25 +1108,25 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 						}
 						return float64(x) == *v.Double
 					}() {
-						e.ElementTrusted(NS, "double", stanza.FormatFloat(float64(*v.Double), 64))
+						e.ElementQuoted(NS, "<double>", "</double>", stanza.FormatFloat(float64(*v.Double), 64))
 					}
 				}
 			case 5:
 				if v.DateTimeIso8601 != nil {
-					e.ElementTrusted(NS, "dateTime.iso8601", *v.DateTimeIso8601)
+					e.ElementQuoted(NS, "<dateTime.iso8601>", "</dateTime.iso8601>", *v.DateTimeIso8601)
 				}
 			case 6:
 				if v.Base64 != nil {
-					e.ElementTrusted(NS, "base64", *v.Base64)
+					e.ElementQuoted(NS, "<base64>", "</base64>", *v.Base64)
 				}
 			case 7:
 				if v.Struct != nil {
-					e.StartTrusted(NS, "struct")
+					e.StartQuoted(NS, "<struct")
 					v.Struct.encodeContent(e)
 				}
 			case 8:
 				if v.Array != nil {
-					e.StartTrusted(NS, "array")
+					e.StartQuoted(NS, "<array")
 					v.Array.encodeContent(e)
 				}
 			case 9:
@@ -1149,7 +1149,7 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 				}
 				return int32(x) == *v.I4
 			}() {
-				e.StartTrusted(NS, "i4")
+				e.StartQuoted(NS, "<i4")
 				e.TextInt(int64(*v.I4))
 				e.End()
 			}
@@ -1167,7 +1167,7 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 				}
 				return int32(x) == *v.Int
 			}() {
-				e.StartTrusted(NS, "int")
+				e.StartQuoted(NS, "<int")
 				e.TextInt(int64(*v.Int))
 				e.End()
 			}
@@ -1175,12 +1175,12 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 	}
 	if n[2] == 0 {
 		if v.Boolean != nil {
-			e.ElementTrusted(NS, "boolean", string(*v.Boolean))
+			e.ElementQuoted(NS, "<boolean>", "</boolean>", string(*v.Boolean))
 		}
 	}
 	if n[3] == 0 {
 		if v.String != nil {
-			e.ElementTrusted(NS, "string", *v.String)
+			e.ElementQuoted(NS, "<string>", "</string>", *v.String)
 		}
 	}
 	if n[4] == 0 {
@@ -1195,29 +1195,29 @@ func (v *Value) encodeContent(e *stanza.Encoder) {
 				}
 				return float64(x) == *v.Double
 			}() {
-				e.ElementTrusted(NS, "double", stanza.FormatFloat(float64(*v.Double), 64))
+				e.ElementQuoted(NS, "<double>", "</double>", stanza.FormatFloat(float64(*v.Double), 64))
 			}
 		}
 	}
 	if n[5] == 0 {
 		if v.DateTimeIso8601 != nil {
-			e.ElementTrusted(NS, "dateTime.iso8601", *v.DateTimeIso8601)
+			e.ElementQuoted(NS, "<dateTime.iso8601>", "</dateTime.iso8601>", *v.DateTimeIso8601)
 		}
 	}
 	if n[6] == 0 {
 		if v.Base64 != nil {
-			e.ElementTrusted(NS, "base64", *v.Base64)
+			e.ElementQuoted(NS, "<base64>", "</base64>", *v.Base64)
 		}
 	}
 	if n[7] == 0 {
 		if v.Struct != nil {
-			e.StartTrusted(NS, "struct")
+			e.StartQuoted(NS, "<struct")
 			v.Struct.encodeContent(e)
 		}
 	}
 	if n[8] == 0 {
 		if v.Array != nil {
-			e.StartTrusted(NS, "array")
+			e.StartQuoted(NS, "<array")
 			v.Array.encodeContent(e)
 		}
 	}

@@ -36,7 +36,7 @@ func (*First) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *First) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "first")
+	e.StartQuoted(NS, "<first")
 	v.encodeContent(e)
 }
 
@@ -94,7 +94,7 @@ func (*Set) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Set) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "set")
+	e.StartQuoted(NS, "<set")
 	v.encodeContent(e)
 }
 
@@ -121,10 +121,10 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.After != nil {
-			e.ElementTrusted(NS, "after", *v.After)
+			e.ElementQuoted(NS, "<after>", "</after>", *v.After)
 		}
 		if v.Before != nil {
-			e.ElementTrusted(NS, "before", *v.Before)
+			e.ElementQuoted(NS, "<before>", "</before>", *v.Before)
 		}
 		if v.Count != nil {
 			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
@@ -137,13 +137,13 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Count
 			}() {
-				e.StartTrusted(NS, "count")
+				e.StartQuoted(NS, "<count")
 				e.TextUint(uint64(*v.Count))
 				e.End()
 			}
 		}
 		if v.First != nil {
-			e.StartTrusted(NS, "first")
+			e.StartQuoted(NS, "<first")
 			v.First.encodeContent(e)
 		}
 		if v.Index != nil {
@@ -157,13 +157,13 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Index
 			}() {
-				e.StartTrusted(NS, "index")
+				e.StartQuoted(NS, "<index")
 				e.TextUint(uint64(*v.Index))
 				e.End()
 			}
 		}
 		if v.Last != nil {
-			e.ElementTrusted(NS, "last", *v.Last)
+			e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 		}
 		if v.Max != nil {
 			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
@@ -176,7 +176,7 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Max
 			}() {
-				e.StartTrusted(NS, "max")
+				e.StartQuoted(NS, "<max")
 				e.TextUint(uint64(*v.Max))
 				e.End()
 			}
@@ -198,11 +198,11 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.After != nil {
-					e.ElementTrusted(NS, "after", *v.After)
+					e.ElementQuoted(NS, "<after>", "</after>", *v.After)
 				}
 			case 1:
 				if v.Before != nil {
-					e.ElementTrusted(NS, "before", *v.Before)
+					e.ElementQuoted(NS, "<before>", "</before>", *v.Before)
 				}
 			case 2:
 				if v.Count != nil {
@@ -216,14 +216,14 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.Count
 					}() {
-						e.StartTrusted(NS, "count")
+						e.StartQuoted(NS, "<count")
 						e.TextUint(uint64(*v.Count))
 						e.End()
 					}
 				}
 			case 3:
 				if v.First != nil {
-					e.StartTrusted(NS, "first")
+					e.StartQuoted(NS, "<first")
 					v.First.encodeContent(e)
 				}
 			case 4:
@@ -238,14 +238,14 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.Index
 					}() {
-						e.StartTrusted(NS, "index")
+						e.StartQuoted(NS, "<index")
 						e.TextUint(uint64(*v.Index))
 						e.End()
 					}
 				}
 			case 5:
 				if v.Last != nil {
-					e.ElementTrusted(NS, "last", *v.Last)
+					e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 				}
 			case 6:
 				if v.Max != nil {
@@ -259,7 +259,7 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.Max
 					}() {
-						e.StartTrusted(NS, "max")
+						e.StartQuoted(NS, "<max")
 						e.TextUint(uint64(*v.Max))
 						e.End()
 					}
@@ -274,12 +274,12 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.After != nil {
-			e.ElementTrusted(NS, "after", *v.After)
+			e.ElementQuoted(NS, "<after>", "</after>", *v.After)
 		}
 	}
 	if n[1] == 0 {
 		if v.Before != nil {
-			e.ElementTrusted(NS, "before", *v.Before)
+			e.ElementQuoted(NS, "<before>", "</before>", *v.Before)
 		}
 	}
 	if n[2] == 0 {
@@ -294,7 +294,7 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Count
 			}() {
-				e.StartTrusted(NS, "count")
+				e.StartQuoted(NS, "<count")
 				e.TextUint(uint64(*v.Count))
 				e.End()
 			}
@@ -302,7 +302,7 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 	}
 	if n[3] == 0 {
 		if v.First != nil {
-			e.StartTrusted(NS, "first")
+			e.StartQuoted(NS, "<first")
 			v.First.encodeContent(e)
 		}
 	}
@@ -318,7 +318,7 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Index
 			}() {
-				e.StartTrusted(NS, "index")
+				e.StartQuoted(NS, "<index")
 				e.TextUint(uint64(*v.Index))
 				e.End()
 			}
@@ -326,7 +326,7 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 	}
 	if n[5] == 0 {
 		if v.Last != nil {
-			e.ElementTrusted(NS, "last", *v.Last)
+			e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 		}
 	}
 	if n[6] == 0 {
@@ -341,7 +341,7 @@ func (v *Set) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.Max
 			}() {
-				e.StartTrusted(NS, "max")
+				e.StartQuoted(NS, "<max")
 				e.TextUint(uint64(*v.Max))
 				e.End()
 			}

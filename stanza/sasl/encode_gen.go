@@ -172,7 +172,7 @@ func (*Abort) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Abort) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "abort")
+	e.StartQuoted(NS, "<abort")
 	v.encodeContent(e)
 }
 
@@ -207,7 +207,7 @@ func (*Aborted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Aborted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "aborted")
+	e.StartQuoted(NS, "<aborted")
 	v.encodeContent(e)
 }
 
@@ -242,7 +242,7 @@ func (*AccountDisabled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AccountDisabled) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "account-disabled")
+	e.StartQuoted(NS, "<account-disabled")
 	v.encodeContent(e)
 }
 
@@ -277,7 +277,7 @@ func (*Auth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Auth) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "auth")
+	e.StartQuoted(NS, "<auth")
 	v.encodeContent(e)
 }
 
@@ -325,7 +325,7 @@ func (*Challenge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Challenge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "challenge")
+	e.StartQuoted(NS, "<challenge")
 	v.encodeContent(e)
 }
 
@@ -364,7 +364,7 @@ func (*CredentialsExpired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CredentialsExpired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "credentials-expired")
+	e.StartQuoted(NS, "<credentials-expired")
 	v.encodeContent(e)
 }
 
@@ -399,7 +399,7 @@ func (*EncryptionRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *EncryptionRequired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "encryption-required")
+	e.StartQuoted(NS, "<encryption-required")
 	v.encodeContent(e)
 }
 
@@ -434,7 +434,7 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "failure")
+	e.StartQuoted(NS, "<failure")
 	v.encodeContent(e)
 }
 
@@ -465,7 +465,7 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 			e.End()
 		}
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -490,7 +490,7 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Text != nil {
-					e.StartTrusted(NS, "text")
+					e.StartQuoted(NS, "<text")
 					v.Text.encodeContent(e)
 				}
 			case 2:
@@ -509,7 +509,7 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 	}
@@ -531,7 +531,7 @@ func (*IncorrectEncoding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IncorrectEncoding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "incorrect-encoding")
+	e.StartQuoted(NS, "<incorrect-encoding")
 	v.encodeContent(e)
 }
 
@@ -566,7 +566,7 @@ func (*InvalidAuthzid) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidAuthzid) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invalid-authzid")
+	e.StartQuoted(NS, "<invalid-authzid")
 	v.encodeContent(e)
 }
 
@@ -601,7 +601,7 @@ func (*InvalidMechanism) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidMechanism) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invalid-mechanism")
+	e.StartQuoted(NS, "<invalid-mechanism")
 	v.encodeContent(e)
 }
 
@@ -636,7 +636,7 @@ func (*MalformedRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MalformedRequest) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "malformed-request")
+	e.StartQuoted(NS, "<malformed-request")
 	v.encodeContent(e)
 }
 
@@ -671,7 +671,7 @@ func (*MechanismTooWeak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MechanismTooWeak) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "mechanism-too-weak")
+	e.StartQuoted(NS, "<mechanism-too-weak")
 	v.encodeContent(e)
 }
 
@@ -706,7 +706,7 @@ func (*Mechanisms) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mechanisms) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "mechanisms")
+	e.StartQuoted(NS, "<mechanisms")
 	v.encodeContent(e)
 }
 
@@ -733,7 +733,7 @@ func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Mechanism {
-			e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
+			e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[i])
 		}
 		for i := range v.Any {
 			if v.Any[i] != nil {
@@ -757,7 +757,7 @@ func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Mechanism) {
-					e.ElementTrusted(NS, "mechanism", v.Mechanism[n[r.Slot]])
+					e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -772,7 +772,7 @@ func (v *Mechanisms) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Mechanism); i++ {
-		e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
+		e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[i])
 	}
 	for i := n[1]; i < len(v.Any); i++ {
 		if v.Any[i] != nil {
@@ -797,7 +797,7 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "not-authorized")
+	e.StartQuoted(NS, "<not-authorized")
 	v.encodeContent(e)
 }
 
@@ -832,7 +832,7 @@ func (*Response) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Response) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "response")
+	e.StartQuoted(NS, "<response")
 	v.encodeContent(e)
 }
 
@@ -871,7 +871,7 @@ func (*Success) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Success) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "success")
+	e.StartQuoted(NS, "<success")
 	v.encodeContent(e)
 }
 
@@ -910,7 +910,7 @@ func (*TemporaryAuthFailure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TemporaryAuthFailure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "temporary-auth-failure")
+	e.StartQuoted(NS, "<temporary-auth-failure")
 	v.encodeContent(e)
 }
 
@@ -945,7 +945,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "text")
+	e.StartQuoted(NS, "<text")
 	v.encodeContent(e)
 }
 

@@ -132,7 +132,7 @@ func (*Abort) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Abort) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "abort")
+	e.StartQuoted(NS, "<abort")
 	v.encodeContent(e)
 }
 
@@ -159,7 +159,7 @@ func (v *Abort) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -184,7 +184,7 @@ func (v *Abort) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Text != nil {
-					e.StartTrusted(NS, "text")
+					e.StartQuoted(NS, "<text")
 					v.Text.encodeContent(e)
 				}
 			case 1:
@@ -201,7 +201,7 @@ func (v *Abort) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 	}
@@ -228,7 +228,7 @@ func (*AdditionalData) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AdditionalData) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "additional-data")
+	e.StartQuoted(NS, "<additional-data")
 	v.encodeContent(e)
 }
 
@@ -267,7 +267,7 @@ func (*Authenticate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Authenticate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "authenticate")
+	e.StartQuoted(NS, "<authenticate")
 	v.encodeContent(e)
 }
 
@@ -303,10 +303,10 @@ func (v *Authenticate) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.InitialResponse != nil {
-			e.ElementTrusted(NS, "initial-response", *v.InitialResponse)
+			e.ElementQuoted(NS, "<initial-response>", "</initial-response>", *v.InitialResponse)
 		}
 		if v.UserAgent != nil {
-			e.StartTrusted(NS, "user-agent")
+			e.StartQuoted(NS, "<user-agent")
 			v.UserAgent.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -331,11 +331,11 @@ func (v *Authenticate) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.InitialResponse != nil {
-					e.ElementTrusted(NS, "initial-response", *v.InitialResponse)
+					e.ElementQuoted(NS, "<initial-response>", "</initial-response>", *v.InitialResponse)
 				}
 			case 1:
 				if v.UserAgent != nil {
-					e.StartTrusted(NS, "user-agent")
+					e.StartQuoted(NS, "<user-agent")
 					v.UserAgent.encodeContent(e)
 				}
 			case 2:
@@ -352,12 +352,12 @@ func (v *Authenticate) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.InitialResponse != nil {
-			e.ElementTrusted(NS, "initial-response", *v.InitialResponse)
+			e.ElementQuoted(NS, "<initial-response>", "</initial-response>", *v.InitialResponse)
 		}
 	}
 	if n[1] == 0 {
 		if v.UserAgent != nil {
-			e.StartTrusted(NS, "user-agent")
+			e.StartQuoted(NS, "<user-agent")
 			v.UserAgent.encodeContent(e)
 		}
 	}
@@ -384,7 +384,7 @@ func (*Authentication) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Authentication) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "authentication")
+	e.StartQuoted(NS, "<authentication")
 	v.encodeContent(e)
 }
 
@@ -411,10 +411,10 @@ func (v *Authentication) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Mechanism {
-			e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
+			e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[i])
 		}
 		if v.Inline != nil {
-			e.StartTrusted(NS, "inline")
+			e.StartQuoted(NS, "<inline")
 			v.Inline.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -439,11 +439,11 @@ func (v *Authentication) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Mechanism) {
-					e.ElementTrusted(NS, "mechanism", v.Mechanism[n[r.Slot]])
+					e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[n[r.Slot]])
 				}
 			case 1:
 				if v.Inline != nil {
-					e.StartTrusted(NS, "inline")
+					e.StartQuoted(NS, "<inline")
 					v.Inline.encodeContent(e)
 				}
 			case 2:
@@ -459,11 +459,11 @@ func (v *Authentication) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Mechanism); i++ {
-		e.ElementTrusted(NS, "mechanism", v.Mechanism[i])
+		e.ElementQuoted(NS, "<mechanism>", "</mechanism>", v.Mechanism[i])
 	}
 	if n[1] == 0 {
 		if v.Inline != nil {
-			e.StartTrusted(NS, "inline")
+			e.StartQuoted(NS, "<inline")
 			v.Inline.encodeContent(e)
 		}
 	}
@@ -490,7 +490,7 @@ func (*Challenge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Challenge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "challenge")
+	e.StartQuoted(NS, "<challenge")
 	v.encodeContent(e)
 }
 
@@ -529,7 +529,7 @@ func (*Continue) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Continue) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "continue")
+	e.StartQuoted(NS, "<continue")
 	v.encodeContent(e)
 }
 
@@ -556,14 +556,14 @@ func (v *Continue) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.AdditionalData != nil {
-			e.ElementTrusted(NS, "additional-data", *v.AdditionalData)
+			e.ElementQuoted(NS, "<additional-data>", "</additional-data>", *v.AdditionalData)
 		}
 		if v.Tasks != nil {
-			e.StartTrusted(NS, "tasks")
+			e.StartQuoted(NS, "<tasks")
 			v.Tasks.encodeContent(e)
 		}
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -583,16 +583,16 @@ func (v *Continue) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.AdditionalData != nil {
-					e.ElementTrusted(NS, "additional-data", *v.AdditionalData)
+					e.ElementQuoted(NS, "<additional-data>", "</additional-data>", *v.AdditionalData)
 				}
 			case 1:
 				if v.Tasks != nil {
-					e.StartTrusted(NS, "tasks")
+					e.StartQuoted(NS, "<tasks")
 					v.Tasks.encodeContent(e)
 				}
 			case 2:
 				if v.Text != nil {
-					e.StartTrusted(NS, "text")
+					e.StartQuoted(NS, "<text")
 					v.Text.encodeContent(e)
 				}
 			case 3:
@@ -605,18 +605,18 @@ func (v *Continue) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.AdditionalData != nil {
-			e.ElementTrusted(NS, "additional-data", *v.AdditionalData)
+			e.ElementQuoted(NS, "<additional-data>", "</additional-data>", *v.AdditionalData)
 		}
 	}
 	if n[1] == 0 {
 		if v.Tasks != nil {
-			e.StartTrusted(NS, "tasks")
+			e.StartQuoted(NS, "<tasks")
 			v.Tasks.encodeContent(e)
 		}
 	}
 	if n[2] == 0 {
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 	}
@@ -641,7 +641,7 @@ func (v *ContinueTasks) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Task {
-			e.ElementTrusted(NS, "task", v.Task[i])
+			e.ElementQuoted(NS, "<task>", "</task>", v.Task[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -660,7 +660,7 @@ func (v *ContinueTasks) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Task) {
-					e.ElementTrusted(NS, "task", v.Task[n[r.Slot]])
+					e.ElementQuoted(NS, "<task>", "</task>", v.Task[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -671,7 +671,7 @@ func (v *ContinueTasks) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Task); i++ {
-		e.ElementTrusted(NS, "task", v.Task[i])
+		e.ElementQuoted(NS, "<task>", "</task>", v.Task[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -691,7 +691,7 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "failure")
+	e.StartQuoted(NS, "<failure")
 	v.encodeContent(e)
 }
 
@@ -727,7 +727,7 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -756,7 +756,7 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 				}
 			case 2:
 				if v.Text != nil {
-					e.StartTrusted(NS, "text")
+					e.StartQuoted(NS, "<text")
 					v.Text.encodeContent(e)
 				}
 			case 3:
@@ -780,7 +780,7 @@ func (v *Failure) encodeContent(e *stanza.Encoder) {
 	}
 	if n[2] == 0 {
 		if v.Text != nil {
-			e.StartTrusted(NS, "text")
+			e.StartQuoted(NS, "<text")
 			v.Text.encodeContent(e)
 		}
 	}
@@ -802,7 +802,7 @@ func (*Inline) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inline) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "inline")
+	e.StartQuoted(NS, "<inline")
 	v.encodeContent(e)
 }
 
@@ -883,7 +883,7 @@ func (*Next) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Next) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "next")
+	e.StartQuoted(NS, "<next")
 	v.encodeContent(e)
 }
 
@@ -973,7 +973,7 @@ func (*Response) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Response) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "response")
+	e.StartQuoted(NS, "<response")
 	v.encodeContent(e)
 }
 
@@ -1012,7 +1012,7 @@ func (*Success) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Success) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "success")
+	e.StartQuoted(NS, "<success")
 	v.encodeContent(e)
 }
 
@@ -1039,7 +1039,7 @@ func (v *Success) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.AdditionalData != nil {
-			e.ElementTrusted(NS, "additional-data", *v.AdditionalData)
+			e.ElementQuoted(NS, "<additional-data>", "</additional-data>", *v.AdditionalData)
 		}
 		for i := range v.Any {
 			if v.Any[i] != nil {
@@ -1047,7 +1047,7 @@ func (v *Success) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.AuthorizationIdentifier != nil {
-			e.ElementTrusted(NS, "authorization-identifier", (*v.AuthorizationIdentifier).String())
+			e.ElementQuoted(NS, "<authorization-identifier>", "</authorization-identifier>", (*v.AuthorizationIdentifier).String())
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1066,7 +1066,7 @@ func (v *Success) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.AdditionalData != nil {
-					e.ElementTrusted(NS, "additional-data", *v.AdditionalData)
+					e.ElementQuoted(NS, "<additional-data>", "</additional-data>", *v.AdditionalData)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Any) && v.Any[n[r.Slot]] != nil {
@@ -1074,7 +1074,7 @@ func (v *Success) encodeContent(e *stanza.Encoder) {
 				}
 			case 2:
 				if v.AuthorizationIdentifier != nil {
-					e.ElementTrusted(NS, "authorization-identifier", (*v.AuthorizationIdentifier).String())
+					e.ElementQuoted(NS, "<authorization-identifier>", "</authorization-identifier>", (*v.AuthorizationIdentifier).String())
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1086,7 +1086,7 @@ func (v *Success) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.AdditionalData != nil {
-			e.ElementTrusted(NS, "additional-data", *v.AdditionalData)
+			e.ElementQuoted(NS, "<additional-data>", "</additional-data>", *v.AdditionalData)
 		}
 	}
 	for i := n[1]; i < len(v.Any); i++ {
@@ -1096,7 +1096,7 @@ func (v *Success) encodeContent(e *stanza.Encoder) {
 	}
 	if n[2] == 0 {
 		if v.AuthorizationIdentifier != nil {
-			e.ElementTrusted(NS, "authorization-identifier", (*v.AuthorizationIdentifier).String())
+			e.ElementQuoted(NS, "<authorization-identifier>", "</authorization-identifier>", (*v.AuthorizationIdentifier).String())
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {
@@ -1117,7 +1117,7 @@ func (*TaskData) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TaskData) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "task-data")
+	e.StartQuoted(NS, "<task-data")
 	v.encodeContent(e)
 }
 
@@ -1198,7 +1198,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "text")
+	e.StartQuoted(NS, "<text")
 	v.encodeContent(e)
 }
 
@@ -1246,7 +1246,7 @@ func (*UserAgent) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UserAgent) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "user-agent")
+	e.StartQuoted(NS, "<user-agent")
 	v.encodeContent(e)
 }
 
@@ -1282,10 +1282,10 @@ func (v *UserAgent) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Software != nil {
-			e.ElementTrusted(NS, "software", *v.Software)
+			e.ElementQuoted(NS, "<software>", "</software>", *v.Software)
 		}
 		if v.Device != nil {
-			e.ElementTrusted(NS, "device", *v.Device)
+			e.ElementQuoted(NS, "<device>", "</device>", *v.Device)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1304,11 +1304,11 @@ func (v *UserAgent) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Software != nil {
-					e.ElementTrusted(NS, "software", *v.Software)
+					e.ElementQuoted(NS, "<software>", "</software>", *v.Software)
 				}
 			case 1:
 				if v.Device != nil {
-					e.ElementTrusted(NS, "device", *v.Device)
+					e.ElementQuoted(NS, "<device>", "</device>", *v.Device)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1320,12 +1320,12 @@ func (v *UserAgent) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Software != nil {
-			e.ElementTrusted(NS, "software", *v.Software)
+			e.ElementQuoted(NS, "<software>", "</software>", *v.Software)
 		}
 	}
 	if n[1] == 0 {
 		if v.Device != nil {
-			e.ElementTrusted(NS, "device", *v.Device)
+			e.ElementQuoted(NS, "<device>", "</device>", *v.Device)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {

@@ -36,7 +36,7 @@ func (*ChannelBinding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ChannelBinding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "channel-binding")
+	e.StartQuoted(NS, "<channel-binding")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (*SASLChannelBinding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SASLChannelBinding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sasl-channel-binding")
+	e.StartQuoted(NS, "<sasl-channel-binding")
 	v.encodeContent(e)
 }
 
@@ -115,7 +115,7 @@ func (v *SASLChannelBinding) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.ChannelBinding {
-			e.StartTrusted(NS, "channel-binding")
+			e.StartQuoted(NS, "<channel-binding")
 			v.ChannelBinding[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -135,7 +135,7 @@ func (v *SASLChannelBinding) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.ChannelBinding) {
-					e.StartTrusted(NS, "channel-binding")
+					e.StartQuoted(NS, "<channel-binding")
 					v.ChannelBinding[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -147,7 +147,7 @@ func (v *SASLChannelBinding) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.ChannelBinding); i++ {
-		e.StartTrusted(NS, "channel-binding")
+		e.StartQuoted(NS, "<channel-binding")
 		v.ChannelBinding[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

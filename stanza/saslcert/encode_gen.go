@@ -60,7 +60,7 @@ func (*Append) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Append) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "append")
+	e.StartQuoted(NS, "<append")
 	v.encodeContent(e)
 }
 
@@ -87,14 +87,14 @@ func (v *Append) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		if v.NoCertManagement {
-			e.StartTrusted(NS, "no-cert-management")
+			e.StartQuoted(NS, "<no-cert-management")
 			e.End()
 		}
 		if v.X509cert != nil {
-			e.ElementTrusted(NS, "x509cert", *v.X509cert)
+			e.ElementQuoted(NS, "<x509cert>", "</x509cert>", *v.X509cert)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -113,16 +113,16 @@ func (v *Append) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 1:
 				if v.NoCertManagement {
-					e.StartTrusted(NS, "no-cert-management")
+					e.StartQuoted(NS, "<no-cert-management")
 					e.End()
 				}
 			case 2:
 				if v.X509cert != nil {
-					e.ElementTrusted(NS, "x509cert", *v.X509cert)
+					e.ElementQuoted(NS, "<x509cert>", "</x509cert>", *v.X509cert)
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -134,18 +134,18 @@ func (v *Append) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	if n[1] == 0 {
 		if v.NoCertManagement {
-			e.StartTrusted(NS, "no-cert-management")
+			e.StartQuoted(NS, "<no-cert-management")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.X509cert != nil {
-			e.ElementTrusted(NS, "x509cert", *v.X509cert)
+			e.ElementQuoted(NS, "<x509cert>", "</x509cert>", *v.X509cert)
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {
@@ -166,7 +166,7 @@ func (*Disable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "disable")
+	e.StartQuoted(NS, "<disable")
 	v.encodeContent(e)
 }
 
@@ -193,7 +193,7 @@ func (v *Disable) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -212,7 +212,7 @@ func (v *Disable) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -224,7 +224,7 @@ func (v *Disable) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -245,7 +245,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -272,13 +272,13 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		if v.X509cert != nil {
-			e.ElementTrusted(NS, "x509cert", *v.X509cert)
+			e.ElementQuoted(NS, "<x509cert>", "</x509cert>", *v.X509cert)
 		}
 		if v.Users != nil {
-			e.StartTrusted(NS, "users")
+			e.StartQuoted(NS, "<users")
 			v.Users.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -298,15 +298,15 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 1:
 				if v.X509cert != nil {
-					e.ElementTrusted(NS, "x509cert", *v.X509cert)
+					e.ElementQuoted(NS, "<x509cert>", "</x509cert>", *v.X509cert)
 				}
 			case 2:
 				if v.Users != nil {
-					e.StartTrusted(NS, "users")
+					e.StartQuoted(NS, "<users")
 					v.Users.encodeContent(e)
 				}
 			case 3:
@@ -319,17 +319,17 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	if n[1] == 0 {
 		if v.X509cert != nil {
-			e.ElementTrusted(NS, "x509cert", *v.X509cert)
+			e.ElementQuoted(NS, "<x509cert>", "</x509cert>", *v.X509cert)
 		}
 	}
 	if n[2] == 0 {
 		if v.Users != nil {
-			e.StartTrusted(NS, "users")
+			e.StartQuoted(NS, "<users")
 			v.Users.encodeContent(e)
 		}
 	}
@@ -354,7 +354,7 @@ func (v *ItemUsers) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Resource {
-			e.ElementTrusted(NS, "resource", v.Resource[i])
+			e.ElementQuoted(NS, "<resource>", "</resource>", v.Resource[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -373,7 +373,7 @@ func (v *ItemUsers) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Resource) {
-					e.ElementTrusted(NS, "resource", v.Resource[n[r.Slot]])
+					e.ElementQuoted(NS, "<resource>", "</resource>", v.Resource[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -384,7 +384,7 @@ func (v *ItemUsers) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Resource); i++ {
-		e.ElementTrusted(NS, "resource", v.Resource[i])
+		e.ElementQuoted(NS, "<resource>", "</resource>", v.Resource[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -404,7 +404,7 @@ func (*Items) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Items) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "items")
+	e.StartQuoted(NS, "<items")
 	v.encodeContent(e)
 }
 
@@ -431,7 +431,7 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -451,7 +451,7 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -463,7 +463,7 @@ func (v *Items) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -484,7 +484,7 @@ func (*Revoke) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Revoke) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "revoke")
+	e.StartQuoted(NS, "<revoke")
 	v.encodeContent(e)
 }
 
@@ -511,7 +511,7 @@ func (v *Revoke) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -530,7 +530,7 @@ func (v *Revoke) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -542,7 +542,7 @@ func (v *Revoke) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

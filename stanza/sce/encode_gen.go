@@ -68,7 +68,7 @@ func (*Content) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Content) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "content")
+	e.StartQuoted(NS, "<content")
 	v.encodeContent(e)
 }
 
@@ -149,7 +149,7 @@ func (*Envelope) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Envelope) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "envelope")
+	e.StartQuoted(NS, "<envelope")
 	v.encodeContent(e)
 }
 
@@ -176,22 +176,22 @@ func (v *Envelope) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Content != nil {
-			e.StartTrusted(NS, "content")
+			e.StartQuoted(NS, "<content")
 			v.Content.encodeContent(e)
 		}
 		if v.Rpad != nil {
-			e.ElementTrusted(NS, "rpad", *v.Rpad)
+			e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 		}
 		if v.Time != nil {
-			e.StartTrusted(NS, "time")
+			e.StartQuoted(NS, "<time")
 			v.Time.encodeContent(e)
 		}
 		if v.To != nil {
-			e.StartTrusted(NS, "to")
+			e.StartQuoted(NS, "<to")
 			v.To.encodeContent(e)
 		}
 		if v.From != nil {
-			e.StartTrusted(NS, "from")
+			e.StartQuoted(NS, "<from")
 			v.From.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -216,26 +216,26 @@ func (v *Envelope) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Content != nil {
-					e.StartTrusted(NS, "content")
+					e.StartQuoted(NS, "<content")
 					v.Content.encodeContent(e)
 				}
 			case 1:
 				if v.Rpad != nil {
-					e.ElementTrusted(NS, "rpad", *v.Rpad)
+					e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 				}
 			case 2:
 				if v.Time != nil {
-					e.StartTrusted(NS, "time")
+					e.StartQuoted(NS, "<time")
 					v.Time.encodeContent(e)
 				}
 			case 3:
 				if v.To != nil {
-					e.StartTrusted(NS, "to")
+					e.StartQuoted(NS, "<to")
 					v.To.encodeContent(e)
 				}
 			case 4:
 				if v.From != nil {
-					e.StartTrusted(NS, "from")
+					e.StartQuoted(NS, "<from")
 					v.From.encodeContent(e)
 				}
 			case 5:
@@ -252,30 +252,30 @@ func (v *Envelope) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Content != nil {
-			e.StartTrusted(NS, "content")
+			e.StartQuoted(NS, "<content")
 			v.Content.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Rpad != nil {
-			e.ElementTrusted(NS, "rpad", *v.Rpad)
+			e.ElementQuoted(NS, "<rpad>", "</rpad>", *v.Rpad)
 		}
 	}
 	if n[2] == 0 {
 		if v.Time != nil {
-			e.StartTrusted(NS, "time")
+			e.StartQuoted(NS, "<time")
 			v.Time.encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.To != nil {
-			e.StartTrusted(NS, "to")
+			e.StartQuoted(NS, "<to")
 			v.To.encodeContent(e)
 		}
 	}
 	if n[4] == 0 {
 		if v.From != nil {
-			e.StartTrusted(NS, "from")
+			e.StartQuoted(NS, "<from")
 			v.From.encodeContent(e)
 		}
 	}
@@ -302,7 +302,7 @@ func (*From) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *From) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "from")
+	e.StartQuoted(NS, "<from")
 	v.encodeContent(e)
 }
 
@@ -354,7 +354,7 @@ func (*Rpad) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rpad) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "rpad")
+	e.StartQuoted(NS, "<rpad")
 	v.encodeContent(e)
 }
 
@@ -393,7 +393,7 @@ func (*Time) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Time) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "time")
+	e.StartQuoted(NS, "<time")
 	v.encodeContent(e)
 }
 
@@ -445,7 +445,7 @@ func (*To) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *To) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "to")
+	e.StartQuoted(NS, "<to")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -72,16 +72,16 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.First != nil {
-			e.ElementTrusted(NS, "first", *v.First)
+			e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 		}
 		if v.Last != nil {
-			e.ElementTrusted(NS, "last", *v.Last)
+			e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 		}
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		if v.Email != nil {
-			e.ElementTrusted(NS, "email", *v.Email)
+			e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -100,19 +100,19 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.First != nil {
-					e.ElementTrusted(NS, "first", *v.First)
+					e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 				}
 			case 1:
 				if v.Last != nil {
-					e.ElementTrusted(NS, "last", *v.Last)
+					e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 				}
 			case 2:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 3:
 				if v.Email != nil {
-					e.ElementTrusted(NS, "email", *v.Email)
+					e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 				}
 			case 4:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -124,22 +124,22 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.First != nil {
-			e.ElementTrusted(NS, "first", *v.First)
+			e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 		}
 	}
 	if n[1] == 0 {
 		if v.Last != nil {
-			e.ElementTrusted(NS, "last", *v.Last)
+			e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 		}
 	}
 	if n[2] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	if n[3] == 0 {
 		if v.Email != nil {
-			e.ElementTrusted(NS, "email", *v.Email)
+			e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 		}
 	}
 	for i := n[4]; i < len(v.XMLExtra); i++ {
@@ -160,7 +160,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -187,22 +187,22 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Instructions != nil {
-			e.ElementTrusted(NS, "instructions", *v.Instructions)
+			e.ElementQuoted(NS, "<instructions>", "</instructions>", *v.Instructions)
 		}
 		if v.First != nil {
-			e.ElementTrusted(NS, "first", *v.First)
+			e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 		}
 		if v.Last != nil {
-			e.ElementTrusted(NS, "last", *v.Last)
+			e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 		}
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		if v.Email != nil {
-			e.ElementTrusted(NS, "email", *v.Email)
+			e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 		}
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		if v.X != nil {
@@ -225,27 +225,27 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Instructions != nil {
-					e.ElementTrusted(NS, "instructions", *v.Instructions)
+					e.ElementQuoted(NS, "<instructions>", "</instructions>", *v.Instructions)
 				}
 			case 1:
 				if v.First != nil {
-					e.ElementTrusted(NS, "first", *v.First)
+					e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 				}
 			case 2:
 				if v.Last != nil {
-					e.ElementTrusted(NS, "last", *v.Last)
+					e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 				}
 			case 3:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 4:
 				if v.Email != nil {
-					e.ElementTrusted(NS, "email", *v.Email)
+					e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 				}
 			case 5:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 6:
@@ -262,31 +262,31 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Instructions != nil {
-			e.ElementTrusted(NS, "instructions", *v.Instructions)
+			e.ElementQuoted(NS, "<instructions>", "</instructions>", *v.Instructions)
 		}
 	}
 	if n[1] == 0 {
 		if v.First != nil {
-			e.ElementTrusted(NS, "first", *v.First)
+			e.ElementQuoted(NS, "<first>", "</first>", *v.First)
 		}
 	}
 	if n[2] == 0 {
 		if v.Last != nil {
-			e.ElementTrusted(NS, "last", *v.Last)
+			e.ElementQuoted(NS, "<last>", "</last>", *v.Last)
 		}
 	}
 	if n[3] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	if n[4] == 0 {
 		if v.Email != nil {
-			e.ElementTrusted(NS, "email", *v.Email)
+			e.ElementQuoted(NS, "<email>", "</email>", *v.Email)
 		}
 	}
 	for i := n[5]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	if n[6] == 0 {

@@ -28,7 +28,7 @@ func (*Securitylabel) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Securitylabel) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "securitylabel")
+	e.StartQuoted(NS, "<securitylabel")
 	v.encodeContent(e)
 }
 
@@ -55,15 +55,15 @@ func (v *Securitylabel) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Displaymarking != nil {
-			e.StartTrusted(NS, "displaymarking")
+			e.StartQuoted(NS, "<displaymarking")
 			v.Displaymarking.encodeContent(e)
 		}
 		if v.Label != nil {
-			e.StartTrusted(NS, "label")
+			e.StartQuoted(NS, "<label")
 			v.Label.encodeContent(e)
 		}
 		for i := range v.Equivalentlabel {
-			e.StartTrusted(NS, "equivalentlabel")
+			e.StartQuoted(NS, "<equivalentlabel")
 			v.Equivalentlabel[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -83,17 +83,17 @@ func (v *Securitylabel) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Displaymarking != nil {
-					e.StartTrusted(NS, "displaymarking")
+					e.StartQuoted(NS, "<displaymarking")
 					v.Displaymarking.encodeContent(e)
 				}
 			case 1:
 				if v.Label != nil {
-					e.StartTrusted(NS, "label")
+					e.StartQuoted(NS, "<label")
 					v.Label.encodeContent(e)
 				}
 			case 2:
 				if n[r.Slot] < len(v.Equivalentlabel) {
-					e.StartTrusted(NS, "equivalentlabel")
+					e.StartQuoted(NS, "<equivalentlabel")
 					v.Equivalentlabel[n[r.Slot]].encodeContent(e)
 				}
 			case 3:
@@ -106,18 +106,18 @@ func (v *Securitylabel) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Displaymarking != nil {
-			e.StartTrusted(NS, "displaymarking")
+			e.StartQuoted(NS, "<displaymarking")
 			v.Displaymarking.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.Label != nil {
-			e.StartTrusted(NS, "label")
+			e.StartQuoted(NS, "<label")
 			v.Label.encodeContent(e)
 		}
 	}
 	for i := n[2]; i < len(v.Equivalentlabel); i++ {
-		e.StartTrusted(NS, "equivalentlabel")
+		e.StartQuoted(NS, "<equivalentlabel")
 		v.Equivalentlabel[i].encodeContent(e)
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {

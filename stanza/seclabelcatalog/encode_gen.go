@@ -36,7 +36,7 @@ func (*Catalog) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Catalog) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "catalog")
+	e.StartQuoted(NS, "<catalog")
 	v.encodeContent(e)
 }
 
@@ -128,7 +128,7 @@ func (v *Catalog) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -148,7 +148,7 @@ func (v *Catalog) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -160,7 +160,7 @@ func (v *Catalog) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -181,7 +181,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Esssecuritylabel) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Esssecuritylabel) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "esssecuritylabel")
+	e.StartQuoted(NS, "<esssecuritylabel")
 	v.encodeContent(e)
 }
 

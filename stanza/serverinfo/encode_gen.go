@@ -40,7 +40,7 @@ func (v *Domain) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Federation != nil {
-			e.StartTrusted(NS, "federation")
+			e.StartQuoted(NS, "<federation")
 			v.Federation.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -65,7 +65,7 @@ func (v *Domain) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Federation != nil {
-					e.StartTrusted(NS, "federation")
+					e.StartQuoted(NS, "<federation")
 					v.Federation.encodeContent(e)
 				}
 			case 1:
@@ -82,7 +82,7 @@ func (v *Domain) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Federation != nil {
-			e.StartTrusted(NS, "federation")
+			e.StartQuoted(NS, "<federation")
 			v.Federation.encodeContent(e)
 		}
 	}
@@ -112,7 +112,7 @@ func (v *DomainFederation) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.RemoteDomain {
-			e.StartTrusted(NS, "remote-domain")
+			e.StartQuoted(NS, "<remote-domain")
 			v.RemoteDomain[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -132,7 +132,7 @@ func (v *DomainFederation) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.RemoteDomain) {
-					e.StartTrusted(NS, "remote-domain")
+					e.StartQuoted(NS, "<remote-domain")
 					v.RemoteDomain[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -144,7 +144,7 @@ func (v *DomainFederation) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.RemoteDomain); i++ {
-		e.StartTrusted(NS, "remote-domain")
+		e.StartQuoted(NS, "<remote-domain")
 		v.RemoteDomain[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -177,7 +177,7 @@ func (v *RemoteDomain) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Connection {
-			e.StartTrusted(NS, "connection")
+			e.StartQuoted(NS, "<connection")
 			v.Connection[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -197,7 +197,7 @@ func (v *RemoteDomain) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Connection) {
-					e.StartTrusted(NS, "connection")
+					e.StartQuoted(NS, "<connection")
 					v.Connection[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -209,7 +209,7 @@ func (v *RemoteDomain) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Connection); i++ {
-		e.StartTrusted(NS, "connection")
+		e.StartQuoted(NS, "<connection")
 		v.Connection[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -258,7 +258,7 @@ func (*Serverinfo) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Serverinfo) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "serverinfo")
+	e.StartQuoted(NS, "<serverinfo")
 	v.encodeContent(e)
 }
 
@@ -285,7 +285,7 @@ func (v *Serverinfo) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Domain {
-			e.StartTrusted(NS, "domain")
+			e.StartQuoted(NS, "<domain")
 			v.Domain[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -310,7 +310,7 @@ func (v *Serverinfo) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Domain) {
-					e.StartTrusted(NS, "domain")
+					e.StartQuoted(NS, "<domain")
 					v.Domain[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -326,7 +326,7 @@ func (v *Serverinfo) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Domain); i++ {
-		e.StartTrusted(NS, "domain")
+		e.StartQuoted(NS, "<domain")
 		v.Domain[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Any); i++ {

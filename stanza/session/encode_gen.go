@@ -28,7 +28,7 @@ func (*Session) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Session) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "session")
+	e.StartQuoted(NS, "<session")
 	v.encodeContent(e)
 }
 
@@ -55,7 +55,7 @@ func (v *Session) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Optional {
-			e.StartTrusted(NS, "optional")
+			e.StartQuoted(NS, "<optional")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -75,7 +75,7 @@ func (v *Session) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Optional {
-					e.StartTrusted(NS, "optional")
+					e.StartQuoted(NS, "<optional")
 					e.End()
 				}
 			case 1:
@@ -88,7 +88,7 @@ func (v *Session) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Optional {
-			e.StartTrusted(NS, "optional")
+			e.StartQuoted(NS, "<optional")
 			e.End()
 		}
 	}

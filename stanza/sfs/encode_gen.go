@@ -36,7 +36,7 @@ func (*FileSharing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FileSharing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "file-sharing")
+	e.StartQuoted(NS, "<file-sharing")
 	v.encodeContent(e)
 }
 
@@ -81,7 +81,7 @@ func (v *FileSharing) encodeContent(e *stanza.Encoder) {
 			v.File.EncodeElement(e, "urn:xmpp:file:metadata:0", "file")
 		}
 		if v.Sources != nil {
-			e.StartTrusted(NS, "sources")
+			e.StartQuoted(NS, "<sources")
 			v.Sources.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -105,7 +105,7 @@ func (v *FileSharing) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Sources != nil {
-					e.StartTrusted(NS, "sources")
+					e.StartQuoted(NS, "<sources")
 					v.Sources.encodeContent(e)
 				}
 			case 2:
@@ -123,7 +123,7 @@ func (v *FileSharing) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Sources != nil {
-			e.StartTrusted(NS, "sources")
+			e.StartQuoted(NS, "<sources")
 			v.Sources.encodeContent(e)
 		}
 	}
@@ -145,7 +145,7 @@ func (*Sources) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sources) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sources")
+	e.StartQuoted(NS, "<sources")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Header) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Header) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "header")
+	e.StartQuoted(NS, "<header")
 	v.encodeContent(e)
 }
 
@@ -84,7 +84,7 @@ func (*Headers) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Headers) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "headers")
+	e.StartQuoted(NS, "<headers")
 	v.encodeContent(e)
 }
 
@@ -111,7 +111,7 @@ func (v *Headers) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Header {
-			e.StartTrusted(NS, "header")
+			e.StartQuoted(NS, "<header")
 			v.Header[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -131,7 +131,7 @@ func (v *Headers) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Header) {
-					e.StartTrusted(NS, "header")
+					e.StartQuoted(NS, "<header")
 					v.Header[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -143,7 +143,7 @@ func (v *Headers) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Header); i++ {
-		e.StartTrusted(NS, "header")
+		e.StartQuoted(NS, "<header")
 		v.Header[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

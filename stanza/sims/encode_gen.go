@@ -28,7 +28,7 @@ func (*MediaSharing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MediaSharing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "media-sharing")
+	e.StartQuoted(NS, "<media-sharing")
 	v.encodeContent(e)
 }
 
@@ -60,7 +60,7 @@ func (v *MediaSharing) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Sources != nil {
-			e.StartTrusted(NS, "sources")
+			e.StartQuoted(NS, "<sources")
 			v.Sources.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -84,7 +84,7 @@ func (v *MediaSharing) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Sources != nil {
-					e.StartTrusted(NS, "sources")
+					e.StartQuoted(NS, "<sources")
 					v.Sources.encodeContent(e)
 				}
 			case 2:
@@ -102,7 +102,7 @@ func (v *MediaSharing) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Sources != nil {
-			e.StartTrusted(NS, "sources")
+			e.StartQuoted(NS, "<sources")
 			v.Sources.encodeContent(e)
 		}
 	}

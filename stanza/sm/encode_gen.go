@@ -92,7 +92,7 @@ func (*A) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *A) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "a")
+	e.StartQuoted(NS, "<a")
 	v.encodeContent(e)
 }
 
@@ -154,7 +154,7 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "enable")
+	e.StartQuoted(NS, "<enable")
 	v.encodeContent(e)
 }
 
@@ -270,7 +270,7 @@ func (*Enabled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enabled) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "enabled")
+	e.StartQuoted(NS, "<enabled")
 	v.encodeContent(e)
 }
 
@@ -398,7 +398,7 @@ func (*Failed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "failed")
+	e.StartQuoted(NS, "<failed")
 	v.encodeContent(e)
 }
 
@@ -520,7 +520,7 @@ func (*HandledCountTooHigh) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HandledCountTooHigh) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "handled-count-too-high")
+	e.StartQuoted(NS, "<handled-count-too-high")
 	v.encodeContent(e)
 }
 
@@ -598,7 +598,7 @@ func (*R) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *R) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "r")
+	e.StartQuoted(NS, "<r")
 	v.encodeContent(e)
 }
 
@@ -633,7 +633,7 @@ func (*Resume) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Resume) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "resume")
+	e.StartQuoted(NS, "<resume")
 	v.encodeContent(e)
 }
 
@@ -701,7 +701,7 @@ func (*Resumed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Resumed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "resumed")
+	e.StartQuoted(NS, "<resumed")
 	v.encodeContent(e)
 }
 
@@ -769,7 +769,7 @@ func (*SM) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SM) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "sm")
+	e.StartQuoted(NS, "<sm")
 	v.encodeContent(e)
 }
 
@@ -796,11 +796,11 @@ func (v *SM) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 		if v.Optional {
-			e.StartTrusted(NS, "optional")
+			e.StartQuoted(NS, "<optional")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -820,12 +820,12 @@ func (v *SM) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Required {
-					e.StartTrusted(NS, "required")
+					e.StartQuoted(NS, "<required")
 					e.End()
 				}
 			case 1:
 				if v.Optional {
-					e.StartTrusted(NS, "optional")
+					e.StartQuoted(NS, "<optional")
 					e.End()
 				}
 			case 2:
@@ -838,13 +838,13 @@ func (v *SM) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Optional {
-			e.StartTrusted(NS, "optional")
+			e.StartQuoted(NS, "<optional")
 			e.End()
 		}
 	}

@@ -28,7 +28,7 @@ func (*Spoiler) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spoiler) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "spoiler")
+	e.StartQuoted(NS, "<spoiler")
 	v.encodeContent(e)
 }
 

@@ -204,7 +204,7 @@ func (*BadRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadRequest) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bad-request")
+	e.StartQuoted(NS, "<bad-request")
 	v.encodeContent(e)
 }
 
@@ -239,7 +239,7 @@ func (*Conflict) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conflict) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "conflict")
+	e.StartQuoted(NS, "<conflict")
 	v.encodeContent(e)
 }
 
@@ -274,7 +274,7 @@ func (*FeatureNotImplemented) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FeatureNotImplemented) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "feature-not-implemented")
+	e.StartQuoted(NS, "<feature-not-implemented")
 	v.encodeContent(e)
 }
 
@@ -309,7 +309,7 @@ func (*Forbidden) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Forbidden) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "forbidden")
+	e.StartQuoted(NS, "<forbidden")
 	v.encodeContent(e)
 }
 
@@ -344,7 +344,7 @@ func (*Gone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "gone")
+	e.StartQuoted(NS, "<gone")
 	v.encodeContent(e)
 }
 
@@ -383,7 +383,7 @@ func (*InternalServerError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InternalServerError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "internal-server-error")
+	e.StartQuoted(NS, "<internal-server-error")
 	v.encodeContent(e)
 }
 
@@ -418,7 +418,7 @@ func (*ItemNotFound) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ItemNotFound) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item-not-found")
+	e.StartQuoted(NS, "<item-not-found")
 	v.encodeContent(e)
 }
 
@@ -453,7 +453,7 @@ func (*JIDMalformed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *JIDMalformed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "jid-malformed")
+	e.StartQuoted(NS, "<jid-malformed")
 	v.encodeContent(e)
 }
 
@@ -488,7 +488,7 @@ func (*NotAcceptable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAcceptable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "not-acceptable")
+	e.StartQuoted(NS, "<not-acceptable")
 	v.encodeContent(e)
 }
 
@@ -523,7 +523,7 @@ func (*NotAllowed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAllowed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "not-allowed")
+	e.StartQuoted(NS, "<not-allowed")
 	v.encodeContent(e)
 }
 
@@ -558,7 +558,7 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "not-authorized")
+	e.StartQuoted(NS, "<not-authorized")
 	v.encodeContent(e)
 }
 
@@ -593,7 +593,7 @@ func (*PolicyViolation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PolicyViolation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "policy-violation")
+	e.StartQuoted(NS, "<policy-violation")
 	v.encodeContent(e)
 }
 
@@ -628,7 +628,7 @@ func (*RecipientUnavailable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RecipientUnavailable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "recipient-unavailable")
+	e.StartQuoted(NS, "<recipient-unavailable")
 	v.encodeContent(e)
 }
 
@@ -663,7 +663,7 @@ func (*Redirect) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Redirect) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "redirect")
+	e.StartQuoted(NS, "<redirect")
 	v.encodeContent(e)
 }
 
@@ -702,7 +702,7 @@ func (*RegistrationRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RegistrationRequired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "registration-required")
+	e.StartQuoted(NS, "<registration-required")
 	v.encodeContent(e)
 }
 
@@ -737,7 +737,7 @@ func (*RemoteServerNotFound) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteServerNotFound) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "remote-server-not-found")
+	e.StartQuoted(NS, "<remote-server-not-found")
 	v.encodeContent(e)
 }
 
@@ -772,7 +772,7 @@ func (*RemoteServerTimeout) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteServerTimeout) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "remote-server-timeout")
+	e.StartQuoted(NS, "<remote-server-timeout")
 	v.encodeContent(e)
 }
 
@@ -807,7 +807,7 @@ func (*ResourceConstraint) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ResourceConstraint) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "resource-constraint")
+	e.StartQuoted(NS, "<resource-constraint")
 	v.encodeContent(e)
 }
 
@@ -842,7 +842,7 @@ func (*ServiceUnavailable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ServiceUnavailable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "service-unavailable")
+	e.StartQuoted(NS, "<service-unavailable")
 	v.encodeContent(e)
 }
 
@@ -877,7 +877,7 @@ func (*SubscriptionRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SubscriptionRequired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "subscription-required")
+	e.StartQuoted(NS, "<subscription-required")
 	v.encodeContent(e)
 }
 
@@ -912,7 +912,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "text")
+	e.StartQuoted(NS, "<text")
 	v.encodeContent(e)
 }
 
@@ -960,7 +960,7 @@ func (*UndefinedCondition) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UndefinedCondition) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "undefined-condition")
+	e.StartQuoted(NS, "<undefined-condition")
 	v.encodeContent(e)
 }
 
@@ -995,7 +995,7 @@ func (*UnexpectedRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnexpectedRequest) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unexpected-request")
+	e.StartQuoted(NS, "<unexpected-request")
 	v.encodeContent(e)
 }
 

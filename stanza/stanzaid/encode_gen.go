@@ -36,7 +36,7 @@ func (*OriginID) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OriginID) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "origin-id")
+	e.StartQuoted(NS, "<origin-id")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (*StanzaID) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *StanzaID) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "stanza-id")
+	e.StartQuoted(NS, "<stanza-id")
 	v.encodeContent(e)
 }
 

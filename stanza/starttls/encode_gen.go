@@ -44,7 +44,7 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "failure")
+	e.StartQuoted(NS, "<failure")
 	v.encodeContent(e)
 }
 
@@ -79,7 +79,7 @@ func (*Proceed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Proceed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "proceed")
+	e.StartQuoted(NS, "<proceed")
 	v.encodeContent(e)
 }
 
@@ -114,7 +114,7 @@ func (*Starttls) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Starttls) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "starttls")
+	e.StartQuoted(NS, "<starttls")
 	v.encodeContent(e)
 }
 
@@ -141,7 +141,7 @@ func (v *Starttls) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -161,7 +161,7 @@ func (v *Starttls) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Required {
-					e.StartTrusted(NS, "required")
+					e.StartQuoted(NS, "<required")
 					e.End()
 				}
 			case 1:
@@ -174,7 +174,7 @@ func (v *Starttls) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 	}

@@ -44,7 +44,7 @@ func (*Conference) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conference) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "conference")
+	e.StartQuoted(NS, "<conference")
 	v.encodeContent(e)
 }
 
@@ -102,10 +102,10 @@ func (v *Conference) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -124,11 +124,11 @@ func (v *Conference) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Nick != nil {
-					e.ElementTrusted(NS, "nick", *v.Nick)
+					e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 				}
 			case 1:
 				if v.Password != nil {
-					e.ElementTrusted(NS, "password", *v.Password)
+					e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -140,12 +140,12 @@ func (v *Conference) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Nick != nil {
-			e.ElementTrusted(NS, "nick", *v.Nick)
+			e.ElementQuoted(NS, "<nick>", "</nick>", *v.Nick)
 		}
 	}
 	if n[1] == 0 {
 		if v.Password != nil {
-			e.ElementTrusted(NS, "password", *v.Password)
+			e.ElementQuoted(NS, "<password>", "</password>", *v.Password)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -166,7 +166,7 @@ func (*Storage) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Storage) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "storage")
+	e.StartQuoted(NS, "<storage")
 	v.encodeContent(e)
 }
 
@@ -193,11 +193,11 @@ func (v *Storage) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Conference {
-			e.StartTrusted(NS, "conference")
+			e.StartQuoted(NS, "<conference")
 			v.Conference[i].encodeContent(e)
 		}
 		for i := range v.URL {
-			e.StartTrusted(NS, "url")
+			e.StartQuoted(NS, "<url")
 			v.URL[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -217,12 +217,12 @@ func (v *Storage) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Conference) {
-					e.StartTrusted(NS, "conference")
+					e.StartQuoted(NS, "<conference")
 					v.Conference[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.URL) {
-					e.StartTrusted(NS, "url")
+					e.StartQuoted(NS, "<url")
 					v.URL[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -234,11 +234,11 @@ func (v *Storage) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Conference); i++ {
-		e.StartTrusted(NS, "conference")
+		e.StartQuoted(NS, "<conference")
 		v.Conference[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.URL); i++ {
-		e.StartTrusted(NS, "url")
+		e.StartQuoted(NS, "<url")
 		v.URL[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -259,7 +259,7 @@ func (*URL) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *URL) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "url")
+	e.StartQuoted(NS, "<url")
 	v.encodeContent(e)
 }
 

@@ -228,7 +228,7 @@ func (*BadFormat) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadFormat) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bad-format")
+	e.StartQuoted(NS, "<bad-format")
 	v.encodeContent(e)
 }
 
@@ -263,7 +263,7 @@ func (*BadNamespacePrefix) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadNamespacePrefix) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "bad-namespace-prefix")
+	e.StartQuoted(NS, "<bad-namespace-prefix")
 	v.encodeContent(e)
 }
 
@@ -298,7 +298,7 @@ func (*Conflict) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conflict) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "conflict")
+	e.StartQuoted(NS, "<conflict")
 	v.encodeContent(e)
 }
 
@@ -333,7 +333,7 @@ func (*ConnectionTimeout) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ConnectionTimeout) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "connection-timeout")
+	e.StartQuoted(NS, "<connection-timeout")
 	v.encodeContent(e)
 }
 
@@ -368,7 +368,7 @@ func (*HostGone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HostGone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "host-gone")
+	e.StartQuoted(NS, "<host-gone")
 	v.encodeContent(e)
 }
 
@@ -403,7 +403,7 @@ func (*HostUnknown) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HostUnknown) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "host-unknown")
+	e.StartQuoted(NS, "<host-unknown")
 	v.encodeContent(e)
 }
 
@@ -438,7 +438,7 @@ func (*ImproperAddressing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ImproperAddressing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "improper-addressing")
+	e.StartQuoted(NS, "<improper-addressing")
 	v.encodeContent(e)
 }
 
@@ -473,7 +473,7 @@ func (*InternalServerError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InternalServerError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "internal-server-error")
+	e.StartQuoted(NS, "<internal-server-error")
 	v.encodeContent(e)
 }
 
@@ -508,7 +508,7 @@ func (*InvalidFrom) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidFrom) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invalid-from")
+	e.StartQuoted(NS, "<invalid-from")
 	v.encodeContent(e)
 }
 
@@ -543,7 +543,7 @@ func (*InvalidNamespace) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidNamespace) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invalid-namespace")
+	e.StartQuoted(NS, "<invalid-namespace")
 	v.encodeContent(e)
 }
 
@@ -578,7 +578,7 @@ func (*InvalidXML) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidXML) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "invalid-xml")
+	e.StartQuoted(NS, "<invalid-xml")
 	v.encodeContent(e)
 }
 
@@ -613,7 +613,7 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "not-authorized")
+	e.StartQuoted(NS, "<not-authorized")
 	v.encodeContent(e)
 }
 
@@ -648,7 +648,7 @@ func (*NotWellFormed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotWellFormed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "not-well-formed")
+	e.StartQuoted(NS, "<not-well-formed")
 	v.encodeContent(e)
 }
 
@@ -683,7 +683,7 @@ func (*PolicyViolation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PolicyViolation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "policy-violation")
+	e.StartQuoted(NS, "<policy-violation")
 	v.encodeContent(e)
 }
 
@@ -718,7 +718,7 @@ func (*RemoteConnectionFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteConnectionFailed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "remote-connection-failed")
+	e.StartQuoted(NS, "<remote-connection-failed")
 	v.encodeContent(e)
 }
 
@@ -753,7 +753,7 @@ func (*Reset) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reset) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reset")
+	e.StartQuoted(NS, "<reset")
 	v.encodeContent(e)
 }
 
@@ -788,7 +788,7 @@ func (*ResourceConstraint) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ResourceConstraint) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "resource-constraint")
+	e.StartQuoted(NS, "<resource-constraint")
 	v.encodeContent(e)
 }
 
@@ -823,7 +823,7 @@ func (*RestrictedXML) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RestrictedXML) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "restricted-xml")
+	e.StartQuoted(NS, "<restricted-xml")
 	v.encodeContent(e)
 }
 
@@ -858,7 +858,7 @@ func (*SeeOtherHost) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SeeOtherHost) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "see-other-host")
+	e.StartQuoted(NS, "<see-other-host")
 	v.encodeContent(e)
 }
 
@@ -897,7 +897,7 @@ func (*SystemShutdown) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SystemShutdown) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "system-shutdown")
+	e.StartQuoted(NS, "<system-shutdown")
 	v.encodeContent(e)
 }
 
@@ -932,7 +932,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "text")
+	e.StartQuoted(NS, "<text")
 	v.encodeContent(e)
 }
 
@@ -980,7 +980,7 @@ func (*UndefinedCondition) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UndefinedCondition) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "undefined-condition")
+	e.StartQuoted(NS, "<undefined-condition")
 	v.encodeContent(e)
 }
 
@@ -1015,7 +1015,7 @@ func (*UnsupportedEncoding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedEncoding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-encoding")
+	e.StartQuoted(NS, "<unsupported-encoding")
 	v.encodeContent(e)
 }
 
@@ -1050,7 +1050,7 @@ func (*UnsupportedFeature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedFeature) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-feature")
+	e.StartQuoted(NS, "<unsupported-feature")
 	v.encodeContent(e)
 }
 
@@ -1085,7 +1085,7 @@ func (*UnsupportedStanzaType) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedStanzaType) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-stanza-type")
+	e.StartQuoted(NS, "<unsupported-stanza-type")
 	v.encodeContent(e)
 }
 
@@ -1120,7 +1120,7 @@ func (*UnsupportedVersion) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedVersion) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "unsupported-version")
+	e.StartQuoted(NS, "<unsupported-version")
 	v.encodeContent(e)
 }
 

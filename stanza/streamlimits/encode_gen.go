@@ -28,7 +28,7 @@ func (*Limits) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Limits) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "limits")
+	e.StartQuoted(NS, "<limits")
 	v.encodeContent(e)
 }
 
@@ -65,7 +65,7 @@ func (v *Limits) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.MaxBytes
 			}() {
-				e.StartTrusted(NS, "max-bytes")
+				e.StartQuoted(NS, "<max-bytes")
 				e.TextUint(uint64(*v.MaxBytes))
 				e.End()
 			}
@@ -81,7 +81,7 @@ func (v *Limits) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.IdleSeconds
 			}() {
-				e.StartTrusted(NS, "idle-seconds")
+				e.StartQuoted(NS, "<idle-seconds")
 				e.TextUint(uint64(*v.IdleSeconds))
 				e.End()
 			}
@@ -113,7 +113,7 @@ func (v *Limits) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.MaxBytes
 					}() {
-						e.StartTrusted(NS, "max-bytes")
+						e.StartQuoted(NS, "<max-bytes")
 						e.TextUint(uint64(*v.MaxBytes))
 						e.End()
 					}
@@ -130,7 +130,7 @@ func (v *Limits) encodeContent(e *stanza.Encoder) {
 						}
 						return uint32(x) == *v.IdleSeconds
 					}() {
-						e.StartTrusted(NS, "idle-seconds")
+						e.StartQuoted(NS, "<idle-seconds")
 						e.TextUint(uint64(*v.IdleSeconds))
 						e.End()
 					}
@@ -155,7 +155,7 @@ func (v *Limits) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.MaxBytes
 			}() {
-				e.StartTrusted(NS, "max-bytes")
+				e.StartQuoted(NS, "<max-bytes")
 				e.TextUint(uint64(*v.MaxBytes))
 				e.End()
 			}
@@ -173,7 +173,7 @@ func (v *Limits) encodeContent(e *stanza.Encoder) {
 				}
 				return uint32(x) == *v.IdleSeconds
 			}() {
-				e.StartTrusted(NS, "idle-seconds")
+				e.StartQuoted(NS, "<idle-seconds")
 				e.TextUint(uint64(*v.IdleSeconds))
 				e.End()
 			}

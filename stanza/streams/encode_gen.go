@@ -44,7 +44,7 @@ func (*Error) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Error) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "error")
+	e.StartQuoted(NS, "<error")
 	v.encodeContent(e)
 }
 
@@ -161,7 +161,7 @@ func (*Features) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Features) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "features")
+	e.StartQuoted(NS, "<features")
 	v.encodeContent(e)
 }
 
@@ -242,7 +242,7 @@ func (*Stream) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Stream) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "stream")
+	e.StartQuoted(NS, "<stream")
 	v.encodeContent(e)
 }
 
@@ -302,7 +302,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Features != nil {
-			e.StartTrusted(NS, "features")
+			e.StartQuoted(NS, "<features")
 			v.Features.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -311,7 +311,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Error != nil {
-			e.StartTrusted(NS, "error")
+			e.StartQuoted(NS, "<error")
 			v.Error.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -331,7 +331,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Features != nil {
-					e.StartTrusted(NS, "features")
+					e.StartQuoted(NS, "<features")
 					v.Features.encodeContent(e)
 				}
 			case 1:
@@ -340,7 +340,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 				}
 			case 2:
 				if v.Error != nil {
-					e.StartTrusted(NS, "error")
+					e.StartQuoted(NS, "<error")
 					v.Error.encodeContent(e)
 				}
 			case 3:
@@ -353,7 +353,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Features != nil {
-			e.StartTrusted(NS, "features")
+			e.StartQuoted(NS, "<features")
 			v.Features.encodeContent(e)
 		}
 	}
@@ -364,7 +364,7 @@ func (v *Stream) encodeContent(e *stanza.Encoder) {
 	}
 	if n[2] == 0 {
 		if v.Error != nil {
-			e.StartTrusted(NS, "error")
+			e.StartQuoted(NS, "<error")
 			v.Error.encodeContent(e)
 		}
 	}

@@ -28,7 +28,7 @@ func (*Thumbnail) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thumbnail) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "thumbnail")
+	e.StartQuoted(NS, "<thumbnail")
 	v.encodeContent(e)
 }
 

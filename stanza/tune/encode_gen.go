@@ -28,7 +28,7 @@ func (*Tune) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Tune) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "tune")
+	e.StartQuoted(NS, "<tune")
 	v.encodeContent(e)
 }
 
@@ -55,19 +55,19 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Artist != nil {
-			e.ElementTrusted(NS, "artist", *v.Artist)
+			e.ElementQuoted(NS, "<artist>", "</artist>", *v.Artist)
 		}
 		if v.Composer != nil {
-			e.ElementTrusted(NS, "composer", *v.Composer)
+			e.ElementQuoted(NS, "<composer>", "</composer>", *v.Composer)
 		}
 		if v.Date != nil {
-			e.ElementTrusted(NS, "date", *v.Date)
+			e.ElementQuoted(NS, "<date>", "</date>", *v.Date)
 		}
 		if v.Genre != nil {
-			e.ElementTrusted(NS, "genre", *v.Genre)
+			e.ElementQuoted(NS, "<genre>", "</genre>", *v.Genre)
 		}
 		if v.Language != nil {
-			e.ElementTrusted(NS, "language", *v.Language)
+			e.ElementQuoted(NS, "<language>", "</language>", *v.Language)
 		}
 		if v.Length != nil {
 			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
@@ -80,13 +80,13 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 				}
 				return uint16(x) == *v.Length
 			}() {
-				e.StartTrusted(NS, "length")
+				e.StartQuoted(NS, "<length")
 				e.TextUint(uint64(*v.Length))
 				e.End()
 			}
 		}
 		if v.Lyricist != nil {
-			e.ElementTrusted(NS, "lyricist", *v.Lyricist)
+			e.ElementQuoted(NS, "<lyricist>", "</lyricist>", *v.Lyricist)
 		}
 		if v.Rating != nil {
 			if lex, ok := stanza.KeptChild(v.XMLExtra, stanza.Name{
@@ -99,25 +99,25 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 				}
 				return uint8(x) == *v.Rating
 			}() {
-				e.StartTrusted(NS, "rating")
+				e.StartQuoted(NS, "<rating")
 				e.TextUint(uint64(*v.Rating))
 				e.End()
 			}
 		}
 		if v.Performer != nil {
-			e.ElementTrusted(NS, "performer", *v.Performer)
+			e.ElementQuoted(NS, "<performer>", "</performer>", *v.Performer)
 		}
 		if v.Source != nil {
-			e.ElementTrusted(NS, "source", *v.Source)
+			e.ElementQuoted(NS, "<source>", "</source>", *v.Source)
 		}
 		if v.Title != nil {
-			e.ElementTrusted(NS, "title", *v.Title)
+			e.ElementQuoted(NS, "<title>", "</title>", *v.Title)
 		}
 		if v.Track != nil {
-			e.ElementTrusted(NS, "track", *v.Track)
+			e.ElementQuoted(NS, "<track>", "</track>", *v.Track)
 		}
 		if v.URI != nil {
-			e.ElementTrusted(NS, "uri", *v.URI)
+			e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil && !v.staleCopy(v.XMLExtra[i]) {
@@ -136,23 +136,23 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Artist != nil {
-					e.ElementTrusted(NS, "artist", *v.Artist)
+					e.ElementQuoted(NS, "<artist>", "</artist>", *v.Artist)
 				}
 			case 1:
 				if v.Composer != nil {
-					e.ElementTrusted(NS, "composer", *v.Composer)
+					e.ElementQuoted(NS, "<composer>", "</composer>", *v.Composer)
 				}
 			case 2:
 				if v.Date != nil {
-					e.ElementTrusted(NS, "date", *v.Date)
+					e.ElementQuoted(NS, "<date>", "</date>", *v.Date)
 				}
 			case 3:
 				if v.Genre != nil {
-					e.ElementTrusted(NS, "genre", *v.Genre)
+					e.ElementQuoted(NS, "<genre>", "</genre>", *v.Genre)
 				}
 			case 4:
 				if v.Language != nil {
-					e.ElementTrusted(NS, "language", *v.Language)
+					e.ElementQuoted(NS, "<language>", "</language>", *v.Language)
 				}
 			case 5:
 				if v.Length != nil {
@@ -166,14 +166,14 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 						}
 						return uint16(x) == *v.Length
 					}() {
-						e.StartTrusted(NS, "length")
+						e.StartQuoted(NS, "<length")
 						e.TextUint(uint64(*v.Length))
 						e.End()
 					}
 				}
 			case 6:
 				if v.Lyricist != nil {
-					e.ElementTrusted(NS, "lyricist", *v.Lyricist)
+					e.ElementQuoted(NS, "<lyricist>", "</lyricist>", *v.Lyricist)
 				}
 			case 7:
 				if v.Rating != nil {
@@ -187,30 +187,30 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 						}
 						return uint8(x) == *v.Rating
 					}() {
-						e.StartTrusted(NS, "rating")
+						e.StartQuoted(NS, "<rating")
 						e.TextUint(uint64(*v.Rating))
 						e.End()
 					}
 				}
 			case 8:
 				if v.Performer != nil {
-					e.ElementTrusted(NS, "performer", *v.Performer)
+					e.ElementQuoted(NS, "<performer>", "</performer>", *v.Performer)
 				}
 			case 9:
 				if v.Source != nil {
-					e.ElementTrusted(NS, "source", *v.Source)
+					e.ElementQuoted(NS, "<source>", "</source>", *v.Source)
 				}
 			case 10:
 				if v.Title != nil {
-					e.ElementTrusted(NS, "title", *v.Title)
+					e.ElementQuoted(NS, "<title>", "</title>", *v.Title)
 				}
 			case 11:
 				if v.Track != nil {
-					e.ElementTrusted(NS, "track", *v.Track)
+					e.ElementQuoted(NS, "<track>", "</track>", *v.Track)
 				}
 			case 12:
 				if v.URI != nil {
-					e.ElementTrusted(NS, "uri", *v.URI)
+					e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 				}
 			case 13:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil && !v.staleCopy(v.XMLExtra[n[r.Slot]]) {
@@ -222,27 +222,27 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Artist != nil {
-			e.ElementTrusted(NS, "artist", *v.Artist)
+			e.ElementQuoted(NS, "<artist>", "</artist>", *v.Artist)
 		}
 	}
 	if n[1] == 0 {
 		if v.Composer != nil {
-			e.ElementTrusted(NS, "composer", *v.Composer)
+			e.ElementQuoted(NS, "<composer>", "</composer>", *v.Composer)
 		}
 	}
 	if n[2] == 0 {
 		if v.Date != nil {
-			e.ElementTrusted(NS, "date", *v.Date)
+			e.ElementQuoted(NS, "<date>", "</date>", *v.Date)
 		}
 	}
 	if n[3] == 0 {
 		if v.Genre != nil {
-			e.ElementTrusted(NS, "genre", *v.Genre)
+			e.ElementQuoted(NS, "<genre>", "</genre>", *v.Genre)
 		}
 	}
 	if n[4] == 0 {
 		if v.Language != nil {
-			e.ElementTrusted(NS, "language", *v.Language)
+			e.ElementQuoted(NS, "<language>", "</language>", *v.Language)
 		}
 	}
 	if n[5] == 0 {
@@ -257,7 +257,7 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 				}
 				return uint16(x) == *v.Length
 			}() {
-				e.StartTrusted(NS, "length")
+				e.StartQuoted(NS, "<length")
 				e.TextUint(uint64(*v.Length))
 				e.End()
 			}
@@ -265,7 +265,7 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 	}
 	if n[6] == 0 {
 		if v.Lyricist != nil {
-			e.ElementTrusted(NS, "lyricist", *v.Lyricist)
+			e.ElementQuoted(NS, "<lyricist>", "</lyricist>", *v.Lyricist)
 		}
 	}
 	if n[7] == 0 {
@@ -280,7 +280,7 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 				}
 				return uint8(x) == *v.Rating
 			}() {
-				e.StartTrusted(NS, "rating")
+				e.StartQuoted(NS, "<rating")
 				e.TextUint(uint64(*v.Rating))
 				e.End()
 			}
@@ -288,27 +288,27 @@ func (v *Tune) encodeContent(e *stanza.Encoder) {
 	}
 	if n[8] == 0 {
 		if v.Performer != nil {
-			e.ElementTrusted(NS, "performer", *v.Performer)
+			e.ElementQuoted(NS, "<performer>", "</performer>", *v.Performer)
 		}
 	}
 	if n[9] == 0 {
 		if v.Source != nil {
-			e.ElementTrusted(NS, "source", *v.Source)
+			e.ElementQuoted(NS, "<source>", "</source>", *v.Source)
 		}
 	}
 	if n[10] == 0 {
 		if v.Title != nil {
-			e.ElementTrusted(NS, "title", *v.Title)
+			e.ElementQuoted(NS, "<title>", "</title>", *v.Title)
 		}
 	}
 	if n[11] == 0 {
 		if v.Track != nil {
-			e.ElementTrusted(NS, "track", *v.Track)
+			e.ElementQuoted(NS, "<track>", "</track>", *v.Track)
 		}
 	}
 	if n[12] == 0 {
 		if v.URI != nil {
-			e.ElementTrusted(NS, "uri", *v.URI)
+			e.ElementQuoted(NS, "<uri>", "</uri>", *v.URI)
 		}
 	}
 	for i := n[13]; i < len(v.XMLExtra); i++ {

@@ -140,7 +140,7 @@ func (*ADR) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ADR) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ADR")
+	e.StartQuoted(NS, "<ADR")
 	v.encodeContent(e)
 }
 
@@ -167,53 +167,53 @@ func (v *ADR) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.HOME {
-			e.StartTrusted(NS, "HOME")
+			e.StartQuoted(NS, "<HOME")
 			e.End()
 		}
 		if v.WORK {
-			e.StartTrusted(NS, "WORK")
+			e.StartQuoted(NS, "<WORK")
 			e.End()
 		}
 		if v.POSTAL {
-			e.StartTrusted(NS, "POSTAL")
+			e.StartQuoted(NS, "<POSTAL")
 			e.End()
 		}
 		if v.PARCEL {
-			e.StartTrusted(NS, "PARCEL")
+			e.StartQuoted(NS, "<PARCEL")
 			e.End()
 		}
 		if v.DOM {
-			e.StartTrusted(NS, "DOM")
+			e.StartQuoted(NS, "<DOM")
 			e.End()
 		}
 		if v.INTL {
-			e.StartTrusted(NS, "INTL")
+			e.StartQuoted(NS, "<INTL")
 			e.End()
 		}
 		if v.PREF {
-			e.StartTrusted(NS, "PREF")
+			e.StartQuoted(NS, "<PREF")
 			e.End()
 		}
 		if v.POBOX != nil {
-			e.ElementTrusted(NS, "POBOX", *v.POBOX)
+			e.ElementQuoted(NS, "<POBOX>", "</POBOX>", *v.POBOX)
 		}
 		if v.EXTADD != nil {
-			e.ElementTrusted(NS, "EXTADD", *v.EXTADD)
+			e.ElementQuoted(NS, "<EXTADD>", "</EXTADD>", *v.EXTADD)
 		}
 		if v.STREET != nil {
-			e.ElementTrusted(NS, "STREET", *v.STREET)
+			e.ElementQuoted(NS, "<STREET>", "</STREET>", *v.STREET)
 		}
 		if v.LOCALITY != nil {
-			e.ElementTrusted(NS, "LOCALITY", *v.LOCALITY)
+			e.ElementQuoted(NS, "<LOCALITY>", "</LOCALITY>", *v.LOCALITY)
 		}
 		if v.REGION != nil {
-			e.ElementTrusted(NS, "REGION", *v.REGION)
+			e.ElementQuoted(NS, "<REGION>", "</REGION>", *v.REGION)
 		}
 		if v.PCODE != nil {
-			e.ElementTrusted(NS, "PCODE", *v.PCODE)
+			e.ElementQuoted(NS, "<PCODE>", "</PCODE>", *v.PCODE)
 		}
 		if v.CTRY != nil {
-			e.ElementTrusted(NS, "CTRY", *v.CTRY)
+			e.ElementQuoted(NS, "<CTRY>", "</CTRY>", *v.CTRY)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -232,66 +232,66 @@ func (v *ADR) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.HOME {
-					e.StartTrusted(NS, "HOME")
+					e.StartQuoted(NS, "<HOME")
 					e.End()
 				}
 			case 1:
 				if v.WORK {
-					e.StartTrusted(NS, "WORK")
+					e.StartQuoted(NS, "<WORK")
 					e.End()
 				}
 			case 2:
 				if v.POSTAL {
-					e.StartTrusted(NS, "POSTAL")
+					e.StartQuoted(NS, "<POSTAL")
 					e.End()
 				}
 			case 3:
 				if v.PARCEL {
-					e.StartTrusted(NS, "PARCEL")
+					e.StartQuoted(NS, "<PARCEL")
 					e.End()
 				}
 			case 4:
 				if v.DOM {
-					e.StartTrusted(NS, "DOM")
+					e.StartQuoted(NS, "<DOM")
 					e.End()
 				}
 			case 5:
 				if v.INTL {
-					e.StartTrusted(NS, "INTL")
+					e.StartQuoted(NS, "<INTL")
 					e.End()
 				}
 			case 6:
 				if v.PREF {
-					e.StartTrusted(NS, "PREF")
+					e.StartQuoted(NS, "<PREF")
 					e.End()
 				}
 			case 7:
 				if v.POBOX != nil {
-					e.ElementTrusted(NS, "POBOX", *v.POBOX)
+					e.ElementQuoted(NS, "<POBOX>", "</POBOX>", *v.POBOX)
 				}
 			case 8:
 				if v.EXTADD != nil {
-					e.ElementTrusted(NS, "EXTADD", *v.EXTADD)
+					e.ElementQuoted(NS, "<EXTADD>", "</EXTADD>", *v.EXTADD)
 				}
 			case 9:
 				if v.STREET != nil {
-					e.ElementTrusted(NS, "STREET", *v.STREET)
+					e.ElementQuoted(NS, "<STREET>", "</STREET>", *v.STREET)
 				}
 			case 10:
 				if v.LOCALITY != nil {
-					e.ElementTrusted(NS, "LOCALITY", *v.LOCALITY)
+					e.ElementQuoted(NS, "<LOCALITY>", "</LOCALITY>", *v.LOCALITY)
 				}
 			case 11:
 				if v.REGION != nil {
-					e.ElementTrusted(NS, "REGION", *v.REGION)
+					e.ElementQuoted(NS, "<REGION>", "</REGION>", *v.REGION)
 				}
 			case 12:
 				if v.PCODE != nil {
-					e.ElementTrusted(NS, "PCODE", *v.PCODE)
+					e.ElementQuoted(NS, "<PCODE>", "</PCODE>", *v.PCODE)
 				}
 			case 13:
 				if v.CTRY != nil {
-					e.ElementTrusted(NS, "CTRY", *v.CTRY)
+					e.ElementQuoted(NS, "<CTRY>", "</CTRY>", *v.CTRY)
 				}
 			case 14:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -303,79 +303,79 @@ func (v *ADR) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.HOME {
-			e.StartTrusted(NS, "HOME")
+			e.StartQuoted(NS, "<HOME")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.WORK {
-			e.StartTrusted(NS, "WORK")
+			e.StartQuoted(NS, "<WORK")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.POSTAL {
-			e.StartTrusted(NS, "POSTAL")
+			e.StartQuoted(NS, "<POSTAL")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.PARCEL {
-			e.StartTrusted(NS, "PARCEL")
+			e.StartQuoted(NS, "<PARCEL")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.DOM {
-			e.StartTrusted(NS, "DOM")
+			e.StartQuoted(NS, "<DOM")
 			e.End()
 		}
 	}
 	if n[5] == 0 {
 		if v.INTL {
-			e.StartTrusted(NS, "INTL")
+			e.StartQuoted(NS, "<INTL")
 			e.End()
 		}
 	}
 	if n[6] == 0 {
 		if v.PREF {
-			e.StartTrusted(NS, "PREF")
+			e.StartQuoted(NS, "<PREF")
 			e.End()
 		}
 	}
 	if n[7] == 0 {
 		if v.POBOX != nil {
-			e.ElementTrusted(NS, "POBOX", *v.POBOX)
+			e.ElementQuoted(NS, "<POBOX>", "</POBOX>", *v.POBOX)
 		}
 	}
 	if n[8] == 0 {
 		if v.EXTADD != nil {
-			e.ElementTrusted(NS, "EXTADD", *v.EXTADD)
+			e.ElementQuoted(NS, "<EXTADD>", "</EXTADD>", *v.EXTADD)
 		}
 	}
 	if n[9] == 0 {
 		if v.STREET != nil {
-			e.ElementTrusted(NS, "STREET", *v.STREET)
+			e.ElementQuoted(NS, "<STREET>", "</STREET>", *v.STREET)
 		}
 	}
 	if n[10] == 0 {
 		if v.LOCALITY != nil {
-			e.ElementTrusted(NS, "LOCALITY", *v.LOCALITY)
+			e.ElementQuoted(NS, "<LOCALITY>", "</LOCALITY>", *v.LOCALITY)
 		}
 	}
 	if n[11] == 0 {
 		if v.REGION != nil {
-			e.ElementTrusted(NS, "REGION", *v.REGION)
+			e.ElementQuoted(NS, "<REGION>", "</REGION>", *v.REGION)
 		}
 	}
 	if n[12] == 0 {
 		if v.PCODE != nil {
-			e.ElementTrusted(NS, "PCODE", *v.PCODE)
+			e.ElementQuoted(NS, "<PCODE>", "</PCODE>", *v.PCODE)
 		}
 	}
 	if n[13] == 0 {
 		if v.CTRY != nil {
-			e.ElementTrusted(NS, "CTRY", *v.CTRY)
+			e.ElementQuoted(NS, "<CTRY>", "</CTRY>", *v.CTRY)
 		}
 	}
 	for i := n[14]; i < len(v.XMLExtra); i++ {
@@ -396,7 +396,7 @@ func (*AGENT) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AGENT) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "AGENT")
+	e.StartQuoted(NS, "<AGENT")
 	v.encodeContent(e)
 }
 
@@ -423,11 +423,11 @@ func (v *AGENT) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.VCard != nil {
-			e.StartTrusted(NS, "vCard")
+			e.StartQuoted(NS, "<vCard")
 			v.VCard.encodeContent(e)
 		}
 		if v.EXTVAL != nil {
-			e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+			e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -446,12 +446,12 @@ func (v *AGENT) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.VCard != nil {
-					e.StartTrusted(NS, "vCard")
+					e.StartQuoted(NS, "<vCard")
 					v.VCard.encodeContent(e)
 				}
 			case 1:
 				if v.EXTVAL != nil {
-					e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+					e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -463,13 +463,13 @@ func (v *AGENT) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.VCard != nil {
-			e.StartTrusted(NS, "vCard")
+			e.StartQuoted(NS, "<vCard")
 			v.VCard.encodeContent(e)
 		}
 	}
 	if n[1] == 0 {
 		if v.EXTVAL != nil {
-			e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+			e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -490,7 +490,7 @@ func (*CATEGORIES) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CATEGORIES) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "CATEGORIES")
+	e.StartQuoted(NS, "<CATEGORIES")
 	v.encodeContent(e)
 }
 
@@ -517,7 +517,7 @@ func (v *CATEGORIES) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.KEYWORD {
-			e.ElementTrusted(NS, "KEYWORD", v.KEYWORD[i])
+			e.ElementQuoted(NS, "<KEYWORD>", "</KEYWORD>", v.KEYWORD[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -536,7 +536,7 @@ func (v *CATEGORIES) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.KEYWORD) {
-					e.ElementTrusted(NS, "KEYWORD", v.KEYWORD[n[r.Slot]])
+					e.ElementQuoted(NS, "<KEYWORD>", "</KEYWORD>", v.KEYWORD[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -547,7 +547,7 @@ func (v *CATEGORIES) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.KEYWORD); i++ {
-		e.ElementTrusted(NS, "KEYWORD", v.KEYWORD[i])
+		e.ElementQuoted(NS, "<KEYWORD>", "</KEYWORD>", v.KEYWORD[i])
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -567,7 +567,7 @@ func (*CLASS) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CLASS) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "CLASS")
+	e.StartQuoted(NS, "<CLASS")
 	v.encodeContent(e)
 }
 
@@ -594,15 +594,15 @@ func (v *CLASS) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.PUBLIC {
-			e.StartTrusted(NS, "PUBLIC")
+			e.StartQuoted(NS, "<PUBLIC")
 			e.End()
 		}
 		if v.PRIVATE {
-			e.StartTrusted(NS, "PRIVATE")
+			e.StartQuoted(NS, "<PRIVATE")
 			e.End()
 		}
 		if v.CONFIDENTIAL {
-			e.StartTrusted(NS, "CONFIDENTIAL")
+			e.StartQuoted(NS, "<CONFIDENTIAL")
 			e.End()
 		}
 		for i := range v.XMLExtra {
@@ -622,17 +622,17 @@ func (v *CLASS) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.PUBLIC {
-					e.StartTrusted(NS, "PUBLIC")
+					e.StartQuoted(NS, "<PUBLIC")
 					e.End()
 				}
 			case 1:
 				if v.PRIVATE {
-					e.StartTrusted(NS, "PRIVATE")
+					e.StartQuoted(NS, "<PRIVATE")
 					e.End()
 				}
 			case 2:
 				if v.CONFIDENTIAL {
-					e.StartTrusted(NS, "CONFIDENTIAL")
+					e.StartQuoted(NS, "<CONFIDENTIAL")
 					e.End()
 				}
 			case 3:
@@ -645,19 +645,19 @@ func (v *CLASS) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.PUBLIC {
-			e.StartTrusted(NS, "PUBLIC")
+			e.StartQuoted(NS, "<PUBLIC")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.PRIVATE {
-			e.StartTrusted(NS, "PRIVATE")
+			e.StartQuoted(NS, "<PRIVATE")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.CONFIDENTIAL {
-			e.StartTrusted(NS, "CONFIDENTIAL")
+			e.StartQuoted(NS, "<CONFIDENTIAL")
 			e.End()
 		}
 	}
@@ -679,7 +679,7 @@ func (*EMAIL) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *EMAIL) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "EMAIL")
+	e.StartQuoted(NS, "<EMAIL")
 	v.encodeContent(e)
 }
 
@@ -706,27 +706,27 @@ func (v *EMAIL) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.HOME {
-			e.StartTrusted(NS, "HOME")
+			e.StartQuoted(NS, "<HOME")
 			e.End()
 		}
 		if v.WORK {
-			e.StartTrusted(NS, "WORK")
+			e.StartQuoted(NS, "<WORK")
 			e.End()
 		}
 		if v.INTERNET {
-			e.StartTrusted(NS, "INTERNET")
+			e.StartQuoted(NS, "<INTERNET")
 			e.End()
 		}
 		if v.PREF {
-			e.StartTrusted(NS, "PREF")
+			e.StartQuoted(NS, "<PREF")
 			e.End()
 		}
 		if v.X400 {
-			e.StartTrusted(NS, "X400")
+			e.StartQuoted(NS, "<X400")
 			e.End()
 		}
 		if v.USERID != nil {
-			e.ElementTrusted(NS, "USERID", *v.USERID)
+			e.ElementQuoted(NS, "<USERID>", "</USERID>", *v.USERID)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -745,32 +745,32 @@ func (v *EMAIL) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.HOME {
-					e.StartTrusted(NS, "HOME")
+					e.StartQuoted(NS, "<HOME")
 					e.End()
 				}
 			case 1:
 				if v.WORK {
-					e.StartTrusted(NS, "WORK")
+					e.StartQuoted(NS, "<WORK")
 					e.End()
 				}
 			case 2:
 				if v.INTERNET {
-					e.StartTrusted(NS, "INTERNET")
+					e.StartQuoted(NS, "<INTERNET")
 					e.End()
 				}
 			case 3:
 				if v.PREF {
-					e.StartTrusted(NS, "PREF")
+					e.StartQuoted(NS, "<PREF")
 					e.End()
 				}
 			case 4:
 				if v.X400 {
-					e.StartTrusted(NS, "X400")
+					e.StartQuoted(NS, "<X400")
 					e.End()
 				}
 			case 5:
 				if v.USERID != nil {
-					e.ElementTrusted(NS, "USERID", *v.USERID)
+					e.ElementQuoted(NS, "<USERID>", "</USERID>", *v.USERID)
 				}
 			case 6:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -782,37 +782,37 @@ func (v *EMAIL) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.HOME {
-			e.StartTrusted(NS, "HOME")
+			e.StartQuoted(NS, "<HOME")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.WORK {
-			e.StartTrusted(NS, "WORK")
+			e.StartQuoted(NS, "<WORK")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.INTERNET {
-			e.StartTrusted(NS, "INTERNET")
+			e.StartQuoted(NS, "<INTERNET")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.PREF {
-			e.StartTrusted(NS, "PREF")
+			e.StartQuoted(NS, "<PREF")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.X400 {
-			e.StartTrusted(NS, "X400")
+			e.StartQuoted(NS, "<X400")
 			e.End()
 		}
 	}
 	if n[5] == 0 {
 		if v.USERID != nil {
-			e.ElementTrusted(NS, "USERID", *v.USERID)
+			e.ElementQuoted(NS, "<USERID>", "</USERID>", *v.USERID)
 		}
 	}
 	for i := n[6]; i < len(v.XMLExtra); i++ {
@@ -833,7 +833,7 @@ func (*GEO) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *GEO) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "GEO")
+	e.StartQuoted(NS, "<GEO")
 	v.encodeContent(e)
 }
 
@@ -860,10 +860,10 @@ func (v *GEO) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.LAT != nil {
-			e.ElementTrusted(NS, "LAT", *v.LAT)
+			e.ElementQuoted(NS, "<LAT>", "</LAT>", *v.LAT)
 		}
 		if v.LON != nil {
-			e.ElementTrusted(NS, "LON", *v.LON)
+			e.ElementQuoted(NS, "<LON>", "</LON>", *v.LON)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -882,11 +882,11 @@ func (v *GEO) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.LAT != nil {
-					e.ElementTrusted(NS, "LAT", *v.LAT)
+					e.ElementQuoted(NS, "<LAT>", "</LAT>", *v.LAT)
 				}
 			case 1:
 				if v.LON != nil {
-					e.ElementTrusted(NS, "LON", *v.LON)
+					e.ElementQuoted(NS, "<LON>", "</LON>", *v.LON)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -898,12 +898,12 @@ func (v *GEO) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.LAT != nil {
-			e.ElementTrusted(NS, "LAT", *v.LAT)
+			e.ElementQuoted(NS, "<LAT>", "</LAT>", *v.LAT)
 		}
 	}
 	if n[1] == 0 {
 		if v.LON != nil {
-			e.ElementTrusted(NS, "LON", *v.LON)
+			e.ElementQuoted(NS, "<LON>", "</LON>", *v.LON)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -924,7 +924,7 @@ func (*KEY) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *KEY) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "KEY")
+	e.StartQuoted(NS, "<KEY")
 	v.encodeContent(e)
 }
 
@@ -951,10 +951,10 @@ func (v *KEY) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.TYPE != nil {
-			e.ElementTrusted(NS, "TYPE", *v.TYPE)
+			e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 		}
 		if v.CRED != nil {
-			e.ElementTrusted(NS, "CRED", *v.CRED)
+			e.ElementQuoted(NS, "<CRED>", "</CRED>", *v.CRED)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -973,11 +973,11 @@ func (v *KEY) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.TYPE != nil {
-					e.ElementTrusted(NS, "TYPE", *v.TYPE)
+					e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 				}
 			case 1:
 				if v.CRED != nil {
-					e.ElementTrusted(NS, "CRED", *v.CRED)
+					e.ElementQuoted(NS, "<CRED>", "</CRED>", *v.CRED)
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -989,12 +989,12 @@ func (v *KEY) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.TYPE != nil {
-			e.ElementTrusted(NS, "TYPE", *v.TYPE)
+			e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 		}
 	}
 	if n[1] == 0 {
 		if v.CRED != nil {
-			e.ElementTrusted(NS, "CRED", *v.CRED)
+			e.ElementQuoted(NS, "<CRED>", "</CRED>", *v.CRED)
 		}
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -1015,7 +1015,7 @@ func (*LABEL) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *LABEL) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "LABEL")
+	e.StartQuoted(NS, "<LABEL")
 	v.encodeContent(e)
 }
 
@@ -1042,35 +1042,35 @@ func (v *LABEL) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.HOME {
-			e.StartTrusted(NS, "HOME")
+			e.StartQuoted(NS, "<HOME")
 			e.End()
 		}
 		if v.WORK {
-			e.StartTrusted(NS, "WORK")
+			e.StartQuoted(NS, "<WORK")
 			e.End()
 		}
 		if v.POSTAL {
-			e.StartTrusted(NS, "POSTAL")
+			e.StartQuoted(NS, "<POSTAL")
 			e.End()
 		}
 		if v.PARCEL {
-			e.StartTrusted(NS, "PARCEL")
+			e.StartQuoted(NS, "<PARCEL")
 			e.End()
 		}
 		if v.DOM {
-			e.StartTrusted(NS, "DOM")
+			e.StartQuoted(NS, "<DOM")
 			e.End()
 		}
 		if v.INTL {
-			e.StartTrusted(NS, "INTL")
+			e.StartQuoted(NS, "<INTL")
 			e.End()
 		}
 		if v.PREF {
-			e.StartTrusted(NS, "PREF")
+			e.StartQuoted(NS, "<PREF")
 			e.End()
 		}
 		for i := range v.LINE {
-			e.ElementTrusted(NS, "LINE", v.LINE[i])
+			e.ElementQuoted(NS, "<LINE>", "</LINE>", v.LINE[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1089,42 +1089,42 @@ func (v *LABEL) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.HOME {
-					e.StartTrusted(NS, "HOME")
+					e.StartQuoted(NS, "<HOME")
 					e.End()
 				}
 			case 1:
 				if v.WORK {
-					e.StartTrusted(NS, "WORK")
+					e.StartQuoted(NS, "<WORK")
 					e.End()
 				}
 			case 2:
 				if v.POSTAL {
-					e.StartTrusted(NS, "POSTAL")
+					e.StartQuoted(NS, "<POSTAL")
 					e.End()
 				}
 			case 3:
 				if v.PARCEL {
-					e.StartTrusted(NS, "PARCEL")
+					e.StartQuoted(NS, "<PARCEL")
 					e.End()
 				}
 			case 4:
 				if v.DOM {
-					e.StartTrusted(NS, "DOM")
+					e.StartQuoted(NS, "<DOM")
 					e.End()
 				}
 			case 5:
 				if v.INTL {
-					e.StartTrusted(NS, "INTL")
+					e.StartQuoted(NS, "<INTL")
 					e.End()
 				}
 			case 6:
 				if v.PREF {
-					e.StartTrusted(NS, "PREF")
+					e.StartQuoted(NS, "<PREF")
 					e.End()
 				}
 			case 7:
 				if n[r.Slot] < len(v.LINE) {
-					e.ElementTrusted(NS, "LINE", v.LINE[n[r.Slot]])
+					e.ElementQuoted(NS, "<LINE>", "</LINE>", v.LINE[n[r.Slot]])
 				}
 			case 8:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1136,48 +1136,48 @@ func (v *LABEL) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.HOME {
-			e.StartTrusted(NS, "HOME")
+			e.StartQuoted(NS, "<HOME")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.WORK {
-			e.StartTrusted(NS, "WORK")
+			e.StartQuoted(NS, "<WORK")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.POSTAL {
-			e.StartTrusted(NS, "POSTAL")
+			e.StartQuoted(NS, "<POSTAL")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.PARCEL {
-			e.StartTrusted(NS, "PARCEL")
+			e.StartQuoted(NS, "<PARCEL")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.DOM {
-			e.StartTrusted(NS, "DOM")
+			e.StartQuoted(NS, "<DOM")
 			e.End()
 		}
 	}
 	if n[5] == 0 {
 		if v.INTL {
-			e.StartTrusted(NS, "INTL")
+			e.StartQuoted(NS, "<INTL")
 			e.End()
 		}
 	}
 	if n[6] == 0 {
 		if v.PREF {
-			e.StartTrusted(NS, "PREF")
+			e.StartQuoted(NS, "<PREF")
 			e.End()
 		}
 	}
 	for i := n[7]; i < len(v.LINE); i++ {
-		e.ElementTrusted(NS, "LINE", v.LINE[i])
+		e.ElementQuoted(NS, "<LINE>", "</LINE>", v.LINE[i])
 	}
 	for i := n[8]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -1197,7 +1197,7 @@ func (*LOGO) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *LOGO) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "LOGO")
+	e.StartQuoted(NS, "<LOGO")
 	v.encodeContent(e)
 }
 
@@ -1224,13 +1224,13 @@ func (v *LOGO) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.TYPE != nil {
-			e.ElementTrusted(NS, "TYPE", *v.TYPE)
+			e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 		}
 		if v.BINVAL != nil {
-			e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+			e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 		}
 		if v.EXTVAL != nil {
-			e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+			e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1249,15 +1249,15 @@ func (v *LOGO) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.TYPE != nil {
-					e.ElementTrusted(NS, "TYPE", *v.TYPE)
+					e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 				}
 			case 1:
 				if v.BINVAL != nil {
-					e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+					e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 				}
 			case 2:
 				if v.EXTVAL != nil {
-					e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+					e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1269,17 +1269,17 @@ func (v *LOGO) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.TYPE != nil {
-			e.ElementTrusted(NS, "TYPE", *v.TYPE)
+			e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 		}
 	}
 	if n[1] == 0 {
 		if v.BINVAL != nil {
-			e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+			e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 		}
 	}
 	if n[2] == 0 {
 		if v.EXTVAL != nil {
-			e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+			e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {
@@ -1300,7 +1300,7 @@ func (*N) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *N) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "N")
+	e.StartQuoted(NS, "<N")
 	v.encodeContent(e)
 }
 
@@ -1327,19 +1327,19 @@ func (v *N) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.FAMILY != nil {
-			e.ElementTrusted(NS, "FAMILY", *v.FAMILY)
+			e.ElementQuoted(NS, "<FAMILY>", "</FAMILY>", *v.FAMILY)
 		}
 		if v.GIVEN != nil {
-			e.ElementTrusted(NS, "GIVEN", *v.GIVEN)
+			e.ElementQuoted(NS, "<GIVEN>", "</GIVEN>", *v.GIVEN)
 		}
 		if v.MIDDLE != nil {
-			e.ElementTrusted(NS, "MIDDLE", *v.MIDDLE)
+			e.ElementQuoted(NS, "<MIDDLE>", "</MIDDLE>", *v.MIDDLE)
 		}
 		if v.PREFIX != nil {
-			e.ElementTrusted(NS, "PREFIX", *v.PREFIX)
+			e.ElementQuoted(NS, "<PREFIX>", "</PREFIX>", *v.PREFIX)
 		}
 		if v.SUFFIX != nil {
-			e.ElementTrusted(NS, "SUFFIX", *v.SUFFIX)
+			e.ElementQuoted(NS, "<SUFFIX>", "</SUFFIX>", *v.SUFFIX)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1358,23 +1358,23 @@ func (v *N) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.FAMILY != nil {
-					e.ElementTrusted(NS, "FAMILY", *v.FAMILY)
+					e.ElementQuoted(NS, "<FAMILY>", "</FAMILY>", *v.FAMILY)
 				}
 			case 1:
 				if v.GIVEN != nil {
-					e.ElementTrusted(NS, "GIVEN", *v.GIVEN)
+					e.ElementQuoted(NS, "<GIVEN>", "</GIVEN>", *v.GIVEN)
 				}
 			case 2:
 				if v.MIDDLE != nil {
-					e.ElementTrusted(NS, "MIDDLE", *v.MIDDLE)
+					e.ElementQuoted(NS, "<MIDDLE>", "</MIDDLE>", *v.MIDDLE)
 				}
 			case 3:
 				if v.PREFIX != nil {
-					e.ElementTrusted(NS, "PREFIX", *v.PREFIX)
+					e.ElementQuoted(NS, "<PREFIX>", "</PREFIX>", *v.PREFIX)
 				}
 			case 4:
 				if v.SUFFIX != nil {
-					e.ElementTrusted(NS, "SUFFIX", *v.SUFFIX)
+					e.ElementQuoted(NS, "<SUFFIX>", "</SUFFIX>", *v.SUFFIX)
 				}
 			case 5:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1386,27 +1386,27 @@ func (v *N) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.FAMILY != nil {
-			e.ElementTrusted(NS, "FAMILY", *v.FAMILY)
+			e.ElementQuoted(NS, "<FAMILY>", "</FAMILY>", *v.FAMILY)
 		}
 	}
 	if n[1] == 0 {
 		if v.GIVEN != nil {
-			e.ElementTrusted(NS, "GIVEN", *v.GIVEN)
+			e.ElementQuoted(NS, "<GIVEN>", "</GIVEN>", *v.GIVEN)
 		}
 	}
 	if n[2] == 0 {
 		if v.MIDDLE != nil {
-			e.ElementTrusted(NS, "MIDDLE", *v.MIDDLE)
+			e.ElementQuoted(NS, "<MIDDLE>", "</MIDDLE>", *v.MIDDLE)
 		}
 	}
 	if n[3] == 0 {
 		if v.PREFIX != nil {
-			e.ElementTrusted(NS, "PREFIX", *v.PREFIX)
+			e.ElementQuoted(NS, "<PREFIX>", "</PREFIX>", *v.PREFIX)
 		}
 	}
 	if n[4] == 0 {
 		if v.SUFFIX != nil {
-			e.ElementTrusted(NS, "SUFFIX", *v.SUFFIX)
+			e.ElementQuoted(NS, "<SUFFIX>", "</SUFFIX>", *v.SUFFIX)
 		}
 	}
 	for i := n[5]; i < len(v.XMLExtra); i++ {
@@ -1427,7 +1427,7 @@ func (*ORG) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ORG) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "ORG")
+	e.StartQuoted(NS, "<ORG")
 	v.encodeContent(e)
 }
 
@@ -1454,10 +1454,10 @@ func (v *ORG) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.ORGNAME != nil {
-			e.ElementTrusted(NS, "ORGNAME", *v.ORGNAME)
+			e.ElementQuoted(NS, "<ORGNAME>", "</ORGNAME>", *v.ORGNAME)
 		}
 		for i := range v.ORGUNIT {
-			e.ElementTrusted(NS, "ORGUNIT", v.ORGUNIT[i])
+			e.ElementQuoted(NS, "<ORGUNIT>", "</ORGUNIT>", v.ORGUNIT[i])
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1476,11 +1476,11 @@ func (v *ORG) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.ORGNAME != nil {
-					e.ElementTrusted(NS, "ORGNAME", *v.ORGNAME)
+					e.ElementQuoted(NS, "<ORGNAME>", "</ORGNAME>", *v.ORGNAME)
 				}
 			case 1:
 				if n[r.Slot] < len(v.ORGUNIT) {
-					e.ElementTrusted(NS, "ORGUNIT", v.ORGUNIT[n[r.Slot]])
+					e.ElementQuoted(NS, "<ORGUNIT>", "</ORGUNIT>", v.ORGUNIT[n[r.Slot]])
 				}
 			case 2:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1492,11 +1492,11 @@ func (v *ORG) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.ORGNAME != nil {
-			e.ElementTrusted(NS, "ORGNAME", *v.ORGNAME)
+			e.ElementQuoted(NS, "<ORGNAME>", "</ORGNAME>", *v.ORGNAME)
 		}
 	}
 	for i := n[1]; i < len(v.ORGUNIT); i++ {
-		e.ElementTrusted(NS, "ORGUNIT", v.ORGUNIT[i])
+		e.ElementQuoted(NS, "<ORGUNIT>", "</ORGUNIT>", v.ORGUNIT[i])
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
 		if v.XMLExtra[i] != nil {
@@ -1516,7 +1516,7 @@ func (*PHOTO) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PHOTO) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "PHOTO")
+	e.StartQuoted(NS, "<PHOTO")
 	v.encodeContent(e)
 }
 
@@ -1543,13 +1543,13 @@ func (v *PHOTO) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.TYPE != nil {
-			e.ElementTrusted(NS, "TYPE", *v.TYPE)
+			e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 		}
 		if v.BINVAL != nil {
-			e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+			e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 		}
 		if v.EXTVAL != nil {
-			e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+			e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1568,15 +1568,15 @@ func (v *PHOTO) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.TYPE != nil {
-					e.ElementTrusted(NS, "TYPE", *v.TYPE)
+					e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 				}
 			case 1:
 				if v.BINVAL != nil {
-					e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+					e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 				}
 			case 2:
 				if v.EXTVAL != nil {
-					e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+					e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1588,17 +1588,17 @@ func (v *PHOTO) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.TYPE != nil {
-			e.ElementTrusted(NS, "TYPE", *v.TYPE)
+			e.ElementQuoted(NS, "<TYPE>", "</TYPE>", *v.TYPE)
 		}
 	}
 	if n[1] == 0 {
 		if v.BINVAL != nil {
-			e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+			e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 		}
 	}
 	if n[2] == 0 {
 		if v.EXTVAL != nil {
-			e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+			e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {
@@ -1619,7 +1619,7 @@ func (*SOUND) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SOUND) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "SOUND")
+	e.StartQuoted(NS, "<SOUND")
 	v.encodeContent(e)
 }
 
@@ -1646,13 +1646,13 @@ func (v *SOUND) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.PHONETIC != nil {
-			e.ElementTrusted(NS, "PHONETIC", *v.PHONETIC)
+			e.ElementQuoted(NS, "<PHONETIC>", "</PHONETIC>", *v.PHONETIC)
 		}
 		if v.BINVAL != nil {
-			e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+			e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 		}
 		if v.EXTVAL != nil {
-			e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+			e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1671,15 +1671,15 @@ func (v *SOUND) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.PHONETIC != nil {
-					e.ElementTrusted(NS, "PHONETIC", *v.PHONETIC)
+					e.ElementQuoted(NS, "<PHONETIC>", "</PHONETIC>", *v.PHONETIC)
 				}
 			case 1:
 				if v.BINVAL != nil {
-					e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+					e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 				}
 			case 2:
 				if v.EXTVAL != nil {
-					e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+					e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1691,17 +1691,17 @@ func (v *SOUND) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.PHONETIC != nil {
-			e.ElementTrusted(NS, "PHONETIC", *v.PHONETIC)
+			e.ElementQuoted(NS, "<PHONETIC>", "</PHONETIC>", *v.PHONETIC)
 		}
 	}
 	if n[1] == 0 {
 		if v.BINVAL != nil {
-			e.ElementTrusted(NS, "BINVAL", *v.BINVAL)
+			e.ElementQuoted(NS, "<BINVAL>", "</BINVAL>", *v.BINVAL)
 		}
 	}
 	if n[2] == 0 {
 		if v.EXTVAL != nil {
-			e.ElementTrusted(NS, "EXTVAL", *v.EXTVAL)
+			e.ElementQuoted(NS, "<EXTVAL>", "</EXTVAL>", *v.EXTVAL)
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {
@@ -1722,7 +1722,7 @@ func (*TEL) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TEL) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "TEL")
+	e.StartQuoted(NS, "<TEL")
 	v.encodeContent(e)
 }
 
@@ -1749,59 +1749,59 @@ func (v *TEL) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.HOME {
-			e.StartTrusted(NS, "HOME")
+			e.StartQuoted(NS, "<HOME")
 			e.End()
 		}
 		if v.WORK {
-			e.StartTrusted(NS, "WORK")
+			e.StartQuoted(NS, "<WORK")
 			e.End()
 		}
 		if v.VOICE {
-			e.StartTrusted(NS, "VOICE")
+			e.StartQuoted(NS, "<VOICE")
 			e.End()
 		}
 		if v.FAX {
-			e.StartTrusted(NS, "FAX")
+			e.StartQuoted(NS, "<FAX")
 			e.End()
 		}
 		if v.PAGER {
-			e.StartTrusted(NS, "PAGER")
+			e.StartQuoted(NS, "<PAGER")
 			e.End()
 		}
 		if v.MSG {
-			e.StartTrusted(NS, "MSG")
+			e.StartQuoted(NS, "<MSG")
 			e.End()
 		}
 		if v.CELL {
-			e.StartTrusted(NS, "CELL")
+			e.StartQuoted(NS, "<CELL")
 			e.End()
 		}
 		if v.VIDEO {
-			e.StartTrusted(NS, "VIDEO")
+			e.StartQuoted(NS, "<VIDEO")
 			e.End()
 		}
 		if v.BBS {
-			e.StartTrusted(NS, "BBS")
+			e.StartQuoted(NS, "<BBS")
 			e.End()
 		}
 		if v.MODEM {
-			e.StartTrusted(NS, "MODEM")
+			e.StartQuoted(NS, "<MODEM")
 			e.End()
 		}
 		if v.ISDN {
-			e.StartTrusted(NS, "ISDN")
+			e.StartQuoted(NS, "<ISDN")
 			e.End()
 		}
 		if v.PCS {
-			e.StartTrusted(NS, "PCS")
+			e.StartQuoted(NS, "<PCS")
 			e.End()
 		}
 		if v.PREF {
-			e.StartTrusted(NS, "PREF")
+			e.StartQuoted(NS, "<PREF")
 			e.End()
 		}
 		if v.NUMBER != nil {
-			e.ElementTrusted(NS, "NUMBER", *v.NUMBER)
+			e.ElementQuoted(NS, "<NUMBER>", "</NUMBER>", *v.NUMBER)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -1820,72 +1820,72 @@ func (v *TEL) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.HOME {
-					e.StartTrusted(NS, "HOME")
+					e.StartQuoted(NS, "<HOME")
 					e.End()
 				}
 			case 1:
 				if v.WORK {
-					e.StartTrusted(NS, "WORK")
+					e.StartQuoted(NS, "<WORK")
 					e.End()
 				}
 			case 2:
 				if v.VOICE {
-					e.StartTrusted(NS, "VOICE")
+					e.StartQuoted(NS, "<VOICE")
 					e.End()
 				}
 			case 3:
 				if v.FAX {
-					e.StartTrusted(NS, "FAX")
+					e.StartQuoted(NS, "<FAX")
 					e.End()
 				}
 			case 4:
 				if v.PAGER {
-					e.StartTrusted(NS, "PAGER")
+					e.StartQuoted(NS, "<PAGER")
 					e.End()
 				}
 			case 5:
 				if v.MSG {
-					e.StartTrusted(NS, "MSG")
+					e.StartQuoted(NS, "<MSG")
 					e.End()
 				}
 			case 6:
 				if v.CELL {
-					e.StartTrusted(NS, "CELL")
+					e.StartQuoted(NS, "<CELL")
 					e.End()
 				}
 			case 7:
 				if v.VIDEO {
-					e.StartTrusted(NS, "VIDEO")
+					e.StartQuoted(NS, "<VIDEO")
 					e.End()
 				}
 			case 8:
 				if v.BBS {
-					e.StartTrusted(NS, "BBS")
+					e.StartQuoted(NS, "<BBS")
 					e.End()
 				}
 			case 9:
 				if v.MODEM {
-					e.StartTrusted(NS, "MODEM")
+					e.StartQuoted(NS, "<MODEM")
 					e.End()
 				}
 			case 10:
 				if v.ISDN {
-					e.StartTrusted(NS, "ISDN")
+					e.StartQuoted(NS, "<ISDN")
 					e.End()
 				}
 			case 11:
 				if v.PCS {
-					e.StartTrusted(NS, "PCS")
+					e.StartQuoted(NS, "<PCS")
 					e.End()
 				}
 			case 12:
 				if v.PREF {
-					e.StartTrusted(NS, "PREF")
+					e.StartQuoted(NS, "<PREF")
 					e.End()
 				}
 			case 13:
 				if v.NUMBER != nil {
-					e.ElementTrusted(NS, "NUMBER", *v.NUMBER)
+					e.ElementQuoted(NS, "<NUMBER>", "</NUMBER>", *v.NUMBER)
 				}
 			case 14:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -1897,85 +1897,85 @@ func (v *TEL) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.HOME {
-			e.StartTrusted(NS, "HOME")
+			e.StartQuoted(NS, "<HOME")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.WORK {
-			e.StartTrusted(NS, "WORK")
+			e.StartQuoted(NS, "<WORK")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.VOICE {
-			e.StartTrusted(NS, "VOICE")
+			e.StartQuoted(NS, "<VOICE")
 			e.End()
 		}
 	}
 	if n[3] == 0 {
 		if v.FAX {
-			e.StartTrusted(NS, "FAX")
+			e.StartQuoted(NS, "<FAX")
 			e.End()
 		}
 	}
 	if n[4] == 0 {
 		if v.PAGER {
-			e.StartTrusted(NS, "PAGER")
+			e.StartQuoted(NS, "<PAGER")
 			e.End()
 		}
 	}
 	if n[5] == 0 {
 		if v.MSG {
-			e.StartTrusted(NS, "MSG")
+			e.StartQuoted(NS, "<MSG")
 			e.End()
 		}
 	}
 	if n[6] == 0 {
 		if v.CELL {
-			e.StartTrusted(NS, "CELL")
+			e.StartQuoted(NS, "<CELL")
 			e.End()
 		}
 	}
 	if n[7] == 0 {
 		if v.VIDEO {
-			e.StartTrusted(NS, "VIDEO")
+			e.StartQuoted(NS, "<VIDEO")
 			e.End()
 		}
 	}
 	if n[8] == 0 {
 		if v.BBS {
-			e.StartTrusted(NS, "BBS")
+			e.StartQuoted(NS, "<BBS")
 			e.End()
 		}
 	}
 	if n[9] == 0 {
 		if v.MODEM {
-			e.StartTrusted(NS, "MODEM")
+			e.StartQuoted(NS, "<MODEM")
 			e.End()
 		}
 	}
 	if n[10] == 0 {
 		if v.ISDN {
-			e.StartTrusted(NS, "ISDN")
+			e.StartQuoted(NS, "<ISDN")
 			e.End()
 		}
 	}
 	if n[11] == 0 {
 		if v.PCS {
-			e.StartTrusted(NS, "PCS")
+			e.StartQuoted(NS, "<PCS")
 			e.End()
 		}
 	}
 	if n[12] == 0 {
 		if v.PREF {
-			e.StartTrusted(NS, "PREF")
+			e.StartQuoted(NS, "<PREF")
 			e.End()
 		}
 	}
 	if n[13] == 0 {
 		if v.NUMBER != nil {
-			e.ElementTrusted(NS, "NUMBER", *v.NUMBER)
+			e.ElementQuoted(NS, "<NUMBER>", "</NUMBER>", *v.NUMBER)
 		}
 	}
 	for i := n[14]; i < len(v.XMLExtra); i++ {
@@ -1996,7 +1996,7 @@ func (*VCard) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *VCard) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "vCard")
+	e.StartQuoted(NS, "<vCard")
 	v.encodeContent(e)
 }
 
@@ -2023,108 +2023,108 @@ func (v *VCard) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.VERSION != nil {
-			e.ElementTrusted(NS, "VERSION", *v.VERSION)
+			e.ElementQuoted(NS, "<VERSION>", "</VERSION>", *v.VERSION)
 		}
 		if v.FN != nil {
-			e.ElementTrusted(NS, "FN", *v.FN)
+			e.ElementQuoted(NS, "<FN>", "</FN>", *v.FN)
 		}
 		if v.N != nil {
-			e.StartTrusted(NS, "N")
+			e.StartQuoted(NS, "<N")
 			v.N.encodeContent(e)
 		}
 		if v.NICKNAME != nil {
-			e.ElementTrusted(NS, "NICKNAME", *v.NICKNAME)
+			e.ElementQuoted(NS, "<NICKNAME>", "</NICKNAME>", *v.NICKNAME)
 		}
 		for i := range v.PHOTO {
-			e.StartTrusted(NS, "PHOTO")
+			e.StartQuoted(NS, "<PHOTO")
 			v.PHOTO[i].encodeContent(e)
 		}
 		if v.BDAY != nil {
-			e.ElementTrusted(NS, "BDAY", *v.BDAY)
+			e.ElementQuoted(NS, "<BDAY>", "</BDAY>", *v.BDAY)
 		}
 		for i := range v.ADR {
-			e.StartTrusted(NS, "ADR")
+			e.StartQuoted(NS, "<ADR")
 			v.ADR[i].encodeContent(e)
 		}
 		for i := range v.LABEL {
-			e.StartTrusted(NS, "LABEL")
+			e.StartQuoted(NS, "<LABEL")
 			v.LABEL[i].encodeContent(e)
 		}
 		for i := range v.TEL {
-			e.StartTrusted(NS, "TEL")
+			e.StartQuoted(NS, "<TEL")
 			v.TEL[i].encodeContent(e)
 		}
 		for i := range v.EMAIL {
-			e.StartTrusted(NS, "EMAIL")
+			e.StartQuoted(NS, "<EMAIL")
 			v.EMAIL[i].encodeContent(e)
 		}
 		for i := range v.JABBERID {
-			e.ElementTrusted(NS, "JABBERID", v.JABBERID[i].String())
+			e.ElementQuoted(NS, "<JABBERID>", "</JABBERID>", v.JABBERID[i].String())
 		}
 		if v.MAILER != nil {
-			e.ElementTrusted(NS, "MAILER", *v.MAILER)
+			e.ElementQuoted(NS, "<MAILER>", "</MAILER>", *v.MAILER)
 		}
 		if v.TZ != nil {
-			e.ElementTrusted(NS, "TZ", *v.TZ)
+			e.ElementQuoted(NS, "<TZ>", "</TZ>", *v.TZ)
 		}
 		if v.GEO != nil {
-			e.StartTrusted(NS, "GEO")
+			e.StartQuoted(NS, "<GEO")
 			v.GEO.encodeContent(e)
 		}
 		for i := range v.TITLE {
-			e.ElementTrusted(NS, "TITLE", v.TITLE[i])
+			e.ElementQuoted(NS, "<TITLE>", "</TITLE>", v.TITLE[i])
 		}
 		for i := range v.ROLE {
-			e.ElementTrusted(NS, "ROLE", v.ROLE[i])
+			e.ElementQuoted(NS, "<ROLE>", "</ROLE>", v.ROLE[i])
 		}
 		for i := range v.LOGO {
-			e.StartTrusted(NS, "LOGO")
+			e.StartQuoted(NS, "<LOGO")
 			v.LOGO[i].encodeContent(e)
 		}
 		for i := range v.AGENT {
-			e.StartTrusted(NS, "AGENT")
+			e.StartQuoted(NS, "<AGENT")
 			v.AGENT[i].encodeContent(e)
 		}
 		for i := range v.ORG {
-			e.StartTrusted(NS, "ORG")
+			e.StartQuoted(NS, "<ORG")
 			v.ORG[i].encodeContent(e)
 		}
 		if v.CATEGORIES != nil {
-			e.StartTrusted(NS, "CATEGORIES")
+			e.StartQuoted(NS, "<CATEGORIES")
 			v.CATEGORIES.encodeContent(e)
 		}
 		for i := range v.NOTE {
-			e.ElementTrusted(NS, "NOTE", v.NOTE[i])
+			e.ElementQuoted(NS, "<NOTE>", "</NOTE>", v.NOTE[i])
 		}
 		if v.PRODID != nil {
-			e.ElementTrusted(NS, "PRODID", *v.PRODID)
+			e.ElementQuoted(NS, "<PRODID>", "</PRODID>", *v.PRODID)
 		}
 		if v.REV != nil {
-			e.ElementTrusted(NS, "REV", *v.REV)
+			e.ElementQuoted(NS, "<REV>", "</REV>", *v.REV)
 		}
 		if v.SORTSTRING != nil {
-			e.ElementTrusted(NS, "SORT-STRING", *v.SORTSTRING)
+			e.ElementQuoted(NS, "<SORT-STRING>", "</SORT-STRING>", *v.SORTSTRING)
 		}
 		for i := range v.SOUND {
-			e.StartTrusted(NS, "SOUND")
+			e.StartQuoted(NS, "<SOUND")
 			v.SOUND[i].encodeContent(e)
 		}
 		if v.UID != nil {
-			e.ElementTrusted(NS, "UID", *v.UID)
+			e.ElementQuoted(NS, "<UID>", "</UID>", *v.UID)
 		}
 		for i := range v.URL {
-			e.ElementTrusted(NS, "URL", v.URL[i])
+			e.ElementQuoted(NS, "<URL>", "</URL>", v.URL[i])
 		}
 		if v.CLASS != nil {
-			e.StartTrusted(NS, "CLASS")
+			e.StartQuoted(NS, "<CLASS")
 			v.CLASS.encodeContent(e)
 		}
 		for i := range v.KEY {
-			e.StartTrusted(NS, "KEY")
+			e.StartQuoted(NS, "<KEY")
 			v.KEY[i].encodeContent(e)
 		}
 		if v.DESC != nil {
-			e.ElementTrusted(NS, "DESC", *v.DESC)
+			e.ElementQuoted(NS, "<DESC>", "</DESC>", *v.DESC)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -2143,137 +2143,137 @@ func (v *VCard) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.VERSION != nil {
-					e.ElementTrusted(NS, "VERSION", *v.VERSION)
+					e.ElementQuoted(NS, "<VERSION>", "</VERSION>", *v.VERSION)
 				}
 			case 1:
 				if v.FN != nil {
-					e.ElementTrusted(NS, "FN", *v.FN)
+					e.ElementQuoted(NS, "<FN>", "</FN>", *v.FN)
 				}
 			case 2:
 				if v.N != nil {
-					e.StartTrusted(NS, "N")
+					e.StartQuoted(NS, "<N")
 					v.N.encodeContent(e)
 				}
 			case 3:
 				if v.NICKNAME != nil {
-					e.ElementTrusted(NS, "NICKNAME", *v.NICKNAME)
+					e.ElementQuoted(NS, "<NICKNAME>", "</NICKNAME>", *v.NICKNAME)
 				}
 			case 4:
 				if n[r.Slot] < len(v.PHOTO) {
-					e.StartTrusted(NS, "PHOTO")
+					e.StartQuoted(NS, "<PHOTO")
 					v.PHOTO[n[r.Slot]].encodeContent(e)
 				}
 			case 5:
 				if v.BDAY != nil {
-					e.ElementTrusted(NS, "BDAY", *v.BDAY)
+					e.ElementQuoted(NS, "<BDAY>", "</BDAY>", *v.BDAY)
 				}
 			case 6:
 				if n[r.Slot] < len(v.ADR) {
-					e.StartTrusted(NS, "ADR")
+					e.StartQuoted(NS, "<ADR")
 					v.ADR[n[r.Slot]].encodeContent(e)
 				}
 			case 7:
 				if n[r.Slot] < len(v.LABEL) {
-					e.StartTrusted(NS, "LABEL")
+					e.StartQuoted(NS, "<LABEL")
 					v.LABEL[n[r.Slot]].encodeContent(e)
 				}
 			case 8:
 				if n[r.Slot] < len(v.TEL) {
-					e.StartTrusted(NS, "TEL")
+					e.StartQuoted(NS, "<TEL")
 					v.TEL[n[r.Slot]].encodeContent(e)
 				}
 			case 9:
 				if n[r.Slot] < len(v.EMAIL) {
-					e.StartTrusted(NS, "EMAIL")
+					e.StartQuoted(NS, "<EMAIL")
 					v.EMAIL[n[r.Slot]].encodeContent(e)
 				}
 			case 10:
 				if n[r.Slot] < len(v.JABBERID) {
-					e.ElementTrusted(NS, "JABBERID", v.JABBERID[n[r.Slot]].String())
+					e.ElementQuoted(NS, "<JABBERID>", "</JABBERID>", v.JABBERID[n[r.Slot]].String())
 				}
 			case 11:
 				if v.MAILER != nil {
-					e.ElementTrusted(NS, "MAILER", *v.MAILER)
+					e.ElementQuoted(NS, "<MAILER>", "</MAILER>", *v.MAILER)
 				}
 			case 12:
 				if v.TZ != nil {
-					e.ElementTrusted(NS, "TZ", *v.TZ)
+					e.ElementQuoted(NS, "<TZ>", "</TZ>", *v.TZ)
 				}
 			case 13:
 				if v.GEO != nil {
-					e.StartTrusted(NS, "GEO")
+					e.StartQuoted(NS, "<GEO")
 					v.GEO.encodeContent(e)
 				}
 			case 14:
 				if n[r.Slot] < len(v.TITLE) {
-					e.ElementTrusted(NS, "TITLE", v.TITLE[n[r.Slot]])
+					e.ElementQuoted(NS, "<TITLE>", "</TITLE>", v.TITLE[n[r.Slot]])
 				}
 			case 15:
 				if n[r.Slot] < len(v.ROLE) {
-					e.ElementTrusted(NS, "ROLE", v.ROLE[n[r.Slot]])
+					e.ElementQuoted(NS, "<ROLE>", "</ROLE>", v.ROLE[n[r.Slot]])
 				}
 			case 16:
 				if n[r.Slot] < len(v.LOGO) {
-					e.StartTrusted(NS, "LOGO")
+					e.StartQuoted(NS, "<LOGO")
 					v.LOGO[n[r.Slot]].encodeContent(e)
 				}
 			case 17:
 				if n[r.Slot] < len(v.AGENT) {
-					e.StartTrusted(NS, "AGENT")
+					e.StartQuoted(NS, "<AGENT")
 					v.AGENT[n[r.Slot]].encodeContent(e)
 				}
 			case 18:
 				if n[r.Slot] < len(v.ORG) {
-					e.StartTrusted(NS, "ORG")
+					e.StartQuoted(NS, "<ORG")
 					v.ORG[n[r.Slot]].encodeContent(e)
 				}
 			case 19:
 				if v.CATEGORIES != nil {
-					e.StartTrusted(NS, "CATEGORIES")
+					e.StartQuoted(NS, "<CATEGORIES")
 					v.CATEGORIES.encodeContent(e)
 				}
 			case 20:
 				if n[r.Slot] < len(v.NOTE) {
-					e.ElementTrusted(NS, "NOTE", v.NOTE[n[r.Slot]])
+					e.ElementQuoted(NS, "<NOTE>", "</NOTE>", v.NOTE[n[r.Slot]])
 				}
 			case 21:
 				if v.PRODID != nil {
-					e.ElementTrusted(NS, "PRODID", *v.PRODID)
+					e.ElementQuoted(NS, "<PRODID>", "</PRODID>", *v.PRODID)
 				}
 			case 22:
 				if v.REV != nil {
-					e.ElementTrusted(NS, "REV", *v.REV)
+					e.ElementQuoted(NS, "<REV>", "</REV>", *v.REV)
 				}
 			case 23:
 				if v.SORTSTRING != nil {
-					e.ElementTrusted(NS, "SORT-STRING", *v.SORTSTRING)
+					e.ElementQuoted(NS, "<SORT-STRING>", "</SORT-STRING>", *v.SORTSTRING)
 				}
 			case 24:
 				if n[r.Slot] < len(v.SOUND) {
-					e.StartTrusted(NS, "SOUND")
+					e.StartQuoted(NS, "<SOUND")
 					v.SOUND[n[r.Slot]].encodeContent(e)
 				}
 			case 25:
 				if v.UID != nil {
-					e.ElementTrusted(NS, "UID", *v.UID)
+					e.ElementQuoted(NS, "<UID>", "</UID>", *v.UID)
 				}
 			case 26:
 				if n[r.Slot] < len(v.URL) {
-					e.ElementTrusted(NS, "URL", v.URL[n[r.Slot]])
+					e.ElementQuoted(NS, "<URL>", "</URL>", v.URL[n[r.Slot]])
 				}
 			case 27:
 				if v.CLASS != nil {
-					e.StartTrusted(NS, "CLASS")
+					e.StartQuoted(NS, "<CLASS")
 					v.CLASS.encodeContent(e)
 				}
 			case 28:
 				if n[r.Slot] < len(v.KEY) {
-					e.StartTrusted(NS, "KEY")
+					e.StartQuoted(NS, "<KEY")
 					v.KEY[n[r.Slot]].encodeContent(e)
 				}
 			case 29:
 				if v.DESC != nil {
-					e.ElementTrusted(NS, "DESC", *v.DESC)
+					e.ElementQuoted(NS, "<DESC>", "</DESC>", *v.DESC)
 				}
 			case 30:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -2285,136 +2285,136 @@ func (v *VCard) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.VERSION != nil {
-			e.ElementTrusted(NS, "VERSION", *v.VERSION)
+			e.ElementQuoted(NS, "<VERSION>", "</VERSION>", *v.VERSION)
 		}
 	}
 	if n[1] == 0 {
 		if v.FN != nil {
-			e.ElementTrusted(NS, "FN", *v.FN)
+			e.ElementQuoted(NS, "<FN>", "</FN>", *v.FN)
 		}
 	}
 	if n[2] == 0 {
 		if v.N != nil {
-			e.StartTrusted(NS, "N")
+			e.StartQuoted(NS, "<N")
 			v.N.encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.NICKNAME != nil {
-			e.ElementTrusted(NS, "NICKNAME", *v.NICKNAME)
+			e.ElementQuoted(NS, "<NICKNAME>", "</NICKNAME>", *v.NICKNAME)
 		}
 	}
 	for i := n[4]; i < len(v.PHOTO); i++ {
-		e.StartTrusted(NS, "PHOTO")
+		e.StartQuoted(NS, "<PHOTO")
 		v.PHOTO[i].encodeContent(e)
 	}
 	if n[5] == 0 {
 		if v.BDAY != nil {
-			e.ElementTrusted(NS, "BDAY", *v.BDAY)
+			e.ElementQuoted(NS, "<BDAY>", "</BDAY>", *v.BDAY)
 		}
 	}
 	for i := n[6]; i < len(v.ADR); i++ {
-		e.StartTrusted(NS, "ADR")
+		e.StartQuoted(NS, "<ADR")
 		v.ADR[i].encodeContent(e)
 	}
 	for i := n[7]; i < len(v.LABEL); i++ {
-		e.StartTrusted(NS, "LABEL")
+		e.StartQuoted(NS, "<LABEL")
 		v.LABEL[i].encodeContent(e)
 	}
 	for i := n[8]; i < len(v.TEL); i++ {
-		e.StartTrusted(NS, "TEL")
+		e.StartQuoted(NS, "<TEL")
 		v.TEL[i].encodeContent(e)
 	}
 	for i := n[9]; i < len(v.EMAIL); i++ {
-		e.StartTrusted(NS, "EMAIL")
+		e.StartQuoted(NS, "<EMAIL")
 		v.EMAIL[i].encodeContent(e)
 	}
 	for i := n[10]; i < len(v.JABBERID); i++ {
-		e.ElementTrusted(NS, "JABBERID", v.JABBERID[i].String())
+		e.ElementQuoted(NS, "<JABBERID>", "</JABBERID>", v.JABBERID[i].String())
 	}
 	if n[11] == 0 {
 		if v.MAILER != nil {
-			e.ElementTrusted(NS, "MAILER", *v.MAILER)
+			e.ElementQuoted(NS, "<MAILER>", "</MAILER>", *v.MAILER)
 		}
 	}
 	if n[12] == 0 {
 		if v.TZ != nil {
-			e.ElementTrusted(NS, "TZ", *v.TZ)
+			e.ElementQuoted(NS, "<TZ>", "</TZ>", *v.TZ)
 		}
 	}
 	if n[13] == 0 {
 		if v.GEO != nil {
-			e.StartTrusted(NS, "GEO")
+			e.StartQuoted(NS, "<GEO")
 			v.GEO.encodeContent(e)
 		}
 	}
 	for i := n[14]; i < len(v.TITLE); i++ {
-		e.ElementTrusted(NS, "TITLE", v.TITLE[i])
+		e.ElementQuoted(NS, "<TITLE>", "</TITLE>", v.TITLE[i])
 	}
 	for i := n[15]; i < len(v.ROLE); i++ {
-		e.ElementTrusted(NS, "ROLE", v.ROLE[i])
+		e.ElementQuoted(NS, "<ROLE>", "</ROLE>", v.ROLE[i])
 	}
 	for i := n[16]; i < len(v.LOGO); i++ {
-		e.StartTrusted(NS, "LOGO")
+		e.StartQuoted(NS, "<LOGO")
 		v.LOGO[i].encodeContent(e)
 	}
 	for i := n[17]; i < len(v.AGENT); i++ {
-		e.StartTrusted(NS, "AGENT")
+		e.StartQuoted(NS, "<AGENT")
 		v.AGENT[i].encodeContent(e)
 	}
 	for i := n[18]; i < len(v.ORG); i++ {
-		e.StartTrusted(NS, "ORG")
+		e.StartQuoted(NS, "<ORG")
 		v.ORG[i].encodeContent(e)
 	}
 	if n[19] == 0 {
 		if v.CATEGORIES != nil {
-			e.StartTrusted(NS, "CATEGORIES")
+			e.StartQuoted(NS, "<CATEGORIES")
 			v.CATEGORIES.encodeContent(e)
 		}
 	}
 	for i := n[20]; i < len(v.NOTE); i++ {
-		e.ElementTrusted(NS, "NOTE", v.NOTE[i])
+		e.ElementQuoted(NS, "<NOTE>", "</NOTE>", v.NOTE[i])
 	}
 	if n[21] == 0 {
 		if v.PRODID != nil {
-			e.ElementTrusted(NS, "PRODID", *v.PRODID)
+			e.ElementQuoted(NS, "<PRODID>", "</PRODID>", *v.PRODID)
 		}
 	}
 	if n[22] == 0 {
 		if v.REV != nil {
-			e.ElementTrusted(NS, "REV", *v.REV)
+			e.ElementQuoted(NS, "<REV>", "</REV>", *v.REV)
 		}
 	}
 	if n[23] == 0 {
 		if v.SORTSTRING != nil {
-			e.ElementTrusted(NS, "SORT-STRING", *v.SORTSTRING)
+			e.ElementQuoted(NS, "<SORT-STRING>", "</SORT-STRING>", *v.SORTSTRING)
 		}
 	}
 	for i := n[24]; i < len(v.SOUND); i++ {
-		e.StartTrusted(NS, "SOUND")
+		e.StartQuoted(NS, "<SOUND")
 		v.SOUND[i].encodeContent(e)
 	}
 	if n[25] == 0 {
 		if v.UID != nil {
-			e.ElementTrusted(NS, "UID", *v.UID)
+			e.ElementQuoted(NS, "<UID>", "</UID>", *v.UID)
 		}
 	}
 	for i := n[26]; i < len(v.URL); i++ {
-		e.ElementTrusted(NS, "URL", v.URL[i])
+		e.ElementQuoted(NS, "<URL>", "</URL>", v.URL[i])
 	}
 	if n[27] == 0 {
 		if v.CLASS != nil {
-			e.StartTrusted(NS, "CLASS")
+			e.StartQuoted(NS, "<CLASS")
 			v.CLASS.encodeContent(e)
 		}
 	}
 	for i := n[28]; i < len(v.KEY); i++ {
-		e.StartTrusted(NS, "KEY")
+		e.StartQuoted(NS, "<KEY")
 		v.KEY[i].encodeContent(e)
 	}
 	if n[29] == 0 {
 		if v.DESC != nil {
-			e.ElementTrusted(NS, "DESC", *v.DESC)
+			e.ElementQuoted(NS, "<DESC>", "</DESC>", *v.DESC)
 		}
 	}
 	for i := n[30]; i < len(v.XMLExtra); i++ {

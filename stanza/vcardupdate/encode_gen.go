@@ -28,7 +28,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "x")
+	e.StartQuoted(NS, "<x")
 	v.encodeContent(e)
 }
 
@@ -55,7 +55,7 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Photo != nil {
-			e.ElementTrusted(NS, "photo", *v.Photo)
+			e.ElementQuoted(NS, "<photo>", "</photo>", *v.Photo)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -74,7 +74,7 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Photo != nil {
-					e.ElementTrusted(NS, "photo", *v.Photo)
+					e.ElementQuoted(NS, "<photo>", "</photo>", *v.Photo)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -86,7 +86,7 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Photo != nil {
-			e.ElementTrusted(NS, "photo", *v.Photo)
+			e.ElementQuoted(NS, "<photo>", "</photo>", *v.Photo)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {

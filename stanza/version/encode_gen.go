@@ -28,7 +28,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "query")
+	e.StartQuoted(NS, "<query")
 	v.encodeContent(e)
 }
 
@@ -55,13 +55,13 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 		if v.Version != nil {
-			e.ElementTrusted(NS, "version", *v.Version)
+			e.ElementQuoted(NS, "<version>", "</version>", *v.Version)
 		}
 		if v.OS != nil {
-			e.ElementTrusted(NS, "os", *v.OS)
+			e.ElementQuoted(NS, "<os>", "</os>", *v.OS)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -80,15 +80,15 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Name != nil {
-					e.ElementTrusted(NS, "name", *v.Name)
+					e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 				}
 			case 1:
 				if v.Version != nil {
-					e.ElementTrusted(NS, "version", *v.Version)
+					e.ElementQuoted(NS, "<version>", "</version>", *v.Version)
 				}
 			case 2:
 				if v.OS != nil {
-					e.ElementTrusted(NS, "os", *v.OS)
+					e.ElementQuoted(NS, "<os>", "</os>", *v.OS)
 				}
 			case 3:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -100,17 +100,17 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Name != nil {
-			e.ElementTrusted(NS, "name", *v.Name)
+			e.ElementQuoted(NS, "<name>", "</name>", *v.Name)
 		}
 	}
 	if n[1] == 0 {
 		if v.Version != nil {
-			e.ElementTrusted(NS, "version", *v.Version)
+			e.ElementQuoted(NS, "<version>", "</version>", *v.Version)
 		}
 	}
 	if n[2] == 0 {
 		if v.OS != nil {
-			e.ElementTrusted(NS, "os", *v.OS)
+			e.ElementQuoted(NS, "<os>", "</os>", *v.OS)
 		}
 	}
 	for i := n[3]; i < len(v.XMLExtra); i++ {

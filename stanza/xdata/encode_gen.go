@@ -68,7 +68,7 @@ func (*Field) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Field) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "field")
+	e.StartQuoted(NS, "<field")
 	v.encodeContent(e)
 }
 
@@ -116,17 +116,17 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Desc != nil {
-			e.ElementTrusted(NS, "desc", *v.Desc)
+			e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 		}
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 		for i := range v.Value {
-			e.ElementTrusted(NS, "value", v.Value[i])
+			e.ElementQuoted(NS, "<value>", "</value>", v.Value[i])
 		}
 		for i := range v.Option {
-			e.StartTrusted(NS, "option")
+			e.StartQuoted(NS, "<option")
 			v.Option[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -151,20 +151,20 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Desc != nil {
-					e.ElementTrusted(NS, "desc", *v.Desc)
+					e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 				}
 			case 1:
 				if v.Required {
-					e.StartTrusted(NS, "required")
+					e.StartQuoted(NS, "<required")
 					e.End()
 				}
 			case 2:
 				if n[r.Slot] < len(v.Value) {
-					e.ElementTrusted(NS, "value", v.Value[n[r.Slot]])
+					e.ElementQuoted(NS, "<value>", "</value>", v.Value[n[r.Slot]])
 				}
 			case 3:
 				if n[r.Slot] < len(v.Option) {
-					e.StartTrusted(NS, "option")
+					e.StartQuoted(NS, "<option")
 					v.Option[n[r.Slot]].encodeContent(e)
 				}
 			case 4:
@@ -181,20 +181,20 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Desc != nil {
-			e.ElementTrusted(NS, "desc", *v.Desc)
+			e.ElementQuoted(NS, "<desc>", "</desc>", *v.Desc)
 		}
 	}
 	if n[1] == 0 {
 		if v.Required {
-			e.StartTrusted(NS, "required")
+			e.StartQuoted(NS, "<required")
 			e.End()
 		}
 	}
 	for i := n[2]; i < len(v.Value); i++ {
-		e.ElementTrusted(NS, "value", v.Value[i])
+		e.ElementQuoted(NS, "<value>", "</value>", v.Value[i])
 	}
 	for i := n[3]; i < len(v.Option); i++ {
-		e.StartTrusted(NS, "option")
+		e.StartQuoted(NS, "<option")
 		v.Option[i].encodeContent(e)
 	}
 	for i := n[4]; i < len(v.Any); i++ {
@@ -220,7 +220,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "item")
+	e.StartQuoted(NS, "<item")
 	v.encodeContent(e)
 }
 
@@ -247,7 +247,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Field {
-			e.StartTrusted(NS, "field")
+			e.StartQuoted(NS, "<field")
 			v.Field[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -267,7 +267,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Field) {
-					e.StartTrusted(NS, "field")
+					e.StartQuoted(NS, "<field")
 					v.Field[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -279,7 +279,7 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Field); i++ {
-		e.StartTrusted(NS, "field")
+		e.StartQuoted(NS, "<field")
 		v.Field[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -300,7 +300,7 @@ func (*Option) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Option) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "option")
+	e.StartQuoted(NS, "<option")
 	v.encodeContent(e)
 }
 
@@ -336,7 +336,7 @@ func (v *Option) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Value != nil {
-			e.ElementTrusted(NS, "value", *v.Value)
+			e.ElementQuoted(NS, "<value>", "</value>", *v.Value)
 		}
 		for i := range v.XMLExtra {
 			if v.XMLExtra[i] != nil {
@@ -355,7 +355,7 @@ func (v *Option) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Value != nil {
-					e.ElementTrusted(NS, "value", *v.Value)
+					e.ElementQuoted(NS, "<value>", "</value>", *v.Value)
 				}
 			case 1:
 				if n[r.Slot] < len(v.XMLExtra) && v.XMLExtra[n[r.Slot]] != nil {
@@ -367,7 +367,7 @@ func (v *Option) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Value != nil {
-			e.ElementTrusted(NS, "value", *v.Value)
+			e.ElementQuoted(NS, "<value>", "</value>", *v.Value)
 		}
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -388,7 +388,7 @@ func (*Reported) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reported) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reported")
+	e.StartQuoted(NS, "<reported")
 	v.encodeContent(e)
 }
 
@@ -415,7 +415,7 @@ func (v *Reported) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Field {
-			e.StartTrusted(NS, "field")
+			e.StartQuoted(NS, "<field")
 			v.Field[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -435,7 +435,7 @@ func (v *Reported) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Field) {
-					e.StartTrusted(NS, "field")
+					e.StartQuoted(NS, "<field")
 					v.Field[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
@@ -447,7 +447,7 @@ func (v *Reported) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Field); i++ {
-		e.StartTrusted(NS, "field")
+		e.StartQuoted(NS, "<field")
 		v.Field[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.XMLExtra); i++ {
@@ -468,7 +468,7 @@ func (*Value) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Value) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "value")
+	e.StartQuoted(NS, "<value")
 	v.encodeContent(e)
 }
 
@@ -507,7 +507,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "x")
+	e.StartQuoted(NS, "<x")
 	v.encodeContent(e)
 }
 
@@ -543,21 +543,21 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Title != nil {
-			e.ElementTrusted(NS, "title", *v.Title)
+			e.ElementQuoted(NS, "<title>", "</title>", *v.Title)
 		}
 		for i := range v.Instructions {
-			e.ElementTrusted(NS, "instructions", v.Instructions[i])
+			e.ElementQuoted(NS, "<instructions>", "</instructions>", v.Instructions[i])
 		}
 		for i := range v.Field {
-			e.StartTrusted(NS, "field")
+			e.StartQuoted(NS, "<field")
 			v.Field[i].encodeContent(e)
 		}
 		if v.Reported != nil {
-			e.StartTrusted(NS, "reported")
+			e.StartQuoted(NS, "<reported")
 			v.Reported.encodeContent(e)
 		}
 		for i := range v.Item {
-			e.StartTrusted(NS, "item")
+			e.StartQuoted(NS, "<item")
 			v.Item[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -582,25 +582,25 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Title != nil {
-					e.ElementTrusted(NS, "title", *v.Title)
+					e.ElementQuoted(NS, "<title>", "</title>", *v.Title)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Instructions) {
-					e.ElementTrusted(NS, "instructions", v.Instructions[n[r.Slot]])
+					e.ElementQuoted(NS, "<instructions>", "</instructions>", v.Instructions[n[r.Slot]])
 				}
 			case 2:
 				if n[r.Slot] < len(v.Field) {
-					e.StartTrusted(NS, "field")
+					e.StartQuoted(NS, "<field")
 					v.Field[n[r.Slot]].encodeContent(e)
 				}
 			case 3:
 				if v.Reported != nil {
-					e.StartTrusted(NS, "reported")
+					e.StartQuoted(NS, "<reported")
 					v.Reported.encodeContent(e)
 				}
 			case 4:
 				if n[r.Slot] < len(v.Item) {
-					e.StartTrusted(NS, "item")
+					e.StartQuoted(NS, "<item")
 					v.Item[n[r.Slot]].encodeContent(e)
 				}
 			case 5:
@@ -617,24 +617,24 @@ func (v *X) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Title != nil {
-			e.ElementTrusted(NS, "title", *v.Title)
+			e.ElementQuoted(NS, "<title>", "</title>", *v.Title)
 		}
 	}
 	for i := n[1]; i < len(v.Instructions); i++ {
-		e.ElementTrusted(NS, "instructions", v.Instructions[i])
+		e.ElementQuoted(NS, "<instructions>", "</instructions>", v.Instructions[i])
 	}
 	for i := n[2]; i < len(v.Field); i++ {
-		e.StartTrusted(NS, "field")
+		e.StartQuoted(NS, "<field")
 		v.Field[i].encodeContent(e)
 	}
 	if n[3] == 0 {
 		if v.Reported != nil {
-			e.StartTrusted(NS, "reported")
+			e.StartQuoted(NS, "<reported")
 			v.Reported.encodeContent(e)
 		}
 	}
 	for i := n[4]; i < len(v.Item); i++ {
-		e.StartTrusted(NS, "item")
+		e.StartQuoted(NS, "<item")
 		v.Item[i].encodeContent(e)
 	}
 	for i := n[5]; i < len(v.Any); i++ {

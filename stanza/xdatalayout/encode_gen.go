@@ -60,7 +60,7 @@ func (*Fieldref) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fieldref) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "fieldref")
+	e.StartQuoted(NS, "<fieldref")
 	v.encodeContent(e)
 }
 
@@ -112,7 +112,7 @@ func (*Page) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Page) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "page")
+	e.StartQuoted(NS, "<page")
 	v.encodeContent(e)
 }
 
@@ -148,18 +148,18 @@ func (v *Page) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Text {
-			e.ElementTrusted(NS, "text", v.Text[i])
+			e.ElementQuoted(NS, "<text>", "</text>", v.Text[i])
 		}
 		for i := range v.Section {
-			e.StartTrusted(NS, "section")
+			e.StartQuoted(NS, "<section")
 			v.Section[i].encodeContent(e)
 		}
 		for i := range v.Fieldref {
-			e.StartTrusted(NS, "fieldref")
+			e.StartQuoted(NS, "<fieldref")
 			v.Fieldref[i].encodeContent(e)
 		}
 		for i := range v.Reportedref {
-			e.StartTrusted(NS, "reportedref")
+			e.StartQuoted(NS, "<reportedref")
 			v.Reportedref[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -179,21 +179,21 @@ func (v *Page) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Text) {
-					e.ElementTrusted(NS, "text", v.Text[n[r.Slot]])
+					e.ElementQuoted(NS, "<text>", "</text>", v.Text[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.Section) {
-					e.StartTrusted(NS, "section")
+					e.StartQuoted(NS, "<section")
 					v.Section[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if n[r.Slot] < len(v.Fieldref) {
-					e.StartTrusted(NS, "fieldref")
+					e.StartQuoted(NS, "<fieldref")
 					v.Fieldref[n[r.Slot]].encodeContent(e)
 				}
 			case 3:
 				if n[r.Slot] < len(v.Reportedref) {
-					e.StartTrusted(NS, "reportedref")
+					e.StartQuoted(NS, "<reportedref")
 					v.Reportedref[n[r.Slot]].encodeContent(e)
 				}
 			case 4:
@@ -205,18 +205,18 @@ func (v *Page) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Text); i++ {
-		e.ElementTrusted(NS, "text", v.Text[i])
+		e.ElementQuoted(NS, "<text>", "</text>", v.Text[i])
 	}
 	for i := n[1]; i < len(v.Section); i++ {
-		e.StartTrusted(NS, "section")
+		e.StartQuoted(NS, "<section")
 		v.Section[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.Fieldref); i++ {
-		e.StartTrusted(NS, "fieldref")
+		e.StartQuoted(NS, "<fieldref")
 		v.Fieldref[i].encodeContent(e)
 	}
 	for i := n[3]; i < len(v.Reportedref); i++ {
-		e.StartTrusted(NS, "reportedref")
+		e.StartQuoted(NS, "<reportedref")
 		v.Reportedref[i].encodeContent(e)
 	}
 	for i := n[4]; i < len(v.XMLExtra); i++ {
@@ -237,7 +237,7 @@ func (*Reportedref) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reportedref) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "reportedref")
+	e.StartQuoted(NS, "<reportedref")
 	v.encodeContent(e)
 }
 
@@ -272,7 +272,7 @@ func (*Section) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Section) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "section")
+	e.StartQuoted(NS, "<section")
 	v.encodeContent(e)
 }
 
@@ -308,18 +308,18 @@ func (v *Section) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Text {
-			e.ElementTrusted(NS, "text", v.Text[i])
+			e.ElementQuoted(NS, "<text>", "</text>", v.Text[i])
 		}
 		for i := range v.Section {
-			e.StartTrusted(NS, "section")
+			e.StartQuoted(NS, "<section")
 			v.Section[i].encodeContent(e)
 		}
 		for i := range v.Fieldref {
-			e.StartTrusted(NS, "fieldref")
+			e.StartQuoted(NS, "<fieldref")
 			v.Fieldref[i].encodeContent(e)
 		}
 		for i := range v.Reportedref {
-			e.StartTrusted(NS, "reportedref")
+			e.StartQuoted(NS, "<reportedref")
 			v.Reportedref[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -339,21 +339,21 @@ func (v *Section) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Text) {
-					e.ElementTrusted(NS, "text", v.Text[n[r.Slot]])
+					e.ElementQuoted(NS, "<text>", "</text>", v.Text[n[r.Slot]])
 				}
 			case 1:
 				if n[r.Slot] < len(v.Section) {
-					e.StartTrusted(NS, "section")
+					e.StartQuoted(NS, "<section")
 					v.Section[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if n[r.Slot] < len(v.Fieldref) {
-					e.StartTrusted(NS, "fieldref")
+					e.StartQuoted(NS, "<fieldref")
 					v.Fieldref[n[r.Slot]].encodeContent(e)
 				}
 			case 3:
 				if n[r.Slot] < len(v.Reportedref) {
-					e.StartTrusted(NS, "reportedref")
+					e.StartQuoted(NS, "<reportedref")
 					v.Reportedref[n[r.Slot]].encodeContent(e)
 				}
 			case 4:
@@ -365,18 +365,18 @@ func (v *Section) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Text); i++ {
-		e.ElementTrusted(NS, "text", v.Text[i])
+		e.ElementQuoted(NS, "<text>", "</text>", v.Text[i])
 	}
 	for i := n[1]; i < len(v.Section); i++ {
-		e.StartTrusted(NS, "section")
+		e.StartQuoted(NS, "<section")
 		v.Section[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.Fieldref); i++ {
-		e.StartTrusted(NS, "fieldref")
+		e.StartQuoted(NS, "<fieldref")
 		v.Fieldref[i].encodeContent(e)
 	}
 	for i := n[3]; i < len(v.Reportedref); i++ {
-		e.StartTrusted(NS, "reportedref")
+		e.StartQuoted(NS, "<reportedref")
 		v.Reportedref[i].encodeContent(e)
 	}
 	for i := n[4]; i < len(v.XMLExtra); i++ {
@@ -397,7 +397,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "text")
+	e.StartQuoted(NS, "<text")
 	v.encodeContent(e)
 }
 

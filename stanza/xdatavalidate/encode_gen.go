@@ -68,7 +68,7 @@ func (*Basic) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Basic) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "basic")
+	e.StartQuoted(NS, "<basic")
 	v.encodeContent(e)
 }
 
@@ -103,7 +103,7 @@ func (*ListRange) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ListRange) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "list-range")
+	e.StartQuoted(NS, "<list-range")
 	v.encodeContent(e)
 }
 
@@ -181,7 +181,7 @@ func (*Open) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Open) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "open")
+	e.StartQuoted(NS, "<open")
 	v.encodeContent(e)
 }
 
@@ -216,7 +216,7 @@ func (*Range) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Range) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "range")
+	e.StartQuoted(NS, "<range")
 	v.encodeContent(e)
 }
 
@@ -274,7 +274,7 @@ func (*Regex) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Regex) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "regex")
+	e.StartQuoted(NS, "<regex")
 	v.encodeContent(e)
 }
 
@@ -313,7 +313,7 @@ func (*Validate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Validate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "validate")
+	e.StartQuoted(NS, "<validate")
 	v.encodeContent(e)
 }
 
@@ -349,22 +349,22 @@ func (v *Validate) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Basic {
-			e.StartTrusted(NS, "basic")
+			e.StartQuoted(NS, "<basic")
 			e.End()
 		}
 		if v.Open {
-			e.StartTrusted(NS, "open")
+			e.StartQuoted(NS, "<open")
 			e.End()
 		}
 		if v.Range != nil {
-			e.StartTrusted(NS, "range")
+			e.StartQuoted(NS, "<range")
 			v.Range.encodeContent(e)
 		}
 		if v.Regex != nil {
-			e.ElementTrusted(NS, "regex", *v.Regex)
+			e.ElementQuoted(NS, "<regex>", "</regex>", *v.Regex)
 		}
 		if v.ListRange != nil {
-			e.StartTrusted(NS, "list-range")
+			e.StartQuoted(NS, "<list-range")
 			v.ListRange.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -384,26 +384,26 @@ func (v *Validate) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Basic {
-					e.StartTrusted(NS, "basic")
+					e.StartQuoted(NS, "<basic")
 					e.End()
 				}
 			case 1:
 				if v.Open {
-					e.StartTrusted(NS, "open")
+					e.StartQuoted(NS, "<open")
 					e.End()
 				}
 			case 2:
 				if v.Range != nil {
-					e.StartTrusted(NS, "range")
+					e.StartQuoted(NS, "<range")
 					v.Range.encodeContent(e)
 				}
 			case 3:
 				if v.Regex != nil {
-					e.ElementTrusted(NS, "regex", *v.Regex)
+					e.ElementQuoted(NS, "<regex>", "</regex>", *v.Regex)
 				}
 			case 4:
 				if v.ListRange != nil {
-					e.StartTrusted(NS, "list-range")
+					e.StartQuoted(NS, "<list-range")
 					v.ListRange.encodeContent(e)
 				}
 			case 5:
@@ -416,30 +416,30 @@ func (v *Validate) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Basic {
-			e.StartTrusted(NS, "basic")
+			e.StartQuoted(NS, "<basic")
 			e.End()
 		}
 	}
 	if n[1] == 0 {
 		if v.Open {
-			e.StartTrusted(NS, "open")
+			e.StartQuoted(NS, "<open")
 			e.End()
 		}
 	}
 	if n[2] == 0 {
 		if v.Range != nil {
-			e.StartTrusted(NS, "range")
+			e.StartQuoted(NS, "<range")
 			v.Range.encodeContent(e)
 		}
 	}
 	if n[3] == 0 {
 		if v.Regex != nil {
-			e.ElementTrusted(NS, "regex", *v.Regex)
+			e.ElementQuoted(NS, "<regex>", "</regex>", *v.Regex)
 		}
 	}
 	if n[4] == 0 {
 		if v.ListRange != nil {
-			e.StartTrusted(NS, "list-range")
+			e.StartQuoted(NS, "<list-range")
 			v.ListRange.encodeContent(e)
 		}
 	}

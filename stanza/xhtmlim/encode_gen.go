@@ -28,7 +28,7 @@ func (*HTML) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HTML) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "html")
+	e.StartQuoted(NS, "<html")
 	v.encodeContent(e)
 }
 

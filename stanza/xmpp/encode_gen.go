@@ -293,7 +293,7 @@ func (*Body) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Body) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "body")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<body")
 	v.encodeContent(e)
 }
 
@@ -350,7 +350,7 @@ func (*Error) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Error) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "error")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<error")
 	v.encodeContent(e)
 }
 
@@ -491,7 +491,7 @@ func (*Handshake) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Handshake) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "handshake")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<handshake")
 	v.encodeContent(e)
 }
 
@@ -539,7 +539,7 @@ func (*IQ) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *IQ) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "iq")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<iq")
 	v.encodeContent(e)
 }
 
@@ -604,7 +604,7 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Error != nil {
-			e.StartTrusted(e.DefaultNS(), "error")
+			e.StartQuoted(e.DefaultNS(), "<error")
 			v.Error.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -628,7 +628,7 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 				}
 			case 1:
 				if v.Error != nil {
-					e.StartTrusted(e.DefaultNS(), "error")
+					e.StartQuoted(e.DefaultNS(), "<error")
 					v.Error.encodeContent(e)
 				}
 			case 2:
@@ -646,7 +646,7 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 	}
 	if n[1] == 0 {
 		if v.Error != nil {
-			e.StartTrusted(e.DefaultNS(), "error")
+			e.StartQuoted(e.DefaultNS(), "<error")
 			v.Error.encodeContent(e)
 		}
 	}
@@ -677,7 +677,7 @@ func (*Message) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Message) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "message")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<message")
 	v.encodeContent(e)
 }
 
@@ -737,15 +737,15 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Subject {
-			e.StartTrusted(e.DefaultNS(), "subject")
+			e.StartQuoted(e.DefaultNS(), "<subject")
 			v.Subject[i].encodeContent(e)
 		}
 		for i := range v.Body {
-			e.StartTrusted(e.DefaultNS(), "body")
+			e.StartQuoted(e.DefaultNS(), "<body")
 			v.Body[i].encodeContent(e)
 		}
 		if v.Thread != nil {
-			e.StartTrusted(e.DefaultNS(), "thread")
+			e.StartQuoted(e.DefaultNS(), "<thread")
 			v.Thread.encodeContent(e)
 		}
 		for i := range v.Any {
@@ -754,7 +754,7 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Error != nil {
-			e.StartTrusted(e.DefaultNS(), "error")
+			e.StartQuoted(e.DefaultNS(), "<error")
 			v.Error.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -774,17 +774,17 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Subject) {
-					e.StartTrusted(e.DefaultNS(), "subject")
+					e.StartQuoted(e.DefaultNS(), "<subject")
 					v.Subject[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Body) {
-					e.StartTrusted(e.DefaultNS(), "body")
+					e.StartQuoted(e.DefaultNS(), "<body")
 					v.Body[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
 				if v.Thread != nil {
-					e.StartTrusted(e.DefaultNS(), "thread")
+					e.StartQuoted(e.DefaultNS(), "<thread")
 					v.Thread.encodeContent(e)
 				}
 			case 3:
@@ -793,7 +793,7 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 				}
 			case 4:
 				if v.Error != nil {
-					e.StartTrusted(e.DefaultNS(), "error")
+					e.StartQuoted(e.DefaultNS(), "<error")
 					v.Error.encodeContent(e)
 				}
 			case 5:
@@ -805,16 +805,16 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Subject); i++ {
-		e.StartTrusted(e.DefaultNS(), "subject")
+		e.StartQuoted(e.DefaultNS(), "<subject")
 		v.Subject[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Body); i++ {
-		e.StartTrusted(e.DefaultNS(), "body")
+		e.StartQuoted(e.DefaultNS(), "<body")
 		v.Body[i].encodeContent(e)
 	}
 	if n[2] == 0 {
 		if v.Thread != nil {
-			e.StartTrusted(e.DefaultNS(), "thread")
+			e.StartQuoted(e.DefaultNS(), "<thread")
 			v.Thread.encodeContent(e)
 		}
 	}
@@ -825,7 +825,7 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 	}
 	if n[4] == 0 {
 		if v.Error != nil {
-			e.StartTrusted(e.DefaultNS(), "error")
+			e.StartQuoted(e.DefaultNS(), "<error")
 			v.Error.encodeContent(e)
 		}
 	}
@@ -856,7 +856,7 @@ func (*Presence) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Presence) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "presence")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<presence")
 	v.encodeContent(e)
 }
 
@@ -916,10 +916,10 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Show != nil {
-			e.ElementTrusted(e.DefaultNS(), "show", string(*v.Show))
+			e.ElementQuoted(e.DefaultNS(), "<show>", "</show>", string(*v.Show))
 		}
 		for i := range v.Status {
-			e.StartTrusted(e.DefaultNS(), "status")
+			e.StartQuoted(e.DefaultNS(), "<status")
 			v.Status[i].encodeContent(e)
 		}
 		if v.Priority != nil {
@@ -933,7 +933,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 				}
 				return int8(x) == *v.Priority
 			}() {
-				e.StartTrusted(e.DefaultNS(), "priority")
+				e.StartQuoted(e.DefaultNS(), "<priority")
 				e.TextInt(int64(*v.Priority))
 				e.End()
 			}
@@ -944,7 +944,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 			}
 		}
 		if v.Error != nil {
-			e.StartTrusted(e.DefaultNS(), "error")
+			e.StartQuoted(e.DefaultNS(), "<error")
 			v.Error.encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -964,11 +964,11 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Show != nil {
-					e.ElementTrusted(e.DefaultNS(), "show", string(*v.Show))
+					e.ElementQuoted(e.DefaultNS(), "<show>", "</show>", string(*v.Show))
 				}
 			case 1:
 				if n[r.Slot] < len(v.Status) {
-					e.StartTrusted(e.DefaultNS(), "status")
+					e.StartQuoted(e.DefaultNS(), "<status")
 					v.Status[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -983,7 +983,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 						}
 						return int8(x) == *v.Priority
 					}() {
-						e.StartTrusted(e.DefaultNS(), "priority")
+						e.StartQuoted(e.DefaultNS(), "<priority")
 						e.TextInt(int64(*v.Priority))
 						e.End()
 					}
@@ -994,7 +994,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 				}
 			case 4:
 				if v.Error != nil {
-					e.StartTrusted(e.DefaultNS(), "error")
+					e.StartQuoted(e.DefaultNS(), "<error")
 					v.Error.encodeContent(e)
 				}
 			case 5:
@@ -1007,11 +1007,11 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Show != nil {
-			e.ElementTrusted(e.DefaultNS(), "show", string(*v.Show))
+			e.ElementQuoted(e.DefaultNS(), "<show>", "</show>", string(*v.Show))
 		}
 	}
 	for i := n[1]; i < len(v.Status); i++ {
-		e.StartTrusted(e.DefaultNS(), "status")
+		e.StartQuoted(e.DefaultNS(), "<status")
 		v.Status[i].encodeContent(e)
 	}
 	if n[2] == 0 {
@@ -1026,7 +1026,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 				}
 				return int8(x) == *v.Priority
 			}() {
-				e.StartTrusted(e.DefaultNS(), "priority")
+				e.StartQuoted(e.DefaultNS(), "<priority")
 				e.TextInt(int64(*v.Priority))
 				e.End()
 			}
@@ -1039,7 +1039,7 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 	}
 	if n[4] == 0 {
 		if v.Error != nil {
-			e.StartTrusted(e.DefaultNS(), "error")
+			e.StartQuoted(e.DefaultNS(), "<error")
 			v.Error.encodeContent(e)
 		}
 	}
@@ -1087,7 +1087,7 @@ func (*Priority) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Priority) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "priority")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<priority")
 	v.encodeContent(e)
 }
 
@@ -1135,7 +1135,7 @@ func (*Show) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Show) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "show")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<show")
 	v.encodeContent(e)
 }
 
@@ -1183,7 +1183,7 @@ func (*Status) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Status) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "status")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<status")
 	v.encodeContent(e)
 }
 
@@ -1240,7 +1240,7 @@ func (*Subject) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Subject) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "subject")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<subject")
 	v.encodeContent(e)
 }
 
@@ -1297,7 +1297,7 @@ func (*Thread) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Thread) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "thread")
+	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<thread")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Link) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Link) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "Link")
+	e.StartQuoted(NS, "<Link")
 	v.encodeContent(e)
 }
 
@@ -98,11 +98,11 @@ func (v *Link) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		for i := range v.Title {
-			e.StartTrusted(NS, "Title")
+			e.StartQuoted(NS, "<Title")
 			v.Title[i].encodeContent(e)
 		}
 		for i := range v.Property {
-			e.StartTrusted(NS, "Property")
+			e.StartQuoted(NS, "<Property")
 			v.Property[i].encodeContent(e)
 		}
 		for i := range v.XMLExtra {
@@ -122,12 +122,12 @@ func (v *Link) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if n[r.Slot] < len(v.Title) {
-					e.StartTrusted(NS, "Title")
+					e.StartQuoted(NS, "<Title")
 					v.Title[n[r.Slot]].encodeContent(e)
 				}
 			case 1:
 				if n[r.Slot] < len(v.Property) {
-					e.StartTrusted(NS, "Property")
+					e.StartQuoted(NS, "<Property")
 					v.Property[n[r.Slot]].encodeContent(e)
 				}
 			case 2:
@@ -139,11 +139,11 @@ func (v *Link) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	for i := n[0]; i < len(v.Title); i++ {
-		e.StartTrusted(NS, "Title")
+		e.StartQuoted(NS, "<Title")
 		v.Title[i].encodeContent(e)
 	}
 	for i := n[1]; i < len(v.Property); i++ {
-		e.StartTrusted(NS, "Property")
+		e.StartQuoted(NS, "<Property")
 		v.Property[i].encodeContent(e)
 	}
 	for i := n[2]; i < len(v.XMLExtra); i++ {
@@ -188,7 +188,7 @@ func (*Property) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Property) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "Property")
+	e.StartQuoted(NS, "<Property")
 	v.encodeContent(e)
 }
 
@@ -236,7 +236,7 @@ func (*XRD) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *XRD) EncodeXMPP(e *stanza.Encoder) {
-	e.StartTrusted(NS, "XRD")
+	e.StartQuoted(NS, "<XRD")
 	v.encodeContent(e)
 }
 
@@ -263,20 +263,20 @@ func (v *XRD) encodeContent(e *stanza.Encoder) {
 	}
 	if len(v.XMLOrder) == 0 {
 		if v.Expires != nil {
-			e.ElementTrusted(NS, "Expires", string(*v.Expires))
+			e.ElementQuoted(NS, "<Expires>", "</Expires>", string(*v.Expires))
 		}
 		if v.Subject != nil {
-			e.ElementTrusted(NS, "Subject", *v.Subject)
+			e.ElementQuoted(NS, "<Subject>", "</Subject>", *v.Subject)
 		}
 		for i := range v.Alias {
-			e.ElementTrusted(NS, "Alias", v.Alias[i])
+			e.ElementQuoted(NS, "<Alias>", "</Alias>", v.Alias[i])
 		}
 		for i := range v.Property {
-			e.StartTrusted(NS, "Property")
+			e.StartQuoted(NS, "<Property")
 			v.Property[i].encodeContent(e)
 		}
 		for i := range v.Link {
-			e.StartTrusted(NS, "Link")
+			e.StartQuoted(NS, "<Link")
 			v.Link[i].encodeContent(e)
 		}
 		for i := range v.Any {
@@ -301,24 +301,24 @@ func (v *XRD) encodeContent(e *stanza.Encoder) {
 			switch r.Slot {
 			case 0:
 				if v.Expires != nil {
-					e.ElementTrusted(NS, "Expires", string(*v.Expires))
+					e.ElementQuoted(NS, "<Expires>", "</Expires>", string(*v.Expires))
 				}
 			case 1:
 				if v.Subject != nil {
-					e.ElementTrusted(NS, "Subject", *v.Subject)
+					e.ElementQuoted(NS, "<Subject>", "</Subject>", *v.Subject)
 				}
 			case 2:
 				if n[r.Slot] < len(v.Alias) {
-					e.ElementTrusted(NS, "Alias", v.Alias[n[r.Slot]])
+					e.ElementQuoted(NS, "<Alias>", "</Alias>", v.Alias[n[r.Slot]])
 				}
 			case 3:
 				if n[r.Slot] < len(v.Property) {
-					e.StartTrusted(NS, "Property")
+					e.StartQuoted(NS, "<Property")
 					v.Property[n[r.Slot]].encodeContent(e)
 				}
 			case 4:
 				if n[r.Slot] < len(v.Link) {
-					e.StartTrusted(NS, "Link")
+					e.StartQuoted(NS, "<Link")
 					v.Link[n[r.Slot]].encodeContent(e)
 				}
 			case 5:
@@ -335,23 +335,23 @@ func (v *XRD) encodeContent(e *stanza.Encoder) {
 	}
 	if n[0] == 0 {
 		if v.Expires != nil {
-			e.ElementTrusted(NS, "Expires", string(*v.Expires))
+			e.ElementQuoted(NS, "<Expires>", "</Expires>", string(*v.Expires))
 		}
 	}
 	if n[1] == 0 {
 		if v.Subject != nil {
-			e.ElementTrusted(NS, "Subject", *v.Subject)
+			e.ElementQuoted(NS, "<Subject>", "</Subject>", *v.Subject)
 		}
 	}
 	for i := n[2]; i < len(v.Alias); i++ {
-		e.ElementTrusted(NS, "Alias", v.Alias[i])
+		e.ElementQuoted(NS, "<Alias>", "</Alias>", v.Alias[i])
 	}
 	for i := n[3]; i < len(v.Property); i++ {
-		e.StartTrusted(NS, "Property")
+		e.StartQuoted(NS, "<Property")
 		v.Property[i].encodeContent(e)
 	}
 	for i := n[4]; i < len(v.Link); i++ {
-		e.StartTrusted(NS, "Link")
+		e.StartQuoted(NS, "<Link")
 		v.Link[i].encodeContent(e)
 	}
 	for i := n[5]; i < len(v.Any); i++ {
