@@ -565,8 +565,9 @@ func TestResetBytesAfterOwned(t *testing.T) {
 func TestResetBytesIsolated(t *testing.T) {
 	var d Decoder
 	d.ResetBytes([]byte("<a/>"), 0, nil)
-	d.ResetBytes([]byte("<b/>"), 0, nil)                                          // into shared memory from here on
-	d.ResetBytesIsolated([]byte("<c x='"+strings.Repeat("1", 800)+"'/>"), 0, nil) // leaves room for <d/>
+	d.ResetBytes([]byte("<b/>"), 0, nil) // into shared memory from here on
+	// An input of its own, leaving room that <d/> could take.
+	d.ResetBytesIsolated([]byte("<c x='"+strings.Repeat("1", 800)+"'/>"), 0, nil)
 	lo := uintptr(unsafe.Pointer(unsafe.StringData(d.s)))
 	hi := uintptr(unsafe.Pointer(unsafe.SliceData(d.arena))) + uintptr(cap(d.arena))
 	d.ResetBytes([]byte("<d/>"), 0, nil)
