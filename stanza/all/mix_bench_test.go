@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -74,6 +75,44 @@ type mixStanza struct {
 	slot int    // 0, 1, 2 for message, presence, iq
 	std  any    // the encoding/xml value, decoded
 	ours stanza.Element
+}
+
+// untypedNS matches a namespace declaration, with its prefix and value.
+var untypedNS = regexp.MustCompile(`xmlns(:[^=\s]+)?=(['"])([^'"]*)['"]`)
+
+// untypedMix returns the mix with every namespace but the stanzas' own
+// renamed under urn:example:untyped:, so that no imported package types
+// any payload: every payload is then kept raw, as the payloads of
+// extensions an application does not import are.
+func untypedMix(tb testing.TB, mix []mixStanza) []mixStanza {
+	tb.Helper()
+	out := make([]mixStanza, len(mix))
+	for i, m := range mix {
+		data := untypedNS.ReplaceAllFunc(m.data, func(b []byte) []byte {
+			sm := untypedNS.FindSubmatch(b)
+			if ns := string(sm[3]); ns == xmpp.NS || ns == "" {
+				return b
+			}
+			return fmt.Appendf(nil, "xmlns%s=%surn:example:untyped:%s%s", sm[1], sm[2], sm[3], sm[2])
+		})
+		u := mixStanza{data: data, kind: m.kind, slot: m.slot}
+		switch m.kind {
+		case "message":
+			u.std, u.ours = new(mixMessage), new(xmpp.Message)
+		case "presence":
+			u.std, u.ours = new(mixPresence), new(xmpp.Presence)
+		default:
+			u.std, u.ours = new(mixIQ), new(xmpp.IQ)
+		}
+		if err := xml.Unmarshal(data, u.std); err != nil {
+			tb.Fatalf("untyped %s: %v", data, err)
+		}
+		if err := stanza.Unmarshal(data, u.ours); err != nil {
+			tb.Fatalf("untyped %s: %v", data, err)
+		}
+		out[i] = u
+	}
+	return out
 }
 
 // mixCorpus returns every jabber:client message, presence and iq of the
@@ -313,6 +352,18 @@ func BenchmarkMix(b *testing.B) {
 	for _, c := range mixCases {
 		b.Run(c.name, func(b *testing.B) { c.run(b, mix) })
 	}
+	umix := untypedMix(b, mix)
+	for _, c := range mixCases {
+		if untypedCase(c.name) {
+			b.Run("untyped/"+c.name, func(b *testing.B) { c.run(b, umix) })
+		}
+	}
+}
+
+// untypedCase reports whether the case of that name also runs on the mix
+// with no payload typed: the codec's, whose figures it changes.
+func untypedCase(name string) bool {
+	return name != "stream/receiving" && name != "stream/initiating" && name != "stream/initiating_recycled"
 }
 
 var mixFlag = flag.Bool("mix", false, "TestMixRatios: measure the mix and print the ratios to encoding/xml")
@@ -325,22 +376,37 @@ func TestMixRatios(t *testing.T) {
 		t.Skip("run with -mix to measure the mix")
 	}
 	mix, total, skipped := mixCorpus(t)
+	umix := untypedMix(t, mix)
 	res := map[string]testing.BenchmarkResult{}
-	for range 3 {
+	var names []string
+	for round := range 3 {
 		for _, c := range mixCases {
-			r := testing.Benchmark(func(b *testing.B) { c.run(b, mix) })
-			if old, ok := res[c.name]; !ok || r.NsPerOp() < old.NsPerOp() {
-				res[c.name] = r
+			for _, u := range []bool{false, true} {
+				name, m := c.name, mix
+				if u {
+					if !untypedCase(c.name) {
+						continue
+					}
+					name, m = "untyped/"+c.name, umix
+				}
+				if round == 0 {
+					names = append(names, name)
+				}
+				r := testing.Benchmark(func(b *testing.B) { c.run(b, m) })
+				if old, ok := res[name]; !ok || r.NsPerOp() < old.NsPerOp() {
+					res[name] = r
+				}
 			}
 		}
 	}
 	rows := []string{fmt.Sprintf("mix: %d stanzas (%d in the corpus, %d refused by encoding/xml), %.0f bytes on average", len(mix), total, skipped, float64(mixBytes(mix))/float64(len(mix))),
 		"| path | MB/s | stanzas/s | ns/stanza | allocs/stanza |", "| --- | ---: | ---: | ---: | ---: |"}
-	for _, c := range mixCases {
-		r := res[c.name]
-		rows = append(rows, fmt.Sprintf("| %s | %.0f | %.0f | %.0f | %.2f |", c.name, float64(r.Bytes)*float64(r.N)/r.T.Seconds()/1e6, r.Extra["stanzas/s"], r.Extra["ns/stanza"], r.Extra["allocs/stanza"]))
+	for _, name := range names {
+		r := res[name]
+		rows = append(rows, fmt.Sprintf("| %s | %.0f | %.0f | %.0f | %.2f |", name, float64(r.Bytes)*float64(r.N)/r.T.Seconds()/1e6, r.Extra["stanzas/s"], r.Extra["ns/stanza"], r.Extra["allocs/stanza"]))
 	}
 	ratio := func(std, ours string) float64 { return float64(res[std].NsPerOp()) / float64(res[ours].NsPerOp()) }
-	t.Logf("\n%s\ndecode %.1fx encoding/xml (through the registry %.1fx), encode %.1fx", strings.Join(rows, "\n"),
-		ratio("decode/encoding_xml", "decode/protoxmpp"), ratio("decode/encoding_xml", "decode/protoxmpp_registry"), ratio("encode/encoding_xml", "encode/protoxmpp"))
+	t.Logf("\n%s\ndecode %.1fx encoding/xml (through the registry %.1fx), encode %.1fx; no payload typed: decode %.1fx (%.1fx), encode %.1fx", strings.Join(rows, "\n"),
+		ratio("decode/encoding_xml", "decode/protoxmpp"), ratio("decode/encoding_xml", "decode/protoxmpp_registry"), ratio("encode/encoding_xml", "encode/protoxmpp"),
+		ratio("untyped/decode/encoding_xml", "untyped/decode/protoxmpp"), ratio("untyped/decode/encoding_xml", "untyped/decode/protoxmpp_registry"), ratio("untyped/encode/encoding_xml", "untyped/encode/protoxmpp"))
 }
