@@ -139,13 +139,14 @@ func NewDecoder(b []byte) *Decoder {
 
 // ResetBytes is Reset for input in a byte slice, which d copies (b may be
 // reused as soon as it returns). The copy is the one allocation of a
-// decode: it has room after the input for the values that need unescaping,
-// so that every string d returns shares it. A Decoder that reads input
-// after input copies small ones (up to 1 KiB) one after the other into
-// memory of 4 KiB, which then costs one allocation for several of them:
-// a string kept from one keeps that memory, the bytes of its neighbours
-// included, until none of its strings is referenced. A caller that keeps
-// a few values from many inputs uses ResetBytesIsolated, or clones them.
+// decode, at most: it has room after the input for the values that need
+// unescaping, so that every string d returns shares it. A Decoder that
+// reads input after input copies small ones (up to 1 KiB) one after the
+// other into memory of 4 KiB, which then costs one allocation for several
+// of them: a string kept from one keeps that memory, the bytes of its
+// neighbours included, until none of its strings is referenced. A caller
+// that keeps a few values from many inputs uses ResetBytesIsolated, or
+// clones them.
 func (d *Decoder) ResetBytes(b []byte, base int64, scope []NSBinding) {
 	// After the input copied before, but not after the memory of
 	// ResetOwned, whose next input will append to it, nor after an input
@@ -177,7 +178,7 @@ func (d *Decoder) resetCopy(b []byte, base int64, scope []NSBinding, after, slab
 	}
 	if cap(room) < need {
 		size := need
-		if slab && need <= slabMax {
+		if slab && n <= slabMax {
 			size = slabSize
 		}
 		room = make([]byte, 0, size)
