@@ -547,24 +547,8 @@ func (d *Decoder) startTag() Kind {
 				i++
 			}
 			if i+1 < len(s) && s[i] == '=' && i-aoff <= d.limits.MaxNameBytes {
-				j, q := i+2, s[i+1]
-				if q == '\'' {
-					for j+8 <= len(s) {
-						if m := decAposMask(encLoad64(s, j)); m != 0 {
-							j += bits.TrailingZeros64(m) >> 3
-							break
-						}
-						j += 8
-					}
-				} else if q == '"' {
-					for j+8 <= len(s) {
-						if m := decQuotMask(encLoad64(s, j)); m != 0 {
-							j += bits.TrailingZeros64(m) >> 3
-							break
-						}
-						j += 8
-					}
-				}
+				q := s[i+1]
+				j := decSkipValue(s, i+2, q)
 				for j < len(s) && s[j] != q && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '&' && s[j] != '<' {
 					j++
 				}
@@ -715,25 +699,7 @@ func (d *Decoder) attrValue() (string, bool) {
 	i := start
 	plain := true
 	for i < len(s) {
-		// Eight bytes at a time over runs that need no work: no quote,
-		// '&', '<', control or non-ASCII byte.
-		if q == '\'' {
-			for i+8 <= len(s) {
-				if m := decAposMask(encLoad64(s, i)); m != 0 {
-					i += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				i += 8
-			}
-		} else {
-			for i+8 <= len(s) {
-				if m := decQuotMask(encLoad64(s, i)); m != 0 {
-					i += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				i += 8
-			}
-		}
+		i = decSkipValue(s, i, q)
 		if i >= len(s) {
 			break
 		}
@@ -773,6 +739,28 @@ func (d *Decoder) attrValue() (string, bool) {
 		return s[start:i], true
 	}
 	return d.unescape(s[start:i], start, true)
+}
+
+// decSkipValue skips, eight bytes at a time from s[i], the bytes of an
+// attribute value quoted with q that need no work: no quote, '&', '<',
+// control or non-ASCII byte. It returns the offset of the first such byte,
+// or of the last bytes, fewer than eight, which the caller reads one by
+// one.
+func decSkipValue(s string, i int, q byte) int {
+	if q == '\'' {
+		for ; i+8 <= len(s); i += 8 {
+			if m := decAposMask(encLoad64(s, i)); m != 0 {
+				return i + bits.TrailingZeros64(m)>>3
+			}
+		}
+		return i
+	}
+	for ; i+8 <= len(s); i += 8 {
+		if m := decQuotMask(encLoad64(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
 }
 
 // decAposMask flags, in an attribute value between apostrophes, bytes
