@@ -110,6 +110,20 @@ func untypedMix(tb testing.TB, mix []mixStanza) []mixStanza {
 		if err := stanza.Unmarshal(data, u.ours); err != nil {
 			tb.Fatalf("untyped %s: %v", data, err)
 		}
+		var payloads []stanza.Element
+		switch x := u.ours.(type) {
+		case *xmpp.Message:
+			payloads = x.Any
+		case *xmpp.Presence:
+			payloads = x.Any
+		case *xmpp.IQ:
+			payloads = x.Any
+		}
+		for _, p := range payloads {
+			if _, raw := p.(*stanza.RawElement); !raw {
+				tb.Fatalf("untyped %s: payload %T typed", data, p)
+			}
+		}
 		out[i] = u
 	}
 	return out
