@@ -546,13 +546,13 @@ func (d *Decoder) startTag() Kind {
 			for i < len(s) && nameCont[s[i]] {
 				i++
 			}
-			if i+1 < len(s) && s[i] == '=' && i-aoff <= d.limits.MaxNameBytes {
+			if i+1 < len(s) && s[i] == '=' && (s[i+1] == '\'' || s[i+1] == '"') && i-aoff <= d.limits.MaxNameBytes {
 				q := s[i+1]
 				j := decSkipValue(s, i+2, q)
 				for j < len(s) && s[j] != q && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '&' && s[j] != '<' {
 					j++
 				}
-				if (q == '\'' || q == '"') && j < len(s) && s[j] == q {
+				if j < len(s) && s[j] == q {
 					aname, val = s[aoff:i], s[i+2:j]
 					d.pos = j + 1
 				}
