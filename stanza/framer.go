@@ -121,6 +121,7 @@ type Framer struct {
 	quote    byte // quote of the attribute value being scanned
 	ws       bool // the FrameText being scanned is all whitespace so far
 	closing  bool // FrameClose of an empty root element is due
+	reuse    bool // see ReuseBuffer
 
 	lines     int64 // newlines in the discarded prefix of the document
 	lineStart int64 // document offset just after the last discarded newline
@@ -202,10 +203,23 @@ func (f *Framer) setLimits(l Limits) {
 //	f.Reset()
 //	f.Feed(rest)
 func (f *Framer) Reset() {
-	lim, buf := f.lim, f.buf[len(f.buf):] // frames returned stay as they are
-	*f = Framer{buf: buf, run: -1}
+	lim, buf, reuse := f.lim, f.buf[len(f.buf):], f.reuse // frames returned stay as they are
+	if reuse {
+		buf = f.buf[:0]
+	}
+	*f = Framer{buf: buf, run: -1, reuse: reuse}
 	f.setLimits(lim)
 }
+
+// ReuseBuffer sets whether the Framer may write again the memory of frames
+// it has returned. By default it never does: a frame stays valid for as
+// long as it is referenced, and each time the buffer is full the bytes not
+// yet returned move to a new one. With reuse on, they move to the front of
+// the same buffer when they fit there, and a frame is valid only until the
+// next Feed or Reset: for a caller that copies or decodes each frame (into
+// memory of its own) before it feeds more, which then feeds a stream of
+// any length without allocating.
+func (f *Framer) ReuseBuffer(on bool) { f.reuse = on }
 
 // Feed appends a copy of p to the bytes waiting to be framed. It never
 // fails: errors surface from Next. After an error Feed discards p.
@@ -221,7 +235,10 @@ func (f *Framer) Feed(p []byte) {
 
 // compact drops the bytes already returned in frames, moving the rest to the
 // front of a new buffer with room for more bytes: the old one is never
-// written again, so frames returned from it stay valid.
+// written again, so frames returned from it stay valid. With ReuseBuffer
+// the rest moves to the front of the same buffer instead, when it fits
+// with the bytes to come and fills at most half of it (so that each byte
+// fed is moved a bounded number of times on average).
 func (f *Framer) compact(more int) {
 	n := f.start
 	done := f.buf[:n]
@@ -231,7 +248,9 @@ func (f *Framer) compact(more int) {
 	}
 	f.base += int64(n)
 	rest := f.buf[n:]
-	if more > 0 {
+	if more > 0 && f.reuse && len(rest)+more <= cap(f.buf) && 2*len(rest) <= cap(f.buf) {
+		f.buf = append(f.buf[:0], rest...) // overlapping: append moves
+	} else if more > 0 {
 		// Room for what comes, and twice what waits up to the element
 		// limit, so that an element fed in many small reads is copied
 		// a bounded number of times.
@@ -258,10 +277,11 @@ const (
 )
 
 // Next returns the next complete frame and its bytes, a slice of the
-// internal buffer that the Framer never writes again: the frame stays
-// valid, and may be aliased (see Decoder.ResetOwned); it keeps the buffer
-// it is part of, at most about the size of the reads fed, in memory. It
-// returns FrameNone when it needs more input, and for ever after an error.
+// internal buffer that the Framer never writes again (unless ReuseBuffer
+// is on): the frame stays valid, and may be aliased (see
+// Decoder.ResetOwned); it keeps the buffer it is part of, at most about the
+// size of the reads fed, in memory. It returns FrameNone when it needs more
+// input, and for ever after an error.
 func (f *Framer) Next() (FrameKind, []byte) {
 	if f.err != nil {
 		return FrameNone, nil

@@ -12,7 +12,8 @@ var frFuzzLimits = Limits{MaxElementBytes: 600, MaxDepth: 6, MaxAttrs: 6, MaxNam
 
 // FuzzFramer checks, for any input, that the framer never panics; that it
 // gives the same frames and error for the input whole, split in two at a
-// fuzzer-chosen byte, and (if short) fed one byte at a time; that the frames
+// fuzzer-chosen byte, and (if short) fed one byte at a time, with
+// ReuseBuffer off and on; that the frames
 // concatenated are the input consumed; that the frame kinds come in a legal
 // order; and that an error is a *SyntaxError of a framer kind at an offset
 // the framer had seen.
@@ -74,13 +75,16 @@ func FuzzFramer(f *testing.F) {
 				}
 				chunkings = append(chunkings, bytewise)
 			}
+			chunkings = append(chunkings, [][]byte{in})
 			for _, chunks := range chunkings {
-				got, _ := frRun(lim, chunks...)
-				if got.Err != "" {
-					got.Buffered = want.Buffered
-				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Fatalf("limits %+v: %d chunks differ from whole input (-whole +chunks):\n%s", lim, len(chunks), diff)
+				for _, reuse := range []bool{false, true} {
+					got, _ := frRunReuse(lim, reuse, chunks...)
+					if got.Err != "" {
+						got.Buffered = want.Buffered
+					}
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Fatalf("limits %+v, ReuseBuffer(%v): %d chunks differ from whole input (-whole +chunks):\n%s", lim, reuse, len(chunks), diff)
+					}
 				}
 			}
 		}

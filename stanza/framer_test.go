@@ -33,7 +33,14 @@ type frResult struct {
 // frRun feeds chunks to a new Framer, calling Next until FrameNone after
 // each, and records what it returns.
 func frRun(lim Limits, chunks ...[]byte) (frResult, error) {
+	return frRunReuse(lim, false, chunks...)
+}
+
+// frRunReuse is frRun with Framer.ReuseBuffer set to reuse: each frame is
+// copied before the next Feed, as ReuseBuffer requires.
+func frRunReuse(lim Limits, reuse bool, chunks ...[]byte) (frResult, error) {
 	f := NewFramer(lim)
+	f.ReuseBuffer(reuse)
 	var r frResult
 	for _, c := range chunks {
 		f.Feed(c)
@@ -81,17 +88,22 @@ func frRunAll(t *testing.T, lim Limits, in []byte) (frResult, error) {
 	frCheckConsumed(t, in, want, wantErr)
 	names, chunkings := frSplits(in)
 	failures := 0
-	for i, chunks := range chunkings[1:] {
-		got, _ := frRun(lim, chunks...)
-		if got.Err != "" {
-			// Feed discards the chunks after an error: compare what was
-			// buffered when it struck only for the whole input.
-			got.Buffered = want.Buffered
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s: result differs from whole input (-whole +split):\n%s", names[i+1], diff)
-			if failures++; failures > 3 {
-				t.FailNow()
+	for i, chunks := range chunkings {
+		for _, reuse := range []bool{false, true} {
+			if i == 0 && !reuse {
+				continue // want
+			}
+			got, _ := frRunReuse(lim, reuse, chunks...)
+			if got.Err != "" {
+				// Feed discards the chunks after an error: compare what was
+				// buffered when it struck only for the whole input.
+				got.Buffered = want.Buffered
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s, ReuseBuffer(%v): result differs from whole input (-whole +split):\n%s", names[i], reuse, diff)
+				if failures++; failures > 3 {
+					t.FailNow()
+				}
 			}
 		}
 	}
@@ -858,6 +870,75 @@ func TestFramerFramesStayValid(t *testing.T) {
 	for i, fr := range frames {
 		if string(fr.b) != fr.want {
 			t.Fatalf("frame %d overwritten: %q, was %q", i, fr.b, fr.want)
+		}
+	}
+}
+
+// TestFramerReuseBuffer feeds a stream in reads of many sizes with
+// ReuseBuffer on, copying each frame before the next Feed, and checks that
+// the frames are those of a Framer that never writes its buffer again,
+// and that once warm the Framer allocates nothing: its buffer is written
+// again instead of replaced.
+func TestFramerReuseBuffer(t *testing.T) {
+	var doc strings.Builder
+	doc.WriteString(frStreamOpen)
+	for i := range 400 {
+		fmt.Fprintf(&doc, "<message id='m%d'><body>%s</body></message> ", i, strings.Repeat("y", i%97))
+	}
+	in := []byte(doc.String())
+	var chunks [][]byte
+	for off, i := 0, 0; off < len(in); i++ {
+		n := min(1+(i*37)%700, len(in)-off)
+		chunks = append(chunks, in[off:off+n])
+		off += n
+	}
+	want, err := frRunReuse(Limits{}, false, chunks...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := frRunReuse(Limits{}, true, chunks...)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("frames with ReuseBuffer differ (-off +on):\n%s", diff)
+	}
+
+	for _, reuse := range []bool{false, true} {
+		f := NewFramer(Limits{})
+		f.ReuseBuffer(reuse)
+		f.Feed([]byte(frStreamOpen))
+		drain := func() {
+			for k, _ := f.Next(); k != FrameNone; k, _ = f.Next() {
+			}
+		}
+		drain()
+		// A stream of one stanza over and over, read in chunks of many
+		// sizes: off goes through the repeated stanzas as a reader would.
+		one := "<message><body>hello</body></message>"
+		stanzas := []byte(strings.Repeat(one, 100))
+		i, off := 0, 0
+		feed := func() {
+			n := 1 + (i*37)%700
+			i++
+			f.Feed(stanzas[off : off+n])
+			off = (off + n) % len(one)
+			drain()
+		}
+		for range 100 {
+			feed()
+		}
+		// AllocsPerRun truncates: 100 feeds a run.
+		allocs := testing.AllocsPerRun(20, func() {
+			for range 100 {
+				feed()
+			}
+		})
+		if reuse && allocs != 0 {
+			t.Errorf("ReuseBuffer(true): %.0f allocations per 100 feeds once warm, want 0", allocs)
+		}
+		if !reuse && allocs == 0 {
+			t.Errorf("ReuseBuffer(false): no allocation in 100 feeds: the buffer of frames returned was written again")
+		}
+		if err := f.Err(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

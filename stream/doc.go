@@ -73,7 +73,9 @@
 // element it sends, an output buffer of at most 4 KiB; a larger one, left
 // by a large element, is dropped once drained.
 //
-// Each element is decoded from a copy of its own bytes. With
+// Each element is decoded from a copy of its own bytes, so the framer
+// writes its buffer again for the bytes fed next (stanza.Framer's
+// ReuseBuffer): only the elements allocate. With
 // Config.DecodeInPlace it is decoded where it was read instead: the
 // framer never writes its buffer again once an element is cut from it,
 // and the element's strings share it, so an element kept keeps in memory

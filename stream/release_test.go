@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"fmt"
 	"github.com/protoxmpp/protoxmpp/jid"
 	"strings"
 	"testing"
@@ -156,5 +157,52 @@ func TestRecycle(t *testing.T) {
 	}
 	if got := first.(*xmpp.Message).ID; got == "ma" {
 		t.Errorf("the first message, recycled, was not decoded into again (id %q)", got)
+	}
+}
+
+// TestKeptElementsOutliveFeeds keeps every element of a stream read in
+// small chunks and checks, once the whole stream is read, that each still
+// encodes as it did when it came: by default the framer writes its buffer
+// again (Framer.ReuseBuffer), so an element must share none of it.
+func TestKeptElementsOutliveFeeds(t *testing.T) {
+	var in strings.Builder
+	in.WriteString(testServerHeader)
+	for i := range 300 {
+		fmt.Fprintf(&in, `<message from='a@example.com/r%d' id='m%d'><body>%s &amp; more</body></message>`, i, i, strings.Repeat("z", i%53))
+	}
+	data := []byte(in.String())
+	s := New(Config{})
+	s.Open(Header{To: "example.com"})
+	type kept struct {
+		el   stanza.Element
+		want string
+	}
+	var els []kept
+	for off, i := 0, 0; off < len(data); i++ {
+		n := min(1+(i*29)%300, len(data)-off)
+		s.Feed(data[off : off+n])
+		off += n
+		for ev := s.Next(); ev.Kind != EventNone; ev = s.Next() {
+			if ev.Kind != EventElement {
+				continue
+			}
+			b, err := stanza.Marshal(ev.Element)
+			if err != nil {
+				t.Fatal(err)
+			}
+			els = append(els, kept{ev.Element, string(b)})
+		}
+	}
+	if len(els) != 300 {
+		t.Fatalf("%d elements, want 300 (%v)", len(els), s.Err())
+	}
+	for i, k := range els {
+		b, err := stanza.Marshal(k.el)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != k.want {
+			t.Fatalf("element %d changed once more was fed: %s, was %s", i, b, k.want)
+		}
 	}
 }

@@ -267,6 +267,10 @@ type offer struct {
 // New returns a Stream configured by cfg, before any header.
 func New(cfg Config) *Stream {
 	s := &Stream{cfg: cfg, ns: cfg.NS, fr: stanza.NewFramer(cfg.Limits), secure: cfg.Secure}
+	// Each element is decoded from a copy of its own, unless in place:
+	// then no frame outlives the next Feed, and the framer's buffer is
+	// written again.
+	s.fr.ReuseBuffer(!cfg.DecodeInPlace)
 	if s.ns == "" {
 		s.ns = NSClient
 	}
