@@ -267,9 +267,9 @@ type offer struct {
 // New returns a Stream configured by cfg, before any header.
 func New(cfg Config) *Stream {
 	s := &Stream{cfg: cfg, ns: cfg.NS, fr: stanza.NewFramer(cfg.Limits), secure: cfg.Secure}
-	// Each element is decoded from a copy of its own, unless in place:
-	// then no frame outlives the next Feed, and the framer's buffer is
-	// written again.
+	// Unless it decodes in place, the Stream decodes each element from a
+	// copy of its own: no frame is used after the next Feed, and the
+	// framer may write its buffer again.
 	s.fr.ReuseBuffer(!cfg.DecodeInPlace)
 	if s.ns == "" {
 		s.ns = NSClient
