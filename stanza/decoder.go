@@ -181,26 +181,12 @@ func (d *Decoder) resetCopy(b []byte, base int64, scope []NSBinding, after, slab
 		if slab && n <= slabMax {
 			size = slabSize
 		}
-		room = makeNoZero(size)
+		room = make([]byte, 0, size)
 	}
 	buf := append(room, b...)
 	// buf[:n] is never written again: the string may alias it.
 	d.Reset(unsafe.String(unsafe.SliceData(buf), n), base, scope)
 	d.arena = buf[n:n]
-}
-
-// makeNoZero returns an empty slice with room for n bytes (at least),
-// which may hold garbage: memory that is written before it is read, such
-// as the copies ResetBytes makes, need not be cleared first, and for
-// memory fresh from the heap clearing it costs as much as the copy. The
-// memory comes from a strings.Builder, which the standard library
-// allocates without clearing; the Builder is dropped at once, so nothing
-// else ever writes to it.
-func makeNoZero(n int) []byte {
-	var sb strings.Builder
-	sb.Grow(n)
-	sb.WriteByte(0) // so that the string has an address
-	return unsafe.Slice(unsafe.StringData(sb.String()), sb.Cap())[:0]
 }
 
 // Sizes of the memory ResetBytes copies small inputs into.
@@ -819,13 +805,13 @@ func (d *Decoder) unescape(v string, off int, attr bool) (string, bool) {
 	start := 0
 	inArena := cap(d.arena)-len(d.arena) >= len(v)
 	if !inArena && d.owned {
-		d.arena = makeNoZero(max(minChunk, len(v)))
+		d.arena = make([]byte, 0, max(minChunk, len(v)))
 		inArena = true
 	}
 	if inArena {
 		b, start = d.arena, len(d.arena)
 	} else {
-		b = makeNoZero(len(v))
+		b = make([]byte, 0, len(v))
 	}
 	for i := 0; i < len(v); {
 		c := v[i]
