@@ -827,16 +827,21 @@ func TestFramerReleasesBuffer(t *testing.T) {
 	}
 }
 
-// TestFramerFramesStayValid keeps every frame returned while a stream is
-// fed in reads of many sizes, across a Reset, and checks at the end that
-// none was overwritten: frames may be aliased (Decoder.ResetOwned).
-func TestFramerFramesStayValid(t *testing.T) {
+// frMessages is a stream of 400 messages of many sizes.
+func frMessages() []byte {
 	var doc strings.Builder
 	doc.WriteString(frStreamOpen)
 	for i := range 400 {
 		fmt.Fprintf(&doc, "<message id='m%d'><body>%s</body></message> ", i, strings.Repeat("y", i%97))
 	}
-	in := []byte(doc.String())
+	return []byte(doc.String())
+}
+
+// TestFramerFramesStayValid keeps every frame returned while a stream is
+// fed in reads of many sizes, across a Reset, and checks at the end that
+// none was overwritten: frames may be aliased (Decoder.ResetOwned).
+func TestFramerFramesStayValid(t *testing.T) {
+	in := frMessages()
 	f := NewFramer(Limits{})
 	type kept struct {
 		b    []byte
@@ -880,12 +885,7 @@ func TestFramerFramesStayValid(t *testing.T) {
 // and that once warm the Framer allocates nothing: its buffer is written
 // again instead of replaced.
 func TestFramerReuseBuffer(t *testing.T) {
-	var doc strings.Builder
-	doc.WriteString(frStreamOpen)
-	for i := range 400 {
-		fmt.Fprintf(&doc, "<message id='m%d'><body>%s</body></message> ", i, strings.Repeat("y", i%97))
-	}
-	in := []byte(doc.String())
+	in := frMessages()
 	var chunks [][]byte
 	for off, i := 0, 0; off < len(in); i++ {
 		n := min(1+(i*37)%700, len(in)-off)

@@ -133,11 +133,7 @@ func TestRecycle(t *testing.T) {
 			if ev.Kind != EventElement {
 				continue
 			}
-			b, err := stanza.Marshal(ev.Element)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, string(b))
+			out = append(out, marshalString(t, ev.Element))
 			if first == nil {
 				first = ev.Element
 			}
@@ -186,23 +182,25 @@ func TestKeptElementsOutliveFeeds(t *testing.T) {
 			if ev.Kind != EventElement {
 				continue
 			}
-			b, err := stanza.Marshal(ev.Element)
-			if err != nil {
-				t.Fatal(err)
-			}
-			els = append(els, kept{ev.Element, string(b)})
+			els = append(els, kept{ev.Element, marshalString(t, ev.Element)})
 		}
 	}
 	if len(els) != 300 {
 		t.Fatalf("%d elements, want 300 (%v)", len(els), s.Err())
 	}
 	for i, k := range els {
-		b, err := stanza.Marshal(k.el)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(b) != k.want {
-			t.Fatalf("element %d changed once more was fed: %s, was %s", i, b, k.want)
+		if got := marshalString(t, k.el); got != k.want {
+			t.Fatalf("element %d changed once more was fed: %s, was %s", i, got, k.want)
 		}
 	}
+}
+
+// marshalString returns el encoded.
+func marshalString(t *testing.T, el stanza.Element) string {
+	t.Helper()
+	b, err := stanza.Marshal(el)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
