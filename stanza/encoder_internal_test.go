@@ -38,6 +38,27 @@ func TestEncSkip(t *testing.T) {
 						t.Fatalf("encSkipText(%q, %d) = %d, want %d", s, from, got, want)
 					}
 				}
+				buf, got := encCopyAttr([]byte("<a b='"), s)
+				if want := naive(&encAttrTab, s, 0); got != want || string(buf) != "<a b='"+s[:want] {
+					t.Fatalf("encCopyAttr(%q) = %q, %d, want %d", s, buf, got, want)
+				}
+			}
+		}
+	}
+	// A byte that needs work just before the start, followed by one that a
+	// borrow from it could flag by mistake ("# after ", ?= after <>).
+	for n := 1; n < 20; n++ {
+		for _, pair := range []string{`"#`, "<?", ">=", "&'", "\x00\x01"} {
+			for from := 1; from < n; from++ {
+				b := []byte(strings.Repeat("x", n))
+				copy(b[from-1:], pair)
+				s := string(b[:n])
+				if got, want := encSkipAttr(s, from), naive(&encAttrTab, s, from); got != want {
+					t.Fatalf("encSkipAttr(%q, %d) = %d, want %d", s, from, got, want)
+				}
+				if got, want := encSkipText(s, from), naive(&encTextTab, s, from); got > want || got < from || got < want && s[got] >= 0x20 {
+					t.Fatalf("encSkipText(%q, %d) = %d, want %d", s, from, got, want)
+				}
 			}
 		}
 	}
