@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,7 +35,8 @@ type smPeer struct {
 	// resendUndelivered sends again what a new session hands back.
 	resendUndelivered bool
 	tmu               sync.Mutex
-	trace             []string
+	trace             []string // the last 400 writes and reads
+	log               []string // all of them, timed (up to 40,000): what a lost message went through
 }
 
 func seqOf(id, prefix string) (int, bool) {
@@ -76,6 +78,9 @@ func smLogin(t *testing.T, s *servertest.Server, user string, resend bool) *smPe
 			dir = "S: "
 		}
 		p.trace = append(p.trace, dir+string(b))
+		if len(p.log) < maxLog {
+			p.log = append(p.log, time.Now().Format("15:04:05.000000 ")+dir+string(b))
+		}
 		if len(p.trace) > 400 {
 			p.trace = p.trace[1:]
 		}
@@ -151,6 +156,99 @@ func (p *smPeer) send(ctx context.Context, other *smPeer, n, window int, pace ti
 		}
 	}
 	return nil
+}
+
+// around returns the lines of p.log within ctx lines of one holding s.
+func (p *smPeer) around(s string, ctx int) string {
+	p.tmu.Lock()
+	defer p.tmu.Unlock()
+	keep := make([]bool, len(p.log))
+	for i, l := range p.log {
+		if strings.Contains(l, s) {
+			for j := max(0, i-ctx); j <= min(len(p.log)-1, i+ctx); j++ {
+				keep[j] = true
+			}
+		}
+	}
+	var out []string
+	for i, l := range p.log {
+		if keep[i] {
+			if len(out) > 0 && !keep[i-1] {
+				out = append(out, "...")
+			}
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// serverAcked returns the sequence numbers of p's messages that the server
+// acknowledged, from p's traffic: the stanzas of each Stream Management
+// session are counted from the <enable/> that starts it, and each <a h/>
+// the server sends covers the first h of them. complete is false when the
+// log was cut short.
+func (p *smPeer) serverAcked() (acked map[int]bool, complete bool) {
+	p.tmu.Lock()
+	defer p.tmu.Unlock()
+	acked = map[int]bool{}
+	var session []int // the sequence number of each stanza of the session, -1 for others
+	stanzas := regexp.MustCompile(`<(message|presence|iq)[ />]`)
+	ours := regexp.MustCompile(`^<message [^>]*id='` + p.name + `-([0-9]+)'`)
+	ack := regexp.MustCompile(`<a [^>]*h='([0-9]+)'`)
+	for _, l := range p.log {
+		dir, text := l[16:19], l[19:]
+		if dir == "C: " {
+			if strings.Contains(text, "<enable ") {
+				session = session[:0]
+			}
+			for _, loc := range stanzas.FindAllStringIndex(text, -1) {
+				seq := -1
+				if m := ours.FindStringSubmatch(text[loc[0]:]); m != nil {
+					seq, _ = strconv.Atoi(m[1])
+				}
+				session = append(session, seq)
+			}
+			continue
+		}
+		for _, m := range ack.FindAllStringSubmatch(text, -1) {
+			h, _ := strconv.Atoi(m[1])
+			for _, seq := range session[:min(h, len(session))] {
+				if seq >= 0 {
+					acked[seq] = true
+				}
+			}
+		}
+	}
+	return acked, len(p.log) < maxLog
+}
+
+// maxLog bounds smPeer.log.
+const maxLog = 40000
+
+// sentAt returns the time of the first line of p.log holding s.
+func (p *smPeer) sentAt(s string) time.Time {
+	p.tmu.Lock()
+	defer p.tmu.Unlock()
+	for _, l := range p.log {
+		if strings.Contains(l, s) {
+			t, _ := time.Parse("15:04:05.000000", l[:15])
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// during returns the lines of p.log from before to after around t.
+func (p *smPeer) during(t time.Time, before, after time.Duration) string {
+	p.tmu.Lock()
+	defer p.tmu.Unlock()
+	var out []string
+	for _, l := range p.log {
+		if lt, err := time.Parse("15:04:05.000000", l[:15]); err == nil && !lt.Before(t.Add(-before)) && !lt.After(t.Add(after)) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // received returns the number of distinct messages received.
@@ -307,9 +405,15 @@ func checkSeq(got []int, n int) (lost, dup, disorder int) {
 }
 
 // TestStreamManagementNewSession: the same exchange with a server that
-// keeps no session for resumption: every cut starts a new session, and no
-// message is lost silently: each is received, bounced back to its sender
-// as an error, or handed back to it as undelivered.
+// keeps no session for resumption: every cut starts a new session, and the
+// client loses no message silently: each is received, bounced back to its
+// sender as an error, or handed back to it as undelivered, unless the
+// server acknowledged it. A message the server acknowledged is the
+// server's (XEP-0198 section 4), and a server may lose one: ejabberd 23.01
+// routes a message to the process of a session that is ending, which then
+// neither delivers nor re-routes it (it happened about once in ten runs,
+// each time to a message acknowledged and routed within a few milliseconds
+// of the recipient's cut). Those are logged, and more than a few fail.
 func TestStreamManagementNewSession(t *testing.T) {
 	servertest.ForEach(t, func(t *testing.T, kind servertest.Kind) {
 		s := servertest.Start(t, kind, servertest.Options{NoResumption: true})
@@ -338,7 +442,7 @@ func TestStreamManagementNewSession(t *testing.T) {
 		// on a busy machine (CI runs packages side by side) takes longer
 		// than 20 s.
 		deadline := time.Now().Add(45 * time.Second)
-		accounted := func(from, to *smPeer) (silent int) {
+		accounted := func(from, to *smPeer) (silent []int) {
 			to.mu.Lock()
 			seen := map[int]bool{}
 			for _, g := range to.got {
@@ -349,12 +453,12 @@ func TestStreamManagementNewSession(t *testing.T) {
 			defer from.mu.Unlock()
 			for i := range n {
 				if !seen[i] && !from.bounced[i] && !from.undelivered[i] {
-					silent++
+					silent = append(silent, i)
 				}
 			}
 			return silent
 		}
-		for time.Now().Before(deadline) && (accounted(a, b) > 0 || accounted(b, a) > 0) {
+		for time.Now().Before(deadline) && (len(accounted(a, b)) > 0 || len(accounted(b, a)) > 0) {
 			time.Sleep(100 * time.Millisecond)
 		}
 		for _, pr := range [][2]*smPeer{{a, b}, {b, a}} {
@@ -366,14 +470,46 @@ func TestStreamManagementNewSession(t *testing.T) {
 			to.mu.Unlock()
 			from.mu.Lock()
 			t.Logf("%s: %s -> %s: %d sent, %d received (%d duplicates), %d bounced, %d handed back undelivered, %d silently lost; sender events %v, cuts %d",
-				kind, from.name, to.name, n, recv, dup, len(from.bounced), len(from.undelivered), silent, from.events, from.proxy.Cuts())
+				kind, from.name, to.name, n, recv, dup, len(from.bounced), len(from.undelivered), len(silent), from.events, from.proxy.Cuts())
 			news := from.events[client.SessionNew]
 			from.mu.Unlock()
-			if silent != 0 {
-				to.mu.Lock()
-				missing := missingRanges(to.got, n)
-				to.mu.Unlock()
-				t.Errorf("%s -> %s: %d messages silently lost (not received: %s)", from.name, to.name, silent, missing)
+			acked, complete := from.serverAcked()
+			var byClient, byServer []int
+			for _, k := range silent {
+				if complete && acked[k] {
+					byServer = append(byServer, k)
+				} else {
+					byClient = append(byClient, k)
+				}
+			}
+			from.mu.Lock()
+			var both []int
+			for k := range from.undelivered {
+				if acked[k] {
+					both = append(both, k)
+				}
+			}
+			from.mu.Unlock()
+			t.Logf("%s -> %s: %d messages acknowledged by the server", from.name, to.name, len(acked))
+			if len(both) > 0 {
+				// Handed back, so that the application sends it again: a
+				// duplicate, or a sign that the count above is wrong.
+				t.Errorf("%s -> %s: handed back as undelivered, though the server acknowledged them: %v", from.name, to.name, both)
+			}
+			if len(byServer) > 0 {
+				t.Logf("%s -> %s: %d messages the server acknowledged and then neither delivered nor bounced: %v", from.name, to.name, len(byServer), byServer)
+			}
+			if len(byClient) != 0 || len(byServer) > 3 {
+				t.Errorf("%s -> %s: %d messages silently lost: %v (%v acknowledged by the server)", from.name, to.name, len(silent), silent, byServer)
+				for _, k := range silent[:min(len(silent), 3)] {
+					id := fmt.Sprintf("'%s-%d'", from.name, k)
+					t.Logf("%s: its traffic around %s:\n%s", from.name, id, from.around(id, 12))
+					t.Logf("%s: its traffic from 0.3 s before %s was sent to 2 s after:\n%s", to.name, id, to.during(from.sentAt(id), 300*time.Millisecond, 2*time.Second))
+				}
+				if e := s.Ejabberd(); e != nil {
+					out, err := e.Command("get_offline_count", map[string]any{"user": to.name, "host": "localhost"})
+					t.Logf("%s: messages in offline storage: %s %v", to.name, out, err)
+				}
 			}
 			if news == 0 {
 				t.Errorf("%s: no new session: the proxy did not cut", from.name)
