@@ -627,7 +627,7 @@ func (d *Decoder) startTag() Kind {
 				d.bind("", val, depth)
 				continue
 			}
-			d.addAttr("", aname, val)
+			d.addAttr(aname, val)
 			continue
 		}
 		prefix, local := aname[:acolon], aname[acolon+1:]
@@ -649,7 +649,7 @@ func (d *Decoder) startTag() Kind {
 			continue
 		}
 		d.raw = append(d.raw, rawAttr{qname: aname, prefix: prefix, local: local, off: aoff, idx: len(d.attrs)})
-		d.addAttr("", local, val)
+		d.addAttr(local, val)
 	}
 	// Resolve the element name.
 	prefix, local := "", qname
@@ -688,11 +688,13 @@ func (d *Decoder) startTag() Kind {
 // built it. Those moves were the hottest instructions of the mix's
 // profile; writing the fields made decoding 1-3% faster.
 
-// addAttr appends the attribute {space}local=value to d.attrs.
-func (d *Decoder) addAttr(space, local, value string) {
+// addAttr appends the attribute local=value to d.attrs, with no namespace
+// yet (a prefixed one gets its namespace once the element's declarations
+// are read).
+func (d *Decoder) addAttr(local, value string) {
 	d.attrs = append(d.attrs, Attr{})
 	a := &d.attrs[len(d.attrs)-1]
-	a.Name.Space, a.Name.Local, a.Value = space, local, value
+	a.Name.Local, a.Value = local, value
 }
 
 // bind appends the binding of prefix to space, declared at depth.
