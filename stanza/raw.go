@@ -2,6 +2,7 @@ package stanza
 
 import (
 	"errors"
+	"math/bits"
 	"strings"
 )
 
@@ -148,10 +149,83 @@ var registry = map[Name]DecodeFunc{}
 // Register makes DecodeElement decode elements named n with f. Generated
 // packages call it from init for each of their global elements; it is not
 // safe to call concurrently with decoding.
-func Register(n Name, f DecodeFunc) { registry[n] = f }
+func Register(n Name, f DecodeFunc) {
+	registry[n] = f
+	if len(registry)*2 > len(regTable) {
+		size := 64 // a power of two
+		for size < 4*len(registry) {
+			size *= 2
+		}
+		regTable = make([]regEntry, size)
+		regShift = uint(64 - bits.TrailingZeros(uint(size)))
+		for n, f := range registry {
+			regPut(n, f)
+		}
+		return
+	}
+	regPut(n, f)
+}
 
 // Lookup returns the decoder registered for n, or nil.
-func Lookup(n Name) DecodeFunc { return registry[n] }
+func Lookup(n Name) DecodeFunc { return lookupRegistered(n) }
+
+// The registry again, as a table of open addressing that decoding reads:
+// a name is found from its lengths and a few of its bytes, cheaper than
+// the map's hash of both strings, which a stream of small stanzas paid
+// several times per stanza. It is at most half full.
+var (
+	regTable []regEntry
+	regShift uint // 64 - log2(len(regTable))
+)
+
+type regEntry struct {
+	name Name // Local is "" in an empty entry
+	f    DecodeFunc
+}
+
+// regHash hashes n's lengths, its local name and the last eight bytes of
+// its namespace, where namespaces sharing a prefix differ.
+func regHash(n Name) uint {
+	h := uint(len(n.Space))<<16 ^ uint(len(n.Local))
+	for i := 0; i < len(n.Local); i++ {
+		h = h*31 + uint(n.Local[i])
+	}
+	if s := n.Space; len(s) >= 8 {
+		h = h*31 ^ uint(encLoad64(s, len(s)-8))
+	} else {
+		for i := 0; i < len(s); i++ {
+			h = h*31 + uint(s[i])
+		}
+	}
+	return h * 0x9E3779B97F4A7C15
+}
+
+func regPut(n Name, f DecodeFunc) {
+	mask := uint(len(regTable) - 1)
+	for i := regHash(n) >> regShift; ; i = (i + 1) & mask {
+		if e := &regTable[i]; e.name.Local == "" || e.name == n {
+			*e = regEntry{n, f}
+			return
+		}
+	}
+}
+
+// lookupRegistered is registry[n], read from regTable.
+func lookupRegistered(n Name) DecodeFunc {
+	if len(regTable) == 0 {
+		return nil
+	}
+	mask := uint(len(regTable) - 1)
+	for i := regHash(n) >> regShift; ; i = (i + 1) & mask {
+		e := &regTable[i]
+		if e.name == n {
+			return e.f
+		}
+		if e.name.Local == "" {
+			return nil
+		}
+	}
+}
 
 // DecodeElement decodes the element whose StartElement d has just returned
 // into its registered typed value, or into a *RawElement when no package
@@ -172,7 +246,7 @@ func DecodeElementReuse(d *Decoder, old Element) (Element, error) {
 	var err error
 	if _, raw := old.(*RawElement); old != nil && !raw && old.ElementName() == d.name {
 		v, err = old, old.DecodeXMPP(d)
-	} else if f := registry[d.name]; f != nil {
+	} else if f := lookupRegistered(d.name); f != nil {
 		v, err = f(d)
 	} else {
 		return d.ReadRaw()

@@ -155,7 +155,7 @@ func (d *Decoder) slot(n Name) *recycleSlot {
 	if rc.typed == nil {
 		rc.typed = make(map[Name]*recycleSlot)
 	}
-	sl := &recycleSlot{name: n, f: registry[n]}
+	sl := &recycleSlot{name: n, f: lookupRegistered(n)}
 	rc.typed[n] = sl
 	return sl
 }
@@ -194,7 +194,7 @@ func DecodeChild(d *Decoder) (Element, error) {
 		}
 		f = sl.f
 	} else {
-		f = registry[d.name]
+		f = lookupRegistered(d.name)
 	}
 	m := d.Mark()
 	var v Element

@@ -423,6 +423,12 @@ func BenchmarkMix(b *testing.B) {
 			b.Run("untyped/"+c.name, func(b *testing.B) { c.run(b, umix) })
 		}
 	}
+	sized := sizedMix(mix, umix)
+	for _, c := range mixCases {
+		if untypedCase(c.name) {
+			b.Run("sized/"+c.name, func(b *testing.B) { c.run(b, sized) })
+		}
+	}
 }
 
 // untypedCase reports whether the case of that name also runs on the mix
