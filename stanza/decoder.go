@@ -241,9 +241,11 @@ func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
 	d.raw = d.raw[:0]
 	d.pendingEnd = false
 	d.stack = d.stack[:0]
-	d.bindings = append(d.bindings[:0], binding{prefix: "xml", space: NSXML}, binding{})
+	d.bindings = d.bindings[:0]
+	d.bind("xml", NSXML, 0)
+	d.bind("", "", 0)
 	for _, b := range scope {
-		d.bindings = append(d.bindings, binding{prefix: b.Prefix, space: b.Space})
+		d.bind(b.Prefix, b.Space, 0)
 	}
 	d.scope = len(d.bindings)
 	if d.limits.MaxDepth == 0 {

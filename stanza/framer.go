@@ -428,6 +428,14 @@ loop:
 			return f.emit(FrameText, stop)
 
 		case frContent:
+			if pos < end && buf[pos] == '<' {
+				// No character data: the next tag follows at once, as
+				// between most of a stanza's tags.
+				f.mark = pos
+				pos++
+				st = frLT
+				continue loop
+			}
 			stop, lt, bad := frTextRun(buf, f.textFrom, pos, end)
 			if bad >= 0 {
 				return f.fail(ErrNotWellFormed, bad, "']]>' in character data")
