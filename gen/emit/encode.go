@@ -71,12 +71,30 @@ func (g *gen) encoders(f *jen.File) {
 }
 
 func (g *gen) register(b *jen.Group, st *ir.Struct, space jen.Code, local string) {
+	// A value with a wildcard comes with room for its first child in the
+	// same allocation: most stanzas carry one payload, and a fresh value
+	// (what the registry decodes into) would allocate a slice for it.
+	var newValue []jen.Code
+	for _, fl := range st.Fields {
+		if fl.Kind == ir.AnyField && fl.Repeated {
+			newValue = []jen.Code{
+				jen.Id("p").Op(":=").New(jen.Struct(jen.Id("v").Id(st.Name), jen.Id("first").Index(jen.Lit(1)).Add(rt(rtElement)))),
+				jen.Id("v").Op(":=").Op("&").Id("p").Dot("v"),
+				jen.Id("v").Dot(fl.GoName).Op("=").Id("p").Dot("first").Index(jen.Empty(), jen.Lit(0)),
+			}
+			break
+		}
+	}
+	if newValue == nil {
+		newValue = []jen.Code{jen.Id("v").Op(":=").New(jen.Id(st.Name))}
+	}
 	b.Add(rt(rtRegister)).Call(
 		rt(rtName).Values(jen.Dict{jen.Id("Space"): space, jen.Id("Local"): jen.Lit(local)}),
 		jen.Func().Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Params(rt(rtElement), jen.Error()).Block(
-			jen.Id("v").Op(":=").New(jen.Id(st.Name)),
-			jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")),
-			jen.Return(jen.Id("v"), jen.Id("err")),
+			append(newValue,
+				jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")),
+				jen.Return(jen.Id("v"), jen.Id("err")),
+			)...,
 		),
 	)
 }

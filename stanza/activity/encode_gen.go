@@ -100,7 +100,12 @@ func init() {
 		Local: "doing_chores",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(DoingChores)
+		p := new(struct {
+			v     DoingChores
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -132,7 +137,12 @@ func init() {
 		Local: "drinking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Drinking)
+		p := new(struct {
+			v     Drinking
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -148,7 +158,12 @@ func init() {
 		Local: "eating",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Eating)
+		p := new(struct {
+			v     Eating
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -156,7 +171,12 @@ func init() {
 		Local: "exercising",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Exercising)
+		p := new(struct {
+			v     Exercising
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -204,7 +224,12 @@ func init() {
 		Local: "grooming",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Grooming)
+		p := new(struct {
+			v     Grooming
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -236,7 +261,12 @@ func init() {
 		Local: "having_appointment",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HavingAppointment)
+		p := new(struct {
+			v     HavingAppointment
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -324,7 +354,12 @@ func init() {
 		Local: "inactive",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Inactive)
+		p := new(struct {
+			v     Inactive
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -444,7 +479,12 @@ func init() {
 		Local: "relaxing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Relaxing)
+		p := new(struct {
+			v     Relaxing
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -564,7 +604,12 @@ func init() {
 		Local: "talking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Talking)
+		p := new(struct {
+			v     Talking
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -580,7 +625,12 @@ func init() {
 		Local: "traveling",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Traveling)
+		p := new(struct {
+			v     Traveling
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -588,7 +638,12 @@ func init() {
 		Local: "undefined",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Undefined)
+		p := new(struct {
+			v     Undefined
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -628,7 +683,12 @@ func init() {
 		Local: "working",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Working)
+		p := new(struct {
+			v     Working
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,12 @@ func init() {
 		Local: "bidi",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Bidi)
+		p := new(struct {
+			v     Bidi
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -20,7 +20,12 @@ func init() {
 		Local: "extensions",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Extensions)
+		p := new(struct {
+			v     Extensions
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -28,7 +28,12 @@ func init() {
 		Local: "transport",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Transport)
+		p := new(struct {
+			v     Transport
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -28,7 +28,12 @@ func init() {
 		Local: "propose",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Propose)
+		p := new(struct {
+			v     Propose
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,12 @@ func init() {
 		Local: "moderate",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Moderate)
+		p := new(struct {
+			v     Moderate
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +25,12 @@ func init() {
 		Local: "moderated",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Moderated)
+		p := new(struct {
+			v     Moderated
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,12 @@ func init() {
 		Local: "reference",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reference)
+		p := new(struct {
+			v     Reference
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -20,7 +20,12 @@ func init() {
 		Local: "report",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Report)
+		p := new(struct {
+			v     Report
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

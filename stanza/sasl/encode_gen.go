@@ -116,7 +116,12 @@ func init() {
 		Local: "mechanisms",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Mechanisms)
+		p := new(struct {
+			v     Mechanisms
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,12 @@ func init() {
 		Local: "content",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Content)
+		p := new(struct {
+			v     Content
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +25,12 @@ func init() {
 		Local: "envelope",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Envelope)
+		p := new(struct {
+			v     Envelope
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,12 @@ func init() {
 		Local: "media-sharing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(MediaSharing)
+		p := new(struct {
+			v     MediaSharing
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -36,7 +36,12 @@ func init() {
 		Local: "error",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Error)
+		p := new(struct {
+			v     Error
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +49,12 @@ func init() {
 		Local: "error",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Error)
+		p := new(struct {
+			v     Error
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +62,12 @@ func init() {
 		Local: "error",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Error)
+		p := new(struct {
+			v     Error
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +99,12 @@ func init() {
 		Local: "iq",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(IQ)
+		p := new(struct {
+			v     IQ
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +112,12 @@ func init() {
 		Local: "iq",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(IQ)
+		p := new(struct {
+			v     IQ
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,7 +125,12 @@ func init() {
 		Local: "iq",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(IQ)
+		p := new(struct {
+			v     IQ
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -108,7 +138,12 @@ func init() {
 		Local: "message",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Message)
+		p := new(struct {
+			v     Message
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -116,7 +151,12 @@ func init() {
 		Local: "message",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Message)
+		p := new(struct {
+			v     Message
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -124,7 +164,12 @@ func init() {
 		Local: "message",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Message)
+		p := new(struct {
+			v     Message
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -132,7 +177,12 @@ func init() {
 		Local: "presence",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Presence)
+		p := new(struct {
+			v     Presence
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -140,7 +190,12 @@ func init() {
 		Local: "presence",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Presence)
+		p := new(struct {
+			v     Presence
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -148,7 +203,12 @@ func init() {
 		Local: "presence",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Presence)
+		p := new(struct {
+			v     Presence
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

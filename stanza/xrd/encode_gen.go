@@ -28,7 +28,12 @@ func init() {
 		Local: "XRD",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(XRD)
+		p := new(struct {
+			v     XRD
+			first [1]stanza.Element
+		})
+		v := &p.v
+		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
