@@ -470,7 +470,34 @@ func (e *Encoder) AttrQuoted(open, value string) {
 		e.fail("attribute "+open, "no start tag is open")
 		return
 	}
-	buf, i := encCopyAttr(append(e.buf, open...), value)
+	// encCopyAttr, written out here: this is where most values of
+	// generated code go, and a call less per attribute shows.
+	buf := e.buf
+	if cap(buf)-len(buf) < len(open)+len(value)+9 {
+		buf = slices.Grow(buf, len(open)+len(value)+9)
+	}
+	buf = append(buf, open...)
+	n := len(buf)
+	dst := buf[n:cap(buf)]
+	i := 0
+	for ; i+8 <= len(value) && i+8 <= len(dst); i += 8 {
+		w := encLoad64(value, i)
+		binary.LittleEndian.PutUint64(dst[i:], w)
+		if m := encAttrMask(w); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			break
+		}
+	}
+	if i+8 > len(value) {
+		for ; i < len(value) && i < len(dst); i++ {
+			c := value[i]
+			if encAttrTab[c] != encSafe {
+				break
+			}
+			dst[i] = c
+		}
+	}
+	buf = buf[:n+i]
 	if i == len(value) { // the common case: nothing to escape or check
 		e.buf = append(buf, '\'')
 		return
