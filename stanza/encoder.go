@@ -744,8 +744,15 @@ func (e *Encoder) End() {
 	if e.open {
 		e.buf = append(e.buf, '/', '>')
 		e.open = false
+	} else if buf, l := e.buf, len(e.buf); el.n <= 8 && el.off+8 <= l && cap(buf)-l >= 11 {
+		// A short name, copied in one word from the start tag.
+		buf = buf[:l+11]
+		buf[l], buf[l+1] = '<', '/'
+		binary.LittleEndian.PutUint64(buf[l+2:], binary.LittleEndian.Uint64(buf[el.off:]))
+		buf[l+2+el.n] = '>'
+		e.buf = buf[:l+3+el.n]
 	} else {
-		buf := append(e.buf, '<', '/')
+		buf = append(buf, '<', '/')
 		buf = append(buf, el.qname(buf)...)
 		e.buf = append(buf, '>')
 	}

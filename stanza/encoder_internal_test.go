@@ -208,3 +208,38 @@ func TestQuotedStarts(t *testing.T) {
 		t.Fatalf("bad text: %v", e.Err())
 	}
 }
+
+// TestEndTag closes elements of names of every length, prefixed or not,
+// with text inside or nothing, from buffers of any room: End copies a
+// short name in one word from the start tag, a longer one byte by byte.
+func TestEndTag(t *testing.T) {
+	for n := 1; n <= 20; n++ {
+		local := strings.Repeat("n", n-1) + "z"
+		for _, prefix := range []string{"", "p"} {
+			for _, text := range []string{"", "x", "some text"} {
+				for _, room := range []int{0, 4, 16, 64} {
+					e := NewEncoder(make([]byte, 0, room))
+					qname := local
+					if prefix != "" {
+						e.StartPrefixed(prefix, "urn:t", local)
+						qname = prefix + ":" + local
+					} else {
+						e.Start("urn:t", local)
+					}
+					e.Text(text)
+					e.End()
+					want := "<" + qname + " xmlns='urn:t'/>"
+					if prefix != "" {
+						want = "<" + qname + " xmlns:p='urn:t'/>"
+					}
+					if text != "" {
+						want = strings.TrimSuffix(want, "/>") + ">" + text + "</" + qname + ">"
+					}
+					if got := string(e.Bytes()); got != want || e.Err() != nil {
+						t.Fatalf("wrote %q (%v), want %q", got, e.Err(), want)
+					}
+				}
+			}
+		}
+	}
+}
