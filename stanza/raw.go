@@ -151,6 +151,9 @@ var registry = map[Name]DecodeFunc{}
 // safe to call concurrently with decoding.
 func Register(n Name, f DecodeFunc) {
 	registry[n] = f
+	if n.Local == "" {
+		return // no element has that name; the table marks its empty entries so
+	}
 	if len(registry)*2 > len(regTable) {
 		size := 64 // a power of two
 		for size < 4*len(registry) {
@@ -159,7 +162,9 @@ func Register(n Name, f DecodeFunc) {
 		regTable = make([]regEntry, size)
 		regShift = uint(64 - bits.TrailingZeros(uint(size)))
 		for n, f := range registry {
-			regPut(n, f)
+			if n.Local != "" {
+				regPut(n, f)
+			}
 		}
 		return
 	}
@@ -167,7 +172,12 @@ func Register(n Name, f DecodeFunc) {
 }
 
 // Lookup returns the decoder registered for n, or nil.
-func Lookup(n Name) DecodeFunc { return lookupRegistered(n) }
+func Lookup(n Name) DecodeFunc {
+	if n.Local == "" {
+		return registry[n]
+	}
+	return lookupRegistered(n)
+}
 
 // The registry again, as a table of open addressing that decoding reads:
 // a name is found from its lengths and a few of its bytes, cheaper than

@@ -41,6 +41,11 @@ func TestRegTable(t *testing.T) {
 		}
 	}
 	names = append(names, Name{Local: "bare"}, Name{Space: "a", Local: "b"})
+	// A name no element has is kept by the map alone, and marks nothing.
+	Register(Name{Space: "a"}, decoder("empty"))
+	if f := Lookup(Name{Space: "a"}); f == nil {
+		t.Errorf("Lookup of a registered name with no local part = nil")
+	}
 	want := map[Name]string{}
 	for i, n := range names {
 		tag := fmt.Sprint(i)
