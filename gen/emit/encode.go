@@ -74,28 +74,27 @@ func (g *gen) register(b *jen.Group, st *ir.Struct, space jen.Code, local string
 	// A value with a wildcard comes with room for its first child in the
 	// same allocation: most stanzas carry one payload, and a fresh value
 	// (what the registry decodes into) would allocate a slice for it.
-	var newValue []jen.Code
+	// Left without a child, the field is nil again, as in any new value.
+	body := []jen.Code{jen.Id("v").Op(":=").New(jen.Id(st.Name))}
+	var after []jen.Code
 	for _, fl := range st.Fields {
 		if fl.Kind == ir.AnyField && fl.Repeated {
-			newValue = []jen.Code{
+			field := jen.Id("v").Dot(fl.GoName)
+			body = []jen.Code{
 				jen.Id("p").Op(":=").New(jen.Struct(jen.Id("v").Id(st.Name), jen.Id("first").Index(jen.Lit(1)).Add(rt(rtElement)))),
 				jen.Id("v").Op(":=").Op("&").Id("p").Dot("v"),
-				jen.Id("v").Dot(fl.GoName).Op("=").Id("p").Dot("first").Index(jen.Empty(), jen.Lit(0)),
+				field.Clone().Op("=").Id("p").Dot("first").Index(jen.Empty(), jen.Lit(0)),
 			}
+			after = []jen.Code{jen.If(jen.Len(field.Clone()).Op("==").Lit(0)).Block(field.Clone().Op("=").Nil())}
 			break
 		}
 	}
-	if newValue == nil {
-		newValue = []jen.Code{jen.Id("v").Op(":=").New(jen.Id(st.Name))}
-	}
+	body = append(body, jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")))
+	body = append(body, after...)
+	body = append(body, jen.Return(jen.Id("v"), jen.Id("err")))
 	b.Add(rt(rtRegister)).Call(
 		rt(rtName).Values(jen.Dict{jen.Id("Space"): space, jen.Id("Local"): jen.Lit(local)}),
-		jen.Func().Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Params(rt(rtElement), jen.Error()).Block(
-			append(newValue,
-				jen.Id("err").Op(":=").Id("v").Dot("DecodeXMPP").Call(jen.Id("d")),
-				jen.Return(jen.Id("v"), jen.Id("err")),
-			)...,
-		),
+		jen.Func().Params(jen.Id("d").Op("*").Add(rt(rtDecoder))).Params(rt(rtElement), jen.Error()).Block(body...),
 	)
 }
 

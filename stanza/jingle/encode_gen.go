@@ -51,6 +51,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -120,6 +123,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -141,6 +147,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{

@@ -19,6 +19,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -32,6 +35,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -45,6 +51,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -58,6 +67,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 }

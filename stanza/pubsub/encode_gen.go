@@ -59,6 +59,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{

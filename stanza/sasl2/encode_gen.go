@@ -19,6 +19,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -40,6 +43,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -53,6 +59,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -82,6 +91,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -95,6 +107,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -108,6 +123,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -129,6 +147,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -142,6 +163,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{

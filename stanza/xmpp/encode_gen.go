@@ -43,6 +43,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -56,6 +59,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -69,6 +75,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -106,6 +115,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -119,6 +131,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -132,6 +147,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -145,6 +163,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -158,6 +179,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -171,6 +195,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -184,6 +211,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -197,6 +227,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
@@ -210,6 +243,9 @@ func init() {
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
+		if len(v.Any) == 0 {
+			v.Any = nil
+		}
 		return v, err
 	})
 	stanza.Register(stanza.Name{
