@@ -120,6 +120,11 @@ type Decoder struct {
 
 	rc recycler // values dropped by decodes into reused values (recycle.go)
 
+	// strs holds the strings Take hands out for the input being read, a
+	// few to an allocation; Reset starts anew, so that a string kept
+	// keeps no other input in memory.
+	strs []string
+
 	// owned: the input is memory never written again (ResetOwned), and
 	// unescaped values go into chunk, likewise only ever appended to.
 	owned bool
@@ -231,6 +236,7 @@ func NewDecoderString(s string) *Decoder {
 func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
 	d.s = s
 	d.arena = nil
+	d.strs = nil
 	d.pos = 0
 	d.base = base
 	d.kind = None

@@ -250,7 +250,8 @@ func (d *Decoder) NewText(s string) *Text {
 }
 
 // Take returns a *T that an earlier decode on d set aside with Spare, or a
-// new one. Generated decoders take the value of an optional child from it
+// new one (a new *string shares its allocation with the few other strings
+// taken for the same input, see newString). Generated decoders take the value of an optional child from it
 // when the value being decoded into has none, so that a child present in
 // one stanza, absent in the next and present again reuses its memory.
 func Take[T any](d *Decoder) *T {
@@ -263,8 +264,27 @@ func Take[T any](d *Decoder) *T {
 			return x.(*T)
 		}
 	}
+	if _, ok := any((*T)(nil)).(*string); ok {
+		return any(d.newString()).(*T)
+	}
 	return new(T)
 }
+
+// newString returns a new *string for Take, from memory it shares with the
+// other strings taken for the same input: an optional string child is
+// common (a version's name, version and os; a vCard's fields), and one
+// allocation each was a good part of what a stream of small stanzas
+// allocates.
+func (d *Decoder) newString() *string {
+	if len(d.strs) == cap(d.strs) {
+		d.strs = make([]string, 0, strsChunk)
+	}
+	d.strs = d.strs[:len(d.strs)+1]
+	return &d.strs[len(d.strs)-1]
+}
+
+// strsChunk is how many strings Take hands out from one allocation.
+const strsChunk = 4
 
 // Spare sets p aside for Take: generated decoders call it with the value of
 // an optional child that the value decoded into held before and no longer

@@ -140,3 +140,56 @@ func TestRecycleTotal(t *testing.T) {
 		t.Fatal("DropRecycled kept values")
 	}
 }
+
+// TestTakeString hands out strings for two inputs: each one distinct, a
+// few to an allocation for the same input, none sharing memory with the
+// strings of the input before; one set aside with Spare comes back first.
+func TestTakeString(t *testing.T) {
+	var d Decoder
+	d.Reset("<a/>", 0, nil)
+	var first []*string
+	for i := range 2 * strsChunk {
+		p := Take[string](&d)
+		*p = fmt.Sprint("first ", i)
+		first = append(first, p)
+	}
+	for i, p := range first {
+		if want := fmt.Sprint("first ", i); *p != want {
+			t.Fatalf("string %d holds %q, want %q: two were handed the same memory", i, *p, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		d.Reset("<b/>", 0, nil)
+		for range strsChunk {
+			Take[string](&d)
+		}
+	}); n != 1 {
+		t.Errorf("%d strings for one input took %v allocations, want 1", strsChunk, n)
+	}
+	// A new input's strings come from a chunk of their own, even when the
+	// chunk of the input before has room.
+	d.Reset("<b/>", 0, nil)
+	before := Take[string](&d)
+	d.Reset("<c/>", 0, nil)
+	p := Take[string](&d)
+	chunk := d.strs[:cap(d.strs)]
+	if &chunk[0] != p {
+		t.Fatalf("the first string for a new input is not the first of a new chunk")
+	}
+	for _, q := range append(first, before) {
+		for i := range chunk {
+			if &chunk[i] == q {
+				t.Fatalf("a new input's chunk holds a string of the input before")
+			}
+		}
+	}
+	// A string set aside comes back before new memory is taken.
+	Spare(&d, first[0])
+	if got := Take[string](&d); got != first[0] {
+		t.Errorf("Take after Spare returned new memory")
+	}
+	// Other types are allocated one by one, as before.
+	if b1, b2 := Take[bool](&d), Take[bool](&d); b1 == b2 {
+		t.Errorf("two bools share memory")
+	}
+}
