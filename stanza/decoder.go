@@ -120,9 +120,11 @@ type Decoder struct {
 
 	rc recycler // values dropped by decodes into reused values (recycle.go)
 
-	// strs holds the strings Take hands out for the input being read, a
-	// few to an allocation; Reset starts anew, so that a string kept
-	// keeps no other input in memory.
+	// strs holds the new strings Take hands out for the input being read,
+	// a few to an allocation; Reset starts anew, so that a new string kept
+	// does not keep the new strings of other inputs, and their inputs, in
+	// memory (a string set aside with Spare and taken again may, as any
+	// recycled value).
 	strs []string
 
 	// owned: the input is memory never written again (ResetOwned), and

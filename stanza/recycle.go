@@ -251,9 +251,10 @@ func (d *Decoder) NewText(s string) *Text {
 
 // Take returns a *T that an earlier decode on d set aside with Spare, or a
 // new one (a new *string shares its allocation with the few other strings
-// taken for the same input, see newString). Generated decoders take the value of an optional child from it
-// when the value being decoded into has none, so that a child present in
-// one stanza, absent in the next and present again reuses its memory.
+// taken for the same input, see newString). Generated decoders take the
+// value of an optional child from it when the value being decoded into has
+// none, so that a child present in one stanza, absent in the next and
+// present again reuses its memory.
 func Take[T any](d *Decoder) *T {
 	if sl := d.spareSlot(any((*T)(nil)), false); sl != nil {
 		if n := len(sl.list) - 1; n >= 0 {
