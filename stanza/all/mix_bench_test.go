@@ -408,7 +408,9 @@ func mixStream(b *testing.B, mix []mixStanza, role stream.Role, recycle bool) {
 // BenchmarkMix decodes and encodes every real stanza of the corpus (see
 // mixCorpus), in one run with encoding/xml doing the same: the realistic
 // mix of what users receive, payloads the imported packages do not know
-// included. Each iteration is one pass over the mix.
+// included. Each iteration is one pass over the mix. The codec's cases
+// run again on the mix with no payload typed (untyped/) and on the
+// stanzas of real-traffic size (sized/, see sizedMix).
 func BenchmarkMix(b *testing.B) {
 	mix, total, skipped := mixCorpus(b)
 	size := mixBytes(mix)
