@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/bits"
 	"strings"
+	"sync"
 )
 
 // Element is implemented by every generated type for a global element, and
@@ -271,16 +272,46 @@ func DecodeElementReuse(d *Decoder, old Element) (Element, error) {
 	return r, nil
 }
 
-// Unmarshal decodes data, which holds one element, into v.
+// Unmarshal decodes data, which holds one element, into v. It copies data
+// as ResetBytes does, with a Decoder that later calls reuse: decoding
+// costs no allocation of its own beyond the copy, which small inputs
+// share a few to an allocation (a string kept from v keeps that memory,
+// as ResetBytes says). v's children may be reused, as when any Decoder
+// decodes into a value again.
 func Unmarshal(data []byte, v Element) error {
-	return UnmarshalString(string(data), v)
+	d := decoders.Get().(*Decoder)
+	d.ResetBytes(data, 0, nil)
+	err := d.DecodeOne(v)
+	d.release()
+	return err
 }
 
-// UnmarshalString decodes s, which holds one element, into v.
+// UnmarshalString decodes s, which holds one element, into v, reading s
+// in place (the strings of v share its memory), with a Decoder that later
+// calls reuse.
 func UnmarshalString(s string, v Element) error {
-	var d Decoder
+	d := decoders.Get().(*Decoder)
 	d.Reset(s, 0, nil)
-	return d.DecodeOne(v)
+	err := d.DecodeOne(v)
+	d.release()
+	return err
+}
+
+// decoders holds the Decoders of Unmarshal and UnmarshalString between
+// calls, with their stacks, their values to recycle and the memory their
+// next copy may go to.
+var decoders = sync.Pool{New: func() any { return new(Decoder) }}
+
+// release returns d, done with its input, to decoders. It keeps only the
+// room left after the input's copy, where the next copy goes (what that
+// memory holds is never written again): as a Decoder reused by its
+// caller, a pooled one keeps its last copy in memory until it is used
+// again or the pool is emptied.
+func (d *Decoder) release() {
+	arena := d.arena
+	d.Reset("", 0, nil)
+	d.arena = arena
+	decoders.Put(d)
 }
 
 // DecodeOne reads the next element of d into v; the element must have v's
@@ -308,17 +339,55 @@ func (d *Decoder) DecodeOne(v Element) error {
 	}
 }
 
-// Marshal encodes v.
-func Marshal(v Element) ([]byte, error) { return AppendMarshal(nil, v) }
+// Marshal encodes v into a new slice, of the output's size: the one
+// allocation of the call.
+func Marshal(v Element) ([]byte, error) {
+	m := marshalers.Get().(*marshaler)
+	m.e.Reset(m.buf[:0])
+	v.EncodeXMPP(&m.e)
+	out, err := m.e.Bytes(), m.e.Err()
+	var b []byte
+	if err == nil {
+		b = append([]byte(nil), out...)
+	}
+	m.release(out)
+	return b, err
+}
 
-// AppendMarshal appends the encoding of v to dst.
+// AppendMarshal appends the encoding of v to dst, which it grows as
+// append does (and returns unchanged on error).
 func AppendMarshal(dst []byte, v Element) ([]byte, error) {
-	e := NewEncoder(dst)
-	v.EncodeXMPP(e)
-	if err := e.Err(); err != nil {
+	m := marshalers.Get().(*marshaler)
+	m.e.Reset(dst)
+	v.EncodeXMPP(&m.e)
+	out, err := m.e.Bytes(), m.e.Err()
+	m.release(nil)
+	if err != nil {
 		return dst, err
 	}
-	return e.Bytes(), nil
+	return out, nil
+}
+
+// marshaler is an Encoder that Marshal and AppendMarshal reuse between
+// calls, and the buffer Marshal encodes into before copying the output.
+type marshaler struct {
+	e   Encoder
+	buf []byte
+}
+
+var marshalers = sync.Pool{New: func() any { return new(marshaler) }}
+
+// maxMarshalBuf is the largest buffer a marshaler keeps between calls.
+const maxMarshalBuf = 64 << 10
+
+// release returns m to marshalers, keeping buf as its buffer unless it is
+// nil or large.
+func (m *marshaler) release(buf []byte) {
+	m.e.Reset(nil)
+	if buf != nil && cap(buf) <= maxMarshalBuf {
+		m.buf = buf[:0]
+	}
+	marshalers.Put(m)
 }
 
 // NamespaceFamily is implemented by the generated types of a package that

@@ -221,10 +221,13 @@ func reportMix(b *testing.B, n int, before uint64) {
 //   - decode/protoxmpp_string: the same with Reset, for a caller whose
 //     input is an immutable string: decoded in place, without the copy
 //     ResetBytes makes;
+//   - decode/protoxmpp_unmarshal: stanza.Unmarshal into the reused values
+//     (the README's call, its Decoder pooled);
 //   - decode/protoxmpp_registry: stanza.DecodeElement, a fresh value per
 //     stanza (what stream does);
 //   - decode/encoding_xml: xml.Unmarshal into the structs above;
-//   - encode/protoxmpp: a reused Encoder; encode/encoding_xml: a reused
+//   - encode/protoxmpp: a reused Encoder; encode/protoxmpp_marshal:
+//     stanza.Marshal, a new slice per stanza; encode/encoding_xml: a reused
 //     xml.Encoder over a reused buffer, as a client writes to its
 //     connection;
 //   - stream/receiving and stream/initiating: the stanzas as one stream,
@@ -268,6 +271,19 @@ var mixCases = []struct {
 				d.Reset(strs[i], 0, nil)
 				d.Next()
 				if err := vals[mix[i].slot].DecodeXMPP(&d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportMix(b, len(mix), before)
+	}},
+	{"decode/protoxmpp_unmarshal", func(b *testing.B, mix []mixStanza) {
+		vals := [3]stanza.Element{new(xmpp.Message), new(xmpp.Presence), new(xmpp.IQ)}
+		b.SetBytes(mixBytes(mix))
+		before := mallocs()
+		for b.Loop() {
+			for i := range mix {
+				if err := stanza.Unmarshal(mix[i].data, vals[mix[i].slot]); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -326,6 +342,23 @@ var mixCases = []struct {
 				mix[i].ours.EncodeXMPP(e)
 				if e.Err() != nil {
 					b.Fatal(e.Err())
+				}
+			}
+		}
+		reportMix(b, len(mix), before)
+	}},
+	{"encode/protoxmpp_marshal", func(b *testing.B, mix []mixStanza) {
+		var out int64
+		for i := range mix {
+			p, _ := stanza.Marshal(mix[i].ours)
+			out += int64(len(p))
+		}
+		b.SetBytes(out)
+		before := mallocs()
+		for b.Loop() {
+			for i := range mix {
+				if _, err := stanza.Marshal(mix[i].ours); err != nil {
+					b.Fatal(err)
 				}
 			}
 		}

@@ -1,0 +1,120 @@
+package all_test
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+
+	"github.com/protoxmpp/protoxmpp/stanza"
+	"github.com/protoxmpp/protoxmpp/stanza/xmpp"
+)
+
+// TestUnmarshalAllocs pins what the README's calls cost: Unmarshal into a
+// reused value allocates no more than a reused Decoder does (the copy of
+// the stanza, shared by a few), Marshal allocates its result only, and
+// AppendMarshal into a slice with room nothing.
+func TestUnmarshalAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops values at random under the race detector")
+	}
+	for _, c := range benchCases {
+		data := readBench(t, c.file)
+		v := c.ours()
+		unmarshal := func() {
+			if err := stanza.Unmarshal(data, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		unmarshal()
+		if n := testing.AllocsPerRun(100, unmarshal); n > 1 {
+			t.Errorf("%s: Unmarshal: %.0f allocations, want at most 1", c.name, n)
+		}
+		out, err := stanza.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(100, func() { stanza.Marshal(v) }); n != 1 {
+			t.Errorf("%s: Marshal: %.0f allocations, want 1", c.name, n)
+		}
+		buf := make([]byte, 0, 2*len(out))
+		if n := testing.AllocsPerRun(100, func() { buf, _ = stanza.AppendMarshal(buf[:0], v) }); n != 0 {
+			t.Errorf("%s: AppendMarshal: %.0f allocations, want 0", c.name, n)
+		}
+		if !bytes.Equal(buf, out) {
+			t.Errorf("%s: AppendMarshal wrote\n%s\nMarshal\n%s", c.name, buf, out)
+		}
+	}
+}
+
+// TestUnmarshalShared decodes the mix with Unmarshal from several
+// goroutines at once, each writing over its input as soon as a call
+// returns, into values it keeps; then every value must encode as a
+// decode of its own, on a Decoder and Encoder of its own, does. The
+// pooled Decoders and Encoders pass between the goroutines: no value may
+// share memory that a later call writes.
+func TestUnmarshalShared(t *testing.T) {
+	mix, _, _ := mixCorpus(t)
+	want := make([][]byte, len(mix))
+	for i, m := range mix {
+		var d stanza.Decoder
+		d.ResetBytesIsolated(m.data, 0, nil)
+		d.Next()
+		v := newMixValue(m.slot)
+		if err := v.DecodeXMPP(&d); err != nil {
+			t.Fatal(err)
+		}
+		e := stanza.NewEncoder(nil)
+		v.EncodeXMPP(e)
+		want[i] = e.Bytes()
+	}
+	const workers = 4
+	got := make([][]stanza.Element, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var buf []byte
+			for i, m := range mix {
+				if i%workers != w && (i+1)%workers != w {
+					continue // two workers per stanza
+				}
+				buf = append(buf[:0], m.data...)
+				v := newMixValue(m.slot)
+				if err := stanza.Unmarshal(buf, v); err != nil {
+					t.Errorf("%s: %v", m.data, err)
+					return
+				}
+				for k := range buf {
+					buf[k] = 'X'
+				}
+				got[w] = append(got[w], v)
+			}
+		})
+	}
+	wg.Wait()
+	for w := range workers {
+		k := 0
+		for i := range mix {
+			if i%workers != w && (i+1)%workers != w {
+				continue
+			}
+			out, err := stanza.Marshal(got[w][k])
+			k++
+			if err != nil {
+				t.Fatalf("%s: %v", mix[i].data, err)
+			}
+			if !bytes.Equal(out, want[i]) {
+				t.Fatalf("worker %d, stanza %d: encodes as\n%s\nwant\n%s", w, i, out, want[i])
+			}
+		}
+	}
+}
+
+func newMixValue(slot int) stanza.Element {
+	switch slot {
+	case 0:
+		return new(xmpp.Message)
+	case 1:
+		return new(xmpp.Presence)
+	}
+	return new(xmpp.IQ)
+}
