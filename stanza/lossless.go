@@ -98,13 +98,28 @@ func FindAll[T Element](els []Element) []T {
 // into the typed value of the package that registered its name, or a
 // *RawElement when none did. It never fails on a well-formed element:
 // content a typed decoder cannot hold is kept (see the generated types'
-// XMLExtra and AnyAttrs fields). The result does not share memory with b.
-func DecodeBytes(b []byte) (Element, error) { return DecodeString(string(b)) }
+// XMLExtra and AnyAttrs fields). The result does not share memory with b:
+// b is copied as Unmarshal copies it, with a Decoder later calls reuse.
+func DecodeBytes(b []byte) (Element, error) {
+	d := decoders.Get().(*Decoder)
+	d.ResetBytes(b, 0, nil)
+	el, err := d.decodeDocument()
+	d.release()
+	return el, err
+}
 
 // DecodeString is DecodeBytes for a string, whose memory the result shares.
 func DecodeString(s string) (Element, error) {
-	var d Decoder
+	d := decoders.Get().(*Decoder)
 	d.Reset(s, 0, nil)
+	el, err := d.decodeDocument()
+	d.release()
+	return el, err
+}
+
+// decodeDocument decodes the one element of d's input, with whitespace
+// only around it.
+func (d *Decoder) decodeDocument() (Element, error) {
 	var el Element
 	for {
 		switch d.Next() {
@@ -117,7 +132,7 @@ func DecodeString(s string) (Element, error) {
 				return nil, Errorf(ErrUnexpected, "stanza: more than one element")
 			}
 			var err error
-			if el, err = DecodeElement(&d); err != nil {
+			if el, err = DecodeElement(d); err != nil {
 				return nil, err
 			}
 		default:

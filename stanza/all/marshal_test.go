@@ -11,8 +11,8 @@ import (
 
 // TestUnmarshalAllocs pins what the README's calls cost: Unmarshal into a
 // reused value allocates no more than a reused Decoder does (the copy of
-// the stanza, shared by a few), Marshal allocates its result only, and
-// AppendMarshal into a slice with room nothing.
+// the stanza, shared by a few), DecodeBytes its values, Marshal its
+// result only, and AppendMarshal into a slice with room nothing.
 func TestUnmarshalAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops values at random under the race detector")
@@ -28,6 +28,16 @@ func TestUnmarshalAllocs(t *testing.T) {
 		unmarshal()
 		if n := testing.AllocsPerRun(100, unmarshal); n > 1 {
 			t.Errorf("%s: Unmarshal: %.0f allocations, want at most 1", c.name, n)
+		}
+		// DecodeBytes: the values it makes, and nothing for its Decoder.
+		var d stanza.Decoder
+		fresh := testing.AllocsPerRun(100, func() {
+			d.ResetBytes(data, 0, nil)
+			d.Next()
+			stanza.DecodeElement(&d)
+		})
+		if n := testing.AllocsPerRun(100, func() { stanza.DecodeBytes(data) }); n > fresh {
+			t.Errorf("%s: DecodeBytes: %.0f allocations, want %.0f as DecodeElement on a reused Decoder", c.name, n, fresh)
 		}
 		out, err := stanza.Marshal(v)
 		if err != nil {
@@ -46,7 +56,7 @@ func TestUnmarshalAllocs(t *testing.T) {
 	}
 }
 
-// TestUnmarshalShared decodes the mix with Unmarshal from several
+// TestUnmarshalShared decodes the mix with Unmarshal and DecodeBytes from several
 // goroutines at once, each writing over its input as soon as a call
 // returns, into values it keeps; then every value must encode as a
 // decode of its own, on a Decoder and Encoder of its own, does. The
@@ -79,7 +89,13 @@ func TestUnmarshalShared(t *testing.T) {
 				}
 				buf = append(buf[:0], m.data...)
 				v := newMixValue(m.slot)
-				if err := stanza.Unmarshal(buf, v); err != nil {
+				var err error
+				if i%3 == 0 {
+					v, err = stanza.DecodeBytes(buf)
+				} else {
+					err = stanza.Unmarshal(buf, v)
+				}
+				if err != nil {
 					t.Errorf("%s: %v", m.data, err)
 					return
 				}
