@@ -442,8 +442,9 @@ func mixStream(b *testing.B, mix []mixStanza, role stream.Role, recycle bool) {
 // mixCorpus), in one run with encoding/xml doing the same: the realistic
 // mix of what users receive, payloads the imported packages do not know
 // included. Each iteration is one pass over the mix. The codec's cases
-// run again on the mix with no payload typed (untyped/) and on the
-// stanzas of real-traffic size (sized/, see sizedMix).
+// run again on the mix with no payload typed (untyped/), on the stanzas of
+// real-traffic size (sized/, see sizedMix) and on 30 of those (small/, see
+// smallMix).
 func BenchmarkMix(b *testing.B) {
 	mix, total, skipped := mixCorpus(b)
 	size := mixBytes(mix)
@@ -464,6 +465,26 @@ func BenchmarkMix(b *testing.B) {
 			b.Run("sized/"+c.name, func(b *testing.B) { c.run(b, sized) })
 		}
 	}
+	small := smallMix(sized)
+	for _, c := range mixCases {
+		if untypedCase(c.name) {
+			b.Run("small/"+c.name, func(b *testing.B) { c.run(b, small) })
+		}
+	}
+}
+
+// smallMix returns 30 stanzas of sized, taken at even steps: a working set
+// that stays in the processor's caches when looped over, where the whole
+// set does not. The two together show how much of a figure is memory:
+// sized/ stands for a program handling traffic it did not just touch,
+// small/ for one encoding a stanza it just built or decoding one it just
+// read. (The branch predictors also learn a short loop better.)
+func smallMix(sized []mixStanza) []mixStanza {
+	var out []mixStanza
+	for i := 0; i < len(sized) && len(out) < 30; i += len(sized) / 30 {
+		out = append(out, sized[i])
+	}
+	return out
 }
 
 // untypedCase reports whether the case of that name also runs on the mix
@@ -524,18 +545,22 @@ func TestMixRatios(t *testing.T) {
 	for _, c := range mixCases {
 		cases[c.name] = c.run
 	}
-	run := func(name string) float64 {
-		return float64(testing.Benchmark(func(b *testing.B) { cases[name](b, sized) }).NsPerOp())
-	}
-	var dec, str, enc []float64
-	for range 9 {
-		std := run("decode/encoding_xml")
-		dec = append(dec, std/run("decode/protoxmpp"))
-		str = append(str, std/run("decode/protoxmpp_string"))
-		std = run("encode/encoding_xml")
-		enc = append(enc, std/run("encode/protoxmpp"))
-	}
 	median := func(x []float64) float64 { slices.Sort(x); return x[len(x)/2] }
+	ratios := func(set []mixStanza) (dec, str, enc float64) {
+		run := func(name string) float64 {
+			return float64(testing.Benchmark(func(b *testing.B) { cases[name](b, set) }).NsPerOp())
+		}
+		var d, s, e []float64
+		for range 9 {
+			std := run("decode/encoding_xml")
+			d = append(d, std/run("decode/protoxmpp"))
+			s = append(s, std/run("decode/protoxmpp_string"))
+			std = run("encode/encoding_xml")
+			e = append(e, std/run("encode/protoxmpp"))
+		}
+		return median(d), median(s), median(e)
+	}
+	dec, str, enc := ratios(sized)
 	untyped := 0
 	for _, m := range sized {
 		if bytes.Contains(m.data, []byte("urn:example:untyped:")) {
@@ -543,5 +568,8 @@ func TestMixRatios(t *testing.T) {
 		}
 	}
 	t.Logf("stanzas of real-traffic size: %d of at most 420 bytes, %.0f on average, %d with payloads untyped: decode %.1fx (from a string %.1fx), encode %.1fx",
-		len(sized), float64(mixBytes(sized))/float64(len(sized)), untyped, median(dec), median(str), median(enc))
+		len(sized), float64(mixBytes(sized))/float64(len(sized)), untyped, dec, str, enc)
+	small := smallMix(sized)
+	dec, str, enc = ratios(small)
+	t.Logf("%d of them, looped (a working set in cache): decode %.1fx (from a string %.1fx), encode %.1fx", len(small), dec, str, enc)
 }
