@@ -56,12 +56,14 @@ func TestUnmarshalAllocs(t *testing.T) {
 	}
 }
 
-// TestUnmarshalShared decodes the mix with Unmarshal and DecodeBytes from several
-// goroutines at once, each writing over its input as soon as a call
+// TestUnmarshalShared decodes the mix with Unmarshal, DecodeBytes and
+// ResetBytes on a Decoder reading input after input, from several
+// goroutines at once, each writing over its input as soon as a decode
 // returns, into values it keeps; then every value must encode as a
 // decode of its own, on a Decoder and Encoder of its own, does. The
-// pooled Decoders and Encoders pass between the goroutines: no value may
-// share memory that a later call writes.
+// pooled Decoders and Encoders pass between the goroutines, and a
+// reused Decoder copies input after input into shared memory: no value
+// may share memory that a later call writes.
 func TestUnmarshalShared(t *testing.T) {
 	mix, _, _ := mixCorpus(t)
 	want := make([][]byte, len(mix))
@@ -83,6 +85,7 @@ func TestUnmarshalShared(t *testing.T) {
 	for w := range workers {
 		wg.Go(func() {
 			var buf []byte
+			var d stanza.Decoder // a Decoder of its own, reading input after input
 			for i, m := range mix {
 				if i%workers != w && (i+1)%workers != w {
 					continue // two workers per stanza
@@ -90,10 +93,15 @@ func TestUnmarshalShared(t *testing.T) {
 				buf = append(buf[:0], m.data...)
 				v := newMixValue(m.slot)
 				var err error
-				if i%3 == 0 {
+				switch i % 3 {
+				case 0:
 					v, err = stanza.DecodeBytes(buf)
-				} else {
+				case 1:
 					err = stanza.Unmarshal(buf, v)
+				default:
+					d.ResetBytes(buf, 0, nil)
+					d.Next()
+					err = v.DecodeXMPP(&d)
 				}
 				if err != nil {
 					t.Errorf("%s: %v", m.data, err)
