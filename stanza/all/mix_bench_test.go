@@ -98,14 +98,7 @@ func untypedMix(tb testing.TB, mix []mixStanza) []mixStanza {
 			return fmt.Appendf(nil, "xmlns%s=%surn:example:untyped:%s%s", sm[1], sm[2], sm[3], sm[2])
 		})
 		u := mixStanza{data: data, kind: m.kind, slot: m.slot}
-		switch m.kind {
-		case "message":
-			u.std, u.ours = new(mixMessage), new(xmpp.Message)
-		case "presence":
-			u.std, u.ours = new(mixPresence), new(xmpp.Presence)
-		default:
-			u.std, u.ours = new(mixIQ), new(xmpp.IQ)
-		}
+		u.std, u.ours = mixValues(m.slot)
 		if err := xml.Unmarshal(data, u.std); err != nil {
 			tb.Fatalf("untyped %s: %v", data, err)
 		}
@@ -443,8 +436,8 @@ func mixStream(b *testing.B, mix []mixStanza, role stream.Role, recycle bool) {
 // mix of what users receive, payloads the imported packages do not know
 // included. Each iteration is one pass over the mix. The codec's cases
 // run again on the mix with no payload typed (untyped/), on the stanzas of
-// real-traffic size (sized/, see sizedMix) and on 30 of those (small/, see
-// smallMix).
+// real-traffic size (sized/, see sizedMix), on 30 of those (small/, see
+// smallMix) and on 45 copies of the 30 (copies/, see copiesMix).
 func BenchmarkMix(b *testing.B) {
 	mix, total, skipped := mixCorpus(b)
 	size := mixBytes(mix)
@@ -466,11 +459,48 @@ func BenchmarkMix(b *testing.B) {
 		}
 	}
 	small := smallMix(sized)
+	copies := copiesMix(b, small)
 	for _, c := range mixCases {
 		if untypedCase(c.name) {
 			b.Run("small/"+c.name, func(b *testing.B) { c.run(b, small) })
+			b.Run("copies/"+c.name, func(b *testing.B) { c.run(b, copies) })
 		}
 	}
+}
+
+// copiesMix returns 45 copies of small, each with bytes and values of its
+// own: the memory of a set as large as the sized one, and the few inputs
+// of small. Against small/ and sized/, it tells whether what makes sized/
+// slower is memory or the variety of its inputs, which the processor's
+// branch predictors cannot learn.
+func copiesMix(tb testing.TB, small []mixStanza) []mixStanza {
+	tb.Helper()
+	var out []mixStanza
+	for range 45 {
+		for _, m := range small {
+			c := mixStanza{data: bytes.Clone(m.data), kind: m.kind, slot: m.slot}
+			c.std, c.ours = mixValues(m.slot)
+			if err := xml.Unmarshal(c.data, c.std); err != nil {
+				tb.Fatal(err)
+			}
+			if err := stanza.Unmarshal(c.data, c.ours); err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// mixValues returns new values of both sides for a stanza of the slot.
+func mixValues(slot int) (std any, ours stanza.Element) {
+	switch slot {
+	case 0:
+		return new(mixMessage), new(xmpp.Message)
+	case 1:
+		return new(mixPresence), new(xmpp.Presence)
+	}
+	return new(mixIQ), new(xmpp.IQ)
 }
 
 // smallMix returns 30 stanzas of sized, taken at even steps: a working set
@@ -572,4 +602,6 @@ func TestMixRatios(t *testing.T) {
 	small := smallMix(sized)
 	dec, str, enc = ratios(small)
 	t.Logf("%d of them, looped (a working set in cache): decode %.1fx (from a string %.1fx), encode %.1fx", len(small), dec, str, enc)
+	dec, str, enc = ratios(copiesMix(t, small))
+	t.Logf("45 copies of those (the memory of the sized set, the inputs of the small one): decode %.1fx (from a string %.1fx), encode %.1fx", dec, str, enc)
 }
