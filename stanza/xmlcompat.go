@@ -10,11 +10,18 @@ import (
 // types call it from their MarshalXML methods, so they work inside structs
 // marshaled by encoding/xml.
 func MarshalXMLTo(xe *xml.Encoder, v Element) error {
-	b, err := Marshal(v)
+	m := marshalers.Get().(*marshaler)
+	m.e.Reset(m.buf[:0])
+	v.EncodeXMPP(&m.e)
+	b, err := m.e.Bytes(), m.e.Err()
+	defer m.release(b)
 	if err != nil {
 		return err
 	}
-	var d Decoder
+	// Copied: xe may keep the names it is given (its namespace
+	// prefixes) after the call, and b is written again.
+	d := decoders.Get().(*Decoder)
+	defer d.release()
 	d.ResetBytes(b, 0, nil)
 	for {
 		switch d.Next() {
@@ -84,7 +91,5 @@ func UnmarshalXMLFrom(xd *xml.Decoder, start xml.StartElement, v Element) error 
 	if err := e.Err(); err != nil {
 		return err
 	}
-	var d Decoder
-	d.ResetBytes(e.Bytes(), 0, nil)
-	return d.DecodeOne(v)
+	return Unmarshal(e.Bytes(), v)
 }
