@@ -50,6 +50,40 @@ func (d *Decoder) Fallback(m Mark, err error) (*RawElement, error) {
 	return r, nil
 }
 
+// KeepRaw reads the element d has just returned the start of as a
+// RawElement and appends it to extra, recording it at slot of ord unless
+// ord is nil: how a generated decoder keeps, in place, a child it cannot
+// hold (a second one where one is allowed). It is a call rather than code
+// written into every decoder for every child, so that the decoders' own
+// code, most of it for content that seldom comes, stays small: on varied
+// traffic, what decoding costs follows how much code it runs through.
+func (d *Decoder) KeepRaw(extra *[]Element, ord *OrderRecorder, slot int) error {
+	r, err := d.ReadRaw()
+	if err != nil {
+		return err
+	}
+	*extra = append(*extra, r)
+	if ord != nil {
+		ord.Add(slot)
+	}
+	return nil
+}
+
+// KeepFallback is Fallback, with the RawElement appended to extra as
+// KeepRaw does: how a generated decoder keeps, in place, a child whose
+// content does not fit its type.
+func (d *Decoder) KeepFallback(m Mark, err error, extra *[]Element, ord *OrderRecorder, slot int) error {
+	r, err := d.Fallback(m, err)
+	if err != nil {
+		return err
+	}
+	*extra = append(*extra, r)
+	if ord != nil {
+		ord.Add(slot)
+	}
+	return nil
+}
+
 // Text is character data kept in place among an element's children where
 // the schema allows none (text in element-only content). Generated types
 // hold it in their XMLExtra field, beside the children they keep there;

@@ -492,35 +492,24 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 	wrap := func(err jen.Code) jen.Code {
 		return jen.Return(rt(rtWrapElement).Call(err, jen.Lit(local)))
 	}
-	extra := jen.Id("v").Dot(st.ExtraName)
+	keepArgs := func() []jen.Code { return keepArgs(st, ordered) }
 	// fallback keeps the child raw in XMLExtra after its typed decoding
 	// failed with err, undoing what undo lists.
 	fallback := func(err jen.Code, undo ...jen.Code) jen.Code {
 		body := append([]jen.Code{}, undo...)
 		body = append(body,
-			jen.List(jen.Id("r"), jen.Id("ferr")).Op(":=").Id("d").Dot("Fallback").Call(jen.Id("m"), err),
-			jen.If(jen.Id("ferr").Op("!=").Nil()).Block(wrap(jen.Id("ferr"))),
-			extra.Clone().Op("=").Append(extra.Clone(), jen.Id("r")),
+			jen.If(jen.Id("ferr").Op(":=").Id("d").Dot("KeepFallback").Call(append([]jen.Code{jen.Id("m"), err}, keepArgs()...)...), jen.Id("ferr").Op("!=").Nil()).Block(wrap(jen.Id("ferr"))),
 		)
-		if ordered {
-			body = append(body, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
-		}
 		return jen.Block(append(body, jen.Continue())...)
 	}
 	single := !fl.Repeated && fl.Slot < 64
 	bit := jen.Lit(uint64(1) << uint(fl.Slot))
 	if single {
 		// A second one where the schema allows one: kept in place, raw.
-		dup := []jen.Code{
-			jen.List(jen.Id("r"), jen.Id("err")).Op(":=").Id("d").Dot("ReadRaw").Call(),
-			jen.If(jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err"))),
-			extra.Clone().Op("=").Append(extra.Clone(), jen.Id("r")),
-		}
-		if ordered {
-			dup = append(dup, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
-		}
-		dup = append(dup, jen.Continue())
-		cb.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(dup...)
+		cb.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(
+			jen.If(jen.Id("err").Op(":=").Id("d").Dot("KeepRaw").Call(keepArgs()...), jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err"))),
+			jen.Continue(),
+		)
 	}
 	if fl.Kind != ir.RawField {
 		cb.Id("m").Op(":=").Id("d").Dot("Mark").Call()
@@ -601,22 +590,18 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 // alternative cannot hold (attributes, children, text in an empty one) is
 // kept raw in place instead, as a second alternative is.
 func (g *gen) decodeAlt(cb *jen.Group, st *ir.Struct, fl *ir.Field, alt *ir.ChoiceAlt, ordered bool) {
-	extra := jen.Id("v").Dot(st.ExtraName)
-	keepRaw := func(read []jen.Code) []jen.Code {
-		out := append(read,
-			jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(rt(rtWrapElement).Call(jen.Id("err"), jen.Lit(alt.Name.Local)))),
-			extra.Clone().Op("=").Append(extra.Clone(), jen.Id("r")),
-		)
-		if ordered {
-			out = append(out, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
+	// keepRaw keeps the alternative raw in XMLExtra, read by call (KeepRaw
+	// or KeepFallback) with args before the ones they share.
+	keepRaw := func(call string, args ...jen.Code) []jen.Code {
+		return []jen.Code{
+			jen.If(jen.Id("err").Op(":=").Id("d").Dot(call).Call(append(args, keepArgs(st, ordered)...)...), jen.Id("err").Op("!=").Nil()).Block(
+				jen.Return(rt(rtWrapElement).Call(jen.Id("err"), jen.Lit(alt.Name.Local)))),
+			jen.Continue(),
 		}
-		return append(out, jen.Continue())
 	}
 	bit := jen.Lit(uint64(1) << uint(fl.Slot))
 	if fl.Slot < 64 {
-		cb.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(
-			keepRaw([]jen.Code{jen.List(jen.Id("r"), jen.Id("err")).Op(":=").Id("d").Dot("ReadRaw").Call()})...,
-		)
+		cb.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(keepRaw("KeepRaw")...)
 	}
 	cb.Id("m").Op(":=").Id("d").Dot("Mark").Call()
 	cb.List(jen.Id("s"), jen.Id("err")).Op(":=").Id("d").Dot("ReadSimple").Call()
@@ -625,9 +610,7 @@ func (g *gen) decodeAlt(cb *jen.Group, st *ir.Struct, fl *ir.Field, alt *ir.Choi
 			jen.Id("err").Op("=").Add(rt("Errorf")).Call(rt("ErrUnexpected"), jen.Lit("text in an empty element")),
 		)
 	}
-	cb.If(jen.Id("err").Op("!=").Nil()).Block(
-		keepRaw([]jen.Code{jen.List(jen.Id("r"), jen.Id("err")).Op(":=").Id("d").Dot("Fallback").Call(jen.Id("m"), jen.Id("err"))})...,
-	)
+	cb.If(jen.Id("err").Op("!=").Nil()).Block(keepRaw("KeepFallback", jen.Id("m"), jen.Id("err"))...)
 	cb.Id("v").Dot(fl.GoName).Op("=").Qual(fl.Scalar.Enum.Pkg.Path, alt.Value.GoName)
 	if fl.TextName != "" {
 		cb.Id("v").Dot(fl.TextName).Op("=").Id("s")
@@ -640,6 +623,17 @@ func (g *gen) decodeAlt(cb *jen.Group, st *ir.Struct, fl *ir.Field, alt *ir.Choi
 	if ordered {
 		cb.Id("ord").Dot("Add").Call(jen.Lit(fl.Slot))
 	}
+}
+
+// keepArgs are the arguments of the Decoder's KeepRaw and KeepFallback
+// that say where a child kept raw goes: st's XMLExtra, and its slot in the
+// order being recorded (none when st records none).
+func keepArgs(st *ir.Struct, ordered bool) []jen.Code {
+	ord := jen.Nil()
+	if ordered {
+		ord = jen.Op("&").Id("ord")
+	}
+	return []jen.Code{jen.Op("&").Id("v").Dot(st.ExtraName), ord, jen.Lit(st.ExtraSlot)}
 }
 
 // keepsEmpty reports an attribute whose empty value cannot be told from

@@ -45,12 +45,9 @@ again:
 				switch n.Local {
 				case "doing_chores":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "doing_chores")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -58,12 +55,9 @@ again:
 						keepDoingChores = stanza.Take[DoingChores](d)
 					}
 					if err := keepDoingChores.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "doing_chores")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.DoingChores = keepDoingChores
@@ -72,12 +66,9 @@ again:
 					continue
 				case "drinking":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "drinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -85,12 +76,9 @@ again:
 						keepDrinking = stanza.Take[Drinking](d)
 					}
 					if err := keepDrinking.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "drinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Drinking = keepDrinking
@@ -99,12 +87,9 @@ again:
 					continue
 				case "eating":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "eating")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -112,12 +97,9 @@ again:
 						keepEating = stanza.Take[Eating](d)
 					}
 					if err := keepEating.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "eating")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Eating = keepEating
@@ -126,12 +108,9 @@ again:
 					continue
 				case "exercising":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "exercising")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -139,12 +118,9 @@ again:
 						keepExercising = stanza.Take[Exercising](d)
 					}
 					if err := keepExercising.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "exercising")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Exercising = keepExercising
@@ -153,12 +129,9 @@ again:
 					continue
 				case "grooming":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "grooming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -166,12 +139,9 @@ again:
 						keepGrooming = stanza.Take[Grooming](d)
 					}
 					if err := keepGrooming.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "grooming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Grooming = keepGrooming
@@ -180,12 +150,9 @@ again:
 					continue
 				case "having_appointment":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "having_appointment")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -193,12 +160,9 @@ again:
 						keepHavingAppointment = stanza.Take[HavingAppointment](d)
 					}
 					if err := keepHavingAppointment.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "having_appointment")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.HavingAppointment = keepHavingAppointment
@@ -207,12 +171,9 @@ again:
 					continue
 				case "inactive":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "inactive")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -220,12 +181,9 @@ again:
 						keepInactive = stanza.Take[Inactive](d)
 					}
 					if err := keepInactive.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "inactive")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Inactive = keepInactive
@@ -234,12 +192,9 @@ again:
 					continue
 				case "relaxing":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "relaxing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -247,12 +202,9 @@ again:
 						keepRelaxing = stanza.Take[Relaxing](d)
 					}
 					if err := keepRelaxing.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "relaxing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Relaxing = keepRelaxing
@@ -261,12 +213,9 @@ again:
 					continue
 				case "talking":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "talking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -274,12 +223,9 @@ again:
 						keepTalking = stanza.Take[Talking](d)
 					}
 					if err := keepTalking.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "talking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Talking = keepTalking
@@ -288,12 +234,9 @@ again:
 					continue
 				case "traveling":
 					if seen&uint64(0x200) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "traveling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -301,12 +244,9 @@ again:
 						keepTraveling = stanza.Take[Traveling](d)
 					}
 					if err := keepTraveling.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "traveling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Traveling = keepTraveling
@@ -315,12 +255,9 @@ again:
 					continue
 				case "undefined":
 					if seen&uint64(0x400) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "undefined")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -328,12 +265,9 @@ again:
 						keepUndefined = stanza.Take[Undefined](d)
 					}
 					if err := keepUndefined.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "undefined")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Undefined = keepUndefined
@@ -342,12 +276,9 @@ again:
 					continue
 				case "working":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "working")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -355,12 +286,9 @@ again:
 						keepWorking = stanza.Take[Working](d)
 					}
 					if err := keepWorking.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "working")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Working = keepWorking
@@ -369,12 +297,9 @@ again:
 					continue
 				case "text":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
@@ -382,12 +307,9 @@ again:
 						keepText = stanza.Take[ActivityText](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					v.Text = keepText
@@ -578,12 +500,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -592,12 +511,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -607,12 +523,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -621,12 +534,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -636,12 +546,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -650,12 +557,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -665,12 +569,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -679,12 +580,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -694,12 +592,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -708,12 +603,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -723,12 +615,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -737,12 +626,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -752,12 +638,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -766,12 +649,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -781,12 +661,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -795,12 +672,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -810,12 +684,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -824,12 +695,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -839,12 +707,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -853,12 +718,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -868,12 +730,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -882,12 +741,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -897,12 +753,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -911,12 +764,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -926,12 +776,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -940,12 +787,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -955,12 +799,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -969,12 +810,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -984,12 +822,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -998,12 +833,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -1013,12 +845,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1027,12 +856,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -1042,12 +868,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1056,12 +879,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -1071,12 +891,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1085,12 +902,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -1100,12 +914,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1114,12 +925,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -1129,12 +937,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1143,12 +948,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -1158,12 +960,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1172,12 +971,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -1187,12 +983,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1201,12 +994,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -1216,12 +1006,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1230,12 +1017,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -1245,12 +1029,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1259,12 +1040,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -1274,12 +1052,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1288,12 +1063,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -1303,12 +1075,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1317,12 +1086,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -1332,12 +1098,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1346,12 +1109,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -1361,12 +1121,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1375,12 +1132,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -1390,12 +1144,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1404,12 +1155,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -1419,12 +1167,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1433,12 +1178,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -1448,12 +1190,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1462,12 +1201,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -1477,12 +1213,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1491,12 +1224,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -1506,12 +1236,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1520,12 +1247,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -1535,12 +1259,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1549,12 +1270,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -1564,12 +1282,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1578,12 +1293,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -1593,12 +1305,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1607,12 +1316,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -1622,12 +1328,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1636,12 +1339,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -1651,12 +1351,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1665,12 +1362,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -1680,12 +1374,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1694,12 +1385,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -1709,12 +1397,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1723,12 +1408,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -1738,12 +1420,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1752,12 +1431,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -1767,12 +1443,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1781,12 +1454,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -1796,12 +1466,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1810,12 +1477,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -1825,12 +1489,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1839,12 +1500,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -1854,12 +1512,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1868,12 +1523,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -1883,12 +1535,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1897,12 +1546,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -1912,12 +1558,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1926,12 +1569,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -1941,12 +1581,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1955,12 +1592,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -1970,12 +1604,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -1984,12 +1615,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -1999,12 +1627,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2013,12 +1638,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -2028,12 +1650,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2042,12 +1661,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -2057,12 +1673,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2071,12 +1684,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -2086,12 +1696,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2100,12 +1707,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -2115,12 +1719,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2129,12 +1730,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -2144,12 +1742,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2158,12 +1753,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -2173,12 +1765,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2187,12 +1776,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -2202,12 +1788,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2216,12 +1799,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -2231,12 +1811,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2245,12 +1822,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -2260,12 +1834,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2274,12 +1845,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -2289,12 +1857,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2303,12 +1868,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -2318,12 +1880,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2332,12 +1891,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -2347,12 +1903,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2361,12 +1914,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -2376,12 +1926,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2390,12 +1937,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -2405,12 +1949,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2419,12 +1960,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -2434,12 +1972,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2448,12 +1983,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -2463,12 +1995,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2477,12 +2006,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -2492,12 +2018,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2506,12 +2029,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -2613,12 +2133,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2627,12 +2144,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -2642,12 +2156,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2656,12 +2167,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -2671,12 +2179,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2685,12 +2190,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -2700,12 +2202,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2714,12 +2213,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -2729,12 +2225,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2743,12 +2236,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -2758,12 +2248,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2772,12 +2259,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -2787,12 +2271,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2801,12 +2282,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -2816,12 +2294,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2830,12 +2305,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -2845,12 +2317,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2859,12 +2328,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -2874,12 +2340,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2888,12 +2351,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -2903,12 +2363,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2917,12 +2374,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -2932,12 +2386,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2946,12 +2397,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -2961,12 +2409,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -2975,12 +2420,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -2990,12 +2432,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3004,12 +2443,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -3019,12 +2455,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3033,12 +2466,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -3048,12 +2478,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3062,12 +2489,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -3077,12 +2501,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3091,12 +2512,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -3106,12 +2524,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3120,12 +2535,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -3135,12 +2547,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3149,12 +2558,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -3164,12 +2570,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3178,12 +2581,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -3193,12 +2593,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3207,12 +2604,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -3222,12 +2616,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3236,12 +2627,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -3251,12 +2639,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3265,12 +2650,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -3280,12 +2662,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3294,12 +2673,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -3309,12 +2685,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3323,12 +2696,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -3338,12 +2708,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3352,12 +2719,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -3367,12 +2731,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3381,12 +2742,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -3396,12 +2754,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3410,12 +2765,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -3425,12 +2777,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3439,12 +2788,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -3454,12 +2800,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3468,12 +2811,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -3483,12 +2823,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3497,12 +2834,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -3512,12 +2846,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3526,12 +2857,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -3541,12 +2869,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3555,12 +2880,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -3570,12 +2892,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3584,12 +2903,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -3599,12 +2915,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3613,12 +2926,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -3628,12 +2938,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3642,12 +2949,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -3657,12 +2961,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3671,12 +2972,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -3686,12 +2984,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3700,12 +2995,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -3715,12 +3007,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3729,12 +3018,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -3744,12 +3030,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3758,12 +3041,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -3773,12 +3053,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3787,12 +3064,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -3802,12 +3076,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3816,12 +3087,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -3831,12 +3099,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3845,12 +3110,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -3860,12 +3122,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3874,12 +3133,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -3889,12 +3145,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3903,12 +3156,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -3918,12 +3168,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3932,12 +3179,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -3947,12 +3191,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3961,12 +3202,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -3976,12 +3214,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -3990,12 +3225,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -4005,12 +3237,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4019,12 +3248,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -4034,12 +3260,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4048,12 +3271,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -4063,12 +3283,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4077,12 +3294,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -4092,12 +3306,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4106,12 +3317,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -4121,12 +3329,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4135,12 +3340,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -4150,12 +3352,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4164,12 +3363,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -4179,12 +3375,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4193,12 +3386,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -4208,12 +3398,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4222,12 +3409,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -4237,12 +3421,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4251,12 +3432,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -4266,12 +3444,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4280,12 +3455,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -4295,12 +3467,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4309,12 +3478,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -4324,12 +3490,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4338,12 +3501,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -4353,12 +3513,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4367,12 +3524,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -4382,12 +3536,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4396,12 +3547,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -4411,12 +3559,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4425,12 +3570,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -4440,12 +3582,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4454,12 +3593,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -4469,12 +3605,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4483,12 +3616,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -4498,12 +3628,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4512,12 +3639,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -4527,12 +3651,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4541,12 +3662,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -4638,12 +3756,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4652,12 +3767,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -4667,12 +3779,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4681,12 +3790,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -4696,12 +3802,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4710,12 +3813,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -4725,12 +3825,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4739,12 +3836,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -4754,12 +3848,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4768,12 +3859,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -4783,12 +3871,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4797,12 +3882,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -4812,12 +3894,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4826,12 +3905,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -4841,12 +3917,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4855,12 +3928,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -4870,12 +3940,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4884,12 +3951,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -4899,12 +3963,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4913,12 +3974,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -4928,12 +3986,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4942,12 +3997,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -4957,12 +4009,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -4971,12 +4020,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -4986,12 +4032,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5000,12 +4043,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -5015,12 +4055,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5029,12 +4066,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -5044,12 +4078,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5058,12 +4089,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -5073,12 +4101,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5087,12 +4112,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -5102,12 +4124,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5116,12 +4135,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -5131,12 +4147,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5145,12 +4158,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -5160,12 +4170,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5174,12 +4181,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -5189,12 +4193,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5203,12 +4204,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -5218,12 +4216,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5232,12 +4227,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -5247,12 +4239,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5261,12 +4250,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -5276,12 +4262,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5290,12 +4273,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -5305,12 +4285,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5319,12 +4296,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -5334,12 +4308,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5348,12 +4319,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -5363,12 +4331,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5377,12 +4342,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -5392,12 +4354,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5406,12 +4365,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -5421,12 +4377,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5435,12 +4388,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -5450,12 +4400,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5464,12 +4411,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -5479,12 +4423,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5493,12 +4434,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -5508,12 +4446,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5522,12 +4457,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -5537,12 +4469,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5551,12 +4480,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -5566,12 +4492,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5580,12 +4503,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -5595,12 +4515,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5609,12 +4526,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -5624,12 +4538,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5638,12 +4549,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -5653,12 +4561,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5667,12 +4572,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -5682,12 +4584,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5696,12 +4595,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -5711,12 +4607,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5725,12 +4618,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -5740,12 +4630,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5754,12 +4641,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -5769,12 +4653,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5783,12 +4664,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -5798,12 +4676,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5812,12 +4687,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -5827,12 +4699,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5841,12 +4710,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -5856,12 +4722,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5870,12 +4733,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -5885,12 +4745,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5899,12 +4756,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -5914,12 +4768,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5928,12 +4779,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -5943,12 +4791,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5957,12 +4802,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -5972,12 +4814,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -5986,12 +4825,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -6001,12 +4837,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6015,12 +4848,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -6030,12 +4860,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6044,12 +4871,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -6059,12 +4883,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6073,12 +4894,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -6088,12 +4906,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6102,12 +4917,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -6117,12 +4929,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6131,12 +4940,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -6146,12 +4952,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6160,12 +4963,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -6175,12 +4975,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6189,12 +4986,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -6204,12 +4998,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6218,12 +5009,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -6233,12 +5021,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6247,12 +5032,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -6262,12 +5044,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6276,12 +5055,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -6291,12 +5067,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6305,12 +5078,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -6320,12 +5090,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6334,12 +5101,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -6349,12 +5113,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6363,12 +5124,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -6378,12 +5136,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6392,12 +5147,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -6407,12 +5159,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6421,12 +5170,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -6436,12 +5182,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6450,12 +5193,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -6465,12 +5205,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6479,12 +5216,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -6494,12 +5228,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6508,12 +5239,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -6523,12 +5251,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6537,12 +5262,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -6552,12 +5274,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6566,12 +5285,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -6658,12 +5374,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6672,12 +5385,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -6687,12 +5397,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6701,12 +5408,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -6716,12 +5420,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6730,12 +5431,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -6745,12 +5443,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6759,12 +5454,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -6774,12 +5466,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6788,12 +5477,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -6803,12 +5489,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6817,12 +5500,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -6832,12 +5512,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6846,12 +5523,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -6861,12 +5535,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6875,12 +5546,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -6890,12 +5558,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6904,12 +5569,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -6919,12 +5581,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6933,12 +5592,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -6948,12 +5604,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6962,12 +5615,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -6977,12 +5627,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -6991,12 +5638,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -7006,12 +5650,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7020,12 +5661,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -7035,12 +5673,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7049,12 +5684,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -7064,12 +5696,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7078,12 +5707,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -7093,12 +5719,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7107,12 +5730,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -7122,12 +5742,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7136,12 +5753,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -7151,12 +5765,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7165,12 +5776,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -7180,12 +5788,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7194,12 +5799,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -7209,12 +5811,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7223,12 +5822,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -7238,12 +5834,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7252,12 +5845,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -7267,12 +5857,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7281,12 +5868,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -7296,12 +5880,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7310,12 +5891,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -7325,12 +5903,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7339,12 +5914,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -7354,12 +5926,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7368,12 +5937,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -7383,12 +5949,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7397,12 +5960,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -7412,12 +5972,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7426,12 +5983,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -7441,12 +5995,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7455,12 +6006,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -7470,12 +6018,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7484,12 +6029,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -7499,12 +6041,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7513,12 +6052,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -7528,12 +6064,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7542,12 +6075,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -7557,12 +6087,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7571,12 +6098,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -7586,12 +6110,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7600,12 +6121,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -7615,12 +6133,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7629,12 +6144,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -7644,12 +6156,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7658,12 +6167,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -7673,12 +6179,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7687,12 +6190,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -7702,12 +6202,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7716,12 +6213,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -7731,12 +6225,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7745,12 +6236,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -7760,12 +6248,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7774,12 +6259,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -7789,12 +6271,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7803,12 +6282,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -7818,12 +6294,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7832,12 +6305,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -7847,12 +6317,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7861,12 +6328,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -7876,12 +6340,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7890,12 +6351,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -7905,12 +6363,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7919,12 +6374,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -7934,12 +6386,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7948,12 +6397,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -7963,12 +6409,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -7977,12 +6420,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -7992,12 +6432,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8006,12 +6443,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -8021,12 +6455,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8035,12 +6466,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -8050,12 +6478,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8064,12 +6489,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -8079,12 +6501,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8093,12 +6512,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -8108,12 +6524,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8122,12 +6535,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -8137,12 +6547,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8151,12 +6558,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -8166,12 +6570,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8180,12 +6581,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -8195,12 +6593,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8209,12 +6604,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -8224,12 +6616,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8238,12 +6627,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -8253,12 +6639,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8267,12 +6650,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -8282,12 +6662,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8296,12 +6673,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -8311,12 +6685,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8325,12 +6696,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -8340,12 +6708,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8354,12 +6719,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -8369,12 +6731,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8383,12 +6742,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -8398,12 +6754,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8412,12 +6765,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -8427,12 +6777,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8441,12 +6788,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -8456,12 +6800,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8470,12 +6811,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -8485,12 +6823,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8499,12 +6834,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -8514,12 +6846,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8528,12 +6857,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -8543,12 +6869,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8557,12 +6880,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -8572,12 +6892,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8586,12 +6903,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -8703,12 +7017,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8717,12 +7028,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -8732,12 +7040,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8746,12 +7051,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -8761,12 +7063,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8775,12 +7074,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -8790,12 +7086,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8804,12 +7097,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -8819,12 +7109,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8833,12 +7120,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -8848,12 +7132,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8862,12 +7143,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -8877,12 +7155,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8891,12 +7166,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -8906,12 +7178,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8920,12 +7189,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -8935,12 +7201,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8949,12 +7212,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -8964,12 +7224,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -8978,12 +7235,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -8993,12 +7247,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9007,12 +7258,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -9022,12 +7270,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9036,12 +7281,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -9051,12 +7293,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9065,12 +7304,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -9080,12 +7316,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9094,12 +7327,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -9109,12 +7339,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9123,12 +7350,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -9138,12 +7362,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9152,12 +7373,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -9167,12 +7385,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9181,12 +7396,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -9196,12 +7408,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9210,12 +7419,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -9225,12 +7431,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9239,12 +7442,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -9254,12 +7454,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9268,12 +7465,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -9283,12 +7477,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9297,12 +7488,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -9312,12 +7500,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9326,12 +7511,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -9341,12 +7523,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9355,12 +7534,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -9370,12 +7546,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9384,12 +7557,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -9399,12 +7569,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9413,12 +7580,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -9428,12 +7592,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9442,12 +7603,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -9457,12 +7615,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9471,12 +7626,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -9486,12 +7638,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9500,12 +7649,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -9515,12 +7661,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9529,12 +7672,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -9544,12 +7684,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9558,12 +7695,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -9573,12 +7707,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9587,12 +7718,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -9602,12 +7730,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9616,12 +7741,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -9631,12 +7753,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9645,12 +7764,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -9660,12 +7776,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9674,12 +7787,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -9689,12 +7799,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9703,12 +7810,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -9718,12 +7822,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9732,12 +7833,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -9747,12 +7845,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9761,12 +7856,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -9776,12 +7868,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9790,12 +7879,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -9805,12 +7891,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9819,12 +7902,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -9834,12 +7914,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9848,12 +7925,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -9863,12 +7937,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9877,12 +7948,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -9892,12 +7960,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9906,12 +7971,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -9921,12 +7983,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9935,12 +7994,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -9950,12 +8006,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9964,12 +8017,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -9979,12 +8029,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -9993,12 +8040,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -10008,12 +8052,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10022,12 +8063,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -10037,12 +8075,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10051,12 +8086,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -10066,12 +8098,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10080,12 +8109,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -10095,12 +8121,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10109,12 +8132,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -10124,12 +8144,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10138,12 +8155,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -10153,12 +8167,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10167,12 +8178,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -10182,12 +8190,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10196,12 +8201,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -10211,12 +8213,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10225,12 +8224,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -10240,12 +8236,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10254,12 +8247,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -10269,12 +8259,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10283,12 +8270,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -10298,12 +8282,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10312,12 +8293,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -10327,12 +8305,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10341,12 +8316,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -10356,12 +8328,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10370,12 +8339,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -10385,12 +8351,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10399,12 +8362,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -10414,12 +8374,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10428,12 +8385,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -10443,12 +8397,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10457,12 +8408,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -10472,12 +8420,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10486,12 +8431,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -10501,12 +8443,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10515,12 +8454,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -10530,12 +8466,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10544,12 +8477,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -10559,12 +8489,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10573,12 +8500,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -10588,12 +8512,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10602,12 +8523,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -10617,12 +8535,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10631,12 +8546,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -10738,12 +8650,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10752,12 +8661,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -10767,12 +8673,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10781,12 +8684,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -10796,12 +8696,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10810,12 +8707,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -10825,12 +8719,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10839,12 +8730,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -10854,12 +8742,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10868,12 +8753,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -10883,12 +8765,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10897,12 +8776,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -10912,12 +8788,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10926,12 +8799,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -10941,12 +8811,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10955,12 +8822,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -10970,12 +8834,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -10984,12 +8845,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -10999,12 +8857,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11013,12 +8868,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -11028,12 +8880,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11042,12 +8891,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -11057,12 +8903,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11071,12 +8914,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -11086,12 +8926,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11100,12 +8937,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -11115,12 +8949,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11129,12 +8960,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -11144,12 +8972,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11158,12 +8983,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -11173,12 +8995,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11187,12 +9006,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -11202,12 +9018,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11216,12 +9029,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -11231,12 +9041,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11245,12 +9052,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -11260,12 +9064,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11274,12 +9075,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -11289,12 +9087,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11303,12 +9098,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -11318,12 +9110,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11332,12 +9121,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -11347,12 +9133,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11361,12 +9144,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -11376,12 +9156,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11390,12 +9167,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -11405,12 +9179,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11419,12 +9190,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -11434,12 +9202,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11448,12 +9213,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -11463,12 +9225,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11477,12 +9236,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -11492,12 +9248,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11506,12 +9259,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -11521,12 +9271,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11535,12 +9282,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -11550,12 +9294,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11564,12 +9305,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -11579,12 +9317,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11593,12 +9328,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -11608,12 +9340,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11622,12 +9351,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -11637,12 +9363,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11651,12 +9374,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -11666,12 +9386,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11680,12 +9397,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -11695,12 +9409,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11709,12 +9420,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -11724,12 +9432,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11738,12 +9443,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -11753,12 +9455,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11767,12 +9466,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -11782,12 +9478,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11796,12 +9489,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -11811,12 +9501,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11825,12 +9512,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -11840,12 +9524,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11854,12 +9535,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -11869,12 +9547,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11883,12 +9558,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -11898,12 +9570,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11912,12 +9581,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -11927,12 +9593,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11941,12 +9604,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -11956,12 +9616,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11970,12 +9627,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -11985,12 +9639,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -11999,12 +9650,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -12014,12 +9662,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12028,12 +9673,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -12043,12 +9685,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12057,12 +9696,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -12072,12 +9708,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12086,12 +9719,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -12101,12 +9731,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12115,12 +9742,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -12130,12 +9754,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12144,12 +9765,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -12159,12 +9777,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12173,12 +9788,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -12188,12 +9800,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12202,12 +9811,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -12217,12 +9823,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12231,12 +9834,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -12246,12 +9846,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12260,12 +9857,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -12275,12 +9869,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12289,12 +9880,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -12304,12 +9892,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12318,12 +9903,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -12333,12 +9915,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12347,12 +9926,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -12362,12 +9938,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12376,12 +9949,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -12391,12 +9961,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12405,12 +9972,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -12420,12 +9984,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12434,12 +9995,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -12449,12 +10007,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12463,12 +10018,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -12478,12 +10030,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12492,12 +10041,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -12507,12 +10053,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12521,12 +10064,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -12536,12 +10076,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12550,12 +10087,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -12565,12 +10099,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12579,12 +10110,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -12594,12 +10122,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12608,12 +10133,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -12623,12 +10145,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12637,12 +10156,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -12652,12 +10168,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12666,12 +10179,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -12808,12 +10318,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12822,12 +10329,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -12837,12 +10341,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12851,12 +10352,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -12866,12 +10364,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12880,12 +10375,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -12895,12 +10387,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12909,12 +10398,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -12924,12 +10410,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12938,12 +10421,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -12953,12 +10433,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12967,12 +10444,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -12982,12 +10456,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -12996,12 +10467,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -13011,12 +10479,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13025,12 +10490,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -13040,12 +10502,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13054,12 +10513,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -13069,12 +10525,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13083,12 +10536,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -13098,12 +10548,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13112,12 +10559,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -13127,12 +10571,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13141,12 +10582,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -13156,12 +10594,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13170,12 +10605,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -13185,12 +10617,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13199,12 +10628,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -13214,12 +10640,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13228,12 +10651,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -13243,12 +10663,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13257,12 +10674,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -13272,12 +10686,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13286,12 +10697,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -13301,12 +10709,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13315,12 +10720,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -13330,12 +10732,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13344,12 +10743,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -13359,12 +10755,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13373,12 +10766,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -13388,12 +10778,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13402,12 +10789,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -13417,12 +10801,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13431,12 +10812,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -13446,12 +10824,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13460,12 +10835,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -13475,12 +10847,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13489,12 +10858,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -13504,12 +10870,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13518,12 +10881,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -13533,12 +10893,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13547,12 +10904,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -13562,12 +10916,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13576,12 +10927,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -13591,12 +10939,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13605,12 +10950,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -13620,12 +10962,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13634,12 +10973,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -13649,12 +10985,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13663,12 +10996,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -13678,12 +11008,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13692,12 +11019,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -13707,12 +11031,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13721,12 +11042,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -13736,12 +11054,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13750,12 +11065,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -13765,12 +11077,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13779,12 +11088,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -13794,12 +11100,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13808,12 +11111,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -13823,12 +11123,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13837,12 +11134,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -13852,12 +11146,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13866,12 +11157,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -13881,12 +11169,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13895,12 +11180,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -13910,12 +11192,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13924,12 +11203,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -13939,12 +11215,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13953,12 +11226,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -13968,12 +11238,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -13982,12 +11249,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -13997,12 +11261,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14011,12 +11272,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -14026,12 +11284,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14040,12 +11295,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -14055,12 +11307,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14069,12 +11318,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -14084,12 +11330,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14098,12 +11341,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -14113,12 +11353,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14127,12 +11364,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -14142,12 +11376,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14156,12 +11387,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -14171,12 +11399,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14185,12 +11410,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -14200,12 +11422,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14214,12 +11433,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -14229,12 +11445,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14243,12 +11456,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -14258,12 +11468,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14272,12 +11479,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -14287,12 +11491,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14301,12 +11502,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -14316,12 +11514,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14330,12 +11525,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -14345,12 +11537,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14359,12 +11548,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -14374,12 +11560,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14388,12 +11571,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -14403,12 +11583,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14417,12 +11594,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -14432,12 +11606,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14446,12 +11617,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -14461,12 +11629,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14475,12 +11640,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -14490,12 +11652,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14504,12 +11663,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -14519,12 +11675,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14533,12 +11686,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -14548,12 +11698,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14562,12 +11709,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -14577,12 +11721,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14591,12 +11732,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -14606,12 +11744,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14620,12 +11755,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -14635,12 +11767,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14649,12 +11778,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -14664,12 +11790,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14678,12 +11801,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -14693,12 +11813,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14707,12 +11824,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -14722,12 +11836,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14736,12 +11847,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -14898,12 +12006,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14912,12 +12017,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -14927,12 +12029,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14941,12 +12040,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -14956,12 +12052,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14970,12 +12063,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -14985,12 +12075,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -14999,12 +12086,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -15014,12 +12098,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15028,12 +12109,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -15043,12 +12121,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15057,12 +12132,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -15072,12 +12144,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15086,12 +12155,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -15101,12 +12167,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15115,12 +12178,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -15130,12 +12190,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15144,12 +12201,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -15159,12 +12213,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15173,12 +12224,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -15188,12 +12236,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15202,12 +12247,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -15217,12 +12259,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15231,12 +12270,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -15246,12 +12282,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15260,12 +12293,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -15275,12 +12305,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15289,12 +12316,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -15304,12 +12328,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15318,12 +12339,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -15333,12 +12351,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15347,12 +12362,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -15362,12 +12374,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15376,12 +12385,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -15391,12 +12397,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15405,12 +12408,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -15420,12 +12420,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15434,12 +12431,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -15449,12 +12443,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15463,12 +12454,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -15478,12 +12466,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15492,12 +12477,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -15507,12 +12489,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15521,12 +12500,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -15536,12 +12512,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15550,12 +12523,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -15565,12 +12535,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15579,12 +12546,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -15594,12 +12558,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15608,12 +12569,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -15623,12 +12581,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15637,12 +12592,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -15652,12 +12604,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15666,12 +12615,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -15681,12 +12627,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15695,12 +12638,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -15710,12 +12650,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15724,12 +12661,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -15739,12 +12673,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15753,12 +12684,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -15768,12 +12696,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15782,12 +12707,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -15797,12 +12719,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15811,12 +12730,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -15826,12 +12742,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15840,12 +12753,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -15855,12 +12765,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15869,12 +12776,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -15884,12 +12788,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15898,12 +12799,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -15913,12 +12811,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15927,12 +12822,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -15942,12 +12834,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15956,12 +12845,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -15971,12 +12857,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -15985,12 +12868,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -16000,12 +12880,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16014,12 +12891,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -16029,12 +12903,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16043,12 +12914,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -16058,12 +12926,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16072,12 +12937,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -16087,12 +12949,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16101,12 +12960,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -16116,12 +12972,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16130,12 +12983,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -16145,12 +12995,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16159,12 +13006,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -16174,12 +13018,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16188,12 +13029,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -16203,12 +13041,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16217,12 +13052,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -16232,12 +13064,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16246,12 +13075,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -16261,12 +13087,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16275,12 +13098,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -16290,12 +13110,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16304,12 +13121,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -16319,12 +13133,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16333,12 +13144,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -16348,12 +13156,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16362,12 +13167,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -16377,12 +13179,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16391,12 +13190,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -16406,12 +13202,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16420,12 +13213,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -16435,12 +13225,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16449,12 +13236,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -16464,12 +13248,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16478,12 +13259,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -16493,12 +13271,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16507,12 +13282,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -16522,12 +13294,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16536,12 +13305,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -16551,12 +13317,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16565,12 +13328,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -16580,12 +13340,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16594,12 +13351,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -16609,12 +13363,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16623,12 +13374,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -16638,12 +13386,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16652,12 +13397,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -16667,12 +13409,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16681,12 +13420,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -16696,12 +13432,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16710,12 +13443,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -16725,12 +13455,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16739,12 +13466,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -16754,12 +13478,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16768,12 +13489,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -16783,12 +13501,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16797,12 +13512,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -16812,12 +13524,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -16826,12 +13535,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -16988,12 +13694,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17002,12 +13705,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -17017,12 +13717,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17031,12 +13728,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -17046,12 +13740,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17060,12 +13751,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -17075,12 +13763,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17089,12 +13774,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -17104,12 +13786,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17118,12 +13797,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -17133,12 +13809,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17147,12 +13820,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -17162,12 +13832,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17176,12 +13843,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -17191,12 +13855,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17205,12 +13866,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -17220,12 +13878,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17234,12 +13889,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -17249,12 +13901,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17263,12 +13912,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -17278,12 +13924,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17292,12 +13935,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -17307,12 +13947,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17321,12 +13958,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -17336,12 +13970,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17350,12 +13981,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -17365,12 +13993,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17379,12 +14004,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -17394,12 +14016,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17408,12 +14027,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -17423,12 +14039,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17437,12 +14050,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -17452,12 +14062,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17466,12 +14073,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -17481,12 +14085,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17495,12 +14096,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -17510,12 +14108,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17524,12 +14119,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -17539,12 +14131,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17553,12 +14142,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -17568,12 +14154,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17582,12 +14165,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -17597,12 +14177,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17611,12 +14188,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -17626,12 +14200,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17640,12 +14211,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -17655,12 +14223,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17669,12 +14234,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -17684,12 +14246,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17698,12 +14257,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -17713,12 +14269,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17727,12 +14280,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -17742,12 +14292,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17756,12 +14303,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -17771,12 +14315,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17785,12 +14326,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -17800,12 +14338,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17814,12 +14349,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -17829,12 +14361,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17843,12 +14372,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -17858,12 +14384,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17872,12 +14395,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -17887,12 +14407,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17901,12 +14418,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -17916,12 +14430,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17930,12 +14441,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -17945,12 +14453,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17959,12 +14464,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -17974,12 +14476,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -17988,12 +14487,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -18003,12 +14499,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18017,12 +14510,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -18032,12 +14522,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18046,12 +14533,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -18061,12 +14545,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18075,12 +14556,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -18090,12 +14568,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18104,12 +14579,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -18119,12 +14591,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18133,12 +14602,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -18148,12 +14614,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18162,12 +14625,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -18177,12 +14637,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18191,12 +14648,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -18206,12 +14660,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18220,12 +14671,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -18235,12 +14683,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18249,12 +14694,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -18264,12 +14706,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18278,12 +14717,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -18293,12 +14729,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18307,12 +14740,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -18322,12 +14752,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18336,12 +14763,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -18351,12 +14775,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18365,12 +14786,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -18380,12 +14798,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18394,12 +14809,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -18409,12 +14821,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18423,12 +14832,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -18438,12 +14844,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18452,12 +14855,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -18467,12 +14867,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18481,12 +14878,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -18496,12 +14890,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18510,12 +14901,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -18525,12 +14913,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18539,12 +14924,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -18554,12 +14936,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18568,12 +14947,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -18583,12 +14959,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18597,12 +14970,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -18612,12 +14982,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18626,12 +14993,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -18641,12 +15005,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18655,12 +15016,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -18670,12 +15028,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18684,12 +15039,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -18699,12 +15051,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18713,12 +15062,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -18728,12 +15074,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18742,12 +15085,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -18757,12 +15097,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18771,12 +15108,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -18786,12 +15120,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18800,12 +15131,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -18815,12 +15143,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18829,12 +15154,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -18844,12 +15166,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18858,12 +15177,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -18873,12 +15189,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18887,12 +15200,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -18902,12 +15212,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -18916,12 +15223,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -19013,12 +15317,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19027,12 +15328,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -19042,12 +15340,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19056,12 +15351,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -19071,12 +15363,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19085,12 +15374,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -19100,12 +15386,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19114,12 +15397,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -19129,12 +15409,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19143,12 +15420,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -19158,12 +15432,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19172,12 +15443,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -19187,12 +15455,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19201,12 +15466,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -19216,12 +15478,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19230,12 +15489,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -19245,12 +15501,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19259,12 +15512,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -19274,12 +15524,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19288,12 +15535,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -19303,12 +15547,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19317,12 +15558,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -19332,12 +15570,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19346,12 +15581,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -19361,12 +15593,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19375,12 +15604,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -19390,12 +15616,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19404,12 +15627,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -19419,12 +15639,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19433,12 +15650,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -19448,12 +15662,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19462,12 +15673,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -19477,12 +15685,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19491,12 +15696,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -19506,12 +15708,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19520,12 +15719,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -19535,12 +15731,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19549,12 +15742,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -19564,12 +15754,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19578,12 +15765,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -19593,12 +15777,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19607,12 +15788,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -19622,12 +15800,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19636,12 +15811,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -19651,12 +15823,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19665,12 +15834,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -19680,12 +15846,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19694,12 +15857,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -19709,12 +15869,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19723,12 +15880,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -19738,12 +15892,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19752,12 +15903,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -19767,12 +15915,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19781,12 +15926,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -19796,12 +15938,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19810,12 +15949,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -19825,12 +15961,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19839,12 +15972,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -19854,12 +15984,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19868,12 +15995,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -19883,12 +16007,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19897,12 +16018,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -19912,12 +16030,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19926,12 +16041,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -19941,12 +16053,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19955,12 +16064,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -19970,12 +16076,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -19984,12 +16087,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -19999,12 +16099,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20013,12 +16110,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -20028,12 +16122,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20042,12 +16133,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -20057,12 +16145,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20071,12 +16156,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -20086,12 +16168,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20100,12 +16179,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -20115,12 +16191,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20129,12 +16202,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -20144,12 +16214,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20158,12 +16225,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -20173,12 +16237,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20187,12 +16248,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -20202,12 +16260,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20216,12 +16271,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -20231,12 +16283,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20245,12 +16294,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -20260,12 +16306,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20274,12 +16317,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -20289,12 +16329,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20303,12 +16340,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -20318,12 +16352,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20332,12 +16363,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -20347,12 +16375,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20361,12 +16386,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -20376,12 +16398,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20390,12 +16409,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -20405,12 +16421,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20419,12 +16432,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -20434,12 +16444,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20448,12 +16455,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -20463,12 +16467,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20477,12 +16478,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -20492,12 +16490,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20506,12 +16501,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -20521,12 +16513,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20535,12 +16524,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -20550,12 +16536,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20564,12 +16547,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -20579,12 +16559,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20593,12 +16570,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -20608,12 +16582,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20622,12 +16593,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -20637,12 +16605,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20651,12 +16616,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -20666,12 +16628,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20680,12 +16639,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -20695,12 +16651,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20709,12 +16662,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -20724,12 +16674,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20738,12 +16685,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -20753,12 +16697,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20767,12 +16708,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -20782,12 +16720,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20796,12 +16731,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -20811,12 +16743,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20825,12 +16754,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -20840,12 +16766,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20854,12 +16777,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -20869,12 +16789,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20883,12 +16800,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -20898,12 +16812,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20912,12 +16823,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -20927,12 +16835,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -20941,12 +16846,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -21033,12 +16935,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21047,12 +16946,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -21062,12 +16958,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21076,12 +16969,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -21091,12 +16981,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21105,12 +16992,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -21120,12 +17004,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21134,12 +17015,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -21149,12 +17027,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21163,12 +17038,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -21178,12 +17050,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21192,12 +17061,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -21207,12 +17073,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21221,12 +17084,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -21236,12 +17096,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21250,12 +17107,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -21265,12 +17119,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21279,12 +17130,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -21294,12 +17142,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21308,12 +17153,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -21323,12 +17165,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21337,12 +17176,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -21352,12 +17188,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21366,12 +17199,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -21381,12 +17211,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21395,12 +17222,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -21410,12 +17234,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21424,12 +17245,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -21439,12 +17257,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21453,12 +17268,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -21468,12 +17280,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21482,12 +17291,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -21497,12 +17303,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21511,12 +17314,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -21526,12 +17326,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21540,12 +17337,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -21555,12 +17349,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21569,12 +17360,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -21584,12 +17372,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21598,12 +17383,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -21613,12 +17395,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21627,12 +17406,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -21642,12 +17418,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21656,12 +17429,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -21671,12 +17441,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21685,12 +17452,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -21700,12 +17464,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21714,12 +17475,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -21729,12 +17487,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21743,12 +17498,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -21758,12 +17510,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21772,12 +17521,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -21787,12 +17533,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21801,12 +17544,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -21816,12 +17556,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21830,12 +17567,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -21845,12 +17579,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21859,12 +17590,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -21874,12 +17602,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21888,12 +17613,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -21903,12 +17625,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21917,12 +17636,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -21932,12 +17648,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21946,12 +17659,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -21961,12 +17671,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -21975,12 +17682,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -21990,12 +17694,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22004,12 +17705,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -22019,12 +17717,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22033,12 +17728,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -22048,12 +17740,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22062,12 +17751,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -22077,12 +17763,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22091,12 +17774,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -22106,12 +17786,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22120,12 +17797,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -22135,12 +17809,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22149,12 +17820,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -22164,12 +17832,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22178,12 +17843,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -22193,12 +17855,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22207,12 +17866,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -22222,12 +17878,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22236,12 +17889,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -22251,12 +17901,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22265,12 +17912,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -22280,12 +17924,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22294,12 +17935,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -22309,12 +17947,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22323,12 +17958,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -22338,12 +17970,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22352,12 +17981,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -22367,12 +17993,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22381,12 +18004,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -22396,12 +18016,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22410,12 +18027,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -22425,12 +18039,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22439,12 +18050,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -22454,12 +18062,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22468,12 +18073,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -22483,12 +18085,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22497,12 +18096,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -22512,12 +18108,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22526,12 +18119,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -22541,12 +18131,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22555,12 +18142,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -22570,12 +18154,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22584,12 +18165,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -22599,12 +18177,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22613,12 +18188,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -22628,12 +18200,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22642,12 +18211,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -22657,12 +18223,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22671,12 +18234,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -22686,12 +18246,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22700,12 +18257,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -22715,12 +18269,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22729,12 +18280,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -22744,12 +18292,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22758,12 +18303,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -22773,12 +18315,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22787,12 +18326,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -22802,12 +18338,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22816,12 +18349,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -22831,12 +18361,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22845,12 +18372,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -22860,12 +18384,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22874,12 +18395,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -22889,12 +18407,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22903,12 +18418,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -22918,12 +18430,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22932,12 +18441,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -22947,12 +18453,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -22961,12 +18464,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther
@@ -23073,12 +18573,9 @@ again:
 				switch n.Local {
 				case "buying_groceries":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23087,12 +18584,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "buying_groceries")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBuyingGroceries
@@ -23102,12 +18596,9 @@ again:
 					continue
 				case "cleaning":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23116,12 +18607,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cleaning")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCleaning
@@ -23131,12 +18619,9 @@ again:
 					continue
 				case "cooking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23145,12 +18630,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cooking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCooking
@@ -23160,12 +18642,9 @@ again:
 					continue
 				case "doing_maintenance":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23174,12 +18653,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_maintenance")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingMaintenance
@@ -23189,12 +18665,9 @@ again:
 					continue
 				case "doing_the_dishes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23203,12 +18676,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_dishes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheDishes
@@ -23218,12 +18688,9 @@ again:
 					continue
 				case "doing_the_laundry":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23232,12 +18699,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "doing_the_laundry")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDoingTheLaundry
@@ -23247,12 +18711,9 @@ again:
 					continue
 				case "gardening":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23261,12 +18722,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gardening")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGardening
@@ -23276,12 +18734,9 @@ again:
 					continue
 				case "running_an_errand":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23290,12 +18745,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running_an_errand")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunningAnErrand
@@ -23305,12 +18757,9 @@ again:
 					continue
 				case "walking_the_dog":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23319,12 +18768,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking_the_dog")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalkingTheDog
@@ -23334,12 +18780,9 @@ again:
 					continue
 				case "having_a_beer":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23348,12 +18791,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_beer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingABeer
@@ -23363,12 +18803,9 @@ again:
 					continue
 				case "having_coffee":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23377,12 +18814,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_coffee")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingCoffee
@@ -23392,12 +18826,9 @@ again:
 					continue
 				case "having_tea":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23406,12 +18837,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_tea")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingTea
@@ -23421,12 +18849,9 @@ again:
 					continue
 				case "having_a_snack":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23435,12 +18860,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_a_snack")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingASnack
@@ -23450,12 +18872,9 @@ again:
 					continue
 				case "having_breakfast":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23464,12 +18883,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_breakfast")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingBreakfast
@@ -23479,12 +18895,9 @@ again:
 					continue
 				case "having_dinner":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23493,12 +18906,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_dinner")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingDinner
@@ -23508,12 +18918,9 @@ again:
 					continue
 				case "having_lunch":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23522,12 +18929,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "having_lunch")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHavingLunch
@@ -23537,12 +18941,9 @@ again:
 					continue
 				case "cycling":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23551,12 +18952,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "cycling")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCycling
@@ -23566,12 +18964,9 @@ again:
 					continue
 				case "dancing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23580,12 +18975,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "dancing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDancing
@@ -23595,12 +18987,9 @@ again:
 					continue
 				case "hiking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23609,12 +18998,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiking
@@ -23624,12 +19010,9 @@ again:
 					continue
 				case "jogging":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23638,12 +19021,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "jogging")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificJogging
@@ -23653,12 +19033,9 @@ again:
 					continue
 				case "playing_sports":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23667,12 +19044,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "playing_sports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPlayingSports
@@ -23682,12 +19056,9 @@ again:
 					continue
 				case "running":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23696,12 +19067,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "running")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRunning
@@ -23711,12 +19079,9 @@ again:
 					continue
 				case "skiing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23725,12 +19090,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "skiing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSkiing
@@ -23740,12 +19102,9 @@ again:
 					continue
 				case "swimming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23754,12 +19113,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "swimming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSwimming
@@ -23769,12 +19125,9 @@ again:
 					continue
 				case "working_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23783,12 +19136,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "working_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWorkingOut
@@ -23798,12 +19148,9 @@ again:
 					continue
 				case "at_the_spa":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23812,12 +19159,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "at_the_spa")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificAtTheSpa
@@ -23827,12 +19171,9 @@ again:
 					continue
 				case "brushing_teeth":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23841,12 +19182,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "brushing_teeth")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificBrushingTeeth
@@ -23856,12 +19194,9 @@ again:
 					continue
 				case "getting_a_haircut":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23870,12 +19205,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "getting_a_haircut")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGettingAHaircut
@@ -23885,12 +19217,9 @@ again:
 					continue
 				case "shaving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23899,12 +19228,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shaving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShaving
@@ -23914,12 +19240,9 @@ again:
 					continue
 				case "taking_a_bath":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23928,12 +19251,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_bath")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingABath
@@ -23943,12 +19263,9 @@ again:
 					continue
 				case "taking_a_shower":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23957,12 +19274,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "taking_a_shower")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificTakingAShower
@@ -23972,12 +19286,9 @@ again:
 					continue
 				case "day_off":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -23986,12 +19297,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "day_off")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDayOff
@@ -24001,12 +19309,9 @@ again:
 					continue
 				case "hanging_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24015,12 +19320,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hanging_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHangingOut
@@ -24030,12 +19332,9 @@ again:
 					continue
 				case "hiding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24044,12 +19343,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hiding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificHiding
@@ -24059,12 +19355,9 @@ again:
 					continue
 				case "on_vacation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24073,12 +19366,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_vacation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVacation
@@ -24088,12 +19378,9 @@ again:
 					continue
 				case "praying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24102,12 +19389,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "praying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPraying
@@ -24117,12 +19401,9 @@ again:
 					continue
 				case "scheduled_holiday":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24131,12 +19412,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "scheduled_holiday")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificScheduledHoliday
@@ -24146,12 +19424,9 @@ again:
 					continue
 				case "sleeping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24160,12 +19435,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sleeping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSleeping
@@ -24175,12 +19447,9 @@ again:
 					continue
 				case "thinking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24189,12 +19458,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "thinking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificThinking
@@ -24204,12 +19470,9 @@ again:
 					continue
 				case "fishing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24218,12 +19481,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fishing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificFishing
@@ -24233,12 +19493,9 @@ again:
 					continue
 				case "gaming":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24247,12 +19504,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "gaming")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGaming
@@ -24262,12 +19516,9 @@ again:
 					continue
 				case "going_out":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24276,12 +19527,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "going_out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificGoingOut
@@ -24291,12 +19539,9 @@ again:
 					continue
 				case "partying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24305,12 +19550,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "partying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificPartying
@@ -24320,12 +19562,9 @@ again:
 					continue
 				case "reading":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24334,12 +19573,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "reading")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificReading
@@ -24349,12 +19585,9 @@ again:
 					continue
 				case "rehearsing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24363,12 +19596,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "rehearsing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificRehearsing
@@ -24378,12 +19608,9 @@ again:
 					continue
 				case "shopping":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24392,12 +19619,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "shopping")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificShopping
@@ -24407,12 +19631,9 @@ again:
 					continue
 				case "smoking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24421,12 +19642,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "smoking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSmoking
@@ -24436,12 +19654,9 @@ again:
 					continue
 				case "socializing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24450,12 +19665,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "socializing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSocializing
@@ -24465,12 +19677,9 @@ again:
 					continue
 				case "sunbathing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24479,12 +19688,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "sunbathing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificSunbathing
@@ -24494,12 +19700,9 @@ again:
 					continue
 				case "watching_tv":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24508,12 +19711,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_tv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingTv
@@ -24523,12 +19723,9 @@ again:
 					continue
 				case "watching_a_movie":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24537,12 +19734,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "watching_a_movie")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWatchingAMovie
@@ -24552,12 +19746,9 @@ again:
 					continue
 				case "in_real_life":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24566,12 +19757,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_real_life")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInRealLife
@@ -24581,12 +19769,9 @@ again:
 					continue
 				case "on_the_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24595,12 +19780,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_the_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnThePhone
@@ -24610,12 +19792,9 @@ again:
 					continue
 				case "on_video_phone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24624,12 +19803,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_video_phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnVideoPhone
@@ -24639,12 +19815,9 @@ again:
 					continue
 				case "commuting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24653,12 +19826,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "commuting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCommuting
@@ -24668,12 +19838,9 @@ again:
 					continue
 				case "driving":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24682,12 +19849,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "driving")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificDriving
@@ -24697,12 +19861,9 @@ again:
 					continue
 				case "in_a_car":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24711,12 +19872,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_car")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInACar
@@ -24726,12 +19884,9 @@ again:
 					continue
 				case "on_a_bus":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24740,12 +19895,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_bus")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnABus
@@ -24755,12 +19907,9 @@ again:
 					continue
 				case "on_a_plane":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24769,12 +19918,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_plane")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnAPlane
@@ -24784,12 +19930,9 @@ again:
 					continue
 				case "on_a_train":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24798,12 +19941,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_train")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrain
@@ -24813,12 +19953,9 @@ again:
 					continue
 				case "on_a_trip":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24827,12 +19964,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "on_a_trip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOnATrip
@@ -24842,12 +19976,9 @@ again:
 					continue
 				case "walking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24856,12 +19987,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "walking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWalking
@@ -24871,12 +19999,9 @@ again:
 					continue
 				case "coding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24885,12 +20010,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "coding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificCoding
@@ -24900,12 +20022,9 @@ again:
 					continue
 				case "in_a_meeting":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24914,12 +20033,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "in_a_meeting")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificInAMeeting
@@ -24929,12 +20045,9 @@ again:
 					continue
 				case "studying":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24943,12 +20056,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "studying")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificStudying
@@ -24958,12 +20068,9 @@ again:
 					continue
 				case "writing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -24972,12 +20079,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "writing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificWriting
@@ -24987,12 +20091,9 @@ again:
 					continue
 				case "other":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -25001,12 +20102,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "other")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Specific = SpecificOther

@@ -150,12 +150,9 @@ again:
 					v.Address = stanza.Extend(v.Address)
 					if err := v.Address[len(v.Address)-1].DecodeXMPP(d); err != nil {
 						v.Address = v.Address[:len(v.Address)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "address")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

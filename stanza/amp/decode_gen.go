@@ -76,12 +76,9 @@ again:
 					v.Rule = stanza.Extend(v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "rule")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -160,12 +157,9 @@ again:
 					v.Rule = stanza.Extend(v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "rule")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -317,12 +311,9 @@ again:
 					v.Rule = stanza.Extend(v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "rule")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -398,12 +389,9 @@ again:
 					v.Rule = stanza.Extend(v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "rule")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

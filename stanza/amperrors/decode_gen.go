@@ -35,12 +35,9 @@ again:
 					v.Rule = stanza.Extend(v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "rule")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

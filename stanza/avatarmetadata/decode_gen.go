@@ -166,12 +166,9 @@ again:
 					v.Info = stanza.Extend(v.Info)
 					if err := v.Info[len(v.Info)-1].DecodeXMPP(d); err != nil {
 						v.Info = v.Info[:len(v.Info)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "info")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
@@ -181,12 +178,9 @@ again:
 					v.Pointer = stanza.Extend(v.Pointer)
 					if err := v.Pointer[len(v.Pointer)-1].DecodeXMPP(d); err != nil {
 						v.Pointer = v.Pointer[:len(v.Pointer)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "pointer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(1)

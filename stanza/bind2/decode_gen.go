@@ -36,12 +36,9 @@ again:
 				switch n.Local {
 				case "inline":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "inline")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -49,12 +46,9 @@ again:
 						keepInline = stanza.Take[Inline](d)
 					}
 					if err := keepInline.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "inline")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Inline = keepInline
@@ -63,23 +57,17 @@ again:
 					continue
 				case "tag":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "tag")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "tag")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepTag == nil {
@@ -311,12 +299,9 @@ again:
 					v.Feature = stanza.Extend(v.Feature)
 					if err := v.Feature[len(v.Feature)-1].DecodeXMPP(d); err != nil {
 						v.Feature = v.Feature[:len(v.Feature)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "feature")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

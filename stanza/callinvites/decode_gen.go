@@ -50,12 +50,9 @@ again:
 				switch n.Local {
 				case "jingle":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "jingle")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -63,12 +60,9 @@ again:
 						keepJingle = stanza.Take[Jingle](d)
 					}
 					if err := keepJingle.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "jingle")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Jingle = keepJingle
@@ -77,12 +71,9 @@ again:
 					continue
 				case "external":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "external")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -90,12 +81,9 @@ again:
 						keepExternal = stanza.Take[External](d)
 					}
 					if err := keepExternal.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "external")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.External = keepExternal
@@ -290,12 +278,9 @@ again:
 					v.Jingle = stanza.Extend(v.Jingle)
 					if err := v.Jingle[len(v.Jingle)-1].DecodeXMPP(d); err != nil {
 						v.Jingle = v.Jingle[:len(v.Jingle)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "jingle")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(0)
@@ -305,12 +290,9 @@ again:
 					v.External = stanza.Extend(v.External)
 					if err := v.External[len(v.External)-1].DecodeXMPP(d); err != nil {
 						v.External = v.External[:len(v.External)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "external")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(1)

@@ -36,12 +36,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -49,12 +46,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.X = keepX

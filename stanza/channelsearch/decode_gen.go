@@ -57,23 +57,17 @@ again:
 				switch n.Local {
 				case "name":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					if keepName == nil {
@@ -86,23 +80,17 @@ again:
 					continue
 				case "description":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "description")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "description")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					if keepDescription == nil {
@@ -115,23 +103,17 @@ again:
 					continue
 				case "language":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "language")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "language")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					if keepLanguage == nil {
@@ -144,34 +126,25 @@ again:
 					continue
 				case "nusers":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "nusers")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "nusers")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 								return stanza.WrapElement(ferr, "nusers")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(8)
 							continue
 						}
 					}
@@ -183,12 +156,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x8)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 8); ferr != nil {
 								return stanza.WrapElement(ferr, "nusers")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(8)
 							continue
 						}
 					}
@@ -197,23 +167,17 @@ again:
 					continue
 				case "service-type":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "service-type")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "service-type")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					if keepServiceType == nil {
@@ -226,23 +190,17 @@ again:
 					continue
 				case "is-open":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "is-open")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "is-open")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					if keepIsOpen == nil {
@@ -255,23 +213,17 @@ again:
 					continue
 				case "anonymity-mode":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "anonymity-mode")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "anonymity-mode")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					if keepAnonymityMode == nil {
@@ -382,12 +334,9 @@ again:
 				switch n.Local {
 				case "set":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "set")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -395,12 +344,9 @@ again:
 						keepSet = stanza.Take[rsm.Set](d)
 					}
 					if err := keepSet.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "set")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Set = keepSet
@@ -415,12 +361,9 @@ again:
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "item")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
@@ -498,12 +441,9 @@ again:
 				switch n.Local {
 				case "set":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "set")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -511,12 +451,9 @@ again:
 						keepSet = stanza.Take[rsm.Set](d)
 					}
 					if err := keepSet.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "set")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Set = keepSet
@@ -528,12 +465,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -541,12 +475,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.X = keepX

@@ -36,23 +36,17 @@ again:
 				switch n.Local {
 				case "hostname":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "hostname")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "hostname")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepHostname == nil {
@@ -65,22 +59,16 @@ again:
 					continue
 				case "required":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Required = true
@@ -159,23 +147,17 @@ again:
 				switch n.Local {
 				case "hostname":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "hostname")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "hostname")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					if keepHostname == nil {

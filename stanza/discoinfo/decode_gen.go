@@ -198,12 +198,9 @@ again:
 					v.Identity = stanza.Extend(v.Identity)
 					if err := v.Identity[len(v.Identity)-1].DecodeXMPP(d); err != nil {
 						v.Identity = v.Identity[:len(v.Identity)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "identity")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(0)
@@ -213,12 +210,9 @@ again:
 					v.Feature = stanza.Extend(v.Feature)
 					if err := v.Feature[len(v.Feature)-1].DecodeXMPP(d); err != nil {
 						v.Feature = v.Feature[:len(v.Feature)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "feature")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(1)

@@ -50,34 +50,25 @@ again:
 				switch n.Local {
 				case "key":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "key")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "key")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					x, err := d.ParseBase64(s)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 								return stanza.WrapElement(ferr, "key")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(4)
 							continue
 						}
 					}
@@ -89,12 +80,9 @@ again:
 					if !stanza.IsCanonicalBase64(x, s) {
 						seen |= uint64(0x1)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 4); ferr != nil {
 								return stanza.WrapElement(ferr, "key")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(4)
 							continue
 						}
 					}
@@ -103,34 +91,25 @@ again:
 					continue
 				case "iv":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "iv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "iv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					x, err := d.ParseBase64(s)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 								return stanza.WrapElement(ferr, "iv")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(4)
 							continue
 						}
 					}
@@ -142,12 +121,9 @@ again:
 					if !stanza.IsCanonicalBase64(x, s) {
 						seen |= uint64(0x2)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 4); ferr != nil {
 								return stanza.WrapElement(ferr, "iv")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(4)
 							continue
 						}
 					}
@@ -162,12 +138,9 @@ again:
 					v.Hash = stanza.Extend(v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "hash")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(2)
@@ -177,12 +150,9 @@ again:
 				switch n.Local {
 				case "sources":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "sources")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -190,12 +160,9 @@ again:
 						keepSources = stanza.Take[sfs.Sources](d)
 					}
 					if err := keepSources.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "sources")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Sources = keepSources

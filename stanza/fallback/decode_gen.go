@@ -47,12 +47,9 @@ again:
 					v.Subject = stanza.Extend(v.Subject)
 					if err := v.Subject[len(v.Subject)-1].DecodeXMPP(d); err != nil {
 						v.Subject = v.Subject[:len(v.Subject)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "subject")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
@@ -62,12 +59,9 @@ again:
 					v.Body = stanza.Extend(v.Body)
 					if err := v.Body[len(v.Body)-1].DecodeXMPP(d); err != nil {
 						v.Body = v.Body[:len(v.Body)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "body")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(1)

@@ -78,12 +78,9 @@ again:
 					v.External = stanza.Extend(v.External)
 					if err := v.External[len(v.External)-1].DecodeXMPP(d); err != nil {
 						v.External = v.External[:len(v.External)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "external")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(1)

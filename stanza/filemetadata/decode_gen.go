@@ -43,23 +43,17 @@ again:
 				switch n.Local {
 				case "media-type":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 10); err != nil {
 							return stanza.WrapElement(err, "media-type")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "media-type")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					if keepMediaType == nil {
@@ -72,23 +66,17 @@ again:
 					continue
 				case "name":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 10); err != nil {
 							return stanza.WrapElement(err, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					if keepName == nil {
@@ -101,23 +89,17 @@ again:
 					continue
 				case "date":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 10); err != nil {
 							return stanza.WrapElement(err, "date")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "date")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					if keepDate == nil {
@@ -130,34 +112,25 @@ again:
 					continue
 				case "size":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 10); err != nil {
 							return stanza.WrapElement(err, "size")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "size")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 64)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 								return stanza.WrapElement(ferr, "size")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(10)
 							continue
 						}
 					}
@@ -169,12 +142,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint64(x)), s) {
 						seen |= uint64(0x8)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 10); ferr != nil {
 								return stanza.WrapElement(ferr, "size")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(10)
 							continue
 						}
 					}
@@ -183,34 +153,25 @@ again:
 					continue
 				case "width":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 10); err != nil {
 							return stanza.WrapElement(err, "width")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "width")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 								return stanza.WrapElement(ferr, "width")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(10)
 							continue
 						}
 					}
@@ -222,12 +183,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x10)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 10); ferr != nil {
 								return stanza.WrapElement(ferr, "width")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(10)
 							continue
 						}
 					}
@@ -236,34 +194,25 @@ again:
 					continue
 				case "height":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 10); err != nil {
 							return stanza.WrapElement(err, "height")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "height")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 								return stanza.WrapElement(ferr, "height")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(10)
 							continue
 						}
 					}
@@ -275,12 +224,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x20)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 10); ferr != nil {
 								return stanza.WrapElement(ferr, "height")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(10)
 							continue
 						}
 					}
@@ -289,34 +235,25 @@ again:
 					continue
 				case "length":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 10); err != nil {
 							return stanza.WrapElement(err, "length")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "length")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 64)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 								return stanza.WrapElement(ferr, "length")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(10)
 							continue
 						}
 					}
@@ -328,12 +265,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint64(x)), s) {
 						seen |= uint64(0x40)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 10); ferr != nil {
 								return stanza.WrapElement(ferr, "length")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(10)
 							continue
 						}
 					}
@@ -345,12 +279,9 @@ again:
 					v.Desc = stanza.Extend(v.Desc)
 					if err := v.Desc[len(v.Desc)-1].DecodeXMPP(d); err != nil {
 						v.Desc = v.Desc[:len(v.Desc)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "desc")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					ord.Add(8)
@@ -363,12 +294,9 @@ again:
 					v.Hash = stanza.Extend(v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
 							return stanza.WrapElement(ferr, "hash")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(10)
 						continue
 					}
 					ord.Add(7)

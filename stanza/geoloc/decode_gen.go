@@ -68,23 +68,17 @@ again:
 				switch n.Local {
 				case "accuracy":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "accuracy")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "accuracy")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepAccuracy == nil {
@@ -97,23 +91,17 @@ again:
 					continue
 				case "alt":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "alt")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "alt")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepAlt == nil {
@@ -126,23 +114,17 @@ again:
 					continue
 				case "altaccuracy":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "altaccuracy")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "altaccuracy")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepAltaccuracy == nil {
@@ -155,23 +137,17 @@ again:
 					continue
 				case "area":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "area")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "area")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepArea == nil {
@@ -184,23 +160,17 @@ again:
 					continue
 				case "bearing":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "bearing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "bearing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepBearing == nil {
@@ -213,23 +183,17 @@ again:
 					continue
 				case "building":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "building")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "building")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepBuilding == nil {
@@ -242,23 +206,17 @@ again:
 					continue
 				case "country":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "country")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "country")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepCountry == nil {
@@ -271,23 +229,17 @@ again:
 					continue
 				case "countrycode":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "countrycode")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "countrycode")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepCountrycode == nil {
@@ -300,23 +252,17 @@ again:
 					continue
 				case "datum":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "datum")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "datum")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepDatum == nil {
@@ -329,23 +275,17 @@ again:
 					continue
 				case "description":
 					if seen&uint64(0x200) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "description")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "description")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepDescription == nil {
@@ -358,23 +298,17 @@ again:
 					continue
 				case "error":
 					if seen&uint64(0x400) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepError == nil {
@@ -387,23 +321,17 @@ again:
 					continue
 				case "floor":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "floor")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "floor")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepFloor == nil {
@@ -416,23 +344,17 @@ again:
 					continue
 				case "lat":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "lat")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "lat")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepLat == nil {
@@ -445,23 +367,17 @@ again:
 					continue
 				case "locality":
 					if seen&uint64(0x2000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "locality")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "locality")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepLocality == nil {
@@ -474,23 +390,17 @@ again:
 					continue
 				case "lon":
 					if seen&uint64(0x4000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "lon")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "lon")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepLon == nil {
@@ -503,23 +413,17 @@ again:
 					continue
 				case "postalcode":
 					if seen&uint64(0x8000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "postalcode")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "postalcode")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepPostalcode == nil {
@@ -532,23 +436,17 @@ again:
 					continue
 				case "region":
 					if seen&uint64(0x10000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "region")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "region")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepRegion == nil {
@@ -561,23 +459,17 @@ again:
 					continue
 				case "regioncode":
 					if seen&uint64(0x20000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "regioncode")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "regioncode")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepRegioncode == nil {
@@ -590,23 +482,17 @@ again:
 					continue
 				case "room":
 					if seen&uint64(0x40000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "room")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "room")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepRoom == nil {
@@ -619,23 +505,17 @@ again:
 					continue
 				case "speed":
 					if seen&uint64(0x80000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "speed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "speed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepSpeed == nil {
@@ -648,23 +528,17 @@ again:
 					continue
 				case "street":
 					if seen&uint64(0x100000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "street")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "street")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepStreet == nil {
@@ -677,23 +551,17 @@ again:
 					continue
 				case "text":
 					if seen&uint64(0x200000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepText == nil {
@@ -706,23 +574,17 @@ again:
 					continue
 				case "timestamp":
 					if seen&uint64(0x400000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "timestamp")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "timestamp")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepTimestamp == nil {
@@ -735,23 +597,17 @@ again:
 					continue
 				case "tzo":
 					if seen&uint64(0x800000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "tzo")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "tzo")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepTZO == nil {
@@ -764,23 +620,17 @@ again:
 					continue
 				case "uri":
 					if seen&uint64(0x1000000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 25); err != nil {
 							return stanza.WrapElement(err, "uri")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 25); ferr != nil {
 							return stanza.WrapElement(ferr, "uri")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(25)
 						continue
 					}
 					if keepURI == nil {

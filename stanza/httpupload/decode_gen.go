@@ -36,34 +36,25 @@ again:
 				switch n.Local {
 				case "max-file-size":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "max-file-size")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "max-file-size")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 64)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 								return stanza.WrapElement(ferr, "max-file-size")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(1)
 							continue
 						}
 					}
@@ -75,12 +66,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint64(x)), s) {
 						seen |= uint64(0x1)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 1); ferr != nil {
 								return stanza.WrapElement(ferr, "max-file-size")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(1)
 							continue
 						}
 					}
@@ -261,12 +249,9 @@ again:
 					v.Header = stanza.Extend(v.Header)
 					if err := v.Header[len(v.Header)-1].DecodeXMPP(d); err != nil {
 						v.Header = v.Header[:len(v.Header)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "header")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -372,22 +357,16 @@ again:
 				switch n.Local {
 				case "message":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "message")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "message")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Message = true
@@ -396,22 +375,16 @@ again:
 					continue
 				case "profile":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "profile")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "profile")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Profile = true
@@ -420,12 +393,9 @@ again:
 					continue
 				case "ephemeral":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "ephemeral")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -433,12 +403,9 @@ again:
 						keepEphemeral = stanza.Take[httpuploadpurpose.Ephemeral](d)
 					}
 					if err := keepEphemeral.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "ephemeral")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Ephemeral = keepEphemeral
@@ -447,22 +414,16 @@ again:
 					continue
 				case "permanent":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "permanent")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "permanent")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Permanent = true
@@ -609,12 +570,9 @@ again:
 				switch n.Local {
 				case "put":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "put")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -622,12 +580,9 @@ again:
 						keepPut = stanza.Take[Put](d)
 					}
 					if err := keepPut.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "put")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Put = keepPut
@@ -636,12 +591,9 @@ again:
 					continue
 				case "get":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "get")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -649,12 +601,9 @@ again:
 						keepGet = stanza.Take[Get](d)
 					}
 					if err := keepGet.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "get")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Get = keepGet

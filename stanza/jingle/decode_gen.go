@@ -36,23 +36,17 @@ again:
 				switch n.Local {
 				case "sid":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "sid")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "sid")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					if keepSID == nil {
@@ -320,24 +314,18 @@ again:
 					v.Content = stanza.Extend(v.Content)
 					if err := v.Content[len(v.Content)-1].DecodeXMPP(d); err != nil {
 						v.Content = v.Content[:len(v.Content)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "content")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(0)
 					continue
 				case "reason":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "reason")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -345,12 +333,9 @@ again:
 						keepReason = stanza.Take[Reason](d)
 					}
 					if err := keepReason.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "reason")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Reason = keepReason
@@ -446,12 +431,9 @@ again:
 				switch n.Local {
 				case "alternative-session":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "alternative-session")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
@@ -459,12 +441,9 @@ again:
 						keepAlternativeSession = stanza.Take[AlternativeSession](d)
 					}
 					if err := keepAlternativeSession.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "alternative-session")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.AlternativeSession = keepAlternativeSession
@@ -473,22 +452,16 @@ again:
 					continue
 				case "busy":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "busy")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "busy")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.Busy = true
@@ -497,22 +470,16 @@ again:
 					continue
 				case "cancel":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "cancel")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "cancel")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.Cancel = true
@@ -521,22 +488,16 @@ again:
 					continue
 				case "connectivity-error":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "connectivity-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "connectivity-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.ConnectivityError = true
@@ -545,22 +506,16 @@ again:
 					continue
 				case "decline":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "decline")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "decline")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.Decline = true
@@ -569,22 +524,16 @@ again:
 					continue
 				case "expired":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "expired")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "expired")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.Expired = true
@@ -593,22 +542,16 @@ again:
 					continue
 				case "failed-application":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "failed-application")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "failed-application")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.FailedApplication = true
@@ -617,22 +560,16 @@ again:
 					continue
 				case "failed-transport":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "failed-transport")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "failed-transport")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.FailedTransport = true
@@ -641,22 +578,16 @@ again:
 					continue
 				case "general-error":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "general-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "general-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.GeneralError = true
@@ -665,22 +596,16 @@ again:
 					continue
 				case "gone":
 					if seen&uint64(0x200) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "gone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "gone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.Gone = true
@@ -689,22 +614,16 @@ again:
 					continue
 				case "incompatible-parameters":
 					if seen&uint64(0x400) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "incompatible-parameters")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "incompatible-parameters")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.IncompatibleParameters = true
@@ -713,22 +632,16 @@ again:
 					continue
 				case "media-error":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "media-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "media-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.MediaError = true
@@ -737,22 +650,16 @@ again:
 					continue
 				case "security-error":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "security-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "security-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.SecurityError = true
@@ -761,22 +668,16 @@ again:
 					continue
 				case "success":
 					if seen&uint64(0x2000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "success")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "success")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.Success = true
@@ -785,22 +686,16 @@ again:
 					continue
 				case "timeout":
 					if seen&uint64(0x4000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "timeout")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "timeout")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.Timeout = true
@@ -809,22 +704,16 @@ again:
 					continue
 				case "unsupported-applications":
 					if seen&uint64(0x8000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "unsupported-applications")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "unsupported-applications")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.UnsupportedApplications = true
@@ -833,22 +722,16 @@ again:
 					continue
 				case "unsupported-transports":
 					if seen&uint64(0x10000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "unsupported-transports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "unsupported-transports")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.UnsupportedTransports = true
@@ -857,12 +740,9 @@ again:
 					continue
 				case "text":
 					if seen&uint64(0x20000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 19); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					m := d.Mark()
@@ -870,12 +750,9 @@ again:
 						keepText = stanza.Take[ReasonText](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 19); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(19)
 						continue
 					}
 					v.Text = keepText

@@ -50,12 +50,9 @@ again:
 				switch n.Local {
 				case "file":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "file")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -63,12 +60,9 @@ again:
 						keepFile = stanza.Take[File](d)
 					}
 					if err := keepFile.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "file")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.File = keepFile
@@ -147,12 +141,9 @@ again:
 				switch n.Local {
 				case "file":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "file")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -160,12 +151,9 @@ again:
 						keepFile = stanza.Take[File](d)
 					}
 					if err := keepFile.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "file")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.File = keepFile
@@ -256,12 +244,9 @@ again:
 					v.Hash = stanza.Extend(v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "hash")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					ord.Add(6)
@@ -271,12 +256,9 @@ again:
 					v.HashUsed = stanza.Extend(v.HashUsed)
 					if err := v.HashUsed[len(v.HashUsed)-1].DecodeXMPP(d); err != nil {
 						v.HashUsed = v.HashUsed[:len(v.HashUsed)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "hash-used")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					ord.Add(7)
@@ -286,23 +268,17 @@ again:
 				switch n.Local {
 				case "date":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "date")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "date")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					if keepDate == nil {
@@ -318,35 +294,26 @@ again:
 					v.Desc = stanza.Extend(v.Desc)
 					if err := v.Desc[len(v.Desc)-1].DecodeXMPP(d); err != nil {
 						v.Desc = v.Desc[:len(v.Desc)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "desc")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					ord.Add(1)
 					continue
 				case "media-type":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "media-type")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "media-type")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					if keepMediaType == nil {
@@ -359,23 +326,17 @@ again:
 					continue
 				case "name":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					if keepName == nil {
@@ -388,12 +349,9 @@ again:
 					continue
 				case "range":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "range")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
@@ -401,12 +359,9 @@ again:
 						keepRange = stanza.Take[Range](d)
 					}
 					if err := keepRange.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "range")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					v.Range = keepRange
@@ -415,34 +370,25 @@ again:
 					continue
 				case "size":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "size")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "size")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 64)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 								return stanza.WrapElement(ferr, "size")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(9)
 							continue
 						}
 					}
@@ -454,12 +400,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint64(x)), s) {
 						seen |= uint64(0x20)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 9); ferr != nil {
 								return stanza.WrapElement(ferr, "size")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(9)
 							continue
 						}
 					}
@@ -621,12 +564,9 @@ again:
 					v.Hash = stanza.Extend(v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "hash")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

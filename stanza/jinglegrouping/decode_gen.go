@@ -46,12 +46,9 @@ again:
 					v.Content = stanza.Extend(v.Content)
 					if err := v.Content[len(v.Content)-1].DecodeXMPP(d); err != nil {
 						v.Content = v.Content[:len(v.Content)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "content")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

@@ -165,12 +165,9 @@ again:
 					v.Candidate = stanza.Extend(v.Candidate)
 					if err := v.Candidate[len(v.Candidate)-1].DecodeXMPP(d); err != nil {
 						v.Candidate = v.Candidate[:len(v.Candidate)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "candidate")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

@@ -310,24 +310,18 @@ again:
 					v.Candidate = stanza.Extend(v.Candidate)
 					if err := v.Candidate[len(v.Candidate)-1].DecodeXMPP(d); err != nil {
 						v.Candidate = v.Candidate[:len(v.Candidate)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "candidate")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					ord.Add(0)
 					continue
 				case "candidate-used":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "candidate-used")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
@@ -335,12 +329,9 @@ again:
 						keepCandidateUsed = stanza.Take[CandidateUsed](d)
 					}
 					if err := keepCandidateUsed.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "candidate-used")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.CandidateUsed = keepCandidateUsed
@@ -349,22 +340,16 @@ again:
 					continue
 				case "candidate-error":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "candidate-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "candidate-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.CandidateError = true
@@ -373,12 +358,9 @@ again:
 					continue
 				case "activated":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "activated")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
@@ -386,12 +368,9 @@ again:
 						keepActivated = stanza.Take[Activated](d)
 					}
 					if err := keepActivated.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "activated")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Activated = keepActivated
@@ -400,22 +379,16 @@ again:
 					continue
 				case "proxy-error":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "proxy-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "proxy-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.ProxyError = true

@@ -125,12 +125,9 @@ again:
 					v.Parameter = stanza.Extend(v.Parameter)
 					if err := v.Parameter[len(v.Parameter)-1].DecodeXMPP(d); err != nil {
 						v.Parameter = v.Parameter[:len(v.Parameter)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "parameter")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -220,12 +217,9 @@ again:
 					v.Source = stanza.Extend(v.Source)
 					if err := v.Source[len(v.Source)-1].DecodeXMPP(d); err != nil {
 						v.Source = v.Source[:len(v.Source)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "source")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

@@ -70,12 +70,9 @@ again:
 					v.URI = stanza.Extend(v.URI)
 					if err := v.URI[len(v.URI)-1].DecodeXMPP(d); err != nil {
 						v.URI = v.URI[:len(v.URI)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "uri")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

@@ -48,12 +48,9 @@ again:
 				switch n.Local {
 				case "join":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "join")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -61,12 +58,9 @@ again:
 						keepJoin = stanza.Take[mix.Join](d)
 					}
 					if err := keepJoin.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "join")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Join = keepJoin
@@ -155,22 +149,16 @@ again:
 				switch n.Local {
 				case "leave":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "leave")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "leave")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Leave = true

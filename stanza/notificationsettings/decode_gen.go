@@ -37,12 +37,9 @@ again:
 					v.Always = stanza.Extend(v.Always)
 					if err := v.Always[len(v.Always)-1].DecodeXMPP(d); err != nil {
 						v.Always = v.Always[:len(v.Always)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "always")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(0)
@@ -52,12 +49,9 @@ again:
 					v.OnMention = stanza.Extend(v.OnMention)
 					if err := v.OnMention[len(v.OnMention)-1].DecodeXMPP(d); err != nil {
 						v.OnMention = v.OnMention[:len(v.OnMention)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "on-mention")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(1)
@@ -67,12 +61,9 @@ again:
 					v.Never = stanza.Extend(v.Never)
 					if err := v.Never[len(v.Never)-1].DecodeXMPP(d); err != nil {
 						v.Never = v.Never[:len(v.Never)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "never")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(2)
@@ -163,12 +154,9 @@ again:
 				switch n.Local {
 				case "advanced":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "advanced")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -176,12 +164,9 @@ again:
 						keepAdvanced = stanza.Take[SettingAdvanced](d)
 					}
 					if err := keepAdvanced.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "advanced")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Advanced = keepAdvanced

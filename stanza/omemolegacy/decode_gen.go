@@ -36,12 +36,9 @@ again:
 				switch n.Local {
 				case "signedPreKeyPublic":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "signedPreKeyPublic")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -49,12 +46,9 @@ again:
 						keepSignedPreKeyPublic = stanza.Take[SignedPreKeyPublic](d)
 					}
 					if err := keepSignedPreKeyPublic.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "signedPreKeyPublic")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.SignedPreKeyPublic = keepSignedPreKeyPublic
@@ -63,23 +57,17 @@ again:
 					continue
 				case "signedPreKeySignature":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "signedPreKeySignature")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "signedPreKeySignature")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepSignedPreKeySignature == nil {
@@ -92,23 +80,17 @@ again:
 					continue
 				case "identityKey":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "identityKey")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "identityKey")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepIdentityKey == nil {
@@ -121,12 +103,9 @@ again:
 					continue
 				case "prekeys":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "prekeys")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -134,12 +113,9 @@ again:
 						keepPrekeys = stanza.Take[Prekeys](d)
 					}
 					if err := keepPrekeys.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "prekeys")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Prekeys = keepPrekeys
@@ -304,12 +280,9 @@ again:
 				switch n.Local {
 				case "header":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "header")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -317,12 +290,9 @@ again:
 						keepHeader = stanza.Take[Header](d)
 					}
 					if err := keepHeader.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "header")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Header = keepHeader
@@ -331,23 +301,17 @@ again:
 					continue
 				case "payload":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "payload")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "payload")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepPayload == nil {
@@ -457,35 +421,26 @@ again:
 					v.Key = stanza.Extend(v.Key)
 					if err := v.Key[len(v.Key)-1].DecodeXMPP(d); err != nil {
 						v.Key = v.Key[:len(v.Key)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "key")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
 					continue
 				case "iv":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "iv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "iv")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepIv == nil {
@@ -650,12 +605,9 @@ again:
 					v.Device = stanza.Extend(v.Device)
 					if err := v.Device[len(v.Device)-1].DecodeXMPP(d); err != nil {
 						v.Device = v.Device[:len(v.Device)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "device")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -779,12 +731,9 @@ again:
 					v.PreKeyPublic = stanza.Extend(v.PreKeyPublic)
 					if err := v.PreKeyPublic[len(v.PreKeyPublic)-1].DecodeXMPP(d); err != nil {
 						v.PreKeyPublic = v.PreKeyPublic[:len(v.PreKeyPublic)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "preKeyPublic")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

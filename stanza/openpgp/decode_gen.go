@@ -42,24 +42,18 @@ again:
 					v.To = stanza.Extend(v.To)
 					if err := v.To[len(v.To)-1].DecodeXMPP(d); err != nil {
 						v.To = v.To[:len(v.To)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "to")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(0)
 					continue
 				case "time":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "time")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -67,12 +61,9 @@ again:
 						keepTime = stanza.Take[Time](d)
 					}
 					if err := keepTime.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "time")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Time = keepTime
@@ -81,23 +72,17 @@ again:
 					continue
 				case "rpad":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "rpad")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "rpad")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepRpad == nil {
@@ -110,12 +95,9 @@ again:
 					continue
 				case "payload":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "payload")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -123,12 +105,9 @@ again:
 						keepPayload = stanza.Take[Payload](d)
 					}
 					if err := keepPayload.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "payload")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Payload = keepPayload
@@ -298,23 +277,17 @@ again:
 				switch n.Local {
 				case "data":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "data")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "data")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					if keepData == nil {
@@ -469,12 +442,9 @@ again:
 					v.PubkeyMetadata = stanza.Extend(v.PubkeyMetadata)
 					if err := v.PubkeyMetadata[len(v.PubkeyMetadata)-1].DecodeXMPP(d); err != nil {
 						v.PubkeyMetadata = v.PubkeyMetadata[:len(v.PubkeyMetadata)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "pubkey-metadata")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -582,24 +552,18 @@ again:
 					v.To = stanza.Extend(v.To)
 					if err := v.To[len(v.To)-1].DecodeXMPP(d); err != nil {
 						v.To = v.To[:len(v.To)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "to")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(0)
 					continue
 				case "time":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "time")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -607,12 +571,9 @@ again:
 						keepTime = stanza.Take[Time](d)
 					}
 					if err := keepTime.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "time")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Time = keepTime
@@ -621,23 +582,17 @@ again:
 					continue
 				case "rpad":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "rpad")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "rpad")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepRpad == nil {
@@ -650,12 +605,9 @@ again:
 					continue
 				case "payload":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "payload")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -663,12 +615,9 @@ again:
 						keepPayload = stanza.Take[Payload](d)
 					}
 					if err := keepPayload.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "payload")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Payload = keepPayload
@@ -759,24 +708,18 @@ again:
 					v.To = stanza.Extend(v.To)
 					if err := v.To[len(v.To)-1].DecodeXMPP(d); err != nil {
 						v.To = v.To[:len(v.To)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "to")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(0)
 					continue
 				case "time":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "time")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -784,12 +727,9 @@ again:
 						keepTime = stanza.Take[Time](d)
 					}
 					if err := keepTime.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "time")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Time = keepTime
@@ -798,23 +738,17 @@ again:
 					continue
 				case "rpad":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "rpad")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "rpad")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepRpad == nil {
@@ -827,12 +761,9 @@ again:
 					continue
 				case "payload":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "payload")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
@@ -840,12 +771,9 @@ again:
 						keepPayload = stanza.Take[Payload](d)
 					}
 					if err := keepPayload.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "payload")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Payload = keepPayload

@@ -51,12 +51,9 @@ again:
 					v.User = stanza.Extend(v.User)
 					if err := v.User[len(v.User)-1].DecodeXMPP(d); err != nil {
 						v.User = v.User[:len(v.User)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "user")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
@@ -214,12 +211,9 @@ again:
 					v.Host = stanza.Extend(v.Host)
 					if err := v.Host[len(v.Host)-1].DecodeXMPP(d); err != nil {
 						v.Host = v.Host[:len(v.Host)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "host")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
@@ -323,12 +317,9 @@ again:
 					v.OfflineMessages = stanza.Extend(v.OfflineMessages)
 					if err := v.OfflineMessages[len(v.OfflineMessages)-1].DecodeXMPP(d); err != nil {
 						v.OfflineMessages = v.OfflineMessages[:len(v.OfflineMessages)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "offline-messages")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)

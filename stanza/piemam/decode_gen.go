@@ -35,12 +35,9 @@ again:
 					v.Result = stanza.Extend(v.Result)
 					if err := v.Result[len(v.Result)-1].DecodeXMPP(d); err != nil {
 						v.Result = v.Result[:len(v.Result)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "result")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

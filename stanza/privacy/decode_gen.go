@@ -198,22 +198,16 @@ again:
 				switch n.Local {
 				case "message":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "message")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "message")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Message = true
@@ -222,22 +216,16 @@ again:
 					continue
 				case "presence-in":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "presence-in")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "presence-in")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.PresenceIn = true
@@ -246,22 +234,16 @@ again:
 					continue
 				case "presence-out":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "presence-out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "presence-out")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.PresenceOut = true
@@ -270,22 +252,16 @@ again:
 					continue
 				case "iq":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "iq")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "iq")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.IQ = true
@@ -377,12 +353,9 @@ again:
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "item")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -458,12 +431,9 @@ again:
 				switch n.Local {
 				case "active":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "active")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -471,12 +441,9 @@ again:
 						keepActive = stanza.Take[Active](d)
 					}
 					if err := keepActive.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "active")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Active = keepActive
@@ -485,12 +452,9 @@ again:
 					continue
 				case "default":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "default")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -498,12 +462,9 @@ again:
 						keepDefault = stanza.Take[Default](d)
 					}
 					if err := keepDefault.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "default")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Default = keepDefault
@@ -515,12 +476,9 @@ again:
 					v.List = stanza.Extend(v.List)
 					if err := v.List[len(v.List)-1].DecodeXMPP(d); err != nil {
 						v.List = v.List[:len(v.List)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "list")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(2)

@@ -121,12 +121,9 @@ again:
 					v.Affiliation = stanza.Extend(v.Affiliation)
 					if err := v.Affiliation[len(v.Affiliation)-1].DecodeXMPP(d); err != nil {
 						v.Affiliation = v.Affiliation[:len(v.Affiliation)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "affiliation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -200,12 +197,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -213,12 +207,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.X = keepX
@@ -372,12 +363,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -385,12 +373,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.X = keepX
@@ -591,12 +576,9 @@ again:
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "item")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -696,12 +678,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -709,12 +688,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.X = keepX
@@ -806,12 +782,9 @@ again:
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "item")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -885,12 +858,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -898,12 +868,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.X = keepX
@@ -995,12 +962,9 @@ again:
 				switch n.Local {
 				case "create":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "create")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1008,12 +972,9 @@ again:
 						keepCreate = stanza.Take[Create](d)
 					}
 					if err := keepCreate.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "create")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Create = keepCreate
@@ -1022,12 +983,9 @@ again:
 					continue
 				case "configure":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "configure")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1035,12 +993,9 @@ again:
 						keepConfigure = stanza.Take[Configure](d)
 					}
 					if err := keepConfigure.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "configure")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Configure = keepConfigure
@@ -1049,12 +1004,9 @@ again:
 					continue
 				case "subscribe":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "subscribe")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1062,12 +1014,9 @@ again:
 						keepSubscribe = stanza.Take[Subscribe](d)
 					}
 					if err := keepSubscribe.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "subscribe")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Subscribe = keepSubscribe
@@ -1076,12 +1025,9 @@ again:
 					continue
 				case "subscription":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "subscription")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1089,12 +1035,9 @@ again:
 						keepSubscription = stanza.Take[Subscription](d)
 					}
 					if err := keepSubscription.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "subscription")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Subscription = keepSubscription
@@ -1103,12 +1046,9 @@ again:
 					continue
 				case "options":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "options")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1116,12 +1056,9 @@ again:
 						keepOptions = stanza.Take[Options](d)
 					}
 					if err := keepOptions.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "options")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Options = keepOptions
@@ -1130,12 +1067,9 @@ again:
 					continue
 				case "publish":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "publish")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1143,12 +1077,9 @@ again:
 						keepPublish = stanza.Take[Publish](d)
 					}
 					if err := keepPublish.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "publish")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Publish = keepPublish
@@ -1157,12 +1088,9 @@ again:
 					continue
 				case "publish-options":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "publish-options")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1170,12 +1098,9 @@ again:
 						keepPublishOptions = stanza.Take[PublishOptions](d)
 					}
 					if err := keepPublishOptions.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "publish-options")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.PublishOptions = keepPublishOptions
@@ -1184,12 +1109,9 @@ again:
 					continue
 				case "affiliations":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "affiliations")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1197,12 +1119,9 @@ again:
 						keepAffiliations = stanza.Take[Affiliations](d)
 					}
 					if err := keepAffiliations.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "affiliations")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Affiliations = keepAffiliations
@@ -1211,12 +1130,9 @@ again:
 					continue
 				case "default":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "default")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1224,12 +1140,9 @@ again:
 						keepDefault = stanza.Take[Default](d)
 					}
 					if err := keepDefault.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "default")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Default = keepDefault
@@ -1238,12 +1151,9 @@ again:
 					continue
 				case "items":
 					if seen&uint64(0x200) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "items")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1251,12 +1161,9 @@ again:
 						keepItems = stanza.Take[Items](d)
 					}
 					if err := keepItems.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "items")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Items = keepItems
@@ -1265,12 +1172,9 @@ again:
 					continue
 				case "retract":
 					if seen&uint64(0x400) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "retract")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1278,12 +1182,9 @@ again:
 						keepRetract = stanza.Take[Retract](d)
 					}
 					if err := keepRetract.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "retract")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Retract = keepRetract
@@ -1292,12 +1193,9 @@ again:
 					continue
 				case "subscriptions":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "subscriptions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1305,12 +1203,9 @@ again:
 						keepSubscriptions = stanza.Take[Subscriptions](d)
 					}
 					if err := keepSubscriptions.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "subscriptions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Subscriptions = keepSubscriptions
@@ -1319,12 +1214,9 @@ again:
 					continue
 				case "unsubscribe":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "unsubscribe")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1332,12 +1224,9 @@ again:
 						keepUnsubscribe = stanza.Take[Unsubscribe](d)
 					}
 					if err := keepUnsubscribe.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "unsubscribe")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Unsubscribe = keepUnsubscribe
@@ -1349,12 +1238,9 @@ again:
 				switch n.Local {
 				case "set":
 					if seen&uint64(0x2000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "set")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
@@ -1362,12 +1248,9 @@ again:
 						keepSet = stanza.Take[rsm.Set](d)
 					}
 					if err := keepSet.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "set")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.Set = keepSet
@@ -1513,12 +1396,9 @@ again:
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "item")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -1664,22 +1544,16 @@ again:
 				switch n.Local {
 				case "required":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Required = true
@@ -1784,12 +1658,9 @@ again:
 				switch n.Local {
 				case "subscribe-options":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "subscribe-options")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -1797,12 +1668,9 @@ again:
 						keepSubscribeOptions = stanza.Take[SubscribeOptions](d)
 					}
 					if err := keepSubscribeOptions.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "subscribe-options")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.SubscribeOptions = keepSubscribeOptions
@@ -1894,12 +1762,9 @@ again:
 					v.Subscription = stanza.Extend(v.Subscription)
 					if err := v.Subscription[len(v.Subscription)-1].DecodeXMPP(d); err != nil {
 						v.Subscription = v.Subscription[:len(v.Subscription)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "subscription")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

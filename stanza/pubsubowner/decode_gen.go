@@ -120,12 +120,9 @@ again:
 					v.Affiliation = stanza.Extend(v.Affiliation)
 					if err := v.Affiliation[len(v.Affiliation)-1].DecodeXMPP(d); err != nil {
 						v.Affiliation = v.Affiliation[:len(v.Affiliation)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "affiliation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -210,12 +207,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -223,12 +217,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.X = keepX
@@ -318,12 +309,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -331,12 +319,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.X = keepX
@@ -426,12 +411,9 @@ again:
 				switch n.Local {
 				case "redirect":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "redirect")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -439,12 +421,9 @@ again:
 						keepRedirect = stanza.Take[Redirect](d)
 					}
 					if err := keepRedirect.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "redirect")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Redirect = keepRedirect
@@ -528,12 +507,9 @@ again:
 				switch n.Local {
 				case "affiliations":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "affiliations")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -541,12 +517,9 @@ again:
 						keepAffiliations = stanza.Take[Affiliations](d)
 					}
 					if err := keepAffiliations.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "affiliations")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Affiliations = keepAffiliations
@@ -555,12 +528,9 @@ again:
 					continue
 				case "configure":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "configure")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -568,12 +538,9 @@ again:
 						keepConfigure = stanza.Take[Configure](d)
 					}
 					if err := keepConfigure.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "configure")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Configure = keepConfigure
@@ -582,12 +549,9 @@ again:
 					continue
 				case "default":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "default")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -595,12 +559,9 @@ again:
 						keepDefault = stanza.Take[Default](d)
 					}
 					if err := keepDefault.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "default")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Default = keepDefault
@@ -609,12 +570,9 @@ again:
 					continue
 				case "delete":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "delete")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -622,12 +580,9 @@ again:
 						keepDelete = stanza.Take[Delete](d)
 					}
 					if err := keepDelete.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "delete")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Delete = keepDelete
@@ -636,12 +591,9 @@ again:
 					continue
 				case "purge":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "purge")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -649,12 +601,9 @@ again:
 						keepPurge = stanza.Take[Purge](d)
 					}
 					if err := keepPurge.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "purge")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Purge = keepPurge
@@ -663,12 +612,9 @@ again:
 					continue
 				case "subscriptions":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "subscriptions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -676,12 +622,9 @@ again:
 						keepSubscriptions = stanza.Take[Subscriptions](d)
 					}
 					if err := keepSubscriptions.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "subscriptions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Subscriptions = keepSubscriptions
@@ -992,12 +935,9 @@ again:
 					v.Subscription = stanza.Extend(v.Subscription)
 					if err := v.Subscription[len(v.Subscription)-1].DecodeXMPP(d); err != nil {
 						v.Subscription = v.Subscription[:len(v.Subscription)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "subscription")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

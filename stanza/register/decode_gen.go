@@ -56,22 +56,16 @@ again:
 				switch n.Local {
 				case "registered":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "registered")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "registered")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					v.Registered = true
@@ -80,23 +74,17 @@ again:
 					continue
 				case "instructions":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "instructions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "instructions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepInstructions == nil {
@@ -109,23 +97,17 @@ again:
 					continue
 				case "username":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "username")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "username")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepUsername == nil {
@@ -138,23 +120,17 @@ again:
 					continue
 				case "nick":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "nick")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "nick")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepNick == nil {
@@ -167,23 +143,17 @@ again:
 					continue
 				case "password":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "password")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "password")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepPassword == nil {
@@ -196,23 +166,17 @@ again:
 					continue
 				case "name":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepName == nil {
@@ -225,23 +189,17 @@ again:
 					continue
 				case "first":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "first")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "first")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepFirst == nil {
@@ -254,23 +212,17 @@ again:
 					continue
 				case "last":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "last")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "last")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepLast == nil {
@@ -283,23 +235,17 @@ again:
 					continue
 				case "email":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "email")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "email")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepEmail == nil {
@@ -312,23 +258,17 @@ again:
 					continue
 				case "address":
 					if seen&uint64(0x200) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "address")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "address")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepAddress == nil {
@@ -341,23 +281,17 @@ again:
 					continue
 				case "city":
 					if seen&uint64(0x400) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "city")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "city")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepCity == nil {
@@ -370,23 +304,17 @@ again:
 					continue
 				case "state":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "state")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "state")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepState == nil {
@@ -399,23 +327,17 @@ again:
 					continue
 				case "zip":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "zip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "zip")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepZip == nil {
@@ -428,23 +350,17 @@ again:
 					continue
 				case "phone":
 					if seen&uint64(0x2000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "phone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepPhone == nil {
@@ -457,23 +373,17 @@ again:
 					continue
 				case "url":
 					if seen&uint64(0x4000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "url")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "url")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepURL == nil {
@@ -486,23 +396,17 @@ again:
 					continue
 				case "date":
 					if seen&uint64(0x8000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "date")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "date")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepDate == nil {
@@ -515,23 +419,17 @@ again:
 					continue
 				case "misc":
 					if seen&uint64(0x10000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "misc")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "misc")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepMisc == nil {
@@ -544,23 +442,17 @@ again:
 					continue
 				case "text":
 					if seen&uint64(0x20000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepText == nil {
@@ -573,23 +465,17 @@ again:
 					continue
 				case "key":
 					if seen&uint64(0x40000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "key")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "key")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					if keepKey == nil {
@@ -602,22 +488,16 @@ again:
 					continue
 				case "remove":
 					if seen&uint64(0x80000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "remove")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "remove")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					v.Remove = true
@@ -629,12 +509,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x100000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
@@ -642,12 +519,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					v.X = keepX
@@ -659,12 +533,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x200000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 22); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					m := d.Mark()
@@ -672,12 +543,9 @@ again:
 						keepXElem = stanza.Take[oob.X](d)
 					}
 					if err := keepXElem.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 22); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(22)
 						continue
 					}
 					v.XElem = keepXElem

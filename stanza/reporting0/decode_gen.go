@@ -43,24 +43,18 @@ again:
 					v.Text = stanza.Extend(v.Text)
 					if err := v.Text[len(v.Text)-1].DecodeXMPP(d); err != nil {
 						v.Text = v.Text[:len(v.Text)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(0)
 					continue
 				case "spam":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "spam")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -69,12 +63,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "spam")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Reason = ReasonSpam
@@ -84,12 +75,9 @@ again:
 					continue
 				case "abuse":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "abuse")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -98,12 +86,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "abuse")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Reason = ReasonAbuse

@@ -75,12 +75,9 @@ again:
 					v.Note = stanza.Extend(v.Note)
 					if err := v.Note[len(v.Note)-1].DecodeXMPP(d); err != nil {
 						v.Note = v.Note[:len(v.Note)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "note")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

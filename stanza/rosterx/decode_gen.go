@@ -60,12 +60,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "group")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Group = append(v.Group, s)
@@ -142,12 +139,9 @@ again:
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "item")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

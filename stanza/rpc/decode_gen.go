@@ -33,12 +33,9 @@ again:
 				switch n.Local {
 				case "data":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "data")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -46,12 +43,9 @@ again:
 						keepData = stanza.Take[ArrayData](d)
 					}
 					if err := keepData.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "data")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Data = keepData
@@ -132,12 +126,9 @@ again:
 					v.Value = stanza.Extend(v.Value)
 					if err := v.Value[len(v.Value)-1].DecodeXMPP(d); err != nil {
 						v.Value = v.Value[:len(v.Value)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -211,12 +202,9 @@ again:
 				switch n.Local {
 				case "value":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -224,12 +212,9 @@ again:
 						keepValue = stanza.Take[Value](d)
 					}
 					if err := keepValue.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Value = keepValue
@@ -309,23 +294,17 @@ again:
 				switch n.Local {
 				case "name":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "name")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepName == nil {
@@ -338,12 +317,9 @@ again:
 					continue
 				case "value":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -351,12 +327,9 @@ again:
 						keepValue = stanza.Take[Value](d)
 					}
 					if err := keepValue.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Value = keepValue
@@ -439,23 +412,17 @@ again:
 				switch n.Local {
 				case "methodName":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "methodName")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "methodName")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepMethodName == nil {
@@ -468,12 +435,9 @@ again:
 					continue
 				case "params":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "params")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -481,12 +445,9 @@ again:
 						keepParams = stanza.Take[Params](d)
 					}
 					if err := keepParams.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "params")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Params = keepParams
@@ -569,12 +530,9 @@ again:
 				switch n.Local {
 				case "params":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "params")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -582,12 +540,9 @@ again:
 						keepParams = stanza.Take[Params](d)
 					}
 					if err := keepParams.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "params")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Params = keepParams
@@ -596,12 +551,9 @@ again:
 					continue
 				case "fault":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "fault")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -609,12 +561,9 @@ again:
 						keepFault = stanza.Take[Fault](d)
 					}
 					if err := keepFault.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "fault")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Fault = keepFault
@@ -696,12 +645,9 @@ again:
 				switch n.Local {
 				case "value":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
@@ -709,12 +655,9 @@ again:
 						keepValue = stanza.Take[Value](d)
 					}
 					if err := keepValue.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Value = keepValue
@@ -795,12 +738,9 @@ again:
 					v.Param = stanza.Extend(v.Param)
 					if err := v.Param[len(v.Param)-1].DecodeXMPP(d); err != nil {
 						v.Param = v.Param[:len(v.Param)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "param")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -875,12 +815,9 @@ again:
 				switch n.Local {
 				case "methodCall":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "methodCall")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -888,12 +825,9 @@ again:
 						keepMethodCall = stanza.Take[MethodCall](d)
 					}
 					if err := keepMethodCall.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "methodCall")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.MethodCall = keepMethodCall
@@ -902,12 +836,9 @@ again:
 					continue
 				case "methodResponse":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "methodResponse")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -915,12 +846,9 @@ again:
 						keepMethodResponse = stanza.Take[MethodResponse](d)
 					}
 					if err := keepMethodResponse.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "methodResponse")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.MethodResponse = keepMethodResponse
@@ -1004,12 +932,9 @@ again:
 					v.Member = stanza.Extend(v.Member)
 					if err := v.Member[len(v.Member)-1].DecodeXMPP(d); err != nil {
 						v.Member = v.Member[:len(v.Member)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "member")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -1085,34 +1010,25 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 				switch n.Local {
 				case "i4":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "i4")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "i4")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					x, err := stanza.ParseInt(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 								return stanza.WrapElement(ferr, "i4")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(9)
 							continue
 						}
 					}
@@ -1124,12 +1040,9 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					if !stanza.IsCanonicalInt(int64(int32(x)), s) {
 						seen |= uint64(0x1)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 9); ferr != nil {
 								return stanza.WrapElement(ferr, "i4")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(9)
 							continue
 						}
 					}
@@ -1138,34 +1051,25 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				case "int":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "int")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "int")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					x, err := stanza.ParseInt(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 								return stanza.WrapElement(ferr, "int")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(9)
 							continue
 						}
 					}
@@ -1177,12 +1081,9 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					if !stanza.IsCanonicalInt(int64(int32(x)), s) {
 						seen |= uint64(0x2)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 9); ferr != nil {
 								return stanza.WrapElement(ferr, "int")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(9)
 							continue
 						}
 					}
@@ -1191,23 +1092,17 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				case "boolean":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "boolean")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "boolean")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					if keepBoolean == nil {
@@ -1220,23 +1115,17 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				case "string":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "string")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "string")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					if keepString == nil {
@@ -1249,34 +1138,25 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				case "double":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "double")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "double")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					x, err := stanza.ParseFloat(s, 64)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 								return stanza.WrapElement(ferr, "double")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(9)
 							continue
 						}
 					}
@@ -1288,12 +1168,9 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					if !stanza.IsCanonicalFloat(float64(float64(x)), 64, s) {
 						seen |= uint64(0x10)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 9); ferr != nil {
 								return stanza.WrapElement(ferr, "double")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(9)
 							continue
 						}
 					}
@@ -1302,23 +1179,17 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				case "dateTime.iso8601":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "dateTime.iso8601")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "dateTime.iso8601")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					if keepDateTimeIso8601 == nil {
@@ -1331,23 +1202,17 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				case "base64":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "base64")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "base64")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					if keepBase64 == nil {
@@ -1360,12 +1225,9 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				case "struct":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "struct")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
@@ -1373,12 +1235,9 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						keepStruct = stanza.Take[Struct](d)
 					}
 					if err := keepStruct.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "struct")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					v.Struct = keepStruct
@@ -1387,12 +1246,9 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 					continue
 				case "array":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 9); err != nil {
 							return stanza.WrapElement(err, "array")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					m := d.Mark()
@@ -1400,12 +1256,9 @@ func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 						keepArray = stanza.Take[Array](d)
 					}
 					if err := keepArray.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
 							return stanza.WrapElement(ferr, "array")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(9)
 						continue
 					}
 					v.Array = keepArray

@@ -73,23 +73,17 @@ again:
 				switch n.Local {
 				case "after":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "after")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "after")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					if keepAfter == nil {
@@ -102,23 +96,17 @@ again:
 					continue
 				case "before":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "before")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "before")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					if keepBefore == nil {
@@ -131,34 +119,25 @@ again:
 					continue
 				case "count":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "count")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "count")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 								return stanza.WrapElement(ferr, "count")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(7)
 							continue
 						}
 					}
@@ -170,12 +149,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x4)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 7); ferr != nil {
 								return stanza.WrapElement(ferr, "count")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(7)
 							continue
 						}
 					}
@@ -184,12 +160,9 @@ again:
 					continue
 				case "first":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "first")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
@@ -197,12 +170,9 @@ again:
 						keepFirst = stanza.Take[First](d)
 					}
 					if err := keepFirst.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "first")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					v.First = keepFirst
@@ -211,34 +181,25 @@ again:
 					continue
 				case "index":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "index")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "index")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 								return stanza.WrapElement(ferr, "index")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(7)
 							continue
 						}
 					}
@@ -250,12 +211,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x10)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 7); ferr != nil {
 								return stanza.WrapElement(ferr, "index")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(7)
 							continue
 						}
 					}
@@ -264,23 +222,17 @@ again:
 					continue
 				case "last":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "last")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "last")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					if keepLast == nil {
@@ -293,34 +245,25 @@ again:
 					continue
 				case "max":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "max")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "max")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 								return stanza.WrapElement(ferr, "max")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(7)
 							continue
 						}
 					}
@@ -332,12 +275,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x40)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 7); ferr != nil {
 								return stanza.WrapElement(ferr, "max")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(7)
 							continue
 						}
 					}

@@ -39,12 +39,9 @@ again:
 				switch n.Local {
 				case "text":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -52,12 +49,9 @@ again:
 						keepText = stanza.Take[Text](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Text = keepText
@@ -173,23 +167,17 @@ again:
 				switch n.Local {
 				case "initial-response":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "initial-response")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "initial-response")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepInitialResponse == nil {
@@ -202,12 +190,9 @@ again:
 					continue
 				case "user-agent":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "user-agent")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -215,12 +200,9 @@ again:
 						keepUserAgent = stanza.Take[UserAgent](d)
 					}
 					if err := keepUserAgent.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "user-agent")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.UserAgent = keepUserAgent
@@ -316,12 +298,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "mechanism")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Mechanism = append(v.Mechanism, s)
@@ -329,12 +308,9 @@ again:
 					continue
 				case "inline":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "inline")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -342,12 +318,9 @@ again:
 						keepInline = stanza.Take[Inline](d)
 					}
 					if err := keepInline.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "inline")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Inline = keepInline
@@ -451,23 +424,17 @@ again:
 				switch n.Local {
 				case "additional-data":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "additional-data")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "additional-data")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepAdditionalData == nil {
@@ -480,12 +447,9 @@ again:
 					continue
 				case "tasks":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "tasks")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -493,12 +457,9 @@ again:
 						keepTasks = stanza.Take[ContinueTasks](d)
 					}
 					if err := keepTasks.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "tasks")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Tasks = keepTasks
@@ -507,12 +468,9 @@ again:
 					continue
 				case "text":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -520,12 +478,9 @@ again:
 						keepText = stanza.Take[Text](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Text = keepText
@@ -611,12 +566,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "task")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.Task = append(v.Task, s)
@@ -693,12 +645,9 @@ again:
 				switch n.Local {
 				case "aborted":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "aborted")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -707,12 +656,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "aborted")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionAborted
@@ -722,12 +668,9 @@ again:
 					continue
 				case "account-disabled":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "account-disabled")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -736,12 +679,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "account-disabled")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionAccountDisabled
@@ -751,12 +691,9 @@ again:
 					continue
 				case "credentials-expired":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "credentials-expired")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -765,12 +702,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "credentials-expired")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionCredentialsExpired
@@ -780,12 +714,9 @@ again:
 					continue
 				case "encryption-required":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "encryption-required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -794,12 +725,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "encryption-required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionEncryptionRequired
@@ -809,12 +737,9 @@ again:
 					continue
 				case "incorrect-encoding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "incorrect-encoding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -823,12 +748,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "incorrect-encoding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionIncorrectEncoding
@@ -838,12 +760,9 @@ again:
 					continue
 				case "invalid-authzid":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-authzid")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -852,12 +771,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-authzid")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionInvalidAuthzid
@@ -867,12 +783,9 @@ again:
 					continue
 				case "invalid-mechanism":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-mechanism")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -881,12 +794,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-mechanism")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionInvalidMechanism
@@ -896,12 +806,9 @@ again:
 					continue
 				case "malformed-request":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "malformed-request")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -910,12 +817,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "malformed-request")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionMalformedRequest
@@ -925,12 +829,9 @@ again:
 					continue
 				case "mechanism-too-weak":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "mechanism-too-weak")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -939,12 +840,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "mechanism-too-weak")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionMechanismTooWeak
@@ -954,12 +852,9 @@ again:
 					continue
 				case "not-authorized":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -968,12 +863,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionNotAuthorized
@@ -983,12 +875,9 @@ again:
 					continue
 				case "temporary-auth-failure":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "temporary-auth-failure")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -997,12 +886,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "temporary-auth-failure")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = sasl.ConditionTemporaryAuthFailure
@@ -1015,12 +901,9 @@ again:
 				switch n.Local {
 				case "text":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -1028,12 +911,9 @@ again:
 						keepText = stanza.Take[Text](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Text = keepText
@@ -1291,23 +1171,17 @@ again:
 				switch n.Local {
 				case "additional-data":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "additional-data")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "additional-data")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepAdditionalData == nil {
@@ -1320,23 +1194,17 @@ again:
 					continue
 				case "authorization-identifier":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "authorization-identifier")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "authorization-identifier")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepAuthorizationIdentifier == nil {
@@ -1539,23 +1407,17 @@ again:
 				switch n.Local {
 				case "software":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "software")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "software")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepSoftware == nil {
@@ -1568,23 +1430,17 @@ again:
 					continue
 				case "device":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "device")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "device")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepDevice == nil {

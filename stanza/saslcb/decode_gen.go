@@ -99,12 +99,9 @@ again:
 					v.ChannelBinding = stanza.Extend(v.ChannelBinding)
 					if err := v.ChannelBinding[len(v.ChannelBinding)-1].DecodeXMPP(d); err != nil {
 						v.ChannelBinding = v.ChannelBinding[:len(v.ChannelBinding)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "channel-binding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

@@ -113,12 +113,9 @@ again:
 				switch n.Local {
 				case "content":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "content")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -126,12 +123,9 @@ again:
 						keepContent = stanza.Take[Content](d)
 					}
 					if err := keepContent.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "content")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Content = keepContent
@@ -140,23 +134,17 @@ again:
 					continue
 				case "rpad":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "rpad")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "rpad")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					if keepRpad == nil {
@@ -169,12 +157,9 @@ again:
 					continue
 				case "time":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "time")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -182,12 +167,9 @@ again:
 						keepTime = stanza.Take[Time](d)
 					}
 					if err := keepTime.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "time")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Time = keepTime
@@ -196,12 +178,9 @@ again:
 					continue
 				case "to":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "to")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -209,12 +188,9 @@ again:
 						keepTo = stanza.Take[To](d)
 					}
 					if err := keepTo.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "to")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.To = keepTo
@@ -223,12 +199,9 @@ again:
 					continue
 				case "from":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "from")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -236,12 +209,9 @@ again:
 						keepFrom = stanza.Take[From](d)
 					}
 					if err := keepFrom.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "from")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.From = keepFrom

@@ -51,23 +51,17 @@ again:
 				switch n.Local {
 				case "first":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "first")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "first")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepFirst == nil {
@@ -80,23 +74,17 @@ again:
 					continue
 				case "last":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "last")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "last")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepLast == nil {
@@ -109,23 +97,17 @@ again:
 					continue
 				case "nick":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "nick")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "nick")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepNick == nil {
@@ -138,23 +120,17 @@ again:
 					continue
 				case "email":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 4); err != nil {
 							return stanza.WrapElement(err, "email")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "email")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					if keepEmail == nil {
@@ -252,23 +228,17 @@ again:
 				switch n.Local {
 				case "instructions":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "instructions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "instructions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					if keepInstructions == nil {
@@ -281,23 +251,17 @@ again:
 					continue
 				case "first":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "first")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "first")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					if keepFirst == nil {
@@ -310,23 +274,17 @@ again:
 					continue
 				case "last":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "last")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "last")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					if keepLast == nil {
@@ -339,23 +297,17 @@ again:
 					continue
 				case "nick":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "nick")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "nick")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					if keepNick == nil {
@@ -368,23 +320,17 @@ again:
 					continue
 				case "email":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "email")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "email")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					if keepEmail == nil {
@@ -400,12 +346,9 @@ again:
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "item")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					ord.Add(5)
@@ -415,12 +358,9 @@ again:
 				switch n.Local {
 				case "x":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 7); err != nil {
 							return stanza.WrapElement(err, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					m := d.Mark()
@@ -428,12 +368,9 @@ again:
 						keepX = stanza.Take[xdata.X](d)
 					}
 					if err := keepX.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 7); ferr != nil {
 							return stanza.WrapElement(ferr, "x")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(7)
 						continue
 					}
 					v.X = keepX

@@ -35,12 +35,9 @@ again:
 				switch n.Local {
 				case "displaymarking":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "displaymarking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -48,12 +45,9 @@ again:
 						keepDisplaymarking = stanza.Take[SecuritylabelDisplaymarking](d)
 					}
 					if err := keepDisplaymarking.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "displaymarking")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Displaymarking = keepDisplaymarking
@@ -62,12 +56,9 @@ again:
 					continue
 				case "label":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "label")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -75,12 +66,9 @@ again:
 						keepLabel = stanza.Take[SecuritylabelLabel](d)
 					}
 					if err := keepLabel.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "label")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Label = keepLabel
@@ -92,12 +80,9 @@ again:
 					v.Equivalentlabel = stanza.Extend(v.Equivalentlabel)
 					if err := v.Equivalentlabel[len(v.Equivalentlabel)-1].DecodeXMPP(d); err != nil {
 						v.Equivalentlabel = v.Equivalentlabel[:len(v.Equivalentlabel)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "equivalentlabel")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					ord.Add(2)

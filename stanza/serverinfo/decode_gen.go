@@ -46,12 +46,9 @@ again:
 				switch n.Local {
 				case "federation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "federation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -59,12 +56,9 @@ again:
 						keepFederation = stanza.Take[DomainFederation](d)
 					}
 					if err := keepFederation.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "federation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Federation = keepFederation
@@ -154,12 +148,9 @@ again:
 					v.RemoteDomain = stanza.Extend(v.RemoteDomain)
 					if err := v.RemoteDomain[len(v.RemoteDomain)-1].DecodeXMPP(d); err != nil {
 						v.RemoteDomain = v.RemoteDomain[:len(v.RemoteDomain)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "remote-domain")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -246,12 +237,9 @@ again:
 					v.Connection = stanza.Extend(v.Connection)
 					if err := v.Connection[len(v.Connection)-1].DecodeXMPP(d); err != nil {
 						v.Connection = v.Connection[:len(v.Connection)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "connection")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -393,12 +381,9 @@ again:
 					v.Domain = stanza.Extend(v.Domain)
 					if err := v.Domain[len(v.Domain)-1].DecodeXMPP(d); err != nil {
 						v.Domain = v.Domain[:len(v.Domain)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "domain")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)

@@ -60,12 +60,9 @@ again:
 					v.Header = stanza.Extend(v.Header)
 					if err := v.Header[len(v.Header)-1].DecodeXMPP(d); err != nil {
 						v.Header = v.Header[:len(v.Header)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "header")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)

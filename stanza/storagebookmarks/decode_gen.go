@@ -69,23 +69,17 @@ again:
 				switch n.Local {
 				case "nick":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "nick")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "nick")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepNick == nil {
@@ -98,23 +92,17 @@ again:
 					continue
 				case "password":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "password")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "password")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepPassword == nil {
@@ -206,12 +194,9 @@ again:
 					v.Conference = stanza.Extend(v.Conference)
 					if err := v.Conference[len(v.Conference)-1].DecodeXMPP(d); err != nil {
 						v.Conference = v.Conference[:len(v.Conference)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "conference")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
@@ -221,12 +206,9 @@ again:
 					v.URL = stanza.Extend(v.URL)
 					if err := v.URL[len(v.URL)-1].DecodeXMPP(d); err != nil {
 						v.URL = v.URL[:len(v.URL)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "url")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(1)

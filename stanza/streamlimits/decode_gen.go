@@ -34,34 +34,25 @@ again:
 				switch n.Local {
 				case "max-bytes":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "max-bytes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "max-bytes")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 								return stanza.WrapElement(ferr, "max-bytes")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(2)
 							continue
 						}
 					}
@@ -73,12 +64,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x1)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 2); ferr != nil {
 								return stanza.WrapElement(ferr, "max-bytes")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(2)
 							continue
 						}
 					}
@@ -87,34 +75,25 @@ again:
 					continue
 				case "idle-seconds":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "idle-seconds")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "idle-seconds")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 32)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 								return stanza.WrapElement(ferr, "idle-seconds")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(2)
 							continue
 						}
 					}
@@ -126,12 +105,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint32(x)), s) {
 						seen |= uint64(0x2)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 2); ferr != nil {
 								return stanza.WrapElement(ferr, "idle-seconds")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(2)
 							continue
 						}
 					}

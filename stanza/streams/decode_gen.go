@@ -39,12 +39,9 @@ again:
 				switch n.Local {
 				case "bad-format":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "bad-format")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -53,12 +50,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "bad-format")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionBadFormat
@@ -68,12 +62,9 @@ again:
 					continue
 				case "bad-namespace-prefix":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "bad-namespace-prefix")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -82,12 +73,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "bad-namespace-prefix")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionBadNamespacePrefix
@@ -97,12 +85,9 @@ again:
 					continue
 				case "conflict":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "conflict")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -111,12 +96,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "conflict")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionConflict
@@ -126,12 +108,9 @@ again:
 					continue
 				case "connection-timeout":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "connection-timeout")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -140,12 +119,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "connection-timeout")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionConnectionTimeout
@@ -155,12 +131,9 @@ again:
 					continue
 				case "host-gone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "host-gone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -169,12 +142,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "host-gone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionHostGone
@@ -184,12 +154,9 @@ again:
 					continue
 				case "host-unknown":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "host-unknown")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -198,12 +165,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "host-unknown")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionHostUnknown
@@ -213,12 +177,9 @@ again:
 					continue
 				case "improper-addressing":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "improper-addressing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -227,12 +188,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "improper-addressing")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionImproperAddressing
@@ -242,12 +200,9 @@ again:
 					continue
 				case "internal-server-error":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "internal-server-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -256,12 +211,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "internal-server-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionInternalServerError
@@ -271,12 +223,9 @@ again:
 					continue
 				case "invalid-from":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-from")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -285,12 +234,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-from")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionInvalidFrom
@@ -300,12 +246,9 @@ again:
 					continue
 				case "invalid-namespace":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-namespace")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -314,12 +257,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-namespace")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionInvalidNamespace
@@ -329,12 +269,9 @@ again:
 					continue
 				case "invalid-xml":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-xml")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -343,12 +280,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "invalid-xml")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionInvalidXML
@@ -358,12 +292,9 @@ again:
 					continue
 				case "not-authorized":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -372,12 +303,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionNotAuthorized
@@ -387,12 +315,9 @@ again:
 					continue
 				case "not-well-formed":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-well-formed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -401,12 +326,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-well-formed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionNotWellFormed
@@ -416,12 +338,9 @@ again:
 					continue
 				case "policy-violation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "policy-violation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -430,12 +349,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "policy-violation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionPolicyViolation
@@ -445,12 +361,9 @@ again:
 					continue
 				case "remote-connection-failed":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "remote-connection-failed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -459,12 +372,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "remote-connection-failed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionRemoteConnectionFailed
@@ -474,12 +384,9 @@ again:
 					continue
 				case "reset":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "reset")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -488,12 +395,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "reset")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionReset
@@ -503,12 +407,9 @@ again:
 					continue
 				case "resource-constraint":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "resource-constraint")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -517,12 +418,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "resource-constraint")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionResourceConstraint
@@ -532,12 +430,9 @@ again:
 					continue
 				case "restricted-xml":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "restricted-xml")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -546,12 +441,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "restricted-xml")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionRestrictedXML
@@ -561,23 +453,17 @@ again:
 					continue
 				case "see-other-host":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "see-other-host")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "see-other-host")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionSeeOtherHost
@@ -587,12 +473,9 @@ again:
 					continue
 				case "system-shutdown":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "system-shutdown")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -601,12 +484,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "system-shutdown")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionSystemShutdown
@@ -616,12 +496,9 @@ again:
 					continue
 				case "undefined-condition":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "undefined-condition")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -630,12 +507,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "undefined-condition")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionUndefinedCondition
@@ -645,12 +519,9 @@ again:
 					continue
 				case "unsupported-encoding":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unsupported-encoding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -659,12 +530,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unsupported-encoding")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionUnsupportedEncoding
@@ -674,12 +542,9 @@ again:
 					continue
 				case "unsupported-feature":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unsupported-feature")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -688,12 +553,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unsupported-feature")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionUnsupportedFeature
@@ -703,12 +565,9 @@ again:
 					continue
 				case "unsupported-stanza-type":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unsupported-stanza-type")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -717,12 +576,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unsupported-stanza-type")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionUnsupportedStanzaType
@@ -732,12 +588,9 @@ again:
 					continue
 				case "unsupported-version":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unsupported-version")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -746,12 +599,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unsupported-version")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = streamerror.ConditionUnsupportedVersion
@@ -761,12 +611,9 @@ again:
 					continue
 				case "text":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -774,12 +621,9 @@ again:
 						keepText = stanza.Take[streamerror.Text](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Text = keepText
@@ -979,12 +823,9 @@ again:
 				switch n.Local {
 				case "features":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "features")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -992,12 +833,9 @@ again:
 						keepFeatures = stanza.Take[Features](d)
 					}
 					if err := keepFeatures.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "features")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Features = keepFeatures
@@ -1006,12 +844,9 @@ again:
 					continue
 				case "error":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -1019,12 +854,9 @@ again:
 						keepError = stanza.Take[Error](d)
 					}
 					if err := keepError.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Error = keepError

@@ -45,23 +45,17 @@ again:
 				switch n.Local {
 				case "artist":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "artist")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "artist")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepArtist == nil {
@@ -74,23 +68,17 @@ again:
 					continue
 				case "composer":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "composer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "composer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepComposer == nil {
@@ -103,23 +91,17 @@ again:
 					continue
 				case "date":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "date")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "date")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepDate == nil {
@@ -132,23 +114,17 @@ again:
 					continue
 				case "genre":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "genre")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "genre")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepGenre == nil {
@@ -161,23 +137,17 @@ again:
 					continue
 				case "language":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "language")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "language")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepLanguage == nil {
@@ -190,34 +160,25 @@ again:
 					continue
 				case "length":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "length")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "length")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 16)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 								return stanza.WrapElement(ferr, "length")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(13)
 							continue
 						}
 					}
@@ -229,12 +190,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint16(x)), s) {
 						seen |= uint64(0x20)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 13); ferr != nil {
 								return stanza.WrapElement(ferr, "length")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(13)
 							continue
 						}
 					}
@@ -243,23 +201,17 @@ again:
 					continue
 				case "lyricist":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "lyricist")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "lyricist")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepLyricist == nil {
@@ -272,34 +224,25 @@ again:
 					continue
 				case "rating":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "rating")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "rating")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					x, err := stanza.ParseUint(s, 8)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 								return stanza.WrapElement(ferr, "rating")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(13)
 							continue
 						}
 					}
@@ -311,12 +254,9 @@ again:
 					if !stanza.IsCanonicalUint(uint64(uint8(x)), s) {
 						seen |= uint64(0x80)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 13); ferr != nil {
 								return stanza.WrapElement(ferr, "rating")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(13)
 							continue
 						}
 					}
@@ -325,23 +265,17 @@ again:
 					continue
 				case "performer":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "performer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "performer")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepPerformer == nil {
@@ -354,23 +288,17 @@ again:
 					continue
 				case "source":
 					if seen&uint64(0x200) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "source")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "source")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepSource == nil {
@@ -383,23 +311,17 @@ again:
 					continue
 				case "title":
 					if seen&uint64(0x400) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "title")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "title")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepTitle == nil {
@@ -412,23 +334,17 @@ again:
 					continue
 				case "track":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "track")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "track")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepTrack == nil {
@@ -441,23 +357,17 @@ again:
 					continue
 				case "uri":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 13); err != nil {
 							return stanza.WrapElement(err, "uri")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 13); ferr != nil {
 							return stanza.WrapElement(ferr, "uri")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(13)
 						continue
 					}
 					if keepURI == nil {

@@ -42,22 +42,16 @@ again:
 				switch n.Local {
 				case "HOME":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "HOME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "HOME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.HOME = true
@@ -66,22 +60,16 @@ again:
 					continue
 				case "WORK":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "WORK")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "WORK")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.WORK = true
@@ -90,22 +78,16 @@ again:
 					continue
 				case "POSTAL":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "POSTAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "POSTAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.POSTAL = true
@@ -114,22 +96,16 @@ again:
 					continue
 				case "PARCEL":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "PARCEL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "PARCEL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.PARCEL = true
@@ -138,22 +114,16 @@ again:
 					continue
 				case "DOM":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "DOM")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "DOM")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.DOM = true
@@ -162,22 +132,16 @@ again:
 					continue
 				case "INTL":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "INTL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "INTL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.INTL = true
@@ -186,22 +150,16 @@ again:
 					continue
 				case "PREF":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "PREF")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "PREF")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.PREF = true
@@ -210,23 +168,17 @@ again:
 					continue
 				case "POBOX":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "POBOX")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "POBOX")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					if keepPOBOX == nil {
@@ -239,23 +191,17 @@ again:
 					continue
 				case "EXTADD":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "EXTADD")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "EXTADD")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					if keepEXTADD == nil {
@@ -268,23 +214,17 @@ again:
 					continue
 				case "STREET":
 					if seen&uint64(0x200) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "STREET")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "STREET")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					if keepSTREET == nil {
@@ -297,23 +237,17 @@ again:
 					continue
 				case "LOCALITY":
 					if seen&uint64(0x400) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "LOCALITY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "LOCALITY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					if keepLOCALITY == nil {
@@ -326,23 +260,17 @@ again:
 					continue
 				case "REGION":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "REGION")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "REGION")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					if keepREGION == nil {
@@ -355,23 +283,17 @@ again:
 					continue
 				case "PCODE":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "PCODE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "PCODE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					if keepPCODE == nil {
@@ -384,23 +306,17 @@ again:
 					continue
 				case "CTRY":
 					if seen&uint64(0x2000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "CTRY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "CTRY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					if keepCTRY == nil {
@@ -502,12 +418,9 @@ again:
 				switch n.Local {
 				case "vCard":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "vCard")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -515,12 +428,9 @@ again:
 						keepVCard = stanza.Take[VCard](d)
 					}
 					if err := keepVCard.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "vCard")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.VCard = keepVCard
@@ -529,23 +439,17 @@ again:
 					continue
 				case "EXTVAL":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "EXTVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "EXTVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepEXTVAL == nil {
@@ -632,12 +536,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "KEYWORD")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					v.KEYWORD = append(v.KEYWORD, s)
@@ -711,22 +612,16 @@ again:
 				switch n.Local {
 				case "PUBLIC":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "PUBLIC")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "PUBLIC")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.PUBLIC = true
@@ -735,22 +630,16 @@ again:
 					continue
 				case "PRIVATE":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "PRIVATE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "PRIVATE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.PRIVATE = true
@@ -759,22 +648,16 @@ again:
 					continue
 				case "CONFIDENTIAL":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "CONFIDENTIAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "CONFIDENTIAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.CONFIDENTIAL = true
@@ -850,22 +733,16 @@ again:
 				switch n.Local {
 				case "HOME":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "HOME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "HOME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.HOME = true
@@ -874,22 +751,16 @@ again:
 					continue
 				case "WORK":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "WORK")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "WORK")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.WORK = true
@@ -898,22 +769,16 @@ again:
 					continue
 				case "INTERNET":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "INTERNET")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "INTERNET")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.INTERNET = true
@@ -922,22 +787,16 @@ again:
 					continue
 				case "PREF":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "PREF")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "PREF")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.PREF = true
@@ -946,22 +805,16 @@ again:
 					continue
 				case "X400":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "X400")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "X400")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.X400 = true
@@ -970,23 +823,17 @@ again:
 					continue
 				case "USERID":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "USERID")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "USERID")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					if keepUSERID == nil {
@@ -1070,23 +917,17 @@ again:
 				switch n.Local {
 				case "LAT":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "LAT")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "LAT")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepLAT == nil {
@@ -1099,23 +940,17 @@ again:
 					continue
 				case "LON":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "LON")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "LON")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepLON == nil {
@@ -1202,23 +1037,17 @@ again:
 				switch n.Local {
 				case "TYPE":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "TYPE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "TYPE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepTYPE == nil {
@@ -1231,23 +1060,17 @@ again:
 					continue
 				case "CRED":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "CRED")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "CRED")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepCRED == nil {
@@ -1333,22 +1156,16 @@ again:
 				switch n.Local {
 				case "HOME":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "HOME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "HOME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					v.HOME = true
@@ -1357,22 +1174,16 @@ again:
 					continue
 				case "WORK":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "WORK")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "WORK")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					v.WORK = true
@@ -1381,22 +1192,16 @@ again:
 					continue
 				case "POSTAL":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "POSTAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "POSTAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					v.POSTAL = true
@@ -1405,22 +1210,16 @@ again:
 					continue
 				case "PARCEL":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "PARCEL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "PARCEL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					v.PARCEL = true
@@ -1429,22 +1228,16 @@ again:
 					continue
 				case "DOM":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "DOM")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "DOM")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					v.DOM = true
@@ -1453,22 +1246,16 @@ again:
 					continue
 				case "INTL":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "INTL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "INTL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					v.INTL = true
@@ -1477,22 +1264,16 @@ again:
 					continue
 				case "PREF":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 8); err != nil {
 							return stanza.WrapElement(err, "PREF")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "PREF")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					v.PREF = true
@@ -1503,12 +1284,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 8); ferr != nil {
 							return stanza.WrapElement(ferr, "LINE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(8)
 						continue
 					}
 					v.LINE = append(v.LINE, s)
@@ -1585,23 +1363,17 @@ again:
 				switch n.Local {
 				case "TYPE":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "TYPE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "TYPE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepTYPE == nil {
@@ -1614,23 +1386,17 @@ again:
 					continue
 				case "BINVAL":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "BINVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "BINVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepBINVAL == nil {
@@ -1643,23 +1409,17 @@ again:
 					continue
 				case "EXTVAL":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "EXTVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "EXTVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepEXTVAL == nil {
@@ -1752,23 +1512,17 @@ again:
 				switch n.Local {
 				case "FAMILY":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "FAMILY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "FAMILY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					if keepFAMILY == nil {
@@ -1781,23 +1535,17 @@ again:
 					continue
 				case "GIVEN":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "GIVEN")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "GIVEN")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					if keepGIVEN == nil {
@@ -1810,23 +1558,17 @@ again:
 					continue
 				case "MIDDLE":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "MIDDLE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "MIDDLE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					if keepMIDDLE == nil {
@@ -1839,23 +1581,17 @@ again:
 					continue
 				case "PREFIX":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "PREFIX")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "PREFIX")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					if keepPREFIX == nil {
@@ -1868,23 +1604,17 @@ again:
 					continue
 				case "SUFFIX":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "SUFFIX")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "SUFFIX")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					if keepSUFFIX == nil {
@@ -1980,23 +1710,17 @@ again:
 				switch n.Local {
 				case "ORGNAME":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "ORGNAME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "ORGNAME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					if keepORGNAME == nil {
@@ -2011,12 +1735,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "ORGUNIT")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.ORGUNIT = append(v.ORGUNIT, s)
@@ -2096,23 +1817,17 @@ again:
 				switch n.Local {
 				case "TYPE":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "TYPE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "TYPE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepTYPE == nil {
@@ -2125,23 +1840,17 @@ again:
 					continue
 				case "BINVAL":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "BINVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "BINVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepBINVAL == nil {
@@ -2154,23 +1863,17 @@ again:
 					continue
 				case "EXTVAL":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "EXTVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "EXTVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepEXTVAL == nil {
@@ -2261,23 +1964,17 @@ again:
 				switch n.Local {
 				case "PHONETIC":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "PHONETIC")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "PHONETIC")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepPHONETIC == nil {
@@ -2290,23 +1987,17 @@ again:
 					continue
 				case "BINVAL":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "BINVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "BINVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepBINVAL == nil {
@@ -2319,23 +2010,17 @@ again:
 					continue
 				case "EXTVAL":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "EXTVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "EXTVAL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					if keepEXTVAL == nil {
@@ -2424,22 +2109,16 @@ again:
 				switch n.Local {
 				case "HOME":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "HOME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "HOME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.HOME = true
@@ -2448,22 +2127,16 @@ again:
 					continue
 				case "WORK":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "WORK")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "WORK")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.WORK = true
@@ -2472,22 +2145,16 @@ again:
 					continue
 				case "VOICE":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "VOICE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "VOICE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.VOICE = true
@@ -2496,22 +2163,16 @@ again:
 					continue
 				case "FAX":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "FAX")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "FAX")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.FAX = true
@@ -2520,22 +2181,16 @@ again:
 					continue
 				case "PAGER":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "PAGER")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "PAGER")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.PAGER = true
@@ -2544,22 +2199,16 @@ again:
 					continue
 				case "MSG":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "MSG")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "MSG")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.MSG = true
@@ -2568,22 +2217,16 @@ again:
 					continue
 				case "CELL":
 					if seen&uint64(0x40) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "CELL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "CELL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.CELL = true
@@ -2592,22 +2235,16 @@ again:
 					continue
 				case "VIDEO":
 					if seen&uint64(0x80) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "VIDEO")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "VIDEO")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.VIDEO = true
@@ -2616,22 +2253,16 @@ again:
 					continue
 				case "BBS":
 					if seen&uint64(0x100) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "BBS")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "BBS")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.BBS = true
@@ -2640,22 +2271,16 @@ again:
 					continue
 				case "MODEM":
 					if seen&uint64(0x200) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "MODEM")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "MODEM")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.MODEM = true
@@ -2664,22 +2289,16 @@ again:
 					continue
 				case "ISDN":
 					if seen&uint64(0x400) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "ISDN")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "ISDN")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.ISDN = true
@@ -2688,22 +2307,16 @@ again:
 					continue
 				case "PCS":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "PCS")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "PCS")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.PCS = true
@@ -2712,22 +2325,16 @@ again:
 					continue
 				case "PREF":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "PREF")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "PREF")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					v.PREF = true
@@ -2736,23 +2343,17 @@ again:
 					continue
 				case "NUMBER":
 					if seen&uint64(0x2000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 14); err != nil {
 							return stanza.WrapElement(err, "NUMBER")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 14); ferr != nil {
 							return stanza.WrapElement(ferr, "NUMBER")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(14)
 						continue
 					}
 					if keepNUMBER == nil {
@@ -2864,23 +2465,17 @@ again:
 				switch n.Local {
 				case "VERSION":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "VERSION")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "VERSION")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepVERSION == nil {
@@ -2893,23 +2488,17 @@ again:
 					continue
 				case "FN":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "FN")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "FN")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepFN == nil {
@@ -2922,12 +2511,9 @@ again:
 					continue
 				case "N":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "N")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
@@ -2935,12 +2521,9 @@ again:
 						keepN = stanza.Take[N](d)
 					}
 					if err := keepN.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "N")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.N = keepN
@@ -2949,23 +2532,17 @@ again:
 					continue
 				case "NICKNAME":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "NICKNAME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "NICKNAME")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepNICKNAME == nil {
@@ -2981,35 +2558,26 @@ again:
 					v.PHOTO = stanza.Extend(v.PHOTO)
 					if err := v.PHOTO[len(v.PHOTO)-1].DecodeXMPP(d); err != nil {
 						v.PHOTO = v.PHOTO[:len(v.PHOTO)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "PHOTO")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(4)
 					continue
 				case "BDAY":
 					if seen&uint64(0x20) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "BDAY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "BDAY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepBDAY == nil {
@@ -3025,12 +2593,9 @@ again:
 					v.ADR = stanza.Extend(v.ADR)
 					if err := v.ADR[len(v.ADR)-1].DecodeXMPP(d); err != nil {
 						v.ADR = v.ADR[:len(v.ADR)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "ADR")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(6)
@@ -3040,12 +2605,9 @@ again:
 					v.LABEL = stanza.Extend(v.LABEL)
 					if err := v.LABEL[len(v.LABEL)-1].DecodeXMPP(d); err != nil {
 						v.LABEL = v.LABEL[:len(v.LABEL)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "LABEL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(7)
@@ -3055,12 +2617,9 @@ again:
 					v.TEL = stanza.Extend(v.TEL)
 					if err := v.TEL[len(v.TEL)-1].DecodeXMPP(d); err != nil {
 						v.TEL = v.TEL[:len(v.TEL)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "TEL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(8)
@@ -3070,12 +2629,9 @@ again:
 					v.EMAIL = stanza.Extend(v.EMAIL)
 					if err := v.EMAIL[len(v.EMAIL)-1].DecodeXMPP(d); err != nil {
 						v.EMAIL = v.EMAIL[:len(v.EMAIL)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "EMAIL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(9)
@@ -3084,12 +2640,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "JABBERID")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.JABBERID = append(v.JABBERID, jid.Raw(s))
@@ -3097,23 +2650,17 @@ again:
 					continue
 				case "MAILER":
 					if seen&uint64(0x800) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "MAILER")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "MAILER")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepMAILER == nil {
@@ -3126,23 +2673,17 @@ again:
 					continue
 				case "TZ":
 					if seen&uint64(0x1000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "TZ")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "TZ")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepTZ == nil {
@@ -3155,12 +2696,9 @@ again:
 					continue
 				case "GEO":
 					if seen&uint64(0x2000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "GEO")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
@@ -3168,12 +2706,9 @@ again:
 						keepGEO = stanza.Take[GEO](d)
 					}
 					if err := keepGEO.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "GEO")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.GEO = keepGEO
@@ -3184,12 +2719,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "TITLE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.TITLE = append(v.TITLE, s)
@@ -3199,12 +2731,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "ROLE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.ROLE = append(v.ROLE, s)
@@ -3215,12 +2744,9 @@ again:
 					v.LOGO = stanza.Extend(v.LOGO)
 					if err := v.LOGO[len(v.LOGO)-1].DecodeXMPP(d); err != nil {
 						v.LOGO = v.LOGO[:len(v.LOGO)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "LOGO")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(16)
@@ -3230,12 +2756,9 @@ again:
 					v.AGENT = stanza.Extend(v.AGENT)
 					if err := v.AGENT[len(v.AGENT)-1].DecodeXMPP(d); err != nil {
 						v.AGENT = v.AGENT[:len(v.AGENT)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "AGENT")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(17)
@@ -3245,24 +2768,18 @@ again:
 					v.ORG = stanza.Extend(v.ORG)
 					if err := v.ORG[len(v.ORG)-1].DecodeXMPP(d); err != nil {
 						v.ORG = v.ORG[:len(v.ORG)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "ORG")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(18)
 					continue
 				case "CATEGORIES":
 					if seen&uint64(0x80000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "CATEGORIES")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
@@ -3270,12 +2787,9 @@ again:
 						keepCATEGORIES = stanza.Take[CATEGORIES](d)
 					}
 					if err := keepCATEGORIES.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "CATEGORIES")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.CATEGORIES = keepCATEGORIES
@@ -3286,12 +2800,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "NOTE")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.NOTE = append(v.NOTE, s)
@@ -3299,23 +2810,17 @@ again:
 					continue
 				case "PRODID":
 					if seen&uint64(0x200000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "PRODID")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "PRODID")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepPRODID == nil {
@@ -3328,23 +2833,17 @@ again:
 					continue
 				case "REV":
 					if seen&uint64(0x400000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "REV")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "REV")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepREV == nil {
@@ -3357,23 +2856,17 @@ again:
 					continue
 				case "SORT-STRING":
 					if seen&uint64(0x800000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "SORT-STRING")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "SORT-STRING")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepSORTSTRING == nil {
@@ -3389,35 +2882,26 @@ again:
 					v.SOUND = stanza.Extend(v.SOUND)
 					if err := v.SOUND[len(v.SOUND)-1].DecodeXMPP(d); err != nil {
 						v.SOUND = v.SOUND[:len(v.SOUND)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "SOUND")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(24)
 					continue
 				case "UID":
 					if seen&uint64(0x2000000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "UID")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "UID")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepUID == nil {
@@ -3432,12 +2916,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "URL")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.URL = append(v.URL, s)
@@ -3445,12 +2926,9 @@ again:
 					continue
 				case "CLASS":
 					if seen&uint64(0x8000000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "CLASS")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
@@ -3458,12 +2936,9 @@ again:
 						keepCLASS = stanza.Take[CLASS](d)
 					}
 					if err := keepCLASS.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "CLASS")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					v.CLASS = keepCLASS
@@ -3475,35 +2950,26 @@ again:
 					v.KEY = stanza.Extend(v.KEY)
 					if err := v.KEY[len(v.KEY)-1].DecodeXMPP(d); err != nil {
 						v.KEY = v.KEY[:len(v.KEY)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "KEY")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					ord.Add(28)
 					continue
 				case "DESC":
 					if seen&uint64(0x20000000) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 30); err != nil {
 							return stanza.WrapElement(err, "DESC")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
 							return stanza.WrapElement(ferr, "DESC")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(30)
 						continue
 					}
 					if keepDESC == nil {

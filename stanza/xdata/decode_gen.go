@@ -60,23 +60,17 @@ again:
 				switch n.Local {
 				case "desc":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "desc")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "desc")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					if keepDesc == nil {
@@ -89,22 +83,16 @@ again:
 					continue
 				case "required":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Required = true
@@ -115,12 +103,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Value = append(v.Value, s)
@@ -131,12 +116,9 @@ again:
 					v.Option = stanza.Extend(v.Option)
 					if err := v.Option[len(v.Option)-1].DecodeXMPP(d); err != nil {
 						v.Option = v.Option[:len(v.Option)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "option")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					ord.Add(3)
@@ -224,12 +206,9 @@ again:
 					v.Field = stanza.Extend(v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
 						v.Field = v.Field[:len(v.Field)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "field")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -314,23 +293,17 @@ again:
 				switch n.Local {
 				case "value":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
 							return stanza.WrapElement(err, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "value")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					if keepValue == nil {
@@ -415,12 +388,9 @@ again:
 					v.Field = stanza.Extend(v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
 						v.Field = v.Field[:len(v.Field)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
 							return stanza.WrapElement(ferr, "field")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(1)
 						continue
 					}
 					ord.Add(0)
@@ -525,23 +495,17 @@ again:
 				switch n.Local {
 				case "title":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "title")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "title")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					if keepTitle == nil {
@@ -556,12 +520,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "instructions")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Instructions = append(v.Instructions, s)
@@ -572,24 +533,18 @@ again:
 					v.Field = stanza.Extend(v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
 						v.Field = v.Field[:len(v.Field)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "field")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					ord.Add(2)
 					continue
 				case "reported":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "reported")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
@@ -597,12 +552,9 @@ again:
 						keepReported = stanza.Take[Reported](d)
 					}
 					if err := keepReported.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "reported")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Reported = keepReported
@@ -614,12 +566,9 @@ again:
 					v.Item = stanza.Extend(v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "item")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					ord.Add(4)

@@ -112,12 +112,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Text = append(v.Text, s)
@@ -128,12 +125,9 @@ again:
 					v.Section = stanza.Extend(v.Section)
 					if err := v.Section[len(v.Section)-1].DecodeXMPP(d); err != nil {
 						v.Section = v.Section[:len(v.Section)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "section")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(1)
@@ -143,12 +137,9 @@ again:
 					v.Fieldref = stanza.Extend(v.Fieldref)
 					if err := v.Fieldref[len(v.Fieldref)-1].DecodeXMPP(d); err != nil {
 						v.Fieldref = v.Fieldref[:len(v.Fieldref)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "fieldref")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(2)
@@ -158,12 +149,9 @@ again:
 					v.Reportedref = stanza.Extend(v.Reportedref)
 					if err := v.Reportedref[len(v.Reportedref)-1].DecodeXMPP(d); err != nil {
 						v.Reportedref = v.Reportedref[:len(v.Reportedref)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "reportedref")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(3)
@@ -257,12 +245,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					v.Text = append(v.Text, s)
@@ -273,12 +258,9 @@ again:
 					v.Section = stanza.Extend(v.Section)
 					if err := v.Section[len(v.Section)-1].DecodeXMPP(d); err != nil {
 						v.Section = v.Section[:len(v.Section)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "section")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(1)
@@ -288,12 +270,9 @@ again:
 					v.Fieldref = stanza.Extend(v.Fieldref)
 					if err := v.Fieldref[len(v.Fieldref)-1].DecodeXMPP(d); err != nil {
 						v.Fieldref = v.Fieldref[:len(v.Fieldref)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "fieldref")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(2)
@@ -303,12 +282,9 @@ again:
 					v.Reportedref = stanza.Extend(v.Reportedref)
 					if err := v.Reportedref[len(v.Reportedref)-1].DecodeXMPP(d); err != nil {
 						v.Reportedref = v.Reportedref[:len(v.Reportedref)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
 							return stanza.WrapElement(ferr, "reportedref")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(4)
 						continue
 					}
 					ord.Add(3)

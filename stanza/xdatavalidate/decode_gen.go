@@ -234,22 +234,16 @@ again:
 				switch n.Local {
 				case "basic":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "basic")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "basic")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Basic = true
@@ -258,22 +252,16 @@ again:
 					continue
 				case "open":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "open")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					if err := stanza.DecodeEmpty(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "open")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Open = true
@@ -282,12 +270,9 @@ again:
 					continue
 				case "range":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "range")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
@@ -295,12 +280,9 @@ again:
 						keepRange = stanza.Take[Range](d)
 					}
 					if err := keepRange.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "range")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Range = keepRange
@@ -309,23 +291,17 @@ again:
 					continue
 				case "regex":
 					if seen&uint64(0x8) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "regex")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "regex")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					if keepRegex == nil {
@@ -338,12 +314,9 @@ again:
 					continue
 				case "list-range":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "list-range")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
@@ -351,12 +324,9 @@ again:
 						keepListRange = stanza.Take[ListRange](d)
 					}
 					if err := keepListRange.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "list-range")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.ListRange = keepListRange

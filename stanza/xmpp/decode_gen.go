@@ -85,12 +85,9 @@ again:
 				switch n.Local {
 				case "bad-request":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "bad-request")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -99,12 +96,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "bad-request")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionBadRequest
@@ -114,12 +108,9 @@ again:
 					continue
 				case "conflict":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "conflict")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -128,12 +119,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "conflict")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionConflict
@@ -143,12 +131,9 @@ again:
 					continue
 				case "feature-not-implemented":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "feature-not-implemented")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -157,12 +142,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "feature-not-implemented")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionFeatureNotImplemented
@@ -172,12 +154,9 @@ again:
 					continue
 				case "forbidden":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "forbidden")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -186,12 +165,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "forbidden")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionForbidden
@@ -201,23 +177,17 @@ again:
 					continue
 				case "gone":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "gone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "gone")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionGone
@@ -227,12 +197,9 @@ again:
 					continue
 				case "internal-server-error":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "internal-server-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -241,12 +208,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "internal-server-error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionInternalServerError
@@ -256,12 +220,9 @@ again:
 					continue
 				case "item-not-found":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "item-not-found")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -270,12 +231,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "item-not-found")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionItemNotFound
@@ -285,12 +243,9 @@ again:
 					continue
 				case "jid-malformed":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "jid-malformed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -299,12 +254,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "jid-malformed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionJIDMalformed
@@ -314,12 +266,9 @@ again:
 					continue
 				case "not-acceptable":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-acceptable")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -328,12 +277,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-acceptable")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionNotAcceptable
@@ -343,12 +289,9 @@ again:
 					continue
 				case "not-allowed":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-allowed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -357,12 +300,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-allowed")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionNotAllowed
@@ -372,12 +312,9 @@ again:
 					continue
 				case "not-authorized":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -386,12 +323,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "not-authorized")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionNotAuthorized
@@ -401,12 +335,9 @@ again:
 					continue
 				case "policy-violation":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "policy-violation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -415,12 +346,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "policy-violation")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionPolicyViolation
@@ -430,12 +358,9 @@ again:
 					continue
 				case "recipient-unavailable":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "recipient-unavailable")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -444,12 +369,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "recipient-unavailable")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionRecipientUnavailable
@@ -459,23 +381,17 @@ again:
 					continue
 				case "redirect":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "redirect")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "redirect")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionRedirect
@@ -485,12 +401,9 @@ again:
 					continue
 				case "registration-required":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "registration-required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -499,12 +412,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "registration-required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionRegistrationRequired
@@ -514,12 +424,9 @@ again:
 					continue
 				case "remote-server-not-found":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "remote-server-not-found")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -528,12 +435,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "remote-server-not-found")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionRemoteServerNotFound
@@ -543,12 +447,9 @@ again:
 					continue
 				case "remote-server-timeout":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "remote-server-timeout")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -557,12 +458,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "remote-server-timeout")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionRemoteServerTimeout
@@ -572,12 +470,9 @@ again:
 					continue
 				case "resource-constraint":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "resource-constraint")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -586,12 +481,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "resource-constraint")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionResourceConstraint
@@ -601,12 +493,9 @@ again:
 					continue
 				case "service-unavailable":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "service-unavailable")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -615,12 +504,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "service-unavailable")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionServiceUnavailable
@@ -630,12 +516,9 @@ again:
 					continue
 				case "subscription-required":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "subscription-required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -644,12 +527,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "subscription-required")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionSubscriptionRequired
@@ -659,12 +539,9 @@ again:
 					continue
 				case "undefined-condition":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "undefined-condition")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -673,12 +550,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "undefined-condition")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionUndefinedCondition
@@ -688,12 +562,9 @@ again:
 					continue
 				case "unexpected-request":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unexpected-request")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -702,12 +573,9 @@ again:
 						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
 					}
 					if err != nil {
-						r, err := d.Fallback(m, err)
-						if err != nil {
+						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "unexpected-request")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Condition = stanzaerror.ConditionUnexpectedRequest
@@ -717,12 +585,9 @@ again:
 					continue
 				case "text":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
 							return stanza.WrapElement(err, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					m := d.Mark()
@@ -730,12 +595,9 @@ again:
 						keepText = stanza.Take[stanzaerror.Text](d)
 					}
 					if err := keepText.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
 							return stanza.WrapElement(ferr, "text")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(3)
 						continue
 					}
 					v.Text = keepText
@@ -881,12 +743,9 @@ again:
 				switch n.Local {
 				case "error":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 2); err != nil {
 							return stanza.WrapElement(err, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					m := d.Mark()
@@ -894,12 +753,9 @@ again:
 						keepError = stanza.Take[Error](d)
 					}
 					if err := keepError.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					v.Error = keepError
@@ -1035,12 +891,9 @@ again:
 					v.Subject = stanza.Extend(v.Subject)
 					if err := v.Subject[len(v.Subject)-1].DecodeXMPP(d); err != nil {
 						v.Subject = v.Subject[:len(v.Subject)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "subject")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					ord.Add(0)
@@ -1050,24 +903,18 @@ again:
 					v.Body = stanza.Extend(v.Body)
 					if err := v.Body[len(v.Body)-1].DecodeXMPP(d); err != nil {
 						v.Body = v.Body[:len(v.Body)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "body")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					ord.Add(1)
 					continue
 				case "thread":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "thread")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
@@ -1075,12 +922,9 @@ again:
 						keepThread = stanza.Take[Thread](d)
 					}
 					if err := keepThread.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "thread")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Thread = keepThread
@@ -1089,12 +933,9 @@ again:
 					continue
 				case "error":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
@@ -1102,12 +943,9 @@ again:
 						keepError = stanza.Take[Error](d)
 					}
 					if err := keepError.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Error = keepError
@@ -1243,23 +1081,17 @@ again:
 				switch n.Local {
 				case "show":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "show")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "show")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					if keepShow == nil {
@@ -1275,46 +1107,34 @@ again:
 					v.Status = stanza.Extend(v.Status)
 					if err := v.Status[len(v.Status)-1].DecodeXMPP(d); err != nil {
 						v.Status = v.Status[:len(v.Status)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "status")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					ord.Add(1)
 					continue
 				case "priority":
 					if seen&uint64(0x4) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "priority")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "priority")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					x, err := stanza.ParseInt(s, 8)
 					if err != nil {
 						{
-							r, ferr := d.Fallback(m, err)
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 								return stanza.WrapElement(ferr, "priority")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(5)
 							continue
 						}
 					}
@@ -1326,12 +1146,9 @@ again:
 					if !stanza.IsCanonicalInt(int64(int8(x)), s) {
 						seen |= uint64(0x4)
 						{
-							r, ferr := d.Fallback(m, stanza.NonCanonical(s))
-							if ferr != nil {
+							if ferr := d.KeepFallback(m, stanza.NonCanonical(s), &v.XMLExtra, &ord, 5); ferr != nil {
 								return stanza.WrapElement(ferr, "priority")
 							}
-							v.XMLExtra = append(v.XMLExtra, r)
-							ord.Add(5)
 							continue
 						}
 					}
@@ -1340,12 +1157,9 @@ again:
 					continue
 				case "error":
 					if seen&uint64(0x10) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 5); err != nil {
 							return stanza.WrapElement(err, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					m := d.Mark()
@@ -1353,12 +1167,9 @@ again:
 						keepError = stanza.Take[Error](d)
 					}
 					if err := keepError.DecodeXMPP(d); err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
 							return stanza.WrapElement(ferr, "error")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(5)
 						continue
 					}
 					v.Error = keepError

@@ -65,12 +65,9 @@ again:
 					v.Title = stanza.Extend(v.Title)
 					if err := v.Title[len(v.Title)-1].DecodeXMPP(d); err != nil {
 						v.Title = v.Title[:len(v.Title)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "Title")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(0)
@@ -80,12 +77,9 @@ again:
 					v.Property = stanza.Extend(v.Property)
 					if err := v.Property[len(v.Property)-1].DecodeXMPP(d); err != nil {
 						v.Property = v.Property[:len(v.Property)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
 							return stanza.WrapElement(ferr, "Property")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(2)
 						continue
 					}
 					ord.Add(1)
@@ -215,23 +209,17 @@ again:
 				switch n.Local {
 				case "Expires":
 					if seen&uint64(0x1) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "Expires")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "Expires")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					if keepExpires == nil {
@@ -244,23 +232,17 @@ again:
 					continue
 				case "Subject":
 					if seen&uint64(0x2) != 0 {
-						r, err := d.ReadRaw()
-						if err != nil {
+						if err := d.KeepRaw(&v.XMLExtra, &ord, 6); err != nil {
 							return stanza.WrapElement(err, "Subject")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "Subject")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					if keepSubject == nil {
@@ -275,12 +257,9 @@ again:
 					m := d.Mark()
 					s, err := d.ReadSimple()
 					if err != nil {
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "Alias")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					v.Alias = append(v.Alias, s)
@@ -291,12 +270,9 @@ again:
 					v.Property = stanza.Extend(v.Property)
 					if err := v.Property[len(v.Property)-1].DecodeXMPP(d); err != nil {
 						v.Property = v.Property[:len(v.Property)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "Property")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					ord.Add(3)
@@ -306,12 +282,9 @@ again:
 					v.Link = stanza.Extend(v.Link)
 					if err := v.Link[len(v.Link)-1].DecodeXMPP(d); err != nil {
 						v.Link = v.Link[:len(v.Link)-1]
-						r, ferr := d.Fallback(m, err)
-						if ferr != nil {
+						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
 							return stanza.WrapElement(ferr, "Link")
 						}
-						v.XMLExtra = append(v.XMLExtra, r)
-						ord.Add(6)
 						continue
 					}
 					ord.Add(4)
