@@ -43,18 +43,15 @@ func TestEncSkip(t *testing.T) {
 					t.Fatalf("encCopyAttr(%q) = %q, %d, want %d", s, buf, got, want)
 				}
 				// AttrQuoted copies as encCopyAttr does, written out: it
-				// writes what AttrTrusted does, from buffers of any room,
-				// for names of every length its copy of them tells apart.
-				for _, local := range []string{"b", "id", "jid", "from", "type1", "subscription", "subscription1", "abcdefghijklmn"} {
-					for _, room := range []int{0, 9, n + 8, n + 30} {
-						quoted, trusted := NewEncoder(make([]byte, 0, room)), NewEncoder(nil)
-						quoted.Start("urn:t", "a")
-						quoted.AttrQuoted(" "+local+"='", s)
-						trusted.Start("urn:t", "a")
-						trusted.AttrTrusted(local, s)
-						if string(quoted.Bytes()) != string(trusted.Bytes()) || (quoted.Err() == nil) != (trusted.Err() == nil) {
-							t.Fatalf("AttrQuoted(%q, %q) wrote %q (%v), AttrTrusted %q (%v)", local, s, quoted.Bytes(), quoted.Err(), trusted.Bytes(), trusted.Err())
-						}
+				// writes what AttrTrusted does, from buffers of any room.
+				for _, room := range []int{0, 9, n + 8, n + 30} {
+					quoted, trusted := NewEncoder(make([]byte, 0, room)), NewEncoder(nil)
+					quoted.Start("urn:t", "a")
+					quoted.AttrQuoted(" b='", s)
+					trusted.Start("urn:t", "a")
+					trusted.AttrTrusted("b", s)
+					if string(quoted.Bytes()) != string(trusted.Bytes()) || (quoted.Err() == nil) != (trusted.Err() == nil) {
+						t.Fatalf("AttrQuoted(%q) wrote %q (%v), AttrTrusted %q (%v)", s, quoted.Bytes(), quoted.Err(), trusted.Bytes(), trusted.Err())
 					}
 				}
 			}

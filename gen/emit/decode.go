@@ -492,13 +492,12 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 	wrap := func(err jen.Code) jen.Code {
 		return jen.Return(rt(rtWrapElement).Call(err, jen.Lit(local)))
 	}
-	keepArgs := func() []jen.Code { return keepArgs(st, ordered) }
 	// fallback keeps the child raw in XMLExtra after its typed decoding
 	// failed with err, undoing what undo lists.
 	fallback := func(err jen.Code, undo ...jen.Code) jen.Code {
 		body := append([]jen.Code{}, undo...)
 		body = append(body,
-			jen.If(jen.Id("ferr").Op(":=").Id("d").Dot("KeepFallback").Call(append([]jen.Code{jen.Id("m"), err}, keepArgs()...)...), jen.Id("ferr").Op("!=").Nil()).Block(wrap(jen.Id("ferr"))),
+			jen.If(jen.Id("ferr").Op(":=").Id("d").Dot("KeepFallback").Call(append([]jen.Code{jen.Id("m"), err}, keepArgs(st, ordered)...)...), jen.Id("ferr").Op("!=").Nil()).Block(wrap(jen.Id("ferr"))),
 		)
 		return jen.Block(append(body, jen.Continue())...)
 	}
@@ -507,7 +506,7 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 	if single {
 		// A second one where the schema allows one: kept in place, raw.
 		cb.If(jen.Id("seen").Op("&").Add(bit).Op("!=").Lit(0)).Block(
-			jen.If(jen.Id("err").Op(":=").Id("d").Dot("KeepRaw").Call(keepArgs()...), jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err"))),
+			jen.If(jen.Id("err").Op(":=").Id("d").Dot("KeepRaw").Call(keepArgs(st, ordered)...), jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err"))),
 			jen.Continue(),
 		)
 	}
