@@ -262,6 +262,36 @@ func (e *Encoder) StartQuoted(space, open string) {
 	e.buf = buf
 }
 
+// StartDeclared is StartQuoted for generated code that also passes the
+// start tag with space declared as the default namespace, decl ("<local
+// xmlns='space'", for a space with nothing to escape): an element that
+// brings a namespace of its own, as a payload does, is opened with one
+// append where a prefix is not bound to space already.
+func (e *Encoder) StartDeclared(space, open, decl string) {
+	if e.err != nil {
+		return
+	}
+	if space == e.def {
+		e.StartQuoted(space, open)
+		return
+	}
+	if _, ok := e.prefixFor(space); ok || space == NSXML || space == NSXMLNS {
+		e.startIn(space, open[1:])
+		return
+	}
+	buf := e.buf
+	if e.open {
+		buf = append(buf, '>')
+	}
+	off := len(buf) + 1
+	buf = append(buf, decl...)
+	e.stack = append(e.stack, encElem{off: off, n: len(open) - 1, nsLen: len(e.ns)})
+	e.ns = append(e.ns, NSBinding{Space: space})
+	e.def = space
+	e.open = true
+	e.buf = buf
+}
+
 func (e *Encoder) startIn(space, local string) {
 	switch {
 	case space == e.def:

@@ -209,6 +209,52 @@ func TestQuotedStarts(t *testing.T) {
 	}
 }
 
+// TestStartDeclared writes the same documents with StartDeclared and with
+// StartQuoted: in the default namespace, out of it, where a prefix is bound
+// to the namespace, nested, and after an element that declared one ends.
+func TestStartDeclared(t *testing.T) {
+	write := func(declared bool) string {
+		e := NewEncoder(nil)
+		start := func(space, local string) {
+			if declared {
+				e.StartDeclared(space, "<"+local, "<"+local+" xmlns='"+space+"'")
+			} else {
+				e.StartQuoted(space, "<"+local)
+			}
+			e.AttrQuoted(" k='", local)
+		}
+		e.SetScope([]NSBinding{{Prefix: "p", Space: "urn:p"}})
+		start("urn:t", "a") // declares urn:t
+		start("urn:t", "b") // in the default namespace
+		start("urn:u", "c") // declares urn:u
+		start("urn:u", "d") // in it
+		e.End()
+		start("urn:v", "e") // declares urn:v inside urn:u
+		e.Text("x")
+		e.End()
+		e.End()
+		start("urn:p", "f") // bound to prefix p: p:f, nothing declared
+		e.End()
+		start("urn:u", "g") // urn:u again, after c ended
+		start("urn:t", "h") // back to urn:t, declared again inside urn:u
+		e.End()
+		e.End()
+		e.End()
+		e.End()
+		if e.Err() != nil {
+			t.Fatalf("declared=%v: %v", declared, e.Err())
+		}
+		return string(e.Bytes())
+	}
+	got, want := write(true), write(false)
+	if got != want {
+		t.Fatalf("StartDeclared wrote\n%s\nStartQuoted\n%s", got, want)
+	}
+	if !strings.Contains(want, "<p:f k='f'/>") || !strings.Contains(want, "<h xmlns='urn:t' k='h'/>") {
+		t.Fatalf("unexpected document %s", want)
+	}
+}
+
 // TestEndTag closes elements of names of every length, prefixed or not,
 // with text inside or nothing, from buffers of any room: End copies a
 // short name in one word from the start tag, a longer one byte by byte.

@@ -68,6 +68,73 @@ func (d *Decoder) KeepRaw(extra *[]Element, ord *OrderRecorder, slot int) error 
 	return nil
 }
 
+// Content is what a generated decoder of element-only content keeps while
+// it reads an element's content with NextIn: where the element starts, to
+// read it again should text stand among its children, and the whitespace
+// read so far.
+type Content struct {
+	start   Mark
+	ws      string
+	kids    bool
+	allText bool
+}
+
+// Content returns the Content of the element whose StartElement d has just
+// returned.
+func (d *Decoder) Content() Content { return Content{start: d.Mark()} }
+
+// NextIn reads the content of c's element up to its next child or its end,
+// keeping in place what is not a child: the loop of every generated decoder
+// of element-only content, shared. It returns
+//
+//   - StartElement: a child starts, as from Next;
+//   - EndElement: the element ends; whitespace alone in an element without
+//     children is kept in extra (as a *Text) first, so that it survives a
+//     round trip;
+//   - CharData: text other than whitespace stands among the children: d is
+//     back after the element's start tag (see Rewind), and the caller decodes
+//     the element again from there, every run of text then kept in extra, in
+//     its place;
+//   - None: d failed (see Failure).
+//
+// What it keeps in extra it records in ord, when ord is not nil, as held by
+// the field at slot.
+func (d *Decoder) NextIn(c *Content, extra *[]Element, ord *OrderRecorder, slot int) Kind {
+	for {
+		switch d.Next() {
+		case StartElement:
+			c.kids = true
+			return StartElement
+		case CharData:
+			switch {
+			case c.allText:
+				*extra = append(*extra, d.NewText(d.text))
+				if ord != nil {
+					ord.Add(slot)
+				}
+			case !d.TextIsSpace():
+				if !d.Rewind(c.start) {
+					return None
+				}
+				c.allText, c.kids, c.ws = true, false, ""
+				return CharData
+			case !c.kids:
+				c.ws = d.text
+			}
+		case EndElement:
+			if !c.kids && c.ws != "" && !c.allText {
+				*extra = append(*extra, d.NewText(c.ws))
+				if ord != nil {
+					ord.Add(slot)
+				}
+			}
+			return EndElement
+		default:
+			return None
+		}
+	}
+}
+
 // KeepFallback is Fallback, with the RawElement appended to extra as
 // KeepRaw does: how a generated decoder keeps, in place, a child whose
 // content does not fit its type.

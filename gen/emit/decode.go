@@ -155,7 +155,14 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	}
 	simple := st.Text != nil && !st.Text.Mixed
 	keepText := st.ExtraName != "" && !(st.Text != nil && st.Text.Mixed)
-	if keepText {
+	// Element-only content is read with the Decoder's NextIn, which keeps
+	// what is not a child in place; text in it makes the element read
+	// again, with every run of text kept.
+	nextIn := keepText && st.TextInAny == nil
+	if nextIn {
+		b.Id("content").Op(":=").Id("d").Dot("Content").Call()
+		b.Id("again").Op(":")
+	} else if keepText {
 		// Text in element-only content: the element is read again with
 		// every run of text kept in place.
 		b.Id("start").Op(":=").Id("d").Dot("Mark").Call()
@@ -260,15 +267,19 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	}
 	sort.Strings(spaces)
 
-	if keepText {
+	if keepText && !nextIn {
 		// Whitespace alone in an element without children is content too.
 		b.Var().Id("ws").String()
 		b.Id("kids").Op(":=").False()
 	}
+	next := jen.Id("d").Dot("Next").Call()
+	if nextIn {
+		next = jen.Id("d").Dot("NextIn").Call(append([]jen.Code{jen.Op("&").Id("content")}, keepArgs(st, ordered)...)...)
+	}
 	b.For().BlockFunc(func(loop *jen.Group) {
-		loop.Switch(jen.Id("d").Dot("Next").Call()).BlockFunc(func(sw *jen.Group) {
+		loop.Switch(next).BlockFunc(func(sw *jen.Group) {
 			sw.Case(rt(rtStartElem)).BlockFunc(func(c *jen.Group) {
-				if keepText {
+				if keepText && !nextIn {
 					c.Id("kids").Op("=").True()
 				}
 				if len(spaces) > 0 || anyField != nil && anyField.Wildcard != "##any" {
@@ -319,6 +330,10 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 				g.keepExtra(c, st, ordered)
 			})
 			sw.Case(rt(rtCharData)).BlockFunc(func(c *jen.Group) {
+				if nextIn {
+					c.Goto().Id("again")
+					return
+				}
 				if st.TextInAny != nil {
 					c.Id("v").Dot(st.TextInAny.GoName).Op("=").Append(jen.Id("v").Dot(st.TextInAny.GoName), jen.Id("d").Dot("NewText").Call(jen.Id("d").Dot("Text").Call()))
 					return
@@ -340,7 +355,7 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 				)
 			})
 			sw.Case(rt(rtEndElem)).BlockFunc(func(c *jen.Group) {
-				if keepText {
+				if keepText && !nextIn {
 					keepWS := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Id("d").Dot("NewText").Call(jen.Id("ws")))}
 					if ordered {
 						keepWS = append(keepWS, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))

@@ -157,8 +157,14 @@ func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
 		f.Func().Params(jen.Op("*").Id(st.Name)).Id("ElementName").Params().Add(rt(rtName)).Block(jen.Return(name))
 		f.Line()
 		f.Comment("EncodeXMPP appends v to e.")
+		start := jen.Id("e").Dot("StartQuoted").Call(jen.Id("NS"), jen.Lit("<"+st.Element.Local))
+		if declarable(st.Element.Space) {
+			// The start tag with its declaration, one constant.
+			start = jen.Id("e").Dot("StartDeclared").Call(jen.Id("NS"), jen.Lit("<"+st.Element.Local),
+				jen.Lit("<"+st.Element.Local+" xmlns='").Op("+").Id("NS").Op("+").Lit("'"))
+		}
 		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
-			jen.Id("e").Dot("StartQuoted").Call(jen.Id("NS"), jen.Lit("<"+st.Element.Local)),
+			start,
 			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
 		)
 	}
@@ -528,4 +534,11 @@ func method(val jen.Code, name string) jen.Code {
 		return jen.Parens(val).Dot(name).Call()
 	}
 	return jen.Add(val).Dot(name).Call()
+}
+
+// declarable reports whether the namespace space can be declared by
+// Encoder.StartDeclared: not empty, and with nothing to escape in an
+// attribute value.
+func declarable(space string) bool {
+	return space != "" && !strings.ContainsAny(space, "&<>'\"") && !strings.ContainsFunc(space, func(r rune) bool { return r < 0x20 || r >= 0x7f })
 }

@@ -756,7 +756,7 @@ func (*Activity) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Activity) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<activity")
+	e.StartDeclared(NS, "<activity", "<activity xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1042,7 +1042,7 @@ func (*AtTheSpa) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AtTheSpa) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<at_the_spa")
+	e.StartDeclared(NS, "<at_the_spa", "<at_the_spa xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1077,7 +1077,7 @@ func (*BrushingTeeth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BrushingTeeth) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<brushing_teeth")
+	e.StartDeclared(NS, "<brushing_teeth", "<brushing_teeth xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1112,7 +1112,7 @@ func (*BuyingGroceries) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BuyingGroceries) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<buying_groceries")
+	e.StartDeclared(NS, "<buying_groceries", "<buying_groceries xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1147,7 +1147,7 @@ func (*Cleaning) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cleaning) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<cleaning")
+	e.StartDeclared(NS, "<cleaning", "<cleaning xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1182,7 +1182,7 @@ func (*Coding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Coding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<coding")
+	e.StartDeclared(NS, "<coding", "<coding xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1217,7 +1217,7 @@ func (*Commuting) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Commuting) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<commuting")
+	e.StartDeclared(NS, "<commuting", "<commuting xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1252,7 +1252,7 @@ func (*Cooking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cooking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<cooking")
+	e.StartDeclared(NS, "<cooking", "<cooking xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1287,7 +1287,7 @@ func (*Cycling) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cycling) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<cycling")
+	e.StartDeclared(NS, "<cycling", "<cycling xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1322,7 +1322,7 @@ func (*Dancing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Dancing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<dancing")
+	e.StartDeclared(NS, "<dancing", "<dancing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1357,7 +1357,7 @@ func (*DayOff) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DayOff) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<day_off")
+	e.StartDeclared(NS, "<day_off", "<day_off xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1392,7 +1392,7 @@ func (*DoingChores) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DoingChores) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<doing_chores")
+	e.StartDeclared(NS, "<doing_chores", "<doing_chores xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1488,7 +1488,7 @@ func (*DoingMaintenance) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DoingMaintenance) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<doing_maintenance")
+	e.StartDeclared(NS, "<doing_maintenance", "<doing_maintenance xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1523,7 +1523,7 @@ func (*DoingTheDishes) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DoingTheDishes) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<doing_the_dishes")
+	e.StartDeclared(NS, "<doing_the_dishes", "<doing_the_dishes xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1558,7 +1558,7 @@ func (*DoingTheLaundry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *DoingTheLaundry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<doing_the_laundry")
+	e.StartDeclared(NS, "<doing_the_laundry", "<doing_the_laundry xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1593,7 +1593,7 @@ func (*Drinking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Drinking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<drinking")
+	e.StartDeclared(NS, "<drinking", "<drinking xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1689,7 +1689,7 @@ func (*Driving) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Driving) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<driving")
+	e.StartDeclared(NS, "<driving", "<driving xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1724,7 +1724,7 @@ func (*Eating) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Eating) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<eating")
+	e.StartDeclared(NS, "<eating", "<eating xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1820,7 +1820,7 @@ func (*Exercising) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Exercising) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<exercising")
+	e.StartDeclared(NS, "<exercising", "<exercising xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1916,7 +1916,7 @@ func (*Fishing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fishing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<fishing")
+	e.StartDeclared(NS, "<fishing", "<fishing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1951,7 +1951,7 @@ func (*Gaming) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gaming) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<gaming")
+	e.StartDeclared(NS, "<gaming", "<gaming xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1986,7 +1986,7 @@ func (*Gardening) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gardening) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<gardening")
+	e.StartDeclared(NS, "<gardening", "<gardening xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2021,7 +2021,7 @@ func (*GettingAHaircut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *GettingAHaircut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<getting_a_haircut")
+	e.StartDeclared(NS, "<getting_a_haircut", "<getting_a_haircut xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2056,7 +2056,7 @@ func (*GoingOut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *GoingOut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<going_out")
+	e.StartDeclared(NS, "<going_out", "<going_out xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2091,7 +2091,7 @@ func (*Grooming) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Grooming) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<grooming")
+	e.StartDeclared(NS, "<grooming", "<grooming xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2187,7 +2187,7 @@ func (*HangingOut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HangingOut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hanging_out")
+	e.StartDeclared(NS, "<hanging_out", "<hanging_out xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2222,7 +2222,7 @@ func (*HavingABeer) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingABeer) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<having_a_beer")
+	e.StartDeclared(NS, "<having_a_beer", "<having_a_beer xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2257,7 +2257,7 @@ func (*HavingASnack) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingASnack) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<having_a_snack")
+	e.StartDeclared(NS, "<having_a_snack", "<having_a_snack xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2292,7 +2292,7 @@ func (*HavingAppointment) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingAppointment) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<having_appointment")
+	e.StartDeclared(NS, "<having_appointment", "<having_appointment xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2388,7 +2388,7 @@ func (*HavingBreakfast) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingBreakfast) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<having_breakfast")
+	e.StartDeclared(NS, "<having_breakfast", "<having_breakfast xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2423,7 +2423,7 @@ func (*HavingCoffee) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingCoffee) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<having_coffee")
+	e.StartDeclared(NS, "<having_coffee", "<having_coffee xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2458,7 +2458,7 @@ func (*HavingDinner) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingDinner) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<having_dinner")
+	e.StartDeclared(NS, "<having_dinner", "<having_dinner xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2493,7 +2493,7 @@ func (*HavingLunch) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingLunch) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<having_lunch")
+	e.StartDeclared(NS, "<having_lunch", "<having_lunch xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2528,7 +2528,7 @@ func (*HavingTea) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HavingTea) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<having_tea")
+	e.StartDeclared(NS, "<having_tea", "<having_tea xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2563,7 +2563,7 @@ func (*Hiding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hiding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hiding")
+	e.StartDeclared(NS, "<hiding", "<hiding xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2598,7 +2598,7 @@ func (*Hiking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hiking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hiking")
+	e.StartDeclared(NS, "<hiking", "<hiking xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2633,7 +2633,7 @@ func (*InACar) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InACar) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<in_a_car")
+	e.StartDeclared(NS, "<in_a_car", "<in_a_car xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2668,7 +2668,7 @@ func (*InAMeeting) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InAMeeting) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<in_a_meeting")
+	e.StartDeclared(NS, "<in_a_meeting", "<in_a_meeting xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2703,7 +2703,7 @@ func (*InRealLife) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InRealLife) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<in_real_life")
+	e.StartDeclared(NS, "<in_real_life", "<in_real_life xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2738,7 +2738,7 @@ func (*Inactive) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inactive) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<inactive")
+	e.StartDeclared(NS, "<inactive", "<inactive xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2834,7 +2834,7 @@ func (*Jogging) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Jogging) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<jogging")
+	e.StartDeclared(NS, "<jogging", "<jogging xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2869,7 +2869,7 @@ func (*OnABus) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnABus) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<on_a_bus")
+	e.StartDeclared(NS, "<on_a_bus", "<on_a_bus xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2904,7 +2904,7 @@ func (*OnAPlane) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnAPlane) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<on_a_plane")
+	e.StartDeclared(NS, "<on_a_plane", "<on_a_plane xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2939,7 +2939,7 @@ func (*OnATrain) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnATrain) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<on_a_train")
+	e.StartDeclared(NS, "<on_a_train", "<on_a_train xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2974,7 +2974,7 @@ func (*OnATrip) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnATrip) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<on_a_trip")
+	e.StartDeclared(NS, "<on_a_trip", "<on_a_trip xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3009,7 +3009,7 @@ func (*OnThePhone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnThePhone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<on_the_phone")
+	e.StartDeclared(NS, "<on_the_phone", "<on_the_phone xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3044,7 +3044,7 @@ func (*OnVacation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnVacation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<on_vacation")
+	e.StartDeclared(NS, "<on_vacation", "<on_vacation xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3079,7 +3079,7 @@ func (*OnVideoPhone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OnVideoPhone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<on_video_phone")
+	e.StartDeclared(NS, "<on_video_phone", "<on_video_phone xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3114,7 +3114,7 @@ func (*Other) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Other) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<other")
+	e.StartDeclared(NS, "<other", "<other xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3149,7 +3149,7 @@ func (*Partying) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Partying) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<partying")
+	e.StartDeclared(NS, "<partying", "<partying xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3184,7 +3184,7 @@ func (*PlayingSports) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PlayingSports) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<playing_sports")
+	e.StartDeclared(NS, "<playing_sports", "<playing_sports xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3219,7 +3219,7 @@ func (*Praying) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Praying) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<praying")
+	e.StartDeclared(NS, "<praying", "<praying xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3254,7 +3254,7 @@ func (*Reading) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reading) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reading")
+	e.StartDeclared(NS, "<reading", "<reading xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3289,7 +3289,7 @@ func (*Rehearsing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rehearsing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rehearsing")
+	e.StartDeclared(NS, "<rehearsing", "<rehearsing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3324,7 +3324,7 @@ func (*Relaxing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Relaxing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<relaxing")
+	e.StartDeclared(NS, "<relaxing", "<relaxing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3420,7 +3420,7 @@ func (*Running) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Running) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<running")
+	e.StartDeclared(NS, "<running", "<running xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3455,7 +3455,7 @@ func (*RunningAnErrand) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RunningAnErrand) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<running_an_errand")
+	e.StartDeclared(NS, "<running_an_errand", "<running_an_errand xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3490,7 +3490,7 @@ func (*ScheduledHoliday) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ScheduledHoliday) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<scheduled_holiday")
+	e.StartDeclared(NS, "<scheduled_holiday", "<scheduled_holiday xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3525,7 +3525,7 @@ func (*Shaving) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Shaving) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<shaving")
+	e.StartDeclared(NS, "<shaving", "<shaving xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3560,7 +3560,7 @@ func (*Shopping) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Shopping) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<shopping")
+	e.StartDeclared(NS, "<shopping", "<shopping xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3595,7 +3595,7 @@ func (*Skiing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Skiing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<skiing")
+	e.StartDeclared(NS, "<skiing", "<skiing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3630,7 +3630,7 @@ func (*Sleeping) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sleeping) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sleeping")
+	e.StartDeclared(NS, "<sleeping", "<sleeping xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3665,7 +3665,7 @@ func (*Smoking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Smoking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<smoking")
+	e.StartDeclared(NS, "<smoking", "<smoking xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3700,7 +3700,7 @@ func (*Socializing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Socializing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<socializing")
+	e.StartDeclared(NS, "<socializing", "<socializing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3735,7 +3735,7 @@ func (*Studying) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Studying) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<studying")
+	e.StartDeclared(NS, "<studying", "<studying xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3770,7 +3770,7 @@ func (*Sunbathing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sunbathing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sunbathing")
+	e.StartDeclared(NS, "<sunbathing", "<sunbathing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3805,7 +3805,7 @@ func (*Swimming) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Swimming) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<swimming")
+	e.StartDeclared(NS, "<swimming", "<swimming xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3840,7 +3840,7 @@ func (*TakingABath) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TakingABath) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<taking_a_bath")
+	e.StartDeclared(NS, "<taking_a_bath", "<taking_a_bath xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3875,7 +3875,7 @@ func (*TakingAShower) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TakingAShower) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<taking_a_shower")
+	e.StartDeclared(NS, "<taking_a_shower", "<taking_a_shower xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3910,7 +3910,7 @@ func (*Talking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Talking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<talking")
+	e.StartDeclared(NS, "<talking", "<talking xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4006,7 +4006,7 @@ func (*Thinking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thinking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<thinking")
+	e.StartDeclared(NS, "<thinking", "<thinking xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4041,7 +4041,7 @@ func (*Traveling) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Traveling) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<traveling")
+	e.StartDeclared(NS, "<traveling", "<traveling xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4137,7 +4137,7 @@ func (*Undefined) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Undefined) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<undefined")
+	e.StartDeclared(NS, "<undefined", "<undefined xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4233,7 +4233,7 @@ func (*Walking) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Walking) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<walking")
+	e.StartDeclared(NS, "<walking", "<walking xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4268,7 +4268,7 @@ func (*WalkingTheDog) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *WalkingTheDog) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<walking_the_dog")
+	e.StartDeclared(NS, "<walking_the_dog", "<walking_the_dog xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4303,7 +4303,7 @@ func (*WatchingAMovie) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *WatchingAMovie) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<watching_a_movie")
+	e.StartDeclared(NS, "<watching_a_movie", "<watching_a_movie xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4338,7 +4338,7 @@ func (*WatchingTv) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *WatchingTv) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<watching_tv")
+	e.StartDeclared(NS, "<watching_tv", "<watching_tv xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4373,7 +4373,7 @@ func (*Working) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Working) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<working")
+	e.StartDeclared(NS, "<working", "<working xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4469,7 +4469,7 @@ func (*WorkingOut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *WorkingOut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<working_out")
+	e.StartDeclared(NS, "<working_out", "<working_out xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -4504,7 +4504,7 @@ func (*Writing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Writing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<writing")
+	e.StartDeclared(NS, "<writing", "<writing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Address) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Address) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<address")
+	e.StartDeclared(NS, "<address", "<address xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -164,7 +164,7 @@ func (*Addresses) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Addresses) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<addresses")
+	e.StartDeclared(NS, "<addresses", "<addresses xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

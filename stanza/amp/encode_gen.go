@@ -60,7 +60,7 @@ func (*Amp) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Amp) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<amp")
+	e.StartDeclared(NS, "<amp", "<amp xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -177,7 +177,7 @@ func (*InvalidRules) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidRules) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invalid-rules")
+	e.StartDeclared(NS, "<invalid-rules", "<invalid-rules xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -257,7 +257,7 @@ func (*Rule) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rule) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rule")
+	e.StartDeclared(NS, "<rule", "<rule xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -321,7 +321,7 @@ func (*UnsupportedActions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedActions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-actions")
+	e.StartDeclared(NS, "<unsupported-actions", "<unsupported-actions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -401,7 +401,7 @@ func (*UnsupportedConditions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedConditions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-conditions")
+	e.StartDeclared(NS, "<unsupported-conditions", "<unsupported-conditions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*FailedRules) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FailedRules) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<failed-rules")
+	e.StartDeclared(NS, "<failed-rules", "<failed-rules xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -116,7 +116,7 @@ func (*Rule) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rule) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rule")
+	e.StartDeclared(NS, "<rule", "<rule xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

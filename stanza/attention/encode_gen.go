@@ -28,7 +28,7 @@ func (*Attention) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Attention) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<attention")
+	e.StartDeclared(NS, "<attention", "<attention xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

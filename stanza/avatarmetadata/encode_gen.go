@@ -52,7 +52,7 @@ func (*Info) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Info) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<info")
+	e.StartDeclared(NS, "<info", "<info xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -164,7 +164,7 @@ func (*Metadata) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Metadata) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<metadata")
+	e.StartDeclared(NS, "<metadata", "<metadata xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -257,7 +257,7 @@ func (*Pointer) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pointer) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<pointer")
+	e.StartDeclared(NS, "<pointer", "<pointer xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

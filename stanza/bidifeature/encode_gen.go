@@ -28,7 +28,7 @@ func (*Bidi) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bidi) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bidi")
+	e.StartDeclared(NS, "<bidi", "<bidi xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

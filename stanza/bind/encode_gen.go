@@ -28,7 +28,7 @@ func (*Bind) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bind) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bind")
+	e.StartDeclared(NS, "<bind", "<bind xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -68,7 +68,7 @@ func (*Bind) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bind) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bind")
+	e.StartDeclared(NS, "<bind", "<bind xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -176,7 +176,7 @@ func (*Bound) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bound) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bound")
+	e.StartDeclared(NS, "<bound", "<bound xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -257,7 +257,7 @@ func (*Feature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Feature) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<feature")
+	e.StartDeclared(NS, "<feature", "<feature xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -309,7 +309,7 @@ func (*Inline) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inline) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<inline")
+	e.StartDeclared(NS, "<inline", "<inline xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

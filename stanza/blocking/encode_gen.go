@@ -60,7 +60,7 @@ func (*Block) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Block) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<block")
+	e.StartDeclared(NS, "<block", "<block xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -140,7 +140,7 @@ func (*Blocklist) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Blocklist) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<blocklist")
+	e.StartDeclared(NS, "<blocklist", "<blocklist xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -220,7 +220,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -310,7 +310,7 @@ func (*Unblock) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unblock) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unblock")
+	e.StartDeclared(NS, "<unblock", "<unblock xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

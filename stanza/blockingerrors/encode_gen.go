@@ -28,7 +28,7 @@ func (*Blocked) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Blocked) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<blocked")
+	e.StartDeclared(NS, "<blocked", "<blocked xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

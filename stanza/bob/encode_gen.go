@@ -28,7 +28,7 @@ func (*Data) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Data) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<data")
+	e.StartDeclared(NS, "<data", "<data xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

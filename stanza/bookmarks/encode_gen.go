@@ -44,7 +44,7 @@ func (*Conference) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conference) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<conference")
+	e.StartDeclared(NS, "<conference", "<conference xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -175,7 +175,7 @@ func (*Extensions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Extensions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<extensions")
+	e.StartDeclared(NS, "<extensions", "<extensions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Body) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Body) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<body")
+	e.StartDeclared(NS, "<body", "<body xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -52,7 +52,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -180,7 +180,7 @@ func (*Streamhost) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Streamhost) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<streamhost")
+	e.StartDeclared(NS, "<streamhost", "<streamhost xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -254,7 +254,7 @@ func (*StreamhostUsed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *StreamhostUsed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<streamhost-used")
+	e.StartDeclared(NS, "<streamhost-used", "<streamhost-used xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -306,7 +306,7 @@ func (*Udpsuccess) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Udpsuccess) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<udpsuccess")
+	e.StartDeclared(NS, "<udpsuccess", "<udpsuccess xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

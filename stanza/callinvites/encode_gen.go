@@ -92,7 +92,7 @@ func (*Accept) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Accept) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<accept")
+	e.StartDeclared(NS, "<accept", "<accept xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -212,7 +212,7 @@ func (*External) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *External) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<external")
+	e.StartDeclared(NS, "<external", "<external xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -264,7 +264,7 @@ func (*Invite) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Invite) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invite")
+	e.StartDeclared(NS, "<invite", "<invite xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -406,7 +406,7 @@ func (*Jingle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Jingle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<jingle")
+	e.StartDeclared(NS, "<jingle", "<jingle xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -464,7 +464,7 @@ func (*Left) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Left) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<left")
+	e.StartDeclared(NS, "<left", "<left xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -516,7 +516,7 @@ func (*Reject) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reject) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reject")
+	e.StartDeclared(NS, "<reject", "<reject xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -568,7 +568,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<retract")
+	e.StartDeclared(NS, "<retract", "<retract xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

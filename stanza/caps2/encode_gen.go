@@ -28,7 +28,7 @@ func (*C) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *C) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<c")
+	e.StartDeclared(NS, "<c", "<c xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

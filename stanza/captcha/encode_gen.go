@@ -28,7 +28,7 @@ func (*Captcha) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Captcha) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<captcha")
+	e.StartDeclared(NS, "<captcha", "<captcha xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

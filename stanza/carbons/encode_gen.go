@@ -60,7 +60,7 @@ func (*Disable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<disable")
+	e.StartDeclared(NS, "<disable", "<disable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -95,7 +95,7 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<enable")
+	e.StartDeclared(NS, "<enable", "<enable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -130,7 +130,7 @@ func (*Private) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Private) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<private")
+	e.StartDeclared(NS, "<private", "<private xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -165,7 +165,7 @@ func (*Received) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Received) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<received")
+	e.StartDeclared(NS, "<received", "<received xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -244,7 +244,7 @@ func (*Sent) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sent) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sent")
+	e.StartDeclared(NS, "<sent", "<sent xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

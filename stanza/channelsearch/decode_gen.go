@@ -18,8 +18,7 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	keepServiceType := v.ServiceType
 	keepIsOpen := v.IsOpen
 	keepAnonymityMode := v.AnonymityMode
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -45,12 +44,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 8) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -258,23 +254,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(8)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(8)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(8)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepName != nil && v.Name == nil {
 				stanza.Spare(d, keepName)
@@ -307,8 +288,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 	keepSet := v.Set
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Result{
@@ -322,12 +302,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "http://jabber.org/protocol/rsm":
@@ -383,23 +360,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(2)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(2)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepSet != nil && v.Set == nil {
 				stanza.Spare(d, keepSet)
@@ -415,8 +377,7 @@ again:
 func (v *Search) DecodeXMPP(d *stanza.Decoder) error {
 	keepSet := v.Set
 	keepX := v.X
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Search{
@@ -429,12 +390,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "http://jabber.org/protocol/rsm":
@@ -499,23 +457,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(2)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(2)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepSet != nil && v.Set == nil {
 				stanza.Spare(d, keepSet)

@@ -52,7 +52,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -282,7 +282,7 @@ func (*Result) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Result) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<result")
+	e.StartDeclared(NS, "<result", "<result xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -374,7 +374,7 @@ func (*Search) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Search) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<search")
+	e.StartDeclared(NS, "<search", "<search xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -111,7 +111,7 @@ func (*ConflictingFields) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ConflictingFields) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<conflicting-fields")
+	e.StartDeclared(NS, "<conflicting-fields", "<conflicting-fields xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -188,7 +188,7 @@ func (*RateLimit) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RateLimit) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rate-limit")
+	e.StartDeclared(NS, "<rate-limit", "<rate-limit xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

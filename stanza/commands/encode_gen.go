@@ -100,7 +100,7 @@ func (*Actions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Actions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<actions")
+	e.StartDeclared(NS, "<actions", "<actions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -221,7 +221,7 @@ func (*Command) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Command) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<command")
+	e.StartDeclared(NS, "<command", "<command xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -406,7 +406,7 @@ func (*Note) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Note) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<note")
+	e.StartDeclared(NS, "<note", "<note xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

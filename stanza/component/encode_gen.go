@@ -36,7 +36,7 @@ func (*Bind) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bind) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bind")
+	e.StartDeclared(NS, "<bind", "<bind xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -130,7 +130,7 @@ func (*Unbind) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unbind) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unbind")
+	e.StartDeclared(NS, "<unbind", "<unbind xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -68,7 +68,7 @@ func (*Compress) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Compress) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<compress")
+	e.StartDeclared(NS, "<compress", "<compress xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -145,7 +145,7 @@ func (*Compressed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Compressed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<compressed")
+	e.StartDeclared(NS, "<compressed", "<compressed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -180,7 +180,7 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<failure")
+	e.StartDeclared(NS, "<failure", "<failure xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -262,7 +262,7 @@ func (*ProcessingFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ProcessingFailed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<processing-failed")
+	e.StartDeclared(NS, "<processing-failed", "<processing-failed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -297,7 +297,7 @@ func (*SetupFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SetupFailed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<setup-failed")
+	e.StartDeclared(NS, "<setup-failed", "<setup-failed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -332,7 +332,7 @@ func (*UnsupportedMethod) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedMethod) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-method")
+	e.StartDeclared(NS, "<unsupported-method", "<unsupported-method xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Compression) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Compression) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<compression")
+	e.StartDeclared(NS, "<compression", "<compression xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Content) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Content) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<content")
+	e.StartDeclared(NS, "<content", "<content xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Replace) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Replace) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<replace")
+	e.StartDeclared(NS, "<replace", "<replace xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Active) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<active")
+	e.StartDeclared(NS, "<active", "<active xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -79,7 +79,7 @@ func (*CSI) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CSI) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<csi")
+	e.StartDeclared(NS, "<csi", "<csi xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -114,7 +114,7 @@ func (*Inactive) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inactive) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<inactive")
+	e.StartDeclared(NS, "<inactive", "<inactive xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

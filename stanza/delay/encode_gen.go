@@ -28,7 +28,7 @@ func (*Delay) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Delay) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<delay")
+	e.StartDeclared(NS, "<delay", "<delay xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

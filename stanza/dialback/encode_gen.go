@@ -52,7 +52,7 @@ func (*Result) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Result) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<result")
+	e.StartDeclared(NS, "<result", "<result xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -157,7 +157,7 @@ func (*Verify) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Verify) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<verify")
+	e.StartDeclared(NS, "<verify", "<verify xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

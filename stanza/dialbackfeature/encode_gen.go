@@ -28,7 +28,7 @@ func (*Dialback) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Dialback) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<dialback")
+	e.StartDeclared(NS, "<dialback", "<dialback xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -52,7 +52,7 @@ func (*Feature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Feature) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<feature")
+	e.StartDeclared(NS, "<feature", "<feature xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -104,7 +104,7 @@ func (*Identity) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Identity) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<identity")
+	e.StartDeclared(NS, "<identity", "<identity xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -174,7 +174,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -100,7 +100,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

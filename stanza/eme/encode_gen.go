@@ -28,7 +28,7 @@ func (*Encryption) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encryption) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<encryption")
+	e.StartDeclared(NS, "<encryption", "<encryption xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Time) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Time) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<time")
+	e.StartDeclared(NS, "<time", "<time xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

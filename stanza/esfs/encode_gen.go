@@ -28,7 +28,7 @@ func (*Encrypted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encrypted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<encrypted")
+	e.StartDeclared(NS, "<encrypted", "<encrypted xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Credentials) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Credentials) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<credentials")
+	e.StartDeclared(NS, "<credentials", "<credentials xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -126,7 +126,7 @@ func (*Service) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Service) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<service")
+	e.StartDeclared(NS, "<service", "<service xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -288,7 +288,7 @@ func (*Services) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Services) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<services")
+	e.StartDeclared(NS, "<services", "<services xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

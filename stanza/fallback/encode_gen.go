@@ -28,7 +28,7 @@ func (*Fallback) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fallback) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<fallback")
+	e.StartDeclared(NS, "<fallback", "<fallback xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

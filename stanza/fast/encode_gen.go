@@ -44,7 +44,7 @@ func (*Fast) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fast) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<fast")
+	e.StartDeclared(NS, "<fast", "<fast xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -172,7 +172,7 @@ func (*RequestToken) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RequestToken) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<request-token")
+	e.StartDeclared(NS, "<request-token", "<request-token xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -224,7 +224,7 @@ func (*Token) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Token) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<token")
+	e.StartDeclared(NS, "<token", "<token xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

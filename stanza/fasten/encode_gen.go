@@ -44,7 +44,7 @@ func (*ApplyTo) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ApplyTo) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<apply-to")
+	e.StartDeclared(NS, "<apply-to", "<apply-to xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -179,7 +179,7 @@ func (*External) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *External) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<external")
+	e.StartDeclared(NS, "<external", "<external xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

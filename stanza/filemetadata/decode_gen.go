@@ -13,8 +13,7 @@ func (v *File) DecodeXMPP(d *stanza.Decoder) error {
 	keepWidth := v.Width
 	keepHeight := v.Height
 	keepLength := v.Length
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -31,12 +30,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 10) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -325,23 +321,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(10)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(10)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(10)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepMediaType != nil && v.MediaType == nil {
 				stanza.Spare(d, keepMediaType)

@@ -36,7 +36,7 @@ func (*File) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *File) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<file")
+	e.StartDeclared(NS, "<file", "<file xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

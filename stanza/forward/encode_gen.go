@@ -36,7 +36,7 @@ func (*Forwarded) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Forwarded) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<forwarded")
+	e.StartDeclared(NS, "<forwarded", "<forwarded xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -31,8 +31,7 @@ func (v *Geoloc) DecodeXMPP(d *stanza.Decoder) error {
 	keepTimestamp := v.Timestamp
 	keepTZO := v.TZO
 	keepURI := v.URI
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Geoloc{
@@ -56,12 +55,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 25) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -656,23 +652,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(25)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(25)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(25)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepAccuracy != nil && v.Accuracy == nil {
 				stanza.Spare(d, keepAccuracy)

@@ -28,7 +28,7 @@ func (*Geoloc) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Geoloc) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<geoloc")
+	e.StartDeclared(NS, "<geoloc", "<geoloc xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Hash) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hash) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hash")
+	e.StartDeclared(NS, "<hash", "<hash xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -84,7 +84,7 @@ func (*HashUsed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HashUsed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hash-used")
+	e.StartDeclared(NS, "<hash-used", "<hash-used xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

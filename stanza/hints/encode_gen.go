@@ -52,7 +52,7 @@ func (*NoCopy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NoCopy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<no-copy")
+	e.StartDeclared(NS, "<no-copy", "<no-copy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -87,7 +87,7 @@ func (*NoPermanentStore) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NoPermanentStore) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<no-permanent-store")
+	e.StartDeclared(NS, "<no-permanent-store", "<no-permanent-store xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -122,7 +122,7 @@ func (*NoStore) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NoStore) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<no-store")
+	e.StartDeclared(NS, "<no-store", "<no-store xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -157,7 +157,7 @@ func (*Store) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Store) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<store")
+	e.StartDeclared(NS, "<store", "<store xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

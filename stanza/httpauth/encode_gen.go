@@ -28,7 +28,7 @@ func (*Confirm) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Confirm) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<confirm")
+	e.StartDeclared(NS, "<confirm", "<confirm xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

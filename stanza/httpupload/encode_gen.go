@@ -76,7 +76,7 @@ func (*FileTooLarge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FileTooLarge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<file-too-large")
+	e.StartDeclared(NS, "<file-too-large", "<file-too-large xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -211,7 +211,7 @@ func (*Get) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Get) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<get")
+	e.StartDeclared(NS, "<get", "<get xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -263,7 +263,7 @@ func (*Header) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Header) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<header")
+	e.StartDeclared(NS, "<header", "<header xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -311,7 +311,7 @@ func (*Put) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Put) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<put")
+	e.StartDeclared(NS, "<put", "<put xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -400,7 +400,7 @@ func (*Request) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Request) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<request")
+	e.StartDeclared(NS, "<request", "<request xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -555,7 +555,7 @@ func (*Retry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<retry")
+	e.StartDeclared(NS, "<retry", "<retry xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -607,7 +607,7 @@ func (*Slot) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Slot) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<slot")
+	e.StartDeclared(NS, "<slot", "<slot xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

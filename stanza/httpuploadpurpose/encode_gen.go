@@ -52,7 +52,7 @@ func (*Ephemeral) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ephemeral) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ephemeral")
+	e.StartDeclared(NS, "<ephemeral", "<ephemeral xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -104,7 +104,7 @@ func (*Message) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Message) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<message")
+	e.StartDeclared(NS, "<message", "<message xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -139,7 +139,7 @@ func (*Permanent) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Permanent) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<permanent")
+	e.StartDeclared(NS, "<permanent", "<permanent xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -174,7 +174,7 @@ func (*Profile) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Profile) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<profile")
+	e.StartDeclared(NS, "<profile", "<profile xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Close) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Close) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<close")
+	e.StartDeclared(NS, "<close", "<close xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -96,7 +96,7 @@ func (*Data) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Data) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<data")
+	e.StartDeclared(NS, "<data", "<data xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -160,7 +160,7 @@ func (*Open) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Open) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<open")
+	e.StartDeclared(NS, "<open", "<open xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Idle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Idle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<idle")
+	e.StartDeclared(NS, "<idle", "<idle xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<enable")
+	e.StartDeclared(NS, "<enable", "<enable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (*ImNg) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ImNg) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<im-ng")
+	e.StartDeclared(NS, "<im-ng", "<im-ng xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Invisible) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Invisible) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invisible")
+	e.StartDeclared(NS, "<invisible", "<invisible xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -98,7 +98,7 @@ func (*Visible) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Visible) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<visible")
+	e.StartDeclared(NS, "<visible", "<visible xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -68,7 +68,7 @@ func (*InstResume) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InstResume) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<inst-resume")
+	e.StartDeclared(NS, "<inst-resume", "<inst-resume xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -166,7 +166,7 @@ func (*InstResumeFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InstResumeFailed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<inst-resume-failed")
+	e.StartDeclared(NS, "<inst-resume-failed", "<inst-resume-failed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -245,7 +245,7 @@ func (*InstResumed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InstResumed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<inst-resumed")
+	e.StartDeclared(NS, "<inst-resumed", "<inst-resumed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -333,7 +333,7 @@ func (*Isr) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Isr) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<isr")
+	e.StartDeclared(NS, "<isr", "<isr xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -412,7 +412,7 @@ func (*IsrEnable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IsrEnable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<isr-enable")
+	e.StartDeclared(NS, "<isr-enable", "<isr-enable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -464,7 +464,7 @@ func (*IsrEnabled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IsrEnabled) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<isr-enabled")
+	e.StartDeclared(NS, "<isr-enabled", "<isr-enabled xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

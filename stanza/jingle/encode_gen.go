@@ -204,7 +204,7 @@ func (*AlternativeSession) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AlternativeSession) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<alternative-session")
+	e.StartDeclared(NS, "<alternative-session", "<alternative-session xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -283,7 +283,7 @@ func (*Busy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Busy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<busy")
+	e.StartDeclared(NS, "<busy", "<busy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -318,7 +318,7 @@ func (*Cancel) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cancel) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<cancel")
+	e.StartDeclared(NS, "<cancel", "<cancel xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -353,7 +353,7 @@ func (*ConnectivityError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ConnectivityError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<connectivity-error")
+	e.StartDeclared(NS, "<connectivity-error", "<connectivity-error xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -388,7 +388,7 @@ func (*Content) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Content) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<content")
+	e.StartDeclared(NS, "<content", "<content xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -496,7 +496,7 @@ func (*Decline) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Decline) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<decline")
+	e.StartDeclared(NS, "<decline", "<decline xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -531,7 +531,7 @@ func (*Expired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Expired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<expired")
+	e.StartDeclared(NS, "<expired", "<expired xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -566,7 +566,7 @@ func (*FailedApplication) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FailedApplication) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<failed-application")
+	e.StartDeclared(NS, "<failed-application", "<failed-application xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -601,7 +601,7 @@ func (*FailedTransport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FailedTransport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<failed-transport")
+	e.StartDeclared(NS, "<failed-transport", "<failed-transport xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -636,7 +636,7 @@ func (*GeneralError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *GeneralError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<general-error")
+	e.StartDeclared(NS, "<general-error", "<general-error xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -671,7 +671,7 @@ func (*Gone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<gone")
+	e.StartDeclared(NS, "<gone", "<gone xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -706,7 +706,7 @@ func (*IncompatibleParameters) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IncompatibleParameters) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<incompatible-parameters")
+	e.StartDeclared(NS, "<incompatible-parameters", "<incompatible-parameters xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -741,7 +741,7 @@ func (*Jingle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Jingle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<jingle")
+	e.StartDeclared(NS, "<jingle", "<jingle xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -877,7 +877,7 @@ func (*MediaError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MediaError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<media-error")
+	e.StartDeclared(NS, "<media-error", "<media-error xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -912,7 +912,7 @@ func (*Reason) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reason) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reason")
+	e.StartDeclared(NS, "<reason", "<reason xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1287,7 +1287,7 @@ func (*SecurityError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SecurityError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<security-error")
+	e.StartDeclared(NS, "<security-error", "<security-error xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1322,7 +1322,7 @@ func (*Success) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Success) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<success")
+	e.StartDeclared(NS, "<success", "<success xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1357,7 +1357,7 @@ func (*Timeout) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Timeout) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<timeout")
+	e.StartDeclared(NS, "<timeout", "<timeout xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1392,7 +1392,7 @@ func (*UnsupportedApplications) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedApplications) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-applications")
+	e.StartDeclared(NS, "<unsupported-applications", "<unsupported-applications xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1427,7 +1427,7 @@ func (*UnsupportedTransports) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedTransports) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-transports")
+	e.StartDeclared(NS, "<unsupported-transports", "<unsupported-transports xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

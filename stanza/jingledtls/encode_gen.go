@@ -28,7 +28,7 @@ func (*Fingerprint) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fingerprint) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<fingerprint")
+	e.StartDeclared(NS, "<fingerprint", "<fingerprint xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

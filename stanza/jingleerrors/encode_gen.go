@@ -60,7 +60,7 @@ func (*OutOfOrder) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OutOfOrder) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<out-of-order")
+	e.StartDeclared(NS, "<out-of-order", "<out-of-order xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -95,7 +95,7 @@ func (*SecurityRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SecurityRequired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<security-required")
+	e.StartDeclared(NS, "<security-required", "<security-required xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -130,7 +130,7 @@ func (*TieBreak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TieBreak) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<tie-break")
+	e.StartDeclared(NS, "<tie-break", "<tie-break xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -165,7 +165,7 @@ func (*UnknownSession) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnknownSession) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unknown-session")
+	e.StartDeclared(NS, "<unknown-session", "<unknown-session xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -200,7 +200,7 @@ func (*UnsupportedInfo) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedInfo) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-info")
+	e.StartDeclared(NS, "<unsupported-info", "<unsupported-info xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

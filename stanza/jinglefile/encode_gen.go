@@ -68,7 +68,7 @@ func (*Checksum) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Checksum) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<checksum")
+	e.StartDeclared(NS, "<checksum", "<checksum xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -165,7 +165,7 @@ func (*Description) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Description) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<description")
+	e.StartDeclared(NS, "<description", "<description xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -247,7 +247,7 @@ func (*File) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *File) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<file")
+	e.StartDeclared(NS, "<file", "<file xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -504,7 +504,7 @@ func (*Range) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Range) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<range")
+	e.StartDeclared(NS, "<range", "<range xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -616,7 +616,7 @@ func (*Received) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Received) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<received")
+	e.StartDeclared(NS, "<received", "<received xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

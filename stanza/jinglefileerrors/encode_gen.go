@@ -36,7 +36,7 @@ func (*FileNotAvailable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FileNotAvailable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<file-not-available")
+	e.StartDeclared(NS, "<file-not-available", "<file-not-available xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (*FileTooLarge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FileTooLarge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<file-too-large")
+	e.StartDeclared(NS, "<file-too-large", "<file-too-large xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

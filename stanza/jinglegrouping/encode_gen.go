@@ -28,7 +28,7 @@ func (*Group) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Group) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<group")
+	e.StartDeclared(NS, "<group", "<group xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

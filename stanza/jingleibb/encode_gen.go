@@ -28,7 +28,7 @@ func (*Transport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Transport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<transport")
+	e.StartDeclared(NS, "<transport", "<transport xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

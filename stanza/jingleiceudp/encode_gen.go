@@ -52,7 +52,7 @@ func (*Candidate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Candidate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<candidate")
+	e.StartDeclared(NS, "<candidate", "<candidate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -230,7 +230,7 @@ func (*RemoteCandidate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteCandidate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<remote-candidate")
+	e.StartDeclared(NS, "<remote-candidate", "<remote-candidate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -314,7 +314,7 @@ func (*Transport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Transport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<transport")
+	e.StartDeclared(NS, "<transport", "<transport xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Candidate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Candidate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<candidate")
+	e.StartDeclared(NS, "<candidate", "<candidate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -148,7 +148,7 @@ func (*Transport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Transport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<transport")
+	e.StartDeclared(NS, "<transport", "<transport xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*RtcpFb) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RtcpFb) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rtcp-fb")
+	e.StartDeclared(NS, "<rtcp-fb", "<rtcp-fb xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -165,7 +165,7 @@ func (*RtcpFbTrrInt) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RtcpFbTrrInt) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rtcp-fb-trr-int")
+	e.StartDeclared(NS, "<rtcp-fb-trr-int", "<rtcp-fb-trr-int xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -92,7 +92,7 @@ func (*Bandwidth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bandwidth) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bandwidth")
+	e.StartDeclared(NS, "<bandwidth", "<bandwidth xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -140,7 +140,7 @@ func (*Crypto) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Crypto) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<crypto")
+	e.StartDeclared(NS, "<crypto", "<crypto xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -210,7 +210,7 @@ func (*Description) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Description) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<description")
+	e.StartDeclared(NS, "<description", "<description xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -374,7 +374,7 @@ func (*Encryption) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encryption) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<encryption")
+	e.StartDeclared(NS, "<encryption", "<encryption xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -487,7 +487,7 @@ func (*Parameter) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Parameter) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<parameter")
+	e.StartDeclared(NS, "<parameter", "<parameter xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -545,7 +545,7 @@ func (*PayloadType) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PayloadType) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<payload-type")
+	e.StartDeclared(NS, "<payload-type", "<payload-type xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

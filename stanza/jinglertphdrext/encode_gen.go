@@ -36,7 +36,7 @@ func (*ExtmapAllowMixed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ExtmapAllowMixed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<extmap-allow-mixed")
+	e.StartDeclared(NS, "<extmap-allow-mixed", "<extmap-allow-mixed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (*RtpHdrext) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RtpHdrext) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rtp-hdrext")
+	e.StartDeclared(NS, "<rtp-hdrext", "<rtp-hdrext xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

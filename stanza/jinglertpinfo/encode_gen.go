@@ -68,7 +68,7 @@ func (*Active) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<active")
+	e.StartDeclared(NS, "<active", "<active xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -103,7 +103,7 @@ func (*Hold) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hold) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hold")
+	e.StartDeclared(NS, "<hold", "<hold xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -138,7 +138,7 @@ func (*Mute) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mute) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<mute")
+	e.StartDeclared(NS, "<mute", "<mute xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -196,7 +196,7 @@ func (*Ringing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ringing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ringing")
+	e.StartDeclared(NS, "<ringing", "<ringing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -231,7 +231,7 @@ func (*Unhold) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unhold) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unhold")
+	e.StartDeclared(NS, "<unhold", "<unhold xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -266,7 +266,7 @@ func (*Unmute) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unmute) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unmute")
+	e.StartDeclared(NS, "<unmute", "<unmute xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -52,7 +52,7 @@ func (*Activated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Activated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<activated")
+	e.StartDeclared(NS, "<activated", "<activated xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -104,7 +104,7 @@ func (*Candidate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Candidate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<candidate")
+	e.StartDeclared(NS, "<candidate", "<candidate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -206,7 +206,7 @@ func (*CandidateUsed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CandidateUsed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<candidate-used")
+	e.StartDeclared(NS, "<candidate-used", "<candidate-used xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -258,7 +258,7 @@ func (*Transport) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Transport) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<transport")
+	e.StartDeclared(NS, "<transport", "<transport xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Parameter) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Parameter) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<parameter")
+	e.StartDeclared(NS, "<parameter", "<parameter xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -102,7 +102,7 @@ func (*Source) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Source) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<source")
+	e.StartDeclared(NS, "<source", "<source xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -201,7 +201,7 @@ func (*SsrcGroup) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SsrcGroup) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ssrc-group")
+	e.StartDeclared(NS, "<ssrc-group", "<ssrc-group xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

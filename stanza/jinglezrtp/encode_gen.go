@@ -28,7 +28,7 @@ func (*ZrtpHash) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ZrtpHash) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<zrtp-hash")
+	e.StartDeclared(NS, "<zrtp-hash", "<zrtp-hash xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -84,7 +84,7 @@ func (*Finish) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Finish) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<finish")
+	e.StartDeclared(NS, "<finish", "<finish xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -215,7 +215,7 @@ func (*Proceed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Proceed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<proceed")
+	e.StartDeclared(NS, "<proceed", "<proceed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -267,7 +267,7 @@ func (*Propose) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Propose) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<propose")
+	e.StartDeclared(NS, "<propose", "<propose xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -357,7 +357,7 @@ func (*Reject) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reject) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reject")
+	e.StartDeclared(NS, "<reject", "<reject xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -460,7 +460,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<retract")
+	e.StartDeclared(NS, "<retract", "<retract xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -563,7 +563,7 @@ func (*Ringing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ringing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ringing")
+	e.StartDeclared(NS, "<ringing", "<ringing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -615,7 +615,7 @@ func (*TieBreak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TieBreak) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<tie-break")
+	e.StartDeclared(NS, "<tie-break", "<tie-break xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

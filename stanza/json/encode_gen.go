@@ -28,7 +28,7 @@ func (*JSON) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *JSON) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<json")
+	e.StartDeclared(NS, "<json", "<json xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Hostname) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hostname) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hostname")
+	e.StartDeclared(NS, "<hostname", "<hostname xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

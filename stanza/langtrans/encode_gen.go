@@ -44,7 +44,7 @@ func (*Source) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Source) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<source")
+	e.StartDeclared(NS, "<source", "<source xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -92,7 +92,7 @@ func (*Translation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Translation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<translation")
+	e.StartDeclared(NS, "<translation", "<translation xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -180,7 +180,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<x")
+	e.StartDeclared(NS, "<x", "<x xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

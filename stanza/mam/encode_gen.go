@@ -94,7 +94,7 @@ func (*Fin) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fin) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<fin")
+	e.StartDeclared(NS, "<fin", "<fin xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -261,7 +261,7 @@ func (*Metadata) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Metadata) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<metadata")
+	e.StartDeclared(NS, "<metadata", "<metadata xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -358,7 +358,7 @@ func (*Prefs) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Prefs) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<prefs")
+	e.StartDeclared(NS, "<prefs", "<prefs xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -464,7 +464,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -585,7 +585,7 @@ func (*Result) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Result) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<result")
+	e.StartDeclared(NS, "<result", "<result xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Displayed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Displayed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<displayed")
+	e.StartDeclared(NS, "<displayed", "<displayed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (*Markable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Markable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<markable")
+	e.StartDeclared(NS, "<markable", "<markable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Displayed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Displayed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<displayed")
+	e.StartDeclared(NS, "<displayed", "<displayed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Media) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Media) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<media")
+	e.StartDeclared(NS, "<media", "<media xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -151,7 +151,7 @@ func (*URI) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *URI) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<uri")
+	e.StartDeclared(NS, "<uri", "<uri xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -84,7 +84,7 @@ func (*Create) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Create) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<create")
+	e.StartDeclared(NS, "<create", "<create xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -136,7 +136,7 @@ func (*Destroy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Destroy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<destroy")
+	e.StartDeclared(NS, "<destroy", "<destroy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -188,7 +188,7 @@ func (*Join) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Join) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<join")
+	e.StartDeclared(NS, "<join", "<join xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -295,7 +295,7 @@ func (*Leave) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Leave) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<leave")
+	e.StartDeclared(NS, "<leave", "<leave xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -330,7 +330,7 @@ func (*Mix) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mix) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<mix")
+	e.StartDeclared(NS, "<mix", "<mix xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -449,7 +449,7 @@ func (*Participant) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Participant) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<participant")
+	e.StartDeclared(NS, "<participant", "<participant xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -540,7 +540,7 @@ func (*Setnick) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Setnick) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<setnick")
+	e.StartDeclared(NS, "<setnick", "<setnick xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -619,7 +619,7 @@ func (*UpdateSubscription) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UpdateSubscription) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<update-subscription")
+	e.StartDeclared(NS, "<update-subscription", "<update-subscription xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*ClientJoin) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ClientJoin) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<client-join")
+	e.StartDeclared(NS, "<client-join", "<client-join xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -124,7 +124,7 @@ func (*ClientLeave) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ClientLeave) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<client-leave")
+	e.StartDeclared(NS, "<client-leave", "<client-leave xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

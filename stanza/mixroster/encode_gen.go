@@ -36,7 +36,7 @@ func (*Annotate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Annotate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<annotate")
+	e.StartDeclared(NS, "<annotate", "<annotate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -71,7 +71,7 @@ func (*Channel) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Channel) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<channel")
+	e.StartDeclared(NS, "<channel", "<channel xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

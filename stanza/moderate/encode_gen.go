@@ -36,7 +36,7 @@ func (*Moderate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moderate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<moderate")
+	e.StartDeclared(NS, "<moderate", "<moderate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -136,7 +136,7 @@ func (*Moderated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moderated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<moderated")
+	e.StartDeclared(NS, "<moderated", "<moderated xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

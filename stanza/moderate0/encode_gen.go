@@ -52,7 +52,7 @@ func (*Moderate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moderate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<moderate")
+	e.StartDeclared(NS, "<moderate", "<moderate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -145,7 +145,7 @@ func (*Moderated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moderated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<moderated")
+	e.StartDeclared(NS, "<moderated", "<moderated xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

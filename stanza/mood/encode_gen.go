@@ -700,7 +700,7 @@ func (*Afraid) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Afraid) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<afraid")
+	e.StartDeclared(NS, "<afraid", "<afraid xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -735,7 +735,7 @@ func (*Amazed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Amazed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<amazed")
+	e.StartDeclared(NS, "<amazed", "<amazed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -770,7 +770,7 @@ func (*Amorous) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Amorous) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<amorous")
+	e.StartDeclared(NS, "<amorous", "<amorous xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -805,7 +805,7 @@ func (*Angry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Angry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<angry")
+	e.StartDeclared(NS, "<angry", "<angry xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -840,7 +840,7 @@ func (*Annoyed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Annoyed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<annoyed")
+	e.StartDeclared(NS, "<annoyed", "<annoyed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -875,7 +875,7 @@ func (*Anxious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Anxious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<anxious")
+	e.StartDeclared(NS, "<anxious", "<anxious xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -910,7 +910,7 @@ func (*Aroused) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Aroused) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<aroused")
+	e.StartDeclared(NS, "<aroused", "<aroused xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -945,7 +945,7 @@ func (*Ashamed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ashamed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ashamed")
+	e.StartDeclared(NS, "<ashamed", "<ashamed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -980,7 +980,7 @@ func (*Bored) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bored) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bored")
+	e.StartDeclared(NS, "<bored", "<bored xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1015,7 +1015,7 @@ func (*Brave) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Brave) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<brave")
+	e.StartDeclared(NS, "<brave", "<brave xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1050,7 +1050,7 @@ func (*Calm) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Calm) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<calm")
+	e.StartDeclared(NS, "<calm", "<calm xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1085,7 +1085,7 @@ func (*Cautious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cautious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<cautious")
+	e.StartDeclared(NS, "<cautious", "<cautious xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1120,7 +1120,7 @@ func (*Cold) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cold) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<cold")
+	e.StartDeclared(NS, "<cold", "<cold xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1155,7 +1155,7 @@ func (*Confident) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Confident) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<confident")
+	e.StartDeclared(NS, "<confident", "<confident xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1190,7 +1190,7 @@ func (*Confused) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Confused) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<confused")
+	e.StartDeclared(NS, "<confused", "<confused xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1225,7 +1225,7 @@ func (*Contemplative) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Contemplative) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<contemplative")
+	e.StartDeclared(NS, "<contemplative", "<contemplative xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1260,7 +1260,7 @@ func (*Contented) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Contented) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<contented")
+	e.StartDeclared(NS, "<contented", "<contented xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1295,7 +1295,7 @@ func (*Cranky) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Cranky) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<cranky")
+	e.StartDeclared(NS, "<cranky", "<cranky xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1330,7 +1330,7 @@ func (*Crazy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Crazy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<crazy")
+	e.StartDeclared(NS, "<crazy", "<crazy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1365,7 +1365,7 @@ func (*Creative) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Creative) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<creative")
+	e.StartDeclared(NS, "<creative", "<creative xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1400,7 +1400,7 @@ func (*Curious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Curious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<curious")
+	e.StartDeclared(NS, "<curious", "<curious xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1435,7 +1435,7 @@ func (*Dejected) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Dejected) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<dejected")
+	e.StartDeclared(NS, "<dejected", "<dejected xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1470,7 +1470,7 @@ func (*Depressed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Depressed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<depressed")
+	e.StartDeclared(NS, "<depressed", "<depressed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1505,7 +1505,7 @@ func (*Disappointed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disappointed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<disappointed")
+	e.StartDeclared(NS, "<disappointed", "<disappointed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1540,7 +1540,7 @@ func (*Disgusted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disgusted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<disgusted")
+	e.StartDeclared(NS, "<disgusted", "<disgusted xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1575,7 +1575,7 @@ func (*Dismayed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Dismayed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<dismayed")
+	e.StartDeclared(NS, "<dismayed", "<dismayed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1610,7 +1610,7 @@ func (*Distracted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Distracted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<distracted")
+	e.StartDeclared(NS, "<distracted", "<distracted xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1645,7 +1645,7 @@ func (*Embarrassed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Embarrassed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<embarrassed")
+	e.StartDeclared(NS, "<embarrassed", "<embarrassed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1680,7 +1680,7 @@ func (*Envious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Envious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<envious")
+	e.StartDeclared(NS, "<envious", "<envious xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1715,7 +1715,7 @@ func (*Excited) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Excited) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<excited")
+	e.StartDeclared(NS, "<excited", "<excited xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1750,7 +1750,7 @@ func (*Flirtatious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Flirtatious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<flirtatious")
+	e.StartDeclared(NS, "<flirtatious", "<flirtatious xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1785,7 +1785,7 @@ func (*Frustrated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Frustrated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<frustrated")
+	e.StartDeclared(NS, "<frustrated", "<frustrated xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1820,7 +1820,7 @@ func (*Grateful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Grateful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<grateful")
+	e.StartDeclared(NS, "<grateful", "<grateful xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1855,7 +1855,7 @@ func (*Grieving) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Grieving) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<grieving")
+	e.StartDeclared(NS, "<grieving", "<grieving xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1890,7 +1890,7 @@ func (*Grumpy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Grumpy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<grumpy")
+	e.StartDeclared(NS, "<grumpy", "<grumpy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1925,7 +1925,7 @@ func (*Guilty) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Guilty) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<guilty")
+	e.StartDeclared(NS, "<guilty", "<guilty xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1960,7 +1960,7 @@ func (*Happy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Happy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<happy")
+	e.StartDeclared(NS, "<happy", "<happy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1995,7 +1995,7 @@ func (*Hopeful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hopeful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hopeful")
+	e.StartDeclared(NS, "<hopeful", "<hopeful xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2030,7 +2030,7 @@ func (*Hot) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hot) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hot")
+	e.StartDeclared(NS, "<hot", "<hot xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2065,7 +2065,7 @@ func (*Humbled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Humbled) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<humbled")
+	e.StartDeclared(NS, "<humbled", "<humbled xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2100,7 +2100,7 @@ func (*Humiliated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Humiliated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<humiliated")
+	e.StartDeclared(NS, "<humiliated", "<humiliated xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2135,7 +2135,7 @@ func (*Hungry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hungry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hungry")
+	e.StartDeclared(NS, "<hungry", "<hungry xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2170,7 +2170,7 @@ func (*Hurt) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Hurt) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<hurt")
+	e.StartDeclared(NS, "<hurt", "<hurt xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2205,7 +2205,7 @@ func (*Impressed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Impressed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<impressed")
+	e.StartDeclared(NS, "<impressed", "<impressed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2240,7 +2240,7 @@ func (*InAwe) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InAwe) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<in_awe")
+	e.StartDeclared(NS, "<in_awe", "<in_awe xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2275,7 +2275,7 @@ func (*InLove) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InLove) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<in_love")
+	e.StartDeclared(NS, "<in_love", "<in_love xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2310,7 +2310,7 @@ func (*Indignant) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Indignant) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<indignant")
+	e.StartDeclared(NS, "<indignant", "<indignant xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2345,7 +2345,7 @@ func (*Interested) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Interested) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<interested")
+	e.StartDeclared(NS, "<interested", "<interested xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2380,7 +2380,7 @@ func (*Intoxicated) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Intoxicated) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<intoxicated")
+	e.StartDeclared(NS, "<intoxicated", "<intoxicated xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2415,7 +2415,7 @@ func (*Invincible) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Invincible) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invincible")
+	e.StartDeclared(NS, "<invincible", "<invincible xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2450,7 +2450,7 @@ func (*Jealous) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Jealous) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<jealous")
+	e.StartDeclared(NS, "<jealous", "<jealous xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2485,7 +2485,7 @@ func (*Lonely) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Lonely) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<lonely")
+	e.StartDeclared(NS, "<lonely", "<lonely xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2520,7 +2520,7 @@ func (*Lost) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Lost) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<lost")
+	e.StartDeclared(NS, "<lost", "<lost xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2555,7 +2555,7 @@ func (*Lucky) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Lucky) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<lucky")
+	e.StartDeclared(NS, "<lucky", "<lucky xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2590,7 +2590,7 @@ func (*Mean) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mean) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<mean")
+	e.StartDeclared(NS, "<mean", "<mean xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2625,7 +2625,7 @@ func (*Mood) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mood) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<mood")
+	e.StartDeclared(NS, "<mood", "<mood xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2728,7 +2728,7 @@ func (*Moody) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Moody) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<moody")
+	e.StartDeclared(NS, "<moody", "<moody xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2763,7 +2763,7 @@ func (*Nervous) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Nervous) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<nervous")
+	e.StartDeclared(NS, "<nervous", "<nervous xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2798,7 +2798,7 @@ func (*Neutral) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Neutral) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<neutral")
+	e.StartDeclared(NS, "<neutral", "<neutral xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2833,7 +2833,7 @@ func (*Offended) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Offended) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<offended")
+	e.StartDeclared(NS, "<offended", "<offended xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2868,7 +2868,7 @@ func (*Outraged) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Outraged) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<outraged")
+	e.StartDeclared(NS, "<outraged", "<outraged xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2903,7 +2903,7 @@ func (*Playful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Playful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<playful")
+	e.StartDeclared(NS, "<playful", "<playful xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2938,7 +2938,7 @@ func (*Proud) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Proud) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<proud")
+	e.StartDeclared(NS, "<proud", "<proud xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -2973,7 +2973,7 @@ func (*Relaxed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Relaxed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<relaxed")
+	e.StartDeclared(NS, "<relaxed", "<relaxed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3008,7 +3008,7 @@ func (*Relieved) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Relieved) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<relieved")
+	e.StartDeclared(NS, "<relieved", "<relieved xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3043,7 +3043,7 @@ func (*Remorseful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Remorseful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<remorseful")
+	e.StartDeclared(NS, "<remorseful", "<remorseful xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3078,7 +3078,7 @@ func (*Restless) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Restless) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<restless")
+	e.StartDeclared(NS, "<restless", "<restless xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3113,7 +3113,7 @@ func (*Sad) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sad) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sad")
+	e.StartDeclared(NS, "<sad", "<sad xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3148,7 +3148,7 @@ func (*Sarcastic) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sarcastic) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sarcastic")
+	e.StartDeclared(NS, "<sarcastic", "<sarcastic xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3183,7 +3183,7 @@ func (*Satisfied) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Satisfied) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<satisfied")
+	e.StartDeclared(NS, "<satisfied", "<satisfied xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3218,7 +3218,7 @@ func (*Serious) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Serious) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<serious")
+	e.StartDeclared(NS, "<serious", "<serious xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3253,7 +3253,7 @@ func (*Shocked) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Shocked) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<shocked")
+	e.StartDeclared(NS, "<shocked", "<shocked xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3288,7 +3288,7 @@ func (*Shy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Shy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<shy")
+	e.StartDeclared(NS, "<shy", "<shy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3323,7 +3323,7 @@ func (*Sick) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sick) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sick")
+	e.StartDeclared(NS, "<sick", "<sick xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3358,7 +3358,7 @@ func (*Sleepy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sleepy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sleepy")
+	e.StartDeclared(NS, "<sleepy", "<sleepy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3393,7 +3393,7 @@ func (*Spontaneous) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spontaneous) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<spontaneous")
+	e.StartDeclared(NS, "<spontaneous", "<spontaneous xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3428,7 +3428,7 @@ func (*Stressed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Stressed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<stressed")
+	e.StartDeclared(NS, "<stressed", "<stressed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3463,7 +3463,7 @@ func (*Strong) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Strong) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<strong")
+	e.StartDeclared(NS, "<strong", "<strong xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3498,7 +3498,7 @@ func (*Surprised) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Surprised) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<surprised")
+	e.StartDeclared(NS, "<surprised", "<surprised xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3533,7 +3533,7 @@ func (*Thankful) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thankful) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<thankful")
+	e.StartDeclared(NS, "<thankful", "<thankful xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3568,7 +3568,7 @@ func (*Thirsty) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thirsty) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<thirsty")
+	e.StartDeclared(NS, "<thirsty", "<thirsty xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3603,7 +3603,7 @@ func (*Tired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Tired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<tired")
+	e.StartDeclared(NS, "<tired", "<tired xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3638,7 +3638,7 @@ func (*Undefined) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Undefined) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<undefined")
+	e.StartDeclared(NS, "<undefined", "<undefined xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3673,7 +3673,7 @@ func (*Weak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Weak) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<weak")
+	e.StartDeclared(NS, "<weak", "<weak xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -3708,7 +3708,7 @@ func (*Worried) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Worried) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<worried")
+	e.StartDeclared(NS, "<worried", "<worried xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*History) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *History) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<history")
+	e.StartDeclared(NS, "<history", "<history xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -136,7 +136,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<x")
+	e.StartDeclared(NS, "<x", "<x xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -10,8 +10,7 @@ import (
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	keepReason := v.Reason
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Item{
@@ -53,12 +52,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -101,23 +97,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepReason != nil && v.Reason == nil {
 				stanza.Spare(d, keepReason)
@@ -131,8 +112,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Query{
@@ -145,12 +125,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -182,23 +159,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:

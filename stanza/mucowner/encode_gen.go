@@ -36,7 +36,7 @@ func (*Destroy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Destroy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<destroy")
+	e.StartDeclared(NS, "<destroy", "<destroy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -136,7 +136,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -84,7 +84,7 @@ func (*Actor) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Actor) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<actor")
+	e.StartDeclared(NS, "<actor", "<actor xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -142,7 +142,7 @@ func (*Continue) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Continue) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<continue")
+	e.StartDeclared(NS, "<continue", "<continue xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -194,7 +194,7 @@ func (*Decline) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Decline) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<decline")
+	e.StartDeclared(NS, "<decline", "<decline xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -288,7 +288,7 @@ func (*Destroy) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Destroy) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<destroy")
+	e.StartDeclared(NS, "<destroy", "<destroy xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -376,7 +376,7 @@ func (*Invite) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Invite) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invite")
+	e.StartDeclared(NS, "<invite", "<invite xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -485,7 +485,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -606,7 +606,7 @@ func (*Status) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Status) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<status")
+	e.StartDeclared(NS, "<status", "<status xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -668,7 +668,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<x")
+	e.StartDeclared(NS, "<x", "<x xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Nick) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Nick) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<nick")
+	e.StartDeclared(NS, "<nick", "<nick xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

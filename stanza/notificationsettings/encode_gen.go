@@ -28,7 +28,7 @@ func (*Notify) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Notify) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<notify")
+	e.StartDeclared(NS, "<notify", "<notify xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

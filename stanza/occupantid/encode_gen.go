@@ -28,7 +28,7 @@ func (*OccupantID) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OccupantID) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<occupant-id")
+	e.StartDeclared(NS, "<occupant-id", "<occupant-id xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -132,7 +132,7 @@ func (*Bundle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bundle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bundle")
+	e.StartDeclared(NS, "<bundle", "<bundle xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -253,7 +253,7 @@ func (*Device) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Device) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<device")
+	e.StartDeclared(NS, "<device", "<device xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -327,7 +327,7 @@ func (*Devices) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Devices) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<devices")
+	e.StartDeclared(NS, "<devices", "<devices xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -407,7 +407,7 @@ func (*Encrypted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encrypted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<encrypted")
+	e.StartDeclared(NS, "<encrypted", "<encrypted xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -501,7 +501,7 @@ func (*Header) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Header) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<header")
+	e.StartDeclared(NS, "<header", "<header xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -600,7 +600,7 @@ func (*Ik) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ik) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ik")
+	e.StartDeclared(NS, "<ik", "<ik xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -639,7 +639,7 @@ func (*Key) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Key) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<key")
+	e.StartDeclared(NS, "<key", "<key xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -713,7 +713,7 @@ func (*Keys) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Keys) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<keys")
+	e.StartDeclared(NS, "<keys", "<keys xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -802,7 +802,7 @@ func (*OptOut) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OptOut) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<opt-out")
+	e.StartDeclared(NS, "<opt-out", "<opt-out xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -881,7 +881,7 @@ func (*Payload) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Payload) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<payload")
+	e.StartDeclared(NS, "<payload", "<payload xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -920,7 +920,7 @@ func (*Pk) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pk) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<pk")
+	e.StartDeclared(NS, "<pk", "<pk xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -978,7 +978,7 @@ func (*Prekeys) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Prekeys) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<prekeys")
+	e.StartDeclared(NS, "<prekeys", "<prekeys xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1058,7 +1058,7 @@ func (*Spk) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spk) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<spk")
+	e.StartDeclared(NS, "<spk", "<spk xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1116,7 +1116,7 @@ func (*Spks) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spks) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<spks")
+	e.StartDeclared(NS, "<spks", "<spks xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

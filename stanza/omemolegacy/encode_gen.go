@@ -124,7 +124,7 @@ func (*Bundle) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Bundle) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bundle")
+	e.StartDeclared(NS, "<bundle", "<bundle xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -245,7 +245,7 @@ func (*Device) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Device) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<device")
+	e.StartDeclared(NS, "<device", "<device xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -307,7 +307,7 @@ func (*Encrypted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Encrypted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<encrypted")
+	e.StartDeclared(NS, "<encrypted", "<encrypted xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -401,7 +401,7 @@ func (*Header) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Header) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<header")
+	e.StartDeclared(NS, "<header", "<header xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -512,7 +512,7 @@ func (*IdentityKey) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IdentityKey) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<identityKey")
+	e.StartDeclared(NS, "<identityKey", "<identityKey xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -551,7 +551,7 @@ func (*Iv) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Iv) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<iv")
+	e.StartDeclared(NS, "<iv", "<iv xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -590,7 +590,7 @@ func (*Key) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Key) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<key")
+	e.StartDeclared(NS, "<key", "<key xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -664,7 +664,7 @@ func (*List) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *List) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<list")
+	e.StartDeclared(NS, "<list", "<list xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -744,7 +744,7 @@ func (*Payload) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Payload) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<payload")
+	e.StartDeclared(NS, "<payload", "<payload xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -783,7 +783,7 @@ func (*PreKeyPublic) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PreKeyPublic) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<preKeyPublic")
+	e.StartDeclared(NS, "<preKeyPublic", "<preKeyPublic xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -841,7 +841,7 @@ func (*Prekeys) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Prekeys) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<prekeys")
+	e.StartDeclared(NS, "<prekeys", "<prekeys xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -921,7 +921,7 @@ func (*SignedPreKeyPublic) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SignedPreKeyPublic) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<signedPreKeyPublic")
+	e.StartDeclared(NS, "<signedPreKeyPublic", "<signedPreKeyPublic xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -979,7 +979,7 @@ func (*SignedPreKeySignature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SignedPreKeySignature) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<signedPreKeySignature")
+	e.StartDeclared(NS, "<signedPreKeySignature", "<signedPreKeySignature xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -52,7 +52,7 @@ func (*Initiate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Initiate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<initiate")
+	e.StartDeclared(NS, "<initiate", "<initiate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -152,7 +152,7 @@ func (*Meeting) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Meeting) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<meeting")
+	e.StartDeclared(NS, "<meeting", "<meeting xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -210,7 +210,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -331,7 +331,7 @@ func (*Retry) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retry) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<retry")
+	e.StartDeclared(NS, "<retry", "<retry xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -124,7 +124,7 @@ func (*Crypt) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Crypt) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<crypt")
+	e.StartDeclared(NS, "<crypt", "<crypt xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -246,7 +246,7 @@ func (*Openpgp) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Openpgp) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<openpgp")
+	e.StartDeclared(NS, "<openpgp", "<openpgp xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -285,7 +285,7 @@ func (*Payload) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Payload) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<payload")
+	e.StartDeclared(NS, "<payload", "<payload xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -366,7 +366,7 @@ func (*Pubkey) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pubkey) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<pubkey")
+	e.StartDeclared(NS, "<pubkey", "<pubkey xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -445,7 +445,7 @@ func (*PubkeyMetadata) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PubkeyMetadata) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<pubkey-metadata")
+	e.StartDeclared(NS, "<pubkey-metadata", "<pubkey-metadata xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -503,7 +503,7 @@ func (*PublicKeysList) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PublicKeysList) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<public-keys-list")
+	e.StartDeclared(NS, "<public-keys-list", "<public-keys-list xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -583,7 +583,7 @@ func (*Rpad) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rpad) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rpad")
+	e.StartDeclared(NS, "<rpad", "<rpad xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -622,7 +622,7 @@ func (*Secretkey) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Secretkey) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<secretkey")
+	e.StartDeclared(NS, "<secretkey", "<secretkey xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -661,7 +661,7 @@ func (*Sign) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sign) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sign")
+	e.StartDeclared(NS, "<sign", "<sign xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -783,7 +783,7 @@ func (*Signcrypt) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Signcrypt) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<signcrypt")
+	e.StartDeclared(NS, "<signcrypt", "<signcrypt xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -905,7 +905,7 @@ func (*Time) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Time) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<time")
+	e.StartDeclared(NS, "<time", "<time xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -957,7 +957,7 @@ func (*To) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *To) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<to")
+	e.StartDeclared(NS, "<to", "<to xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

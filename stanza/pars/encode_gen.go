@@ -28,7 +28,7 @@ func (*Preauth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Preauth) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<preauth")
+	e.StartDeclared(NS, "<preauth", "<preauth xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

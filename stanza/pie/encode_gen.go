@@ -84,7 +84,7 @@ func (*Host) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Host) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<host")
+	e.StartDeclared(NS, "<host", "<host xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -187,7 +187,7 @@ func (*OfflineMessages) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OfflineMessages) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<offline-messages")
+	e.StartDeclared(NS, "<offline-messages", "<offline-messages xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -268,7 +268,7 @@ func (*ServerData) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ServerData) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<server-data")
+	e.StartDeclared(NS, "<server-data", "<server-data xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -362,7 +362,7 @@ func (*User) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *User) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<user")
+	e.StartDeclared(NS, "<user", "<user xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

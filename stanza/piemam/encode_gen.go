@@ -28,7 +28,7 @@ func (*Archive) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Archive) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<archive")
+	e.StartDeclared(NS, "<archive", "<archive xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*ScramCredentials) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ScramCredentials) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<scram-credentials")
+	e.StartDeclared(NS, "<scram-credentials", "<scram-credentials xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Ping) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ping) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ping")
+	e.StartDeclared(NS, "<ping", "<ping xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Sub) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sub) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sub")
+	e.StartDeclared(NS, "<sub", "<sub xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Register) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Register) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<register")
+	e.StartDeclared(NS, "<register", "<register xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

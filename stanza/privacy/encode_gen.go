@@ -60,7 +60,7 @@ func (*Active) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Active) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<active")
+	e.StartDeclared(NS, "<active", "<active xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -112,7 +112,7 @@ func (*Default) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Default) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<default")
+	e.StartDeclared(NS, "<default", "<default xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -164,7 +164,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -328,7 +328,7 @@ func (*List) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *List) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<list")
+	e.StartDeclared(NS, "<list", "<list xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -417,7 +417,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

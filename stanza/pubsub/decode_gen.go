@@ -11,8 +11,7 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Affiliation) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Affiliation{
@@ -39,12 +38,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -57,21 +53,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			return nil
 		default:
 			return d.Failure()
@@ -81,8 +64,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Affiliations) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Affiliations{
@@ -106,12 +88,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -143,23 +122,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
@@ -171,8 +135,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Configure) DecodeXMPP(d *stanza.Decoder) error {
 	keepX := v.X
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Configure{
@@ -185,12 +148,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "jabber:x:data":
@@ -231,23 +191,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepX != nil && v.X == nil {
 				stanza.Spare(d, keepX)
@@ -261,8 +206,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Create) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Create{
@@ -283,12 +227,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -301,21 +242,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			return nil
 		default:
 			return d.Failure()
@@ -326,8 +254,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Default) DecodeXMPP(d *stanza.Decoder) error {
 	keepX := v.X
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Default{
@@ -351,12 +278,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "jabber:x:data":
@@ -397,23 +321,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepX != nil && v.X == nil {
 				stanza.Spare(d, keepX)
@@ -427,8 +336,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -459,12 +367,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
 				x, err := stanza.DecodeChild(d)
@@ -488,23 +393,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
@@ -516,8 +406,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Items) DecodeXMPP(d *stanza.Decoder) error {
 	keepMaxItems := v.MaxItems
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Items{
@@ -561,12 +450,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -598,23 +484,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepMaxItems != nil && v.MaxItems == nil {
 				stanza.Spare(d, keepMaxItems)
@@ -629,8 +500,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Options) DecodeXMPP(d *stanza.Decoder) error {
 	keepX := v.X
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Options{
@@ -666,12 +536,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "jabber:x:data":
@@ -712,23 +579,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepX != nil && v.X == nil {
 				stanza.Spare(d, keepX)
@@ -742,8 +594,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Publish) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Publish{
@@ -767,12 +618,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -804,23 +652,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
@@ -832,8 +665,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *PublishOptions) DecodeXMPP(d *stanza.Decoder) error {
 	keepX := v.X
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = PublishOptions{
@@ -846,12 +678,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "jabber:x:data":
@@ -892,23 +721,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepX != nil && v.X == nil {
 				stanza.Spare(d, keepX)
@@ -936,8 +750,7 @@ func (v *Pubsub) DecodeXMPP(d *stanza.Decoder) error {
 	keepSubscriptions := v.Subscriptions
 	keepUnsubscribe := v.Unsubscribe
 	keepSet := v.Set
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Pubsub{
@@ -950,12 +763,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 14) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -1272,23 +1082,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(14)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(14)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(14)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepCreate != nil && v.Create == nil {
 				stanza.Spare(d, keepCreate)
@@ -1342,8 +1137,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Retract) DecodeXMPP(d *stanza.Decoder) error {
 	keepNotify := v.Notify
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Retract{
@@ -1381,12 +1175,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -1418,23 +1209,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepNotify != nil && v.Notify == nil {
 				stanza.Spare(d, keepNotify)
@@ -1448,8 +1224,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Subscribe) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Subscribe{
@@ -1476,12 +1251,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -1494,21 +1266,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			return nil
 		default:
 			return d.Failure()
@@ -1518,8 +1277,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *SubscribeOptions) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = SubscribeOptions{
@@ -1532,12 +1290,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -1575,23 +1330,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
@@ -1603,8 +1343,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Subscription) DecodeXMPP(d *stanza.Decoder) error {
 	keepSubscribeOptions := v.SubscribeOptions
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Subscription{
@@ -1646,12 +1385,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -1692,23 +1428,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepSubscribeOptions != nil && v.SubscribeOptions == nil {
 				stanza.Spare(d, keepSubscribeOptions)
@@ -1722,8 +1443,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Subscriptions) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Subscriptions{
@@ -1747,12 +1467,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -1784,23 +1501,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
@@ -1811,8 +1513,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Unsubscribe) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Unsubscribe{
@@ -1845,12 +1546,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -1863,21 +1561,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			return nil
 		default:
 			return d.Failure()

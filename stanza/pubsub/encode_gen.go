@@ -164,7 +164,7 @@ func (*Affiliation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Affiliation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<affiliation")
+	e.StartDeclared(NS, "<affiliation", "<affiliation xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -222,7 +222,7 @@ func (*Affiliations) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Affiliations) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<affiliations")
+	e.StartDeclared(NS, "<affiliations", "<affiliations xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -311,7 +311,7 @@ func (*Configure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Configure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<configure")
+	e.StartDeclared(NS, "<configure", "<configure xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -390,7 +390,7 @@ func (*Create) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Create) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<create")
+	e.StartDeclared(NS, "<create", "<create xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -442,7 +442,7 @@ func (*Default) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Default) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<default")
+	e.StartDeclared(NS, "<default", "<default xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -530,7 +530,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -626,7 +626,7 @@ func (*Items) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Items) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<items")
+	e.StartDeclared(NS, "<items", "<items xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -737,7 +737,7 @@ func (*Options) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Options) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<options")
+	e.StartDeclared(NS, "<options", "<options xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -837,7 +837,7 @@ func (*Publish) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Publish) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<publish")
+	e.StartDeclared(NS, "<publish", "<publish xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -926,7 +926,7 @@ func (*PublishOptions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PublishOptions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<publish-options")
+	e.StartDeclared(NS, "<publish-options", "<publish-options xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1005,7 +1005,7 @@ func (*Pubsub) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pubsub) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<pubsub")
+	e.StartDeclared(NS, "<pubsub", "<pubsub xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1279,7 +1279,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<retract")
+	e.StartDeclared(NS, "<retract", "<retract xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1384,7 +1384,7 @@ func (*Subscribe) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscribe) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<subscribe")
+	e.StartDeclared(NS, "<subscribe", "<subscribe xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1442,7 +1442,7 @@ func (*SubscribeOptions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SubscribeOptions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<subscribe-options")
+	e.StartDeclared(NS, "<subscribe-options", "<subscribe-options xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1524,7 +1524,7 @@ func (*Subscription) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscription) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<subscription")
+	e.StartDeclared(NS, "<subscription", "<subscription xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1633,7 +1633,7 @@ func (*Subscriptions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscriptions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<subscriptions")
+	e.StartDeclared(NS, "<subscriptions", "<subscriptions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1722,7 +1722,7 @@ func (*Unsubscribe) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unsubscribe) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsubscribe")
+	e.StartDeclared(NS, "<unsubscribe", "<unsubscribe xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

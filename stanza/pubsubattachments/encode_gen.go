@@ -52,7 +52,7 @@ func (*Attachments) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Attachments) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<attachments")
+	e.StartDeclared(NS, "<attachments", "<attachments xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -163,7 +163,7 @@ func (*Noticed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Noticed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<noticed")
+	e.StartDeclared(NS, "<noticed", "<noticed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -215,7 +215,7 @@ func (*Reactions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reactions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reactions")
+	e.StartDeclared(NS, "<reactions", "<reactions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

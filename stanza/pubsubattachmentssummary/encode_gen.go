@@ -52,7 +52,7 @@ func (*Noticed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Noticed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<noticed")
+	e.StartDeclared(NS, "<noticed", "<noticed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -114,7 +114,7 @@ func (*Reactions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reactions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reactions")
+	e.StartDeclared(NS, "<reactions", "<reactions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -228,7 +228,7 @@ func (*Summary) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Summary) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<summary")
+	e.StartDeclared(NS, "<summary", "<summary xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

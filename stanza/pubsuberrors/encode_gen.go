@@ -255,7 +255,7 @@ func (*Unsupported) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Unsupported) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported")
+	e.StartDeclared(NS, "<unsupported", "<unsupported xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -92,7 +92,7 @@ func (*Configuration) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Configuration) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<configuration")
+	e.StartDeclared(NS, "<configuration", "<configuration xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -180,7 +180,7 @@ func (*Delete) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Delete) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<delete")
+	e.StartDeclared(NS, "<delete", "<delete xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -299,7 +299,7 @@ func (*Event) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Event) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<event")
+	e.StartDeclared(NS, "<event", "<event xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -441,7 +441,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -537,7 +537,7 @@ func (*Items) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Items) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<items")
+	e.StartDeclared(NS, "<items", "<items xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -639,7 +639,7 @@ func (*Purge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Purge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<purge")
+	e.StartDeclared(NS, "<purge", "<purge xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -691,7 +691,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<retract")
+	e.StartDeclared(NS, "<retract", "<retract xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -743,7 +743,7 @@ func (*Subscription) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscription) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<subscription")
+	e.StartDeclared(NS, "<subscription", "<subscription xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -10,8 +10,7 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Affiliation) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Affiliation{
@@ -38,12 +37,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -56,21 +52,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			return nil
 		default:
 			return d.Failure()
@@ -80,8 +63,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Affiliations) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Affiliations{
@@ -105,12 +87,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -142,23 +121,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:
@@ -170,8 +134,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Configure) DecodeXMPP(d *stanza.Decoder) error {
 	keepX := v.X
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Configure{
@@ -195,12 +158,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "jabber:x:data":
@@ -241,23 +201,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepX != nil && v.X == nil {
 				stanza.Spare(d, keepX)
@@ -272,8 +217,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Default) DecodeXMPP(d *stanza.Decoder) error {
 	keepX := v.X
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Default{
@@ -297,12 +241,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "jabber:x:data":
@@ -343,23 +284,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepX != nil && v.X == nil {
 				stanza.Spare(d, keepX)
@@ -374,8 +300,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Delete) DecodeXMPP(d *stanza.Decoder) error {
 	keepRedirect := v.Redirect
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Delete{
@@ -399,12 +324,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -445,23 +367,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepRedirect != nil && v.Redirect == nil {
 				stanza.Spare(d, keepRedirect)
@@ -481,8 +388,7 @@ func (v *Pubsub) DecodeXMPP(d *stanza.Decoder) error {
 	keepDelete := v.Delete
 	keepPurge := v.Purge
 	keepSubscriptions := v.Subscriptions
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Pubsub{
@@ -495,12 +401,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 6) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -646,23 +549,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(6)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(6)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(6)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepAffiliations != nil && v.Affiliations == nil {
 				stanza.Spare(d, keepAffiliations)
@@ -691,8 +579,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Purge) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Purge{
@@ -713,12 +600,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -731,21 +615,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			return nil
 		default:
 			return d.Failure()
@@ -755,8 +626,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Redirect) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Redirect{
@@ -777,12 +647,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -795,21 +662,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			return nil
 		default:
 			return d.Failure()
@@ -819,8 +673,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Subscription) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Subscription{
@@ -853,12 +706,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -871,21 +721,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			return nil
 		default:
 			return d.Failure()
@@ -895,8 +732,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Subscriptions) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Subscriptions{
@@ -920,12 +756,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -957,23 +790,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(1)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(1)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:

@@ -100,7 +100,7 @@ func (*Affiliation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Affiliation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<affiliation")
+	e.StartDeclared(NS, "<affiliation", "<affiliation xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -158,7 +158,7 @@ func (*Affiliations) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Affiliations) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<affiliations")
+	e.StartDeclared(NS, "<affiliations", "<affiliations xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -247,7 +247,7 @@ func (*Configure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Configure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<configure")
+	e.StartDeclared(NS, "<configure", "<configure xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -335,7 +335,7 @@ func (*Default) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Default) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<default")
+	e.StartDeclared(NS, "<default", "<default xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -423,7 +423,7 @@ func (*Delete) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Delete) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<delete")
+	e.StartDeclared(NS, "<delete", "<delete xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -514,7 +514,7 @@ func (*Pubsub) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Pubsub) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<pubsub")
+	e.StartDeclared(NS, "<pubsub", "<pubsub xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -671,7 +671,7 @@ func (*Purge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Purge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<purge")
+	e.StartDeclared(NS, "<purge", "<purge xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -723,7 +723,7 @@ func (*Redirect) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Redirect) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<redirect")
+	e.StartDeclared(NS, "<redirect", "<redirect xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -775,7 +775,7 @@ func (*Subscription) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscription) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<subscription")
+	e.StartDeclared(NS, "<subscription", "<subscription xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -839,7 +839,7 @@ func (*Subscriptions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Subscriptions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<subscriptions")
+	e.StartDeclared(NS, "<subscriptions", "<subscriptions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

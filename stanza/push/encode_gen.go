@@ -52,7 +52,7 @@ func (*Disable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<disable")
+	e.StartDeclared(NS, "<disable", "<disable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -110,7 +110,7 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<enable")
+	e.StartDeclared(NS, "<enable", "<enable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -204,7 +204,7 @@ func (*Notification) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Notification) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<notification")
+	e.StartDeclared(NS, "<notification", "<notification xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

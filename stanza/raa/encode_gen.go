@@ -36,7 +36,7 @@ func (*Info) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Info) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<info")
+	e.StartDeclared(NS, "<info", "<info xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -110,7 +110,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Addr) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Addr) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<addr")
+	e.StartDeclared(NS, "<addr", "<addr xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -149,7 +149,7 @@ func (*Reach) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reach) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reach")
+	e.StartDeclared(NS, "<reach", "<reach xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

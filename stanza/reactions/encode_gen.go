@@ -28,7 +28,7 @@ func (*Reactions) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reactions) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reactions")
+	e.StartDeclared(NS, "<reactions", "<reactions xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

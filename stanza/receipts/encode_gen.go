@@ -36,7 +36,7 @@ func (*Received) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Received) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<received")
+	e.StartDeclared(NS, "<received", "<received xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (*Request) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Request) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<request")
+	e.StartDeclared(NS, "<request", "<request xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

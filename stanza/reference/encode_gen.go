@@ -36,7 +36,7 @@ func (*Reference) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reference) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reference")
+	e.StartDeclared(NS, "<reference", "<reference xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -30,8 +30,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	keepKey := v.Key
 	keepX := v.X
 	keepXElem := v.XElem
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Query{
@@ -44,12 +43,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 22) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -567,23 +563,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(22)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(22)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(22)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepInstructions != nil && v.Instructions == nil {
 				stanza.Spare(d, keepInstructions)

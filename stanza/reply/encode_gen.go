@@ -28,7 +28,7 @@ func (*Reply) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reply) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reply")
+	e.StartDeclared(NS, "<reply", "<reply xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Report) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Report) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<report")
+	e.StartDeclared(NS, "<report", "<report xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -52,7 +52,7 @@ func (*Abuse) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Abuse) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<abuse")
+	e.StartDeclared(NS, "<abuse", "<abuse xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -87,7 +87,7 @@ func (*Report) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Report) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<report")
+	e.StartDeclared(NS, "<report", "<report xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -220,7 +220,7 @@ func (*Spam) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spam) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<spam")
+	e.StartDeclared(NS, "<spam", "<spam xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -7,8 +7,7 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Retract) DecodeXMPP(d *stanza.Decoder) error {
 	keepReason := v.Reason
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -34,12 +33,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -91,23 +87,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(2)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(2)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepReason != nil && v.Reason == nil {
 				stanza.Spare(d, keepReason)
@@ -122,8 +103,7 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Retracted) DecodeXMPP(d *stanza.Decoder) error {
 	keepReason := v.Reason
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -155,12 +135,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -212,23 +189,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(2)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(2)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepReason != nil && v.Reason == nil {
 				stanza.Spare(d, keepReason)

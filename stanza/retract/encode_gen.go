@@ -52,7 +52,7 @@ func (*Retract) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retract) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<retract")
+	e.StartDeclared(NS, "<retract", "<retract xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -154,7 +154,7 @@ func (*Retracted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Retracted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<retracted")
+	e.StartDeclared(NS, "<retracted", "<retracted xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -24,8 +24,7 @@ func (v *Group) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	keepApproved := v.Approved
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -83,12 +82,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -129,23 +125,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(2)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(2)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepApproved != nil && v.Approved == nil {
 				stanza.Spare(d, keepApproved)
@@ -159,8 +140,7 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -186,12 +166,9 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -232,23 +209,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(2)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(2)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			return nil
 		default:

@@ -60,7 +60,7 @@ func (*Group) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Group) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<group")
+	e.StartDeclared(NS, "<group", "<group xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -99,7 +99,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -233,7 +233,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

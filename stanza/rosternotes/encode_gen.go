@@ -36,7 +36,7 @@ func (*Note) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Note) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<note")
+	e.StartDeclared(NS, "<note", "<note xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -96,7 +96,7 @@ func (*Storage) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Storage) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<storage")
+	e.StartDeclared(NS, "<storage", "<storage xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

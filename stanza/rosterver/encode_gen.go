@@ -28,7 +28,7 @@ func (*Ver) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Ver) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ver")
+	e.StartDeclared(NS, "<ver", "<ver xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -134,7 +134,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<x")
+	e.StartDeclared(NS, "<x", "<x xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

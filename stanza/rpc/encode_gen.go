@@ -100,7 +100,7 @@ func (*Array) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Array) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<array")
+	e.StartDeclared(NS, "<array", "<array xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -238,7 +238,7 @@ func (*Fault) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fault) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<fault")
+	e.StartDeclared(NS, "<fault", "<fault xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -320,7 +320,7 @@ func (*Member) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Member) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<member")
+	e.StartDeclared(NS, "<member", "<member xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -414,7 +414,7 @@ func (*MethodCall) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MethodCall) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<methodCall")
+	e.StartDeclared(NS, "<methodCall", "<methodCall xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -508,7 +508,7 @@ func (*MethodResponse) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MethodResponse) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<methodResponse")
+	e.StartDeclared(NS, "<methodResponse", "<methodResponse xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -605,7 +605,7 @@ func (*Param) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Param) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<param")
+	e.StartDeclared(NS, "<param", "<param xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -687,7 +687,7 @@ func (*Params) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Params) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<params")
+	e.StartDeclared(NS, "<params", "<params xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -767,7 +767,7 @@ func (*Query) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Query) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<query")
+	e.StartDeclared(NS, "<query", "<query xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -864,7 +864,7 @@ func (*Struct) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Struct) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<struct")
+	e.StartDeclared(NS, "<struct", "<struct xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -944,7 +944,7 @@ func (*Value) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Value) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<value")
+	e.StartDeclared(NS, "<value", "<value xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

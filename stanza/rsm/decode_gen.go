@@ -47,8 +47,7 @@ func (v *Set) DecodeXMPP(d *stanza.Decoder) error {
 	keepIndex := v.Index
 	keepLast := v.Last
 	keepMax := v.Max
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Set{
@@ -61,12 +60,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 7) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -299,23 +295,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(7)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(7)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(7)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepAfter != nil && v.After == nil {
 				stanza.Spare(d, keepAfter)

@@ -36,7 +36,7 @@ func (*First) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *First) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<first")
+	e.StartDeclared(NS, "<first", "<first xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -94,7 +94,7 @@ func (*Set) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Set) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<set")
+	e.StartDeclared(NS, "<set", "<set xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

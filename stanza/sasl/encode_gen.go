@@ -180,7 +180,7 @@ func (*Abort) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Abort) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<abort")
+	e.StartDeclared(NS, "<abort", "<abort xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -215,7 +215,7 @@ func (*Aborted) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Aborted) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<aborted")
+	e.StartDeclared(NS, "<aborted", "<aborted xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -250,7 +250,7 @@ func (*AccountDisabled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AccountDisabled) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<account-disabled")
+	e.StartDeclared(NS, "<account-disabled", "<account-disabled xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -285,7 +285,7 @@ func (*Auth) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Auth) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<auth")
+	e.StartDeclared(NS, "<auth", "<auth xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -333,7 +333,7 @@ func (*Challenge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Challenge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<challenge")
+	e.StartDeclared(NS, "<challenge", "<challenge xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -372,7 +372,7 @@ func (*CredentialsExpired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CredentialsExpired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<credentials-expired")
+	e.StartDeclared(NS, "<credentials-expired", "<credentials-expired xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -407,7 +407,7 @@ func (*EncryptionRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *EncryptionRequired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<encryption-required")
+	e.StartDeclared(NS, "<encryption-required", "<encryption-required xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -442,7 +442,7 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<failure")
+	e.StartDeclared(NS, "<failure", "<failure xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -539,7 +539,7 @@ func (*IncorrectEncoding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *IncorrectEncoding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<incorrect-encoding")
+	e.StartDeclared(NS, "<incorrect-encoding", "<incorrect-encoding xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -574,7 +574,7 @@ func (*InvalidAuthzid) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidAuthzid) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invalid-authzid")
+	e.StartDeclared(NS, "<invalid-authzid", "<invalid-authzid xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -609,7 +609,7 @@ func (*InvalidMechanism) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidMechanism) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invalid-mechanism")
+	e.StartDeclared(NS, "<invalid-mechanism", "<invalid-mechanism xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -644,7 +644,7 @@ func (*MalformedRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MalformedRequest) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<malformed-request")
+	e.StartDeclared(NS, "<malformed-request", "<malformed-request xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -679,7 +679,7 @@ func (*MechanismTooWeak) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MechanismTooWeak) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<mechanism-too-weak")
+	e.StartDeclared(NS, "<mechanism-too-weak", "<mechanism-too-weak xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -714,7 +714,7 @@ func (*Mechanisms) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Mechanisms) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<mechanisms")
+	e.StartDeclared(NS, "<mechanisms", "<mechanisms xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -805,7 +805,7 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<not-authorized")
+	e.StartDeclared(NS, "<not-authorized", "<not-authorized xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -840,7 +840,7 @@ func (*Response) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Response) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<response")
+	e.StartDeclared(NS, "<response", "<response xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -879,7 +879,7 @@ func (*Success) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Success) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<success")
+	e.StartDeclared(NS, "<success", "<success xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -918,7 +918,7 @@ func (*TemporaryAuthFailure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TemporaryAuthFailure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<temporary-auth-failure")
+	e.StartDeclared(NS, "<temporary-auth-failure", "<temporary-auth-failure xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -953,7 +953,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<text")
+	e.StartDeclared(NS, "<text", "<text xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

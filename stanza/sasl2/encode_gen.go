@@ -196,7 +196,7 @@ func (*Abort) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Abort) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<abort")
+	e.StartDeclared(NS, "<abort", "<abort xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -292,7 +292,7 @@ func (*AdditionalData) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AdditionalData) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<additional-data")
+	e.StartDeclared(NS, "<additional-data", "<additional-data xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -331,7 +331,7 @@ func (*Authenticate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Authenticate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<authenticate")
+	e.StartDeclared(NS, "<authenticate", "<authenticate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -448,7 +448,7 @@ func (*Authentication) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Authentication) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<authentication")
+	e.StartDeclared(NS, "<authentication", "<authentication xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -554,7 +554,7 @@ func (*Challenge) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Challenge) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<challenge")
+	e.StartDeclared(NS, "<challenge", "<challenge xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -593,7 +593,7 @@ func (*Continue) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Continue) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<continue")
+	e.StartDeclared(NS, "<continue", "<continue xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -755,7 +755,7 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<failure")
+	e.StartDeclared(NS, "<failure", "<failure xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -866,7 +866,7 @@ func (*Inline) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Inline) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<inline")
+	e.StartDeclared(NS, "<inline", "<inline xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -947,7 +947,7 @@ func (*Next) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Next) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<next")
+	e.StartDeclared(NS, "<next", "<next xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1037,7 +1037,7 @@ func (*Response) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Response) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<response")
+	e.StartDeclared(NS, "<response", "<response xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1076,7 +1076,7 @@ func (*Success) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Success) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<success")
+	e.StartDeclared(NS, "<success", "<success xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1181,7 +1181,7 @@ func (*TaskData) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TaskData) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<task-data")
+	e.StartDeclared(NS, "<task-data", "<task-data xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1262,7 +1262,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<text")
+	e.StartDeclared(NS, "<text", "<text xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1310,7 +1310,7 @@ func (*UserAgent) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UserAgent) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<user-agent")
+	e.StartDeclared(NS, "<user-agent", "<user-agent xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*ChannelBinding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ChannelBinding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<channel-binding")
+	e.StartDeclared(NS, "<channel-binding", "<channel-binding xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (*SASLChannelBinding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SASLChannelBinding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sasl-channel-binding")
+	e.StartDeclared(NS, "<sasl-channel-binding", "<sasl-channel-binding xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -60,7 +60,7 @@ func (*Append) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Append) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<append")
+	e.StartDeclared(NS, "<append", "<append xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -166,7 +166,7 @@ func (*Disable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Disable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<disable")
+	e.StartDeclared(NS, "<disable", "<disable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -245,7 +245,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -404,7 +404,7 @@ func (*Items) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Items) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<items")
+	e.StartDeclared(NS, "<items", "<items xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -484,7 +484,7 @@ func (*Revoke) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Revoke) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<revoke")
+	e.StartDeclared(NS, "<revoke", "<revoke xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

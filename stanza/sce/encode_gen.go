@@ -84,7 +84,7 @@ func (*Content) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Content) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<content")
+	e.StartDeclared(NS, "<content", "<content xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -165,7 +165,7 @@ func (*Envelope) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Envelope) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<envelope")
+	e.StartDeclared(NS, "<envelope", "<envelope xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -318,7 +318,7 @@ func (*From) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *From) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<from")
+	e.StartDeclared(NS, "<from", "<from xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -370,7 +370,7 @@ func (*Rpad) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Rpad) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<rpad")
+	e.StartDeclared(NS, "<rpad", "<rpad xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -409,7 +409,7 @@ func (*Time) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Time) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<time")
+	e.StartDeclared(NS, "<time", "<time xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -461,7 +461,7 @@ func (*To) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *To) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<to")
+	e.StartDeclared(NS, "<to", "<to xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -14,8 +14,7 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	keepLast := v.Last
 	keepNick := v.Nick
 	keepEmail := v.Email
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Item{
@@ -39,12 +38,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 4) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -156,23 +152,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(4)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(4)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepFirst != nil && v.First == nil {
 				stanza.Spare(d, keepFirst)
@@ -201,8 +182,7 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	keepNick := v.Nick
 	keepEmail := v.Email
 	keepX := v.X
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Query{
@@ -216,12 +196,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 7) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -392,23 +369,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(7)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(7)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(7)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepInstructions != nil && v.Instructions == nil {
 				stanza.Spare(d, keepInstructions)

@@ -28,7 +28,7 @@ func (*Securitylabel) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Securitylabel) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<securitylabel")
+	e.StartDeclared(NS, "<securitylabel", "<securitylabel xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

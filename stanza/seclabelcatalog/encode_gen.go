@@ -36,7 +36,7 @@ func (*Catalog) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Catalog) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<catalog")
+	e.StartDeclared(NS, "<catalog", "<catalog xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -181,7 +181,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Esssecuritylabel) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Esssecuritylabel) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<esssecuritylabel")
+	e.StartDeclared(NS, "<esssecuritylabel", "<esssecuritylabel xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

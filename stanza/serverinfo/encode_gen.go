@@ -266,7 +266,7 @@ func (*Serverinfo) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Serverinfo) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<serverinfo")
+	e.StartDeclared(NS, "<serverinfo", "<serverinfo xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Session) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Session) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<session")
+	e.StartDeclared(NS, "<session", "<session xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*FileSharing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FileSharing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<file-sharing")
+	e.StartDeclared(NS, "<file-sharing", "<file-sharing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -153,7 +153,7 @@ func (*Sources) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Sources) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sources")
+	e.StartDeclared(NS, "<sources", "<sources xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*Header) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Header) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<header")
+	e.StartDeclared(NS, "<header", "<header xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -84,7 +84,7 @@ func (*Headers) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Headers) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<headers")
+	e.StartDeclared(NS, "<headers", "<headers xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

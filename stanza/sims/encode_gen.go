@@ -36,7 +36,7 @@ func (*MediaSharing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *MediaSharing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<media-sharing")
+	e.StartDeclared(NS, "<media-sharing", "<media-sharing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -108,7 +108,7 @@ func (*A) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *A) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<a")
+	e.StartDeclared(NS, "<a", "<a xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -170,7 +170,7 @@ func (*Enable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<enable")
+	e.StartDeclared(NS, "<enable", "<enable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -286,7 +286,7 @@ func (*Enabled) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Enabled) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<enabled")
+	e.StartDeclared(NS, "<enabled", "<enabled xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -414,7 +414,7 @@ func (*Failed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<failed")
+	e.StartDeclared(NS, "<failed", "<failed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -536,7 +536,7 @@ func (*HandledCountTooHigh) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HandledCountTooHigh) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<handled-count-too-high")
+	e.StartDeclared(NS, "<handled-count-too-high", "<handled-count-too-high xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -614,7 +614,7 @@ func (*R) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *R) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<r")
+	e.StartDeclared(NS, "<r", "<r xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -649,7 +649,7 @@ func (*Resume) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Resume) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<resume")
+	e.StartDeclared(NS, "<resume", "<resume xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -717,7 +717,7 @@ func (*Resumed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Resumed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<resumed")
+	e.StartDeclared(NS, "<resumed", "<resumed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -785,7 +785,7 @@ func (*SM) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SM) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<sm")
+	e.StartDeclared(NS, "<sm", "<sm xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -28,7 +28,7 @@ func (*Spoiler) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Spoiler) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<spoiler")
+	e.StartDeclared(NS, "<spoiler", "<spoiler xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

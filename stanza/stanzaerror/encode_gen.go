@@ -204,7 +204,7 @@ func (*BadRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadRequest) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bad-request")
+	e.StartDeclared(NS, "<bad-request", "<bad-request xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -239,7 +239,7 @@ func (*Conflict) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conflict) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<conflict")
+	e.StartDeclared(NS, "<conflict", "<conflict xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -274,7 +274,7 @@ func (*FeatureNotImplemented) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *FeatureNotImplemented) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<feature-not-implemented")
+	e.StartDeclared(NS, "<feature-not-implemented", "<feature-not-implemented xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -309,7 +309,7 @@ func (*Forbidden) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Forbidden) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<forbidden")
+	e.StartDeclared(NS, "<forbidden", "<forbidden xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -344,7 +344,7 @@ func (*Gone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Gone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<gone")
+	e.StartDeclared(NS, "<gone", "<gone xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -383,7 +383,7 @@ func (*InternalServerError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InternalServerError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<internal-server-error")
+	e.StartDeclared(NS, "<internal-server-error", "<internal-server-error xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -418,7 +418,7 @@ func (*ItemNotFound) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ItemNotFound) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item-not-found")
+	e.StartDeclared(NS, "<item-not-found", "<item-not-found xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -453,7 +453,7 @@ func (*JIDMalformed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *JIDMalformed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<jid-malformed")
+	e.StartDeclared(NS, "<jid-malformed", "<jid-malformed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -488,7 +488,7 @@ func (*NotAcceptable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAcceptable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<not-acceptable")
+	e.StartDeclared(NS, "<not-acceptable", "<not-acceptable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -523,7 +523,7 @@ func (*NotAllowed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAllowed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<not-allowed")
+	e.StartDeclared(NS, "<not-allowed", "<not-allowed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -558,7 +558,7 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<not-authorized")
+	e.StartDeclared(NS, "<not-authorized", "<not-authorized xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -593,7 +593,7 @@ func (*PolicyViolation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PolicyViolation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<policy-violation")
+	e.StartDeclared(NS, "<policy-violation", "<policy-violation xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -628,7 +628,7 @@ func (*RecipientUnavailable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RecipientUnavailable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<recipient-unavailable")
+	e.StartDeclared(NS, "<recipient-unavailable", "<recipient-unavailable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -663,7 +663,7 @@ func (*Redirect) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Redirect) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<redirect")
+	e.StartDeclared(NS, "<redirect", "<redirect xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -702,7 +702,7 @@ func (*RegistrationRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RegistrationRequired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<registration-required")
+	e.StartDeclared(NS, "<registration-required", "<registration-required xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -737,7 +737,7 @@ func (*RemoteServerNotFound) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteServerNotFound) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<remote-server-not-found")
+	e.StartDeclared(NS, "<remote-server-not-found", "<remote-server-not-found xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -772,7 +772,7 @@ func (*RemoteServerTimeout) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteServerTimeout) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<remote-server-timeout")
+	e.StartDeclared(NS, "<remote-server-timeout", "<remote-server-timeout xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -807,7 +807,7 @@ func (*ResourceConstraint) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ResourceConstraint) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<resource-constraint")
+	e.StartDeclared(NS, "<resource-constraint", "<resource-constraint xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -842,7 +842,7 @@ func (*ServiceUnavailable) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ServiceUnavailable) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<service-unavailable")
+	e.StartDeclared(NS, "<service-unavailable", "<service-unavailable xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -877,7 +877,7 @@ func (*SubscriptionRequired) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SubscriptionRequired) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<subscription-required")
+	e.StartDeclared(NS, "<subscription-required", "<subscription-required xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -912,7 +912,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<text")
+	e.StartDeclared(NS, "<text", "<text xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -960,7 +960,7 @@ func (*UndefinedCondition) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UndefinedCondition) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<undefined-condition")
+	e.StartDeclared(NS, "<undefined-condition", "<undefined-condition xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -995,7 +995,7 @@ func (*UnexpectedRequest) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnexpectedRequest) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unexpected-request")
+	e.StartDeclared(NS, "<unexpected-request", "<unexpected-request xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

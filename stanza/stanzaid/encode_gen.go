@@ -36,7 +36,7 @@ func (*OriginID) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *OriginID) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<origin-id")
+	e.StartDeclared(NS, "<origin-id", "<origin-id xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -88,7 +88,7 @@ func (*StanzaID) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *StanzaID) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<stanza-id")
+	e.StartDeclared(NS, "<stanza-id", "<stanza-id xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -44,7 +44,7 @@ func (*Failure) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Failure) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<failure")
+	e.StartDeclared(NS, "<failure", "<failure xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -79,7 +79,7 @@ func (*Proceed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Proceed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<proceed")
+	e.StartDeclared(NS, "<proceed", "<proceed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -114,7 +114,7 @@ func (*Starttls) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Starttls) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<starttls")
+	e.StartDeclared(NS, "<starttls", "<starttls xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

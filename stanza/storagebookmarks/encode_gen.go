@@ -44,7 +44,7 @@ func (*Conference) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conference) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<conference")
+	e.StartDeclared(NS, "<conference", "<conference xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -166,7 +166,7 @@ func (*Storage) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Storage) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<storage")
+	e.StartDeclared(NS, "<storage", "<storage xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -259,7 +259,7 @@ func (*URL) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *URL) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<url")
+	e.StartDeclared(NS, "<url", "<url xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

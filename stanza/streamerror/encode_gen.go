@@ -228,7 +228,7 @@ func (*BadFormat) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadFormat) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bad-format")
+	e.StartDeclared(NS, "<bad-format", "<bad-format xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -263,7 +263,7 @@ func (*BadNamespacePrefix) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *BadNamespacePrefix) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<bad-namespace-prefix")
+	e.StartDeclared(NS, "<bad-namespace-prefix", "<bad-namespace-prefix xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -298,7 +298,7 @@ func (*Conflict) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Conflict) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<conflict")
+	e.StartDeclared(NS, "<conflict", "<conflict xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -333,7 +333,7 @@ func (*ConnectionTimeout) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ConnectionTimeout) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<connection-timeout")
+	e.StartDeclared(NS, "<connection-timeout", "<connection-timeout xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -368,7 +368,7 @@ func (*HostGone) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HostGone) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<host-gone")
+	e.StartDeclared(NS, "<host-gone", "<host-gone xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -403,7 +403,7 @@ func (*HostUnknown) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HostUnknown) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<host-unknown")
+	e.StartDeclared(NS, "<host-unknown", "<host-unknown xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -438,7 +438,7 @@ func (*ImproperAddressing) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ImproperAddressing) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<improper-addressing")
+	e.StartDeclared(NS, "<improper-addressing", "<improper-addressing xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -473,7 +473,7 @@ func (*InternalServerError) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InternalServerError) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<internal-server-error")
+	e.StartDeclared(NS, "<internal-server-error", "<internal-server-error xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -508,7 +508,7 @@ func (*InvalidFrom) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidFrom) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invalid-from")
+	e.StartDeclared(NS, "<invalid-from", "<invalid-from xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -543,7 +543,7 @@ func (*InvalidNamespace) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidNamespace) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invalid-namespace")
+	e.StartDeclared(NS, "<invalid-namespace", "<invalid-namespace xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -578,7 +578,7 @@ func (*InvalidXML) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *InvalidXML) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<invalid-xml")
+	e.StartDeclared(NS, "<invalid-xml", "<invalid-xml xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -613,7 +613,7 @@ func (*NotAuthorized) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotAuthorized) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<not-authorized")
+	e.StartDeclared(NS, "<not-authorized", "<not-authorized xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -648,7 +648,7 @@ func (*NotWellFormed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *NotWellFormed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<not-well-formed")
+	e.StartDeclared(NS, "<not-well-formed", "<not-well-formed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -683,7 +683,7 @@ func (*PolicyViolation) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PolicyViolation) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<policy-violation")
+	e.StartDeclared(NS, "<policy-violation", "<policy-violation xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -718,7 +718,7 @@ func (*RemoteConnectionFailed) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RemoteConnectionFailed) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<remote-connection-failed")
+	e.StartDeclared(NS, "<remote-connection-failed", "<remote-connection-failed xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -753,7 +753,7 @@ func (*Reset) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reset) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reset")
+	e.StartDeclared(NS, "<reset", "<reset xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -788,7 +788,7 @@ func (*ResourceConstraint) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ResourceConstraint) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<resource-constraint")
+	e.StartDeclared(NS, "<resource-constraint", "<resource-constraint xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -823,7 +823,7 @@ func (*RestrictedXML) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *RestrictedXML) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<restricted-xml")
+	e.StartDeclared(NS, "<restricted-xml", "<restricted-xml xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -858,7 +858,7 @@ func (*SeeOtherHost) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SeeOtherHost) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<see-other-host")
+	e.StartDeclared(NS, "<see-other-host", "<see-other-host xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -897,7 +897,7 @@ func (*SystemShutdown) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SystemShutdown) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<system-shutdown")
+	e.StartDeclared(NS, "<system-shutdown", "<system-shutdown xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -932,7 +932,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<text")
+	e.StartDeclared(NS, "<text", "<text xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -980,7 +980,7 @@ func (*UndefinedCondition) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UndefinedCondition) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<undefined-condition")
+	e.StartDeclared(NS, "<undefined-condition", "<undefined-condition xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1015,7 +1015,7 @@ func (*UnsupportedEncoding) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedEncoding) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-encoding")
+	e.StartDeclared(NS, "<unsupported-encoding", "<unsupported-encoding xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1050,7 +1050,7 @@ func (*UnsupportedFeature) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedFeature) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-feature")
+	e.StartDeclared(NS, "<unsupported-feature", "<unsupported-feature xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1085,7 +1085,7 @@ func (*UnsupportedStanzaType) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedStanzaType) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-stanza-type")
+	e.StartDeclared(NS, "<unsupported-stanza-type", "<unsupported-stanza-type xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1120,7 +1120,7 @@ func (*UnsupportedVersion) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *UnsupportedVersion) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<unsupported-version")
+	e.StartDeclared(NS, "<unsupported-version", "<unsupported-version xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

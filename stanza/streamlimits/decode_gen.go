@@ -8,8 +8,7 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 func (v *Limits) DecodeXMPP(d *stanza.Decoder) error {
 	keepMaxBytes := v.MaxBytes
 	keepIdleSeconds := v.IdleSeconds
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Limits{
@@ -22,12 +21,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -129,23 +125,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(2)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(2)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepMaxBytes != nil && v.MaxBytes == nil {
 				stanza.Spare(d, keepMaxBytes)

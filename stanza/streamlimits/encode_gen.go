@@ -28,7 +28,7 @@ func (*Limits) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Limits) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<limits")
+	e.StartDeclared(NS, "<limits", "<limits xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -68,7 +68,7 @@ func (*Error) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Error) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<error")
+	e.StartDeclared(NS, "<error", "<error xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -185,7 +185,7 @@ func (*Features) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Features) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<features")
+	e.StartDeclared(NS, "<features", "<features xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -266,7 +266,7 @@ func (*Stream) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Stream) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<stream")
+	e.StartDeclared(NS, "<stream", "<stream xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -8,8 +8,7 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 func (v *Thumbnail) DecodeXMPP(d *stanza.Decoder) error {
 	keepHeight := v.Height
 	keepWidth := v.Width
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Thumbnail{
@@ -64,12 +63,9 @@ again:
 		}
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
 		case stanza.StartElement:
-			kids = true
 			var x stanza.Element
 			var err error
 			if d.Name().Space == NS {
@@ -82,21 +78,8 @@ again:
 			}
 			v.XMLExtra = append(v.XMLExtra, x)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-			}
 			if keepHeight != nil && v.Height == nil {
 				stanza.Spare(d, keepHeight)
 			}

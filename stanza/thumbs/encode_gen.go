@@ -28,7 +28,7 @@ func (*Thumbnail) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Thumbnail) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<thumbnail")
+	e.StartDeclared(NS, "<thumbnail", "<thumbnail xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -19,8 +19,7 @@ func (v *Tune) DecodeXMPP(d *stanza.Decoder) error {
 	keepTitle := v.Title
 	keepTrack := v.Track
 	keepURI := v.URI
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
 	*v = Tune{
@@ -33,12 +32,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 13) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case NS:
@@ -393,23 +389,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(13)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(13)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(13)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepArtist != nil && v.Artist == nil {
 				stanza.Spare(d, keepArtist)

@@ -28,7 +28,7 @@ func (*Tune) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Tune) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<tune")
+	e.StartDeclared(NS, "<tune", "<tune xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

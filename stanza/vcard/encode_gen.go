@@ -140,7 +140,7 @@ func (*ADR) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ADR) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ADR")
+	e.StartDeclared(NS, "<ADR", "<ADR xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -396,7 +396,7 @@ func (*AGENT) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *AGENT) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<AGENT")
+	e.StartDeclared(NS, "<AGENT", "<AGENT xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -490,7 +490,7 @@ func (*CATEGORIES) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CATEGORIES) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<CATEGORIES")
+	e.StartDeclared(NS, "<CATEGORIES", "<CATEGORIES xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -567,7 +567,7 @@ func (*CLASS) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *CLASS) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<CLASS")
+	e.StartDeclared(NS, "<CLASS", "<CLASS xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -679,7 +679,7 @@ func (*EMAIL) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *EMAIL) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<EMAIL")
+	e.StartDeclared(NS, "<EMAIL", "<EMAIL xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -833,7 +833,7 @@ func (*GEO) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *GEO) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<GEO")
+	e.StartDeclared(NS, "<GEO", "<GEO xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -924,7 +924,7 @@ func (*KEY) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *KEY) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<KEY")
+	e.StartDeclared(NS, "<KEY", "<KEY xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1015,7 +1015,7 @@ func (*LABEL) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *LABEL) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<LABEL")
+	e.StartDeclared(NS, "<LABEL", "<LABEL xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1197,7 +1197,7 @@ func (*LOGO) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *LOGO) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<LOGO")
+	e.StartDeclared(NS, "<LOGO", "<LOGO xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1300,7 +1300,7 @@ func (*N) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *N) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<N")
+	e.StartDeclared(NS, "<N", "<N xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1427,7 +1427,7 @@ func (*ORG) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ORG) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<ORG")
+	e.StartDeclared(NS, "<ORG", "<ORG xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1516,7 +1516,7 @@ func (*PHOTO) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *PHOTO) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<PHOTO")
+	e.StartDeclared(NS, "<PHOTO", "<PHOTO xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1619,7 +1619,7 @@ func (*SOUND) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *SOUND) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<SOUND")
+	e.StartDeclared(NS, "<SOUND", "<SOUND xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1722,7 +1722,7 @@ func (*TEL) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *TEL) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<TEL")
+	e.StartDeclared(NS, "<TEL", "<TEL xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -1996,7 +1996,7 @@ func (*VCard) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *VCard) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<vCard")
+	e.StartDeclared(NS, "<vCard", "<vCard xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -84,7 +84,7 @@ func (*Field) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Field) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<field")
+	e.StartDeclared(NS, "<field", "<field xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -236,7 +236,7 @@ func (*Item) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Item) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<item")
+	e.StartDeclared(NS, "<item", "<item xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -316,7 +316,7 @@ func (*Option) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Option) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<option")
+	e.StartDeclared(NS, "<option", "<option xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -404,7 +404,7 @@ func (*Reported) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reported) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reported")
+	e.StartDeclared(NS, "<reported", "<reported xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -484,7 +484,7 @@ func (*Value) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Value) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<value")
+	e.StartDeclared(NS, "<value", "<value xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -523,7 +523,7 @@ func (*X) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *X) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<x")
+	e.StartDeclared(NS, "<x", "<x xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -60,7 +60,7 @@ func (*Fieldref) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Fieldref) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<fieldref")
+	e.StartDeclared(NS, "<fieldref", "<fieldref xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -112,7 +112,7 @@ func (*Page) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Page) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<page")
+	e.StartDeclared(NS, "<page", "<page xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -237,7 +237,7 @@ func (*Reportedref) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Reportedref) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<reportedref")
+	e.StartDeclared(NS, "<reportedref", "<reportedref xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -272,7 +272,7 @@ func (*Section) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Section) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<section")
+	e.StartDeclared(NS, "<section", "<section xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -397,7 +397,7 @@ func (*Text) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Text) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<text")
+	e.StartDeclared(NS, "<text", "<text xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -68,7 +68,7 @@ func (*Basic) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Basic) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<basic")
+	e.StartDeclared(NS, "<basic", "<basic xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -103,7 +103,7 @@ func (*ListRange) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *ListRange) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<list-range")
+	e.StartDeclared(NS, "<list-range", "<list-range xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -181,7 +181,7 @@ func (*Open) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Open) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<open")
+	e.StartDeclared(NS, "<open", "<open xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -216,7 +216,7 @@ func (*Range) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Range) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<range")
+	e.StartDeclared(NS, "<range", "<range xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -274,7 +274,7 @@ func (*Regex) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Regex) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<regex")
+	e.StartDeclared(NS, "<regex", "<regex xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -313,7 +313,7 @@ func (*Validate) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Validate) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<validate")
+	e.StartDeclared(NS, "<validate", "<validate xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -36,7 +36,7 @@ func (*HTML) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *HTML) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<html")
+	e.StartDeclared(NS, "<html", "<html xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 

@@ -39,8 +39,7 @@ func (v *Body) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	keepText := v.Text
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -73,12 +72,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case "urn:ietf:params:xml:ns:xmpp-stanzas":
@@ -628,23 +624,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(3)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(3)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepText != nil && v.Text == nil {
 				stanza.Spare(d, keepText)
@@ -676,8 +657,7 @@ func (v *Handshake) DecodeXMPP(d *stanza.Decoder) error {
 func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	keepError := v.Error
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -731,12 +711,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case space:
@@ -786,23 +763,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(2)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(2)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepError != nil && v.Error == nil {
 				stanza.Spare(d, keepError)
@@ -819,8 +781,7 @@ func (v *Message) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	keepThread := v.Thread
 	keepError := v.Error
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -876,12 +837,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 5) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case space:
@@ -976,23 +934,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(5)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(5)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(5)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepThread != nil && v.Thread == nil {
 				stanza.Spare(d, keepThread)
@@ -1013,8 +956,7 @@ func (v *Presence) DecodeXMPP(d *stanza.Decoder) error {
 	keepShow := v.Show
 	keepPriority := v.Priority
 	keepError := v.Error
-	start := d.Mark()
-	allText := false
+	content := d.Content()
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
@@ -1069,12 +1011,9 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
-	var ws string
-	kids := false
 	for {
-		switch d.Next() {
+		switch d.NextIn(&content, &v.XMLExtra, &ord, 5) {
 		case stanza.StartElement:
-			kids = true
 			n := d.Name()
 			switch n.Space {
 			case space:
@@ -1200,23 +1139,8 @@ again:
 			v.XMLExtra = append(v.XMLExtra, x)
 			ord.Add(5)
 		case stanza.CharData:
-			if allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(d.Text()))
-				ord.Add(5)
-			} else if !d.TextIsSpace() {
-				if !d.Rewind(start) {
-					return d.Failure()
-				}
-				allText = true
-				goto again
-			} else if !kids {
-				ws = d.Text()
-			}
+			goto again
 		case stanza.EndElement:
-			if !kids && ws != "" && !allText {
-				v.XMLExtra = append(v.XMLExtra, d.NewText(ws))
-				ord.Add(5)
-			}
 			v.XMLOrder = ord.Finish(d, v.XMLOrder)
 			if keepShow != nil && v.Show == nil {
 				stanza.Spare(d, keepShow)

@@ -52,7 +52,7 @@ func (*Link) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Link) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<Link")
+	e.StartDeclared(NS, "<Link", "<Link xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -196,7 +196,7 @@ func (*Property) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *Property) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<Property")
+	e.StartDeclared(NS, "<Property", "<Property xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
@@ -244,7 +244,7 @@ func (*XRD) ElementName() stanza.Name {
 
 // EncodeXMPP appends v to e.
 func (v *XRD) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(NS, "<XRD")
+	e.StartDeclared(NS, "<XRD", "<XRD xmlns='"+NS+"'")
 	v.encodeContent(e)
 }
 
