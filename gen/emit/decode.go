@@ -241,10 +241,6 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 		b.Var().Id("seen").Uint64()
 	}
 	var anyField *ir.Field
-	type entry struct {
-		fl  *ir.Field
-		alt *ir.ChoiceAlt // for a ChoiceField
-	}
 	bySpace := map[string][]entry{}
 	var spaces []string
 	add := func(space string, e entry) {
@@ -290,10 +286,21 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 						for _, sp := range spaces {
 							ss.Case(g.spaceExpr(sp, st.Pkg)).Block(
 								jen.Switch(jen.Id("n").Dot("Local")).BlockFunc(func(ls *jen.Group) {
+									done := map[*ir.ChoiceAlt]bool{}
 									for _, en := range bySpace[sp] {
 										if en.alt != nil {
-											ls.Case(jen.Lit(en.alt.Name.Local)).BlockFunc(func(cb *jen.Group) {
-												g.decodeAlt(cb, st, en.fl, en.alt, ordered)
+											if done[en.alt] {
+												continue
+											}
+											// Alternatives decoded alike share one case.
+											alts := altGroup(bySpace[sp], en.fl, en.alt)
+											var names []jen.Code
+											for _, a := range alts {
+												done[a] = true
+												names = append(names, jen.Lit(a.Name.Local))
+											}
+											ls.Case(names...).BlockFunc(func(cb *jen.Group) {
+												g.decodeAlt(cb, st, en.fl, alts, ordered)
 												cb.Continue()
 											})
 											continue
@@ -603,13 +610,21 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 // becomes the field's value, its text the text field's. What the
 // alternative cannot hold (attributes, children, text in an empty one) is
 // kept raw in place instead, as a second alternative is.
-func (g *gen) decodeAlt(cb *jen.Group, st *ir.Struct, fl *ir.Field, alt *ir.ChoiceAlt, ordered bool) {
+func (g *gen) decodeAlt(cb *jen.Group, st *ir.Struct, fl *ir.Field, alts []*ir.ChoiceAlt, ordered bool) {
+	alt := alts[0]
+	local := jen.Lit(alt.Name.Local)
+	value := jen.Qual(fl.Scalar.Enum.Pkg.Path, alt.Value.GoName)
+	if len(alts) > 1 {
+		// Each alternative's value is its name (see altGroup).
+		local = jen.Id("n").Dot("Local")
+		value = jen.Qual(fl.Scalar.Enum.Pkg.Path, fl.Scalar.Enum.Name).Call(jen.Id("n").Dot("Local"))
+	}
 	// keepRaw keeps the alternative raw in XMLExtra, read by call (KeepRaw
 	// or KeepFallback) with args before the ones they share.
 	keepRaw := func(call string, args ...jen.Code) []jen.Code {
 		return []jen.Code{
 			jen.If(jen.Id("err").Op(":=").Id("d").Dot(call).Call(append(args, keepArgs(st, ordered)...)...), jen.Id("err").Op("!=").Nil()).Block(
-				jen.Return(rt(rtWrapElement).Call(jen.Id("err"), jen.Lit(alt.Name.Local)))),
+				jen.Return(rt(rtWrapElement).Call(jen.Id("err"), local.Clone()))),
 			jen.Continue(),
 		}
 	}
@@ -625,7 +640,7 @@ func (g *gen) decodeAlt(cb *jen.Group, st *ir.Struct, fl *ir.Field, alt *ir.Choi
 		)
 	}
 	cb.If(jen.Id("err").Op("!=").Nil()).Block(keepRaw("KeepFallback", jen.Id("m"), jen.Id("err"))...)
-	cb.Id("v").Dot(fl.GoName).Op("=").Qual(fl.Scalar.Enum.Pkg.Path, alt.Value.GoName)
+	cb.Id("v").Dot(fl.GoName).Op("=").Add(value)
 	if fl.TextName != "" {
 		cb.Id("v").Dot(fl.TextName).Op("=").Id("s")
 	} else {
@@ -655,4 +670,28 @@ func keepArgs(st *ir.Struct, ordered bool) []jen.Code {
 // field instead, so that it survives a round trip (roster ver=”, iq id=”).
 func keepsEmpty(a *ir.AttrField) bool {
 	return !a.Pointer && a.Type.IsStringLike()
+}
+
+// altGroup returns the alternatives of the choice field fl among entries
+// that are decoded as alt is: those that may hold text as alt may, when
+// each one's value is its name, so that one case of the decoder's switch
+// serves them all; alt alone otherwise.
+func altGroup(entries []entry, fl *ir.Field, alt *ir.ChoiceAlt) []*ir.ChoiceAlt {
+	if alt.Value.Value != alt.Name.Local {
+		return []*ir.ChoiceAlt{alt}
+	}
+	var out []*ir.ChoiceAlt
+	for _, en := range entries {
+		if a := en.alt; en.fl == fl && a != nil && a.Text == alt.Text && a.Value.Value == a.Name.Local && a.Name.Space == alt.Name.Space {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// entry is a child element a decoder's switch reads: a field, or one
+// alternative of a choice field.
+type entry struct {
+	fl  *ir.Field
+	alt *ir.ChoiceAlt // for a ChoiceField
 }

@@ -90,10 +90,10 @@ again:
 			switch n.Space {
 			case NS:
 				switch n.Local {
-				case "processing-failed":
+				case "processing-failed", "setup-failed", "unsupported-method":
 					if seen&uint64(0x1) != 0 {
 						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
-							return stanza.WrapElement(err, "processing-failed")
+							return stanza.WrapElement(err, n.Local)
 						}
 						continue
 					}
@@ -104,57 +104,11 @@ again:
 					}
 					if err != nil {
 						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); err != nil {
-							return stanza.WrapElement(err, "processing-failed")
+							return stanza.WrapElement(err, n.Local)
 						}
 						continue
 					}
-					v.Condition = ConditionProcessingFailed
-					_ = s
-					seen |= uint64(0x1)
-					ord.Add(0)
-					continue
-				case "setup-failed":
-					if seen&uint64(0x1) != 0 {
-						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
-							return stanza.WrapElement(err, "setup-failed")
-						}
-						continue
-					}
-					m := d.Mark()
-					s, err := d.ReadSimple()
-					if err == nil && s != "" {
-						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
-					}
-					if err != nil {
-						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); err != nil {
-							return stanza.WrapElement(err, "setup-failed")
-						}
-						continue
-					}
-					v.Condition = ConditionSetupFailed
-					_ = s
-					seen |= uint64(0x1)
-					ord.Add(0)
-					continue
-				case "unsupported-method":
-					if seen&uint64(0x1) != 0 {
-						if err := d.KeepRaw(&v.XMLExtra, &ord, 1); err != nil {
-							return stanza.WrapElement(err, "unsupported-method")
-						}
-						continue
-					}
-					m := d.Mark()
-					s, err := d.ReadSimple()
-					if err == nil && s != "" {
-						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
-					}
-					if err != nil {
-						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); err != nil {
-							return stanza.WrapElement(err, "unsupported-method")
-						}
-						continue
-					}
-					v.Condition = ConditionUnsupportedMethod
+					v.Condition = Condition(n.Local)
 					_ = s
 					seen |= uint64(0x1)
 					ord.Add(0)

@@ -46,10 +46,10 @@ again:
 					}
 					ord.Add(0)
 					continue
-				case "spam":
+				case "spam", "abuse":
 					if seen&uint64(0x2) != 0 {
 						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
-							return stanza.WrapElement(err, "spam")
+							return stanza.WrapElement(err, n.Local)
 						}
 						continue
 					}
@@ -60,34 +60,11 @@ again:
 					}
 					if err != nil {
 						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
-							return stanza.WrapElement(err, "spam")
+							return stanza.WrapElement(err, n.Local)
 						}
 						continue
 					}
-					v.Reason = ReasonSpam
-					_ = s
-					seen |= uint64(0x2)
-					ord.Add(1)
-					continue
-				case "abuse":
-					if seen&uint64(0x2) != 0 {
-						if err := d.KeepRaw(&v.XMLExtra, &ord, 3); err != nil {
-							return stanza.WrapElement(err, "abuse")
-						}
-						continue
-					}
-					m := d.Mark()
-					s, err := d.ReadSimple()
-					if err == nil && s != "" {
-						err = stanza.Errorf(stanza.ErrUnexpected, "text in an empty element")
-					}
-					if err != nil {
-						if err := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); err != nil {
-							return stanza.WrapElement(err, "abuse")
-						}
-						continue
-					}
-					v.Reason = ReasonAbuse
+					v.Reason = Reason(n.Local)
 					_ = s
 					seen |= uint64(0x2)
 					ord.Add(1)
