@@ -104,6 +104,7 @@ type Decoder struct {
 	qn         []string // qualified names of the current tag's attributes
 	pendingEnd bool
 	tokStart   int
+	starts     int // StartElements returned, for Content
 
 	stack    []openElem
 	bindings []binding
@@ -689,6 +690,7 @@ func (d *Decoder) startTag() Kind {
 	}
 	d.pendingEnd = empty
 	d.kind = StartElement
+	d.starts++
 	return StartElement
 }
 

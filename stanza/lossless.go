@@ -70,22 +70,24 @@ func (d *Decoder) KeepRaw(extra *[]Element, ord *OrderRecorder, slot int) error 
 
 // Content is what a generated decoder of element-only content keeps while
 // it reads an element's content with NextIn: where the element starts, to
-// read it again should text stand among its children, and the whitespace
-// read so far.
+// read it again should text stand among its children, and what was read
+// of it so far.
 type Content struct {
 	start   Mark
+	starts  int // the Decoder's count of StartElements after the element's own
 	ws      string
-	kids    bool
 	allText bool
 }
 
 // Content returns the Content of the element whose StartElement d has just
 // returned.
-func (d *Decoder) Content() Content { return Content{start: d.Mark()} }
+func (d *Decoder) Content() Content { return Content{start: d.Mark(), starts: d.starts} }
 
-// NextIn reads the content of c's element up to its next child or its end,
-// keeping in place what is not a child: the loop of every generated decoder
-// of element-only content, shared. It returns
+// NextIn reads on from k, a token of c's element's content that Next
+// returned and that is not a StartElement, up to the element's next child
+// or its end, keeping in place what is not a child: the loop of every
+// generated decoder of element-only content, shared (they call it only for
+// what is not a child, so that a child costs no call more). It returns
 //
 //   - StartElement: a child starts, as from Next;
 //   - EndElement: the element ends; whitespace alone in an element without
@@ -99,11 +101,18 @@ func (d *Decoder) Content() Content { return Content{start: d.Mark()} }
 //
 // What it keeps in extra it records in ord, when ord is not nil, as held by
 // the field at slot.
-func (d *Decoder) NextIn(c *Content, extra *[]Element, ord *OrderRecorder, slot int) Kind {
-	for {
-		switch d.Next() {
+func (d *Decoder) NextIn(k Kind, c *Content, extra *[]Element, ord *OrderRecorder, slot int) Kind {
+	if k == EndElement && c.ws == "" { // inlined: the end of most elements
+		return k
+	}
+	return d.nextIn(k, c, extra, ord, slot)
+}
+
+// nextIn is NextIn past its inlined case.
+func (d *Decoder) nextIn(k Kind, c *Content, extra *[]Element, ord *OrderRecorder, slot int) Kind {
+	for ; ; k = d.Next() {
+		switch k {
 		case StartElement:
-			c.kids = true
 			return StartElement
 		case CharData:
 			switch {
@@ -116,13 +125,13 @@ func (d *Decoder) NextIn(c *Content, extra *[]Element, ord *OrderRecorder, slot 
 				if !d.Rewind(c.start) {
 					return None
 				}
-				c.allText, c.kids, c.ws = true, false, ""
+				c.allText, c.starts, c.ws = true, d.starts, ""
 				return CharData
-			case !c.kids:
+			case d.starts == c.starts: // no child yet
 				c.ws = d.text
 			}
 		case EndElement:
-			if !c.kids && c.ws != "" && !c.allText {
+			if d.starts == c.starts && c.ws != "" && !c.allText {
 				*extra = append(*extra, d.NewText(c.ws))
 				if ord != nil {
 					ord.Add(slot)

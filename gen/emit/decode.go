@@ -269,10 +269,15 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 		b.Id("kids").Op(":=").False()
 	}
 	next := jen.Id("d").Dot("Next").Call()
-	if nextIn {
-		next = jen.Id("d").Dot("NextIn").Call(append([]jen.Code{jen.Op("&").Id("content")}, keepArgs(st, ordered)...)...)
-	}
 	b.For().BlockFunc(func(loop *jen.Group) {
+		if nextIn {
+			// A child is read at once; the rest through NextIn.
+			loop.Id("k").Op(":=").Id("d").Dot("Next").Call()
+			loop.If(jen.Id("k").Op("!=").Add(rt(rtStartElem))).Block(
+				jen.Id("k").Op("=").Id("d").Dot("NextIn").Call(append([]jen.Code{jen.Id("k"), jen.Op("&").Id("content")}, keepArgs(st, ordered)...)...),
+			)
+			next = jen.Id("k")
+		}
 		loop.Switch(next).BlockFunc(func(sw *jen.Group) {
 			sw.Case(rt(rtStartElem)).BlockFunc(func(c *jen.Group) {
 				if keepText && !nextIn {

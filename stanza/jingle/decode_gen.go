@@ -24,7 +24,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -142,7 +146,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
@@ -261,7 +269,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -362,7 +374,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 19) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 19)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {

@@ -31,7 +31,11 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
+		}
+		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
 			var err error
@@ -126,7 +130,11 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
+		}
+		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
 			var err error
@@ -179,7 +187,11 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
+		}
+		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
 			var err error
@@ -244,7 +256,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 5) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 5)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {

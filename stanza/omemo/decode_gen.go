@@ -27,7 +27,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 4) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 4)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -203,7 +207,11 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
+		}
+		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
 			var err error
@@ -245,7 +253,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -306,7 +318,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -423,7 +439,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -559,7 +579,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -619,7 +643,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -740,7 +768,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {

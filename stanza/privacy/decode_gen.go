@@ -28,7 +28,11 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
+		}
+		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
 			var err error
@@ -75,7 +79,11 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
+		}
+		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
 			var err error
@@ -152,7 +160,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 4) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 4)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -285,7 +297,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -347,7 +363,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {

@@ -21,7 +21,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -92,7 +96,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -152,7 +160,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -225,7 +237,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -324,7 +340,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -423,7 +443,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -519,7 +543,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -590,7 +618,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -651,7 +683,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -746,7 +782,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {

@@ -27,7 +27,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -136,7 +140,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -246,7 +254,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -355,7 +367,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -476,7 +492,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -538,7 +558,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -645,7 +669,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
@@ -708,7 +736,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
@@ -777,7 +809,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -886,7 +922,11 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 1) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			if n.Space != NS && n.Space != "" {
@@ -975,7 +1015,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {

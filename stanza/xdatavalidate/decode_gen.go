@@ -57,7 +57,11 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
+		}
+		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
 			var err error
@@ -121,7 +125,11 @@ again:
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, nil, 0) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
+		}
+		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
 			var err error
@@ -188,7 +196,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 5) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 5)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {

@@ -73,7 +73,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 3) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -255,7 +259,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 2) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -381,7 +389,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 5) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 5)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
@@ -555,7 +567,11 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		switch d.NextIn(&content, &v.XMLExtra, &ord, 5) {
+		k := d.Next()
+		if k != stanza.StartElement {
+			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 5)
+		}
+		switch k {
 		case stanza.StartElement:
 			n := d.Name()
 			switch n.Space {
