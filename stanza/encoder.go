@@ -251,13 +251,19 @@ func (e *Encoder) StartQuoted(space, open string) {
 		e.startIn(space, open[1:])
 		return
 	}
+	e.openTag(open, len(open)-1)
+}
+
+// openTag appends tag, the start of a start tag whose name is the n bytes
+// after its '<', closing the start tag open before, and pushes the element.
+func (e *Encoder) openTag(tag string, n int) {
 	buf := e.buf
 	if e.open {
 		buf = append(buf, '>')
 	}
 	off := len(buf) + 1
-	buf = append(buf, open...)
-	e.stack = append(e.stack, encElem{off: off, n: len(open) - 1, nsLen: len(e.ns)})
+	buf = append(buf, tag...)
+	e.stack = append(e.stack, encElem{off: off, n: n, nsLen: len(e.ns)})
 	e.open = true
 	e.buf = buf
 }
@@ -279,17 +285,9 @@ func (e *Encoder) StartDeclared(space, open, decl string) {
 		e.startIn(space, open[1:])
 		return
 	}
-	buf := e.buf
-	if e.open {
-		buf = append(buf, '>')
-	}
-	off := len(buf) + 1
-	buf = append(buf, decl...)
-	e.stack = append(e.stack, encElem{off: off, n: len(open) - 1, nsLen: len(e.ns)})
+	e.openTag(decl, len(open)-1)
 	e.ns = append(e.ns, NSBinding{Space: space})
 	e.def = space
-	e.open = true
-	e.buf = buf
 }
 
 func (e *Encoder) startIn(space, local string) {
