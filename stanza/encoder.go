@@ -43,6 +43,9 @@ type Encoder struct {
 	open  bool        // the innermost element's start tag is still open
 	stack []encElem   // open elements, outermost first
 	ns    []NSBinding // bindings in effect: the scope, then each open element's declarations
+	// nsHigh is how far ns reached before it was last cut back since
+	// Reset, which clears that much: no more, for a stanza declares few.
+	nsHigh int
 	// attrs locates the attributes written on the open start tag, up to
 	// buf[attrScan]: they are read back from the buffer only when a
 	// checked call needs them (see syncAttrs), so that writing one costs
@@ -141,7 +144,8 @@ func NewEncoder(buf []byte) *Encoder {
 // stacks. Reusing the previous output, e.Reset(e.Bytes()[:0]), makes encoding
 // allocation-free once warm.
 func (e *Encoder) Reset(buf []byte) {
-	clear(e.ns[:cap(e.ns)])
+	clear(e.ns[:max(len(e.ns), e.nsHigh)]) // nothing kept refers to the last output's strings
+	e.nsHigh = 0
 	e.buf = buf
 	e.err = nil
 	e.def = ""
@@ -204,7 +208,8 @@ func (e *Encoder) SetScope(b []NSBinding) {
 		e.fail("SetScope", "called with open elements")
 		return
 	}
-	e.ns = append(e.ns[:0], b...)
+	e.truncNS(0)
+	e.ns = append(e.ns, b...)
 	e.def = ""
 	for _, x := range b {
 		if x.Prefix == "" {
@@ -785,7 +790,7 @@ func (e *Encoder) End() {
 		e.buf = append(buf, '>')
 	}
 	if nsLen := el.nsLen; len(e.ns) != nsLen {
-		e.ns = e.ns[:nsLen]
+		e.truncNS(nsLen)
 		e.def = ""
 		for i := len(e.ns) - 1; i >= 0; i-- {
 			if e.ns[i].Prefix == "" {
@@ -794,6 +799,13 @@ func (e *Encoder) End() {
 			}
 		}
 	}
+}
+
+// truncNS cuts e.ns back to its first n bindings, recording how far it
+// reached for Reset to clear.
+func (e *Encoder) truncNS(n int) {
+	e.nsHigh = max(e.nsHigh, len(e.ns))
+	e.ns = e.ns[:n]
 }
 
 // spaceOf returns the namespace bound to a non-empty prefix at the current

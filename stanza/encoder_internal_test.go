@@ -2,6 +2,7 @@ package stanza
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -286,6 +287,33 @@ func TestEndTag(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestResetClearsBindings checks that Reset leaves no namespace binding
+// behind in the Encoder's memory, however far its stack of bindings
+// reached and was cut back (an element's end, a shorter scope), so that a
+// reused Encoder keeps no string of an earlier output alive.
+func TestResetClearsBindings(t *testing.T) {
+	e := NewEncoder(nil)
+	e.SetScope([]NSBinding{{Prefix: "a", Space: "urn:a"}, {Prefix: "b", Space: "urn:b"}, {Prefix: "c", Space: "urn:c"}})
+	e.SetScope([]NSBinding{{Prefix: "d", Space: "urn:d"}})
+	for i := range 6 {
+		e.StartDeclared(fmt.Sprintf("urn:n%d", i), "<x", fmt.Sprintf("<x xmlns='urn:n%d'", i))
+	}
+	for range 4 {
+		e.End()
+	}
+	e.StartPrefixed("p", "urn:p", "y")
+	e.End()
+	if e.Err() != nil {
+		t.Fatal(e.Err())
+	}
+	e.Reset(nil)
+	for i, b := range e.ns[:cap(e.ns)] {
+		if b != (NSBinding{}) {
+			t.Fatalf("binding %d left after Reset: %+v", i, b)
 		}
 	}
 }
