@@ -342,10 +342,7 @@ func (d *Decoder) DecodeOne(v Element) error {
 // Marshal encodes v into a new slice, of the output's size: the one
 // allocation of the call.
 func Marshal(v Element) ([]byte, error) {
-	m := marshalers.Get().(*marshaler)
-	m.e.Reset(m.buf[:0])
-	v.EncodeXMPP(&m.e)
-	out, err := m.e.Bytes(), m.e.Err()
+	m, out, err := marshalPooled(v)
 	var b []byte
 	if err == nil {
 		b = append([]byte(nil), out...)
@@ -376,6 +373,15 @@ type marshaler struct {
 }
 
 var marshalers = sync.Pool{New: func() any { return new(marshaler) }}
+
+// marshalPooled encodes v with a pooled marshaler, into its buffer: the
+// output stays valid until m.release.
+func marshalPooled(v Element) (m *marshaler, out []byte, err error) {
+	m = marshalers.Get().(*marshaler)
+	m.e.Reset(m.buf[:0])
+	v.EncodeXMPP(&m.e)
+	return m, m.e.Bytes(), m.e.Err()
+}
 
 // maxMarshalBuf is the largest buffer a marshaler keeps between calls.
 const maxMarshalBuf = 64 << 10

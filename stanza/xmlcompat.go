@@ -10,10 +10,7 @@ import (
 // types call it from their MarshalXML methods, so they work inside structs
 // marshaled by encoding/xml.
 func MarshalXMLTo(xe *xml.Encoder, v Element) error {
-	m := marshalers.Get().(*marshaler)
-	m.e.Reset(m.buf[:0])
-	v.EncodeXMPP(&m.e)
-	b, err := m.e.Bytes(), m.e.Err()
+	m, b, err := marshalPooled(v)
 	defer m.release(b)
 	if err != nil {
 		return err
