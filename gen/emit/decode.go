@@ -197,7 +197,7 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	}
 	b.Op("*").Id("v").Op("=").Id(st.Name).Values(reset)
 	if g.family() && st.Element != nil {
-		b.List(jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")).Op("=").List(jen.Id("space"), jen.Op("!").Id("d").Dot("DeclaresDefault").Call())
+		b.List(jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")).Op("=").List(jen.Id("internNS").Call(jen.Id("space")), jen.Op("!").Id("d").Dot("DeclaresDefault").Call())
 	}
 	if en := st.ElementEnum; en != nil {
 		b.Id("v").Dot("Value").Op("=").Id(en.Name).Call(jen.Id("d").Dot("Name").Call().Dot("Local"))

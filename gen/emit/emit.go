@@ -149,10 +149,20 @@ func (g *gen) types(f *jen.File) {
 			jen.Return(jen.False()),
 		)
 		f.Line()
+		f.Comment("internNS returns the constant of Namespaces that ns equals, or ns: a decoded value keeps the constant, not a copy in the input's memory, so that encoding it later compares bytes that are in the cache rather than reading that memory again.")
+		var cases []jen.Code
+		for _, l := range lits {
+			cases = append(cases, jen.Case(l).Block(jen.Return(l)))
+		}
+		f.Func().Id("internNS").Params(jen.Id("ns").String()).String().Block(
+			jen.Switch(jen.Id("ns")).Block(cases...),
+			jen.Return(jen.Id("ns")),
+		)
+		f.Line()
 		f.Comment("encodeNS returns the namespace to write an element in that came with came (\"\" when built), which it declared unless inherited.")
 		f.Func().Id("encodeNS").Params(jen.Id("e").Op("*").Add(rt(rtEncoder)), jen.Id("came").String(), jen.Id("inherited").Bool()).String().Block(
 			jen.If(jen.Id("came").Op("==").Id("NS")).Block(
-				jen.Id("came").Op("=").Id("NS").Comment("the constant, whose bytes the Encoder knows it checked: the decoded string is a copy"),
+				jen.Id("came").Op("=").Id("NS").Comment("the constant, whose bytes the Encoder knows it checked, for a value built with a copy of it"),
 			),
 			jen.If(jen.Id("came").Op("!=").Lit("").Op("&&").Op("!").Id("inherited")).Block(jen.Return(jen.Id("came"))),
 			jen.If(jen.Id("d").Op(":=").Id("e").Dot("DefaultNS").Call(), jen.Id("member").Call(jen.Id("d"))).Block(jen.Return(jen.Id("d"))),

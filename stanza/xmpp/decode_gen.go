@@ -12,7 +12,7 @@ import (
 func (v *Body) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Body{AnyAttrs: v.AnyAttrs[:0]}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case stanza.NSXML:
@@ -49,7 +49,7 @@ again:
 		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -188,7 +188,7 @@ again:
 func (v *Handshake) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Handshake{AnyAttrs: v.AnyAttrs[:0]}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
@@ -214,7 +214,7 @@ again:
 		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -344,7 +344,7 @@ again:
 		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -522,7 +522,7 @@ again:
 		XMLExtra: v.XMLExtra[:0],
 		XMLOrder: v.XMLOrder[:0],
 	}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -721,7 +721,7 @@ again:
 func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Priority{AnyAttrs: v.AnyAttrs[:0]}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
@@ -744,7 +744,7 @@ func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Show) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Show{AnyAttrs: v.AnyAttrs[:0]}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = append(v.AnyAttrs, a)
 	}
@@ -760,7 +760,7 @@ func (v *Show) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Status) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Status{AnyAttrs: v.AnyAttrs[:0]}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case stanza.NSXML:
@@ -787,7 +787,7 @@ func (v *Status) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Subject) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Subject{AnyAttrs: v.AnyAttrs[:0]}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case stanza.NSXML:
@@ -814,7 +814,7 @@ func (v *Subject) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Thread) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
 	*v = Thread{AnyAttrs: v.AnyAttrs[:0]}
-	v.XMLNS, v.XMLNSInherited = space, !d.DeclaresDefault()
+	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -30,10 +30,23 @@ func member(ns string) bool {
 	return false
 }
 
+// internNS returns the constant of Namespaces that ns equals, or ns: a decoded value keeps the constant, not a copy in the input's memory, so that encoding it later compares bytes that are in the cache rather than reading that memory again.
+func internNS(ns string) string {
+	switch ns {
+	case NS:
+		return NS
+	case "jabber:component:accept":
+		return "jabber:component:accept"
+	case "jabber:server":
+		return "jabber:server"
+	}
+	return ns
+}
+
 // encodeNS returns the namespace to write an element in that came with came ("" when built), which it declared unless inherited.
 func encodeNS(e *stanza.Encoder, came string, inherited bool) string {
 	if came == NS {
-		came = NS // the constant, whose bytes the Encoder knows it checked: the decoded string is a copy
+		came = NS // the constant, whose bytes the Encoder knows it checked, for a value built with a copy of it
 	}
 	if came != "" && !inherited {
 		return came
