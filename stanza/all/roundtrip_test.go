@@ -2,6 +2,7 @@ package all_test
 
 import (
 	"bufio"
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -109,7 +110,13 @@ func TestCorpusRoundTrip(t *testing.T) {
 	var keptRaw int
 	for _, s := range samples {
 		name := filepath.Base(s.File) + ":" + itoa(s.Line)
-		v, err := decodeOne(t, s.XML)
+		// Decoded from a buffer written over right after, as a reader
+		// of a connection does: nothing decoded may share it.
+		buf := bytes.Clone(s.XML)
+		v, err := decodeOne(t, buf)
+		for i := range buf {
+			buf[i] = '#'
+		}
 		if err != nil {
 			t.Errorf("%s (%s): decode: %v", name, s.Source, err)
 			continue
