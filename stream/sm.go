@@ -297,6 +297,17 @@ func (s *Stream) SendAck() error {
 	return s.send(&sm.A{H: ptr(s.sm.in)})
 }
 
+// isSM reports whether el is one of the elements of stream management that
+// smElement handles: a stanza, the common case, goes on without building
+// the Event smElement returns.
+func isSM(el stanza.Element) bool {
+	switch el.(type) {
+	case *sm.R, *sm.A, *sm.Enabled, *sm.Resumed, *sm.Failed, *sm.Enable, *sm.Resume:
+		return true
+	}
+	return false
+}
+
 // smElement handles a Stream Management element received by either role;
 // handled is false when el is none, or not expected now (the caller then
 // delivers it as an element).

@@ -832,8 +832,10 @@ func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 		}
 	}
 	s.countIn(el)
-	if ev, ok, handled := s.smElement(el); handled {
-		return ev, ok
+	if isSM(el) {
+		if ev, ok, handled := s.smElement(el); handled {
+			return ev, ok
+		}
 	}
 	if s.cfg.Role == Initiating {
 		return s.clientElement(el)
