@@ -233,8 +233,16 @@ func (s *Stream) SendFeatures(f *streams.Features) error {
 	return nil
 }
 
+// clientStepInFlight reports whether a negotiation step of the initiating
+// entity waits for its answer, which clientElement looks for: without one,
+// clientElement delivers every element as it is.
+func (s *Stream) clientStepInFlight() bool {
+	return s.tls || s.mech != nil || s.bindID != "" || s.sessID != ""
+}
+
 // clientElement handles a top-level element received by the initiating
-// entity.
+// entity while a step is in flight (clientStepInFlight, which a new case
+// here must keep up with).
 func (s *Stream) clientElement(el stanza.Element) (Event, bool) {
 	switch x := el.(type) {
 	case *starttls.Proceed:

@@ -838,6 +838,11 @@ func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 		}
 	}
 	if s.cfg.Role == Initiating {
+		if !s.clientStepInFlight() {
+			// A stanza, the common case, returned from here: through
+			// clientElement, the Event (220 bytes) is copied once more.
+			return Event{Kind: EventElement, Element: el}, true
+		}
 		return s.clientElement(el)
 	}
 	return s.serverElement(el)
