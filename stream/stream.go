@@ -637,7 +637,7 @@ func (s *Stream) Restart() error {
 
 // Next returns the next event, EventNone when more input is needed or the
 // stream has ended.
-func (s *Stream) Next() Event {
+func (s *Stream) Next() (ev Event) {
 	for s.st != stDone {
 		kind, frame := s.fr.Next()
 		off := s.fr.Offset() - int64(len(frame))
@@ -667,7 +667,7 @@ func (s *Stream) Next() Event {
 				}
 			}
 		case stanza.FrameElement:
-			if ev, ok := s.element(frame, off); ok {
+			if s.element(frame, off, &ev) {
 				return ev
 			}
 		case stanza.FrameClose:
@@ -788,9 +788,11 @@ func (s *Stream) peerClose(frame []byte) Event {
 	return Event{Kind: EventClose}
 }
 
-// element decodes one top-level element and dispatches it; ok is false when
-// a negotiation step consumed it without an event.
-func (s *Stream) element(frame []byte, off int64) (Event, bool) {
+// element decodes one top-level element and dispatches it, into ev (the
+// result of Next, zero until then: a stanza's Event is written in place,
+// not copied there); it returns false, with ev untouched, when a
+// negotiation step consumed the element without an event.
+func (s *Stream) element(frame []byte, off int64, ev *Event) bool {
 	d := s.decoder()
 	s.resetDecoder(d, frame, off, s.inScope)
 	if d.Next() != stanza.StartElement {
@@ -798,7 +800,8 @@ func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 		if err == nil {
 			err = stanza.Errorf(stanza.ErrNotWellFormed, "stream: no element")
 		}
-		return s.fail(conditionFor(err), err), true
+		*ev = s.fail(conditionFor(err), err)
+		return true
 	}
 	var el stanza.Element
 	var err error
@@ -814,10 +817,12 @@ func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 		}
 	}
 	if err != nil {
-		return s.fail(conditionFor(err), err), true
+		*ev = s.fail(conditionFor(err), err)
+		return true
 	}
 	if s.st == stPeerError {
-		return Event{Kind: EventElement, Element: el}, true
+		ev.Kind, ev.Element = EventElement, el
+		return true
 	}
 	switch x := el.(type) {
 	case *streams.Error:
@@ -825,25 +830,38 @@ func (s *Stream) element(frame []byte, off int64) (Event, bool) {
 		s.err = e
 		s.st = stPeerError
 		s.Close()
-		return Event{Kind: EventStreamError, Err: e}, true
+		ev.Kind, ev.Err = EventStreamError, e
+		return true
 	case *streams.Features:
 		if s.cfg.Role == Initiating {
-			return Event{Kind: EventFeatures, Features: x}, true
+			ev.Kind, ev.Features = EventFeatures, x
+			return true
 		}
 	}
 	s.countIn(el)
 	if isSM(el) {
-		if ev, ok, handled := s.smElement(el); handled {
-			return ev, ok
+		if e, ok, handled := s.smElement(el); handled {
+			if ok {
+				*ev = e
+			}
+			return ok
 		}
 	}
-	if s.cfg.Role == Initiating {
-		if !s.clientStepInFlight() {
-			// A stanza, the common case, returned from here: through
-			// clientElement, the Event (220 bytes) is copied once more.
-			return Event{Kind: EventElement, Element: el}, true
-		}
-		return s.clientElement(el)
+	var e Event
+	var ok bool
+	switch {
+	case s.cfg.Role == Initiating && !s.clientStepInFlight():
+		// A stanza, the common case, written from here: through
+		// clientElement, the Event (220 bytes) would be copied twice.
+		ev.Kind, ev.Element = EventElement, el
+		return true
+	case s.cfg.Role == Initiating:
+		e, ok = s.clientElement(el)
+	default:
+		e, ok = s.serverElement(el)
 	}
-	return s.serverElement(el)
+	if ok {
+		*ev = e
+	}
+	return ok
 }
