@@ -545,10 +545,20 @@ loop:
 					}
 					pos++
 				case '\'', '"':
-					f.quote = c
+					// The value, read here when its quote is in the
+					// buffer: frAttrVal reads one that goes on in the
+					// next chunk.
 					pos++
-					st = frAttrVal
-					continue loop
+					i := bytes.IndexByte(buf[pos:end], c)
+					if i < 0 {
+						f.quote = c
+						st = frAttrVal
+						continue loop
+					}
+					if j := bytes.IndexByte(buf[pos:pos+i], '<'); j >= 0 {
+						return f.fail(ErrNotWellFormed, pos+j, "'<' in attribute value")
+					}
+					pos += i + 1
 				case '>':
 					pos++
 					if f.kind == FrameOpen {
