@@ -32,8 +32,10 @@ func TestIsSMCoversHandlers(t *testing.T) {
 			if c, ok := n.(*ast.CaseClause); ok {
 				for _, e := range c.List {
 					if st, ok := e.(*ast.StarExpr); ok {
-						if sel, ok := st.X.(*ast.SelectorExpr); ok && sel.X.(*ast.Ident).Name == "sm" {
-							types = append(types, sel.Sel.Name)
+						if sel, ok := st.X.(*ast.SelectorExpr); ok {
+							if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "sm" {
+								types = append(types, sel.Sel.Name)
+							}
 						}
 					}
 				}

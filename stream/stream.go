@@ -852,7 +852,7 @@ func (s *Stream) element(frame []byte, off int64, ev *Event) bool {
 	switch {
 	case s.cfg.Role == Initiating && !s.clientStepInFlight():
 		// A stanza, the common case, written from here: through
-		// clientElement, the Event (220 bytes) would be copied twice.
+		// clientElement, the Event (216 bytes) would be copied twice.
 		ev.Kind, ev.Element = EventElement, el
 		return true
 	case s.cfg.Role == Initiating:
