@@ -389,7 +389,16 @@ func (*Body) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Body) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<body")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<body", "<body xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<body", "<body xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<body", "<body xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<body")
+	}
 	v.encodeContent(e)
 }
 
@@ -446,7 +455,16 @@ func (*Error) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Error) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<error")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<error", "<error xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<error", "<error xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<error", "<error xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<error")
+	}
 	v.encodeContent(e)
 }
 
@@ -587,7 +605,16 @@ func (*Handshake) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Handshake) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<handshake")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<handshake", "<handshake xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<handshake", "<handshake xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<handshake", "<handshake xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<handshake")
+	}
 	v.encodeContent(e)
 }
 
@@ -635,7 +662,16 @@ func (*IQ) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *IQ) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<iq")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<iq", "<iq xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<iq", "<iq xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<iq", "<iq xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<iq")
+	}
 	v.encodeContent(e)
 }
 
@@ -773,7 +809,16 @@ func (*Message) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Message) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<message")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<message", "<message xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<message", "<message xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<message", "<message xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<message")
+	}
 	v.encodeContent(e)
 }
 
@@ -952,7 +997,16 @@ func (*Presence) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Presence) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<presence")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<presence", "<presence xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<presence", "<presence xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<presence", "<presence xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<presence")
+	}
 	v.encodeContent(e)
 }
 
@@ -1183,7 +1237,16 @@ func (*Priority) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Priority) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<priority")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<priority", "<priority xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<priority", "<priority xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<priority", "<priority xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<priority")
+	}
 	v.encodeContent(e)
 }
 
@@ -1231,7 +1294,16 @@ func (*Show) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Show) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<show")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<show", "<show xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<show", "<show xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<show", "<show xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<show")
+	}
 	v.encodeContent(e)
 }
 
@@ -1279,7 +1351,16 @@ func (*Status) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Status) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<status")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<status", "<status xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<status", "<status xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<status", "<status xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<status")
+	}
 	v.encodeContent(e)
 }
 
@@ -1336,7 +1417,16 @@ func (*Subject) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Subject) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<subject")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<subject", "<subject xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<subject", "<subject xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<subject", "<subject xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<subject")
+	}
 	v.encodeContent(e)
 }
 
@@ -1393,7 +1483,16 @@ func (*Thread) DecodesNamespace(space string) bool {
 
 // EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.
 func (v *Thread) EncodeXMPP(e *stanza.Encoder) {
-	e.StartQuoted(encodeNS(e, v.XMLNS, v.XMLNSInherited), "<thread")
+	switch ns := encodeNS(e, v.XMLNS, v.XMLNSInherited); ns {
+	case NS:
+		e.StartDeclared(NS, "<thread", "<thread xmlns='"+NS+"'")
+	case "jabber:component:accept":
+		e.StartDeclared("jabber:component:accept", "<thread", "<thread xmlns='jabber:component:accept'")
+	case "jabber:server":
+		e.StartDeclared("jabber:server", "<thread", "<thread xmlns='jabber:server'")
+	default:
+		e.StartQuoted(ns, "<thread")
+	}
 	v.encodeContent(e)
 }
 
