@@ -146,26 +146,24 @@ func (g *gen) globalMethods(f *jen.File, st *ir.Struct) {
 		f.Func().Params(jen.Op("*").Id(st.Name)).Id("DecodesNamespace").Params(jen.Id("space").String()).Bool().Block(jen.Return(jen.Id("member").Call(jen.Id("space"))))
 		f.Line()
 		f.Comment("EncodeXMPP appends v to e: in the namespace it declared when it came with one, else in the namespace in use at e when that is one of Namespaces (a stream's content namespace), else in the one it came with, else NS.")
+		// A stanza written on its own, as an Encoder reset for each one
+		// writes it, declares its namespace: for each namespace of the
+		// family with nothing to escape, the start tag with the
+		// declaration is one constant (see Encoder.StartDeclared).
 		open := "<" + st.Element.Local
-		var start jen.Code = jen.Id("e").Dot("StartQuoted").Call(jen.Id("encodeNS").Call(jen.Id("e"), jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")), jen.Lit(open))
-		if spaces := append([]string{st.Pkg.Namespace}, st.Pkg.Family...); allDeclarable(spaces) {
-			// A stanza written on its own, as an Encoder reset for each
-			// one writes it, declares its namespace: the start tag with
-			// the declaration of each namespace of the family, one
-			// constant (see Encoder.StartDeclared).
-			start = jen.Switch(jen.Id("ns").Op(":=").Id("encodeNS").Call(jen.Id("e"), jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")), jen.Id("ns")).BlockFunc(func(sw *jen.Group) {
-				for i, ns := range spaces {
-					nsExpr := jen.Lit(ns)
-					decl := jen.Lit(open + " xmlns='" + ns + "'")
-					if i == 0 {
-						nsExpr = jen.Id("NS")
-						decl = jen.Lit(open + " xmlns='").Op("+").Id("NS").Op("+").Lit("'")
-					}
-					sw.Case(nsExpr.Clone()).Block(jen.Id("e").Dot("StartDeclared").Call(nsExpr, jen.Lit(open), decl))
+		start := jen.Switch(jen.Id("ns").Op(":=").Id("encodeNS").Call(jen.Id("e"), jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")), jen.Id("ns")).BlockFunc(func(sw *jen.Group) {
+			for i, ns := range append([]string{st.Pkg.Namespace}, st.Pkg.Family...) {
+				if !declarable(ns) {
+					continue
 				}
-				sw.Default().Block(jen.Id("e").Dot("StartQuoted").Call(jen.Id("ns"), jen.Lit(open)))
-			})
-		}
+				nsExpr, decl := jen.Lit(ns), jen.Lit(open+" xmlns='"+ns+"'")
+				if i == 0 {
+					nsExpr, decl = jen.Id("NS"), jen.Lit(open+" xmlns='").Op("+").Id("NS").Op("+").Lit("'")
+				}
+				sw.Case(nsExpr.Clone()).Block(jen.Id("e").Dot("StartDeclared").Call(nsExpr, jen.Lit(open), decl))
+			}
+			sw.Default().Block(jen.Id("e").Dot("StartQuoted").Call(jen.Id("ns"), jen.Lit(open)))
+		})
 		f.Func().Params(jen.Id("v").Op("*").Id(st.Name)).Id("EncodeXMPP").Params(jen.Id("e").Op("*").Add(rt(rtEncoder))).Block(
 			start,
 			jen.Id("v").Dot("encodeContent").Call(jen.Id("e")),
@@ -554,16 +552,6 @@ func method(val jen.Code, name string) jen.Code {
 		return jen.Parens(val).Dot(name).Call()
 	}
 	return jen.Add(val).Dot(name).Call()
-}
-
-// allDeclarable reports whether every one of spaces is declarable.
-func allDeclarable(spaces []string) bool {
-	for _, sp := range spaces {
-		if !declarable(sp) {
-			return false
-		}
-	}
-	return true
 }
 
 // declarable reports whether the namespace space can be declared by
