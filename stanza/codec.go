@@ -96,16 +96,6 @@ func (o *OrderRecorder) Result(buf Order) Order {
 	return append(buf[:0], o.runs[:o.n]...)
 }
 
-// Extend returns s with one more element at the end, reusing the capacity
-// (and so the memory of an element decoded before) when there is some.
-func Extend[T any](s []T) []T {
-	if len(s) < cap(s) {
-		return s[:len(s)+1]
-	}
-	var zero T
-	return append(s, zero)
-}
-
 // IsSpace reports whether s holds only XML whitespace.
 func IsSpace(s string) bool {
 	for i := 0; i < len(s); i++ {

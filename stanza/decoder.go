@@ -121,6 +121,11 @@ type Decoder struct {
 
 	rc recycler // values dropped by decodes into reused values (recycle.go)
 
+	// chunks of the values New, Grow and Append make, by type (chunk.go)
+	chunks     []chunkSlot
+	chunkUsed  []int16 // slots used in this epoch
+	chunkBytes int     // bytes of input in this epoch
+
 	// strs holds the new strings Take hands out for the input being read,
 	// a few to an allocation; Reset starts anew, so that a new string kept
 	// does not keep the new strings of other inputs, and their inputs, in
@@ -266,6 +271,7 @@ func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
 	d.capUsed = d.capUsed[:0]
 	d.owned = false
 	d.isolated = false
+	d.chunkInput(len(s))
 }
 
 // SetLimits sets the depth, attribute and name limits the Decoder enforces.

@@ -61,7 +61,7 @@ func (d *Decoder) KeepRaw(extra *[]Element, ord *OrderRecorder, slot int) error 
 	if err != nil {
 		return err
 	}
-	*extra = append(*extra, r)
+	*extra = Append(d, *extra, Element(r))
 	if ord != nil {
 		ord.Add(slot)
 	}
@@ -117,7 +117,7 @@ func (d *Decoder) nextIn(k Kind, c *Content, extra *[]Element, ord *OrderRecorde
 		case CharData:
 			switch {
 			case c.allText:
-				*extra = append(*extra, d.NewText(d.text))
+				*extra = Append(d, *extra, Element(d.NewText(d.text)))
 				if ord != nil {
 					ord.Add(slot)
 				}
@@ -132,7 +132,7 @@ func (d *Decoder) nextIn(k Kind, c *Content, extra *[]Element, ord *OrderRecorde
 			}
 		case EndElement:
 			if d.starts == c.starts && c.ws != "" && !c.allText {
-				*extra = append(*extra, d.NewText(c.ws))
+				*extra = Append(d, *extra, Element(d.NewText(c.ws)))
 				if ord != nil {
 					ord.Add(slot)
 				}
@@ -152,7 +152,7 @@ func (d *Decoder) KeepFallback(m Mark, err error, extra *[]Element, ord *OrderRe
 	if err != nil {
 		return err
 	}
-	*extra = append(*extra, r)
+	*extra = Append(d, *extra, Element(r))
 	if ord != nil {
 		ord.Add(slot)
 	}

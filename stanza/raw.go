@@ -101,7 +101,7 @@ func escapeAttrString(s string) string {
 // ReadRaw consumes the current element through its end tag and returns it as
 // a RawElement. Call it right after Next returned StartElement.
 func (d *Decoder) ReadRaw() (*RawElement, error) {
-	r := new(RawElement)
+	r := New[RawElement](d)
 	if err := d.readRawInto(r); err != nil {
 		return nil, err
 	}

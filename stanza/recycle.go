@@ -246,12 +246,15 @@ func (d *Decoder) NewText(s string) *Text {
 		t.Value = s
 		return t
 	}
-	return &Text{Value: s}
+	t := New[Text](d)
+	t.Value = s
+	return t
 }
 
 // Take returns a *T that an earlier decode on d set aside with Spare, or a
-// new one (a new *string shares its allocation with the few other strings
-// taken for the same input, see newString). Generated decoders take the
+// new one from New (for isolated input, a new *string shares its
+// allocation with the few other strings taken for the same input, see
+// newString). Generated decoders take the
 // value of an optional child from it when the value being decoded into has
 // none, so that a child present in one stanza, absent in the next and
 // present again reuses its memory.
@@ -265,10 +268,10 @@ func Take[T any](d *Decoder) *T {
 			return x.(*T)
 		}
 	}
-	if _, ok := any((*T)(nil)).(*string); ok {
+	if _, ok := any((*T)(nil)).(*string); ok && d.isolated {
 		return any(d.newString()).(*T)
 	}
-	return new(T)
+	return New[T](d)
 }
 
 // newString returns a new *string for Take, from memory it shares with the
@@ -346,6 +349,12 @@ func (o *OrderRecorder) Finish(d *Decoder, buf Order) Order {
 			buf = rc.orders[n-1]
 			rc.orders[n-1] = nil
 			rc.orders = rc.orders[:n-1]
+		} else if n := o.n; n <= len(o.runs) {
+			// From a chunk (see New): at most eight runs, so the
+			// recorder holds them all.
+			if sl := chunkOf[Run](d, n); sl != nil {
+				buf = take[Run](sl, n)[:0]
+			}
 		}
 	}
 	return o.Result(buf)

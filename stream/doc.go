@@ -73,16 +73,18 @@
 // element it sends, an output buffer of at most 4 KiB; a larger one, left
 // by a large element, is dropped once drained.
 //
-// Each element is decoded from a copy of its own bytes, so the framer
-// writes its buffer again for the bytes fed next (stanza.Framer's
-// ReuseBuffer): only the elements allocate. With
-// Config.DecodeInPlace it is decoded where it was read instead: the
-// framer never writes its buffer again once an element is cut from it,
-// and the element's strings share it, so an element kept keeps in memory
-// the bytes fed around it (a few KiB, the size of the reads fed). A
-// caller that does not keep an element hands it back with Recycle: later
-// elements of the same kinds are decoded into its memory. Both together
-// read a stream with almost no allocation.
+// Each element is decoded where it was read: the framer never writes its
+// buffer again once an element is cut from it, and the element's strings
+// share it. Its values come from chunks shared with the values of the
+// elements decoded next (stanza.New), a fraction of an allocation each.
+// So an element kept keeps in memory the bytes fed around it (a few KiB,
+// the size of the reads fed) and the chunks of its values, with what they
+// hold. A caller that keeps a few elements of many for long sets
+// Config.Isolate: each element is then decoded from a copy of its own
+// bytes into values of its own, and the framer writes its buffer again
+// for the bytes fed next. A caller that does not keep an element hands it
+// back with Recycle: later elements of the same kinds are decoded into
+// its memory, and a stream is read with almost no allocation.
 //
 // # Example
 //

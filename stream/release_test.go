@@ -126,7 +126,7 @@ func TestRecycle(t *testing.T) {
 		in.WriteString(`<message from='a@example.com/r' id='m` + string(rune('a'+i%26)) + `'>` + payloads[i%len(payloads)] + payloads[(i/3)%len(payloads)] + `</message>`)
 	}
 	run := func(recycle bool) (out []string, first stanza.Element) {
-		s := New(Config{DecodeInPlace: recycle})
+		s := New(Config{})
 		s.Open(Header{To: "example.com"})
 		s.Feed([]byte(testServerHeader + in.String()))
 		for ev := s.Next(); ev.Kind != EventNone; ev = s.Next() {
@@ -158,39 +158,42 @@ func TestRecycle(t *testing.T) {
 
 // TestKeptElementsOutliveFeeds keeps every element of a stream read in
 // small chunks and checks, once the whole stream is read, that each still
-// encodes as it did when it came: by default the framer writes its buffer
-// again (Framer.ReuseBuffer), so an element must share none of it.
+// encodes as it did when it came: by default the values of the elements
+// share chunks, and with Config.Isolate the framer writes its buffer again
+// (Framer.ReuseBuffer), so an element must share none of it.
 func TestKeptElementsOutliveFeeds(t *testing.T) {
 	var in strings.Builder
 	in.WriteString(testServerHeader)
 	for i := range 300 {
-		fmt.Fprintf(&in, `<message from='a@example.com/r%d' id='m%d'><body>%s &amp; more</body></message>`, i, i, strings.Repeat("z", i%53))
+		fmt.Fprintf(&in, `<message from='a@example.com/r%d' id='m%d'><body>%s &amp; more</body><x xmlns='jabber:x:data' type='form'><field var='f%d'><value>%d</value><value>v</value></field></x></message>`, i, i, strings.Repeat("z", i%53), i, i)
 	}
 	data := []byte(in.String())
-	s := New(Config{})
-	s.Open(Header{To: "example.com"})
-	type kept struct {
-		el   stanza.Element
-		want string
-	}
-	var els []kept
-	for off, i := 0, 0; off < len(data); i++ {
-		n := min(1+(i*29)%300, len(data)-off)
-		s.Feed(data[off : off+n])
-		off += n
-		for ev := s.Next(); ev.Kind != EventNone; ev = s.Next() {
-			if ev.Kind != EventElement {
-				continue
-			}
-			els = append(els, kept{ev.Element, marshalString(t, ev.Element)})
+	for _, isolate := range []bool{false, true} {
+		s := New(Config{Isolate: isolate})
+		s.Open(Header{To: "example.com"})
+		type kept struct {
+			el   stanza.Element
+			want string
 		}
-	}
-	if len(els) != 300 {
-		t.Fatalf("%d elements, want 300 (%v)", len(els), s.Err())
-	}
-	for i, k := range els {
-		if got := marshalString(t, k.el); got != k.want {
-			t.Fatalf("element %d changed once more was fed: %s, was %s", i, got, k.want)
+		var els []kept
+		for off, i := 0, 0; off < len(data); i++ {
+			n := min(1+(i*29)%300, len(data)-off)
+			s.Feed(data[off : off+n])
+			off += n
+			for ev := s.Next(); ev.Kind != EventNone; ev = s.Next() {
+				if ev.Kind != EventElement {
+					continue
+				}
+				els = append(els, kept{ev.Element, marshalString(t, ev.Element)})
+			}
+		}
+		if len(els) != 300 {
+			t.Fatalf("isolate %v: %d elements, want 300 (%v)", isolate, len(els), s.Err())
+		}
+		for i, k := range els {
+			if got := marshalString(t, k.el); got != k.want {
+				t.Fatalf("isolate %v: element %d changed once more was fed: %s, was %s", isolate, i, got, k.want)
+			}
 		}
 	}
 }

@@ -89,12 +89,17 @@ type Config struct {
 	// feature-not-implemented. Offer the <sm xmlns='urn:xmpp:sm:3'/>
 	// feature in SendFeatures too.
 	SM *SMConfig
-	// DecodeInPlace decodes elements in the bytes fed, without copying
-	// each one first: their strings then share the buffer they were read
-	// in, so an element kept keeps those bytes (a few KiB) in memory. For
-	// callers that do not keep elements, or that hand them back with
-	// Recycle; by default each element gets a copy of its own.
-	DecodeInPlace bool
+	// Isolate gives each element memory of its own: it is decoded from a
+	// copy of its bytes, and its values are allocated for it alone. By
+	// default an element is decoded where it was read, and its values come
+	// from chunks that the next elements' values share (stanza.New): an
+	// element kept then keeps in memory the bytes fed around it (a few
+	// KiB, the size of the reads fed) and the chunks of its values (at
+	// most 2 KiB each), with what the other values in them hold. For
+	// callers that keep a few elements of many for long, such as an
+	// archive; the default allocates a fraction of an allocation per
+	// value rather than one.
+	Isolate bool
 }
 
 // Header is a stream header (RFC 6120 section 4.7): the attributes of the
@@ -267,10 +272,10 @@ type offer struct {
 // New returns a Stream configured by cfg, before any header.
 func New(cfg Config) *Stream {
 	s := &Stream{cfg: cfg, ns: cfg.NS, fr: stanza.NewFramer(cfg.Limits), secure: cfg.Secure}
-	// Unless it decodes in place, the Stream decodes each element from a
-	// copy of its own: no frame is used after the next Feed, and the
-	// framer may write its buffer again.
-	s.fr.ReuseBuffer(!cfg.DecodeInPlace)
+	// Isolated, the Stream decodes each element from a copy of its own:
+	// no frame is used after the next Feed, and the framer may write its
+	// buffer again.
+	s.fr.ReuseBuffer(cfg.Isolate)
 	if s.ns == "" {
 		s.ns = NSClient
 	}
@@ -308,14 +313,13 @@ func (s *Stream) Recycle(el stanza.Element) {
 	s.decoder().Recycle([]stanza.Element{el})
 }
 
-// resetDecoder makes d read frame: in place with Config.DecodeInPlace,
-// from a copy of its own otherwise, so that an element kept keeps no other
-// in memory.
+// resetDecoder makes d read frame: in place, or from a copy of its own
+// with Config.Isolate, so that an element kept keeps no other in memory.
 func (s *Stream) resetDecoder(d *stanza.Decoder, frame []byte, off int64, scope []stanza.NSBinding) {
-	if s.cfg.DecodeInPlace {
-		d.ResetOwned(frame, off, scope)
-	} else {
+	if s.cfg.Isolate {
 		d.ResetBytesIsolated(frame, off, scope)
+	} else {
+		d.ResetOwned(frame, off, scope)
 	}
 }
 

@@ -327,7 +327,7 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 						// Into a value of this name recycled by an earlier decode, if any.
 						c.List(jen.Id("x"), jen.Id("err")).Op(":=").Add(rt(rtDecodeChild)).Call(jen.Id("d"))
 						c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
-						c.Id("v").Dot(anyField.GoName).Op("=").Append(jen.Id("v").Dot(anyField.GoName), jen.Id("x"))
+						c.Id("v").Dot(anyField.GoName).Op("=").Add(rt(rtAppend)).Call(jen.Id("d"), jen.Id("v").Dot(anyField.GoName), jen.Id("x"))
 						if ordered {
 							c.Id("ord").Dot("Add").Call(jen.Lit(anyField.Slot))
 						}
@@ -347,14 +347,14 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 					return
 				}
 				if st.TextInAny != nil {
-					c.Id("v").Dot(st.TextInAny.GoName).Op("=").Append(jen.Id("v").Dot(st.TextInAny.GoName), jen.Id("d").Dot("NewText").Call(jen.Id("d").Dot("Text").Call()))
+					c.Id("v").Dot(st.TextInAny.GoName).Op("=").Add(rt(rtAppend)).Call(jen.Id("d"), jen.Id("v").Dot(st.TextInAny.GoName), rt(rtElement).Call(jen.Id("d").Dot("NewText").Call(jen.Id("d").Dot("Text").Call())))
 					return
 				}
 				if st.Text != nil && st.Text.Mixed {
 					c.Id("v").Dot(st.Text.GoName).Op("+=").Id("d").Dot("Text").Call()
 					return
 				}
-				keepT := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Id("d").Dot("NewText").Call(jen.Id("d").Dot("Text").Call()))}
+				keepT := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Add(rt(rtAppend)).Call(jen.Id("d"), jen.Id("v").Dot(st.ExtraName), rt(rtElement).Call(jen.Id("d").Dot("NewText").Call(jen.Id("d").Dot("Text").Call())))}
 				if ordered {
 					keepT = append(keepT, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
 				}
@@ -368,7 +368,7 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 			})
 			sw.Case(rt(rtEndElem)).BlockFunc(func(c *jen.Group) {
 				if keepText && !nextIn {
-					keepWS := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Append(jen.Id("v").Dot(st.ExtraName), jen.Id("d").Dot("NewText").Call(jen.Id("ws")))}
+					keepWS := []jen.Code{jen.Id("v").Dot(st.ExtraName).Op("=").Add(rt(rtAppend)).Call(jen.Id("d"), jen.Id("v").Dot(st.ExtraName), rt(rtElement).Call(jen.Id("d").Dot("NewText").Call(jen.Id("ws"))))}
 					if ordered {
 						keepWS = append(keepWS, jen.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot)))
 					}
@@ -448,7 +448,7 @@ func (g *gen) keepExtra(c *jen.Group, st *ir.Struct, ordered bool) {
 		jen.List(jen.Id("x"), jen.Id("err")).Op("=").Add(rt(rtDecodeChild)).Call(jen.Id("d")),
 	)
 	c.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err")))
-	c.Add(extra).Op("=").Append(extra.Clone(), jen.Id("x"))
+	c.Add(extra).Op("=").Add(rt(rtAppend)).Call(jen.Id("d"), extra.Clone(), jen.Id("x"))
 	if ordered {
 		c.Id("ord").Dot("Add").Call(jen.Lit(st.ExtraSlot))
 	}
@@ -510,7 +510,7 @@ func (g *gen) decodeAttrs(b *jen.Group, st *ir.Struct) {
 				}
 			})
 		}
-		loop.Id("v").Dot(st.AnyAttrsName).Op("=").Append(jen.Id("v").Dot(st.AnyAttrsName), jen.Id("a"))
+		loop.Id("v").Dot(st.AnyAttrsName).Op("=").Add(rt(rtAppend)).Call(jen.Id("d"), jen.Id("v").Dot(st.AnyAttrsName), jen.Id("a"))
 	})
 }
 
@@ -556,7 +556,7 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 					// Kept raw rather than rewritten in the canonical form.
 					out = append(out, jen.If(g.canonicalCheck(fl.Scalar, val, jen.Id("s"))).Add(fallback(rt("NonCanonical").Call(jen.Id("s")))))
 				}
-				return append(out, target.Clone().Op("=").Append(target.Clone(), val))
+				return append(out, target.Clone().Op("=").Add(rt(rtAppend)).Call(jen.Id("d"), target.Clone(), val))
 			case fl.Pointer:
 				out = append(out,
 					jen.If(jen.Id(keep).Op("==").Nil()).Block(jen.Id(keep).Op("=").Add(rt("Take")).Types(g.scalarType(fl.Scalar)).Call(jen.Id("d"))),
@@ -584,7 +584,7 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 		t := jen.Qual(fl.Struct.Pkg.Path, fl.Struct.Name)
 		switch {
 		case fl.Repeated:
-			cb.Add(target).Op("=").Add(rt(rtExtend)).Call(target.Clone())
+			cb.Add(target).Op("=").Add(rt(rtGrow)).Call(jen.Id("d"), target.Clone())
 			cb.If(jen.Id("err").Op(":=").Add(target.Clone()).Index(jen.Len(target.Clone()).Op("-").Lit(1)).Dot("DecodeXMPP").Call(jen.Id("d")), jen.Id("err").Op("!=").Nil()).Add(
 				fallback(jen.Id("err"), target.Clone().Op("=").Add(target.Clone()).Index(jen.Empty(), jen.Len(target.Clone()).Op("-").Lit(1))))
 		case fl.Pointer:
@@ -598,7 +598,7 @@ func (g *gen) decodeChild(cb *jen.Group, st *ir.Struct, fl *ir.Field, keep strin
 		cb.List(jen.Id("r"), jen.Id("err")).Op(":=").Id("d").Dot("ReadRaw").Call()
 		cb.If(jen.Id("err").Op("!=").Nil()).Block(wrap(jen.Id("err")))
 		if fl.Repeated {
-			cb.Add(target).Op("=").Append(target.Clone(), jen.Id("r"))
+			cb.Add(target).Op("=").Add(rt(rtAppend)).Call(jen.Id("d"), target.Clone(), jen.Id("r"))
 		} else {
 			cb.Add(target).Op("=").Id("r")
 		}

@@ -75,13 +75,13 @@ func (g *gen) register(b *jen.Group, st *ir.Struct, space jen.Code, local string
 	// same allocation: most stanzas carry one payload, and a fresh value
 	// (what the registry decodes into) would allocate a slice for it.
 	// Left without a child, the field is nil again, as in any new value.
-	body := []jen.Code{jen.Id("v").Op(":=").New(jen.Id(st.Name))}
+	body := []jen.Code{jen.Id("v").Op(":=").Add(rt(rtNew)).Types(jen.Id(st.Name)).Call(jen.Id("d"))}
 	var after []jen.Code
 	for _, fl := range st.Fields {
 		if fl.Kind == ir.AnyField && fl.Repeated {
 			field := jen.Id("v").Dot(fl.GoName)
 			body = []jen.Code{
-				jen.Id("p").Op(":=").New(jen.Struct(jen.Id("v").Id(st.Name), jen.Id("first").Index(jen.Lit(1)).Add(rt(rtElement)))),
+				jen.Id("p").Op(":=").Add(rt(rtNew)).Types(jen.Struct(jen.Id("v").Id(st.Name), jen.Id("first").Index(jen.Lit(1)).Add(rt(rtElement)))).Call(jen.Id("d")),
 				jen.Id("v").Op(":=").Op("&").Id("p").Dot("v"),
 				field.Clone().Op("=").Id("p").Dot("first").Index(jen.Empty(), jen.Lit(0)),
 			}

@@ -12,7 +12,7 @@ func init() {
 		Local: "activity",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Activity)
+		v := stanza.New[Activity](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "at_the_spa",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(AtTheSpa)
+		v := stanza.New[AtTheSpa](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "brushing_teeth",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(BrushingTeeth)
+		v := stanza.New[BrushingTeeth](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "buying_groceries",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(BuyingGroceries)
+		v := stanza.New[BuyingGroceries](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "cleaning",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Cleaning)
+		v := stanza.New[Cleaning](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "coding",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Coding)
+		v := stanza.New[Coding](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "commuting",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Commuting)
+		v := stanza.New[Commuting](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "cooking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Cooking)
+		v := stanza.New[Cooking](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "cycling",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Cycling)
+		v := stanza.New[Cycling](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "dancing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Dancing)
+		v := stanza.New[Dancing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +92,7 @@ func init() {
 		Local: "day_off",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(DayOff)
+		v := stanza.New[DayOff](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,10 +100,10 @@ func init() {
 		Local: "doing_chores",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     DoingChores
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -116,7 +116,7 @@ func init() {
 		Local: "doing_maintenance",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(DoingMaintenance)
+		v := stanza.New[DoingMaintenance](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -124,7 +124,7 @@ func init() {
 		Local: "doing_the_dishes",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(DoingTheDishes)
+		v := stanza.New[DoingTheDishes](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -132,7 +132,7 @@ func init() {
 		Local: "doing_the_laundry",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(DoingTheLaundry)
+		v := stanza.New[DoingTheLaundry](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -140,10 +140,10 @@ func init() {
 		Local: "drinking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Drinking
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -156,7 +156,7 @@ func init() {
 		Local: "driving",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Driving)
+		v := stanza.New[Driving](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -164,10 +164,10 @@ func init() {
 		Local: "eating",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Eating
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -180,10 +180,10 @@ func init() {
 		Local: "exercising",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Exercising
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -196,7 +196,7 @@ func init() {
 		Local: "fishing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Fishing)
+		v := stanza.New[Fishing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -204,7 +204,7 @@ func init() {
 		Local: "gaming",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Gaming)
+		v := stanza.New[Gaming](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -212,7 +212,7 @@ func init() {
 		Local: "gardening",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Gardening)
+		v := stanza.New[Gardening](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -220,7 +220,7 @@ func init() {
 		Local: "getting_a_haircut",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(GettingAHaircut)
+		v := stanza.New[GettingAHaircut](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -228,7 +228,7 @@ func init() {
 		Local: "going_out",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(GoingOut)
+		v := stanza.New[GoingOut](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -236,10 +236,10 @@ func init() {
 		Local: "grooming",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Grooming
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -252,7 +252,7 @@ func init() {
 		Local: "hanging_out",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HangingOut)
+		v := stanza.New[HangingOut](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -260,7 +260,7 @@ func init() {
 		Local: "having_a_beer",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HavingABeer)
+		v := stanza.New[HavingABeer](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -268,7 +268,7 @@ func init() {
 		Local: "having_a_snack",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HavingASnack)
+		v := stanza.New[HavingASnack](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -276,10 +276,10 @@ func init() {
 		Local: "having_appointment",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     HavingAppointment
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -292,7 +292,7 @@ func init() {
 		Local: "having_breakfast",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HavingBreakfast)
+		v := stanza.New[HavingBreakfast](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -300,7 +300,7 @@ func init() {
 		Local: "having_coffee",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HavingCoffee)
+		v := stanza.New[HavingCoffee](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -308,7 +308,7 @@ func init() {
 		Local: "having_dinner",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HavingDinner)
+		v := stanza.New[HavingDinner](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -316,7 +316,7 @@ func init() {
 		Local: "having_lunch",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HavingLunch)
+		v := stanza.New[HavingLunch](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -324,7 +324,7 @@ func init() {
 		Local: "having_tea",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HavingTea)
+		v := stanza.New[HavingTea](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -332,7 +332,7 @@ func init() {
 		Local: "hiding",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hiding)
+		v := stanza.New[Hiding](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -340,7 +340,7 @@ func init() {
 		Local: "hiking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hiking)
+		v := stanza.New[Hiking](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -348,7 +348,7 @@ func init() {
 		Local: "in_a_car",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InACar)
+		v := stanza.New[InACar](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -356,7 +356,7 @@ func init() {
 		Local: "in_a_meeting",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InAMeeting)
+		v := stanza.New[InAMeeting](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -364,7 +364,7 @@ func init() {
 		Local: "in_real_life",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InRealLife)
+		v := stanza.New[InRealLife](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -372,10 +372,10 @@ func init() {
 		Local: "inactive",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Inactive
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -388,7 +388,7 @@ func init() {
 		Local: "jogging",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Jogging)
+		v := stanza.New[Jogging](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -396,7 +396,7 @@ func init() {
 		Local: "on_a_bus",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OnABus)
+		v := stanza.New[OnABus](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -404,7 +404,7 @@ func init() {
 		Local: "on_a_plane",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OnAPlane)
+		v := stanza.New[OnAPlane](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -412,7 +412,7 @@ func init() {
 		Local: "on_a_train",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OnATrain)
+		v := stanza.New[OnATrain](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -420,7 +420,7 @@ func init() {
 		Local: "on_a_trip",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OnATrip)
+		v := stanza.New[OnATrip](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -428,7 +428,7 @@ func init() {
 		Local: "on_the_phone",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OnThePhone)
+		v := stanza.New[OnThePhone](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -436,7 +436,7 @@ func init() {
 		Local: "on_vacation",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OnVacation)
+		v := stanza.New[OnVacation](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -444,7 +444,7 @@ func init() {
 		Local: "on_video_phone",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OnVideoPhone)
+		v := stanza.New[OnVideoPhone](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -452,7 +452,7 @@ func init() {
 		Local: "other",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Other)
+		v := stanza.New[Other](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -460,7 +460,7 @@ func init() {
 		Local: "partying",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Partying)
+		v := stanza.New[Partying](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -468,7 +468,7 @@ func init() {
 		Local: "playing_sports",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(PlayingSports)
+		v := stanza.New[PlayingSports](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -476,7 +476,7 @@ func init() {
 		Local: "praying",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Praying)
+		v := stanza.New[Praying](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -484,7 +484,7 @@ func init() {
 		Local: "reading",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reading)
+		v := stanza.New[Reading](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -492,7 +492,7 @@ func init() {
 		Local: "rehearsing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Rehearsing)
+		v := stanza.New[Rehearsing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -500,10 +500,10 @@ func init() {
 		Local: "relaxing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Relaxing
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -516,7 +516,7 @@ func init() {
 		Local: "running",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Running)
+		v := stanza.New[Running](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -524,7 +524,7 @@ func init() {
 		Local: "running_an_errand",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RunningAnErrand)
+		v := stanza.New[RunningAnErrand](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -532,7 +532,7 @@ func init() {
 		Local: "scheduled_holiday",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ScheduledHoliday)
+		v := stanza.New[ScheduledHoliday](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -540,7 +540,7 @@ func init() {
 		Local: "shaving",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Shaving)
+		v := stanza.New[Shaving](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -548,7 +548,7 @@ func init() {
 		Local: "shopping",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Shopping)
+		v := stanza.New[Shopping](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -556,7 +556,7 @@ func init() {
 		Local: "skiing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Skiing)
+		v := stanza.New[Skiing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -564,7 +564,7 @@ func init() {
 		Local: "sleeping",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Sleeping)
+		v := stanza.New[Sleeping](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -572,7 +572,7 @@ func init() {
 		Local: "smoking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Smoking)
+		v := stanza.New[Smoking](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -580,7 +580,7 @@ func init() {
 		Local: "socializing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Socializing)
+		v := stanza.New[Socializing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -588,7 +588,7 @@ func init() {
 		Local: "studying",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Studying)
+		v := stanza.New[Studying](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -596,7 +596,7 @@ func init() {
 		Local: "sunbathing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Sunbathing)
+		v := stanza.New[Sunbathing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -604,7 +604,7 @@ func init() {
 		Local: "swimming",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Swimming)
+		v := stanza.New[Swimming](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -612,7 +612,7 @@ func init() {
 		Local: "taking_a_bath",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(TakingABath)
+		v := stanza.New[TakingABath](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -620,7 +620,7 @@ func init() {
 		Local: "taking_a_shower",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(TakingAShower)
+		v := stanza.New[TakingAShower](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -628,10 +628,10 @@ func init() {
 		Local: "talking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Talking
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -644,7 +644,7 @@ func init() {
 		Local: "thinking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Thinking)
+		v := stanza.New[Thinking](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -652,10 +652,10 @@ func init() {
 		Local: "traveling",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Traveling
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -668,10 +668,10 @@ func init() {
 		Local: "undefined",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Undefined
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -684,7 +684,7 @@ func init() {
 		Local: "walking",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Walking)
+		v := stanza.New[Walking](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -692,7 +692,7 @@ func init() {
 		Local: "walking_the_dog",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(WalkingTheDog)
+		v := stanza.New[WalkingTheDog](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -700,7 +700,7 @@ func init() {
 		Local: "watching_a_movie",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(WatchingAMovie)
+		v := stanza.New[WatchingAMovie](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -708,7 +708,7 @@ func init() {
 		Local: "watching_tv",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(WatchingTv)
+		v := stanza.New[WatchingTv](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -716,10 +716,10 @@ func init() {
 		Local: "working",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Working
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -732,7 +732,7 @@ func init() {
 		Local: "working_out",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(WorkingOut)
+		v := stanza.New[WorkingOut](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -740,7 +740,7 @@ func init() {
 		Local: "writing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Writing)
+		v := stanza.New[Writing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -226,7 +226,8 @@ func reportMix(b *testing.B, n int, before uint64) {
 //   - stream/receiving and stream/initiating: the stanzas as one stream,
 //     fed in 4 KiB chunks to a stream.Stream of each role (the receiving
 //     one on a jabber:server stream, where stanzas need no authentication
-//     first).
+//     first); stream/initiating_isolated with Config.Isolate, and
+//     stream/initiating_recycled handing each element back with Recycle.
 var mixCases = []struct {
 	name string
 	run  func(b *testing.B, mix []mixStanza)
@@ -378,18 +379,19 @@ var mixCases = []struct {
 		}
 		reportMix(b, len(mix), before)
 	}},
-	{"stream/receiving", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Receiving, false) }},
-	{"stream/initiating", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Initiating, false) }},
-	{"stream/initiating_recycled", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Initiating, true) }},
+	{"stream/receiving", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Receiving, false, false) }},
+	{"stream/initiating", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Initiating, false, false) }},
+	{"stream/initiating_isolated", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Initiating, true, false) }},
+	{"stream/initiating_recycled", func(b *testing.B, mix []mixStanza) { mixStream(b, mix, stream.Initiating, false, true) }},
 }
 
 // mixStream feeds the mix as one stream to a stream.Stream of the role;
-// with recycle, the Stream decodes in place and each element is handed
-// back with Recycle once counted, as an application that does not keep
-// stanzas does.
-func mixStream(b *testing.B, mix []mixStanza, role stream.Role, recycle bool) {
+// with isolate, each element gets memory of its own (Config.Isolate);
+// with recycle, each element is handed back with Recycle once counted, as
+// an application that does not keep stanzas does.
+func mixStream(b *testing.B, mix []mixStanza, role stream.Role, isolate, recycle bool) {
 	var buf bytes.Buffer
-	cfg := stream.Config{Role: role, DecodeInPlace: recycle}
+	cfg := stream.Config{Role: role, Isolate: isolate}
 	if role == stream.Initiating {
 		buf.WriteString("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='example.com' id='s1' version='1.0'>")
 	} else {
@@ -520,7 +522,7 @@ func smallMix(sized []mixStanza) []mixStanza {
 // untypedCase reports whether the case of that name also runs on the mix
 // with no payload typed: the codec's, whose figures it changes.
 func untypedCase(name string) bool {
-	return name != "stream/receiving" && name != "stream/initiating" && name != "stream/initiating_recycled"
+	return name != "stream/receiving" && name != "stream/initiating" && name != "stream/initiating_isolated" && name != "stream/initiating_recycled"
 }
 
 var mixFlag = flag.Bool("mix", false, "TestMixRatios: measure the mix and print the ratios to encoding/xml")

@@ -57,7 +57,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -73,7 +73,7 @@ again:
 				switch n.Local {
 				case "rule":
 					m := d.Mark()
-					v.Rule = stanza.Extend(v.Rule)
+					v.Rule = stanza.Grow(d, v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -95,7 +95,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -123,7 +123,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -139,7 +139,7 @@ again:
 				switch n.Local {
 				case "rule":
 					m := d.Mark()
-					v.Rule = stanza.Extend(v.Rule)
+					v.Rule = stanza.Grow(d, v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -161,7 +161,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -207,7 +207,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -226,7 +226,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -249,7 +249,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -265,7 +265,7 @@ again:
 				switch n.Local {
 				case "rule":
 					m := d.Mark()
-					v.Rule = stanza.Extend(v.Rule)
+					v.Rule = stanza.Grow(d, v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -287,7 +287,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -312,7 +312,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -328,7 +328,7 @@ again:
 				switch n.Local {
 				case "rule":
 					m := d.Mark()
-					v.Rule = stanza.Extend(v.Rule)
+					v.Rule = stanza.Grow(d, v.Rule)
 					if err := v.Rule[len(v.Rule)-1].DecodeXMPP(d); err != nil {
 						v.Rule = v.Rule[:len(v.Rule)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -350,7 +350,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

@@ -12,7 +12,7 @@ func init() {
 		Local: "failed-rules",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(FailedRules)
+		v := stanza.New[FailedRules](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "rule",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Rule)
+		v := stanza.New[Rule](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

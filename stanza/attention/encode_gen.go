@@ -12,7 +12,7 @@ func init() {
 		Local: "attention",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Attention)
+		v := stanza.New[Attention](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

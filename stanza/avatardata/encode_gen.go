@@ -12,7 +12,7 @@ func init() {
 		Local: "data",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Data)
+		v := stanza.New[Data](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

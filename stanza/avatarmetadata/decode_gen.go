@@ -82,7 +82,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -101,7 +101,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -134,7 +134,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -150,7 +150,7 @@ again:
 				switch n.Local {
 				case "info":
 					m := d.Mark()
-					v.Info = stanza.Extend(v.Info)
+					v.Info = stanza.Grow(d, v.Info)
 					if err := v.Info[len(v.Info)-1].DecodeXMPP(d); err != nil {
 						v.Info = v.Info[:len(v.Info)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -162,7 +162,7 @@ again:
 					continue
 				case "pointer":
 					m := d.Mark()
-					v.Pointer = stanza.Extend(v.Pointer)
+					v.Pointer = stanza.Grow(d, v.Pointer)
 					if err := v.Pointer[len(v.Pointer)-1].DecodeXMPP(d); err != nil {
 						v.Pointer = v.Pointer[:len(v.Pointer)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -184,7 +184,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -272,7 +272,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -288,7 +288,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(0)
 				continue
 			}
@@ -302,7 +302,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

@@ -12,7 +12,7 @@ func init() {
 		Local: "bidi",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Bidi)
+		v := stanza.New[Bidi](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "bind",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Bind)
+		v := stanza.New[Bind](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "blocked",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Blocked)
+		v := stanza.New[Blocked](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -33,7 +33,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -97,7 +97,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(2)
 				continue
 			}
@@ -111,7 +111,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -151,7 +151,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -170,7 +170,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -231,7 +231,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -247,7 +247,7 @@ again:
 				switch n.Local {
 				case "jingle":
 					m := d.Mark()
-					v.Jingle = stanza.Extend(v.Jingle)
+					v.Jingle = stanza.Grow(d, v.Jingle)
 					if err := v.Jingle[len(v.Jingle)-1].DecodeXMPP(d); err != nil {
 						v.Jingle = v.Jingle[:len(v.Jingle)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
@@ -259,7 +259,7 @@ again:
 					continue
 				case "external":
 					m := d.Mark()
-					v.External = stanza.Extend(v.External)
+					v.External = stanza.Grow(d, v.External)
 					if err := v.External[len(v.External)-1].DecodeXMPP(d); err != nil {
 						v.External = v.External[:len(v.External)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
@@ -276,7 +276,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(2)
 				continue
 			}
@@ -290,7 +290,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -336,7 +336,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -355,7 +355,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -387,7 +387,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -406,7 +406,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -438,7 +438,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -457,7 +457,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -489,7 +489,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -508,7 +508,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:

@@ -12,10 +12,10 @@ func init() {
 		Local: "accept",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Accept
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -28,7 +28,7 @@ func init() {
 		Local: "external",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(External)
+		v := stanza.New[External](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,10 +36,10 @@ func init() {
 		Local: "invite",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Invite
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -52,7 +52,7 @@ func init() {
 		Local: "jingle",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Jingle)
+		v := stanza.New[Jingle](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "left",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Left)
+		v := stanza.New[Left](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "reject",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reject)
+		v := stanza.New[Reject](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "retract",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Retract)
+		v := stanza.New[Retract](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

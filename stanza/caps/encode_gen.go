@@ -12,7 +12,7 @@ func init() {
 		Local: "c",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(C)
+		v := stanza.New[C](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

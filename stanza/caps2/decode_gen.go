@@ -16,7 +16,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -32,7 +32,7 @@ again:
 				switch n.Local {
 				case "hash":
 					m := d.Mark()
-					v.Hash = stanza.Extend(v.Hash)
+					v.Hash = stanza.Grow(d, v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -54,7 +54,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

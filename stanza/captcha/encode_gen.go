@@ -12,7 +12,7 @@ func init() {
 		Local: "captcha",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Captcha)
+		v := stanza.New[Captcha](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "disable",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Disable)
+		v := stanza.New[Disable](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "enable",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Enable)
+		v := stanza.New[Enable](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "private",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Private)
+		v := stanza.New[Private](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "received",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Received)
+		v := stanza.New[Received](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "sent",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Sent)
+		v := stanza.New[Sent](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

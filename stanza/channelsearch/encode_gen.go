@@ -12,10 +12,10 @@ func init() {
 		Local: "item",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Item
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -28,7 +28,7 @@ func init() {
 		Local: "result",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Result)
+		v := stanza.New[Result](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "search",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Search)
+		v := stanza.New[Search](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "actions",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Actions)
+		v := stanza.New[Actions](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,10 +20,10 @@ func init() {
 		Local: "command",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Command
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -36,7 +36,7 @@ func init() {
 		Local: "malformed-action",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Condition)
+		v := stanza.New[Condition](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "bad-action",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Condition)
+		v := stanza.New[Condition](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "bad-locale",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Condition)
+		v := stanza.New[Condition](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "bad-payload",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Condition)
+		v := stanza.New[Condition](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "bad-sessionid",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Condition)
+		v := stanza.New[Condition](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "session-expired",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Condition)
+		v := stanza.New[Condition](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "note",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Note)
+		v := stanza.New[Note](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "bind",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Bind)
+		v := stanza.New[Bind](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "unbind",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Unbind)
+		v := stanza.New[Unbind](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "compression",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Compression)
+		v := stanza.New[Compression](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

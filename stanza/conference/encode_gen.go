@@ -12,7 +12,7 @@ func init() {
 		Local: "x",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(X)
+		v := stanza.New[X](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "content",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Content)
+		v := stanza.New[Content](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "replace",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Replace)
+		v := stanza.New[Replace](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

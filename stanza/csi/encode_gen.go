@@ -12,7 +12,7 @@ func init() {
 		Local: "active",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Active)
+		v := stanza.New[Active](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "csi",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(CSI)
+		v := stanza.New[CSI](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "inactive",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Inactive)
+		v := stanza.New[Inactive](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

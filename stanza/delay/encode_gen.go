@@ -12,7 +12,7 @@ func init() {
 		Local: "delay",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Delay)
+		v := stanza.New[Delay](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,10 +12,10 @@ func init() {
 		Local: "result",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Result
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -28,10 +28,10 @@ func init() {
 		Local: "verify",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Verify
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)

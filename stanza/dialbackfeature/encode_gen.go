@@ -12,7 +12,7 @@ func init() {
 		Local: "dialback",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Dialback)
+		v := stanza.New[Dialback](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -25,7 +25,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -44,7 +44,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -97,7 +97,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -116,7 +116,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -153,7 +153,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -169,7 +169,7 @@ again:
 				switch n.Local {
 				case "identity":
 					m := d.Mark()
-					v.Identity = stanza.Extend(v.Identity)
+					v.Identity = stanza.Grow(d, v.Identity)
 					if err := v.Identity[len(v.Identity)-1].DecodeXMPP(d); err != nil {
 						v.Identity = v.Identity[:len(v.Identity)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
@@ -181,7 +181,7 @@ again:
 					continue
 				case "feature":
 					m := d.Mark()
-					v.Feature = stanza.Extend(v.Feature)
+					v.Feature = stanza.Grow(d, v.Feature)
 					if err := v.Feature[len(v.Feature)-1].DecodeXMPP(d); err != nil {
 						v.Feature = v.Feature[:len(v.Feature)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
@@ -198,7 +198,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(2)
 				continue
 			}
@@ -212,7 +212,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again

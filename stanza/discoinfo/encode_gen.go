@@ -12,7 +12,7 @@ func init() {
 		Local: "feature",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Feature)
+		v := stanza.New[Feature](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "identity",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Identity)
+		v := stanza.New[Identity](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,10 +28,10 @@ func init() {
 		Local: "query",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Query
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)

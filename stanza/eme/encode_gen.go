@@ -12,7 +12,7 @@ func init() {
 		Local: "encryption",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Encryption)
+		v := stanza.New[Encryption](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "time",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Time)
+		v := stanza.New[Time](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -33,7 +33,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -135,7 +135,7 @@ again:
 				switch n.Local {
 				case "hash":
 					m := d.Mark()
-					v.Hash = stanza.Extend(v.Hash)
+					v.Hash = stanza.Grow(d, v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -181,7 +181,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
 			goto again

@@ -12,7 +12,7 @@ func init() {
 		Local: "encrypted",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Encrypted)
+		v := stanza.New[Encrypted](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "credentials",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Credentials)
+		v := stanza.New[Credentials](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "service",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Service)
+		v := stanza.New[Service](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "services",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Services)
+		v := stanza.New[Services](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

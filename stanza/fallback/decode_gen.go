@@ -28,7 +28,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -44,7 +44,7 @@ again:
 				switch n.Local {
 				case "subject":
 					m := d.Mark()
-					v.Subject = stanza.Extend(v.Subject)
+					v.Subject = stanza.Grow(d, v.Subject)
 					if err := v.Subject[len(v.Subject)-1].DecodeXMPP(d); err != nil {
 						v.Subject = v.Subject[:len(v.Subject)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -56,7 +56,7 @@ again:
 					continue
 				case "body":
 					m := d.Mark()
-					v.Body = stanza.Extend(v.Body)
+					v.Body = stanza.Grow(d, v.Body)
 					if err := v.Body[len(v.Body)-1].DecodeXMPP(d); err != nil {
 						v.Body = v.Body[:len(v.Body)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -78,7 +78,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -136,7 +136,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -155,7 +155,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:

@@ -12,7 +12,7 @@ func init() {
 		Local: "fallback",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Fallback)
+		v := stanza.New[Fallback](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "fast",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Fast)
+		v := stanza.New[Fast](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "request-token",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RequestToken)
+		v := stanza.New[RequestToken](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "token",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Token)
+		v := stanza.New[Token](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

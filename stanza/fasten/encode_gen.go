@@ -12,10 +12,10 @@ func init() {
 		Local: "apply-to",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     ApplyTo
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -28,7 +28,7 @@ func init() {
 		Local: "external",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(External)
+		v := stanza.New[External](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -26,7 +26,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -276,7 +276,7 @@ again:
 					continue
 				case "desc":
 					m := d.Mark()
-					v.Desc = stanza.Extend(v.Desc)
+					v.Desc = stanza.Grow(d, v.Desc)
 					if err := v.Desc[len(v.Desc)-1].DecodeXMPP(d); err != nil {
 						v.Desc = v.Desc[:len(v.Desc)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
@@ -291,7 +291,7 @@ again:
 				switch n.Local {
 				case "hash":
 					m := d.Mark()
-					v.Hash = stanza.Extend(v.Hash)
+					v.Hash = stanza.Grow(d, v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 10); ferr != nil {
@@ -308,7 +308,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(9)
 				continue
 			}
@@ -322,7 +322,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(10)
 		case stanza.CharData:
 			goto again
@@ -371,7 +371,7 @@ func (v *FileDesc) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

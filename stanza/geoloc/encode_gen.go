@@ -12,7 +12,7 @@ func init() {
 		Local: "geoloc",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Geoloc)
+		v := stanza.New[Geoloc](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "hash",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hash)
+		v := stanza.New[Hash](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "hash-used",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HashUsed)
+		v := stanza.New[HashUsed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "no-copy",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NoCopy)
+		v := stanza.New[NoCopy](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "no-permanent-store",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NoPermanentStore)
+		v := stanza.New[NoPermanentStore](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "no-store",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NoStore)
+		v := stanza.New[NoStore](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "store",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Store)
+		v := stanza.New[Store](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

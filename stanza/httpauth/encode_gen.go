@@ -12,7 +12,7 @@ func init() {
 		Local: "confirm",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Confirm)
+		v := stanza.New[Confirm](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -19,7 +19,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -87,7 +87,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -124,7 +124,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -143,7 +143,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -169,7 +169,7 @@ func (v *Header) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -202,7 +202,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -218,7 +218,7 @@ again:
 				switch n.Local {
 				case "header":
 					m := d.Mark()
-					v.Header = stanza.Extend(v.Header)
+					v.Header = stanza.Grow(d, v.Header)
 					if err := v.Header[len(v.Header)-1].DecodeXMPP(d); err != nil {
 						v.Header = v.Header[:len(v.Header)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -240,7 +240,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -297,7 +297,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -399,7 +399,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
 			goto again
@@ -439,7 +439,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -458,7 +458,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -482,7 +482,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -551,7 +551,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again

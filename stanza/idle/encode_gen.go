@@ -12,7 +12,7 @@ func init() {
 		Local: "idle",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Idle)
+		v := stanza.New[Idle](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "enable",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Enable)
+		v := stanza.New[Enable](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "im-ng",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ImNg)
+		v := stanza.New[ImNg](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

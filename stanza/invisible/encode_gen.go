@@ -12,7 +12,7 @@ func init() {
 		Local: "invisible",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Invisible)
+		v := stanza.New[Invisible](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "visible",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Visible)
+		v := stanza.New[Visible](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "query",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Query)
+		v := stanza.New[Query](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

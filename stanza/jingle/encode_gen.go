@@ -12,7 +12,7 @@ func init() {
 		Local: "alternative-session",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(AlternativeSession)
+		v := stanza.New[AlternativeSession](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "busy",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Busy)
+		v := stanza.New[Busy](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "cancel",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Cancel)
+		v := stanza.New[Cancel](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "connectivity-error",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ConnectivityError)
+		v := stanza.New[ConnectivityError](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,10 +44,10 @@ func init() {
 		Local: "content",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Content
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -60,7 +60,7 @@ func init() {
 		Local: "decline",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Decline)
+		v := stanza.New[Decline](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "expired",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Expired)
+		v := stanza.New[Expired](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "failed-application",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(FailedApplication)
+		v := stanza.New[FailedApplication](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "failed-transport",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(FailedTransport)
+		v := stanza.New[FailedTransport](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +92,7 @@ func init() {
 		Local: "general-error",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(GeneralError)
+		v := stanza.New[GeneralError](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,7 +100,7 @@ func init() {
 		Local: "gone",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Gone)
+		v := stanza.New[Gone](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -108,7 +108,7 @@ func init() {
 		Local: "incompatible-parameters",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(IncompatibleParameters)
+		v := stanza.New[IncompatibleParameters](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -116,10 +116,10 @@ func init() {
 		Local: "jingle",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Jingle
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -132,7 +132,7 @@ func init() {
 		Local: "media-error",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(MediaError)
+		v := stanza.New[MediaError](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -140,10 +140,10 @@ func init() {
 		Local: "reason",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Reason
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -156,7 +156,7 @@ func init() {
 		Local: "security-error",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(SecurityError)
+		v := stanza.New[SecurityError](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -164,7 +164,7 @@ func init() {
 		Local: "success",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Success)
+		v := stanza.New[Success](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -172,7 +172,7 @@ func init() {
 		Local: "timeout",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Timeout)
+		v := stanza.New[Timeout](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -180,7 +180,7 @@ func init() {
 		Local: "unsupported-applications",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnsupportedApplications)
+		v := stanza.New[UnsupportedApplications](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -188,7 +188,7 @@ func init() {
 		Local: "unsupported-transports",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnsupportedTransports)
+		v := stanza.New[UnsupportedTransports](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -25,7 +25,7 @@ func (v *Fingerprint) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

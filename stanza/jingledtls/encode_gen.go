@@ -12,7 +12,7 @@ func init() {
 		Local: "fingerprint",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Fingerprint)
+		v := stanza.New[Fingerprint](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

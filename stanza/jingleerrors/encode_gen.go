@@ -12,7 +12,7 @@ func init() {
 		Local: "out-of-order",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OutOfOrder)
+		v := stanza.New[OutOfOrder](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "security-required",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(SecurityRequired)
+		v := stanza.New[SecurityRequired](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "tie-break",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(TieBreak)
+		v := stanza.New[TieBreak](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "unknown-session",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnknownSession)
+		v := stanza.New[UnknownSession](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "unsupported-info",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnsupportedInfo)
+		v := stanza.New[UnsupportedInfo](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -33,7 +33,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -81,7 +81,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -109,7 +109,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -157,7 +157,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -194,7 +194,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -211,7 +211,7 @@ again:
 				switch n.Local {
 				case "hash":
 					m := d.Mark()
-					v.Hash = stanza.Extend(v.Hash)
+					v.Hash = stanza.Grow(d, v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
@@ -223,7 +223,7 @@ again:
 					continue
 				case "hash-used":
 					m := d.Mark()
-					v.HashUsed = stanza.Extend(v.HashUsed)
+					v.HashUsed = stanza.Grow(d, v.HashUsed)
 					if err := v.HashUsed[len(v.HashUsed)-1].DecodeXMPP(d); err != nil {
 						v.HashUsed = v.HashUsed[:len(v.HashUsed)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
@@ -261,7 +261,7 @@ again:
 					continue
 				case "desc":
 					m := d.Mark()
-					v.Desc = stanza.Extend(v.Desc)
+					v.Desc = stanza.Grow(d, v.Desc)
 					if err := v.Desc[len(v.Desc)-1].DecodeXMPP(d); err != nil {
 						v.Desc = v.Desc[:len(v.Desc)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 9); ferr != nil {
@@ -386,7 +386,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(8)
 				continue
 			}
@@ -400,7 +400,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(9)
 		case stanza.CharData:
 			goto again
@@ -443,7 +443,7 @@ func (v *FileDesc) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -500,7 +500,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -516,7 +516,7 @@ again:
 				switch n.Local {
 				case "hash":
 					m := d.Mark()
-					v.Hash = stanza.Extend(v.Hash)
+					v.Hash = stanza.Grow(d, v.Hash)
 					if err := v.Hash[len(v.Hash)-1].DecodeXMPP(d); err != nil {
 						v.Hash = v.Hash[:len(v.Hash)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -538,7 +538,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -584,7 +584,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -603,7 +603,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:

@@ -12,7 +12,7 @@ func init() {
 		Local: "checksum",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Checksum)
+		v := stanza.New[Checksum](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "description",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Description)
+		v := stanza.New[Description](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,10 +28,10 @@ func init() {
 		Local: "file",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     File
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -44,7 +44,7 @@ func init() {
 		Local: "range",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Range)
+		v := stanza.New[Range](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "received",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Received)
+		v := stanza.New[Received](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "file-not-available",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(FileNotAvailable)
+		v := stanza.New[FileNotAvailable](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "file-too-large",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(FileTooLarge)
+		v := stanza.New[FileTooLarge](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

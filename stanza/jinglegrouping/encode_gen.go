@@ -12,7 +12,7 @@ func init() {
 		Local: "group",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Group)
+		v := stanza.New[Group](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

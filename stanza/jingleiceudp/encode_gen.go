@@ -12,7 +12,7 @@ func init() {
 		Local: "candidate",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Candidate)
+		v := stanza.New[Candidate](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "remote-candidate",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RemoteCandidate)
+		v := stanza.New[RemoteCandidate](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,10 +28,10 @@ func init() {
 		Local: "transport",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Transport
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)

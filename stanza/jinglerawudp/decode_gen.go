@@ -82,7 +82,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -101,7 +101,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -133,7 +133,7 @@ again:
 		XMLOrder:  v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -149,7 +149,7 @@ again:
 				switch n.Local {
 				case "candidate":
 					m := d.Mark()
-					v.Candidate = stanza.Extend(v.Candidate)
+					v.Candidate = stanza.Grow(d, v.Candidate)
 					if err := v.Candidate[len(v.Candidate)-1].DecodeXMPP(d); err != nil {
 						v.Candidate = v.Candidate[:len(v.Candidate)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -171,7 +171,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

@@ -12,7 +12,7 @@ func init() {
 		Local: "candidate",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Candidate)
+		v := stanza.New[Candidate](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "transport",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Transport)
+		v := stanza.New[Transport](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

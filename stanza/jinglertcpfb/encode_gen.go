@@ -12,7 +12,7 @@ func init() {
 		Local: "rtcp-fb",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RtcpFb)
+		v := stanza.New[RtcpFb](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "rtcp-fb-trr-int",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RtcpFbTrrInt)
+		v := stanza.New[RtcpFbTrrInt](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

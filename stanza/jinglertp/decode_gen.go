@@ -19,7 +19,7 @@ func (v *Bandwidth) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -68,7 +68,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -87,7 +87,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -140,7 +140,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -157,7 +157,7 @@ again:
 				switch n.Local {
 				case "payload-type":
 					m := d.Mark()
-					v.PayloadType = stanza.Extend(v.PayloadType)
+					v.PayloadType = stanza.Grow(d, v.PayloadType)
 					if err := v.PayloadType[len(v.PayloadType)-1].DecodeXMPP(d); err != nil {
 						v.PayloadType = v.PayloadType[:len(v.PayloadType)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
@@ -234,7 +234,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(4)
 				continue
 			}
@@ -248,7 +248,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(5)
 		case stanza.CharData:
 			goto again
@@ -304,7 +304,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -320,7 +320,7 @@ again:
 				switch n.Local {
 				case "crypto":
 					m := d.Mark()
-					v.Crypto = stanza.Extend(v.Crypto)
+					v.Crypto = stanza.Grow(d, v.Crypto)
 					if err := v.Crypto[len(v.Crypto)-1].DecodeXMPP(d); err != nil {
 						v.Crypto = v.Crypto[:len(v.Crypto)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -337,7 +337,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(1)
 				continue
 			}
@@ -351,7 +351,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -394,7 +394,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -413,7 +413,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -524,7 +524,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -540,7 +540,7 @@ again:
 				switch n.Local {
 				case "parameter":
 					m := d.Mark()
-					v.Parameter = stanza.Extend(v.Parameter)
+					v.Parameter = stanza.Grow(d, v.Parameter)
 					if err := v.Parameter[len(v.Parameter)-1].DecodeXMPP(d); err != nil {
 						v.Parameter = v.Parameter[:len(v.Parameter)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -557,7 +557,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(1)
 				continue
 			}
@@ -571,7 +571,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again

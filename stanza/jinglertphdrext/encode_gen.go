@@ -12,7 +12,7 @@ func init() {
 		Local: "extmap-allow-mixed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ExtmapAllowMixed)
+		v := stanza.New[ExtmapAllowMixed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "rtp-hdrext",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RtpHdrext)
+		v := stanza.New[RtpHdrext](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

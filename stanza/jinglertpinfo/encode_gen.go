@@ -12,7 +12,7 @@ func init() {
 		Local: "active",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Active)
+		v := stanza.New[Active](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "hold",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hold)
+		v := stanza.New[Hold](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "mute",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Mute)
+		v := stanza.New[Mute](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "ringing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Ringing)
+		v := stanza.New[Ringing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "unhold",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Unhold)
+		v := stanza.New[Unhold](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "unmute",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Unmute)
+		v := stanza.New[Unmute](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

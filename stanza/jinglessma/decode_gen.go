@@ -31,7 +31,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -50,7 +50,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -93,7 +93,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -109,7 +109,7 @@ again:
 				switch n.Local {
 				case "parameter":
 					m := d.Mark()
-					v.Parameter = stanza.Extend(v.Parameter)
+					v.Parameter = stanza.Grow(d, v.Parameter)
 					if err := v.Parameter[len(v.Parameter)-1].DecodeXMPP(d); err != nil {
 						v.Parameter = v.Parameter[:len(v.Parameter)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -131,7 +131,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -170,7 +170,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -186,7 +186,7 @@ again:
 				switch n.Local {
 				case "source":
 					m := d.Mark()
-					v.Source = stanza.Extend(v.Source)
+					v.Source = stanza.Grow(d, v.Source)
 					if err := v.Source[len(v.Source)-1].DecodeXMPP(d); err != nil {
 						v.Source = v.Source[:len(v.Source)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -208,7 +208,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

@@ -12,7 +12,7 @@ func init() {
 		Local: "parameter",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Parameter)
+		v := stanza.New[Parameter](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "source",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Source)
+		v := stanza.New[Source](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "ssrc-group",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(SsrcGroup)
+		v := stanza.New[SsrcGroup](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

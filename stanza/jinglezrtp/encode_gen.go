@@ -12,7 +12,7 @@ func init() {
 		Local: "zrtp-hash",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ZrtpHash)
+		v := stanza.New[ZrtpHash](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

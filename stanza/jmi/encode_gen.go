@@ -12,7 +12,7 @@ func init() {
 		Local: "finish",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Finish)
+		v := stanza.New[Finish](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "proceed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Proceed)
+		v := stanza.New[Proceed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,10 +28,10 @@ func init() {
 		Local: "propose",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Propose
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -44,7 +44,7 @@ func init() {
 		Local: "reject",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reject)
+		v := stanza.New[Reject](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "retract",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Retract)
+		v := stanza.New[Retract](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "ringing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Ringing)
+		v := stanza.New[Ringing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "tie-break",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(TieBreak)
+		v := stanza.New[TieBreak](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

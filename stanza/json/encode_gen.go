@@ -12,7 +12,7 @@ func init() {
 		Local: "json",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(JSON)
+		v := stanza.New[JSON](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -8,7 +8,7 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 func (v *Hostname) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Hostname{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

@@ -12,7 +12,7 @@ func init() {
 		Local: "hostname",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hostname)
+		v := stanza.New[Hostname](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

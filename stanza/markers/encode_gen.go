@@ -12,7 +12,7 @@ func init() {
 		Local: "displayed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Displayed)
+		v := stanza.New[Displayed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "markable",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Markable)
+		v := stanza.New[Markable](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

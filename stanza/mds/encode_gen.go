@@ -12,7 +12,7 @@ func init() {
 		Local: "displayed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Displayed)
+		v := stanza.New[Displayed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

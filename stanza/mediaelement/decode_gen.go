@@ -51,7 +51,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -67,7 +67,7 @@ again:
 				switch n.Local {
 				case "uri":
 					m := d.Mark()
-					v.URI = stanza.Extend(v.URI)
+					v.URI = stanza.Grow(d, v.URI)
 					if err := v.URI[len(v.URI)-1].DecodeXMPP(d); err != nil {
 						v.URI = v.URI[:len(v.URI)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -89,7 +89,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -123,7 +123,7 @@ func (v *URI) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

@@ -12,7 +12,7 @@ func init() {
 		Local: "media",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Media)
+		v := stanza.New[Media](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "uri",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(URI)
+		v := stanza.New[URI](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

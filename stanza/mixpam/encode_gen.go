@@ -12,7 +12,7 @@ func init() {
 		Local: "client-join",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ClientJoin)
+		v := stanza.New[ClientJoin](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "client-leave",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ClientLeave)
+		v := stanza.New[ClientLeave](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

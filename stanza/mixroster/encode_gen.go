@@ -12,7 +12,7 @@ func init() {
 		Local: "annotate",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Annotate)
+		v := stanza.New[Annotate](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "channel",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Channel)
+		v := stanza.New[Channel](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "moderate",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Moderate)
+		v := stanza.New[Moderate](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "moderated",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Moderated)
+		v := stanza.New[Moderated](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -21,7 +21,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -66,7 +66,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(0)
 				continue
 			}
@@ -80,7 +80,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -121,7 +121,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -166,7 +166,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(0)
 				continue
 			}
@@ -180,7 +180,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again

@@ -12,7 +12,7 @@ func init() {
 		Local: "afraid",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Afraid)
+		v := stanza.New[Afraid](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "amazed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Amazed)
+		v := stanza.New[Amazed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "amorous",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Amorous)
+		v := stanza.New[Amorous](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "angry",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Angry)
+		v := stanza.New[Angry](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "annoyed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Annoyed)
+		v := stanza.New[Annoyed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "anxious",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Anxious)
+		v := stanza.New[Anxious](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "aroused",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Aroused)
+		v := stanza.New[Aroused](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "ashamed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Ashamed)
+		v := stanza.New[Ashamed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "bored",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Bored)
+		v := stanza.New[Bored](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "brave",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Brave)
+		v := stanza.New[Brave](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +92,7 @@ func init() {
 		Local: "calm",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Calm)
+		v := stanza.New[Calm](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,7 +100,7 @@ func init() {
 		Local: "cautious",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Cautious)
+		v := stanza.New[Cautious](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -108,7 +108,7 @@ func init() {
 		Local: "cold",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Cold)
+		v := stanza.New[Cold](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -116,7 +116,7 @@ func init() {
 		Local: "confident",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Confident)
+		v := stanza.New[Confident](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -124,7 +124,7 @@ func init() {
 		Local: "confused",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Confused)
+		v := stanza.New[Confused](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -132,7 +132,7 @@ func init() {
 		Local: "contemplative",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Contemplative)
+		v := stanza.New[Contemplative](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -140,7 +140,7 @@ func init() {
 		Local: "contented",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Contented)
+		v := stanza.New[Contented](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -148,7 +148,7 @@ func init() {
 		Local: "cranky",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Cranky)
+		v := stanza.New[Cranky](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -156,7 +156,7 @@ func init() {
 		Local: "crazy",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Crazy)
+		v := stanza.New[Crazy](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -164,7 +164,7 @@ func init() {
 		Local: "creative",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Creative)
+		v := stanza.New[Creative](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -172,7 +172,7 @@ func init() {
 		Local: "curious",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Curious)
+		v := stanza.New[Curious](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -180,7 +180,7 @@ func init() {
 		Local: "dejected",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Dejected)
+		v := stanza.New[Dejected](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -188,7 +188,7 @@ func init() {
 		Local: "depressed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Depressed)
+		v := stanza.New[Depressed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -196,7 +196,7 @@ func init() {
 		Local: "disappointed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Disappointed)
+		v := stanza.New[Disappointed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -204,7 +204,7 @@ func init() {
 		Local: "disgusted",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Disgusted)
+		v := stanza.New[Disgusted](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -212,7 +212,7 @@ func init() {
 		Local: "dismayed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Dismayed)
+		v := stanza.New[Dismayed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -220,7 +220,7 @@ func init() {
 		Local: "distracted",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Distracted)
+		v := stanza.New[Distracted](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -228,7 +228,7 @@ func init() {
 		Local: "embarrassed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Embarrassed)
+		v := stanza.New[Embarrassed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -236,7 +236,7 @@ func init() {
 		Local: "envious",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Envious)
+		v := stanza.New[Envious](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -244,7 +244,7 @@ func init() {
 		Local: "excited",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Excited)
+		v := stanza.New[Excited](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -252,7 +252,7 @@ func init() {
 		Local: "flirtatious",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Flirtatious)
+		v := stanza.New[Flirtatious](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -260,7 +260,7 @@ func init() {
 		Local: "frustrated",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Frustrated)
+		v := stanza.New[Frustrated](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -268,7 +268,7 @@ func init() {
 		Local: "grateful",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Grateful)
+		v := stanza.New[Grateful](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -276,7 +276,7 @@ func init() {
 		Local: "grieving",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Grieving)
+		v := stanza.New[Grieving](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -284,7 +284,7 @@ func init() {
 		Local: "grumpy",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Grumpy)
+		v := stanza.New[Grumpy](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -292,7 +292,7 @@ func init() {
 		Local: "guilty",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Guilty)
+		v := stanza.New[Guilty](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -300,7 +300,7 @@ func init() {
 		Local: "happy",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Happy)
+		v := stanza.New[Happy](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -308,7 +308,7 @@ func init() {
 		Local: "hopeful",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hopeful)
+		v := stanza.New[Hopeful](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -316,7 +316,7 @@ func init() {
 		Local: "hot",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hot)
+		v := stanza.New[Hot](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -324,7 +324,7 @@ func init() {
 		Local: "humbled",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Humbled)
+		v := stanza.New[Humbled](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -332,7 +332,7 @@ func init() {
 		Local: "humiliated",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Humiliated)
+		v := stanza.New[Humiliated](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -340,7 +340,7 @@ func init() {
 		Local: "hungry",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hungry)
+		v := stanza.New[Hungry](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -348,7 +348,7 @@ func init() {
 		Local: "hurt",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Hurt)
+		v := stanza.New[Hurt](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -356,7 +356,7 @@ func init() {
 		Local: "impressed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Impressed)
+		v := stanza.New[Impressed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -364,7 +364,7 @@ func init() {
 		Local: "in_awe",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InAwe)
+		v := stanza.New[InAwe](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -372,7 +372,7 @@ func init() {
 		Local: "in_love",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InLove)
+		v := stanza.New[InLove](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -380,7 +380,7 @@ func init() {
 		Local: "indignant",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Indignant)
+		v := stanza.New[Indignant](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -388,7 +388,7 @@ func init() {
 		Local: "interested",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Interested)
+		v := stanza.New[Interested](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -396,7 +396,7 @@ func init() {
 		Local: "intoxicated",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Intoxicated)
+		v := stanza.New[Intoxicated](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -404,7 +404,7 @@ func init() {
 		Local: "invincible",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Invincible)
+		v := stanza.New[Invincible](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -412,7 +412,7 @@ func init() {
 		Local: "jealous",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Jealous)
+		v := stanza.New[Jealous](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -420,7 +420,7 @@ func init() {
 		Local: "lonely",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Lonely)
+		v := stanza.New[Lonely](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -428,7 +428,7 @@ func init() {
 		Local: "lost",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Lost)
+		v := stanza.New[Lost](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -436,7 +436,7 @@ func init() {
 		Local: "lucky",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Lucky)
+		v := stanza.New[Lucky](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -444,7 +444,7 @@ func init() {
 		Local: "mean",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Mean)
+		v := stanza.New[Mean](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -452,7 +452,7 @@ func init() {
 		Local: "mood",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Mood)
+		v := stanza.New[Mood](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -460,7 +460,7 @@ func init() {
 		Local: "moody",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Moody)
+		v := stanza.New[Moody](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -468,7 +468,7 @@ func init() {
 		Local: "nervous",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Nervous)
+		v := stanza.New[Nervous](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -476,7 +476,7 @@ func init() {
 		Local: "neutral",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Neutral)
+		v := stanza.New[Neutral](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -484,7 +484,7 @@ func init() {
 		Local: "offended",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Offended)
+		v := stanza.New[Offended](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -492,7 +492,7 @@ func init() {
 		Local: "outraged",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Outraged)
+		v := stanza.New[Outraged](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -500,7 +500,7 @@ func init() {
 		Local: "playful",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Playful)
+		v := stanza.New[Playful](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -508,7 +508,7 @@ func init() {
 		Local: "proud",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Proud)
+		v := stanza.New[Proud](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -516,7 +516,7 @@ func init() {
 		Local: "relaxed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Relaxed)
+		v := stanza.New[Relaxed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -524,7 +524,7 @@ func init() {
 		Local: "relieved",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Relieved)
+		v := stanza.New[Relieved](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -532,7 +532,7 @@ func init() {
 		Local: "remorseful",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Remorseful)
+		v := stanza.New[Remorseful](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -540,7 +540,7 @@ func init() {
 		Local: "restless",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Restless)
+		v := stanza.New[Restless](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -548,7 +548,7 @@ func init() {
 		Local: "sad",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Sad)
+		v := stanza.New[Sad](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -556,7 +556,7 @@ func init() {
 		Local: "sarcastic",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Sarcastic)
+		v := stanza.New[Sarcastic](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -564,7 +564,7 @@ func init() {
 		Local: "satisfied",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Satisfied)
+		v := stanza.New[Satisfied](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -572,7 +572,7 @@ func init() {
 		Local: "serious",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Serious)
+		v := stanza.New[Serious](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -580,7 +580,7 @@ func init() {
 		Local: "shocked",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Shocked)
+		v := stanza.New[Shocked](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -588,7 +588,7 @@ func init() {
 		Local: "shy",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Shy)
+		v := stanza.New[Shy](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -596,7 +596,7 @@ func init() {
 		Local: "sick",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Sick)
+		v := stanza.New[Sick](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -604,7 +604,7 @@ func init() {
 		Local: "sleepy",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Sleepy)
+		v := stanza.New[Sleepy](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -612,7 +612,7 @@ func init() {
 		Local: "spontaneous",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Spontaneous)
+		v := stanza.New[Spontaneous](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -620,7 +620,7 @@ func init() {
 		Local: "stressed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Stressed)
+		v := stanza.New[Stressed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -628,7 +628,7 @@ func init() {
 		Local: "strong",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Strong)
+		v := stanza.New[Strong](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -636,7 +636,7 @@ func init() {
 		Local: "surprised",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Surprised)
+		v := stanza.New[Surprised](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -644,7 +644,7 @@ func init() {
 		Local: "thankful",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Thankful)
+		v := stanza.New[Thankful](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -652,7 +652,7 @@ func init() {
 		Local: "thirsty",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Thirsty)
+		v := stanza.New[Thirsty](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -660,7 +660,7 @@ func init() {
 		Local: "tired",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Tired)
+		v := stanza.New[Tired](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -668,7 +668,7 @@ func init() {
 		Local: "undefined",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Undefined)
+		v := stanza.New[Undefined](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -676,7 +676,7 @@ func init() {
 		Local: "weak",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Weak)
+		v := stanza.New[Weak](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -684,7 +684,7 @@ func init() {
 		Local: "worried",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Worried)
+		v := stanza.New[Worried](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

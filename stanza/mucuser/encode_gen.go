@@ -12,7 +12,7 @@ func init() {
 		Local: "actor",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Actor)
+		v := stanza.New[Actor](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "continue",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Continue)
+		v := stanza.New[Continue](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "decline",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Decline)
+		v := stanza.New[Decline](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "destroy",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Destroy)
+		v := stanza.New[Destroy](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "invite",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Invite)
+		v := stanza.New[Invite](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "item",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Item)
+		v := stanza.New[Item](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "status",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Status)
+		v := stanza.New[Status](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "x",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(X)
+		v := stanza.New[X](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "nick",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Nick)
+		v := stanza.New[Nick](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

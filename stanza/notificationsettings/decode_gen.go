@@ -18,7 +18,7 @@ again:
 		XMLOrder:  v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -34,7 +34,7 @@ again:
 				switch n.Local {
 				case "always":
 					m := d.Mark()
-					v.Always = stanza.Extend(v.Always)
+					v.Always = stanza.Grow(d, v.Always)
 					if err := v.Always[len(v.Always)-1].DecodeXMPP(d); err != nil {
 						v.Always = v.Always[:len(v.Always)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
@@ -46,7 +46,7 @@ again:
 					continue
 				case "on-mention":
 					m := d.Mark()
-					v.OnMention = stanza.Extend(v.OnMention)
+					v.OnMention = stanza.Grow(d, v.OnMention)
 					if err := v.OnMention[len(v.OnMention)-1].DecodeXMPP(d); err != nil {
 						v.OnMention = v.OnMention[:len(v.OnMention)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
@@ -58,7 +58,7 @@ again:
 					continue
 				case "never":
 					m := d.Mark()
-					v.Never = stanza.Extend(v.Never)
+					v.Never = stanza.Grow(d, v.Never)
 					if err := v.Never[len(v.Never)-1].DecodeXMPP(d); err != nil {
 						v.Never = v.Never[:len(v.Never)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
@@ -80,7 +80,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -122,7 +122,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -170,7 +170,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -199,7 +199,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -215,7 +215,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(0)
 				continue
 			}
@@ -229,7 +229,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

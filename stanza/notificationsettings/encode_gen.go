@@ -12,7 +12,7 @@ func init() {
 		Local: "notify",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Notify)
+		v := stanza.New[Notify](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

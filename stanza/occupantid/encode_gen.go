@@ -12,7 +12,7 @@ func init() {
 		Local: "occupant-id",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OccupantID)
+		v := stanza.New[OccupantID](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

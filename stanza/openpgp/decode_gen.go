@@ -22,7 +22,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -39,7 +39,7 @@ again:
 				switch n.Local {
 				case "to":
 					m := d.Mark()
-					v.To = stanza.Extend(v.To)
+					v.To = stanza.Grow(d, v.To)
 					if err := v.To[len(v.To)-1].DecodeXMPP(d); err != nil {
 						v.To = v.To[:len(v.To)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -126,7 +126,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
 			goto again
@@ -152,7 +152,7 @@ again:
 func (v *Openpgp) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Openpgp{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -175,7 +175,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -191,7 +191,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(0)
 				continue
 			}
@@ -205,7 +205,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -230,7 +230,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -280,7 +280,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -323,7 +323,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -342,7 +342,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -365,7 +365,7 @@ again:
 		XMLOrder:       v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -381,7 +381,7 @@ again:
 				switch n.Local {
 				case "pubkey-metadata":
 					m := d.Mark()
-					v.PubkeyMetadata = stanza.Extend(v.PubkeyMetadata)
+					v.PubkeyMetadata = stanza.Grow(d, v.PubkeyMetadata)
 					if err := v.PubkeyMetadata[len(v.PubkeyMetadata)-1].DecodeXMPP(d); err != nil {
 						v.PubkeyMetadata = v.PubkeyMetadata[:len(v.PubkeyMetadata)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -403,7 +403,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -420,7 +420,7 @@ again:
 func (v *Rpad) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Rpad{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -434,7 +434,7 @@ func (v *Rpad) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Secretkey) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Secretkey{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -459,7 +459,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -476,7 +476,7 @@ again:
 				switch n.Local {
 				case "to":
 					m := d.Mark()
-					v.To = stanza.Extend(v.To)
+					v.To = stanza.Grow(d, v.To)
 					if err := v.To[len(v.To)-1].DecodeXMPP(d); err != nil {
 						v.To = v.To[:len(v.To)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -563,7 +563,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
 			goto again
@@ -600,7 +600,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -617,7 +617,7 @@ again:
 				switch n.Local {
 				case "to":
 					m := d.Mark()
-					v.To = stanza.Extend(v.To)
+					v.To = stanza.Grow(d, v.To)
 					if err := v.To[len(v.To)-1].DecodeXMPP(d); err != nil {
 						v.To = v.To[:len(v.To)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -704,7 +704,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
 			goto again
@@ -747,7 +747,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -766,7 +766,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -798,7 +798,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -817,7 +817,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:

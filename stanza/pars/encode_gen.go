@@ -12,7 +12,7 @@ func init() {
 		Local: "preauth",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Preauth)
+		v := stanza.New[Preauth](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,10 +12,10 @@ func init() {
 		Local: "host",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Host
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -28,10 +28,10 @@ func init() {
 		Local: "offline-messages",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     OfflineMessages
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -44,10 +44,10 @@ func init() {
 		Local: "server-data",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     ServerData
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -60,10 +60,10 @@ func init() {
 		Local: "user",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     User
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)

@@ -12,7 +12,7 @@ func init() {
 		Local: "archive",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Archive)
+		v := stanza.New[Archive](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

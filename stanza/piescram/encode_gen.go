@@ -12,7 +12,7 @@ func init() {
 		Local: "scram-credentials",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ScramCredentials)
+		v := stanza.New[ScramCredentials](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

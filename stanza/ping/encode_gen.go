@@ -12,7 +12,7 @@ func init() {
 		Local: "ping",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Ping)
+		v := stanza.New[Ping](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

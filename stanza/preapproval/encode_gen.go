@@ -12,7 +12,7 @@ func init() {
 		Local: "sub",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Sub)
+		v := stanza.New[Sub](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

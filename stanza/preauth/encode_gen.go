@@ -12,7 +12,7 @@ func init() {
 		Local: "register",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Register)
+		v := stanza.New[Register](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "noticed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Noticed)
+		v := stanza.New[Noticed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "reactions",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reactions)
+		v := stanza.New[Reactions](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,10 +28,10 @@ func init() {
 		Local: "summary",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Summary
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)

@@ -12,7 +12,7 @@ func init() {
 		Local: "configuration",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Configuration)
+		v := stanza.New[Configuration](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "delete",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Delete)
+		v := stanza.New[Delete](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "event",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Event)
+		v := stanza.New[Event](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,10 +36,10 @@ func init() {
 		Local: "item",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Item
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -52,7 +52,7 @@ func init() {
 		Local: "items",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Items)
+		v := stanza.New[Items](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "purge",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Purge)
+		v := stanza.New[Purge](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "retract",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Retract)
+		v := stanza.New[Retract](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "subscription",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Subscription)
+		v := stanza.New[Subscription](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -27,7 +27,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -43,7 +43,7 @@ again:
 				switch n.Local {
 				case "desc":
 					m := d.Mark()
-					v.Desc = stanza.Extend(v.Desc)
+					v.Desc = stanza.Grow(d, v.Desc)
 					if err := v.Desc[len(v.Desc)-1].DecodeXMPP(d); err != nil {
 						v.Desc = v.Desc[:len(v.Desc)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -65,7 +65,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -93,7 +93,7 @@ func (v *AddrDesc) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -115,7 +115,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -131,7 +131,7 @@ again:
 				switch n.Local {
 				case "addr":
 					m := d.Mark()
-					v.Addr = stanza.Extend(v.Addr)
+					v.Addr = stanza.Grow(d, v.Addr)
 					if err := v.Addr[len(v.Addr)-1].DecodeXMPP(d); err != nil {
 						v.Addr = v.Addr[:len(v.Addr)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -153,7 +153,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

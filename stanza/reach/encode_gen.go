@@ -12,7 +12,7 @@ func init() {
 		Local: "addr",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Addr)
+		v := stanza.New[Addr](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "reach",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reach)
+		v := stanza.New[Reach](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

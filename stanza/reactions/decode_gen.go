@@ -27,7 +27,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -50,7 +50,7 @@ again:
 						}
 						continue
 					}
-					v.Reaction = append(v.Reaction, s)
+					v.Reaction = stanza.Append(d, v.Reaction, s)
 					ord.Add(0)
 					continue
 				}
@@ -65,7 +65,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

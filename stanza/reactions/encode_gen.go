@@ -12,7 +12,7 @@ func init() {
 		Local: "reactions",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reactions)
+		v := stanza.New[Reactions](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

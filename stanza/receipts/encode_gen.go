@@ -12,7 +12,7 @@ func init() {
 		Local: "received",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Received)
+		v := stanza.New[Received](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "request",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Request)
+		v := stanza.New[Request](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

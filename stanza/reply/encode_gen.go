@@ -12,7 +12,7 @@ func init() {
 		Local: "reply",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reply)
+		v := stanza.New[Reply](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -28,7 +28,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -45,7 +45,7 @@ again:
 				switch n.Local {
 				case "text":
 					m := d.Mark()
-					v.Text = stanza.Extend(v.Text)
+					v.Text = stanza.Grow(d, v.Text)
 					if err := v.Text[len(v.Text)-1].DecodeXMPP(d); err != nil {
 						v.Text = v.Text[:len(v.Text)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -96,7 +96,7 @@ again:
 				switch n.Local {
 				case "stanza-id":
 					m := d.Mark()
-					v.StanzaID = stanza.Extend(v.StanzaID)
+					v.StanzaID = stanza.Grow(d, v.StanzaID)
 					if err := v.StanzaID[len(v.StanzaID)-1].DecodeXMPP(d); err != nil {
 						v.StanzaID = v.StanzaID[:len(v.StanzaID)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -118,7 +118,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
 			goto again
@@ -146,7 +146,7 @@ func (v *ReportText) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

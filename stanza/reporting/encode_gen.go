@@ -12,7 +12,7 @@ func init() {
 		Local: "report",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Report)
+		v := stanza.New[Report](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

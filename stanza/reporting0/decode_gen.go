@@ -23,7 +23,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -40,7 +40,7 @@ again:
 				switch n.Local {
 				case "text":
 					m := d.Mark()
-					v.Text = stanza.Extend(v.Text)
+					v.Text = stanza.Grow(d, v.Text)
 					if err := v.Text[len(v.Text)-1].DecodeXMPP(d); err != nil {
 						v.Text = v.Text[:len(v.Text)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 3); ferr != nil {
@@ -80,7 +80,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(2)
 				continue
 			}
@@ -94,7 +94,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -122,7 +122,7 @@ func (v *ReportText) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

@@ -12,7 +12,7 @@ func init() {
 		Local: "abuse",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Abuse)
+		v := stanza.New[Abuse](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,10 +20,10 @@ func init() {
 		Local: "report",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Report
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -36,7 +36,7 @@ func init() {
 		Local: "spam",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Spam)
+		v := stanza.New[Spam](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

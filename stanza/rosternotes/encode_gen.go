@@ -12,7 +12,7 @@ func init() {
 		Local: "note",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Note)
+		v := stanza.New[Note](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "storage",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Storage)
+		v := stanza.New[Storage](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "ver",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Ver)
+		v := stanza.New[Ver](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

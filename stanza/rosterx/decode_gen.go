@@ -42,7 +42,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -65,7 +65,7 @@ again:
 						}
 						continue
 					}
-					v.Group = append(v.Group, s)
+					v.Group = stanza.Append(d, v.Group, s)
 					ord.Add(0)
 					continue
 				}
@@ -80,7 +80,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -105,7 +105,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -121,7 +121,7 @@ again:
 				switch n.Local {
 				case "item":
 					m := d.Mark()
-					v.Item = stanza.Extend(v.Item)
+					v.Item = stanza.Grow(d, v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -143,7 +143,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

@@ -12,7 +12,7 @@ func init() {
 		Local: "array",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Array)
+		v := stanza.New[Array](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "fault",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Fault)
+		v := stanza.New[Fault](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "member",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Member)
+		v := stanza.New[Member](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "methodCall",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(MethodCall)
+		v := stanza.New[MethodCall](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "methodResponse",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(MethodResponse)
+		v := stanza.New[MethodResponse](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "param",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Param)
+		v := stanza.New[Param](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "params",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Params)
+		v := stanza.New[Params](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "query",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Query)
+		v := stanza.New[Query](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "struct",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Struct)
+		v := stanza.New[Struct](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "value",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Value)
+		v := stanza.New[Value](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "first",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(First)
+		v := stanza.New[First](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "set",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Set)
+		v := stanza.New[Set](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

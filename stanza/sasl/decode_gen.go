@@ -34,7 +34,7 @@ func (v *Auth) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -48,7 +48,7 @@ func (v *Auth) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Challenge) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Challenge{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -80,7 +80,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -151,7 +151,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -206,7 +206,7 @@ again:
 		XMLOrder:  v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -229,7 +229,7 @@ again:
 						}
 						continue
 					}
-					v.Mechanism = append(v.Mechanism, s)
+					v.Mechanism = stanza.Append(d, v.Mechanism, s)
 					ord.Add(0)
 					continue
 				}
@@ -239,7 +239,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(1)
 				continue
 			}
@@ -253,7 +253,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -275,7 +275,7 @@ func (v *NotAuthorized) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Response) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Response{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -289,7 +289,7 @@ func (v *Response) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Success) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Success{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -319,7 +319,7 @@ func (v *Text) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

@@ -12,7 +12,7 @@ func init() {
 		Local: "abort",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Abort)
+		v := stanza.New[Abort](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "aborted",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Aborted)
+		v := stanza.New[Aborted](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "account-disabled",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(AccountDisabled)
+		v := stanza.New[AccountDisabled](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "auth",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Auth)
+		v := stanza.New[Auth](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "challenge",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Challenge)
+		v := stanza.New[Challenge](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "credentials-expired",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(CredentialsExpired)
+		v := stanza.New[CredentialsExpired](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "encryption-required",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(EncryptionRequired)
+		v := stanza.New[EncryptionRequired](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "failure",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Failure)
+		v := stanza.New[Failure](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "incorrect-encoding",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(IncorrectEncoding)
+		v := stanza.New[IncorrectEncoding](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "invalid-authzid",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InvalidAuthzid)
+		v := stanza.New[InvalidAuthzid](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +92,7 @@ func init() {
 		Local: "invalid-mechanism",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InvalidMechanism)
+		v := stanza.New[InvalidMechanism](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,7 +100,7 @@ func init() {
 		Local: "malformed-request",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(MalformedRequest)
+		v := stanza.New[MalformedRequest](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -108,7 +108,7 @@ func init() {
 		Local: "mechanism-too-weak",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(MechanismTooWeak)
+		v := stanza.New[MechanismTooWeak](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -116,10 +116,10 @@ func init() {
 		Local: "mechanisms",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Mechanisms
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -132,7 +132,7 @@ func init() {
 		Local: "not-authorized",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NotAuthorized)
+		v := stanza.New[NotAuthorized](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -140,7 +140,7 @@ func init() {
 		Local: "response",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Response)
+		v := stanza.New[Response](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -148,7 +148,7 @@ func init() {
 		Local: "success",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Success)
+		v := stanza.New[Success](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -156,7 +156,7 @@ func init() {
 		Local: "temporary-auth-failure",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(TemporaryAuthFailure)
+		v := stanza.New[TemporaryAuthFailure](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -164,7 +164,7 @@ func init() {
 		Local: "text",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Text)
+		v := stanza.New[Text](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,10 +12,10 @@ func init() {
 		Local: "abort",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Abort
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -28,7 +28,7 @@ func init() {
 		Local: "additional-data",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(AdditionalData)
+		v := stanza.New[AdditionalData](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,10 +36,10 @@ func init() {
 		Local: "authenticate",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Authenticate
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -52,10 +52,10 @@ func init() {
 		Local: "authentication",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Authentication
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -68,7 +68,7 @@ func init() {
 		Local: "challenge",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Challenge)
+		v := stanza.New[Challenge](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "continue",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Continue)
+		v := stanza.New[Continue](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,10 +84,10 @@ func init() {
 		Local: "failure",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Failure
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -100,10 +100,10 @@ func init() {
 		Local: "inline",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Inline
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -116,10 +116,10 @@ func init() {
 		Local: "next",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Next
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -132,7 +132,7 @@ func init() {
 		Local: "response",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Response)
+		v := stanza.New[Response](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -140,10 +140,10 @@ func init() {
 		Local: "success",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Success
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -156,10 +156,10 @@ func init() {
 		Local: "task-data",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     TaskData
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -172,7 +172,7 @@ func init() {
 		Local: "text",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Text)
+		v := stanza.New[Text](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -180,7 +180,7 @@ func init() {
 		Local: "user-agent",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UserAgent)
+		v := stanza.New[UserAgent](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -25,7 +25,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -44,7 +44,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -67,7 +67,7 @@ again:
 		XMLOrder:       v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -83,7 +83,7 @@ again:
 				switch n.Local {
 				case "channel-binding":
 					m := d.Mark()
-					v.ChannelBinding = stanza.Extend(v.ChannelBinding)
+					v.ChannelBinding = stanza.Grow(d, v.ChannelBinding)
 					if err := v.ChannelBinding[len(v.ChannelBinding)-1].DecodeXMPP(d); err != nil {
 						v.ChannelBinding = v.ChannelBinding[:len(v.ChannelBinding)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -105,7 +105,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again

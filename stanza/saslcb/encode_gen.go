@@ -12,7 +12,7 @@ func init() {
 		Local: "channel-binding",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ChannelBinding)
+		v := stanza.New[ChannelBinding](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "sasl-channel-binding",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(SASLChannelBinding)
+		v := stanza.New[SASLChannelBinding](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "securitylabel",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Securitylabel)
+		v := stanza.New[Securitylabel](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

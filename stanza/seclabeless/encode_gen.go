@@ -12,7 +12,7 @@ func init() {
 		Local: "esssecuritylabel",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Esssecuritylabel)
+		v := stanza.New[Esssecuritylabel](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -29,7 +29,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -72,7 +72,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(1)
 				continue
 			}
@@ -86,7 +86,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -114,7 +114,7 @@ again:
 		XMLOrder:     v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -130,7 +130,7 @@ again:
 				switch n.Local {
 				case "remote-domain":
 					m := d.Mark()
-					v.RemoteDomain = stanza.Extend(v.RemoteDomain)
+					v.RemoteDomain = stanza.Grow(d, v.RemoteDomain)
 					if err := v.RemoteDomain[len(v.RemoteDomain)-1].DecodeXMPP(d); err != nil {
 						v.RemoteDomain = v.RemoteDomain[:len(v.RemoteDomain)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -152,7 +152,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -188,7 +188,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -204,7 +204,7 @@ again:
 				switch n.Local {
 				case "connection":
 					m := d.Mark()
-					v.Connection = stanza.Extend(v.Connection)
+					v.Connection = stanza.Grow(d, v.Connection)
 					if err := v.Connection[len(v.Connection)-1].DecodeXMPP(d); err != nil {
 						v.Connection = v.Connection[:len(v.Connection)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -226,7 +226,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -260,7 +260,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -279,7 +279,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -304,7 +304,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -320,7 +320,7 @@ again:
 				switch n.Local {
 				case "domain":
 					m := d.Mark()
-					v.Domain = stanza.Extend(v.Domain)
+					v.Domain = stanza.Grow(d, v.Domain)
 					if err := v.Domain[len(v.Domain)-1].DecodeXMPP(d); err != nil {
 						v.Domain = v.Domain[:len(v.Domain)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -337,7 +337,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(1)
 				continue
 			}
@@ -351,7 +351,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again

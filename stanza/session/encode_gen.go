@@ -12,7 +12,7 @@ func init() {
 		Local: "session",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Session)
+		v := stanza.New[Session](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "file-sharing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(FileSharing)
+		v := stanza.New[FileSharing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,10 +20,10 @@ func init() {
 		Local: "sources",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Sources
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)

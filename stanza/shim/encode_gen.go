@@ -12,7 +12,7 @@ func init() {
 		Local: "header",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Header)
+		v := stanza.New[Header](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "headers",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Headers)
+		v := stanza.New[Headers](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

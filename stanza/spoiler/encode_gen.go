@@ -12,7 +12,7 @@ func init() {
 		Local: "spoiler",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Spoiler)
+		v := stanza.New[Spoiler](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -28,7 +28,7 @@ func (v *Forbidden) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Gone) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Gone{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -82,7 +82,7 @@ func (v *RecipientUnavailable) DecodeXMPP(d *stanza.Decoder) error {
 func (v *Redirect) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Redirect{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -137,7 +137,7 @@ func (v *Text) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

@@ -12,7 +12,7 @@ func init() {
 		Local: "bad-request",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(BadRequest)
+		v := stanza.New[BadRequest](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "conflict",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Conflict)
+		v := stanza.New[Conflict](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "feature-not-implemented",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(FeatureNotImplemented)
+		v := stanza.New[FeatureNotImplemented](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "forbidden",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Forbidden)
+		v := stanza.New[Forbidden](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "gone",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Gone)
+		v := stanza.New[Gone](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "internal-server-error",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InternalServerError)
+		v := stanza.New[InternalServerError](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "item-not-found",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ItemNotFound)
+		v := stanza.New[ItemNotFound](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "jid-malformed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(JIDMalformed)
+		v := stanza.New[JIDMalformed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "not-acceptable",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NotAcceptable)
+		v := stanza.New[NotAcceptable](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "not-allowed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NotAllowed)
+		v := stanza.New[NotAllowed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +92,7 @@ func init() {
 		Local: "not-authorized",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NotAuthorized)
+		v := stanza.New[NotAuthorized](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,7 +100,7 @@ func init() {
 		Local: "policy-violation",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(PolicyViolation)
+		v := stanza.New[PolicyViolation](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -108,7 +108,7 @@ func init() {
 		Local: "recipient-unavailable",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RecipientUnavailable)
+		v := stanza.New[RecipientUnavailable](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -116,7 +116,7 @@ func init() {
 		Local: "redirect",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Redirect)
+		v := stanza.New[Redirect](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -124,7 +124,7 @@ func init() {
 		Local: "registration-required",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RegistrationRequired)
+		v := stanza.New[RegistrationRequired](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -132,7 +132,7 @@ func init() {
 		Local: "remote-server-not-found",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RemoteServerNotFound)
+		v := stanza.New[RemoteServerNotFound](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -140,7 +140,7 @@ func init() {
 		Local: "remote-server-timeout",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RemoteServerTimeout)
+		v := stanza.New[RemoteServerTimeout](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -148,7 +148,7 @@ func init() {
 		Local: "resource-constraint",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ResourceConstraint)
+		v := stanza.New[ResourceConstraint](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -156,7 +156,7 @@ func init() {
 		Local: "service-unavailable",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ServiceUnavailable)
+		v := stanza.New[ServiceUnavailable](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -164,7 +164,7 @@ func init() {
 		Local: "subscription-required",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(SubscriptionRequired)
+		v := stanza.New[SubscriptionRequired](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -172,7 +172,7 @@ func init() {
 		Local: "text",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Text)
+		v := stanza.New[Text](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -180,7 +180,7 @@ func init() {
 		Local: "undefined-condition",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UndefinedCondition)
+		v := stanza.New[UndefinedCondition](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -188,7 +188,7 @@ func init() {
 		Local: "unexpected-request",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnexpectedRequest)
+		v := stanza.New[UnexpectedRequest](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

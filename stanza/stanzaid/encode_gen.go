@@ -12,7 +12,7 @@ func init() {
 		Local: "origin-id",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(OriginID)
+		v := stanza.New[OriginID](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "stanza-id",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(StanzaID)
+		v := stanza.New[StanzaID](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

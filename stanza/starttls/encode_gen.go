@@ -12,7 +12,7 @@ func init() {
 		Local: "failure",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Failure)
+		v := stanza.New[Failure](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "proceed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Proceed)
+		v := stanza.New[Proceed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "starttls",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Starttls)
+		v := stanza.New[Starttls](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

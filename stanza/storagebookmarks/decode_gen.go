@@ -52,7 +52,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -125,7 +125,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -160,7 +160,7 @@ again:
 		XMLOrder:   v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -176,7 +176,7 @@ again:
 				switch n.Local {
 				case "conference":
 					m := d.Mark()
-					v.Conference = stanza.Extend(v.Conference)
+					v.Conference = stanza.Grow(d, v.Conference)
 					if err := v.Conference[len(v.Conference)-1].DecodeXMPP(d); err != nil {
 						v.Conference = v.Conference[:len(v.Conference)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -188,7 +188,7 @@ again:
 					continue
 				case "url":
 					m := d.Mark()
-					v.URL = stanza.Extend(v.URL)
+					v.URL = stanza.Grow(d, v.URL)
 					if err := v.URL[len(v.URL)-1].DecodeXMPP(d); err != nil {
 						v.URL = v.URL[:len(v.URL)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -210,7 +210,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -250,7 +250,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -269,7 +269,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:

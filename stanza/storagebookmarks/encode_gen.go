@@ -12,7 +12,7 @@ func init() {
 		Local: "conference",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Conference)
+		v := stanza.New[Conference](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "storage",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Storage)
+		v := stanza.New[Storage](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "url",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(URL)
+		v := stanza.New[URL](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -98,7 +98,7 @@ func (v *RestrictedXML) DecodeXMPP(d *stanza.Decoder) error {
 func (v *SeeOtherHost) DecodeXMPP(d *stanza.Decoder) error {
 	*v = SeeOtherHost{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -128,7 +128,7 @@ func (v *Text) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

@@ -12,7 +12,7 @@ func init() {
 		Local: "bad-format",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(BadFormat)
+		v := stanza.New[BadFormat](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "bad-namespace-prefix",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(BadNamespacePrefix)
+		v := stanza.New[BadNamespacePrefix](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "conflict",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Conflict)
+		v := stanza.New[Conflict](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "connection-timeout",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ConnectionTimeout)
+		v := stanza.New[ConnectionTimeout](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "host-gone",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HostGone)
+		v := stanza.New[HostGone](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "host-unknown",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(HostUnknown)
+		v := stanza.New[HostUnknown](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "improper-addressing",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ImproperAddressing)
+		v := stanza.New[ImproperAddressing](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "internal-server-error",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InternalServerError)
+		v := stanza.New[InternalServerError](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "invalid-from",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InvalidFrom)
+		v := stanza.New[InvalidFrom](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "invalid-namespace",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InvalidNamespace)
+		v := stanza.New[InvalidNamespace](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +92,7 @@ func init() {
 		Local: "invalid-xml",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(InvalidXML)
+		v := stanza.New[InvalidXML](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,7 +100,7 @@ func init() {
 		Local: "not-authorized",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NotAuthorized)
+		v := stanza.New[NotAuthorized](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -108,7 +108,7 @@ func init() {
 		Local: "not-well-formed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(NotWellFormed)
+		v := stanza.New[NotWellFormed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -116,7 +116,7 @@ func init() {
 		Local: "policy-violation",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(PolicyViolation)
+		v := stanza.New[PolicyViolation](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -124,7 +124,7 @@ func init() {
 		Local: "remote-connection-failed",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RemoteConnectionFailed)
+		v := stanza.New[RemoteConnectionFailed](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -132,7 +132,7 @@ func init() {
 		Local: "reset",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Reset)
+		v := stanza.New[Reset](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -140,7 +140,7 @@ func init() {
 		Local: "resource-constraint",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ResourceConstraint)
+		v := stanza.New[ResourceConstraint](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -148,7 +148,7 @@ func init() {
 		Local: "restricted-xml",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(RestrictedXML)
+		v := stanza.New[RestrictedXML](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -156,7 +156,7 @@ func init() {
 		Local: "see-other-host",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(SeeOtherHost)
+		v := stanza.New[SeeOtherHost](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -164,7 +164,7 @@ func init() {
 		Local: "system-shutdown",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(SystemShutdown)
+		v := stanza.New[SystemShutdown](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -172,7 +172,7 @@ func init() {
 		Local: "text",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Text)
+		v := stanza.New[Text](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -180,7 +180,7 @@ func init() {
 		Local: "undefined-condition",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UndefinedCondition)
+		v := stanza.New[UndefinedCondition](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -188,7 +188,7 @@ func init() {
 		Local: "unsupported-encoding",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnsupportedEncoding)
+		v := stanza.New[UnsupportedEncoding](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -196,7 +196,7 @@ func init() {
 		Local: "unsupported-feature",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnsupportedFeature)
+		v := stanza.New[UnsupportedFeature](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -204,7 +204,7 @@ func init() {
 		Local: "unsupported-stanza-type",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnsupportedStanzaType)
+		v := stanza.New[UnsupportedStanzaType](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -212,7 +212,7 @@ func init() {
 		Local: "unsupported-version",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(UnsupportedVersion)
+		v := stanza.New[UnsupportedVersion](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

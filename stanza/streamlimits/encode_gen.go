@@ -12,7 +12,7 @@ func init() {
 		Local: "limits",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Limits)
+		v := stanza.New[Limits](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -12,7 +12,7 @@ func init() {
 		Local: "thumbnail",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Thumbnail)
+		v := stanza.New[Thumbnail](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

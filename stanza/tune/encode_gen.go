@@ -12,7 +12,7 @@ func init() {
 		Local: "tune",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Tune)
+		v := stanza.New[Tune](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

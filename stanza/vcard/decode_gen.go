@@ -25,7 +25,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -339,7 +339,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(14)
 		case stanza.CharData:
 			goto again
@@ -386,7 +386,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -457,7 +457,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -488,7 +488,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -511,7 +511,7 @@ again:
 						}
 						continue
 					}
-					v.KEYWORD = append(v.KEYWORD, s)
+					v.KEYWORD = stanza.Append(d, v.KEYWORD, s)
 					ord.Add(0)
 					continue
 				}
@@ -526,7 +526,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -550,7 +550,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -631,7 +631,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -656,7 +656,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -796,7 +796,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(6)
 		case stanza.CharData:
 			goto again
@@ -825,7 +825,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -898,7 +898,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -930,7 +930,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -1003,7 +1003,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -1034,7 +1034,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -1184,7 +1184,7 @@ again:
 						}
 						continue
 					}
-					v.LINE = append(v.LINE, s)
+					v.LINE = stanza.Append(d, v.LINE, s)
 					ord.Add(7)
 					continue
 				}
@@ -1199,7 +1199,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(8)
 		case stanza.CharData:
 			goto again
@@ -1226,7 +1226,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -1322,7 +1322,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -1360,7 +1360,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -1502,7 +1502,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(5)
 		case stanza.CharData:
 			goto again
@@ -1543,7 +1543,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -1590,7 +1590,7 @@ again:
 						}
 						continue
 					}
-					v.ORGUNIT = append(v.ORGUNIT, s)
+					v.ORGUNIT = stanza.Append(d, v.ORGUNIT, s)
 					ord.Add(1)
 					continue
 				}
@@ -1605,7 +1605,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -1635,7 +1635,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -1731,7 +1731,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -1767,7 +1767,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -1863,7 +1863,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -1897,7 +1897,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -2181,7 +2181,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(14)
 		case stanza.CharData:
 			goto again
@@ -2238,7 +2238,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -2345,7 +2345,7 @@ again:
 					continue
 				case "PHOTO":
 					m := d.Mark()
-					v.PHOTO = stanza.Extend(v.PHOTO)
+					v.PHOTO = stanza.Grow(d, v.PHOTO)
 					if err := v.PHOTO[len(v.PHOTO)-1].DecodeXMPP(d); err != nil {
 						v.PHOTO = v.PHOTO[:len(v.PHOTO)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2380,7 +2380,7 @@ again:
 					continue
 				case "ADR":
 					m := d.Mark()
-					v.ADR = stanza.Extend(v.ADR)
+					v.ADR = stanza.Grow(d, v.ADR)
 					if err := v.ADR[len(v.ADR)-1].DecodeXMPP(d); err != nil {
 						v.ADR = v.ADR[:len(v.ADR)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2392,7 +2392,7 @@ again:
 					continue
 				case "LABEL":
 					m := d.Mark()
-					v.LABEL = stanza.Extend(v.LABEL)
+					v.LABEL = stanza.Grow(d, v.LABEL)
 					if err := v.LABEL[len(v.LABEL)-1].DecodeXMPP(d); err != nil {
 						v.LABEL = v.LABEL[:len(v.LABEL)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2404,7 +2404,7 @@ again:
 					continue
 				case "TEL":
 					m := d.Mark()
-					v.TEL = stanza.Extend(v.TEL)
+					v.TEL = stanza.Grow(d, v.TEL)
 					if err := v.TEL[len(v.TEL)-1].DecodeXMPP(d); err != nil {
 						v.TEL = v.TEL[:len(v.TEL)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2416,7 +2416,7 @@ again:
 					continue
 				case "EMAIL":
 					m := d.Mark()
-					v.EMAIL = stanza.Extend(v.EMAIL)
+					v.EMAIL = stanza.Grow(d, v.EMAIL)
 					if err := v.EMAIL[len(v.EMAIL)-1].DecodeXMPP(d); err != nil {
 						v.EMAIL = v.EMAIL[:len(v.EMAIL)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2435,7 +2435,7 @@ again:
 						}
 						continue
 					}
-					v.JABBERID = append(v.JABBERID, jid.Raw(s))
+					v.JABBERID = stanza.Append(d, v.JABBERID, jid.Raw(s))
 					ord.Add(10)
 					continue
 				case "MAILER":
@@ -2514,7 +2514,7 @@ again:
 						}
 						continue
 					}
-					v.TITLE = append(v.TITLE, s)
+					v.TITLE = stanza.Append(d, v.TITLE, s)
 					ord.Add(14)
 					continue
 				case "ROLE":
@@ -2526,12 +2526,12 @@ again:
 						}
 						continue
 					}
-					v.ROLE = append(v.ROLE, s)
+					v.ROLE = stanza.Append(d, v.ROLE, s)
 					ord.Add(15)
 					continue
 				case "LOGO":
 					m := d.Mark()
-					v.LOGO = stanza.Extend(v.LOGO)
+					v.LOGO = stanza.Grow(d, v.LOGO)
 					if err := v.LOGO[len(v.LOGO)-1].DecodeXMPP(d); err != nil {
 						v.LOGO = v.LOGO[:len(v.LOGO)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2543,7 +2543,7 @@ again:
 					continue
 				case "AGENT":
 					m := d.Mark()
-					v.AGENT = stanza.Extend(v.AGENT)
+					v.AGENT = stanza.Grow(d, v.AGENT)
 					if err := v.AGENT[len(v.AGENT)-1].DecodeXMPP(d); err != nil {
 						v.AGENT = v.AGENT[:len(v.AGENT)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2555,7 +2555,7 @@ again:
 					continue
 				case "ORG":
 					m := d.Mark()
-					v.ORG = stanza.Extend(v.ORG)
+					v.ORG = stanza.Grow(d, v.ORG)
 					if err := v.ORG[len(v.ORG)-1].DecodeXMPP(d); err != nil {
 						v.ORG = v.ORG[:len(v.ORG)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2595,7 +2595,7 @@ again:
 						}
 						continue
 					}
-					v.NOTE = append(v.NOTE, s)
+					v.NOTE = stanza.Append(d, v.NOTE, s)
 					ord.Add(20)
 					continue
 				case "PRODID":
@@ -2669,7 +2669,7 @@ again:
 					continue
 				case "SOUND":
 					m := d.Mark()
-					v.SOUND = stanza.Extend(v.SOUND)
+					v.SOUND = stanza.Grow(d, v.SOUND)
 					if err := v.SOUND[len(v.SOUND)-1].DecodeXMPP(d); err != nil {
 						v.SOUND = v.SOUND[:len(v.SOUND)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2711,7 +2711,7 @@ again:
 						}
 						continue
 					}
-					v.URL = append(v.URL, s)
+					v.URL = stanza.Append(d, v.URL, s)
 					ord.Add(26)
 					continue
 				case "CLASS":
@@ -2737,7 +2737,7 @@ again:
 					continue
 				case "KEY":
 					m := d.Mark()
-					v.KEY = stanza.Extend(v.KEY)
+					v.KEY = stanza.Grow(d, v.KEY)
 					if err := v.KEY[len(v.KEY)-1].DecodeXMPP(d); err != nil {
 						v.KEY = v.KEY[:len(v.KEY)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 30); ferr != nil {
@@ -2782,7 +2782,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(30)
 		case stanza.CharData:
 			goto again

@@ -12,7 +12,7 @@ func init() {
 		Local: "ADR",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ADR)
+		v := stanza.New[ADR](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "AGENT",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(AGENT)
+		v := stanza.New[AGENT](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "CATEGORIES",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(CATEGORIES)
+		v := stanza.New[CATEGORIES](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,7 +36,7 @@ func init() {
 		Local: "CLASS",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(CLASS)
+		v := stanza.New[CLASS](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -44,7 +44,7 @@ func init() {
 		Local: "EMAIL",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(EMAIL)
+		v := stanza.New[EMAIL](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -52,7 +52,7 @@ func init() {
 		Local: "GEO",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(GEO)
+		v := stanza.New[GEO](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -60,7 +60,7 @@ func init() {
 		Local: "KEY",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(KEY)
+		v := stanza.New[KEY](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -68,7 +68,7 @@ func init() {
 		Local: "LABEL",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(LABEL)
+		v := stanza.New[LABEL](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -76,7 +76,7 @@ func init() {
 		Local: "LOGO",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(LOGO)
+		v := stanza.New[LOGO](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -84,7 +84,7 @@ func init() {
 		Local: "N",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(N)
+		v := stanza.New[N](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +92,7 @@ func init() {
 		Local: "ORG",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(ORG)
+		v := stanza.New[ORG](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,7 +100,7 @@ func init() {
 		Local: "PHOTO",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(PHOTO)
+		v := stanza.New[PHOTO](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -108,7 +108,7 @@ func init() {
 		Local: "SOUND",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(SOUND)
+		v := stanza.New[SOUND](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -116,7 +116,7 @@ func init() {
 		Local: "TEL",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(TEL)
+		v := stanza.New[TEL](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -124,7 +124,7 @@ func init() {
 		Local: "vCard",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(VCard)
+		v := stanza.New[VCard](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

@@ -43,7 +43,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -108,12 +108,12 @@ again:
 						}
 						continue
 					}
-					v.Value = append(v.Value, s)
+					v.Value = stanza.Append(d, v.Value, s)
 					ord.Add(2)
 					continue
 				case "option":
 					m := d.Mark()
-					v.Option = stanza.Extend(v.Option)
+					v.Option = stanza.Grow(d, v.Option)
 					if err := v.Option[len(v.Option)-1].DecodeXMPP(d); err != nil {
 						v.Option = v.Option[:len(v.Option)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
@@ -130,7 +130,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(4)
 				continue
 			}
@@ -144,7 +144,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(5)
 		case stanza.CharData:
 			goto again
@@ -172,7 +172,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -188,7 +188,7 @@ again:
 				switch n.Local {
 				case "field":
 					m := d.Mark()
-					v.Field = stanza.Extend(v.Field)
+					v.Field = stanza.Grow(d, v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
 						v.Field = v.Field[:len(v.Field)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -210,7 +210,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -246,7 +246,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -296,7 +296,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -324,7 +324,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -340,7 +340,7 @@ again:
 				switch n.Local {
 				case "field":
 					m := d.Mark()
-					v.Field = stanza.Extend(v.Field)
+					v.Field = stanza.Grow(d, v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
 						v.Field = v.Field[:len(v.Field)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 1); ferr != nil {
@@ -362,7 +362,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(1)
 		case stanza.CharData:
 			goto again
@@ -379,7 +379,7 @@ again:
 func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Value{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -418,7 +418,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -465,12 +465,12 @@ again:
 						}
 						continue
 					}
-					v.Instructions = append(v.Instructions, s)
+					v.Instructions = stanza.Append(d, v.Instructions, s)
 					ord.Add(1)
 					continue
 				case "field":
 					m := d.Mark()
-					v.Field = stanza.Extend(v.Field)
+					v.Field = stanza.Grow(d, v.Field)
 					if err := v.Field[len(v.Field)-1].DecodeXMPP(d); err != nil {
 						v.Field = v.Field[:len(v.Field)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
@@ -503,7 +503,7 @@ again:
 					continue
 				case "item":
 					m := d.Mark()
-					v.Item = stanza.Extend(v.Item)
+					v.Item = stanza.Grow(d, v.Item)
 					if err := v.Item[len(v.Item)-1].DecodeXMPP(d); err != nil {
 						v.Item = v.Item[:len(v.Item)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
@@ -520,7 +520,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(5)
 				continue
 			}
@@ -534,7 +534,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(6)
 		case stanza.CharData:
 			goto again

@@ -25,7 +25,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -44,7 +44,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -81,7 +81,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -104,12 +104,12 @@ again:
 						}
 						continue
 					}
-					v.Text = append(v.Text, s)
+					v.Text = stanza.Append(d, v.Text, s)
 					ord.Add(0)
 					continue
 				case "section":
 					m := d.Mark()
-					v.Section = stanza.Extend(v.Section)
+					v.Section = stanza.Grow(d, v.Section)
 					if err := v.Section[len(v.Section)-1].DecodeXMPP(d); err != nil {
 						v.Section = v.Section[:len(v.Section)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -121,7 +121,7 @@ again:
 					continue
 				case "fieldref":
 					m := d.Mark()
-					v.Fieldref = stanza.Extend(v.Fieldref)
+					v.Fieldref = stanza.Grow(d, v.Fieldref)
 					if err := v.Fieldref[len(v.Fieldref)-1].DecodeXMPP(d); err != nil {
 						v.Fieldref = v.Fieldref[:len(v.Fieldref)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -133,7 +133,7 @@ again:
 					continue
 				case "reportedref":
 					m := d.Mark()
-					v.Reportedref = stanza.Extend(v.Reportedref)
+					v.Reportedref = stanza.Grow(d, v.Reportedref)
 					if err := v.Reportedref[len(v.Reportedref)-1].DecodeXMPP(d); err != nil {
 						v.Reportedref = v.Reportedref[:len(v.Reportedref)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -155,7 +155,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
 			goto again
@@ -199,7 +199,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -222,12 +222,12 @@ again:
 						}
 						continue
 					}
-					v.Text = append(v.Text, s)
+					v.Text = stanza.Append(d, v.Text, s)
 					ord.Add(0)
 					continue
 				case "section":
 					m := d.Mark()
-					v.Section = stanza.Extend(v.Section)
+					v.Section = stanza.Grow(d, v.Section)
 					if err := v.Section[len(v.Section)-1].DecodeXMPP(d); err != nil {
 						v.Section = v.Section[:len(v.Section)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -239,7 +239,7 @@ again:
 					continue
 				case "fieldref":
 					m := d.Mark()
-					v.Fieldref = stanza.Extend(v.Fieldref)
+					v.Fieldref = stanza.Grow(d, v.Fieldref)
 					if err := v.Fieldref[len(v.Fieldref)-1].DecodeXMPP(d); err != nil {
 						v.Fieldref = v.Fieldref[:len(v.Fieldref)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -251,7 +251,7 @@ again:
 					continue
 				case "reportedref":
 					m := d.Mark()
-					v.Reportedref = stanza.Extend(v.Reportedref)
+					v.Reportedref = stanza.Grow(d, v.Reportedref)
 					if err := v.Reportedref[len(v.Reportedref)-1].DecodeXMPP(d); err != nil {
 						v.Reportedref = v.Reportedref[:len(v.Reportedref)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 4); ferr != nil {
@@ -273,7 +273,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(4)
 		case stanza.CharData:
 			goto again
@@ -290,7 +290,7 @@ again:
 func (v *Text) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Text{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

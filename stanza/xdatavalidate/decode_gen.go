@@ -54,7 +54,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -73,7 +73,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -122,7 +122,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
 		k := d.Next()
@@ -141,7 +141,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 		case stanza.CharData:
 			goto again
 		case stanza.EndElement:
@@ -156,7 +156,7 @@ again:
 func (v *Regex) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Regex{AnyAttrs: v.AnyAttrs[:0]}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -191,7 +191,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -319,7 +319,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(5)
 		case stanza.CharData:
 			goto again

@@ -25,7 +25,7 @@ func (v *Body) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -68,7 +68,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -154,7 +154,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(2)
 				continue
 			}
@@ -168,7 +168,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(3)
 		case stanza.CharData:
 			goto again
@@ -190,7 +190,7 @@ func (v *Handshake) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Handshake{AnyAttrs: v.AnyAttrs[:0]}
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -254,7 +254,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -297,7 +297,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(0)
 				continue
 			}
@@ -311,7 +311,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -384,7 +384,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -401,7 +401,7 @@ again:
 				switch n.Local {
 				case "subject":
 					m := d.Mark()
-					v.Subject = stanza.Extend(v.Subject)
+					v.Subject = stanza.Grow(d, v.Subject)
 					if err := v.Subject[len(v.Subject)-1].DecodeXMPP(d); err != nil {
 						v.Subject = v.Subject[:len(v.Subject)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
@@ -413,7 +413,7 @@ again:
 					continue
 				case "body":
 					m := d.Mark()
-					v.Body = stanza.Extend(v.Body)
+					v.Body = stanza.Grow(d, v.Body)
 					if err := v.Body[len(v.Body)-1].DecodeXMPP(d); err != nil {
 						v.Body = v.Body[:len(v.Body)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
@@ -472,7 +472,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(3)
 				continue
 			}
@@ -486,7 +486,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(5)
 		case stanza.CharData:
 			goto again
@@ -562,7 +562,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -602,7 +602,7 @@ again:
 					continue
 				case "status":
 					m := d.Mark()
-					v.Status = stanza.Extend(v.Status)
+					v.Status = stanza.Grow(d, v.Status)
 					if err := v.Status[len(v.Status)-1].DecodeXMPP(d); err != nil {
 						v.Status = v.Status[:len(v.Status)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 5); ferr != nil {
@@ -681,7 +681,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(3)
 				continue
 			}
@@ -695,7 +695,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(5)
 		case stanza.CharData:
 			goto again
@@ -723,7 +723,7 @@ func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Priority{AnyAttrs: v.AnyAttrs[:0]}
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -746,7 +746,7 @@ func (v *Show) DecodeXMPP(d *stanza.Decoder) error {
 	*v = Show{AnyAttrs: v.AnyAttrs[:0]}
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -773,7 +773,7 @@ func (v *Status) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -800,7 +800,7 @@ func (v *Subject) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -827,7 +827,7 @@ func (v *Thread) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {

@@ -12,7 +12,7 @@ func init() {
 		Local: "body",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Body)
+		v := stanza.New[Body](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -20,7 +20,7 @@ func init() {
 		Local: "body",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Body)
+		v := stanza.New[Body](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -28,7 +28,7 @@ func init() {
 		Local: "body",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Body)
+		v := stanza.New[Body](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -36,10 +36,10 @@ func init() {
 		Local: "error",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Error
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -52,10 +52,10 @@ func init() {
 		Local: "error",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Error
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -68,10 +68,10 @@ func init() {
 		Local: "error",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Error
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -84,7 +84,7 @@ func init() {
 		Local: "handshake",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Handshake)
+		v := stanza.New[Handshake](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -92,7 +92,7 @@ func init() {
 		Local: "handshake",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Handshake)
+		v := stanza.New[Handshake](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -100,7 +100,7 @@ func init() {
 		Local: "handshake",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Handshake)
+		v := stanza.New[Handshake](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -108,10 +108,10 @@ func init() {
 		Local: "iq",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     IQ
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -124,10 +124,10 @@ func init() {
 		Local: "iq",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     IQ
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -140,10 +140,10 @@ func init() {
 		Local: "iq",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     IQ
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -156,10 +156,10 @@ func init() {
 		Local: "message",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Message
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -172,10 +172,10 @@ func init() {
 		Local: "message",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Message
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -188,10 +188,10 @@ func init() {
 		Local: "message",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Message
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -204,10 +204,10 @@ func init() {
 		Local: "presence",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Presence
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -220,10 +220,10 @@ func init() {
 		Local: "presence",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Presence
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -236,10 +236,10 @@ func init() {
 		Local: "presence",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		p := new(struct {
+		p := stanza.New[struct {
 			v     Presence
 			first [1]stanza.Element
-		})
+		}](d)
 		v := &p.v
 		v.Any = p.first[:0]
 		err := v.DecodeXMPP(d)
@@ -252,7 +252,7 @@ func init() {
 		Local: "priority",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Priority)
+		v := stanza.New[Priority](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -260,7 +260,7 @@ func init() {
 		Local: "priority",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Priority)
+		v := stanza.New[Priority](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -268,7 +268,7 @@ func init() {
 		Local: "priority",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Priority)
+		v := stanza.New[Priority](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -276,7 +276,7 @@ func init() {
 		Local: "show",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Show)
+		v := stanza.New[Show](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -284,7 +284,7 @@ func init() {
 		Local: "show",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Show)
+		v := stanza.New[Show](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -292,7 +292,7 @@ func init() {
 		Local: "show",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Show)
+		v := stanza.New[Show](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -300,7 +300,7 @@ func init() {
 		Local: "status",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Status)
+		v := stanza.New[Status](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -308,7 +308,7 @@ func init() {
 		Local: "status",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Status)
+		v := stanza.New[Status](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -316,7 +316,7 @@ func init() {
 		Local: "status",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Status)
+		v := stanza.New[Status](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -324,7 +324,7 @@ func init() {
 		Local: "subject",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Subject)
+		v := stanza.New[Subject](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -332,7 +332,7 @@ func init() {
 		Local: "subject",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Subject)
+		v := stanza.New[Subject](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -340,7 +340,7 @@ func init() {
 		Local: "subject",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Subject)
+		v := stanza.New[Subject](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -348,7 +348,7 @@ func init() {
 		Local: "thread",
 		Space: NS,
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Thread)
+		v := stanza.New[Thread](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -356,7 +356,7 @@ func init() {
 		Local: "thread",
 		Space: "jabber:component:accept",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Thread)
+		v := stanza.New[Thread](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})
@@ -364,7 +364,7 @@ func init() {
 		Local: "thread",
 		Space: "jabber:server",
 	}, func(d *stanza.Decoder) (stanza.Element, error) {
-		v := new(Thread)
+		v := stanza.New[Thread](d)
 		err := v.DecodeXMPP(d)
 		return v, err
 	})

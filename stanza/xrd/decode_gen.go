@@ -46,7 +46,7 @@ again:
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	for {
@@ -62,7 +62,7 @@ again:
 				switch n.Local {
 				case "Title":
 					m := d.Mark()
-					v.Title = stanza.Extend(v.Title)
+					v.Title = stanza.Grow(d, v.Title)
 					if err := v.Title[len(v.Title)-1].DecodeXMPP(d); err != nil {
 						v.Title = v.Title[:len(v.Title)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -74,7 +74,7 @@ again:
 					continue
 				case "Property":
 					m := d.Mark()
-					v.Property = stanza.Extend(v.Property)
+					v.Property = stanza.Grow(d, v.Property)
 					if err := v.Property[len(v.Property)-1].DecodeXMPP(d); err != nil {
 						v.Property = v.Property[:len(v.Property)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 2); ferr != nil {
@@ -96,7 +96,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(2)
 		case stanza.CharData:
 			goto again
@@ -124,7 +124,7 @@ func (v *LinkTitle) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -149,7 +149,7 @@ func (v *Property) DecodeXMPP(d *stanza.Decoder) error {
 				continue
 			}
 		}
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	s, err := d.ReadText()
 	if err != nil {
@@ -177,7 +177,7 @@ again:
 		XMLOrder: v.XMLOrder[:0],
 	}
 	for _, a := range d.Attrs() {
-		v.AnyAttrs = append(v.AnyAttrs, a)
+		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	var ord stanza.OrderRecorder
 	var seen uint64
@@ -247,12 +247,12 @@ again:
 						}
 						continue
 					}
-					v.Alias = append(v.Alias, s)
+					v.Alias = stanza.Append(d, v.Alias, s)
 					ord.Add(2)
 					continue
 				case "Property":
 					m := d.Mark()
-					v.Property = stanza.Extend(v.Property)
+					v.Property = stanza.Grow(d, v.Property)
 					if err := v.Property[len(v.Property)-1].DecodeXMPP(d); err != nil {
 						v.Property = v.Property[:len(v.Property)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
@@ -264,7 +264,7 @@ again:
 					continue
 				case "Link":
 					m := d.Mark()
-					v.Link = stanza.Extend(v.Link)
+					v.Link = stanza.Grow(d, v.Link)
 					if err := v.Link[len(v.Link)-1].DecodeXMPP(d); err != nil {
 						v.Link = v.Link[:len(v.Link)-1]
 						if ferr := d.KeepFallback(m, err, &v.XMLExtra, &ord, 6); ferr != nil {
@@ -281,7 +281,7 @@ again:
 				if err != nil {
 					return err
 				}
-				v.Any = append(v.Any, x)
+				v.Any = stanza.Append(d, v.Any, x)
 				ord.Add(5)
 				continue
 			}
@@ -295,7 +295,7 @@ again:
 			if err != nil {
 				return err
 			}
-			v.XMLExtra = append(v.XMLExtra, x)
+			v.XMLExtra = stanza.Append(d, v.XMLExtra, x)
 			ord.Add(6)
 		case stanza.CharData:
 			goto again

@@ -1,0 +1,175 @@
+package stanza
+
+import "unsafe"
+
+// Values that a Decoder makes for the elements it decodes (the element,
+// its typed children, their lists and optional scalars) come from chunks:
+// one allocation holds several values of a type, handed out one by one to
+// the values decoded next, input after input. Allocations per stanza then
+// fall from one per value to a fraction, the difference between a stream
+// that allocates four to six times per stanza and one that allocates
+// once.
+//
+// The price is memory: a value kept keeps its whole chunk in memory, the
+// values of other inputs that share it included, and what they reference.
+// Chunks hold at most chunkBytes (and a type's first ones hold one value,
+// then two, four...), so what a value keeps is bounded. A Decoder reading
+// input copied by ResetBytesIsolated makes each value on its own, as the
+// memory of its input is its own.
+
+// chunkBytes bounds the size of a chunk: values of up to chunkBytes/8
+// bytes come eight or more to a chunk once the type is warm.
+const chunkBytes = 4 << 10
+
+// chunkSliceMax bounds the capacity of a list taken from a chunk; a list
+// that outgrows it is appended to as usual.
+const chunkSliceMax = 8
+
+// chunkEpoch bounds what a value keeps in memory: after that many bytes
+// of input, the chunks are dropped and the values of the next inputs come
+// from new ones. A value kept keeps at most the values decoded from the
+// chunkEpoch bytes of input around it, and their inputs.
+const chunkEpoch = 32 << 10
+
+// chunkSlot is the chunk of one type T.
+type chunkSlot struct {
+	key  any            // a nil *T
+	free unsafe.Pointer // the next value of the chunk; nil when it has none left
+	left int32          // values after free
+	used int32          // values taken in this epoch
+	next int32          // values in the next chunk
+}
+
+// chunkOf returns d's slot of T, with at least n values left at free, or
+// nil when d makes values on their own: its input is isolated, or T has
+// size zero.
+func chunkOf[T any](d *Decoder, n int) *chunkSlot {
+	var zero T
+	size := unsafe.Sizeof(zero)
+	if d.isolated || size == 0 {
+		return nil
+	}
+	sl := d.chunkSlot(any((*T)(nil)))
+	if sl == nil {
+		return nil
+	}
+	sl.used += int32(n)
+	if int(sl.left) < n {
+		k := max(int(sl.next), n)
+		c := make([]T, k)
+		sl.free, sl.left = unsafe.Pointer(&c[0]), int32(k)
+		sl.next = int32(min(2*k, max(chunkBytes/int(size), 1)))
+	}
+	return sl
+}
+
+// take returns the n values at sl's free, which has them, and moves free
+// past them.
+func take[T any](sl *chunkSlot, n int) []T {
+	s := unsafe.Slice((*T)(sl.free), n)
+	sl.left -= int32(n)
+	if sl.left == 0 {
+		sl.free = nil // not past the end of the chunk, into another object
+	} else {
+		sl.free = unsafe.Add(sl.free, uintptr(n)*unsafe.Sizeof(s[0]))
+	}
+	return s
+}
+
+// chunkSlot returns the slot of key, making it when there is room: the
+// slots are a table of open addressing, by the type's address.
+func (d *Decoder) chunkSlot(key any) *chunkSlot {
+	if d.chunks == nil {
+		d.chunks = make([]chunkSlot, chunkTable)
+	}
+	t := (*[2]uintptr)(unsafe.Pointer(&key))[0]
+	h := int((t * 0x9E3779B97F4A7C15) >> (64 - chunkTableBits))
+	for range chunkProbes {
+		sl := &d.chunks[h]
+		if sl.key == key {
+			if sl.used == 0 {
+				d.chunkUsed = append(d.chunkUsed, int16(h))
+			}
+			return sl
+		}
+		if sl.key == nil {
+			sl.key = key
+			d.chunkUsed = append(d.chunkUsed, int16(h))
+			return sl
+		}
+		h = (h + 1) & (chunkTable - 1)
+	}
+	return nil
+}
+
+// The table of chunk slots: past chunkProbes taken slots, a type's values
+// are made on their own.
+const (
+	chunkTableBits = 9
+	chunkTable     = 1 << chunkTableBits
+	chunkProbes    = 8
+)
+
+// chunkInput counts n bytes of input for the epoch, and starts a new one
+// when it is over: the chunks of the slots used are dropped, and the
+// next chunk of each holds as many values as the epoch took.
+func (d *Decoder) chunkInput(n int) {
+	d.chunkBytes += n
+	if d.chunkBytes < chunkEpoch {
+		return
+	}
+	d.chunkBytes = 0
+	for _, h := range d.chunkUsed {
+		sl := &d.chunks[h]
+		sl.free, sl.left = nil, 0
+		sl.next = max(min(sl.used, sl.next), 1)
+		sl.used = 0
+	}
+	d.chunkUsed = d.chunkUsed[:0]
+}
+
+// New returns a new zero *T for a value decoded from d, from a chunk it
+// shares with the next values of its type (see above). Generated decoders
+// make their values with it.
+func New[T any](d *Decoder) *T {
+	sl := chunkOf[T](d, 1)
+	if sl == nil {
+		return new(T)
+	}
+	return &take[T](sl, 1)[0]
+}
+
+// Grow returns s with one more element at the end, the zero T, reusing
+// the capacity s has; a short list's new memory comes from a chunk (see
+// New).
+func Grow[T any](d *Decoder, s []T) []T {
+	if len(s) < cap(s) {
+		return s[:len(s)+1]
+	}
+	return grow(d, s)
+}
+
+// Append is append(s, x) for a list decoded from d; a short list's new
+// memory comes from a chunk (see New).
+func Append[T any](d *Decoder, s []T, x T) []T {
+	if len(s) < cap(s) {
+		return append(s, x)
+	}
+	s = grow(d, s)
+	s[len(s)-1] = x
+	return s
+}
+
+// grow is Grow for a full s.
+func grow[T any](d *Decoder, s []T) []T {
+	n := max(2*cap(s), 1)
+	if n <= chunkSliceMax && uintptr(n)*unsafe.Sizeof(s[:1][0]) <= chunkBytes/4 {
+		if sl := chunkOf[T](d, n); sl != nil {
+			t := take[T](sl, n)[: len(s)+1 : n]
+			copy(t, s)
+			return t
+		}
+	}
+	var zero T
+	return append(s, zero)
+}
