@@ -1,6 +1,9 @@
 package stanza
 
-import "unsafe"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // Values that a Decoder makes for the elements it decodes (the element,
 // its typed children, their lists and optional scalars) come from chunks:
@@ -77,13 +80,14 @@ func take[T any](sl *chunkSlot, n int) []T {
 }
 
 // chunkSlot returns the slot of key, making it when there is room: the
-// slots are a table of open addressing, by the type's address.
+// slots are a table of open addressing, by the type's address, that grows
+// from a few slots as types come.
 func (d *Decoder) chunkSlot(key any) *chunkSlot {
-	if d.chunks == nil {
-		d.chunks = make([]chunkSlot, chunkTable)
+	if d.chunkTypes >= len(d.chunks)/2 && len(d.chunks) < chunkTableMax {
+		d.growChunks()
 	}
-	t := (*[2]uintptr)(unsafe.Pointer(&key))[0]
-	h := int((t * 0x9E3779B97F4A7C15) >> (64 - chunkTableBits))
+	mask := len(d.chunks) - 1
+	h := chunkHash(key, mask)
 	for range chunkProbes {
 		sl := &d.chunks[h]
 		if sl.key == key {
@@ -94,20 +98,53 @@ func (d *Decoder) chunkSlot(key any) *chunkSlot {
 		}
 		if sl.key == nil {
 			sl.key = key
+			d.chunkTypes++
 			d.chunkUsed = append(d.chunkUsed, int16(h))
 			return sl
 		}
-		h = (h + 1) & (chunkTable - 1)
+		h = (h + 1) & mask
 	}
 	return nil
 }
 
-// The table of chunk slots: past chunkProbes taken slots, a type's values
-// are made on their own.
+// growChunks doubles the table of chunk slots (or makes its first one),
+// moving the slots there.
+func (d *Decoder) growChunks() {
+	old := d.chunks
+	d.chunks = make([]chunkSlot, max(2*len(old), chunkTableMin))
+	d.chunkTypes = 0
+	d.chunkUsed = d.chunkUsed[:0]
+	mask := len(d.chunks) - 1
+	for i := range old {
+		if old[i].key == nil {
+			continue
+		}
+		h := chunkHash(old[i].key, mask)
+		for d.chunks[h].key != nil {
+			h = (h + 1) & mask
+		}
+		d.chunks[h] = old[i]
+		d.chunkTypes++
+		if old[i].used > 0 {
+			d.chunkUsed = append(d.chunkUsed, int16(h))
+		}
+	}
+}
+
+// chunkHash places key, a nil *T, in a table of mask+1 slots: the top
+// bits of its type's address times the golden ratio.
+func chunkHash(key any, mask int) int {
+	t := uint64((*[2]uintptr)(unsafe.Pointer(&key))[0])
+	return int((t * 0x9E3779B97F4A7C15) >> (64 - bits.Len(uint(mask))))
+}
+
+// The table of chunk slots holds from chunkTableMin to chunkTableMax
+// slots, at most half of them taken until it is the largest; past
+// chunkProbes taken slots, a type's values are made on their own.
 const (
-	chunkTableBits = 9
-	chunkTable     = 1 << chunkTableBits
-	chunkProbes    = 8
+	chunkTableMin = 16
+	chunkTableMax = 1 << 10
+	chunkProbes   = 8
 )
 
 // chunkInput counts n bytes of input for the epoch, and starts a new one

@@ -108,3 +108,71 @@ func TestGrowAppendChunks(t *testing.T) {
 		t.Errorf("64 lists of one took %v allocations, want at most 2", n)
 	}
 }
+
+// TestChunkTableGrows takes values of 40 types, which grows the table of
+// slots from its first size: each type keeps its slot, and the values
+// already handed out stay distinct from the next ones.
+func TestChunkTableGrows(t *testing.T) {
+	news := []func(d *Decoder) any{
+		func(d *Decoder) any { return New[[1]int64](d) },
+		func(d *Decoder) any { return New[[2]int64](d) },
+		func(d *Decoder) any { return New[[3]int64](d) },
+		func(d *Decoder) any { return New[[4]int64](d) },
+		func(d *Decoder) any { return New[[5]int64](d) },
+		func(d *Decoder) any { return New[[6]int64](d) },
+		func(d *Decoder) any { return New[[7]int64](d) },
+		func(d *Decoder) any { return New[[8]int64](d) },
+		func(d *Decoder) any { return New[[9]int64](d) },
+		func(d *Decoder) any { return New[[10]int64](d) },
+		func(d *Decoder) any { return New[[11]int64](d) },
+		func(d *Decoder) any { return New[[12]int64](d) },
+		func(d *Decoder) any { return New[[13]int64](d) },
+		func(d *Decoder) any { return New[[14]int64](d) },
+		func(d *Decoder) any { return New[[15]int64](d) },
+		func(d *Decoder) any { return New[[16]int64](d) },
+		func(d *Decoder) any { return New[[17]int64](d) },
+		func(d *Decoder) any { return New[[18]int64](d) },
+		func(d *Decoder) any { return New[[19]int64](d) },
+		func(d *Decoder) any { return New[[20]int64](d) },
+		func(d *Decoder) any { return New[[21]int64](d) },
+		func(d *Decoder) any { return New[[22]int64](d) },
+		func(d *Decoder) any { return New[[23]int64](d) },
+		func(d *Decoder) any { return New[[24]int64](d) },
+		func(d *Decoder) any { return New[[25]int64](d) },
+		func(d *Decoder) any { return New[[26]int64](d) },
+		func(d *Decoder) any { return New[[27]int64](d) },
+		func(d *Decoder) any { return New[[28]int64](d) },
+		func(d *Decoder) any { return New[[29]int64](d) },
+		func(d *Decoder) any { return New[[30]int64](d) },
+		func(d *Decoder) any { return New[[31]int64](d) },
+		func(d *Decoder) any { return New[[32]int64](d) },
+		func(d *Decoder) any { return New[[33]int64](d) },
+		func(d *Decoder) any { return New[[34]int64](d) },
+		func(d *Decoder) any { return New[[35]int64](d) },
+		func(d *Decoder) any { return New[[36]int64](d) },
+		func(d *Decoder) any { return New[[37]int64](d) },
+		func(d *Decoder) any { return New[[38]int64](d) },
+		func(d *Decoder) any { return New[[39]int64](d) },
+		func(d *Decoder) any { return New[[40]int64](d) },
+	}
+	var d Decoder
+	d.Reset("<a/>", 0, nil)
+	first := make([]any, len(news))
+	for i, f := range news {
+		first[i] = f(&d)
+	}
+	if len(d.chunks) <= chunkTableMin {
+		t.Fatalf("the table has %d slots for %d types", len(d.chunks), len(news))
+	}
+	if d.chunkTypes != len(news) || len(d.chunkUsed) != len(news) {
+		t.Errorf("%d types and %d slots used in the table, want %d", d.chunkTypes, len(d.chunkUsed), len(news))
+	}
+	for i, f := range news {
+		if second := f(&d); second == first[i] {
+			t.Errorf("type %d: the same value handed out twice", i)
+		}
+	}
+	if d.chunkTypes != len(news) {
+		t.Errorf("%d types in the table after taking them again, want %d", d.chunkTypes, len(news))
+	}
+}

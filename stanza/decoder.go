@@ -123,6 +123,7 @@ type Decoder struct {
 
 	// chunks of the values New, Grow and Append make, by type (chunk.go)
 	chunks     []chunkSlot
+	chunkTypes int     // slots taken in chunks
 	chunkUsed  []int16 // slots used in this epoch
 	chunkBytes int     // bytes of input in this epoch
 
