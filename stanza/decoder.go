@@ -87,7 +87,10 @@ type rawAttr struct {
 // A Decoder reused for many inputs, each decoded into a reused value, keeps
 // the payloads and optional children those values drop, and decodes later
 // elements of the same kinds into them (see Recycle): once warm, such a
-// decode allocates only the copy ResetBytes makes.
+// decode allocates only the copy ResetBytes makes. The values it has to
+// make, into a fresh value, come from chunks shared with the next values
+// of their type (see New): a value kept keeps its chunk-mates in memory,
+// at most those decoded from the 32 KiB of input around it.
 type Decoder struct {
 	s     string
 	arena []byte // spare room after a ResetBytes copy, for unescaped values
@@ -169,7 +172,9 @@ func (d *Decoder) ResetBytes(b []byte, base int64, scope []NSBinding) {
 }
 
 // ResetBytesIsolated is ResetBytes with a copy of b of its own: the
-// strings d returns keep no other input in memory.
+// strings d returns keep no other input in memory, and the values it makes
+// for this input are each an allocation of their own, sharing no chunk
+// (see New).
 func (d *Decoder) ResetBytesIsolated(b []byte, base int64, scope []NSBinding) {
 	d.resetCopy(b, base, scope, false, false)
 	d.isolated = true

@@ -207,3 +207,55 @@ func marshalString(t *testing.T, el stanza.Element) string {
 	}
 	return string(b)
 }
+
+// TestStreamAllocs reads a stream of the stanzas of bench_test.go, fed in
+// 4 KiB chunks: by default, in place and with values from chunks, at most
+// 1.5 allocations per stanza (the speed issue's bound; about 0.3 now),
+// where Config.Isolate makes several.
+func TestStreamAllocs(t *testing.T) {
+	var in strings.Builder
+	in.WriteString(testServerHeader)
+	const n = 2000
+	for i := range n {
+		in.WriteString(allocStanzas[i%len(allocStanzas)])
+	}
+	data := []byte(in.String())
+	perStanza := func(cfg Config) float64 {
+		return testing.AllocsPerRun(3, func() {
+			s := New(cfg)
+			s.Open(Header{To: "example.com"})
+			got := 0
+			for p := data; len(p) > 0; {
+				k := min(4096, len(p))
+				s.Feed(p[:k])
+				p = p[k:]
+				for ev := s.Next(); ev.Kind != EventNone; ev = s.Next() {
+					if ev.Kind == EventElement {
+						got++
+					}
+				}
+			}
+			if got != n {
+				t.Fatalf("%d stanzas of %d (%v)", got, n, s.Err())
+			}
+		}) / n
+	}
+	shared, isolated := perStanza(Config{}), perStanza(Config{Isolate: true})
+	t.Logf("allocations per stanza: %.2f by default, %.2f isolated", shared, isolated)
+	if shared > 1.5 {
+		t.Errorf("%.2f allocations per stanza by default, want at most 1.5", shared)
+	}
+	if isolated < 2*shared {
+		t.Errorf("%.2f allocations per stanza isolated against %.2f by default: isolation shares values", isolated, shared)
+	}
+}
+
+// allocStanzas are stanzas of the kinds Prosody sends (see
+// ../shared/transcripts), with typed payloads.
+var allocStanzas = []string{
+	`<presence from='alice@localhost/peercheck' xml:lang='en' id='6d6a'><status>peer_check</status><x xmlns='vcard-temp:x:update'><photo/></x></presence>`,
+	`<iq type='set' id='77Ib'><query xmlns='jabber:iq:roster' ver='1'><item name='Bob' jid='bob@localhost' subscription='none'><group>Friends</group></item></query></iq>`,
+	`<message type='chat' to='alice@localhost/peercheck' from='bob@localhost/bot' id='ab12'><body>echo: hello bob &amp; friends</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>`,
+	`<iq type='result' id='ba4d' from='localhost' to='alice@localhost/peercheck'><query xmlns='jabber:iq:version'><name>Prosody</name><version>0.12.3</version><os>Linux</os></query></iq>`,
+	`<iq type='result' id='e342' from='localhost' to='alice@localhost/peercheck'/>`,
+}
