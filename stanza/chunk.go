@@ -15,10 +15,17 @@ import (
 //
 // The price is memory: a value kept keeps its whole chunk in memory, the
 // values of other inputs that share it included, and what they reference.
-// Chunks hold at most chunkBytes (and a type's first ones hold one value,
-// then two, four...), so what a value keeps is bounded. A Decoder reading
-// input copied by ResetBytesIsolated makes each value on its own, as the
-// memory of its input is its own.
+// Chunks hold at most chunkBytes (a type's first one holds one value, the
+// next ones twice as many as the one before), and every chunkEpoch bytes
+// of input they are dropped: a value kept keeps at most the values made
+// for the chunkEpoch bytes of input around it, and their inputs. (A value
+// recycled, see Recycle, is memory made earlier: it keeps what was made
+// around it then.) Without the epochs, the chunk of a type seen rarely
+// would hold values from long before, and through them other chunks and
+// inputs: the live heap of a stream reading the mix of stanza/all grew to
+// 50-95 MB, against 3-9 MB with them. A Decoder reading input copied by
+// ResetBytesIsolated makes each value on its own, as the memory of its
+// input is its own.
 
 // chunkBytes bounds the size of a chunk: values of up to chunkBytes/8
 // bytes come eight or more to a chunk once the type is warm.
