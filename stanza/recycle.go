@@ -254,10 +254,9 @@ func (d *Decoder) NewText(s string) *Text {
 // Take returns a *T that an earlier decode on d set aside with Spare, or a
 // new one from New (for isolated input, a new *string shares its
 // allocation with the few other strings taken for the same input, see
-// newString). Generated decoders take the
-// value of an optional child from it when the value being decoded into has
-// none, so that a child present in one stanza, absent in the next and
-// present again reuses its memory.
+// newString). Generated decoders take the value of an optional child from
+// it when the value being decoded into has none, so that a child present
+// in one stanza, absent in the next and present again reuses its memory.
 func Take[T any](d *Decoder) *T {
 	if sl := d.spareSlot(any((*T)(nil)), false); sl != nil {
 		if n := len(sl.list) - 1; n >= 0 {
@@ -349,7 +348,7 @@ func (o *OrderRecorder) Finish(d *Decoder, buf Order) Order {
 			buf = rc.orders[n-1]
 			rc.orders[n-1] = nil
 			rc.orders = rc.orders[:n-1]
-		} else if n := o.n; n <= len(o.runs) {
+		} else if n := o.n; n > 0 && n <= len(o.runs) {
 			// From a chunk (see New): at most eight runs, so the
 			// recorder holds them all.
 			if sl := chunkOf[Run](d, n); sl != nil {

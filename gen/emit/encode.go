@@ -73,7 +73,7 @@ func (g *gen) encoders(f *jen.File) {
 func (g *gen) register(b *jen.Group, st *ir.Struct, space jen.Code, local string) {
 	// A value with a wildcard comes with room for its first child in the
 	// same allocation: most stanzas carry one payload, and a fresh value
-	// (what the registry decodes into) would allocate a slice for it.
+	// (what the registry decodes into) would need a slice for it.
 	// Left without a child, the field is nil again, as in any new value.
 	body := []jen.Code{jen.Id("v").Op(":=").Add(rt(rtNew)).Types(jen.Id(st.Name)).Call(jen.Id("d"))}
 	var after []jen.Code
