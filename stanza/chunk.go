@@ -187,33 +187,32 @@ func New[T any](d *Decoder) *T {
 // the capacity s has; a short list's new memory comes from a chunk (see
 // New).
 func Grow[T any](d *Decoder, s []T) []T {
-	if len(s) < cap(s) {
-		return s[:len(s)+1]
+	if len(s) == cap(s) {
+		s = grow(d, s)
 	}
-	return grow(d, s)
+	return s[:len(s)+1]
 }
 
 // Append is append(s, x) for a list decoded from d; a short list's new
 // memory comes from a chunk (see New).
 func Append[T any](d *Decoder, s []T, x T) []T {
-	if len(s) < cap(s) {
-		return append(s, x)
+	if len(s) == cap(s) {
+		s = grow(d, s)
 	}
-	s = grow(d, s)
-	s[len(s)-1] = x
-	return s
+	return append(s, x)
 }
 
-// grow is Grow for a full s.
+// grow returns a full s with room for one more element, the zero T past
+// its length.
 func grow[T any](d *Decoder, s []T) []T {
 	n := max(2*cap(s), 1)
 	if n <= chunkSliceMax && uintptr(n)*unsafe.Sizeof(s[:1][0]) <= chunkBytes/4 {
 		if sl := chunkOf[T](d, n); sl != nil {
-			t := take[T](sl, n)[: len(s)+1 : n]
+			t := take[T](sl, n)[:len(s):n]
 			copy(t, s)
 			return t
 		}
 	}
 	var zero T
-	return append(s, zero)
+	return append(s, zero)[:len(s)]
 }
