@@ -493,6 +493,21 @@ func (e *Encoder) AttrTrusted(local, value string) {
 	e.attr(local, value)
 }
 
+// AttrConst appends attr, a whole attribute as it is written ("
+// local='value'"), to the open start tag: generated code calls it with
+// constants for the values of an enumeration, which have nothing to escape
+// and need no check. The name is trusted as with AttrTrusted.
+func (e *Encoder) AttrConst(attr string) {
+	if e.err != nil {
+		return
+	}
+	if !e.open {
+		e.fail("attribute "+attr, "no start tag is open")
+		return
+	}
+	e.buf = append(e.buf, attr...)
+}
+
 // AttrQuoted is AttrTrusted with the attribute's name given as it is
 // written before the value: " local='" (generated code passes such
 // constants), which is appended in one piece.

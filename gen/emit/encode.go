@@ -214,7 +214,38 @@ func (g *gen) writeAttr(a *ir.AttrField, val jen.Code) jen.Code {
 	case ir.KBase64:
 		return jen.Id("e").Dot("AttrBase64").Call(jen.Lit(" "+a.Name.Local+"='"), val)
 	}
-	return jen.Id("e").Dot("AttrQuoted").Call(jen.Lit(" "+a.Name.Local+"='"), g.stringOf(a.Type, val))
+	quoted := jen.Id("e").Dot("AttrQuoted").Call(jen.Lit(" "+a.Name.Local+"='"), g.stringOf(a.Type, val))
+	if en := a.Type.Enum; a.Type.Kind == ir.KEnum && en.Base.Kind == ir.KString && len(en.Values) <= maxConstAttrs {
+		// Each value of the enumeration written as one constant, the
+		// attribute whole: no scan for what to escape.
+		cases := []jen.Code{}
+		for _, ev := range en.Values {
+			if !constAttrValue(ev.Value) {
+				return quoted
+			}
+			cases = append(cases, jen.Case(jen.Qual(en.Pkg.Path, ev.GoName)).Block(
+				jen.Id("e").Dot("AttrConst").Call(jen.Lit(" "+a.Name.Local+"='"+ev.Value+"'"))))
+		}
+		cases = append(cases, jen.Default().Block(quoted))
+		return jen.Switch(val).Block(cases...)
+	}
+	return quoted
+}
+
+// maxConstAttrs bounds the enumerations whose values writeAttr writes as
+// constants: a larger one keeps the one call.
+const maxConstAttrs = 16
+
+// constAttrValue reports whether v can be written in an attribute quoted
+// with ' as it is: nothing to escape, nothing a reader normalizes.
+func constAttrValue(v string) bool {
+	for _, c := range []byte(v) {
+		switch {
+		case c == '\'' || c == '&' || c == '<' || c == '"' || c < 0x20 || c >= 0x7f:
+			return false
+		}
+	}
+	return true
 }
 
 // stringOf converts a scalar value to its lexical string.

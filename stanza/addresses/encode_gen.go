@@ -67,7 +67,24 @@ func (v *Address) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Address) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case AddressTypeTo:
+			e.AttrConst(" type='to'")
+		case AddressTypeCc:
+			e.AttrConst(" type='cc'")
+		case AddressTypeBcc:
+			e.AttrConst(" type='bcc'")
+		case AddressTypeReplyto:
+			e.AttrConst(" type='replyto'")
+		case AddressTypeReplyroom:
+			e.AttrConst(" type='replyroom'")
+		case AddressTypeNoreply:
+			e.AttrConst(" type='noreply'")
+		case AddressTypeOfrom:
+			e.AttrConst(" type='ofrom'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	if !v.JID.IsZero() {
 		e.AttrQuoted(" jid='", v.JID.String())
@@ -82,7 +99,12 @@ func (v *Address) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" desc='", v.Desc)
 	}
 	if v.Delivered != "" {
-		e.AttrQuoted(" delivered='", string(v.Delivered))
+		switch v.Delivered {
+		case AddressDeliveredTrue:
+			e.AttrConst(" delivered='true'")
+		default:
+			e.AttrQuoted(" delivered='", string(v.Delivered))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

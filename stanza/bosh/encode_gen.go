@@ -81,7 +81,36 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" charsets='", v.Charsets)
 	}
 	if v.Condition != "" {
-		e.AttrQuoted(" condition='", string(v.Condition))
+		switch v.Condition {
+		case BodyConditionBadRequest:
+			e.AttrConst(" condition='bad-request'")
+		case BodyConditionHostGone:
+			e.AttrConst(" condition='host-gone'")
+		case BodyConditionHostUnknown:
+			e.AttrConst(" condition='host-unknown'")
+		case BodyConditionImproperAddressing:
+			e.AttrConst(" condition='improper-addressing'")
+		case BodyConditionInternalServerError:
+			e.AttrConst(" condition='internal-server-error'")
+		case BodyConditionItemNotFound:
+			e.AttrConst(" condition='item-not-found'")
+		case BodyConditionOtherRequest:
+			e.AttrConst(" condition='other-request'")
+		case BodyConditionPolicyViolation:
+			e.AttrConst(" condition='policy-violation'")
+		case BodyConditionRemoteConnectionFailed:
+			e.AttrConst(" condition='remote-connection-failed'")
+		case BodyConditionRemoteStreamError:
+			e.AttrConst(" condition='remote-stream-error'")
+		case BodyConditionSeeOtherURI:
+			e.AttrConst(" condition='see-other-uri'")
+		case BodyConditionSystemShutdown:
+			e.AttrConst(" condition='system-shutdown'")
+		case BodyConditionUndefinedCondition:
+			e.AttrConst(" condition='undefined-condition'")
+		default:
+			e.AttrQuoted(" condition='", string(v.Condition))
+		}
 	}
 	if v.Content != "" {
 		e.AttrQuoted(" content='", v.Content)
@@ -225,7 +254,14 @@ func (v *Body) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case BodyTypeError:
+			e.AttrConst(" type='error'")
+		case BodyTypeTerminate:
+			e.AttrConst(" type='terminate'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	if v.Ver != "" {
 		e.AttrQuoted(" ver='", v.Ver)

@@ -78,7 +78,14 @@ func (v *Query) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" dstaddr='", v.Dstaddr)
 	}
 	if v.Mode != "" {
-		e.AttrQuoted(" mode='", string(v.Mode))
+		switch v.Mode {
+		case QueryModeTCP:
+			e.AttrConst(" mode='tcp'")
+		case QueryModeUDP:
+			e.AttrConst(" mode='udp'")
+		default:
+			e.AttrQuoted(" mode='", string(v.Mode))
+		}
 	}
 	if v.SID != "" {
 		e.AttrQuoted(" sid='", v.SID)

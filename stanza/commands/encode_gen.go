@@ -123,7 +123,16 @@ func (v *Actions) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Actions) encodeContent(e *stanza.Encoder) {
 	if v.Execute != "" {
-		e.AttrQuoted(" execute='", string(v.Execute))
+		switch v.Execute {
+		case ActionsExecutePrev:
+			e.AttrConst(" execute='prev'")
+		case ActionsExecuteNext:
+			e.AttrConst(" execute='next'")
+		case ActionsExecuteComplete:
+			e.AttrConst(" execute='complete'")
+		default:
+			e.AttrQuoted(" execute='", string(v.Execute))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -250,10 +259,32 @@ func (v *Command) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" sessionid='", v.Sessionid)
 	}
 	if v.Action != "" {
-		e.AttrQuoted(" action='", string(v.Action))
+		switch v.Action {
+		case CommandActionExecute:
+			e.AttrConst(" action='execute'")
+		case CommandActionCancel:
+			e.AttrConst(" action='cancel'")
+		case CommandActionPrev:
+			e.AttrConst(" action='prev'")
+		case CommandActionNext:
+			e.AttrConst(" action='next'")
+		case CommandActionComplete:
+			e.AttrConst(" action='complete'")
+		default:
+			e.AttrQuoted(" action='", string(v.Action))
+		}
 	}
 	if v.Status != "" {
-		e.AttrQuoted(" status='", string(v.Status))
+		switch v.Status {
+		case CommandStatusExecuting:
+			e.AttrConst(" status='executing'")
+		case CommandStatusCompleted:
+			e.AttrConst(" status='completed'")
+		case CommandStatusCanceled:
+			e.AttrConst(" status='canceled'")
+		default:
+			e.AttrQuoted(" status='", string(v.Status))
+		}
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
@@ -429,7 +460,16 @@ func (v *Note) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Note) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case NoteTypeInfo:
+			e.AttrConst(" type='info'")
+		case NoteTypeWarn:
+			e.AttrConst(" type='warn'")
+		case NoteTypeError:
+			e.AttrConst(" type='error'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

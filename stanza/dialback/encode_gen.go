@@ -81,7 +81,16 @@ func (v *Result) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" to='", v.To.String())
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case ResultTypeValid:
+			e.AttrConst(" type='valid'")
+		case ResultTypeInvalid:
+			e.AttrConst(" type='invalid'")
+		case ResultTypeError:
+			e.AttrConst(" type='error'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -189,7 +198,16 @@ func (v *Verify) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case ResultTypeValid:
+			e.AttrConst(" type='valid'")
+		case ResultTypeInvalid:
+			e.AttrConst(" type='invalid'")
+		case ResultTypeError:
+			e.AttrConst(" type='error'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

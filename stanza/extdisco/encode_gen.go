@@ -149,7 +149,16 @@ func (v *Service) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Service) encodeContent(e *stanza.Encoder) {
 	if v.Action != "" {
-		e.AttrQuoted(" action='", string(v.Action))
+		switch v.Action {
+		case ServiceActionAdd:
+			e.AttrConst(" action='add'")
+		case ServiceActionRemove:
+			e.AttrConst(" action='remove'")
+		case ServiceActionModify:
+			e.AttrConst(" action='modify'")
+		default:
+			e.AttrQuoted(" action='", string(v.Action))
+		}
 	}
 	if v.Expires != "" {
 		e.AttrQuoted(" expires='", string(v.Expires))

@@ -199,7 +199,14 @@ func (v *Open) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" sid='", v.SID)
 	}
 	if v.Stanza != "" {
-		e.AttrQuoted(" stanza='", string(v.Stanza))
+		switch v.Stanza {
+		case OpenStanzaIQ:
+			e.AttrConst(" stanza='iq'")
+		case OpenStanzaMessage:
+			e.AttrConst(" stanza='message'")
+		default:
+			e.AttrQuoted(" stanza='", string(v.Stanza))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -411,7 +411,14 @@ func (v *Content) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Content) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrQuoted(" creator='", string(v.Creator))
+		switch v.Creator {
+		case ContentCreatorInitiator:
+			e.AttrConst(" creator='initiator'")
+		case ContentCreatorResponder:
+			e.AttrConst(" creator='responder'")
+		default:
+			e.AttrQuoted(" creator='", string(v.Creator))
+		}
 	}
 	if v.Disposition != "" {
 		e.AttrQuoted(" disposition='", v.Disposition)
@@ -420,7 +427,18 @@ func (v *Content) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Senders != "" {
-		e.AttrQuoted(" senders='", string(v.Senders))
+		switch v.Senders {
+		case ContentSendersBoth:
+			e.AttrConst(" senders='both'")
+		case ContentSendersInitiator:
+			e.AttrConst(" senders='initiator'")
+		case ContentSendersNone:
+			e.AttrConst(" senders='none'")
+		case ContentSendersResponder:
+			e.AttrConst(" senders='responder'")
+		default:
+			e.AttrQuoted(" senders='", string(v.Senders))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -764,7 +782,40 @@ func (v *Jingle) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Jingle) encodeContent(e *stanza.Encoder) {
 	if v.Action != "" {
-		e.AttrQuoted(" action='", string(v.Action))
+		switch v.Action {
+		case JingleActionContentAccept:
+			e.AttrConst(" action='content-accept'")
+		case JingleActionContentAdd:
+			e.AttrConst(" action='content-add'")
+		case JingleActionContentModify:
+			e.AttrConst(" action='content-modify'")
+		case JingleActionContentReject:
+			e.AttrConst(" action='content-reject'")
+		case JingleActionContentRemove:
+			e.AttrConst(" action='content-remove'")
+		case JingleActionDescriptionInfo:
+			e.AttrConst(" action='description-info'")
+		case JingleActionSecurityInfo:
+			e.AttrConst(" action='security-info'")
+		case JingleActionSessionAccept:
+			e.AttrConst(" action='session-accept'")
+		case JingleActionSessionInfo:
+			e.AttrConst(" action='session-info'")
+		case JingleActionSessionInitiate:
+			e.AttrConst(" action='session-initiate'")
+		case JingleActionSessionTerminate:
+			e.AttrConst(" action='session-terminate'")
+		case JingleActionTransportAccept:
+			e.AttrConst(" action='transport-accept'")
+		case JingleActionTransportInfo:
+			e.AttrConst(" action='transport-info'")
+		case JingleActionTransportReject:
+			e.AttrConst(" action='transport-reject'")
+		case JingleActionTransportReplace:
+			e.AttrConst(" action='transport-replace'")
+		default:
+			e.AttrQuoted(" action='", string(v.Action))
+		}
 	}
 	if !v.Initiator.IsZero() {
 		e.AttrQuoted(" initiator='", v.Initiator.String())

@@ -54,7 +54,16 @@ func (v *Fingerprint) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" hash='", v.Hash)
 	}
 	if v.Setup != "" {
-		e.AttrQuoted(" setup='", string(v.Setup))
+		switch v.Setup {
+		case FingerprintSetupActive:
+			e.AttrConst(" setup='active'")
+		case FingerprintSetupActpass:
+			e.AttrConst(" setup='actpass'")
+		case FingerprintSetupPassive:
+			e.AttrConst(" setup='passive'")
+		default:
+			e.AttrQuoted(" setup='", string(v.Setup))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -91,7 +91,14 @@ func (v *Checksum) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Checksum) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrQuoted(" creator='", string(v.Creator))
+		switch v.Creator {
+		case ChecksumCreatorInitiator:
+			e.AttrConst(" creator='initiator'")
+		case ChecksumCreatorResponder:
+			e.AttrConst(" creator='responder'")
+		default:
+			e.AttrQuoted(" creator='", string(v.Creator))
+		}
 	}
 	if v.Name != "" {
 		e.AttrQuoted(" name='", v.Name)
@@ -639,7 +646,14 @@ func (v *Received) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Received) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrQuoted(" creator='", string(v.Creator))
+		switch v.Creator {
+		case ChecksumCreatorInitiator:
+			e.AttrConst(" creator='initiator'")
+		case ChecksumCreatorResponder:
+			e.AttrConst(" creator='responder'")
+		default:
+			e.AttrQuoted(" creator='", string(v.Creator))
+		}
 	}
 	if v.Name != "" {
 		e.AttrQuoted(" name='", v.Name)

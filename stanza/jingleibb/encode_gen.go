@@ -67,7 +67,14 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" sid='", v.SID)
 	}
 	if v.Stanza != "" {
-		e.AttrQuoted(" stanza='", string(v.Stanza))
+		switch v.Stanza {
+		case TransportStanzaIQ:
+			e.AttrConst(" stanza='iq'")
+		case TransportStanzaMessage:
+			e.AttrConst(" stanza='message'")
+		default:
+			e.AttrQuoted(" stanza='", string(v.Stanza))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

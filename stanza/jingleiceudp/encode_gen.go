@@ -168,7 +168,18 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case CandidateTypeHost:
+			e.AttrConst(" type='host'")
+		case CandidateTypePrflx:
+			e.AttrConst(" type='prflx'")
+		case CandidateTypeRelay:
+			e.AttrConst(" type='relay'")
+		case CandidateTypeSrflx:
+			e.AttrConst(" type='srflx'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

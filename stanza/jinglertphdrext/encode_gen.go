@@ -107,7 +107,16 @@ func (v *RtpHdrext) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Senders != "" {
-		e.AttrQuoted(" senders='", string(v.Senders))
+		switch v.Senders {
+		case RtpHdrextSendersBoth:
+			e.AttrConst(" senders='both'")
+		case RtpHdrextSendersInitiator:
+			e.AttrConst(" senders='initiator'")
+		case RtpHdrextSendersResponder:
+			e.AttrConst(" senders='responder'")
+		default:
+			e.AttrQuoted(" senders='", string(v.Senders))
+		}
 	}
 	if v.URI != "" {
 		e.AttrQuoted(" uri='", v.URI)

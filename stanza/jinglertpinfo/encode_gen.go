@@ -161,7 +161,14 @@ func (v *Mute) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Mute) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrQuoted(" creator='", string(v.Creator))
+		switch v.Creator {
+		case MuteCreatorInitiator:
+			e.AttrConst(" creator='initiator'")
+		case MuteCreatorResponder:
+			e.AttrConst(" creator='responder'")
+		default:
+			e.AttrQuoted(" creator='", string(v.Creator))
+		}
 	}
 	if v.Name != "" {
 		e.AttrQuoted(" name='", v.Name)
@@ -289,7 +296,14 @@ func (v *Unmute) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Unmute) encodeContent(e *stanza.Encoder) {
 	if v.Creator != "" {
-		e.AttrQuoted(" creator='", string(v.Creator))
+		switch v.Creator {
+		case UnmuteCreatorInitiator:
+			e.AttrConst(" creator='initiator'")
+		case UnmuteCreatorResponder:
+			e.AttrConst(" creator='responder'")
+		default:
+			e.AttrQuoted(" creator='", string(v.Creator))
+		}
 	}
 	if v.Name != "" {
 		e.AttrQuoted(" name='", v.Name)

@@ -162,7 +162,18 @@ func (v *Candidate) encodeContent(e *stanza.Encoder) {
 		}
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case CandidateTypeAssisted:
+			e.AttrConst(" type='assisted'")
+		case CandidateTypeDirect:
+			e.AttrConst(" type='direct'")
+		case CandidateTypeProxy:
+			e.AttrConst(" type='proxy'")
+		case CandidateTypeTunnel:
+			e.AttrConst(" type='tunnel'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -284,7 +295,14 @@ func (v *Transport) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" dstaddr='", v.Dstaddr)
 	}
 	if v.Mode != "" {
-		e.AttrQuoted(" mode='", string(v.Mode))
+		switch v.Mode {
+		case TransportModeTCP:
+			e.AttrConst(" mode='tcp'")
+		case TransportModeUDP:
+			e.AttrConst(" mode='udp'")
+		default:
+			e.AttrQuoted(" mode='", string(v.Mode))
+		}
 	}
 	if v.SID != "" {
 		e.AttrQuoted(" sid='", v.SID)

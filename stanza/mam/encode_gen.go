@@ -381,7 +381,16 @@ func (v *Prefs) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Prefs) encodeContent(e *stanza.Encoder) {
 	if v.Default != "" {
-		e.AttrQuoted(" default='", string(v.Default))
+		switch v.Default {
+		case PrefsDefaultAlways:
+			e.AttrConst(" default='always'")
+		case PrefsDefaultNever:
+			e.AttrConst(" default='never'")
+		case PrefsDefaultRoster:
+			e.AttrConst(" default='roster'")
+		default:
+			e.AttrQuoted(" default='", string(v.Default))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

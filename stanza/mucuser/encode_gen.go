@@ -508,7 +508,20 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.Affiliation != "" {
-		e.AttrQuoted(" affiliation='", string(v.Affiliation))
+		switch v.Affiliation {
+		case AffiliationOwner:
+			e.AttrConst(" affiliation='owner'")
+		case AffiliationAdmin:
+			e.AttrConst(" affiliation='admin'")
+		case AffiliationMember:
+			e.AttrConst(" affiliation='member'")
+		case AffiliationOutcast:
+			e.AttrConst(" affiliation='outcast'")
+		case AffiliationNone:
+			e.AttrConst(" affiliation='none'")
+		default:
+			e.AttrQuoted(" affiliation='", string(v.Affiliation))
+		}
 	}
 	if !v.JID.IsZero() {
 		e.AttrQuoted(" jid='", v.JID.String())
@@ -517,7 +530,18 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" nick='", v.Nick)
 	}
 	if v.Role != "" {
-		e.AttrQuoted(" role='", string(v.Role))
+		switch v.Role {
+		case RoleModerator:
+			e.AttrConst(" role='moderator'")
+		case RoleParticipant:
+			e.AttrConst(" role='participant'")
+		case RoleVisitor:
+			e.AttrConst(" role='visitor'")
+		case RoleNone:
+			e.AttrConst(" role='none'")
+		default:
+			e.AttrQuoted(" role='", string(v.Role))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -187,13 +187,29 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case ItemTypeJID:
+			e.AttrConst(" type='jid'")
+		case ItemTypeGroup:
+			e.AttrConst(" type='group'")
+		case ItemTypeSubscription:
+			e.AttrConst(" type='subscription'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	if v.Value != "" {
 		e.AttrQuoted(" value='", v.Value)
 	}
 	if v.Action != "" {
-		e.AttrQuoted(" action='", string(v.Action))
+		switch v.Action {
+		case ItemActionAllow:
+			e.AttrConst(" action='allow'")
+		case ItemActionDeny:
+			e.AttrConst(" action='deny'")
+		default:
+			e.AttrQuoted(" action='", string(v.Action))
+		}
 	}
 	if v.Order != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "order"); ok && func() bool {

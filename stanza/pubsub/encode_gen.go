@@ -190,7 +190,22 @@ func (v *Affiliation) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" node='", v.Node)
 	}
 	if v.Affiliation != "" {
-		e.AttrQuoted(" affiliation='", string(v.Affiliation))
+		switch v.Affiliation {
+		case AffiliationTypeMember:
+			e.AttrConst(" affiliation='member'")
+		case AffiliationTypeNone:
+			e.AttrConst(" affiliation='none'")
+		case AffiliationTypeOutcast:
+			e.AttrConst(" affiliation='outcast'")
+		case AffiliationTypeOwner:
+			e.AttrConst(" affiliation='owner'")
+		case AffiliationTypePublisher:
+			e.AttrConst(" affiliation='publisher'")
+		case AffiliationTypePublishOnly:
+			e.AttrConst(" affiliation='publish-only'")
+		default:
+			e.AttrQuoted(" affiliation='", string(v.Affiliation))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -1556,7 +1571,18 @@ func (v *Subscription) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" subid='", v.Subid)
 	}
 	if v.Subscription != "" {
-		e.AttrQuoted(" subscription='", string(v.Subscription))
+		switch v.Subscription {
+		case SubscriptionSubscriptionNone:
+			e.AttrConst(" subscription='none'")
+		case SubscriptionSubscriptionPending:
+			e.AttrConst(" subscription='pending'")
+		case SubscriptionSubscriptionSubscribed:
+			e.AttrConst(" subscription='subscribed'")
+		case SubscriptionSubscriptionUnconfigured:
+			e.AttrConst(" subscription='unconfigured'")
+		default:
+			e.AttrQuoted(" subscription='", string(v.Subscription))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -775,7 +775,18 @@ func (v *Subscription) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" subid='", v.Subid)
 	}
 	if v.Subscription != "" {
-		e.AttrQuoted(" subscription='", string(v.Subscription))
+		switch v.Subscription {
+		case SubscriptionSubscriptionNone:
+			e.AttrConst(" subscription='none'")
+		case SubscriptionSubscriptionPending:
+			e.AttrConst(" subscription='pending'")
+		case SubscriptionSubscriptionSubscribed:
+			e.AttrConst(" subscription='subscribed'")
+		case SubscriptionSubscriptionUnconfigured:
+			e.AttrConst(" subscription='unconfigured'")
+		default:
+			e.AttrQuoted(" subscription='", string(v.Subscription))
+		}
 	}
 	if v.Expiry != "" {
 		e.AttrQuoted(" expiry='", string(v.Expiry))

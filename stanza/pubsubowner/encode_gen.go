@@ -126,7 +126,22 @@ func (v *Affiliation) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Affiliation != "" {
-		e.AttrQuoted(" affiliation='", string(v.Affiliation))
+		switch v.Affiliation {
+		case AffiliationAffiliationMember:
+			e.AttrConst(" affiliation='member'")
+		case AffiliationAffiliationNone:
+			e.AttrConst(" affiliation='none'")
+		case AffiliationAffiliationOutcast:
+			e.AttrConst(" affiliation='outcast'")
+		case AffiliationAffiliationOwner:
+			e.AttrConst(" affiliation='owner'")
+		case AffiliationAffiliationPublisher:
+			e.AttrConst(" affiliation='publisher'")
+		case AffiliationAffiliationPublishOnly:
+			e.AttrConst(" affiliation='publish-only'")
+		default:
+			e.AttrQuoted(" affiliation='", string(v.Affiliation))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -358,7 +373,14 @@ func (v *Default) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Default) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case DefaultTypeCollection:
+			e.AttrConst(" type='collection'")
+		case DefaultTypeLeaf:
+			e.AttrConst(" type='leaf'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -801,7 +823,18 @@ func (v *Subscription) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" jid='", v.JID.String())
 	}
 	if v.Subscription != "" {
-		e.AttrQuoted(" subscription='", string(v.Subscription))
+		switch v.Subscription {
+		case SubscriptionSubscriptionNone:
+			e.AttrConst(" subscription='none'")
+		case SubscriptionSubscriptionPending:
+			e.AttrConst(" subscription='pending'")
+		case SubscriptionSubscriptionSubscribed:
+			e.AttrConst(" subscription='subscribed'")
+		case SubscriptionSubscriptionUnconfigured:
+			e.AttrConst(" subscription='unconfigured'")
+		default:
+			e.AttrQuoted(" subscription='", string(v.Subscription))
+		}
 	}
 	if v.Subid != "" {
 		e.AttrQuoted(" subid='", v.Subid)

@@ -59,7 +59,18 @@ func (v *Info) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Info) encodeContent(e *stanza.Encoder) {
 	if v.Affiliation != "" {
-		e.AttrQuoted(" affiliation='", string(v.Affiliation))
+		switch v.Affiliation {
+		case InfoAffiliationAnonymous:
+			e.AttrConst(" affiliation='anonymous'")
+		case InfoAffiliationRegistered:
+			e.AttrConst(" affiliation='registered'")
+		case InfoAffiliationMember:
+			e.AttrConst(" affiliation='member'")
+		case InfoAffiliationAdmin:
+			e.AttrConst(" affiliation='admin'")
+		default:
+			e.AttrQuoted(" affiliation='", string(v.Affiliation))
+		}
 	}
 	if v.Since != "" {
 		e.AttrQuoted(" since='", string(v.Since))

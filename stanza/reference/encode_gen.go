@@ -59,7 +59,14 @@ func (v *Reference) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Reference) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case ReferenceTypeMention:
+			e.AttrConst(" type='mention'")
+		case ReferenceTypeData:
+			e.AttrConst(" type='data'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	if v.URI != "" {
 		e.AttrQuoted(" uri='", v.URI)

@@ -128,10 +128,28 @@ func (v *Item) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" name='", v.Name)
 	}
 	if v.Subscription != "" {
-		e.AttrQuoted(" subscription='", string(v.Subscription))
+		switch v.Subscription {
+		case ItemSubscriptionNone:
+			e.AttrConst(" subscription='none'")
+		case ItemSubscriptionTo:
+			e.AttrConst(" subscription='to'")
+		case ItemSubscriptionFrom:
+			e.AttrConst(" subscription='from'")
+		case ItemSubscriptionBoth:
+			e.AttrConst(" subscription='both'")
+		case ItemSubscriptionRemove:
+			e.AttrConst(" subscription='remove'")
+		default:
+			e.AttrQuoted(" subscription='", string(v.Subscription))
+		}
 	}
 	if v.Ask != "" {
-		e.AttrQuoted(" ask='", string(v.Ask))
+		switch v.Ask {
+		case ItemAskSubscribe:
+			e.AttrConst(" ask='subscribe'")
+		default:
+			e.AttrQuoted(" ask='", string(v.Ask))
+		}
 	}
 	if v.Approved != nil {
 		if lex, ok := stanza.KeptAttr(v.AnyAttrs, "", "approved"); ok && func() bool {

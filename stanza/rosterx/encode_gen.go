@@ -59,7 +59,16 @@ func (v *Item) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Item) encodeContent(e *stanza.Encoder) {
 	if v.Action != "" {
-		e.AttrQuoted(" action='", string(v.Action))
+		switch v.Action {
+		case ItemActionAdd:
+			e.AttrConst(" action='add'")
+		case ItemActionDelete:
+			e.AttrConst(" action='delete'")
+		case ItemActionModify:
+			e.AttrConst(" action='modify'")
+		default:
+			e.AttrQuoted(" action='", string(v.Action))
+		}
 	}
 	if !v.JID.IsZero() {
 		e.AttrQuoted(" jid='", v.JID.String())

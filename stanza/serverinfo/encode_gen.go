@@ -237,7 +237,16 @@ func (v *RemoteDomainConnection) EncodeElement(e *stanza.Encoder, space, local s
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *RemoteDomainConnection) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case RemoteDomainConnectionTypeIncoming:
+			e.AttrConst(" type='incoming'")
+		case RemoteDomainConnectionTypeOutgoing:
+			e.AttrConst(" type='outgoing'")
+		case RemoteDomainConnectionTypeBidi:
+			e.AttrConst(" type='bidi'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -67,7 +67,14 @@ func (v *FileSharing) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *FileSharing) encodeContent(e *stanza.Encoder) {
 	if v.Disposition != "" {
-		e.AttrQuoted(" disposition='", string(v.Disposition))
+		switch v.Disposition {
+		case FileSharingDispositionInline:
+			e.AttrConst(" disposition='inline'")
+		case FileSharingDispositionAttachment:
+			e.AttrConst(" disposition='attachment'")
+		default:
+			e.AttrQuoted(" disposition='", string(v.Disposition))
+		}
 	}
 	if v.ID != "" {
 		e.AttrQuoted(" id='", v.ID)

@@ -113,7 +113,30 @@ func (v *Field) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" label='", v.Label)
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case FieldTypeBoolean:
+			e.AttrConst(" type='boolean'")
+		case FieldTypeFixed:
+			e.AttrConst(" type='fixed'")
+		case FieldTypeHidden:
+			e.AttrConst(" type='hidden'")
+		case FieldTypeJIDMulti:
+			e.AttrConst(" type='jid-multi'")
+		case FieldTypeJIDSingle:
+			e.AttrConst(" type='jid-single'")
+		case FieldTypeListMulti:
+			e.AttrConst(" type='list-multi'")
+		case FieldTypeListSingle:
+			e.AttrConst(" type='list-single'")
+		case FieldTypeTextMulti:
+			e.AttrConst(" type='text-multi'")
+		case FieldTypeTextPrivate:
+			e.AttrConst(" type='text-private'")
+		case FieldTypeTextSingle:
+			e.AttrConst(" type='text-single'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{
@@ -546,7 +569,18 @@ func (v *X) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *X) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case XTypeForm:
+			e.AttrConst(" type='form'")
+		case XTypeSubmit:
+			e.AttrConst(" type='submit'")
+		case XTypeCancel:
+			e.AttrConst(" type='cancel'")
+		case XTypeResult:
+			e.AttrConst(" type='result'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	for _, a := range v.AnyAttrs {
 		if (a.Name == stanza.Name{

@@ -487,7 +487,20 @@ func (v *Error) EncodeElement(e *stanza.Encoder, space, local string) {
 // encodeContent appends the attributes, content and end tag of v to e, whose start tag is open.
 func (v *Error) encodeContent(e *stanza.Encoder) {
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case ErrorTypeAuth:
+			e.AttrConst(" type='auth'")
+		case ErrorTypeCancel:
+			e.AttrConst(" type='cancel'")
+		case ErrorTypeContinue:
+			e.AttrConst(" type='continue'")
+		case ErrorTypeModify:
+			e.AttrConst(" type='modify'")
+		case ErrorTypeWait:
+			e.AttrConst(" type='wait'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	if !v.By.IsZero() {
 		e.AttrQuoted(" by='", v.By.String())
@@ -703,7 +716,18 @@ func (v *IQ) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case IQTypeError:
+			e.AttrConst(" type='error'")
+		case IQTypeGet:
+			e.AttrConst(" type='get'")
+		case IQTypeResult:
+			e.AttrConst(" type='result'")
+		case IQTypeSet:
+			e.AttrConst(" type='set'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
@@ -850,7 +874,20 @@ func (v *Message) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case MessageTypeChat:
+			e.AttrConst(" type='chat'")
+		case MessageTypeError:
+			e.AttrConst(" type='error'")
+		case MessageTypeGroupchat:
+			e.AttrConst(" type='groupchat'")
+		case MessageTypeHeadline:
+			e.AttrConst(" type='headline'")
+		case MessageTypeNormal:
+			e.AttrConst(" type='normal'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
@@ -1038,7 +1075,24 @@ func (v *Presence) encodeContent(e *stanza.Encoder) {
 		e.AttrQuoted(" id='", v.ID)
 	}
 	if v.Type != "" {
-		e.AttrQuoted(" type='", string(v.Type))
+		switch v.Type {
+		case PresenceTypeError:
+			e.AttrConst(" type='error'")
+		case PresenceTypeProbe:
+			e.AttrConst(" type='probe'")
+		case PresenceTypeSubscribe:
+			e.AttrConst(" type='subscribe'")
+		case PresenceTypeSubscribed:
+			e.AttrConst(" type='subscribed'")
+		case PresenceTypeUnavailable:
+			e.AttrConst(" type='unavailable'")
+		case PresenceTypeUnsubscribe:
+			e.AttrConst(" type='unsubscribe'")
+		case PresenceTypeUnsubscribed:
+			e.AttrConst(" type='unsubscribed'")
+		default:
+			e.AttrQuoted(" type='", string(v.Type))
+		}
 	}
 	if v.Lang != "" {
 		e.AttrNSTrusted(stanza.NSXML, "lang", v.Lang)
