@@ -193,6 +193,20 @@ func Grow[T any](d *Decoder, s []T) []T {
 	return s[:len(s)+1]
 }
 
+// Extend returns s with one more element at the end, reusing the capacity
+// s has.
+//
+// Deprecated: generated code calls Grow, whose new memory comes from the
+// Decoder's chunks; packages generated before it call Extend, which
+// allocates as append does.
+func Extend[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s[:len(s)+1]
+	}
+	var zero T
+	return append(s, zero)
+}
+
 // Append is append(s, x) for a list decoded from d; a short list's new
 // memory comes from a chunk (see New).
 func Append[T any](d *Decoder, s []T, x T) []T {

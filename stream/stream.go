@@ -100,6 +100,11 @@ type Config struct {
 	// archive; the default allocates a fraction of an allocation per
 	// value rather than one.
 	Isolate bool
+	// DecodeInPlace is ignored.
+	//
+	// Deprecated: elements are decoded in place by default; Isolate asks
+	// for copies.
+	DecodeInPlace bool
 }
 
 // Header is a stream header (RFC 6120 section 4.7): the attributes of the
