@@ -543,3 +543,67 @@ func TestAckByTime(t *testing.T) {
 		t.Errorf("first acknowledgement request %v after the first stanza, want about AckInterval (100 ms)", d)
 	}
 }
+
+// TestKeptStanzasIsolated logs a session in over net.Pipe, has the server
+// send a burst of messages, and keeps one message in a hundred from the
+// handler: the heap those kept messages hold (measured as the heap with
+// them less the heap once they are dropped) is about their own size with
+// Options.IsolateStanzas. By default they also hold the bytes read around
+// them, which the test reports.
+func TestKeptStanzasIsolated(t *testing.T) {
+	const n, every = 3000, 100
+	self := testUser + "@" + testDomain + "/lean"
+	var b []byte
+	for i := range n {
+		b = append(b, marshal(t, &xmpp.Message{From: jid.Raw(fmt.Sprintf("romeo@example.net/r%d", i%7)), To: jid.Raw(self), ID: fmt.Sprintf("m%d", i), Type: xmpp.MessageTypeChat, Body: []xmpp.Body{{Value: fmt.Sprintf("message %d of the burst", i)}}})...)
+	}
+	held := func(isolate bool) float64 {
+		ctx := testCtx(t)
+		cconn, sconn := net.Pipe()
+		start := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if serveLogin(sconn) {
+				leanIdle(sconn, start, b, nil)
+			}
+			sconn.Close()
+		}()
+		c, err := client.NewClient(ctx, cconn, testJID, testPassword, client.Options{InsecurePlaintext: true, IsolateStanzas: isolate})
+		if err != nil {
+			t.Fatalf("NewClient: %v", err)
+		}
+		var kept []*xmpp.Message
+		var got sync.WaitGroup
+		got.Add(n)
+		seen := 0
+		c.HandleMessage(func(m *xmpp.Message) {
+			if seen%every == 0 {
+				kept = append(kept, m)
+			}
+			seen++
+			got.Done()
+		})
+		if err := c.SetPresence(ctx, client.Status{}); err != nil {
+			t.Fatalf("SetPresence: %v", err)
+		}
+		close(start)
+		got.Wait()
+		with := heapAlloc()
+		for i, m := range kept {
+			if want := fmt.Sprintf("message %d of the burst", i*every); len(m.Body) != 1 || m.Body[0].Value != want {
+				t.Fatalf("kept message %d: %v, want body %q", i, m.Body, want)
+			}
+		}
+		kept = nil
+		without := heapAlloc()
+		c.Close()
+		<-done
+		return (float64(with) - float64(without)) / float64(n/every)
+	}
+	shared, isolated := held(false), held(true)
+	t.Logf("heap held per kept message: %.0f B by default, %.0f B with IsolateStanzas", shared, isolated)
+	if isolated > 2048 {
+		t.Errorf("a kept message holds %.0f B with IsolateStanzas, want at most 2 KiB: it keeps more than itself", isolated)
+	}
+}

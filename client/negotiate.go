@@ -77,7 +77,7 @@ func (c *Client) negotiateSteps(ctx context.Context, password string) error {
 	// open starts a new stream (at the start and after STARTTLS). The
 	// header names the account only once TLS protects it.
 	open := func() {
-		s := stream.New(stream.Config{Limits: c.opts.Limits})
+		s := stream.New(stream.Config{Limits: c.opts.Limits, Isolate: c.opts.IsolateStanzas})
 		c.smu.Lock()
 		c.s = s
 		c.smu.Unlock()

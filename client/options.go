@@ -70,6 +70,14 @@ type Options struct {
 
 	// Limits bound what the server can make the client buffer and parse.
 	Limits stanza.Limits
+	// IsolateStanzas gives each stanza handed to the handlers memory of
+	// its own (stream.Config.Isolate). By default stanzas are decoded
+	// where they were read, and a stanza a handler keeps keeps in memory
+	// the bytes read around it and the values decoded beside it: for an
+	// application that keeps a few stanzas of many for long (one message
+	// in a hundred of a busy stream), several KB each, against the
+	// stanza's own size isolated.
+	IsolateStanzas bool
 	// QueueSize is the number of received stanzas waiting for the handlers
 	// before the reader stops reading; default 1024. The queue grows with
 	// the stanzas waiting and shrinks as the handlers catch up: QueueSize
