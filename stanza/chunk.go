@@ -183,9 +183,10 @@ func New[T any](d *Decoder) *T {
 	return &take[T](sl, 1)[0]
 }
 
-// Grow returns s with one more element at the end, the zero T, reusing
-// the capacity s has; a short list's new memory comes from a chunk (see
-// New).
+// Grow returns s with one more element at the end: in the capacity s has,
+// where it is the element decoded there before (generated decoders decode
+// over it), or in new memory, zero, which for a short list comes from a
+// chunk (see New).
 func Grow[T any](d *Decoder, s []T) []T {
 	if len(s) == cap(s) {
 		s = grow(d, s)
