@@ -104,7 +104,6 @@ type Decoder struct {
 	text       string
 	attrs      []Attr
 	raw        []rawAttr
-	qn         []string // qualified names of the current tag's attributes
 	pendingEnd bool
 	tokStart   int
 	starts     int // StartElements returned, for Content
@@ -552,20 +551,21 @@ func (d *Decoder) startTag() Kind {
 		return d.fail(start, ErrLimitDepth, "elements nested deeper than the limit")
 	}
 	d.raw = d.raw[:0]
-	d.qn = d.qn[:0]
 	d.attrs = d.attrs[:0]
 	nbind := len(d.bindings)
 	depth := len(d.stack) + 1
 	empty := false
+	nattr := 0      // attributes and declarations read
 	var seen uint64 // a bit per attribute name hash, to compare names only on a hit
+	pos := d.pos    // d.pos, held here on the common path
 	for {
-		var aname, val string
-		acolon := -1
-		aoff := d.pos + 1
-		if p := d.pos; p+1 < len(s) && s[p] == ' ' && nameStart[s[p+1]] {
-			// The common case, read here: one space, an ASCII name
-			// without colon, '=' and a value with nothing to unescape.
-			i := p + 2
+		if pos+1 < len(s) && s[pos] == ' ' && nameStart[s[pos+1]] {
+			// The common case, read and kept here: one space, an ASCII
+			// name without colon, '=' and a value with nothing to
+			// unescape, under the limits and with hash bits of its own.
+			// Anything else is read again by the general path below.
+			aoff := pos + 1
+			i := pos + 2
 			for i < len(s) && nameCont[s[i]] {
 				i++
 			}
@@ -575,73 +575,79 @@ func (d *Decoder) startTag() Kind {
 				for j < len(s) && s[j] != q && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '&' && s[j] != '<' {
 					j++
 				}
-				if j < len(s) && s[j] == q {
-					aname, val = s[aoff:i], s[i+2:j]
-					d.pos = j + 1
+				bit := uint64(1) << ((uint(i-aoff)*7 + uint(s[aoff]) + uint(s[i-1])*3) & 63)
+				if j < len(s) && s[j] == q && seen&bit == 0 && nattr < d.limits.MaxAttrs {
+					aname, val := s[aoff:i], s[i+2:j]
+					if aname != "xmlns" {
+						d.attrs = appendAttr(d.attrs, aname, val)
+					} else if val != NSXML && val != NSXMLNS {
+						d.bind("", val, depth)
+					} else {
+						return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound as default")
+					}
+					seen |= bit
+					nattr++
+					pos = j + 1
+					continue
 				}
 			}
 		}
-		if aname == "" {
-			var sp bool
-			if p := d.pos; p+1 < len(s) && s[p] == ' ' && !isSpace(s[p+1]) {
-				d.pos++ // one space
-				sp = true
-			} else {
-				sp = d.skipSpace()
-			}
-			if d.pos >= len(s) {
-				return d.fail(d.pos, ErrNotWellFormed, "unexpected end of input in start tag <"+qname+">")
-			}
-			c := s[d.pos]
-			if c == '>' {
-				d.pos++
+		d.pos = pos
+		var sp bool
+		if p := d.pos; p+1 < len(s) && s[p] == ' ' && !isSpace(s[p+1]) {
+			d.pos++ // one space
+			sp = true
+		} else {
+			sp = d.skipSpace()
+		}
+		if d.pos >= len(s) {
+			return d.fail(d.pos, ErrNotWellFormed, "unexpected end of input in start tag <"+qname+">")
+		}
+		c := s[d.pos]
+		if c == '>' {
+			d.pos++
+			break
+		}
+		if c == '/' {
+			if d.pos+1 < len(s) && s[d.pos+1] == '>' {
+				d.pos += 2
+				empty = true
 				break
 			}
-			if c == '/' {
-				if d.pos+1 < len(s) && s[d.pos+1] == '>' {
-					d.pos += 2
-					empty = true
-					break
-				}
-				return d.fail(d.pos, ErrNotWellFormed, "expected '/>'")
-			}
-			if !sp {
-				return d.fail(d.pos, ErrNotWellFormed, "expected whitespace before attribute in <"+qname+">")
-			}
-			aoff = d.pos
-			var ok bool
-			aname, acolon, ok = d.scanName()
-			if !ok {
-				return None
-			}
-			if d.pos < len(s) && s[d.pos] == '=' {
-				d.pos++
-			} else {
-				d.skipSpace()
-				if d.pos >= len(s) || s[d.pos] != '=' {
-					return d.fail(d.pos, ErrNotWellFormed, "expected '=' after attribute "+aname)
-				}
-				d.pos++
-				d.skipSpace()
-			}
-			val, ok = d.attrValue()
-			if !ok {
-				return None
-			}
+			return d.fail(d.pos, ErrNotWellFormed, "expected '/>'")
 		}
-		if len(d.qn) >= d.limits.MaxAttrs {
+		if !sp {
+			return d.fail(d.pos, ErrNotWellFormed, "expected whitespace before attribute in <"+qname+">")
+		}
+		aoff := d.pos
+		aname, acolon, ok := d.scanName()
+		if !ok {
+			return None
+		}
+		if d.pos < len(s) && s[d.pos] == '=' {
+			d.pos++
+		} else {
+			d.skipSpace()
+			if d.pos >= len(s) || s[d.pos] != '=' {
+				return d.fail(d.pos, ErrNotWellFormed, "expected '=' after attribute "+aname)
+			}
+			d.pos++
+			d.skipSpace()
+		}
+		val, ok := d.attrValue()
+		if !ok {
+			return None
+		}
+		pos = d.pos
+		if nattr >= d.limits.MaxAttrs {
 			return d.fail(aoff, ErrLimitAttrs, "more attributes than the limit on <"+qname+">")
 		}
+		nattr++
 		if bit := uint64(1) << ((uint(len(aname))*7 + uint(aname[0]) + uint(aname[len(aname)-1])*3) & 63); seen&bit == 0 {
 			seen |= bit
-		} else {
-			for _, q := range d.qn {
-				if q == aname {
-					return d.fail(aoff, ErrNotWellFormed, "duplicate attribute "+aname)
-				}
-			}
+		} else if tagHasAttr(s[start:aoff], aname) {
+			return d.fail(aoff, ErrNotWellFormed, "duplicate attribute "+aname)
 		}
-		d.qn = append(d.qn, aname)
 		if acolon < 0 {
 			if aname == "xmlns" {
 				if val == NSXML || val == NSXMLNS {
@@ -650,7 +656,7 @@ func (d *Decoder) startTag() Kind {
 				d.bind("", val, depth)
 				continue
 			}
-			d.addAttr(aname, val)
+			d.attrs = appendAttr(d.attrs, aname, val)
 			continue
 		}
 		prefix, local := aname[:acolon], aname[acolon+1:]
@@ -672,7 +678,7 @@ func (d *Decoder) startTag() Kind {
 			continue
 		}
 		d.raw = append(d.raw, rawAttr{qname: aname, prefix: prefix, local: local, off: aoff, idx: len(d.attrs)})
-		d.addAttr(local, val)
+		d.attrs = appendAttr(d.attrs, local, val)
 	}
 	// Resolve the element name.
 	prefix, local := "", qname
@@ -706,19 +712,57 @@ func (d *Decoder) startTag() Kind {
 	return StartElement
 }
 
+// tagHasAttr reports whether the start of a start tag, tag, read as
+// well-formed, names an attribute (or declaration) qname: startTag reads
+// the names again only when the hash bits of two of them meet, which
+// keeps a list of them off its path.
+func tagHasAttr(tag, qname string) bool {
+	i := 1 // past '<' and the element's name, which whitespace ends
+	for i < len(tag) && !isSpace(tag[i]) {
+		i++
+	}
+	for {
+		for i < len(tag) && isSpace(tag[i]) {
+			i++
+		}
+		j := i
+		for j < len(tag) && tag[j] != '=' && !isSpace(tag[j]) {
+			j++
+		}
+		if j >= len(tag) {
+			return false
+		}
+		if tag[i:j] == qname {
+			return true
+		}
+		for j < len(tag) && tag[j] != '\'' && tag[j] != '"' {
+			j++
+		}
+		if j >= len(tag) {
+			return false
+		}
+		k := strings.IndexByte(tag[j+1:], tag[j])
+		if k < 0 {
+			return false
+		}
+		i = j + 1 + k + 1
+	}
+}
+
 // The appends of the tokenizer's hot path write each field in place: an
 // appended composite literal is built on the stack and copied in 16-byte
 // moves that the processor cannot forward from the 8-byte stores that
 // built it. Those moves were the hottest instructions of the mix's
 // profile; writing the fields made decoding 1-3% faster.
 
-// addAttr appends the attribute local=value to d.attrs, with no namespace
-// yet (a prefixed one gets its namespace once the element's declarations
-// are read).
-func (d *Decoder) addAttr(local, value string) {
-	d.attrs = append(d.attrs, Attr{})
-	a := &d.attrs[len(d.attrs)-1]
+// appendAttr appends the attribute local=value to attrs, with no
+// namespace yet (a prefixed one gets its namespace once the element's
+// declarations are read).
+func appendAttr(attrs []Attr, local, value string) []Attr {
+	attrs = append(attrs, Attr{})
+	a := &attrs[len(attrs)-1]
 	a.Name.Local, a.Value = local, value
+	return attrs
 }
 
 // bind appends the binding of prefix to space, declared at depth.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -578,5 +579,53 @@ func TestResetBytesIsolated(t *testing.T) {
 	d.ResetBytes([]byte("<e/>"), 0, nil)
 	if p := uintptr(unsafe.Pointer(unsafe.StringData(d.s))); p < lo || p > lo+64 {
 		t.Fatal("small inputs one after the other are not copied side by side")
+	}
+}
+
+// TestDuplicateAttrs decodes start tags of many attributes, some named
+// twice, with values holding '=', spaces and the other quote: a tag is
+// refused exactly when two of its attributes (or declarations) share a
+// qualified name, whether or not their hash bits meet first.
+func TestDuplicateAttrs(t *testing.T) {
+	names := []string{"a", "b", "id", "to", "from", "type", "xml:lang", "p:x", "p:y", "xmlns:p", "xmlns:q", "q:x", "ab", "ba", "aab", "xmlns"}
+	values := []string{"1", "a=b", "x y", `say "hi"`, "", "=", "urn:a", "it's"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	refused := 0
+	for range 5000 {
+		var b strings.Builder
+		b.WriteString("<e")
+		seen := map[string]bool{}
+		dup := false
+		for range 1 + rng.IntN(12) {
+			n := names[rng.IntN(len(names))]
+			v := values[rng.IntN(len(values))]
+			if n == "xmlns:p" || n == "xmlns:q" || n == "xmlns" {
+				v = "urn:" + n // declarations bind namespaces
+			}
+			dup = dup || seen[n]
+			seen[n] = true
+			q := "'"
+			if strings.Contains(v, "'") {
+				q = `"`
+			}
+			b.WriteString(strings.Repeat(" ", 1+rng.IntN(2)) + n + "=" + q + v + q)
+		}
+		b.WriteString(" xmlns:p='urn:p' xmlns:q='urn:q2'/>")
+		dup = dup || seen["xmlns:p"] || seen["xmlns:q"]
+		var d Decoder
+		d.Reset(b.String(), 0, nil)
+		k := d.Next()
+		err := d.Err()
+		if dup {
+			refused++
+			if k != None || err == nil || !strings.Contains(err.Error(), "duplicate") {
+				t.Fatalf("%s: %v (%v), want a duplicate attribute refused", b.String(), k, err)
+			}
+		} else if k != StartElement {
+			t.Fatalf("%s: refused: %v", b.String(), err)
+		}
+	}
+	if refused == 0 || refused == 5000 {
+		t.Fatalf("%d of 5000 tags had a duplicate: the test does not tell", refused)
 	}
 }

@@ -145,7 +145,10 @@ func (d *Decoder) readRawInto(r *RawElement) error {
 // returned.
 type DecodeFunc func(d *Decoder) (Element, error)
 
-var registry = map[Name]DecodeFunc{}
+var (
+	registry = map[Name]DecodeFunc{}
+	regIDs   = map[Name]int32{} // each name's place in regTable's order, for Decoder.rc.slots
+)
 
 // Register makes DecodeElement decode elements named n with f. Generated
 // packages call it from init for each of their global elements; it is not
@@ -154,6 +157,9 @@ func Register(n Name, f DecodeFunc) {
 	registry[n] = f
 	if n.Local == "" {
 		return // no element has that name; the table marks its empty entries so
+	}
+	if _, ok := regIDs[n]; !ok {
+		regIDs[n] = int32(len(regIDs))
 	}
 	if len(registry)*2 > len(regTable) {
 		size := 64 // a power of two
@@ -192,6 +198,7 @@ var (
 type regEntry struct {
 	name Name // Local is "" in an empty entry
 	f    DecodeFunc
+	id   int32 // the name's number, from 0, which a replaced decoder keeps
 }
 
 // regHash hashes n's lengths, its local name and the last eight bytes of
@@ -215,7 +222,7 @@ func regPut(n Name, f DecodeFunc) {
 	mask := uint(len(regTable) - 1)
 	for i := regHash(n) >> regShift; ; i = (i + 1) & mask {
 		if e := &regTable[i]; e.name.Local == "" || e.name == n {
-			*e = regEntry{n, f}
+			*e = regEntry{n, f, regIDs[n]}
 			return
 		}
 	}
@@ -223,6 +230,14 @@ func regPut(n Name, f DecodeFunc) {
 
 // lookupRegistered is registry[n], read from regTable.
 func lookupRegistered(n Name) DecodeFunc {
+	if e := regFind(n); e != nil {
+		return e.f
+	}
+	return nil
+}
+
+// regFind returns n's entry of regTable, or nil when n is not registered.
+func regFind(n Name) *regEntry {
 	if len(regTable) == 0 {
 		return nil
 	}
@@ -230,7 +245,7 @@ func lookupRegistered(n Name) DecodeFunc {
 	for i := regHash(n) >> regShift; ; i = (i + 1) & mask {
 		e := &regTable[i]
 		if e.name == n {
-			return e.f
+			return e
 		}
 		if e.name.Local == "" {
 			return nil

@@ -30,16 +30,15 @@ import (
 // are kept in all.
 const (
 	recycleMax        = 512 // values kept, of every kind together
-	recycleMaxNames   = 512 // element names and types known
+	recycleMaxNames   = 512 // types known (Spare)
 	recycleMaxPerName = 4   // typed values kept per name
 	recycleMaxRaw     = 32  // raw elements and text runs, each
 	recycleMaxSpare   = 64  // optional children kept per type (Spare)
 )
 
 type recycler struct {
-	kept       int // values held, of every kind
-	typed      map[Name]*recycleSlot
-	cache      [64]*recycleSlot // in front of typed, by nameHash
+	kept       int            // values held, of every kind
+	typed      []*recycleSlot // by the registered name's number (regEntry.id)
 	raw        []*RawElement
 	text       []*Text
 	spare      map[any]*spareSlot // optional children by type, keyed by a nil *T
@@ -98,8 +97,14 @@ func (d *Decoder) recycle(el Element) {
 			rc.kept++
 		}
 	default:
-		sl := d.slot(el.ElementName())
-		if sl == nil || len(sl.free) >= recycleMaxPerName || rc.kept >= recycleMax || holds(sl.free, el) {
+		// Only values of registered names come back, through
+		// DecodeChild: a value of another name is let go.
+		e := regFind(el.ElementName())
+		if e == nil || rc.kept >= recycleMax {
+			return
+		}
+		sl := d.slot(e.id)
+		if len(sl.free) >= recycleMaxPerName || holds(sl.free, el) {
 			return
 		}
 		sl.free = append(sl.free, el)
@@ -107,56 +112,23 @@ func (d *Decoder) recycle(el Element) {
 	}
 }
 
-// recycleSlot is what a Decoder knows of one element name: its registered
-// decoder and the values of that name recycled for reuse.
+// recycleSlot holds the values of one registered element name recycled
+// for reuse.
 type recycleSlot struct {
-	name Name
-	f    DecodeFunc
 	free []Element
 }
 
-// nameHash picks the entry of recycler.cache for n, from a few of its
-// bytes: cheaper than hashing the whole name, and good enough to tell
-// apart the payloads a stream carries.
-func nameHash(n Name) int {
-	h := len(n.Local)*31 + len(n.Space)*7
-	if n.Local != "" {
-		h += int(n.Local[0]) * 3
-	}
-	if n.Space != "" {
-		h += int(n.Space[len(n.Space)-1])
-	}
-	return h & 63
-}
-
-// lookupSlot returns the slot of n, or nil if there is none.
-func (d *Decoder) lookupSlot(n Name) *recycleSlot {
+// slot returns the slot of a registered name's number, making it.
+func (d *Decoder) slot(id int32) *recycleSlot {
 	rc := &d.rc
-	h := nameHash(n)
-	if sl := rc.cache[h]; sl != nil && sl.name == n {
-		return sl
+	if int(id) >= len(rc.typed) {
+		rc.typed = append(rc.typed, make([]*recycleSlot, int(id)+1-len(rc.typed))...)
 	}
-	sl := rc.typed[n]
-	if sl != nil {
-		rc.cache[h] = sl
+	sl := rc.typed[id]
+	if sl == nil {
+		sl = new(recycleSlot)
+		rc.typed[id] = sl
 	}
-	return sl
-}
-
-// slot returns the slot of n, making it if there is room for it.
-func (d *Decoder) slot(n Name) *recycleSlot {
-	rc := &d.rc
-	if sl := d.lookupSlot(n); sl != nil {
-		return sl
-	}
-	if len(rc.typed) >= recycleMaxNames {
-		return nil
-	}
-	if rc.typed == nil {
-		rc.typed = make(map[Name]*recycleSlot)
-	}
-	sl := &recycleSlot{name: n, f: lookupRegistered(n)}
-	rc.typed[n] = sl
 	return sl
 }
 
@@ -183,28 +155,28 @@ func holds[T comparable](list []T, x T) bool {
 // element goes into a value of its name that an earlier decode on d
 // recycled, when there is one, and into a new one otherwise.
 func DecodeChild(d *Decoder) (Element, error) {
+	e := regFind(d.name)
+	if e == nil || e.f == nil {
+		return d.ReadRawChild()
+	}
 	var old Element
-	var f DecodeFunc
-	if sl := d.lookupSlot(d.name); sl != nil {
-		if n := len(sl.free); n > 0 {
-			old = sl.free[n-1]
-			sl.free[n-1] = nil
-			d.rc.kept--
-			sl.free = sl.free[:n-1]
+	if rc := &d.rc; int(e.id) < len(rc.typed) {
+		if sl := rc.typed[e.id]; sl != nil {
+			if n := len(sl.free); n > 0 {
+				old = sl.free[n-1]
+				sl.free[n-1] = nil
+				rc.kept--
+				sl.free = sl.free[:n-1]
+			}
 		}
-		f = sl.f
-	} else {
-		f = lookupRegistered(d.name)
 	}
 	m := d.Mark()
 	var v Element
 	var err error
 	if old != nil {
 		v, err = old, old.DecodeXMPP(d)
-	} else if f != nil {
-		v, err = f(d)
 	} else {
-		return d.ReadRawChild()
+		v, err = e.f(d)
 	}
 	if err == nil {
 		return v, nil

@@ -2,7 +2,9 @@ package stanza
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -60,6 +62,7 @@ func (p *recycleProbe) EncodeXMPP(e *Encoder)       {}
 // TestRecycleBounds checks that a Decoder keeps a bounded number of
 // recycled values, never hands one out twice, and decodes into them.
 func TestRecycleBounds(t *testing.T) {
+	registerProbes(t, func(*Decoder) Element { return new(recycleProbe) }, (*recycleProbe)(nil).ElementName())
 	var d Decoder
 	p := &recycleProbe{}
 	els := []Element{p, p, p}
@@ -67,13 +70,14 @@ func TestRecycleBounds(t *testing.T) {
 	if els[0] != nil || els[2] != nil {
 		t.Fatal("Recycle left the slice's elements")
 	}
-	if got := len(d.rc.typed[p.ElementName()].free); got != 1 {
+	id := regIDs[p.ElementName()]
+	if got := len(d.rc.typed[id].free); got != 1 {
 		t.Fatalf("a value recycled three times is kept %d times", got)
 	}
 	for range 2 * recycleMaxPerName {
 		d.Recycle([]Element{&recycleProbe{}})
 	}
-	if got := len(d.rc.typed[p.ElementName()].free); got != recycleMaxPerName {
+	if got := len(d.rc.typed[id].free); got != recycleMaxPerName {
 		t.Fatalf("%d values kept for one name, want %d", got, recycleMaxPerName)
 	}
 	d.Reset("<p xmlns='urn:probe'/>", 0, nil)
@@ -108,27 +112,52 @@ func TestRecycleBounds(t *testing.T) {
 
 type namedProbe struct{ name Name }
 
+// registerProbes registers names for the test, each decoded into a value
+// from newValue, and restores the registry when the test ends.
+func registerProbes(t *testing.T, newValue func(*Decoder) Element, names ...Name) {
+	saved, savedIDs, savedTable, savedShift := maps.Clone(registry), maps.Clone(regIDs), slices.Clone(regTable), regShift
+	t.Cleanup(func() { registry, regIDs, regTable, regShift = saved, savedIDs, savedTable, savedShift })
+	for _, n := range names {
+		Register(n, func(d *Decoder) (Element, error) {
+			v := newValue(d)
+			return v, v.DecodeXMPP(d)
+		})
+	}
+}
+
 func (p *namedProbe) ElementName() Name           { return p.name }
 func (p *namedProbe) DecodeXMPP(d *Decoder) error { return d.Skip() }
 func (p *namedProbe) EncodeXMPP(e *Encoder)       {}
 
 // TestRecycleTotal checks that a Decoder keeps at most recycleMax values
-// in all, however many kinds of element it is given.
+// in all, however many kinds of element it is given, and none of a name
+// no package registered (which DecodeChild would never hand back).
 func TestRecycleTotal(t *testing.T) {
+	var names []Name
+	for i := range 3 * recycleMax {
+		names = append(names, Name{Space: "urn:probe", Local: fmt.Sprint("p", i)})
+	}
+	registerProbes(t, func(d *Decoder) Element { return &namedProbe{d.Name()} }, names...)
 	var d Decoder
-	for i := range 3 * recycleMaxNames {
-		d.Recycle([]Element{&namedProbe{Name{Space: "urn:probe", Local: fmt.Sprint("p", i)}}, &namedProbe{Name{Space: "urn:probe", Local: fmt.Sprint("p", i)}}})
+	d.Recycle([]Element{&namedProbe{Name{Space: "urn:probe", Local: "unregistered"}}})
+	if d.rc.kept != 0 {
+		t.Fatal("a value of a name no package registered was kept")
+	}
+	for _, n := range names {
+		d.Recycle([]Element{&namedProbe{n}, &namedProbe{n}})
 		d.RecycleRaw([]*RawElement{{}})
 	}
 	n := len(d.rc.raw)
 	for _, sl := range d.rc.typed {
-		n += len(sl.free)
+		if sl != nil {
+			n += len(sl.free)
+		}
 	}
 	if n != recycleMax || d.rc.kept != n {
 		t.Fatalf("%d values kept (counted %d), want %d", n, d.rc.kept, recycleMax)
 	}
-	if len(d.rc.typed) > recycleMaxNames {
-		t.Fatalf("%d names known, want at most %d", len(d.rc.typed), recycleMaxNames)
+	if len(d.rc.typed) > len(regIDs) {
+		t.Fatalf("%d names known, of %d registered", len(d.rc.typed), len(regIDs))
 	}
 	d.Reset("<p0 xmlns='urn:probe'/>", 0, nil)
 	d.Next()

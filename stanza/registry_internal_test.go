@@ -10,9 +10,9 @@ import (
 // names never registered are not, however alike, and no name is far from
 // its place.
 func TestRegTable(t *testing.T) {
-	saved, savedTable, savedShift := registry, regTable, regShift
-	defer func() { registry, regTable, regShift = saved, savedTable, savedShift }()
-	registry, regTable, regShift = map[Name]DecodeFunc{}, nil, 0
+	saved, savedIDs, savedTable, savedShift := registry, regIDs, regTable, regShift
+	defer func() { registry, regIDs, regTable, regShift = saved, savedIDs, savedTable, savedShift }()
+	registry, regIDs, regTable, regShift = map[Name]DecodeFunc{}, map[Name]int32{}, nil, 0
 
 	decoder := func(tag string) DecodeFunc {
 		return func(*Decoder) (Element, error) { return nil, fmt.Errorf("%s", tag) }
