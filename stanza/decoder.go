@@ -557,42 +557,10 @@ func (d *Decoder) startTag() Kind {
 	empty := false
 	nattr := 0      // attributes and declarations read
 	var seen uint64 // a bit per attribute name hash, to compare names only on a hit
-	pos := d.pos    // d.pos, held here on the common path
 	for {
-		if pos+1 < len(s) && s[pos] == ' ' && nameStart[s[pos+1]] {
-			// The common case, read and kept here: one space, an ASCII
-			// name without colon, '=' and a value with nothing to
-			// unescape, under the limits and with hash bits of its own.
-			// Anything else is read again by the general path below.
-			aoff := pos + 1
-			i := pos + 2
-			for i < len(s) && nameCont[s[i]] {
-				i++
-			}
-			if i+1 < len(s) && s[i] == '=' && (s[i+1] == '\'' || s[i+1] == '"') && i-aoff <= d.limits.MaxNameBytes {
-				q := s[i+1]
-				j := decSkipValue(s, i+2, q)
-				for j < len(s) && s[j] != q && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '&' && s[j] != '<' {
-					j++
-				}
-				bit := uint64(1) << ((uint(i-aoff)*7 + uint(s[aoff]) + uint(s[i-1])*3) & 63)
-				if j < len(s) && s[j] == q && seen&bit == 0 && nattr < d.limits.MaxAttrs {
-					aname, val := s[aoff:i], s[i+2:j]
-					if aname != "xmlns" {
-						d.attrs = appendAttr(d.attrs, aname, val)
-					} else if val != NSXML && val != NSXMLNS {
-						d.bind("", val, depth)
-					} else {
-						return d.fail(aoff, ErrNotWellFormed, "reserved namespace bound as default")
-					}
-					seen |= bit
-					nattr++
-					pos = j + 1
-					continue
-				}
-			}
-		}
-		d.pos = pos
+		// The common attributes first, then one of any other shape, or
+		// the tag's end.
+		d.pos, seen, nattr = d.commonAttrs(s, d.pos, seen, nattr, depth)
 		var sp bool
 		if p := d.pos; p+1 < len(s) && s[p] == ' ' && !isSpace(s[p+1]) {
 			d.pos++ // one space
@@ -638,7 +606,6 @@ func (d *Decoder) startTag() Kind {
 		if !ok {
 			return None
 		}
-		pos = d.pos
 		if nattr >= d.limits.MaxAttrs {
 			return d.fail(aoff, ErrLimitAttrs, "more attributes than the limit on <"+qname+">")
 		}
@@ -710,6 +677,53 @@ func (d *Decoder) startTag() Kind {
 	d.kind = StartElement
 	d.starts++
 	return StartElement
+}
+
+// commonAttrs reads the attributes of a start tag from s[pos] on as long
+// as they have the common shape: whitespace (one space, or the line breaks
+// and indentation of a pretty-printed tag), an ASCII name without colon,
+// '=' and a value with nothing to unescape, under the limits and with hash
+// bits of their own in seen (see startTag). It returns where it stopped,
+// which startTag's general path reads from. A function of its own, so
+// that the values of its loop stay in registers.
+func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) (int, uint64, int) {
+	for pos+1 < len(s) && isSpace(s[pos]) {
+		aoff := pos + 1
+		for aoff < len(s) && isSpace(s[aoff]) {
+			aoff++
+		}
+		if aoff >= len(s) || !nameStart[s[aoff]] {
+			break // not an attribute
+		}
+		i := aoff + 1
+		for i < len(s) && nameCont[s[i]] {
+			i++
+		}
+		if i+1 >= len(s) || s[i] != '=' || (s[i+1] != '\'' && s[i+1] != '"') || i-aoff > d.limits.MaxNameBytes {
+			break
+		}
+		q := s[i+1]
+		j := decSkipValue(s, i+2, q)
+		for j < len(s) && s[j] != q && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '&' && s[j] != '<' {
+			j++
+		}
+		bit := uint64(1) << ((uint(i-aoff)*7 + uint(s[aoff]) + uint(s[i-1])*3) & 63)
+		if j >= len(s) || s[j] != q || seen&bit != 0 || nattr >= d.limits.MaxAttrs {
+			break
+		}
+		aname, val := s[aoff:i], s[i+2:j]
+		if aname != "xmlns" {
+			d.attrs = appendAttr(d.attrs, aname, val)
+		} else if val != NSXML && val != NSXMLNS {
+			d.bind("", val, depth)
+		} else {
+			break // refused by the general path
+		}
+		seen |= bit
+		nattr++
+		pos = j + 1
+	}
+	return pos, seen, nattr
 }
 
 // tagHasAttr reports whether the start of a start tag, tag, read as
