@@ -702,8 +702,26 @@ func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) 
 		if i+1 >= len(s) || s[i] != '=' || (s[i+1] != '\'' && s[i+1] != '"') || i-aoff > d.limits.MaxNameBytes {
 			break
 		}
+		// The value, eight bytes at a time: decSkipValue, written here
+		// so that the loop's values stay in registers rather than being
+		// saved around a call.
 		q := s[i+1]
-		j := decSkipValue(s, i+2, q)
+		j := i + 2
+		if q == '\'' {
+			for ; j+8 <= len(s); j += 8 {
+				if m := decAposMask(encLoad64(s, j)); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+			}
+		} else {
+			for ; j+8 <= len(s); j += 8 {
+				if m := decQuotMask(encLoad64(s, j)); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+			}
+		}
 		for j < len(s) && s[j] != q && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '&' && s[j] != '<' {
 			j++
 		}
@@ -711,11 +729,26 @@ func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) 
 		if j >= len(s) || s[j] != q || seen&bit != 0 || nattr >= d.limits.MaxAttrs {
 			break
 		}
+		// Appended in place, where there is room: the general path
+		// grows the lists, so that no call here makes the loop's values
+		// be saved around it.
 		aname, val := s[aoff:i], s[i+2:j]
 		if aname != "xmlns" {
-			d.attrs = appendAttr(d.attrs, aname, val)
+			n := len(d.attrs)
+			if n == cap(d.attrs) {
+				break
+			}
+			d.attrs = d.attrs[:n+1]
+			a := &d.attrs[n]
+			a.Name.Space, a.Name.Local, a.Value = "", aname, val
 		} else if val != NSXML && val != NSXMLNS {
-			d.bind("", val, depth)
+			n := len(d.bindings)
+			if n == cap(d.bindings) {
+				break
+			}
+			d.bindings = d.bindings[:n+1]
+			b := &d.bindings[n]
+			b.prefix, b.space, b.depth = "", val, depth
 		} else {
 			break // refused by the general path
 		}
