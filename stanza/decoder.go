@@ -741,7 +741,7 @@ func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) 
 			d.attrs = d.attrs[:n+1]
 			a := &d.attrs[n]
 			a.Name.Space, a.Name.Local, a.Value = "", aname, val
-		} else if val != NSXML && val != NSXMLNS {
+		} else if len(val) != len(NSXML) && len(val) != len(NSXMLNS) { // a reserved one is refused by the general path; comparing would be a call
 			n := len(d.bindings)
 			if n == cap(d.bindings) {
 				break
@@ -750,7 +750,7 @@ func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) 
 			b := &d.bindings[n]
 			b.prefix, b.space, b.depth = "", val, depth
 		} else {
-			break // refused by the general path
+			break
 		}
 		seen |= bit
 		nattr++
