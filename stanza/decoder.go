@@ -465,6 +465,10 @@ func (d *Decoder) scanName() (string, int, bool) {
 			i++
 		}
 		if i >= len(s) || s[i] < utf8.RuneSelf {
+			if colon < 0 && i-start <= d.limits.MaxNameBytes {
+				d.pos = i // not empty: its first byte was read
+				return s[start:i], -1, true
+			}
 			return d.endName(start, i, colon)
 		}
 	}
@@ -652,8 +656,10 @@ func (d *Decoder) startTag() Kind {
 	if colon >= 0 {
 		prefix, local = qname[:colon], qname[colon+1:]
 	}
-	space, ok := d.lookup(prefix)
-	if !ok {
+	var space string
+	if b := &d.bindings[len(d.bindings)-1]; colon < 0 && b.prefix == "" && !d.capturing {
+		space = b.space // the innermost binding is the default namespace's: lookup's first step
+	} else if space, ok = d.lookup(prefix); !ok {
 		d.stack = append(d.stack, openElem{qname: qname, nbind: nbind, colon: colon})
 		return d.fail(start+1, ErrUnboundPrefix, "unbound prefix "+prefix+" on <"+qname+">")
 	}
