@@ -147,7 +147,7 @@ type DecodeFunc func(d *Decoder) (Element, error)
 
 var (
 	registry = map[Name]DecodeFunc{}
-	regIDs   = map[Name]int32{} // each name's place in regTable's order, for Decoder.rc.slots
+	regIDs   = map[Name]int32{} // each name's number, in the order of registration, for recycler.typed
 )
 
 // Register makes DecodeElement decode elements named n with f. Generated
