@@ -317,15 +317,16 @@ func UnmarshalString(s string, v Element) error {
 // next copy may go to.
 var decoders = sync.Pool{New: func() any { return new(Decoder) }}
 
-// release returns d, done with its input, to decoders. It keeps only the
-// room left after the input's copy, where the next copy goes (what that
-// memory holds is never written again): as a Decoder reused by its
-// caller, a pooled one keeps its last copy in memory until it is used
-// again or the pool is emptied.
+// release returns d, done with its input, to decoders, which the next
+// call resets. It lets go of the input itself (a caller's string, for
+// UnmarshalString) and of the error, and keeps the room left after the
+// input's copy, where the next copy goes (what that memory holds is never
+// written again): as a Decoder reused by its caller, a pooled one keeps
+// its last copy in memory until it is used again or the pool is emptied,
+// and the strings its lists held with it. Not a whole Reset, which the
+// next call makes anyway: that was a tenth of a small stanza's decode.
 func (d *Decoder) release() {
-	arena := d.arena
-	d.Reset("", 0, nil)
-	d.arena = arena
+	d.s, d.text, d.qname, d.name, d.err = "", "", "", Name{}, nil
 	decoders.Put(d)
 }
 

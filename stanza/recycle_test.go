@@ -223,3 +223,35 @@ func TestTakeString(t *testing.T) {
 		t.Errorf("two bools share memory")
 	}
 }
+
+// TestUnmarshalAfterFailure decodes with Unmarshal and UnmarshalString
+// after calls that failed in the middle of an element (the pooled Decoder
+// released with its stacks full), and checks that release lets go of the
+// caller's input.
+func TestUnmarshalAfterFailure(t *testing.T) {
+	for i := range 20 {
+		var p recycleProbe
+		bad := fmt.Sprintf("<p xmlns='urn:probe'><a x='%d'><b>", i)
+		if err := UnmarshalString(bad, &p); err == nil {
+			t.Fatalf("%s: no error", bad)
+		}
+		if err := Unmarshal([]byte(bad[:len(bad)-3]+"<c/"), &p); err == nil {
+			t.Fatalf("%s: no error", bad)
+		}
+		p = recycleProbe{}
+		if err := Unmarshal([]byte("<p xmlns='urn:probe'><a/></p>"), &p); err != nil || p.n != 1 {
+			t.Fatalf("after a failure: %v, decoded %d times", err, p.n)
+		}
+		if err := UnmarshalString("<p xmlns='urn:probe'/>", &p); err != nil || p.n != 2 {
+			t.Fatalf("after a failure: %v, decoded %d times", err, p.n)
+		}
+	}
+	var d Decoder
+	d.Reset("<p xmlns='urn:probe'>text", 0, nil)
+	d.Next()
+	d.Next()
+	d.release()
+	if d.s != "" || d.text != "" || d.qname != "" || d.name != (Name{}) {
+		t.Fatalf("release kept the input: %q %q %q %v", d.s, d.text, d.qname, d.name)
+	}
+}
