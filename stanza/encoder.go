@@ -144,7 +144,13 @@ func NewEncoder(buf []byte) *Encoder {
 // stacks. Reusing the previous output, e.Reset(e.Bytes()[:0]), makes encoding
 // allocation-free once warm.
 func (e *Encoder) Reset(buf []byte) {
-	clear(e.ns[:max(len(e.ns), e.nsHigh)]) // nothing kept refers to the last output's strings
+	// Nothing kept refers to the last output's strings. A stanza declares
+	// a binding or two: cleared field by field, not by clear's call
+	// (and, while the collector marks, its barrier over the whole range).
+	for i := range e.ns[:max(len(e.ns), e.nsHigh)] {
+		b := &e.ns[:cap(e.ns)][i]
+		b.Prefix, b.Space = "", ""
+	}
 	e.nsHigh = 0
 	e.buf = buf
 	e.err = nil
