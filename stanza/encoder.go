@@ -147,9 +147,9 @@ func (e *Encoder) Reset(buf []byte) {
 	// Nothing kept refers to the last output's strings. A stanza declares
 	// a binding or two: cleared field by field, not by clear's call
 	// (and, while the collector marks, its barrier over the whole range).
-	for i := range e.ns[:max(len(e.ns), e.nsHigh)] {
-		b := &e.ns[:cap(e.ns)][i]
-		b.Prefix, b.Space = "", ""
+	ns := e.ns[:max(len(e.ns), e.nsHigh)]
+	for i := range ns {
+		ns[i].Prefix, ns[i].Space = "", ""
 	}
 	e.nsHigh = 0
 	e.buf = buf

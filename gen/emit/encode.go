@@ -240,8 +240,7 @@ const maxConstAttrs = 16
 // with ' as it is: nothing to escape, nothing a reader normalizes.
 func constAttrValue(v string) bool {
 	for _, c := range []byte(v) {
-		switch {
-		case c == '\'' || c == '&' || c == '<' || c == '"' || c < 0x20 || c >= 0x7f:
+		if c == '\'' || c == '&' || c == '<' || c == '"' || c < 0x20 || c >= 0x7f {
 			return false
 		}
 	}
