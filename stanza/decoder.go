@@ -922,6 +922,19 @@ func decAposMask(x uint64) uint64 {
 		encZero(x^(0x3C*encLSB))) & encMSB
 }
 
+// decNotSpace flags the bytes of x other than space, tab and line feed
+// (a carriage return is flagged: text holding one is normalized).
+func decNotSpace(x uint64) uint64 {
+	return ^(decIsByte(x, ' ') | decIsByte(x, '\n') | decIsByte(x, '\t')) & encMSB
+}
+
+// decIsByte flags, exactly, the bytes of x equal to c (encZero may flag a
+// byte above a zero one as well).
+func decIsByte(x uint64, c byte) uint64 {
+	v := x ^ (uint64(c) * encLSB)
+	return ^(((v &^ encMSB) + (encLSB * 0x7F)) | v)
+}
+
 // decQuotMask is decAposMask for a value quoted with ".
 func decQuotMask(x uint64) uint64 {
 	return (x | encZero(x&(0xE0*encLSB)) |
@@ -1092,10 +1105,19 @@ func (d *Decoder) charData() Kind {
 	s := d.s
 	start := d.pos
 	i := d.pos
-	// The common case in pretty-printed XML: whitespace up to a tag.
+	// The common case in pretty-printed XML: whitespace up to a tag,
+	// eight bytes at a time.
+	for i+8 <= len(s) {
+		if m := decNotSpace(encLoad64(s, i)); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			goto run
+		}
+		i += 8
+	}
 	for i < len(s) && s[i] <= ' ' && isSpace(s[i]) && s[i] != '\r' {
 		i++
 	}
+run:
 	if i > start && i < len(s) && s[i] == '<' && i+1 < len(s) && s[i+1] != '!' {
 		d.pos = i
 		d.kind = CharData

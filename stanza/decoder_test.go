@@ -2,6 +2,7 @@ package stanza
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -627,5 +628,28 @@ func TestDuplicateAttrs(t *testing.T) {
 	}
 	if refused == 0 || refused == 5000 {
 		t.Fatalf("%d of 5000 tags had a duplicate: the test does not tell", refused)
+	}
+}
+
+// TestDecNotSpace checks decNotSpace against the bytes it stands for, every
+// byte value in every position of a word of other bytes of each kind.
+func TestDecNotSpace(t *testing.T) {
+	for _, fill := range []byte{' ', '\n', '\t', 'a', 0, 0x80, 0xFF, '\r'} {
+		for pos := range 8 {
+			for c := range 256 {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[pos] = byte(c)
+				m := decNotSpace(binary.LittleEndian.Uint64(w[:]))
+				for i, b := range w {
+					want := b != ' ' && b != '\n' && b != '\t'
+					if got := m>>(8*i+7)&1 == 1; got != want {
+						t.Fatalf("byte %d of %q: flagged %v, want %v", i, w, got, want)
+					}
+				}
+			}
+		}
 	}
 }
