@@ -281,11 +281,12 @@ type spareSlot struct {
 }
 
 // spareSlot returns the slot of key, making it when create is set and there
-// is room for it. A small cache indexed by the type's address comes before
-// the map.
+// is room for it. A small cache indexed by a hash of the type's address
+// (a multiplicative hash: the shift and mask of the address alone sent
+// types laid out near each other to the same entries) comes before the map.
 func (d *Decoder) spareSlot(key any, create bool) *spareSlot {
 	rc := &d.rc
-	h := int((*[2]uintptr)(unsafe.Pointer(&key))[0]>>4) & 63
+	h := int(uint64((*[2]uintptr)(unsafe.Pointer(&key))[0]) * 0x9E3779B97F4A7C15 >> 58)
 	if sl := rc.spareCache[h]; sl != nil && sl.key == key {
 		return sl
 	}
