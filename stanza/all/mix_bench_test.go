@@ -483,18 +483,25 @@ func copiesMix(tb testing.TB, small []mixStanza) []mixStanza {
 	var out []mixStanza
 	for range 45 {
 		for _, m := range small {
-			c := mixStanza{data: bytes.Clone(m.data), kind: m.kind, slot: m.slot}
-			c.std, c.ours = mixValues(m.slot)
-			if err := xml.Unmarshal(c.data, c.std); err != nil {
-				tb.Fatal(err)
-			}
-			if err := stanza.Unmarshal(c.data, c.ours); err != nil {
-				tb.Fatal(err)
-			}
-			out = append(out, c)
+			out = append(out, cloneStanza(tb, m))
 		}
 	}
 	return out
+}
+
+// cloneStanza returns m with bytes of its own, decoded into new values by
+// both sides.
+func cloneStanza(tb testing.TB, m mixStanza) mixStanza {
+	tb.Helper()
+	c := mixStanza{data: bytes.Clone(m.data), kind: m.kind, slot: m.slot}
+	c.std, c.ours = mixValues(m.slot)
+	if err := xml.Unmarshal(c.data, c.std); err != nil {
+		tb.Fatal(err)
+	}
+	if err := stanza.Unmarshal(c.data, c.ours); err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
 
 // mixValues returns new values of both sides for a stanza of the slot.
@@ -646,15 +653,7 @@ func leanMix(t *testing.T, max int) []mixStanza {
 	mix, _, _ := mixCorpus(t)
 	var out []mixStanza
 	for _, m := range sizedMixUpTo(mix, untypedMix(t, mix), max) {
-		c := mixStanza{data: bytes.Clone(m.data), kind: m.kind, slot: m.slot}
-		c.std, c.ours = mixValues(m.slot)
-		if err := xml.Unmarshal(c.data, c.std); err != nil {
-			t.Fatal(err)
-		}
-		if err := stanza.Unmarshal(c.data, c.ours); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, c)
+		out = append(out, cloneStanza(t, m))
 	}
 	return out
 }
