@@ -928,8 +928,9 @@ func decNotSpace(x uint64) uint64 {
 	return ^(decIsByte(x, ' ') | decIsByte(x, '\n') | decIsByte(x, '\t')) & encMSB
 }
 
-// decIsByte flags, exactly, the bytes of x equal to c (encZero may flag a
-// byte above a zero one as well).
+// decIsByte sets the high bit of each byte of x equal to c and of no other
+// (the low bits are left as they fall): exact, where encZero may flag a
+// byte above a zero one as well.
 func decIsByte(x uint64, c byte) uint64 {
 	v := x ^ (uint64(c) * encLSB)
 	return ^(((v &^ encMSB) + (encLSB * 0x7F)) | v)
