@@ -693,67 +693,80 @@ func (d *Decoder) startTag() Kind {
 // which startTag's general path reads from. A function of its own, so
 // that the values of its loop stay in registers.
 func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) (int, uint64, int) {
-	for pos+1 < len(s) && isSpace(s[pos]) {
+	n := len(s)
+	if pos+1 >= n {
+		return pos, seen, nattr
+	}
+	// The bytes are read through p, at offsets that the loop's
+	// conditions keep below n: no bounds check of their own.
+	p := unsafe.Pointer(unsafe.StringData(s))
+	for isSpace(decAt(p, pos)) {
 		aoff := pos + 1
-		for aoff < len(s) && isSpace(s[aoff]) {
+		for aoff < n && isSpace(decAt(p, aoff)) {
 			aoff++
 		}
-		if aoff >= len(s) || !nameStart[s[aoff]] {
+		if aoff >= n || !nameStart[decAt(p, aoff)] {
 			break // not an attribute
 		}
 		i := aoff + 1
-		for i < len(s) && nameCont[s[i]] {
+		for i < n && nameCont[decAt(p, i)] {
 			i++
 		}
-		if i+1 >= len(s) || s[i] != '=' || (s[i+1] != '\'' && s[i+1] != '"') || i-aoff > d.limits.MaxNameBytes {
+		if i+1 >= n || decAt(p, i) != '=' || i-aoff > d.limits.MaxNameBytes {
 			break
 		}
 		// The value, eight bytes at a time: decSkipValue, written here
 		// so that the loop's values stay in registers rather than being
 		// saved around a call.
-		q := s[i+1]
+		q := decAt(p, i+1)
 		j := i + 2
 		if q == '\'' {
-			for ; j+8 <= len(s); j += 8 {
-				if m := decAposMask(encLoad64(s, j)); m != 0 {
+			for ; j+8 <= n; j += 8 {
+				if m := decAposMask(decLoad64(p, j)); m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
-					break
+					goto found
+				}
+			}
+		} else if q == '"' {
+			for ; j+8 <= n; j += 8 {
+				if m := decQuotMask(decLoad64(p, j)); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					goto found
 				}
 			}
 		} else {
-			for ; j+8 <= len(s); j += 8 {
-				if m := decQuotMask(encLoad64(s, j)); m != 0 {
-					j += bits.TrailingZeros64(m) >> 3
-					break
-				}
-			}
+			break
 		}
-		for j < len(s) && s[j] != q && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '&' && s[j] != '<' {
+		for j < n && decAt(p, j) != q && decAt(p, j) >= 0x20 && decAt(p, j) < utf8.RuneSelf && decAt(p, j) != '&' && decAt(p, j) != '<' {
 			j++
 		}
-		bit := uint64(1) << ((uint(i-aoff)*7 + uint(s[aoff]) + uint(s[i-1])*3) & 63)
-		if j >= len(s) || s[j] != q || seen&bit != 0 || nattr >= d.limits.MaxAttrs {
+		if j >= n {
+			break
+		}
+	found:
+		bit := uint64(1) << ((uint(i-aoff)*7 + uint(decAt(p, aoff)) + uint(decAt(p, i-1))*3) & 63)
+		if decAt(p, j) != q || seen&bit != 0 || nattr >= d.limits.MaxAttrs {
 			break
 		}
 		// Appended in place, where there is room: the general path
 		// grows the lists, so that no call here makes the loop's values
 		// be saved around it.
-		aname, val := s[aoff:i], s[i+2:j]
+		aname, val := decStr(p, aoff, i-aoff), decStr(p, i+2, j-(i+2))
 		if aname != "xmlns" {
-			n := len(d.attrs)
-			if n == cap(d.attrs) {
+			k := len(d.attrs)
+			if k == cap(d.attrs) {
 				break
 			}
-			d.attrs = d.attrs[:n+1]
-			a := &d.attrs[n]
+			d.attrs = d.attrs[:k+1]
+			a := &d.attrs[k]
 			a.Name.Space, a.Name.Local, a.Value = "", aname, val
 		} else if len(val) != len(NSXML) && len(val) != len(NSXMLNS) { // a reserved one is refused by the general path; comparing would be a call
-			n := len(d.bindings)
-			if n == cap(d.bindings) {
+			k := len(d.bindings)
+			if k == cap(d.bindings) {
 				break
 			}
-			d.bindings = d.bindings[:n+1]
-			b := &d.bindings[n]
+			d.bindings = d.bindings[:k+1]
+			b := &d.bindings[k]
 			b.prefix, b.space, b.depth = "", val, depth
 		} else {
 			break
@@ -761,8 +774,34 @@ func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) 
 		seen |= bit
 		nattr++
 		pos = j + 1
+		if pos+1 >= n {
+			break
+		}
 	}
 	return pos, seen, nattr
+}
+
+// decAt returns the byte at offset i of the memory at p, which the caller
+// knows to hold it.
+func decAt(p unsafe.Pointer, i int) byte { return *(*byte)(unsafe.Add(p, i)) }
+
+// decStr returns the n bytes at offset off of the memory at p as a
+// string, which the caller knows to be in bounds: built as unsafe.String
+// would, without its checks.
+func decStr(p unsafe.Pointer, off, n int) string {
+	h := struct {
+		p unsafe.Pointer
+		n int
+	}{unsafe.Add(p, off), n}
+	return *(*string)(unsafe.Pointer(&h))
+}
+
+// decLoad64 returns the eight bytes at offset i of the memory at p, the
+// first the lowest, which the caller knows to hold them.
+func decLoad64(p unsafe.Pointer, i int) uint64 {
+	b := (*[8]byte)(unsafe.Add(p, i))
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // tagHasAttr reports whether the start of a start tag, tag, read as
@@ -915,9 +954,12 @@ func decSkipValue(s string, i int, q byte) int {
 
 // decAposMask flags, in an attribute value between apostrophes, bytes
 // below 0x20, the ampersand, the apostrophe, '<' and bytes from 0x80 (see
-// encAttrMask).
+// encAttrMask). The lowest flag is exact; bytes above it may be flagged
+// too, by a borrow, as encZero's are. One subtraction finds the bytes
+// below 0x20 (they wrap to 0xE0 and up) and the bytes from 0x80 keep
+// their high bit: three operations fewer than testing x&0xE0 for zero.
 func decAposMask(x uint64) uint64 {
-	return (x | encZero(x&(0xE0*encLSB)) |
+	return (x | (x - 0x20*encLSB) |
 		encZero((x|encLSB)^(0x27*encLSB)) | // & and '
 		encZero(x^(0x3C*encLSB))) & encMSB
 }
@@ -938,7 +980,7 @@ func decIsByte(x uint64, c byte) uint64 {
 
 // decQuotMask is decAposMask for a value quoted with ".
 func decQuotMask(x uint64) uint64 {
-	return (x | encZero(x&(0xE0*encLSB)) |
+	return (x | (x - 0x20*encLSB) |
 		encZero(x^(0x22*encLSB)) |
 		encZero(x^(0x26*encLSB)) |
 		encZero(x^(0x3C*encLSB))) & encMSB
@@ -1392,7 +1434,12 @@ func (d *Decoder) rewind(depth, tok, nbind int) Kind {
 	return d.Next()
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+// isSpace reports whether c is XML whitespace: one comparison for the
+// bytes above space, which names and values are made of, and a bit of a
+// mask for the others.
+func isSpace(c byte) bool {
+	return c <= ' ' && (1<<' '|1<<'\t'|1<<'\n'|1<<'\r')>>(c&63)&1 != 0
+}
 
 // Character classes for ASCII bytes in text and attribute values.
 const (

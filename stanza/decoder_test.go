@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -650,6 +651,56 @@ func TestDecNotSpace(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestDecValueMasks checks, for every byte value at every position of a
+// word among plain bytes and special ones, that the lowest byte each
+// value mask flags is the first byte an attribute value's scan must stop
+// at: its quote, '&', '<', a control byte or a byte from 0x80. (Bytes above
+// it may be flagged too, which the scans never read.)
+func TestDecValueMasks(t *testing.T) {
+	for _, q := range []byte{'\'', '"'} {
+		mask := decAposMask
+		if q == '"' {
+			mask = decQuotMask
+		}
+		stop := func(b byte) bool { return b == q || b == '&' || b == '<' || b < 0x20 || b >= 0x80 }
+		for _, fill := range []byte{'a', ' ', '=', '"', '\'', '%', '>', 0x7F, 0x1F, 0, 0x80, 0xFF, '&', '<'} {
+			for pos := range 8 {
+				for c := range 256 {
+					w := [8]byte{'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'}
+					for i := pos + 1; i < 8; i++ {
+						w[i] = fill
+					}
+					w[pos] = byte(c)
+					want := 8
+					for i, b := range w {
+						if stop(b) {
+							want = i
+							break
+						}
+					}
+					got := 8
+					if m := mask(binary.LittleEndian.Uint64(w[:])); m != 0 {
+						got = bits.TrailingZeros64(m) >> 3
+					}
+					if got != want {
+						t.Fatalf("value quoted with %c, bytes %q: stops at %d, want %d", q, w, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestIsSpace checks isSpace against XML's definition for every byte.
+func TestIsSpace(t *testing.T) {
+	for c := range 256 {
+		want := c == ' ' || c == '\t' || c == '\n' || c == '\r'
+		if got := isSpace(byte(c)); got != want {
+			t.Errorf("isSpace(%#x) = %v, want %v", c, got, want)
 		}
 	}
 }
