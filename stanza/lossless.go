@@ -2,6 +2,7 @@ package stanza
 
 import (
 	"errors"
+	"math/bits"
 )
 
 // Mark is where an element starts in a Decoder's input, so that the
@@ -106,6 +107,59 @@ func (d *Decoder) NextIn(k Kind, c *Content, extra *[]Element, ord *OrderRecorde
 		return k
 	}
 	return d.nextIn(k, c, extra, ord, slot)
+}
+
+// NextChild is Next and then, for what is not a child start, NextIn: the
+// loop of every generated decoder of element-only content. Whitespace that
+// stands between two tags is read here rather than returned by Next as a
+// token for NextIn to drop (it keeps only the run before the first child),
+// which saves a pretty-printed element a round of calls per line.
+func (d *Decoder) NextChild(c *Content, extra *[]Element, ord *OrderRecorder, slot int) Kind {
+	var k Kind
+	if s, i := d.s, d.pos; d.err == nil && !d.pendingEnd && i+1 < len(s) {
+		if s[i] != '<' && !c.allText {
+			j := i
+			for j+8 <= len(s) {
+				if m := decNotSpace(encLoad64(s, j)); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					goto run
+				}
+				j += 8
+			}
+			for j < len(s) && s[j] <= ' ' && isSpace(s[j]) && s[j] != '\r' {
+				j++
+			}
+		run:
+			if j > i && j+1 < len(s) && s[j] == '<' && s[j+1] != '!' {
+				if d.starts == c.starts { // no child yet: kept should the element end
+					c.ws = s[i:j]
+				}
+				i = j
+			}
+		}
+		// Next's own dispatch, for the tags it reads most.
+		if s[i] == '<' && i+1 < len(s) {
+			switch s[i+1] {
+			case '/':
+				d.pos, d.tokStart = i, i
+				k = d.endTag()
+				goto done
+			case '!', '?':
+			default:
+				d.pos, d.tokStart = i, i
+				if k = d.startTag(); k == StartElement {
+					return k
+				}
+				goto done
+			}
+		}
+	}
+	k = d.Next()
+done:
+	if k != StartElement {
+		k = d.NextIn(k, c, extra, ord, slot)
+	}
+	return k
 }
 
 // nextIn is NextIn past its inlined case.

@@ -271,11 +271,8 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	next := jen.Id("d").Dot("Next").Call()
 	b.For().BlockFunc(func(loop *jen.Group) {
 		if nextIn {
-			// A child is read at once; the rest through NextIn.
-			loop.Id("k").Op(":=").Id("d").Dot("Next").Call()
-			loop.If(jen.Id("k").Op("!=").Add(rt(rtStartElem))).Block(
-				jen.Id("k").Op("=").Id("d").Dot("NextIn").Call(append([]jen.Code{jen.Id("k"), jen.Op("&").Id("content")}, keepArgs(st, ordered)...)...),
-			)
+			// A child is read at once; the rest through NextChild's NextIn.
+			loop.Id("k").Op(":=").Id("d").Dot("NextChild").Call(append([]jen.Code{jen.Op("&").Id("content")}, keepArgs(st, ordered)...)...)
 			next = jen.Id("k")
 		}
 		loop.Switch(next).BlockFunc(func(sw *jen.Group) {

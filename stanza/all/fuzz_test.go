@@ -80,6 +80,16 @@ func FuzzGenerated(f *testing.F) {
 		"<message xmlns='jabber:client'> </message>",
 		"<message xmlns='jabber:client' id='a\tb\r\nc'/>",
 		"<message xmlns='jabber:client' \u03f4='x'/>",
+		// Whitespace that NextChild reads between tags: alone in an
+		// element (kept), between children (dropped), with a carriage
+		// return (normalized, read by Next), before a comment-like
+		// construct, and among text (every run kept).
+		"<query xmlns='jabber:iq:roster'>\n  </query>",
+		"<query xmlns='jabber:iq:roster'>\n  <item jid='a@b'/>\n  <item jid='c@d'>\n    <group>g</group>\n  </item>\n</query>",
+		"<query xmlns='jabber:iq:roster'>\r\n <item jid='a@b'/>\r\n</query>",
+		"<query xmlns='jabber:iq:roster'> \r </query>",
+		"<query xmlns='jabber:iq:roster'>\n <![CDATA[ ]]><item jid='a@b'/></query>",
+		"<query xmlns='jabber:iq:roster'>\n <item jid='a@b'/> text\n <item jid='c@d'/>\n</query>",
 	} {
 		f.Add([]byte(s))
 	}

@@ -289,10 +289,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()

@@ -24,10 +24,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -146,10 +143,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -269,10 +263,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 3)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -374,10 +365,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 19)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 19)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()

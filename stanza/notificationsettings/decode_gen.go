@@ -22,10 +22,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 3)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -127,10 +124,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -203,10 +197,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()

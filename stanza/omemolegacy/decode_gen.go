@@ -24,10 +24,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 4)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 4)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -192,10 +189,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -240,10 +234,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -363,10 +354,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -532,10 +520,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -643,10 +628,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()

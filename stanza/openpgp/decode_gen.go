@@ -27,10 +27,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 4)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 4)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -179,10 +176,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -235,10 +229,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -326,10 +317,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -369,10 +357,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -464,10 +449,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 4)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 4)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -605,10 +587,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 4)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 4)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -750,10 +729,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -801,10 +777,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element

@@ -28,10 +28,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -79,10 +76,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -160,10 +154,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 4)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 4)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -297,10 +288,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -363,10 +351,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 3)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()

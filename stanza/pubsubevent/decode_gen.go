@@ -36,10 +36,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -123,10 +120,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -206,10 +200,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -254,10 +245,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 5)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 5)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -443,10 +431,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -510,10 +495,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -593,10 +575,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -644,10 +623,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -719,10 +695,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element

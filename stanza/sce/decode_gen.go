@@ -24,10 +24,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -86,10 +83,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 6)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 6)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -276,10 +270,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -341,10 +332,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element
@@ -392,10 +380,7 @@ again:
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, nil, 0)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, nil, 0)
 		switch k {
 		case stanza.StartElement:
 			var x stanza.Element

@@ -39,10 +39,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 4)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 4)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -201,10 +198,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 7)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 7)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()

@@ -33,10 +33,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 13)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 13)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()

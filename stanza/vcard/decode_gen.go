@@ -30,10 +30,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 14)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 14)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -391,10 +388,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -492,10 +486,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 1)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 1)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -555,10 +546,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 3)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -661,10 +649,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 6)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 6)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -830,10 +815,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -935,10 +917,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -1039,10 +1018,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 8)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 8)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -1231,10 +1207,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 3)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -1365,10 +1338,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 5)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 5)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -1548,10 +1518,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -1640,10 +1607,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 3)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -1772,10 +1736,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 3)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 3)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -1902,10 +1863,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 14)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 14)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -2243,10 +2201,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 30)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 30)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()

@@ -50,10 +50,7 @@ again:
 	}
 	var ord stanza.OrderRecorder
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 2)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 2)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
@@ -182,10 +179,7 @@ again:
 	var ord stanza.OrderRecorder
 	var seen uint64
 	for {
-		k := d.Next()
-		if k != stanza.StartElement {
-			k = d.NextIn(k, &content, &v.XMLExtra, &ord, 6)
-		}
+		k := d.NextChild(&content, &v.XMLExtra, &ord, 6)
 		switch k {
 		case stanza.StartElement:
 			n := d.Name()
