@@ -704,3 +704,44 @@ func TestIsSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestEncMasks is TestDecValueMasks for the encoder's masks: the lowest
+// byte flagged is the first that needs escaping or checking.
+func TestEncMasks(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		mask func(uint64) uint64
+		stop func(byte) bool
+	}{
+		{"encTextMask", encTextMask, func(b byte) bool { return b < 0x20 || b >= 0x80 || b == '&' || b == '<' || b == '>' }},
+		{"encAttrMask", encAttrMask, func(b byte) bool {
+			return b < 0x20 || b >= 0x80 || b == '&' || b == '<' || b == '>' || b == '\'' || b == '"'
+		}},
+	} {
+		for _, fill := range []byte{'a', ' ', '=', '"', '\'', '%', '>', 0x7F, 0x1F, 0, 0x80, 0xFF, '&', '<'} {
+			for pos := range 8 {
+				for b := range 256 {
+					w := [8]byte{'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'}
+					for i := pos + 1; i < 8; i++ {
+						w[i] = fill
+					}
+					w[pos] = byte(b)
+					want := 8
+					for i, x := range w {
+						if c.stop(x) {
+							want = i
+							break
+						}
+					}
+					got := 8
+					if m := c.mask(binary.LittleEndian.Uint64(w[:])); m != 0 {
+						got = bits.TrailingZeros64(m) >> 3
+					}
+					if got != want {
+						t.Fatalf("%s, bytes %q: stops at %d, want %d", c.name, w, got, want)
+					}
+				}
+			}
+		}
+	}
+}

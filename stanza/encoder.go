@@ -533,23 +533,26 @@ func (e *Encoder) AttrQuoted(open, value string) {
 	}
 	buf = append(buf, open...)
 	n := len(buf)
-	dst := buf[n:cap(buf)]
+	// The room grown above holds the value and more: the copy writes
+	// through a pointer, without bounds checks.
+	dst := unsafe.Add(unsafe.Pointer(unsafe.SliceData(buf)), n)
+	src := unsafe.Pointer(unsafe.StringData(value))
 	i := 0
-	for ; i+8 <= len(value) && i+8 <= len(dst); i += 8 {
-		w := encLoad64(value, i)
-		binary.LittleEndian.PutUint64(dst[i:], w)
+	for ; i+8 <= len(value); i += 8 {
+		w := decLoad64(src, i)
+		encStore64(dst, i, w)
 		if m := encAttrMask(w); m != 0 {
 			i += bits.TrailingZeros64(m) >> 3
 			break
 		}
 	}
 	if i+8 > len(value) {
-		for ; i < len(value) && i < len(dst); i++ {
-			c := value[i]
+		for ; i < len(value); i++ {
+			c := decAt(src, i)
 			if encAttrTab[c] != encSafe {
 				break
 			}
-			dst[i] = c
+			*(*byte)(unsafe.Add(dst, i)) = c
 		}
 	}
 	buf = buf[:n+i]
@@ -1124,12 +1127,20 @@ func encLoad64(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// encStore64 writes w, its lowest byte first, to the eight bytes at
+// offset i of the memory at p, which the caller knows to hold them.
+func encStore64(p unsafe.Pointer, i int, w uint64) {
+	b := (*[8]byte)(unsafe.Add(p, i))
+	b[0], b[1], b[2], b[3] = byte(w), byte(w>>8), byte(w>>16), byte(w>>24)
+	b[4], b[5], b[6], b[7] = byte(w>>32), byte(w>>40), byte(w>>48), byte(w>>56)
+}
+
 // encZero flags the bytes of v that are zero.
 func encZero(v uint64) uint64 { return (v - encLSB) &^ v }
 
 // encTextMask flags bytes below 0x20, '&', '<', '>' and bytes from 0x80.
 func encTextMask(x uint64) uint64 {
-	return (x | encZero(x&(0xE0*encLSB)) | // 0x00-0x1F
+	return (x | (x - 0x20*encLSB) | // 0x00-0x1F (see decAposMask)
 		encZero(x^(0x26*encLSB)) | // &
 		encZero((x|0x02*encLSB)^(0x3E*encLSB))) & encMSB // < and >
 }
@@ -1137,7 +1148,7 @@ func encTextMask(x uint64) uint64 {
 // encAttrMask flags bytes below 0x20, '&', '\”, '"', '<', '>' and bytes
 // from 0x80.
 func encAttrMask(x uint64) uint64 {
-	return (x | encZero(x&(0xE0*encLSB)) | // 0x00-0x1F
+	return (x | (x - 0x20*encLSB) | // 0x00-0x1F (see decAposMask)
 		encZero((x|encLSB)^(0x27*encLSB)) | // & and '
 		encZero(x^(0x22*encLSB)) | // "
 		encZero((x|0x02*encLSB)^(0x3E*encLSB))) & encMSB // < and >

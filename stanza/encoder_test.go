@@ -1141,6 +1141,18 @@ func forbiddenAt(s string) int {
 // reports a problem, or "".
 func roundTrip(s string) string {
 	bad := forbiddenAt(s)
+	// AttrQuoted, where generated code writes most values, writes what
+	// Attr does, and fails where it does.
+	q, r := stanza.NewEncoder(nil), stanza.NewEncoder(nil)
+	q.Start("", "a")
+	q.AttrQuoted(" x='", s)
+	q.End()
+	r.Start("", "a")
+	r.Attr("x", s)
+	r.End()
+	if !bytes.Equal(q.Bytes(), r.Bytes()) || fmt.Sprint(q.Err()) != fmt.Sprint(r.Err()) {
+		return fmt.Sprintf("AttrQuoted wrote %q (%v), Attr %q (%v)", q.Bytes(), q.Err(), r.Bytes(), r.Err())
+	}
 	e := stanza.NewEncoder(nil)
 	e.Start("", "a")
 	e.Attr("x", s)
