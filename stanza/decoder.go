@@ -546,10 +546,32 @@ func (d *Decoder) skipSpace() bool {
 func (d *Decoder) startTag() Kind {
 	s := d.s
 	start := d.pos
-	d.pos++
-	qname, colon, ok := d.scanName()
-	if !ok {
-		return None
+	// The element's name in its common shape, ASCII without a colon, is
+	// read here, through p (no bounds checks); any other by scanName.
+	var qname string
+	colon := -1
+	ok := false
+	n := len(s)
+	p := unsafe.Pointer(unsafe.StringData(s))
+	i := start + 1
+	if i < n && nameStart[decAt(p, i)] {
+		i++
+		for i < n && nameCont[decAt(p, i)] {
+			i++
+		}
+		if c := byte(':'); i < n {
+			c = decAt(p, i)
+			ok = c < utf8.RuneSelf && c != ':' && i-start-1 <= d.limits.MaxNameBytes
+		}
+	}
+	if ok {
+		qname = decStr(p, start+1, i-start-1)
+		d.pos = i
+	} else {
+		d.pos = start + 1
+		if qname, colon, ok = d.scanName(); !ok {
+			return None
+		}
 	}
 	if len(d.stack)+1 > d.limits.MaxDepth {
 		return d.fail(start, ErrLimitDepth, "elements nested deeper than the limit")
