@@ -1350,23 +1350,27 @@ func (d *Decoder) endTag() Kind {
 	top := &d.stack[len(d.stack)-1]
 	// Fast path: the end tag names the open element (the name was checked
 	// at the start tag).
-	if p := start + 2 + len(top.qname); p < len(s) && s[start+2:p] == top.qname && (s[p] == '>' || isSpace(s[p])) {
-		d.pos = p
+	if p := start + 2 + len(top.qname); p < len(s) && s[p] == '>' && s[start+2:p] == top.qname {
+		d.pos = p + 1 // the common end tag: the name and '>'
 	} else {
-		d.pos += 2
-		qname, _, ok := d.scanName()
-		if !ok {
-			return None
+		if p < len(s) && isSpace(s[p]) && s[start+2:p] == top.qname {
+			d.pos = p
+		} else {
+			d.pos += 2
+			qname, _, ok := d.scanName()
+			if !ok {
+				return None
+			}
+			if top.qname != qname {
+				return d.fail(start, ErrNotWellFormed, "end tag </"+qname+"> does not match <"+top.qname+">")
+			}
 		}
-		if top.qname != qname {
-			return d.fail(start, ErrNotWellFormed, "end tag </"+qname+"> does not match <"+top.qname+">")
+		d.skipSpace()
+		if d.pos >= len(s) || s[d.pos] != '>' {
+			return d.fail(d.pos, ErrNotWellFormed, "expected '>' in end tag </"+top.qname+">")
 		}
+		d.pos++
 	}
-	d.skipSpace()
-	if d.pos >= len(s) || s[d.pos] != '>' {
-		return d.fail(d.pos, ErrNotWellFormed, "expected '>' in end tag </"+top.qname+">")
-	}
-	d.pos++
 	d.name = top.name()
 	d.popElement()
 	d.kind = EndElement
