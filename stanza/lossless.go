@@ -3,6 +3,7 @@ package stanza
 import (
 	"errors"
 	"math/bits"
+	"unsafe"
 )
 
 // Mark is where an element starts in a Decoder's input, so that the
@@ -116,30 +117,32 @@ func (d *Decoder) NextIn(k Kind, c *Content, extra *[]Element, ord *OrderRecorde
 // which saves a pretty-printed element a round of calls per line.
 func (d *Decoder) NextChild(c *Content, extra *[]Element, ord *OrderRecorder, slot int) Kind {
 	var k Kind
-	if s, i := d.s, d.pos; d.err == nil && !d.pendingEnd && i+1 < len(s) {
-		if s[i] != '<' && !c.allText {
+	// The input is read through p at offsets below n: no bounds checks.
+	if n, i := len(d.s), d.pos; d.err == nil && !d.pendingEnd && i+1 < n {
+		p := unsafe.Pointer(unsafe.StringData(d.s))
+		if decAt(p, i) != '<' && !c.allText {
 			j := i
-			for j+8 <= len(s) {
-				if m := decNotSpace(encLoad64(s, j)); m != 0 {
+			for j+8 <= n {
+				if m := decNotSpace(decLoad64(p, j)); m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					goto run
 				}
 				j += 8
 			}
-			for j < len(s) && s[j] <= ' ' && isSpace(s[j]) && s[j] != '\r' {
+			for j < n && decAt(p, j) <= ' ' && isSpace(decAt(p, j)) && decAt(p, j) != '\r' {
 				j++
 			}
 		run:
-			if j > i && j+1 < len(s) && s[j] == '<' && s[j+1] != '!' {
+			if j > i && j+1 < n && decAt(p, j) == '<' && decAt(p, j+1) != '!' {
 				if d.starts == c.starts { // no child yet: kept should the element end
-					c.ws = s[i:j]
+					c.ws = decStr(p, i, j-i)
 				}
 				i = j
 			}
 		}
 		// Next's own dispatch, for the tags it reads most.
-		if s[i] == '<' && i+1 < len(s) {
-			switch s[i+1] {
+		if decAt(p, i) == '<' && i+1 < n {
+			switch decAt(p, i+1) {
 			case '/':
 				d.pos, d.tokStart = i, i
 				k = d.endTag()
