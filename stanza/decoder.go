@@ -739,35 +739,39 @@ func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) 
 		}
 		// The value, eight bytes at a time: decSkipValue, written here
 		// so that the loop's values stay in registers rather than being
-		// saved around a call.
+		// saved around a call. decValueMask stops at the bytes below '('
+		// and at '<' and non-ASCII ones, whatever the quote: a space, '!',
+		// '#' to '%' or the other quote is read past, the quote ends the
+		// value, and the rest ('&', controls, non-ASCII) is for the
+		// general path.
 		q := decAt(p, i+1)
-		j := i + 2
-		if q == '\'' {
-			for ; j+8 <= n; j += 8 {
-				if m := decAposMask(decLoad64(p, j)); m != 0 {
-					j += bits.TrailingZeros64(m) >> 3
-					goto found
-				}
-			}
-		} else if q == '"' {
-			for ; j+8 <= n; j += 8 {
-				if m := decQuotMask(decLoad64(p, j)); m != 0 {
-					j += bits.TrailingZeros64(m) >> 3
-					goto found
-				}
-			}
-		} else {
+		if q != '\'' && q != '"' {
 			break
 		}
-		for j < n && decAt(p, j) != q && decAt(p, j) >= 0x20 && decAt(p, j) < utf8.RuneSelf && decAt(p, j) != '&' && decAt(p, j) != '<' {
+		j := i + 2
+	scan:
+		for ; j+8 <= n; j += 8 {
+			if m := decValueMask(decLoad64(p, j)); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				goto stop
+			}
+		}
+		for j < n && decAt(p, j) >= '(' && decAt(p, j) < utf8.RuneSelf && decAt(p, j) != '<' {
 			j++
 		}
 		if j >= n {
 			break
 		}
-	found:
+	stop:
+		if c := decAt(p, j); c != q {
+			if c >= ' ' && c < '(' && c != '&' {
+				j++
+				goto scan
+			}
+			break
+		}
 		bit := attrBit(i-aoff, decAt(p, aoff), decAt(p, i-1))
-		if decAt(p, j) != q || seen&bit != 0 || nattr >= d.limits.MaxAttrs {
+		if seen&bit != 0 || nattr >= d.limits.MaxAttrs {
 			break
 		}
 		// Appended in place, where there is room: the general path
@@ -993,6 +997,14 @@ func decAposMask(x uint64) uint64 {
 	return (x | (x - 0x20*encLSB) |
 		encZero((x|encLSB)^(0x27*encLSB)) | // & and '
 		encZero(x^(0x3C*encLSB))) & encMSB
+}
+
+// decValueMask flags the bytes of x below '(' (controls, space, '!', the
+// quotes, '#' to '&'), '<' and the bytes from 0x80: where commonAttrs's
+// scan of a value stops, to look at the byte. The lowest flag is exact
+// (see decAposMask).
+func decValueMask(x uint64) uint64 {
+	return (x | (x - '('*encLSB) | encZero(x^('<'*encLSB))) & encMSB
 }
 
 // decNotSpace flags the bytes of x other than space, tab and line feed

@@ -745,3 +745,80 @@ func TestEncMasks(t *testing.T) {
 		}
 	}
 }
+
+// TestDecValueMask checks decValueMask for every byte value at every
+// position of a word, as TestDecValueMasks does the others.
+func TestDecValueMask(t *testing.T) {
+	stop := func(b byte) bool { return b < '(' || b == '<' || b >= 0x80 }
+	for _, fill := range []byte{'a', ' ', '=', '"', '\'', '%', '(', '>', 0x7F, 0x1F, 0, 0x80, 0xFF, '&', '<'} {
+		for pos := range 8 {
+			for c := range 256 {
+				w := [8]byte{'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'}
+				for i := pos + 1; i < 8; i++ {
+					w[i] = fill
+				}
+				w[pos] = byte(c)
+				want := 8
+				for i, b := range w {
+					if stop(b) {
+						want = i
+						break
+					}
+				}
+				got := 8
+				if m := decValueMask(binary.LittleEndian.Uint64(w[:])); m != 0 {
+					got = bits.TrailingZeros64(m) >> 3
+				}
+				if got != want {
+					t.Fatalf("bytes %q: stops at %d, want %d", w, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestAttrValues decodes values that stop the fast scan of a start tag's
+// attributes (spaces, the other quote, '!', '#' to '&', controls made of
+// references, non-ASCII), at every length around a word, in both quotes,
+// and compares them with encoding/xml's.
+func TestAttrValues(t *testing.T) {
+	pieces := []string{"a", "abcdefgh", " ", "!", "#$%", "\"", "'", "&amp;", "&#x9;", "é", "&lt;", "x y", "(", ")"}
+	// A Decoder that has read attributes before: the fast path appends
+	// only where the list has room (see commonAttrs).
+	var d Decoder
+	d.Reset("<w a='1' b='2' c='3' d='4'/>", 0, nil)
+	d.Next()
+	for _, a := range pieces {
+		for _, b := range pieces {
+			for pad := range 10 {
+				v := strings.Repeat("v", pad) + a + b
+				for _, q := range []string{"'", "\""} {
+					if strings.Contains(v, q) {
+						continue
+					}
+					in := "<e k=" + q + v + q + " l='z'" + strings.Repeat(" ", pad%3) + "/>"
+					var want []xml.Attr
+					sd := xml.NewDecoder(strings.NewReader(in))
+					tok, err := sd.Token()
+					if err != nil {
+						t.Fatalf("%s: encoding/xml: %v", in, err)
+					}
+					want = tok.(xml.StartElement).Attr
+					d.Reset(in, 0, nil)
+					if d.Next() != StartElement {
+						t.Fatalf("%s: %v", in, d.Err())
+					}
+					got := d.Attrs()
+					if len(got) != len(want) {
+						t.Fatalf("%s: %d attributes, want %d", in, len(got), len(want))
+					}
+					for i := range got {
+						if got[i].Name.Local != want[i].Name.Local || got[i].Value != want[i].Value {
+							t.Fatalf("%s: attribute %d = %s=%q, want %s=%q", in, i, got[i].Name.Local, got[i].Value, want[i].Name.Local, want[i].Value)
+						}
+					}
+				}
+			}
+		}
+	}
+}
