@@ -199,12 +199,24 @@ func (d *Decoder) resetCopy(b []byte, base int64, scope []NSBinding, after, slab
 		if slab && n <= slabMax {
 			size = slabSize
 		}
-		room = make([]byte, 0, size)
+		room = makeNoZero(size)
 	}
 	buf := append(room, b...)
 	// buf[:n] is never written again: the string may alias it.
 	d.Reset(unsafe.String(unsafe.SliceData(buf), n), base, scope)
 	d.arena = buf[n:n]
+}
+
+// makeNoZero returns an empty slice with room for n bytes that are not
+// zeroed first, as make would: the copies of ResetBytes write them all
+// before anything reads them. strings.Builder.Grow is the standard
+// library's way to such memory; the Builder is dropped once its buffer is
+// taken.
+func makeNoZero(n int) []byte {
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte(0)
+	return unsafe.Slice(unsafe.StringData(b.String()), n)[:0]
 }
 
 // Sizes of the memory ResetBytes copies small inputs into.
