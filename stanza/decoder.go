@@ -599,10 +599,6 @@ func (d *Decoder) startTag() Kind {
 		// The common attributes first, then one of any other shape, or
 		// the tag's end.
 		d.pos, seen, nattr = d.commonAttrs(s, d.pos, seen, nattr, depth)
-		if p := d.pos; p < len(s) && s[p] == '>' { // the common end of a tag
-			d.pos++
-			break
-		}
 		var sp bool
 		if p := d.pos; p+1 < len(s) && s[p] == ' ' && !isSpace(s[p+1]) {
 			d.pos++ // one space
