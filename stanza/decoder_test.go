@@ -655,70 +655,26 @@ func TestDecNotSpace(t *testing.T) {
 	}
 }
 
-// TestDecValueMasks checks, for every byte value at every position of a
-// word among plain bytes and special ones, that the lowest byte each
-// value mask flags is the first byte an attribute value's scan must stop
-// at: its quote, '&', '<', a control byte or a byte from 0x80. (Bytes above
-// it may be flagged too, which the scans never read.)
-func TestDecValueMasks(t *testing.T) {
-	for _, q := range []byte{'\'', '"'} {
-		mask := decAposMask
-		if q == '"' {
-			mask = decQuotMask
-		}
-		stop := func(b byte) bool { return b == q || b == '&' || b == '<' || b < 0x20 || b >= 0x80 }
-		for _, fill := range []byte{'a', ' ', '=', '"', '\'', '%', '>', 0x7F, 0x1F, 0, 0x80, 0xFF, '&', '<'} {
-			for pos := range 8 {
-				for c := range 256 {
-					w := [8]byte{'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'}
-					for i := pos + 1; i < 8; i++ {
-						w[i] = fill
-					}
-					w[pos] = byte(c)
-					want := 8
-					for i, b := range w {
-						if stop(b) {
-							want = i
-							break
-						}
-					}
-					got := 8
-					if m := mask(binary.LittleEndian.Uint64(w[:])); m != 0 {
-						got = bits.TrailingZeros64(m) >> 3
-					}
-					if got != want {
-						t.Fatalf("value quoted with %c, bytes %q: stops at %d, want %d", q, w, got, want)
-					}
-				}
-			}
-		}
-	}
-}
-
-// TestIsSpace checks isSpace against XML's definition for every byte.
-func TestIsSpace(t *testing.T) {
-	for c := range 256 {
-		want := c == ' ' || c == '\t' || c == '\n' || c == '\r'
-		if got := isSpace(byte(c)); got != want {
-			t.Errorf("isSpace(%#x) = %v, want %v", c, got, want)
-		}
-	}
-}
-
-// TestEncMasks is TestDecValueMasks for the encoder's masks: the lowest
-// byte flagged is the first that needs escaping or checking.
-func TestEncMasks(t *testing.T) {
+// TestWordMasks checks, for every byte value at every position of a word
+// among plain bytes and special ones, that the lowest byte each mask of the
+// tokenizer and the encoder flags is the first byte its scan must stop at.
+// (Bytes above it may be flagged too, which the scans never read.)
+func TestWordMasks(t *testing.T) {
+	ctrlOrHigh := func(b byte) bool { return b < 0x20 || b >= 0x80 }
 	for _, c := range []struct {
 		name string
 		mask func(uint64) uint64
 		stop func(byte) bool
 	}{
-		{"encTextMask", encTextMask, func(b byte) bool { return b < 0x20 || b >= 0x80 || b == '&' || b == '<' || b == '>' }},
+		{"decAposMask", decAposMask, func(b byte) bool { return ctrlOrHigh(b) || b == '\'' || b == '&' || b == '<' }},
+		{"decQuotMask", decQuotMask, func(b byte) bool { return ctrlOrHigh(b) || b == '"' || b == '&' || b == '<' }},
+		{"decValueMask", decValueMask, func(b byte) bool { return b < '(' || b == '<' || b >= 0x80 }},
+		{"encTextMask", encTextMask, func(b byte) bool { return ctrlOrHigh(b) || b == '&' || b == '<' || b == '>' }},
 		{"encAttrMask", encAttrMask, func(b byte) bool {
-			return b < 0x20 || b >= 0x80 || b == '&' || b == '<' || b == '>' || b == '\'' || b == '"'
+			return ctrlOrHigh(b) || b == '&' || b == '<' || b == '>' || b == '\'' || b == '"'
 		}},
 	} {
-		for _, fill := range []byte{'a', ' ', '=', '"', '\'', '%', '>', 0x7F, 0x1F, 0, 0x80, 0xFF, '&', '<'} {
+		for _, fill := range []byte{'a', ' ', '=', '"', '\'', '%', '(', '>', 0x7F, 0x1F, 0, 0x80, 0xFF, '&', '<'} {
 			for pos := range 8 {
 				for b := range 256 {
 					w := [8]byte{'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'}
@@ -746,33 +702,12 @@ func TestEncMasks(t *testing.T) {
 	}
 }
 
-// TestDecValueMask checks decValueMask for every byte value at every
-// position of a word, as TestDecValueMasks does the others.
-func TestDecValueMask(t *testing.T) {
-	stop := func(b byte) bool { return b < '(' || b == '<' || b >= 0x80 }
-	for _, fill := range []byte{'a', ' ', '=', '"', '\'', '%', '(', '>', 0x7F, 0x1F, 0, 0x80, 0xFF, '&', '<'} {
-		for pos := range 8 {
-			for c := range 256 {
-				w := [8]byte{'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'}
-				for i := pos + 1; i < 8; i++ {
-					w[i] = fill
-				}
-				w[pos] = byte(c)
-				want := 8
-				for i, b := range w {
-					if stop(b) {
-						want = i
-						break
-					}
-				}
-				got := 8
-				if m := decValueMask(binary.LittleEndian.Uint64(w[:])); m != 0 {
-					got = bits.TrailingZeros64(m) >> 3
-				}
-				if got != want {
-					t.Fatalf("bytes %q: stops at %d, want %d", w, got, want)
-				}
-			}
+// TestIsSpace checks isSpace against XML's definition for every byte.
+func TestIsSpace(t *testing.T) {
+	for c := range 256 {
+		want := c == ' ' || c == '\t' || c == '\n' || c == '\r'
+		if got := isSpace(byte(c)); got != want {
+			t.Errorf("isSpace(%#x) = %v, want %v", c, got, want)
 		}
 	}
 }
