@@ -571,8 +571,8 @@ func (d *Decoder) startTag() Kind {
 		for i < n && nameCont[decAt(p, i)] {
 			i++
 		}
-		if c := byte(':'); i < n {
-			c = decAt(p, i)
+		if i < n {
+			c := decAt(p, i)
 			ok = c < utf8.RuneSelf && c != ':' && i-start-1 <= d.limits.MaxNameBytes
 		}
 	}
