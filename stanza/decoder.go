@@ -110,7 +110,8 @@ type Decoder struct {
 
 	stack    []openElem
 	bindings []binding
-	scope    int // len(bindings) given by Reset's scope
+	scope    int  // len(bindings) given by Reset's scope
+	bound    bool // bindings[:2] hold the xml prefix's and the empty default's (see Reset)
 
 	limits Limits
 	err    error
@@ -272,9 +273,16 @@ func (d *Decoder) Reset(s string, base int64, scope []NSBinding) {
 	d.raw = d.raw[:0]
 	d.pendingEnd = false
 	d.stack = d.stack[:0]
-	d.bindings = d.bindings[:0]
-	d.bind("xml", NSXML, 0)
-	d.bind("", "", 0)
+	if d.bound {
+		// The first two bindings, written by an earlier Reset, are never
+		// written again: truncations stop above them.
+		d.bindings = d.bindings[:2]
+	} else {
+		d.bindings = d.bindings[:0]
+		d.bind("xml", NSXML, 0)
+		d.bind("", "", 0)
+		d.bound = true
+	}
 	for _, b := range scope {
 		d.bind(b.Prefix, b.Space, 0)
 	}
