@@ -87,9 +87,10 @@ func (d *Decoder) Content() Content { return Content{start: d.Mark(), starts: d.
 
 // NextIn reads on from k, a token of c's element's content that Next
 // returned and that is not a StartElement, up to the element's next child
-// or its end, keeping in place what is not a child: the loop of every
-// generated decoder of element-only content, shared (they call it only for
-// what is not a child, so that a child costs no call more). It returns
+// or its end, keeping in place what is not a child: the part of the loop of
+// every decoder of element-only content that is not a child (generated
+// decoders reach it through NextChild; a hand-written one may call it
+// after Next). It returns
 //
 //   - StartElement: a child starts, as from Next;
 //   - EndElement: the element ends; whitespace alone in an element without
