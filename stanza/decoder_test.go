@@ -666,8 +666,6 @@ func TestWordMasks(t *testing.T) {
 		mask func(uint64) uint64
 		stop func(byte) bool
 	}{
-		{"decAposMask", decAposMask, func(b byte) bool { return ctrlOrHigh(b) || b == '\'' || b == '&' || b == '<' }},
-		{"decQuotMask", decQuotMask, func(b byte) bool { return ctrlOrHigh(b) || b == '"' || b == '&' || b == '<' }},
 		{"decValueMask", decValueMask, func(b byte) bool { return b < '(' || b == '<' || b >= 0x80 }},
 		{"encTextMask", encTextMask, func(b byte) bool { return ctrlOrHigh(b) || b == '&' || b == '<' || b == '>' }},
 		{"encAttrMask", encAttrMask, func(b byte) bool {

@@ -1140,7 +1140,7 @@ func encZero(v uint64) uint64 { return (v - encLSB) &^ v }
 
 // encTextMask flags bytes below 0x20, '&', '<', '>' and bytes from 0x80.
 func encTextMask(x uint64) uint64 {
-	return (x | (x - 0x20*encLSB) | // 0x00-0x1F (see decAposMask)
+	return (x | (x - 0x20*encLSB) | // 0x00-0x1F (see decValueMask)
 		encZero(x^(0x26*encLSB)) | // &
 		encZero((x|0x02*encLSB)^(0x3E*encLSB))) & encMSB // < and >
 }
@@ -1148,7 +1148,7 @@ func encTextMask(x uint64) uint64 {
 // encAttrMask flags bytes below 0x20, '&', '\”, '"', '<', '>' and bytes
 // from 0x80.
 func encAttrMask(x uint64) uint64 {
-	return (x | (x - 0x20*encLSB) | // 0x00-0x1F (see decAposMask)
+	return (x | (x - 0x20*encLSB) | // 0x00-0x1F (see decValueMask)
 		encZero((x|encLSB)^(0x27*encLSB)) | // & and '
 		encZero(x^(0x22*encLSB)) | // "
 		encZero((x|0x02*encLSB)^(0x3E*encLSB))) & encMSB // < and >
