@@ -575,7 +575,7 @@ func (d *Decoder) startTag() Kind {
 	p := unsafe.Pointer(unsafe.StringData(s))
 	i := start + 1
 	if i < n && nameStart[decAt(p, i)] {
-		i++
+		i = decLetters(p, i+1, n)
 		for i < n && nameCont[decAt(p, i)] {
 			i++
 		}
@@ -750,7 +750,7 @@ func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) 
 		if aoff >= n || !nameStart[decAt(p, aoff)] {
 			break // not an attribute
 		}
-		i := aoff + 1
+		i := decLetters(p, aoff+1, n)
 		for i < n && nameCont[decAt(p, i)] {
 			i++
 		}
@@ -769,6 +769,23 @@ func (d *Decoder) commonAttrs(s string, pos int, seen uint64, nattr, depth int) 
 			break
 		}
 		j := i + 2
+		if j+32 <= n {
+			// The first 32 bytes without a branch on where the value
+			// ends, whose length varies from one attribute to the next
+			// more than a branch predictor follows: where each word
+			// stops (64 when it does not), and the first of those.
+			t := uint(bits.TrailingZeros64(decValueMask(decLoad64(p, j+24))))
+			t2 := uint(bits.TrailingZeros64(decValueMask(decLoad64(p, j+16))))
+			t = t2 + (-(t2 >> 6) & t)
+			t1 := uint(bits.TrailingZeros64(decValueMask(decLoad64(p, j+8))))
+			t = t1 + (-(t1 >> 6) & t)
+			t0 := uint(bits.TrailingZeros64(decValueMask(decLoad64(p, j))))
+			t = t0 + (-(t0 >> 6) & t)
+			j += int(t >> 3)
+			if t < 256 {
+				goto stop
+			}
+		}
 	scan:
 		for ; j+8 <= n; j += 8 {
 			if m := decValueMask(decLoad64(p, j)); m != 0 {
@@ -849,14 +866,6 @@ func decStr(p unsafe.Pointer, off, n int) string {
 		n int
 	}{unsafe.Add(p, off), n}
 	return *(*string)(unsafe.Pointer(&h))
-}
-
-// decLoad64 returns the eight bytes at offset i of the memory at p, the
-// first the lowest, which the caller knows to hold them.
-func decLoad64(p unsafe.Pointer, i int) uint64 {
-	b := (*[8]byte)(unsafe.Add(p, i))
-	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // tagHasAttr reports whether the start of a start tag, tag, read as
@@ -1006,6 +1015,30 @@ func decSkipValue(s string, i int) int {
 // to 0xD8 and up) and the bytes from 0x80 keep their high bit.
 func decValueMask(x uint64) uint64 {
 	return (x | (x - '('*encLSB) | encZero(x^('<'*encLSB))) & encMSB
+}
+
+// decLetters returns the offset of the first byte from i on, below n, of
+// the memory at p that is not an ASCII letter, read eight bytes at a time
+// while eight remain, or where fewer than eight remain: the names of the
+// start tags' common shape, whose byte loop reads the rest of a name (the
+// digits, '-', '.' and '_' that stop this one, and its last bytes).
+func decLetters(p unsafe.Pointer, i, n int) int {
+	for ; i+8 <= n; i += 8 {
+		if m := decNotLetter(decLoad64(p, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
+}
+
+// decNotLetter flags the bytes of x other than the ASCII letters; the
+// lowest flag is exact (see decValueMask). Setting bit 5 maps 'A'-'Z' onto
+// 'a'-'z' and no byte that is not a letter onto them; then one subtraction
+// flags the bytes below 'a', one addition those above 'z', and the bytes
+// from 0x80 keep their high bit.
+func decNotLetter(x uint64) uint64 {
+	y := x | 0x20*encLSB
+	return (y | (y - 'a'*encLSB) | (y + (0x7F-'z')*encLSB)) & encMSB
 }
 
 // decNotSpace flags the bytes of x other than space, tab and line feed

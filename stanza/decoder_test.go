@@ -667,6 +667,7 @@ func TestWordMasks(t *testing.T) {
 		stop func(byte) bool
 	}{
 		{"decValueMask", decValueMask, func(b byte) bool { return b < '(' || b == '<' || b >= 0x80 }},
+		{"decNotLetter", decNotLetter, func(b byte) bool { return !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') }},
 		{"encTextMask", encTextMask, func(b byte) bool { return ctrlOrHigh(b) || b == '&' || b == '<' || b == '>' }},
 		{"encAttrMask", encAttrMask, func(b byte) bool {
 			return ctrlOrHigh(b) || b == '&' || b == '<' || b == '>' || b == '\'' || b == '"'
@@ -712,8 +713,10 @@ func TestIsSpace(t *testing.T) {
 
 // TestAttrValues decodes values that stop the fast scan of a start tag's
 // attributes (spaces, the other quote, '!', '#' to '&', controls made of
-// references, non-ASCII), at every length around a word, in both quotes,
-// and compares them with encoding/xml's.
+// references, non-ASCII), at every length around a word and up to past
+// the 32 bytes commonAttrs reads without a branch, in both quotes, with
+// and without a long value after them (the 32 bytes fit before the end of
+// the input, or do not), and compares them with encoding/xml's.
 func TestAttrValues(t *testing.T) {
 	pieces := []string{"a", "abcdefgh", " ", "!", "#$%", "\"", "'", "&amp;", "&#x9;", "é", "&lt;", "x y", "(", ")"}
 	// A Decoder that has read attributes before: the fast path appends
@@ -723,13 +726,17 @@ func TestAttrValues(t *testing.T) {
 	d.Next()
 	for _, a := range pieces {
 		for _, b := range pieces {
-			for pad := range 10 {
+			for pad := range 36 {
 				v := strings.Repeat("v", pad) + a + b
 				for _, q := range []string{"'", "\""} {
 					if strings.Contains(v, q) {
 						continue
 					}
-					in := "<e k=" + q + v + q + " l='z'" + strings.Repeat(" ", pad%3) + "/>"
+					tail := " l='z'"
+					if pad%2 == 1 {
+						tail += " m='" + strings.Repeat("w", 33) + "'"
+					}
+					in := "<e k=" + q + v + q + tail + strings.Repeat(" ", pad%3) + "/>"
 					var want []xml.Attr
 					sd := xml.NewDecoder(strings.NewReader(in))
 					tok, err := sd.Token()
