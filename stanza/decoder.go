@@ -1389,7 +1389,7 @@ func (d *Decoder) endTag() Kind {
 	top := &d.stack[len(d.stack)-1]
 	// Fast path: the end tag names the open element (the name was checked
 	// at the start tag).
-	if p := start + 2 + len(top.qname); p < len(s) && s[p] == '>' && s[start+2:p] == top.qname {
+	if p := start + 2 + len(top.qname); p < len(s) && s[p] == '>' && endName(s, start+2, top.qname) {
 		d.pos = p + 1 // the common end tag: the name and '>'
 	} else {
 		if p < len(s) && isSpace(s[p]) && s[start+2:p] == top.qname {
@@ -1506,6 +1506,18 @@ func (d *Decoder) rewind(depth, tok, nbind int) Kind {
 	d.pendingEnd = false
 	d.err = nil
 	return d.Next()
+}
+
+// endName reports whether s holds name at offset i, which the caller knows
+// to leave len(name) bytes: a name of up to eight bytes that lies in s
+// itself, as the names of start tags do, is compared in one word, without
+// the branches on its length of a comparison of strings.
+func endName(s string, i int, name string) bool {
+	sp, np := unsafe.Pointer(unsafe.StringData(s)), unsafe.Pointer(unsafe.StringData(name))
+	if n := len(name); n-1 < 8 && i+8 <= len(s) && uintptr(np)-uintptr(sp) <= uintptr(len(s)-8) {
+		return (decLoad64(sp, i)^decLoad64(np, 0))<<(64-8*n) == 0
+	}
+	return s[i:i+len(name)] == name
 }
 
 // isSpace reports whether c is XML whitespace: one comparison for the

@@ -762,3 +762,33 @@ func TestAttrValues(t *testing.T) {
 		}
 	}
 }
+
+// TestEndTagNames matches end tags against names of every length around
+// the word endName compares them in, one byte off at each position, at
+// the end of the input and with input after it.
+func TestEndTagNames(t *testing.T) {
+	const letters = "abcdefghijklmnop"
+	for n := 1; n <= len(letters); n++ {
+		name := letters[:n]
+		for _, tail := range []string{"", "<x/>", "                "} {
+			in := "<r><" + name + "></" + name + ">" + tail + "</r>"
+			var d Decoder
+			d.Reset(in, 0, nil)
+			for d.Next() != None {
+			}
+			if d.Err() != nil {
+				t.Errorf("%s: %v", in, d.Err())
+			}
+			for k := range n {
+				bad := name[:k] + "Z" + name[k+1:]
+				in := "<r><" + name + "></" + bad + ">" + tail + "</r>"
+				d.Reset(in, 0, nil)
+				for d.Next() != None {
+				}
+				if d.Err() == nil {
+					t.Errorf("%s: no error", in)
+				}
+			}
+		}
+	}
+}
