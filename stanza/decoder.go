@@ -159,7 +159,7 @@ func NewDecoder(b []byte) *Decoder {
 // decode, at most: it has room after the input for the values that need
 // unescaping, so that every string d returns shares it. A Decoder that
 // reads input after input copies small ones (up to 1 KiB) one after the
-// other into memory of 4 KiB, which then costs one allocation for several
+// other into memory of 8 KiB, which then costs one allocation for several
 // of them: a string kept from one keeps that memory, the bytes of its
 // neighbours included, until none of its strings is referenced. A caller
 // that keeps a few values from many inputs uses ResetBytesIsolated, or
@@ -222,7 +222,7 @@ func makeNoZero(n int) []byte {
 
 // Sizes of the memory ResetBytes copies small inputs into.
 const (
-	slabSize = 4 << 10
+	slabSize = 8 << 10
 	slabMax  = 1 << 10
 )
 
