@@ -214,7 +214,11 @@ func Append[T any](d *Decoder, s []T, x T) []T {
 	if len(s) == cap(s) {
 		s = grow(d, s)
 	}
-	return append(s, x)
+	// Not append, whose own path to new memory every call site would
+	// carry inlined: grow has made the room.
+	s = s[:len(s)+1]
+	s[len(s)-1] = x
+	return s
 }
 
 // grow returns a full s with room for one more element, the zero T past
