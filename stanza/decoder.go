@@ -1514,7 +1514,7 @@ func (d *Decoder) rewind(depth, tok, nbind int) Kind {
 // the branches on its length of a comparison of strings.
 func endName(s string, i int, name string) bool {
 	sp, np := unsafe.Pointer(unsafe.StringData(s)), unsafe.Pointer(unsafe.StringData(name))
-	if n := len(name); n-1 < 8 && i+8 <= len(s) && uintptr(np)-uintptr(sp) <= uintptr(len(s)-8) {
+	if n := len(name); n <= 8 && i+8 <= len(s) && uintptr(np)-uintptr(sp) <= uintptr(len(s)-8) {
 		return (decLoad64(sp, i)^decLoad64(np, 0))<<(64-8*n) == 0
 	}
 	return s[i:i+len(name)] == name
