@@ -201,12 +201,16 @@ type regEntry struct {
 	id   int32 // the name's number, from 0, which a replaced decoder keeps
 }
 
-// regHash hashes n's lengths, its local name and the last eight bytes of
-// its namespace, where namespaces sharing a prefix differ.
+// regHash hashes n's lengths, the first, middle and last bytes of its
+// local name (no loop over it, whose exit a varied stream of names
+// mispredicts: with the table a quarter full, 1.13 probes a name on
+// average, 4 at most, for the names of every generated package, against
+// 1.14 and 7 with a hash of every byte) and the last eight bytes of its
+// namespace, where namespaces sharing a prefix differ.
 func regHash(n Name) uint {
 	h := uint(len(n.Space))<<16 ^ uint(len(n.Local))
-	for i := 0; i < len(n.Local); i++ {
-		h = h*31 + uint(n.Local[i])
+	if l := n.Local; len(l) > 0 {
+		h ^= uint(l[0])<<24 ^ uint(l[len(l)/2])<<32 ^ uint(l[len(l)-1])<<40
 	}
 	if s := n.Space; len(s) >= 8 {
 		h = h*31 ^ uint(encLoad64(s, len(s)-8))
