@@ -182,20 +182,32 @@ func (g *gen) decodeBody(b *jen.Group, st *ir.Struct) {
 	if st.ExtraName != "" {
 		b.Id("d").Dot("Recycle").Call(jen.Id("v").Dot(st.ExtraName))
 	}
-	reset := jen.Dict{}
+	// The value is zeroed, and its lists, emptied, put back: not one
+	// composite literal, which the compiler builds on the stack with
+	// word-sized stores and copies in with 16-byte loads that the
+	// processor cannot forward from them.
+	var lists []string
 	for _, fl := range st.Fields {
 		if fl.Repeated || fl.Kind == ir.AnyField {
-			reset[jen.Id(fl.GoName)] = jen.Id("v").Dot(fl.GoName).Index(jen.Empty(), jen.Lit(0))
+			lists = append(lists, fl.GoName)
 		}
 	}
-	reset[jen.Id(st.AnyAttrsName)] = jen.Id("v").Dot(st.AnyAttrsName).Index(jen.Empty(), jen.Lit(0))
+	lists = append(lists, st.AnyAttrsName)
 	if st.OrderName != "" {
-		reset[jen.Id(st.OrderName)] = jen.Id("v").Dot(st.OrderName).Index(jen.Empty(), jen.Lit(0))
+		lists = append(lists, st.OrderName)
 	}
 	if st.ExtraName != "" {
-		reset[jen.Id(st.ExtraName)] = jen.Id("v").Dot(st.ExtraName).Index(jen.Empty(), jen.Lit(0))
+		lists = append(lists, st.ExtraName)
 	}
-	b.Op("*").Id("v").Op("=").Id(st.Name).Values(reset)
+	var locals, fields, emptied []jen.Code
+	for _, name := range lists {
+		locals = append(locals, jen.Id("list"+name))
+		fields = append(fields, jen.Id("v").Dot(name))
+		emptied = append(emptied, jen.Id("v").Dot(name).Index(jen.Empty(), jen.Lit(0)))
+	}
+	b.List(locals...).Op(":=").List(emptied...)
+	b.Op("*").Id("v").Op("=").Id(st.Name).Values()
+	b.List(fields...).Op("=").List(locals...)
 	if g.family() && st.Element != nil {
 		b.List(jen.Id("v").Dot("XMLNS"), jen.Id("v").Dot("XMLNSInherited")).Op("=").List(jen.Id("internNS").Call(jen.Id("space")), jen.Op("!").Id("d").Dot("DeclaresDefault").Call())
 	}

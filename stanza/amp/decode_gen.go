@@ -13,12 +13,9 @@ func (v *Amp) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Amp{
-		AnyAttrs: v.AnyAttrs[:0],
-		Rule:     v.Rule[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listRule, listAnyAttrs, listXMLOrder, listXMLExtra := v.Rule[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Amp{}
+	v.Rule, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listRule, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -113,12 +110,9 @@ func (v *InvalidRules) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = InvalidRules{
-		AnyAttrs: v.AnyAttrs[:0],
-		Rule:     v.Rule[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listRule, listAnyAttrs, listXMLOrder, listXMLExtra := v.Rule[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = InvalidRules{}
+	v.Rule, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listRule, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -173,10 +167,9 @@ func (v *Rule) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Rule{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Rule{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -233,12 +226,9 @@ func (v *UnsupportedActions) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = UnsupportedActions{
-		AnyAttrs: v.AnyAttrs[:0],
-		Rule:     v.Rule[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listRule, listAnyAttrs, listXMLOrder, listXMLExtra := v.Rule[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = UnsupportedActions{}
+	v.Rule, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listRule, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -293,12 +283,9 @@ func (v *UnsupportedConditions) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = UnsupportedConditions{
-		AnyAttrs: v.AnyAttrs[:0],
-		Rule:     v.Rule[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listRule, listAnyAttrs, listXMLOrder, listXMLExtra := v.Rule[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = UnsupportedConditions{}
+	v.Rule, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listRule, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

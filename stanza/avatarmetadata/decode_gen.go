@@ -12,10 +12,9 @@ func (v *Info) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Info{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Info{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -123,13 +122,9 @@ func (v *Metadata) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Metadata{
-		AnyAttrs: v.AnyAttrs[:0],
-		Info:     v.Info[:0],
-		Pointer:  v.Pointer[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listInfo, listPointer, listAnyAttrs, listXMLOrder, listXMLExtra := v.Info[:0], v.Pointer[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Metadata{}
+	v.Info, v.Pointer, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listInfo, listPointer, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -200,12 +195,9 @@ func (v *Pointer) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Pointer{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Pointer{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

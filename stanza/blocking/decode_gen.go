@@ -12,12 +12,9 @@ func (v *Block) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Block{
-		AnyAttrs: v.AnyAttrs[:0],
-		Item:     v.Item[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listItem, listAnyAttrs, listXMLOrder, listXMLExtra := v.Item[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Block{}
+	v.Item, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listItem, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -72,12 +69,9 @@ func (v *Blocklist) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Blocklist{
-		AnyAttrs: v.AnyAttrs[:0],
-		Item:     v.Item[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listItem, listAnyAttrs, listXMLOrder, listXMLExtra := v.Item[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Blocklist{}
+	v.Item, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listItem, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -133,12 +127,9 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Item{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Item{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -196,12 +187,9 @@ func (v *Unblock) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Unblock{
-		AnyAttrs: v.AnyAttrs[:0],
-		Item:     v.Item[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listItem, listAnyAttrs, listXMLOrder, listXMLExtra := v.Item[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Unblock{}
+	v.Item, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listItem, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

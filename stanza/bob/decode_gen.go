@@ -7,7 +7,9 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Data) DecodeXMPP(d *stanza.Decoder) error {
 	keepMaxAge := v.MaxAge
-	*v = Data{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Data{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -13,11 +13,9 @@ func (v *Conference) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Conference{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Conference{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -166,12 +164,9 @@ func (v *Extensions) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Extensions{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Extensions{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -9,12 +9,9 @@ func (v *C) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = C{
-		AnyAttrs: v.AnyAttrs[:0],
-		Hash:     v.Hash[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listHash, listAnyAttrs, listXMLOrder, listXMLExtra := v.Hash[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = C{}
+	v.Hash, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listHash, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

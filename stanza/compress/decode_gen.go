@@ -9,12 +9,9 @@ func (v *Compress) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Compress{
-		AnyAttrs: v.AnyAttrs[:0],
-		Method:   v.Method[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listMethod, listAnyAttrs, listXMLOrder, listXMLExtra := v.Method[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Compress{}
+	v.Method, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listMethod, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -74,11 +71,9 @@ func (v *Failure) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Failure{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Failure{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -9,12 +9,9 @@ func (v *Compression) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Compression{
-		AnyAttrs: v.AnyAttrs[:0],
-		Method:   v.Method[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listMethod, listAnyAttrs, listXMLOrder, listXMLExtra := v.Method[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Compression{}
+	v.Method, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listMethod, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

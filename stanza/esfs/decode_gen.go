@@ -15,12 +15,9 @@ func (v *Encrypted) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Encrypted{
-		AnyAttrs: v.AnyAttrs[:0],
-		Hash:     v.Hash[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listHash, listAnyAttrs, listXMLOrder, listXMLExtra := v.Hash[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Encrypted{}
+	v.Hash, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listHash, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -17,14 +17,9 @@ func (v *File) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = File{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Desc:     v.Desc[:0],
-		Hash:     v.Hash[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listHash, listDesc, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Hash[:0], v.Desc[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = File{}
+	v.Hash, v.Desc, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listHash, listDesc, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -355,7 +350,9 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *FileDesc) DecodeXMPP(d *stanza.Decoder) error {
-	*v = FileDesc{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = FileDesc{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case stanza.NSXML:

@@ -15,10 +15,9 @@ func (v *Candidate) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Candidate{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Candidate{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -197,10 +196,9 @@ func (v *RemoteCandidate) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = RemoteCandidate{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = RemoteCandidate{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -281,13 +279,9 @@ func (v *Transport) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Transport{
-		Any:       v.Any[:0],
-		AnyAttrs:  v.AnyAttrs[:0],
-		Candidate: v.Candidate[:0],
-		XMLExtra:  v.XMLExtra[:0],
-		XMLOrder:  v.XMLOrder[:0],
-	}
+	listCandidate, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Candidate[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Transport{}
+	v.Candidate, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listCandidate, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

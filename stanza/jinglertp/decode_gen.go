@@ -6,7 +6,9 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Bandwidth) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Bandwidth{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Bandwidth{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -34,10 +36,9 @@ func (v *Crypto) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Crypto{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Crypto{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -104,13 +105,9 @@ func (v *Description) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Description{
-		Any:         v.Any[:0],
-		AnyAttrs:    v.AnyAttrs[:0],
-		PayloadType: v.PayloadType[:0],
-		XMLExtra:    v.XMLExtra[:0],
-		XMLOrder:    v.XMLOrder[:0],
-	}
+	listPayloadType, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.PayloadType[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Description{}
+	v.PayloadType, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listPayloadType, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -271,13 +268,9 @@ func (v *Encryption) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Encryption{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Crypto:   v.Crypto[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listCrypto, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Crypto[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Encryption{}
+	v.Crypto, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listCrypto, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -363,10 +356,9 @@ func (v *Parameter) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Parameter{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Parameter{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -423,13 +415,9 @@ func (v *PayloadType) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = PayloadType{
-		Any:       v.Any[:0],
-		AnyAttrs:  v.AnyAttrs[:0],
-		Parameter: v.Parameter[:0],
-		XMLExtra:  v.XMLExtra[:0],
-		XMLOrder:  v.XMLOrder[:0],
-	}
+	listParameter, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Parameter[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = PayloadType{}
+	v.Parameter, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listParameter, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

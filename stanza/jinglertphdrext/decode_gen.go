@@ -15,12 +15,9 @@ func (v *RtpHdrext) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = RtpHdrext{
-		AnyAttrs:  v.AnyAttrs[:0],
-		Parameter: v.Parameter[:0],
-		XMLExtra:  v.XMLExtra[:0],
-		XMLOrder:  v.XMLOrder[:0],
-	}
+	listParameter, listAnyAttrs, listXMLOrder, listXMLExtra := v.Parameter[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = RtpHdrext{}
+	v.Parameter, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listParameter, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -109,10 +106,9 @@ func (v *RtpHdrextParameter) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = RtpHdrextParameter{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = RtpHdrextParameter{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -19,10 +19,9 @@ func (v *Mute) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Mute{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Mute{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -83,10 +82,9 @@ func (v *Unmute) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Unmute{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Unmute{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

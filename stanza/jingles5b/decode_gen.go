@@ -12,10 +12,9 @@ func (v *Activated) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Activated{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Activated{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -62,10 +61,9 @@ func (v *Candidate) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Candidate{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Candidate{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -162,10 +160,9 @@ func (v *CandidateUsed) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = CandidateUsed{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = CandidateUsed{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -212,12 +209,9 @@ func (v *Transport) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Transport{
-		AnyAttrs:  v.AnyAttrs[:0],
-		Candidate: v.Candidate[:0],
-		XMLExtra:  v.XMLExtra[:0],
-		XMLOrder:  v.XMLOrder[:0],
-	}
+	listCandidate, listAnyAttrs, listXMLOrder, listXMLExtra := v.Candidate[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Transport{}
+	v.Candidate, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listCandidate, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -9,10 +9,9 @@ func (v *Parameter) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Parameter{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Parameter{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -64,12 +63,9 @@ func (v *Source) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Source{
-		AnyAttrs:  v.AnyAttrs[:0],
-		Parameter: v.Parameter[:0],
-		XMLExtra:  v.XMLExtra[:0],
-		XMLOrder:  v.XMLOrder[:0],
-	}
+	listParameter, listAnyAttrs, listXMLOrder, listXMLExtra := v.Parameter[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Source{}
+	v.Parameter, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listParameter, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -146,12 +142,9 @@ func (v *SsrcGroup) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = SsrcGroup{
-		AnyAttrs: v.AnyAttrs[:0],
-		Source:   v.Source[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listSource, listAnyAttrs, listXMLOrder, listXMLExtra := v.Source[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = SsrcGroup{}
+	v.Source, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listSource, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -6,7 +6,9 @@ import "github.com/protoxmpp/protoxmpp/stanza"
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Source) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Source{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Source{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case stanza.NSXML:
@@ -32,7 +34,9 @@ func (v *Source) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Translation) DecodeXMPP(d *stanza.Decoder) error {
 	keepReviewed := v.Reviewed
-	*v = Translation{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Translation{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -99,12 +103,9 @@ func (v *X) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = X{
-		AnyAttrs:    v.AnyAttrs[:0],
-		Translation: v.Translation[:0],
-		XMLExtra:    v.XMLExtra[:0],
-		XMLOrder:    v.XMLOrder[:0],
-	}
+	listTranslation, listAnyAttrs, listXMLOrder, listXMLExtra := v.Translation[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = X{}
+	v.Translation, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listTranslation, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -15,10 +15,9 @@ func (v *ArchivedMessage) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = ArchivedMessage{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = ArchivedMessage{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -72,11 +71,9 @@ func (v *Fin) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Fin{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Fin{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -183,12 +180,9 @@ func (v *JIDList) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = JIDList{
-		AnyAttrs: v.AnyAttrs[:0],
-		JID:      v.JID[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listJID, listAnyAttrs, listXMLOrder, listXMLExtra := v.JID[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = JIDList{}
+	v.JID, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listJID, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -245,11 +239,9 @@ func (v *Metadata) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Metadata{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Metadata{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -343,11 +335,9 @@ func (v *Prefs) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Prefs{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Prefs{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -452,11 +442,9 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Query{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Query{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -590,11 +578,9 @@ func (v *Result) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Result{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Result{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -14,11 +14,9 @@ func (v *ClientJoin) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = ClientJoin{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = ClientJoin{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -97,11 +95,9 @@ func (v *ClientLeave) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = ClientLeave{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = ClientLeave{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -9,14 +9,9 @@ func (v *Notify) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Notify{
-		Always:    v.Always[:0],
-		AnyAttrs:  v.AnyAttrs[:0],
-		Never:     v.Never[:0],
-		OnMention: v.OnMention[:0],
-		XMLExtra:  v.XMLExtra[:0],
-		XMLOrder:  v.XMLOrder[:0],
-	}
+	listAlways, listOnMention, listNever, listAnyAttrs, listXMLOrder, listXMLExtra := v.Always[:0], v.OnMention[:0], v.Never[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Notify{}
+	v.Always, v.OnMention, v.Never, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAlways, listOnMention, listNever, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -96,11 +91,9 @@ func (v *Setting) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Setting{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Setting{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -186,12 +179,9 @@ func (v *SettingAdvanced) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = SettingAdvanced{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = SettingAdvanced{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -13,13 +13,9 @@ func (v *Host) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Host{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		User:     v.User[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listUser, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.User[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Host{}
+	v.User, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listUser, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -95,12 +91,9 @@ func (v *OfflineMessages) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = OfflineMessages{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = OfflineMessages{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -148,13 +141,9 @@ func (v *ServerData) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = ServerData{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Host:     v.Host[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listHost, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Host[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = ServerData{}
+	v.Host, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listHost, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -219,13 +208,9 @@ func (v *User) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = User{
-		Any:             v.Any[:0],
-		AnyAttrs:        v.AnyAttrs[:0],
-		OfflineMessages: v.OfflineMessages[:0],
-		XMLExtra:        v.XMLExtra[:0],
-		XMLOrder:        v.XMLOrder[:0],
-	}
+	listOfflineMessages, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.OfflineMessages[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = User{}
+	v.OfflineMessages, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listOfflineMessages, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

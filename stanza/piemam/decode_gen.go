@@ -9,12 +9,9 @@ func (v *Archive) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Archive{
-		AnyAttrs: v.AnyAttrs[:0],
-		Result:   v.Result[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listResult, listAnyAttrs, listXMLOrder, listXMLExtra := v.Result[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Archive{}
+	v.Result, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listResult, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

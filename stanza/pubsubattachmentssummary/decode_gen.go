@@ -10,10 +10,9 @@ func (v *Noticed) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Noticed{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Noticed{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -69,12 +68,9 @@ func (v *Reactions) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Reactions{
-		AnyAttrs: v.AnyAttrs[:0],
-		Reaction: v.Reaction[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listReaction, listAnyAttrs, listXMLOrder, listXMLExtra := v.Reaction[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Reactions{}
+	v.Reaction, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listReaction, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -127,7 +123,9 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *ReactionsReaction) DecodeXMPP(d *stanza.Decoder) error {
 	keepCount := v.Count
-	*v = ReactionsReaction{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = ReactionsReaction{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -166,12 +164,9 @@ func (v *Summary) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Summary{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Summary{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -9,12 +9,9 @@ func (v *Addr) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Addr{
-		AnyAttrs: v.AnyAttrs[:0],
-		Desc:     v.Desc[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listDesc, listAnyAttrs, listXMLOrder, listXMLExtra := v.Desc[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Addr{}
+	v.Desc, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listDesc, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -77,7 +74,9 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *AddrDesc) DecodeXMPP(d *stanza.Decoder) error {
-	*v = AddrDesc{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = AddrDesc{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case stanza.NSXML:
@@ -105,12 +104,9 @@ func (v *Reach) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Reach{
-		Addr:     v.Addr[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAddr, listAnyAttrs, listXMLOrder, listXMLExtra := v.Addr[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Reach{}
+	v.Addr, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAddr, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

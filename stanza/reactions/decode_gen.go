@@ -9,12 +9,9 @@ func (v *Reactions) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Reactions{
-		AnyAttrs: v.AnyAttrs[:0],
-		Reaction: v.Reaction[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listReaction, listAnyAttrs, listXMLOrder, listXMLExtra := v.Reaction[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Reactions{}
+	v.Reaction, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listReaction, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -9,13 +9,9 @@ func (v *Report) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Report{
-		AnyAttrs: v.AnyAttrs[:0],
-		StanzaID: v.StanzaID[:0],
-		Text:     v.Text[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listStanzaID, listText, listAnyAttrs, listXMLOrder, listXMLExtra := v.StanzaID[:0], v.Text[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Report{}
+	v.StanzaID, v.Text, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listStanzaID, listText, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -130,7 +126,9 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *ReportText) DecodeXMPP(d *stanza.Decoder) error {
-	*v = ReportText{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = ReportText{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case stanza.NSXML:

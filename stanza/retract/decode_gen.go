@@ -11,12 +11,9 @@ func (v *Retract) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Retract{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Retract{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -108,12 +105,9 @@ func (v *Retracted) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Retracted{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Retracted{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

@@ -9,7 +9,9 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Group) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Group{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Group{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -28,13 +30,9 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Item{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Group:    v.Group[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listGroup, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Group[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Item{}
+	v.Group, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listGroup, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -145,13 +143,9 @@ func (v *Query) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Query{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Item:     v.Item[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listItem, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Item[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Query{}
+	v.Item, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listItem, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

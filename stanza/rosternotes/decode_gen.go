@@ -9,7 +9,9 @@ import (
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Note) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Note{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Note{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -49,12 +51,9 @@ func (v *Storage) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Storage{
-		AnyAttrs: v.AnyAttrs[:0],
-		Note:     v.Note[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listNote, listAnyAttrs, listXMLOrder, listXMLExtra := v.Note[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Storage{}
+	v.Note, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listNote, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -9,10 +9,9 @@ func (v *ChannelBinding) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = ChannelBinding{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = ChannelBinding{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -57,12 +56,9 @@ func (v *SASLChannelBinding) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = SASLChannelBinding{
-		AnyAttrs:       v.AnyAttrs[:0],
-		ChannelBinding: v.ChannelBinding[:0],
-		XMLExtra:       v.XMLExtra[:0],
-		XMLOrder:       v.XMLOrder[:0],
-	}
+	listChannelBinding, listAnyAttrs, listXMLOrder, listXMLExtra := v.ChannelBinding[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = SASLChannelBinding{}
+	v.ChannelBinding, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listChannelBinding, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -11,12 +11,9 @@ func (v *Domain) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Domain{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Domain{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -104,12 +101,9 @@ func (v *DomainFederation) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = DomainFederation{
-		AnyAttrs:     v.AnyAttrs[:0],
-		RemoteDomain: v.RemoteDomain[:0],
-		XMLExtra:     v.XMLExtra[:0],
-		XMLOrder:     v.XMLOrder[:0],
-	}
+	listRemoteDomain, listAnyAttrs, listXMLOrder, listXMLExtra := v.RemoteDomain[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = DomainFederation{}
+	v.RemoteDomain, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listRemoteDomain, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -164,12 +158,9 @@ func (v *RemoteDomain) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = RemoteDomain{
-		AnyAttrs:   v.AnyAttrs[:0],
-		Connection: v.Connection[:0],
-		XMLExtra:   v.XMLExtra[:0],
-		XMLOrder:   v.XMLOrder[:0],
-	}
+	listConnection, listAnyAttrs, listXMLOrder, listXMLExtra := v.Connection[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = RemoteDomain{}
+	v.Connection, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listConnection, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -235,10 +226,9 @@ func (v *RemoteDomainConnection) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = RemoteDomainConnection{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = RemoteDomainConnection{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -284,13 +274,9 @@ func (v *Serverinfo) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Serverinfo{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Domain:   v.Domain[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listDomain, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Domain[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Serverinfo{}
+	v.Domain, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listDomain, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -11,12 +11,9 @@ func (v *MediaSharing) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = MediaSharing{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = MediaSharing{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -93,12 +90,9 @@ func (v *MediaSharingSources) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = MediaSharingSources{
-		AnyAttrs:  v.AnyAttrs[:0],
-		Reference: v.Reference[:0],
-		XMLExtra:  v.XMLExtra[:0],
-		XMLOrder:  v.XMLOrder[:0],
-	}
+	listReference, listAnyAttrs, listXMLOrder, listXMLExtra := v.Reference[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = MediaSharingSources{}
+	v.Reference, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listReference, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -11,14 +11,9 @@ func (v *Field) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Field{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Option:   v.Option[:0],
-		Value:    v.Value[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listValue, listOption, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Value[:0], v.Option[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Field{}
+	v.Value, v.Option, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listValue, listOption, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -162,12 +157,9 @@ func (v *Item) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Item{
-		AnyAttrs: v.AnyAttrs[:0],
-		Field:    v.Field[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listField, listAnyAttrs, listXMLOrder, listXMLExtra := v.Field[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Item{}
+	v.Field, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listField, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -223,11 +215,9 @@ func (v *Option) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Option{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAnyAttrs, listXMLOrder, listXMLExtra := v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Option{}
+	v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -308,12 +298,9 @@ func (v *Reported) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Reported{
-		AnyAttrs: v.AnyAttrs[:0],
-		Field:    v.Field[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listField, listAnyAttrs, listXMLOrder, listXMLExtra := v.Field[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Reported{}
+	v.Field, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listField, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -365,7 +352,9 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Value) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Value{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Value{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
@@ -385,15 +374,9 @@ func (v *X) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = X{
-		Any:          v.Any[:0],
-		AnyAttrs:     v.AnyAttrs[:0],
-		Field:        v.Field[:0],
-		Instructions: v.Instructions[:0],
-		Item:         v.Item[:0],
-		XMLExtra:     v.XMLExtra[:0],
-		XMLOrder:     v.XMLOrder[:0],
-	}
+	listInstructions, listField, listItem, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Instructions[:0], v.Field[:0], v.Item[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = X{}
+	v.Instructions, v.Field, v.Item, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listInstructions, listField, listItem, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":

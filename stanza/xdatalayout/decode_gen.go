@@ -9,10 +9,9 @@ func (v *Fieldref) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Fieldref{
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-	}
+	listAnyAttrs, listXMLExtra := v.AnyAttrs[:0], v.XMLExtra[:0]
+	*v = Fieldref{}
+	v.AnyAttrs, v.XMLExtra = listAnyAttrs, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -57,15 +56,9 @@ func (v *Page) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Page{
-		AnyAttrs:    v.AnyAttrs[:0],
-		Fieldref:    v.Fieldref[:0],
-		Reportedref: v.Reportedref[:0],
-		Section:     v.Section[:0],
-		Text:        v.Text[:0],
-		XMLExtra:    v.XMLExtra[:0],
-		XMLOrder:    v.XMLOrder[:0],
-	}
+	listText, listSection, listFieldref, listReportedref, listAnyAttrs, listXMLOrder, listXMLExtra := v.Text[:0], v.Section[:0], v.Fieldref[:0], v.Reportedref[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Page{}
+	v.Text, v.Section, v.Fieldref, v.Reportedref, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listText, listSection, listFieldref, listReportedref, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -172,15 +165,9 @@ func (v *Section) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Section{
-		AnyAttrs:    v.AnyAttrs[:0],
-		Fieldref:    v.Fieldref[:0],
-		Reportedref: v.Reportedref[:0],
-		Section:     v.Section[:0],
-		Text:        v.Text[:0],
-		XMLExtra:    v.XMLExtra[:0],
-		XMLOrder:    v.XMLOrder[:0],
-	}
+	listText, listSection, listFieldref, listReportedref, listAnyAttrs, listXMLOrder, listXMLExtra := v.Text[:0], v.Section[:0], v.Fieldref[:0], v.Reportedref[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Section{}
+	v.Text, v.Section, v.Fieldref, v.Reportedref, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listText, listSection, listFieldref, listReportedref, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -279,7 +266,9 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Text) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Text{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Text{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}

@@ -11,7 +11,9 @@ import (
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Body) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
-	*v = Body{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Body{}
+	v.AnyAttrs = listAnyAttrs
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -43,12 +45,9 @@ func (v *Error) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Error{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Error{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -184,7 +183,9 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Handshake) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
-	*v = Handshake{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Handshake{}
+	v.AnyAttrs = listAnyAttrs
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
@@ -205,12 +206,9 @@ func (v *IQ) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = IQ{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = IQ{}
+	v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -330,14 +328,9 @@ func (v *Message) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Message{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Body:     v.Body[:0],
-		Subject:  v.Subject[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listSubject, listBody, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Subject[:0], v.Body[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Message{}
+	v.Subject, v.Body, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listSubject, listBody, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -506,13 +499,9 @@ func (v *Presence) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = Presence{
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Status:   v.Status[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listStatus, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Status[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Presence{}
+	v.Status, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listStatus, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -708,7 +697,9 @@ again:
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
-	*v = Priority{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Priority{}
+	v.AnyAttrs = listAnyAttrs
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
@@ -731,7 +722,9 @@ func (v *Priority) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Show) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
-	*v = Show{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Show{}
+	v.AnyAttrs = listAnyAttrs
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
@@ -747,7 +740,9 @@ func (v *Show) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Status) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
-	*v = Status{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Status{}
+	v.AnyAttrs = listAnyAttrs
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -774,7 +769,9 @@ func (v *Status) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Subject) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
-	*v = Subject{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Subject{}
+	v.AnyAttrs = listAnyAttrs
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
@@ -801,7 +798,9 @@ func (v *Subject) DecodeXMPP(d *stanza.Decoder) error {
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Thread) DecodeXMPP(d *stanza.Decoder) error {
 	space := d.Name().Space
-	*v = Thread{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Thread{}
+	v.AnyAttrs = listAnyAttrs
 	v.XMLNS, v.XMLNSInherited = internNS(space), !d.DeclaresDefault()
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {

@@ -9,13 +9,9 @@ func (v *Link) DecodeXMPP(d *stanza.Decoder) error {
 	content := d.Content()
 again:
 	d.Recycle(v.XMLExtra)
-	*v = Link{
-		AnyAttrs: v.AnyAttrs[:0],
-		Property: v.Property[:0],
-		Title:    v.Title[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listTitle, listProperty, listAnyAttrs, listXMLOrder, listXMLExtra := v.Title[:0], v.Property[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = Link{}
+	v.Title, v.Property, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listTitle, listProperty, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -108,7 +104,9 @@ again:
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *LinkTitle) DecodeXMPP(d *stanza.Decoder) error {
-	*v = LinkTitle{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = LinkTitle{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case stanza.NSXML:
@@ -133,7 +131,9 @@ func (v *LinkTitle) DecodeXMPP(d *stanza.Decoder) error {
 
 // DecodeXMPP decodes into v the element whose StartElement d has just returned, through its end tag. It reuses v's slices and pointed-to values, and gives what v held and no longer holds to d for later decodes to reuse (see stanza.Decoder.Recycle).
 func (v *Property) DecodeXMPP(d *stanza.Decoder) error {
-	*v = Property{AnyAttrs: v.AnyAttrs[:0]}
+	listAnyAttrs := v.AnyAttrs[:0]
+	*v = Property{}
+	v.AnyAttrs = listAnyAttrs
 	for _, a := range d.Attrs() {
 		switch a.Name.Space {
 		case "":
@@ -164,15 +164,9 @@ func (v *XRD) DecodeXMPP(d *stanza.Decoder) error {
 again:
 	d.Recycle(v.Any)
 	d.Recycle(v.XMLExtra)
-	*v = XRD{
-		Alias:    v.Alias[:0],
-		Any:      v.Any[:0],
-		AnyAttrs: v.AnyAttrs[:0],
-		Link:     v.Link[:0],
-		Property: v.Property[:0],
-		XMLExtra: v.XMLExtra[:0],
-		XMLOrder: v.XMLOrder[:0],
-	}
+	listAlias, listProperty, listLink, listAny, listAnyAttrs, listXMLOrder, listXMLExtra := v.Alias[:0], v.Property[:0], v.Link[:0], v.Any[:0], v.AnyAttrs[:0], v.XMLOrder[:0], v.XMLExtra[:0]
+	*v = XRD{}
+	v.Alias, v.Property, v.Link, v.Any, v.AnyAttrs, v.XMLOrder, v.XMLExtra = listAlias, listProperty, listLink, listAny, listAnyAttrs, listXMLOrder, listXMLExtra
 	for _, a := range d.Attrs() {
 		v.AnyAttrs = stanza.Append(d, v.AnyAttrs, a)
 	}
