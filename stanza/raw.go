@@ -137,7 +137,9 @@ func (d *Decoder) readRawInto(r *RawElement) error {
 	} else {
 		scope = nil
 	}
-	*r = RawElement{Name: name, XML: d.s[start:d.pos], Scope: scope}
+	// Field by field: a composite literal is built on the stack and
+	// copied in with loads the processor cannot forward from its stores.
+	r.Name, r.XML, r.Scope, r.Err = name, d.s[start:d.pos], scope, nil
 	return nil
 }
 
