@@ -1524,7 +1524,7 @@ func endName(s string, i int, name string) bool {
 // bytes above space, which names and values are made of, and a bit of a
 // mask for the others.
 func isSpace(c byte) bool {
-	return c <= ' ' && (1<<' '|1<<'\t'|1<<'\n'|1<<'\r')>>(c&63)&1 != 0
+	return c <= ' ' && uint64(1<<' '|1<<'\t'|1<<'\n'|1<<'\r')>>(c&63)&1 != 0
 }
 
 // Character classes for ASCII bytes in text and attribute values.

@@ -525,9 +525,27 @@ func (e *Encoder) AttrQuoted(open, value string) {
 		e.fail("attribute "+open, "no start tag is open")
 		return
 	}
+	buf := e.buf
+	if encSIMD {
+		if cap(buf)-len(buf) < len(open)+len(value)+17 {
+			buf = slices.Grow(buf, len(open)+len(value)+17)
+		}
+		buf = append(buf, open...)
+		i := 0
+		if len(value) > 0 {
+			n := len(buf)
+			i = encCopyAttrSSE((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(buf)), n)), unsafe.StringData(value), len(value))
+			buf = buf[:n+i]
+		}
+		if i == len(value) { // the common case: nothing to escape or check
+			e.buf = append(buf, '\'')
+			return
+		}
+		e.attrEscaped(buf, i, "", open[1:len(open)-2], value)
+		return
+	}
 	// encCopyAttr, written out here: this is where most values of
 	// generated code go, and a call less per attribute shows.
-	buf := e.buf
 	if cap(buf)-len(buf) < len(open)+len(value)+9 {
 		buf = slices.Grow(buf, len(open)+len(value)+9)
 	}
@@ -1052,6 +1070,12 @@ func encAppendEscapedFrom(buf []byte, s string, i int, attr bool) ([]byte, int) 
 // encSkipText returns the offset of the first byte at or after i that may
 // need work in character data (or len(s)).
 func encSkipText(s string, i int) int {
+	if encSIMD {
+		if i >= len(s) {
+			return i
+		}
+		return i + encScanText(unsafe.StringData(s[i:]), len(s)-i)
+	}
 	for ; i+8 <= len(s); i += 8 {
 		if m := encTextMask(encLoad64(s, i)); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
@@ -1071,6 +1095,10 @@ func encSkipText(s string, i int) int {
 // at a time, which for the short values of XMPP costs less than a check
 // followed by a copy.
 func encCopyAttr(buf []byte, s string) ([]byte, int) {
+	if encSIMD {
+		i := encSkipAttr(s, 0)
+		return append(buf, s[:i]...), i
+	}
 	n := len(buf)
 	if cap(buf)-n < len(s)+8 {
 		buf = slices.Grow(buf, len(s)+8)
@@ -1098,6 +1126,12 @@ func encCopyAttr(buf []byte, s string) ([]byte, int) {
 // encSkipAttr returns the offset of the first byte at or after i that may
 // need work in an attribute value (or len(s)).
 func encSkipAttr(s string, i int) int {
+	if encSIMD {
+		if i >= len(s) {
+			return i
+		}
+		return i + encScanAttr(unsafe.StringData(s[i:]), len(s)-i)
+	}
 	for ; i+8 <= len(s); i += 8 {
 		if m := encAttrMask(encLoad64(s, i)); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3

@@ -209,16 +209,16 @@ type regEntry struct {
 // average, 4 at most, for the names of every generated package, against
 // 1.14 and 7 with a hash of every byte) and the last eight bytes of its
 // namespace, where namespaces sharing a prefix differ.
-func regHash(n Name) uint {
-	h := uint(len(n.Space))<<16 ^ uint(len(n.Local))
+func regHash(n Name) uint64 {
+	h := uint64(len(n.Space))<<16 ^ uint64(len(n.Local))
 	if l := n.Local; len(l) > 0 {
-		h ^= uint(l[0])<<24 ^ uint(l[len(l)/2])<<32 ^ uint(l[len(l)-1])<<40
+		h ^= uint64(l[0])<<24 ^ uint64(l[len(l)/2])<<32 ^ uint64(l[len(l)-1])<<40
 	}
 	if s := n.Space; len(s) >= 8 {
-		h = h*31 ^ uint(encLoad64(s, len(s)-8))
+		h = h*31 ^ encLoad64(s, len(s)-8)
 	} else {
 		for i := 0; i < len(s); i++ {
-			h = h*31 + uint(s[i])
+			h = h*31 + uint64(s[i])
 		}
 	}
 	return h * 0x9E3779B97F4A7C15
@@ -226,7 +226,7 @@ func regHash(n Name) uint {
 
 func regPut(n Name, f DecodeFunc) {
 	mask := uint(len(regTable) - 1)
-	for i := regHash(n) >> regShift; ; i = (i + 1) & mask {
+	for i := uint(regHash(n) >> regShift); ; i = (i + 1) & mask {
 		if e := &regTable[i]; e.name.Local == "" || e.name == n {
 			*e = regEntry{n, f, regIDs[n]}
 			return
@@ -248,7 +248,7 @@ func regFind(n Name) *regEntry {
 		return nil
 	}
 	mask := uint(len(regTable) - 1)
-	for i := regHash(n) >> regShift; ; i = (i + 1) & mask {
+	for i := uint(regHash(n) >> regShift); ; i = (i + 1) & mask {
 		e := &regTable[i]
 		if e.name == n {
 			return e

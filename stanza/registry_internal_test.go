@@ -83,7 +83,7 @@ func TestRegTable(t *testing.T) {
 	worst, sum := 0, 0
 	for n := range want {
 		probes := 1
-		for i := regHash(n) >> regShift; regTable[i].name != n; i = (i + 1) & mask {
+		for i := uint(regHash(n) >> regShift); regTable[i].name != n; i = (i + 1) & mask {
 			probes++
 		}
 		worst = max(worst, probes)

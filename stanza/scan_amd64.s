@@ -1,0 +1,214 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The SSE2 scans of encScanText and encScanAttr (SSE2 is in every amd64
+// processor): sixteen bytes a step, and the bytes after the last full step
+// read in one more load of sixteen, which never leaves the page of the
+// input's last byte: from the offset reached when the page has sixteen
+// bytes more, else ending at the input's end (bytes before the offset
+// reached are then dropped from the mask).
+
+// scanConst holds the bytes the scans compare with, sixteen of each: 0x20
+// (below it, or from 0x80 as a signed byte), &, <, >, " and '.
+
+DATA scanConst<>+0x00(SB)/8, $0x2020202020202020
+DATA scanConst<>+0x08(SB)/8, $0x2020202020202020
+DATA scanConst<>+0x10(SB)/8, $0x2626262626262626
+DATA scanConst<>+0x18(SB)/8, $0x2626262626262626
+DATA scanConst<>+0x20(SB)/8, $0x3c3c3c3c3c3c3c3c
+DATA scanConst<>+0x28(SB)/8, $0x3c3c3c3c3c3c3c3c
+DATA scanConst<>+0x30(SB)/8, $0x3e3e3e3e3e3e3e3e
+DATA scanConst<>+0x38(SB)/8, $0x3e3e3e3e3e3e3e3e
+DATA scanConst<>+0x40(SB)/8, $0x2222222222222222
+DATA scanConst<>+0x48(SB)/8, $0x2222222222222222
+DATA scanConst<>+0x50(SB)/8, $0x2727272727272727
+DATA scanConst<>+0x58(SB)/8, $0x2727272727272727
+GLOBL scanConst<>(SB), (RODATA|NOPTR), $96
+
+// TEXTMASK sets to 0xFF the bytes of X1 whose byte in X0 is below 0x20 or
+// from 0x80 (one signed compare), '&', '<' or '>', and the others to 0 (X8
+// to X11 hold the first four constants).
+#define TEXTMASK \
+	MOVO    X8, X1 \
+	PCMPGTB X0, X1 \
+	MOVO    X0, X2 \
+	PCMPEQB X9, X2 \
+	POR     X2, X1 \
+	MOVO    X0, X2 \
+	PCMPEQB X10, X2 \
+	POR     X2, X1 \
+	MOVO    X0, X2 \
+	PCMPEQB X11, X2 \
+	POR     X2, X1
+
+// ATTRMASK is TEXTMASK with '"' and '\'' too (X12 and X13).
+#define ATTRMASK \
+	TEXTMASK \
+	MOVO    X0, X2 \
+	PCMPEQB X12, X2 \
+	POR     X2, X1 \
+	MOVO    X0, X2 \
+	PCMPEQB X13, X2 \
+	POR     X2, X1
+
+// SCAN(MASK) is the body of the scans, with SI holding p and BX n: the
+// offset of the first byte MASK flags goes to ret, or n if there is none.
+#define SCAN(MASK) \
+	MOVOU   scanConst<>+0x00(SB), X8 \
+	MOVOU   scanConst<>+0x10(SB), X9 \
+	MOVOU   scanConst<>+0x20(SB), X10 \
+	MOVOU   scanConst<>+0x30(SB), X11 \
+	MOVOU   scanConst<>+0x40(SB), X12 \
+	MOVOU   scanConst<>+0x50(SB), X13 \
+	XORQ    AX, AX \
+loop: \
+	LEAQ    16(AX), DX \
+	CMPQ    DX, BX \
+	JHI     tail \
+	MOVOU   (SI)(AX*1), X0 \
+	MASK \
+	PMOVMSKB X1, CX \
+	TESTL   CX, CX \
+	JNZ     found \
+	MOVQ    DX, AX \
+	JMP     loop \
+found: \
+	BSFL    CX, CX \
+	ADDQ    CX, AX \
+	MOVQ    AX, ret+16(FP) \
+	RET \
+tail: \
+	CMPQ    AX, BX \
+	JEQ     done \
+	LEAQ    (SI)(AX*1), DI \
+	MOVQ    DI, DX \
+	ANDQ    $4095, DX \
+	CMPQ    DX, $4080 \
+	JHI     pageend \
+	MOVOU   (DI), X0 \
+	MASK \
+	PMOVMSKB X1, DX \
+	MOVQ    BX, CX \
+	SUBQ    AX, CX \
+	MOVL    $1, DI \
+	SHLL    CX, DI \
+	DECL    DI \
+	ANDL    DI, DX \
+	JZ      done \
+	BSFL    DX, DX \
+	ADDQ    DX, AX \
+	MOVQ    AX, ret+16(FP) \
+	RET \
+pageend: \
+	MOVOU   -16(SI)(BX*1), X0 \
+	MASK \
+	PMOVMSKB X1, DX \
+	MOVQ    AX, CX \
+	SUBQ    BX, CX \
+	ADDQ    $16, CX \
+	SHRL    CX, DX \
+	TESTL   DX, DX \
+	JZ      done \
+	BSFL    DX, DX \
+	ADDQ    DX, AX \
+	MOVQ    AX, ret+16(FP) \
+	RET \
+done: \
+	MOVQ    BX, ret+16(FP) \
+	RET
+
+// func encScanText(p *byte, n int) int
+TEXT ·encScanText(SB), NOSPLIT, $0-24
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), BX
+	SCAN(TEXTMASK)
+
+// func encScanAttr(p *byte, n int) int
+TEXT ·encScanAttr(SB), NOSPLIT, $0-24
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), BX
+	SCAN(ATTRMASK)
+
+// func encCopyAttrSSE(dst, src *byte, n int) int
+//
+// encCopyAttrSSE is encScanAttr that copies the bytes it scans to dst, up
+// to the first it flags, sixteen a step: it may write up to sixteen bytes
+// past that one (or past n), which dst has room for.
+TEXT ·encCopyAttrSSE(SB), NOSPLIT, $0-32
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), BX
+	MOVOU   scanConst<>+0x00(SB), X8
+	MOVOU   scanConst<>+0x10(SB), X9
+	MOVOU   scanConst<>+0x20(SB), X10
+	MOVOU   scanConst<>+0x30(SB), X11
+	MOVOU   scanConst<>+0x40(SB), X12
+	MOVOU   scanConst<>+0x50(SB), X13
+	XORQ    AX, AX
+cloop:
+	LEAQ    16(AX), DX
+	CMPQ    DX, BX
+	JHI     ctail
+	MOVOU   (SI)(AX*1), X0
+	MOVOU   X0, (DI)(AX*1)
+	ATTRMASK
+	PMOVMSKB X1, CX
+	TESTL   CX, CX
+	JNZ     cfound
+	MOVQ    DX, AX
+	JMP     cloop
+cfound:
+	BSFL    CX, CX
+	ADDQ    CX, AX
+	MOVQ    AX, ret+24(FP)
+	RET
+ctail:
+	CMPQ    AX, BX
+	JEQ     cdone
+	LEAQ    (SI)(AX*1), R8
+	MOVQ    R8, DX
+	ANDQ    $4095, DX
+	CMPQ    DX, $4080
+	JHI     cpageend
+	MOVOU   (R8), X0
+	MOVOU   X0, (DI)(AX*1)
+	ATTRMASK
+	PMOVMSKB X1, DX
+	MOVQ    BX, CX
+	SUBQ    AX, CX
+	MOVL    $1, R8
+	SHLL    CX, R8
+	DECL    R8
+	ANDL    R8, DX
+	JZ      cdone
+	BSFL    DX, DX
+	ADDQ    DX, AX
+	MOVQ    AX, ret+24(FP)
+	RET
+cpageend:
+	// The bytes left, one by one, then their mask from the sixteen
+	// bytes that end the input.
+	MOVQ    AX, CX
+cbytes:
+	MOVB    (SI)(CX*1), DX
+	MOVB    DX, (DI)(CX*1)
+	INCQ    CX
+	CMPQ    CX, BX
+	JLT     cbytes
+	MOVOU   -16(SI)(BX*1), X0
+	ATTRMASK
+	PMOVMSKB X1, DX
+	MOVQ    AX, CX
+	SUBQ    BX, CX
+	ADDQ    $16, CX
+	SHRL    CX, DX
+	TESTL   DX, DX
+	JZ      cdone
+	BSFL    DX, DX
+	ADDQ    DX, AX
+	MOVQ    AX, ret+24(FP)
+	RET
+cdone:
+	MOVQ    BX, ret+24(FP)
+	RET

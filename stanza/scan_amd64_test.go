@@ -1,0 +1,63 @@
+//go:build amd64 && !purego && linux
+
+package stanza
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestScanPageEdge runs the SSE2 scans over inputs that end just before a
+// page that cannot be read, or start just after one, with a byte to flag
+// at every position: their last loads stay in the input's page, and they
+// find what the word-wide masks find.
+func TestScanPageEdge(t *testing.T) {
+	const page = 4096
+	mem, err := syscall.Mmap(-1, 0, 3*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skip("mmap:", err)
+	}
+	defer syscall.Munmap(mem)
+	if err := syscall.Mprotect(mem[:page], syscall.PROT_NONE); err != nil {
+		t.Skip("mprotect:", err)
+	}
+	if err := syscall.Mprotect(mem[2*page:], syscall.PROT_NONE); err != nil {
+		t.Skip("mprotect:", err)
+	}
+	// A byte is flagged when the word test flags it in a word of 'x'.
+	flagged := func(mask func(uint64) uint64, c byte) bool { return mask(0x7878787878787800|uint64(c))&0x80 != 0 }
+	want := func(mask func(uint64) uint64, s []byte) int {
+		for i, c := range s {
+			if flagged(mask, c) {
+				return i
+			}
+		}
+		return len(s)
+	}
+	dst := make([]byte, 80)
+	for n := 1; n < 50; n++ {
+		for _, c := range []byte{'&', '<', '>', '\'', '"', '\t', '\n', 0x01, 0x1F, 0x7F, 0x80, 0xC3, 0xFF, ' ', '(', '=', 'a'} {
+			for at := -1; at < n; at++ {
+				for _, start := range []int{page, page + 7, 2*page - n, 2*page - n - 3} {
+					s := mem[start : start+n]
+					copy(s, strings.Repeat("x", n))
+					if at >= 0 {
+						s[at] = c
+					}
+					if got, want := encScanText(&s[0], n), want(encTextMask, s); got != want {
+						t.Fatalf("encScanText(%q) at page offset %d = %d, want %d", s, start%page, got, want)
+					}
+					want := want(encAttrMask, s)
+					if got := encScanAttr(&s[0], n); got != want {
+						t.Fatalf("encScanAttr(%q) at page offset %d = %d, want %d", s, start%page, got, want)
+					}
+					clear(dst)
+					if got := encCopyAttrSSE(&dst[0], &s[0], n); got != want || string(dst[:got]) != string(s[:got]) {
+						t.Fatalf("encCopyAttrSSE(%q) at page offset %d = %d %q, want %d", s, start%page, got, dst[:got], want)
+					}
+				}
+			}
+		}
+	}
+}
