@@ -527,21 +527,16 @@ func (e *Encoder) AttrQuoted(open, value string) {
 	}
 	buf := e.buf
 	if encSIMD {
-		if cap(buf)-len(buf) < len(open)+len(value)+17 {
-			buf = slices.Grow(buf, len(open)+len(value)+17)
+		n := len(buf)
+		if cap(buf)-n < len(open)+len(value)+33 {
+			buf = slices.Grow(buf, len(open)+len(value)+33)
 		}
-		buf = append(buf, open...)
-		i := 0
-		if len(value) > 0 {
-			n := len(buf)
-			i = encCopyAttrSSE((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(buf)), n)), unsafe.StringData(value), len(value))
-			buf = buf[:n+i]
-		}
+		i := encAttrSSE((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(buf)), n)), open, value)
 		if i == len(value) { // the common case: nothing to escape or check
-			e.buf = append(buf, '\'')
+			e.buf = buf[:n+len(open)+i+1]
 			return
 		}
-		e.attrEscaped(buf, i, "", open[1:len(open)-2], value)
+		e.attrEscaped(buf[:n+len(open)+i], i, "", open[1:len(open)-2], value)
 		return
 	}
 	// encCopyAttr, written out here: this is where most values of

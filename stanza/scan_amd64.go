@@ -18,9 +18,11 @@ func encScanText(p *byte, n int) int
 //go:noescape
 func encScanAttr(p *byte, n int) int
 
-// encCopyAttrSSE copies the n bytes at src to dst up to the first that
-// encAttrMask flags, and returns its offset, or n. It may write up to
-// sixteen bytes more than it returns: dst has room for n+16. n is not 0.
+// encAttrSSE writes open, then value up to its first byte that
+// encAttrMask flags, to dst, and the closing quote after value if no byte
+// is flagged; it returns the number of value's bytes written. It may write
+// up to sixteen bytes more than it says, after open as after value: dst
+// has room for len(open)+len(value)+33 bytes.
 //
 //go:noescape
-func encCopyAttrSSE(dst, src *byte, n int) int
+func encAttrSSE(dst *byte, open, value string) int

@@ -130,15 +130,43 @@ TEXT ·encScanAttr(SB), NOSPLIT, $0-24
 	MOVQ n+8(FP), BX
 	SCAN(ATTRMASK)
 
-// func encCopyAttrSSE(dst, src *byte, n int) int
+// func encAttrSSE(dst *byte, open, value string) int
 //
-// encCopyAttrSSE is encScanAttr that copies the bytes it scans to dst, up
-// to the first it flags, sixteen a step: it may write up to sixteen bytes
-// past that one (or past n), which dst has room for.
-TEXT ·encCopyAttrSSE(SB), NOSPLIT, $0-32
+// encAttrSSE writes open and then value to dst, up to value's first byte
+// that ATTRMASK flags, and the closing quote after value if there is none.
+// It returns the number of value's bytes before that one (or len(value)).
+// It writes sixteen bytes a step, so up to sixteen past those it returns
+// (and past open, when open is sixteen bytes or fewer): dst has room for
+// them.
+TEXT ·encAttrSSE(SB), NOSPLIT, $0-48
 	MOVQ    dst+0(FP), DI
-	MOVQ    src+8(FP), SI
-	MOVQ    n+16(FP), BX
+	MOVQ    open_base+8(FP), SI
+	MOVQ    open_len+16(FP), CX
+	// open, in one load where it is sixteen bytes or fewer and the
+	// sixteen bytes from its start are in its page, else byte by byte.
+	TESTQ   CX, CX
+	JEQ     value
+	CMPQ    CX, $16
+	JHI     obytes
+	MOVQ    SI, DX
+	ANDQ    $4095, DX
+	CMPQ    DX, $4080
+	JHI     obytes
+	MOVOU   (SI), X0
+	MOVOU   X0, (DI)
+	JMP     value
+obytes:
+	XORQ    DX, DX
+obyte:
+	MOVB    (SI)(DX*1), AX
+	MOVB    AX, (DI)(DX*1)
+	INCQ    DX
+	CMPQ    DX, CX
+	JLT     obyte
+value:
+	ADDQ    CX, DI
+	MOVQ    value_base+24(FP), SI
+	MOVQ    value_len+32(FP), BX
 	MOVOU   scanConst<>+0x00(SB), X8
 	MOVOU   scanConst<>+0x10(SB), X9
 	MOVOU   scanConst<>+0x20(SB), X10
@@ -161,7 +189,7 @@ cloop:
 cfound:
 	BSFL    CX, CX
 	ADDQ    CX, AX
-	MOVQ    AX, ret+24(FP)
+	MOVQ    AX, ret+40(FP)
 	RET
 ctail:
 	CMPQ    AX, BX
@@ -184,11 +212,11 @@ ctail:
 	JZ      cdone
 	BSFL    DX, DX
 	ADDQ    DX, AX
-	MOVQ    AX, ret+24(FP)
+	MOVQ    AX, ret+40(FP)
 	RET
 cpageend:
 	// The bytes left, one by one, then their mask from the sixteen
-	// bytes that end the input.
+	// bytes that end the value.
 	MOVQ    AX, CX
 cbytes:
 	MOVB    (SI)(CX*1), DX
@@ -207,8 +235,9 @@ cbytes:
 	JZ      cdone
 	BSFL    DX, DX
 	ADDQ    DX, AX
-	MOVQ    AX, ret+24(FP)
+	MOVQ    AX, ret+40(FP)
 	RET
 cdone:
-	MOVQ    BX, ret+24(FP)
+	MOVB    $0x27, (DI)(BX*1)
+	MOVQ    BX, ret+40(FP)
 	RET

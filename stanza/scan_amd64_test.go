@@ -35,7 +35,7 @@ func TestScanPageEdge(t *testing.T) {
 		}
 		return len(s)
 	}
-	dst := make([]byte, 80)
+	dst := make([]byte, 160)
 	for n := 1; n < 50; n++ {
 		for _, c := range []byte{'&', '<', '>', '\'', '"', '\t', '\n', 0x01, 0x1F, 0x7F, 0x80, 0xC3, 0xFF, ' ', '(', '=', 'a'} {
 			for at := -1; at < n; at++ {
@@ -52,9 +52,15 @@ func TestScanPageEdge(t *testing.T) {
 					if got := encScanAttr(&s[0], n); got != want {
 						t.Fatalf("encScanAttr(%q) at page offset %d = %d, want %d", s, start%page, got, want)
 					}
-					clear(dst)
-					if got := encCopyAttrSSE(&dst[0], &s[0], n); got != want || string(dst[:got]) != string(s[:got]) {
-						t.Fatalf("encCopyAttrSSE(%q) at page offset %d = %d %q, want %d", s, start%page, got, dst[:got], want)
+					for _, open := range []string{"", " b='", " a-long-attribute-name='"} {
+						clear(dst)
+						written := open + string(s[:want])
+						if want == n {
+							written += "'"
+						}
+						if got := encAttrSSE(&dst[0], open, string(s)); got != want || string(dst[:len(written)]) != written {
+							t.Fatalf("encAttrSSE(%q, %q) at page offset %d = %d %q, want %d %q", open, s, start%page, got, dst[:len(written)], want, written)
+						}
 					}
 				}
 			}

@@ -12,4 +12,4 @@ func encScanText(p *byte, n int) int { return encSkipText(unsafe.String(p, n), 0
 
 func encScanAttr(p *byte, n int) int { return encSkipAttr(unsafe.String(p, n), 0) }
 
-func encCopyAttrSSE(dst, src *byte, n int) int { panic("unreachable") }
+func encAttrSSE(dst *byte, open, value string) int { panic("unreachable") }
