@@ -35,11 +35,14 @@ func TestScanPageEdge(t *testing.T) {
 		}
 		return len(s)
 	}
-	dst := make([]byte, 160)
-	for n := 1; n < 50; n++ {
+	dst := make([]byte, 200)
+	for n := 1; n < 70; n++ {
 		for _, c := range []byte{'&', '<', '>', '\'', '"', '\t', '\n', 0x01, 0x1F, 0x7F, 0x80, 0xC3, 0xFF, ' ', '(', '=', 'a'} {
 			for at := -1; at < n; at++ {
-				for _, start := range []int{page, page + 7, 2*page - n, 2*page - n - 3} {
+				for _, start := range []int{page, page + 7, 2*page - n, 2*page - n - 3, 2*page - n - 20, 2*page - 40} {
+					if start+n > 2*page {
+						continue
+					}
 					s := mem[start : start+n]
 					copy(s, strings.Repeat("x", n))
 					if at >= 0 {
