@@ -816,11 +816,12 @@ func (e *Encoder) End() {
 		e.buf = append(e.buf, '/', '>')
 		e.open = false
 	} else if buf, l := e.buf, len(e.buf); el.n <= 8 && el.off+8 <= l && cap(buf)-l >= 11 {
-		// A short name, copied in one word from the start tag.
-		buf = buf[:l+11]
-		buf[l], buf[l+1] = '<', '/'
-		binary.LittleEndian.PutUint64(buf[l+2:], binary.LittleEndian.Uint64(buf[el.off:]))
-		buf[l+2+el.n] = '>'
+		// A short name, copied in one word from the start tag, through
+		// a pointer: the conditions above keep every byte in bounds.
+		p := unsafe.Pointer(unsafe.SliceData(buf))
+		*(*byte)(unsafe.Add(p, l)), *(*byte)(unsafe.Add(p, l+1)) = '<', '/'
+		encStore64(p, l+2, decLoad64(p, el.off))
+		*(*byte)(unsafe.Add(p, l+2+el.n)) = '>'
 		e.buf = buf[:l+3+el.n]
 	} else {
 		buf = append(buf, '<', '/')
