@@ -930,7 +930,14 @@ func (d *Decoder) bind(prefix, space string, depth int) {
 
 // push appends an open element to d.stack.
 func (d *Decoder) push(qname, space string, nbind, colon int) {
-	d.stack = append(d.stack, openElem{})
+	// Into a slot left by an earlier element where there is one: every
+	// field is set, and not zeroed first, which costs a bulk write
+	// barrier while the garbage collector marks.
+	if n := len(d.stack); n < cap(d.stack) {
+		d.stack = d.stack[:n+1]
+	} else {
+		d.stack = append(d.stack, openElem{})
+	}
 	e := &d.stack[len(d.stack)-1]
 	e.qname, e.space, e.nbind, e.colon = qname, space, nbind, colon
 }
