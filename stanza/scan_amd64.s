@@ -2,12 +2,12 @@
 
 #include "textflag.h"
 
-// The SSE2 scans of encScanText and encScanAttr (SSE2 is in every amd64
-// processor): sixteen bytes a step, and the bytes after the last full step
-// read in one more load of sixteen, which never leaves the page of the
-// input's last byte: from the offset reached when the page has sixteen
-// bytes more, else ending at the input's end (bytes before the offset
-// reached are then dropped from the mask).
+// The SSE2 scans of encScanText, encScanAttr and encAttrSSE (SSE2 is in
+// every amd64 processor): sixteen bytes a step, and the bytes after the
+// last full step read in one more load of sixteen, which never leaves the
+// page of the input's last byte: from the offset reached when the page has
+// sixteen bytes more, else ending at the input's end (bytes before the
+// offset reached are then dropped from the mask).
 
 // scanConst holds the bytes the scans compare with, sixteen of each: 0x20
 // (below it, or from 0x80 as a signed byte), &, <, >, " and '.
@@ -52,21 +52,40 @@ GLOBL scanConst<>(SB), (RODATA|NOPTR), $96
 	PCMPEQB X13, X2 \
 	POR     X2, X1
 
-// SCAN(MASK) is the body of the scans, with SI holding p and BX n: the
-// offset of the first byte MASK flags goes to ret, or n if there is none.
-#define SCAN(MASK) \
+// CONSTS loads the constants MASK compares with into X8 to X13.
+#define CONSTS \
 	MOVOU   scanConst<>+0x00(SB), X8 \
 	MOVOU   scanConst<>+0x10(SB), X9 \
 	MOVOU   scanConst<>+0x20(SB), X10 \
 	MOVOU   scanConst<>+0x30(SB), X11 \
 	MOVOU   scanConst<>+0x40(SB), X12 \
-	MOVOU   scanConst<>+0x50(SB), X13 \
+	MOVOU   scanConst<>+0x50(SB), X13
+
+// COPYBYTES copies the bytes from offset FROM (below N) to N of the memory
+// at SI to the memory at DI, one by one, in R9 and R10.
+#define COPYBYTES(FROM, N, LOOP) \
+	MOVQ    FROM, R9 \
+LOOP: \
+	MOVB    (SI)(R9*1), R10 \
+	MOVB    R10, (DI)(R9*1) \
+	INCQ    R9 \
+	CMPQ    R9, N \
+	JLT     LOOP
+
+// SCAN(MASK, STORE, PAGEEND, DONE, OUT) is the body of the scans, with SI
+// holding p, BX n and X8 to X13 the constants: the offset of the first
+// byte MASK flags goes to OUT, or n if there is none. STORE runs after
+// each load at offset AX (a copy writes X0 to DI there), PAGEEND before
+// the load that ends at n (a copy writes the bytes from AX on there, one
+// by one), DONE when no byte is flagged.
+#define SCAN(MASK, STORE, PAGEEND, DONE, OUT) \
 	XORQ    AX, AX \
 loop: \
 	LEAQ    16(AX), DX \
 	CMPQ    DX, BX \
 	JHI     tail \
 	MOVOU   (SI)(AX*1), X0 \
+	STORE \
 	MASK \
 	PMOVMSKB X1, CX \
 	TESTL   CX, CX \
@@ -76,31 +95,33 @@ loop: \
 found: \
 	BSFL    CX, CX \
 	ADDQ    CX, AX \
-	MOVQ    AX, ret+16(FP) \
+	MOVQ    AX, OUT \
 	RET \
 tail: \
 	CMPQ    AX, BX \
 	JEQ     done \
-	LEAQ    (SI)(AX*1), DI \
-	MOVQ    DI, DX \
+	LEAQ    (SI)(AX*1), R8 \
+	MOVQ    R8, DX \
 	ANDQ    $4095, DX \
 	CMPQ    DX, $4080 \
 	JHI     pageend \
-	MOVOU   (DI), X0 \
+	MOVOU   (R8), X0 \
+	STORE \
 	MASK \
 	PMOVMSKB X1, DX \
 	MOVQ    BX, CX \
 	SUBQ    AX, CX \
-	MOVL    $1, DI \
-	SHLL    CX, DI \
-	DECL    DI \
-	ANDL    DI, DX \
+	MOVL    $1, R8 \
+	SHLL    CX, R8 \
+	DECL    R8 \
+	ANDL    R8, DX \
 	JZ      done \
 	BSFL    DX, DX \
 	ADDQ    DX, AX \
-	MOVQ    AX, ret+16(FP) \
+	MOVQ    AX, OUT \
 	RET \
 pageend: \
+	PAGEEND \
 	MOVOU   -16(SI)(BX*1), X0 \
 	MASK \
 	PMOVMSKB X1, DX \
@@ -112,23 +133,38 @@ pageend: \
 	JZ      done \
 	BSFL    DX, DX \
 	ADDQ    DX, AX \
-	MOVQ    AX, ret+16(FP) \
+	MOVQ    AX, OUT \
 	RET \
 done: \
-	MOVQ    BX, ret+16(FP) \
+	DONE \
+	MOVQ    BX, OUT \
 	RET
+
+// What the scans that copy nothing do at those places: nothing.
+#define NOTHING
+
+// STOREX0 writes the sixteen bytes loaded to DI at the same offset.
+#define STOREX0 MOVOU X0, (DI)(AX*1)
+
+// COPYREST writes the bytes from AX to BX one by one.
+#define COPYREST COPYBYTES(AX, BX, copyrest)
+
+// QUOTE writes the closing quote after the value.
+#define QUOTE MOVB $0x27, (DI)(BX*1)
 
 // func encScanText(p *byte, n int) int
 TEXT ·encScanText(SB), NOSPLIT, $0-24
-	MOVQ p+0(FP), SI
-	MOVQ n+8(FP), BX
-	SCAN(TEXTMASK)
+	MOVQ    p+0(FP), SI
+	MOVQ    n+8(FP), BX
+	CONSTS
+	SCAN(TEXTMASK, NOTHING, NOTHING, NOTHING, ret+16(FP))
 
 // func encScanAttr(p *byte, n int) int
 TEXT ·encScanAttr(SB), NOSPLIT, $0-24
-	MOVQ p+0(FP), SI
-	MOVQ n+8(FP), BX
-	SCAN(ATTRMASK)
+	MOVQ    p+0(FP), SI
+	MOVQ    n+8(FP), BX
+	CONSTS
+	SCAN(ATTRMASK, NOTHING, NOTHING, NOTHING, ret+16(FP))
 
 // func encAttrSSE(dst *byte, open, value string) int
 //
@@ -156,88 +192,10 @@ TEXT ·encAttrSSE(SB), NOSPLIT, $0-48
 	MOVOU   X0, (DI)
 	JMP     value
 obytes:
-	XORQ    DX, DX
-obyte:
-	MOVB    (SI)(DX*1), AX
-	MOVB    AX, (DI)(DX*1)
-	INCQ    DX
-	CMPQ    DX, CX
-	JLT     obyte
+	COPYBYTES($0, CX, obyte)
 value:
 	ADDQ    CX, DI
 	MOVQ    value_base+24(FP), SI
 	MOVQ    value_len+32(FP), BX
-	MOVOU   scanConst<>+0x00(SB), X8
-	MOVOU   scanConst<>+0x10(SB), X9
-	MOVOU   scanConst<>+0x20(SB), X10
-	MOVOU   scanConst<>+0x30(SB), X11
-	MOVOU   scanConst<>+0x40(SB), X12
-	MOVOU   scanConst<>+0x50(SB), X13
-	XORQ    AX, AX
-cloop:
-	LEAQ    16(AX), DX
-	CMPQ    DX, BX
-	JHI     ctail
-	MOVOU   (SI)(AX*1), X0
-	MOVOU   X0, (DI)(AX*1)
-	ATTRMASK
-	PMOVMSKB X1, CX
-	TESTL   CX, CX
-	JNZ     cfound
-	MOVQ    DX, AX
-	JMP     cloop
-cfound:
-	BSFL    CX, CX
-	ADDQ    CX, AX
-	MOVQ    AX, ret+40(FP)
-	RET
-ctail:
-	CMPQ    AX, BX
-	JEQ     cdone
-	LEAQ    (SI)(AX*1), R8
-	MOVQ    R8, DX
-	ANDQ    $4095, DX
-	CMPQ    DX, $4080
-	JHI     cpageend
-	MOVOU   (R8), X0
-	MOVOU   X0, (DI)(AX*1)
-	ATTRMASK
-	PMOVMSKB X1, DX
-	MOVQ    BX, CX
-	SUBQ    AX, CX
-	MOVL    $1, R8
-	SHLL    CX, R8
-	DECL    R8
-	ANDL    R8, DX
-	JZ      cdone
-	BSFL    DX, DX
-	ADDQ    DX, AX
-	MOVQ    AX, ret+40(FP)
-	RET
-cpageend:
-	// The bytes left, one by one, then their mask from the sixteen
-	// bytes that end the value.
-	MOVQ    AX, CX
-cbytes:
-	MOVB    (SI)(CX*1), DX
-	MOVB    DX, (DI)(CX*1)
-	INCQ    CX
-	CMPQ    CX, BX
-	JLT     cbytes
-	MOVOU   -16(SI)(BX*1), X0
-	ATTRMASK
-	PMOVMSKB X1, DX
-	MOVQ    AX, CX
-	SUBQ    BX, CX
-	ADDQ    $16, CX
-	SHRL    CX, DX
-	TESTL   DX, DX
-	JZ      cdone
-	BSFL    DX, DX
-	ADDQ    DX, AX
-	MOVQ    AX, ret+40(FP)
-	RET
-cdone:
-	MOVB    $0x27, (DI)(BX*1)
-	MOVQ    BX, ret+40(FP)
-	RET
+	CONSTS
+	SCAN(ATTRMASK, STOREX0, COPYREST, QUOTE, ret+40(FP))
