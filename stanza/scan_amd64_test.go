@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unsafe"
 )
 
 // TestScanPageEdge runs the SSE2 scans over inputs that end just before a
@@ -36,6 +37,24 @@ func TestScanPageEdge(t *testing.T) {
 		return len(s)
 	}
 	dst := make([]byte, 200)
+	// The names encAttrSSE writes first: from the heap, and at the end of
+	// a page before one that cannot be read.
+	opens := []string{"", " b='", " a-long-attribute-name='"}
+	atEnd := []string{" b='", " id='", " a-long-attribute-name='"}
+	names, err := syscall.Mmap(-1, 0, 2*len(atEnd)*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skip("mmap:", err)
+	}
+	defer syscall.Munmap(names)
+	for i, o := range atEnd {
+		end := (2*i + 1) * page // each name ends where a page it cannot read starts
+		if err := syscall.Mprotect(names[end:end+page], syscall.PROT_NONE); err != nil {
+			t.Skip("mprotect:", err)
+		}
+		at := names[end-len(o) : end]
+		copy(at, o)
+		opens = append(opens, unsafe.String(&at[0], len(at)))
+	}
 	for n := 1; n < 70; n++ {
 		for _, c := range []byte{'&', '<', '>', '\'', '"', '\t', '\n', 0x01, 0x1F, 0x7F, 0x80, 0xC3, 0xFF, ' ', '(', '=', 'a'} {
 			for at := -1; at < n; at++ {
@@ -55,13 +74,14 @@ func TestScanPageEdge(t *testing.T) {
 					if got := encScanAttr(&s[0], n); got != want {
 						t.Fatalf("encScanAttr(%q) at page offset %d = %d, want %d", s, start%page, got, want)
 					}
-					for _, open := range []string{"", " b='", " a-long-attribute-name='"} {
+					value := unsafe.String(&s[0], n) // in place, against the page's end
+					for _, open := range opens {
 						clear(dst)
 						written := open + string(s[:want])
 						if want == n {
 							written += "'"
 						}
-						if got := encAttrSSE(&dst[0], open, string(s)); got != want || string(dst[:len(written)]) != written {
+						if got := encAttrSSE(&dst[0], open, value); got != want || string(dst[:len(written)]) != written {
 							t.Fatalf("encAttrSSE(%q, %q) at page offset %d = %d %q, want %d %q", open, s, start%page, got, dst[:len(written)], want, written)
 						}
 					}
