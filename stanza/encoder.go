@@ -1087,9 +1087,9 @@ func encSkipText(s string, i int) int {
 
 // encCopyAttr appends s to buf up to its first byte that may need work in
 // an attribute value, returning the extended buffer and the offset of that
-// byte (len(s) if none): the check and the copy are one pass, eight bytes
-// at a time, which for the short values of XMPP costs less than a check
-// followed by a copy.
+// byte (len(s) if none). With the SSE2 scan, a scan and then a copy; else
+// the check and the copy are one pass, eight bytes at a time, which for the
+// short values of XMPP costs less than a check followed by a copy.
 func encCopyAttr(buf []byte, s string) ([]byte, int) {
 	if encSIMD {
 		i := encSkipAttr(s, 0)
